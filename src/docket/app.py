@@ -1,0 +1,67 @@
+"""The web application: the JSON API under /api/v1 (pages come later)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from docket import __version__, errors
+from docket.audit.api import router as audit_router
+from docket.catalog.api import router as catalog_router
+from docket.db import make_engine, make_sessionmaker
+from docket.deps import Db
+from docket.parties.api import router as parties_router
+from docket.settings import Settings, get_settings
+
+DESCRIPTION = """
+docket runs every request to restrict content — from governments, courts,
+regulators, trusted flaggers and users — through one process, the same for
+everybody. Authenticate with `Authorization: Bearer <token>`; errors are
+RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from the environment)."""
+    settings = (settings or get_settings()).with_secret()
+    engine = engine or make_engine(settings.database_url)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="docket",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.owns_engine = True
+    app.state.sessionmaker = make_sessionmaker(engine)
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz(db: Db) -> dict[str, Any]:
+        """Liveness and database reachability. Who: anyone."""
+        db.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+
+    for router in (catalog_router, parties_router, audit_router):
+        app.include_router(router)
+    return app

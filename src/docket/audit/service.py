@@ -1,0 +1,143 @@
+"""Append to and verify the audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docket.audit.models import ChainHead, Event
+from docket.db import utcnow
+
+GENESIS = "0" * 64
+_ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
+
+
+def canonical(value: Any) -> Any:
+    """``value`` as it will read back from a JSON column (so hashing is stable)."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+
+
+def event_hash(
+    *, seq: int, at: dt.datetime, actor: str, action: str, subject: str,
+    payload: dict[str, Any], prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical JSON encoding of one event and the hash before it."""
+    body = orjson.dumps(
+        {
+            "seq": seq,
+            "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "payload": payload,
+            "prev_hash": prev_hash,
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(body).hexdigest()
+
+
+def record(
+    *, session: Session, actor: str, action: str, subject: str,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to the chain inside the caller's transaction."""
+    if not _ACTION.match(action):
+        raise ValueError(f"audit action must look like 'noun:verb', got {action!r}")
+    # Lock the head row: two transactions appending at once would otherwise both
+    # chain onto the same predecessor and fork the chain (PostgreSQL; SQLite
+    # serializes writers already).
+    head = session.execute(
+        select(ChainHead).where(ChainHead.id == 1).with_for_update()
+    ).scalar_one()
+    data = canonical(payload or {})
+    at = utcnow()
+    seq = head.seq + 1
+    digest = event_hash(
+        seq=seq, at=at, actor=actor, action=action, subject=subject,
+        payload=data, prev_hash=head.hash,
+    )
+    event = Event(
+        seq=seq, at=at, actor=actor, action=action, subject=subject,
+        payload=data, prev_hash=head.hash, hash=digest,
+    )
+    session.add(event)
+    head.seq, head.hash = seq, digest
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    count: int
+    bad_seq: int | None = None
+    problem: str | None = None
+
+
+def verify(*, session: Session, batch: int = 5000, progress: Any = None) -> Verification:
+    """Walk the whole chain in order and report the first event that does not fit."""
+    expected_seq, prev = 1, GENESIS
+    last_seq = 0
+    while True:
+        rows: Sequence[Event] = session.execute(
+            select(Event).where(Event.seq > last_seq).order_by(Event.seq).limit(batch)
+        ).scalars().all()
+        if not rows:
+            break
+        for ev in rows:
+            if ev.seq != expected_seq:
+                return Verification(
+                    False, expected_seq - 1, expected_seq,
+                    f"event {expected_seq} is missing (next is {ev.seq})",
+                )
+            if ev.prev_hash != prev:
+                return Verification(
+                    False, ev.seq - 1, ev.seq,
+                    f"event {ev.seq} does not follow event {ev.seq - 1} (prev_hash differs)",
+                )
+            digest = event_hash(
+                seq=ev.seq, at=ev.at, actor=ev.actor, action=ev.action,
+                subject=ev.subject, payload=ev.payload, prev_hash=ev.prev_hash,
+            )
+            if digest != ev.hash:
+                return Verification(
+                    False, ev.seq - 1, ev.seq, f"event {ev.seq} was altered (hash differs)"
+                )
+            prev, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
+        if progress is not None:
+            progress(len(rows))
+        session.expunge_all()
+    count = expected_seq - 1
+    head = session.get(ChainHead, 1)
+    if head is not None and (head.seq != count or head.hash != prev):
+        return Verification(
+            False, count, count + 1,
+            f"the chain ends at event {count} but its head records event {head.seq}",
+        )
+    return Verification(True, count)
+
+
+def count_events(*, session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Event)).scalar_one()
+
+
+def list_events(
+    *, session: Session, subject: str | None = None, action: str | None = None,
+    after: int = 0, limit: int = 100,
+) -> Sequence[Event]:
+    """Events in chain order, optionally for one subject or action."""
+    query = select(Event).where(Event.seq > after)
+    if subject:
+        query = query.where(Event.subject == subject)
+    if action:
+        query = query.where(Event.action == action)
+    return session.execute(query.order_by(Event.seq).limit(limit)).scalars().all()

@@ -1,0 +1,91 @@
+"""The catalog: jurisdictions, laws with their statutory clocks, and the reason taxonomy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from docket.db import Base, utcnow
+
+
+class RequesterKind(StrEnum):
+    court = "court"
+    government_agency = "government_agency"
+    police = "police"
+    regulator = "regulator"
+    trusted_flagger = "trusted_flagger"
+    user = "user"
+    rights_holder = "rights_holder"
+
+    @property
+    def is_official(self) -> bool:
+        """An authority whose request must name a legal basis and explain the illegality."""
+        return self in OFFICIAL_KINDS
+
+
+OFFICIAL_KINDS = frozenset(
+    {
+        RequesterKind.court,
+        RequesterKind.government_agency,
+        RequesterKind.police,
+        RequesterKind.regulator,
+    }
+)
+
+
+class Jurisdiction(Base):
+    """An ISO 3166-1 country, with its default clock and local-representative rule."""
+
+    __tablename__ = "jurisdictions"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    default_clock_hours: Mapped[int | None]
+    emergency_clock_hours: Mapped[int | None]
+    local_rep_signoff: Mapped[bool] = mapped_column(default=False)
+    local_rep_title: Mapped[str | None] = mapped_column(String(200))
+
+
+class Law(Base):
+    """A law requests can cite, with its statutory clock and notice rules."""
+
+    __tablename__ = "laws"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # An ISO 3166-1 code, or a region such as EU (see regions.json).
+    applies_in: Mapped[str] = mapped_column(String(8), index=True)
+    citation: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))
+    clock_hours: Mapped[int | None]
+    emergency_clock_hours: Mapped[int | None]
+    clock_basis: Mapped[str | None] = mapped_column(String(300))
+    clock_restarts_on_clarification: Mapped[bool] = mapped_column(default=True)
+    local_rep_signoff: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Reason(Base):
+    """A reason code from the taxonomy (Google's list plus docket's additions)."""
+
+    __tablename__ = "reasons"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    google_label: Mapped[str] = mapped_column(String(120))
+    # 1 = handled first (child safety, terrorism, imminent self-harm) .. 3.
+    severity: Mapped[int] = mapped_column(SmallInteger)
+    dsa_category: Mapped[str] = mapped_column(String(80))
+
+
+class RegionMember(Base):
+    """Membership of a jurisdiction in a region a law can apply in (EU, EEA)."""
+
+    __tablename__ = "region_members"
+
+    region: Mapped[str] = mapped_column(String(8), primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), primary_key=True)

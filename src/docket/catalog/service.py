@@ -1,0 +1,176 @@
+"""Read and change the catalog. Defaults ship as data in ``defaults/*.json``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
+from docket.errors import Conflict, NotFound, Unprocessable
+
+
+@cache
+def _defaults(name: str) -> dict[str, Any]:
+    text = (resources.files("docket.catalog") / "defaults" / f"{name}.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def regions() -> dict[str, list[str]]:
+    """Region name → member jurisdiction codes (EU, EEA)."""
+    return {k: v for k, v in _defaults("regions").items() if not k.startswith("_")}
+
+
+def country_name(code: str) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code, or the code if unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def seed_defaults(*, session: Session) -> dict[str, int]:
+    """Insert catalog rows that are missing; never overwrite what an operator changed."""
+    added = {"jurisdictions": 0, "reasons": 0, "laws": 0, "region_members": 0}
+    laws_data = _defaults("laws")
+    overrides = {j["code"]: j for j in laws_data["jurisdictions"]}
+    have = set(session.execute(select(Jurisdiction.code)).scalars())
+    for country in pycountry.countries:
+        code = country.alpha_2
+        if code in have:
+            continue
+        extra = overrides.get(code, {})
+        session.add(
+            Jurisdiction(
+                code=code,
+                name=country_name(code),
+                default_clock_hours=extra.get("default_clock_hours"),
+                emergency_clock_hours=extra.get("emergency_clock_hours"),
+                local_rep_signoff=extra.get("local_rep_signoff", False),
+                local_rep_title=extra.get("local_rep_title"),
+            )
+        )
+        added["jurisdictions"] += 1
+    session.flush()
+
+    have_members = {tuple(r) for r in session.execute(select(RegionMember.region, RegionMember.code))}
+    for region, codes in regions().items():
+        for code in codes:
+            if (region, code) not in have_members:
+                session.add(RegionMember(region=region, code=code))
+                added["region_members"] += 1
+
+    have = set(session.execute(select(Reason.code)).scalars())
+    for reason in _defaults("reasons")["reasons"]:
+        if reason["code"] not in have:
+            session.add(Reason(**reason))
+            added["reasons"] += 1
+
+    have = set(session.execute(select(Law.id)).scalars())
+    for law in laws_data["laws"]:
+        if law["id"] not in have:
+            session.add(Law(**law))
+            added["laws"] += 1
+    session.flush()
+    if any(added.values()):
+        audit.record(
+            session=session, actor="system", action="catalog:seeded",
+            subject="catalog", payload=added,
+        )
+    return added
+
+
+def get_jurisdiction(*, session: Session, code: str) -> Jurisdiction | None:
+    return session.get(Jurisdiction, code.upper())
+
+
+def list_jurisdictions(*, session: Session) -> Sequence[Jurisdiction]:
+    return session.execute(select(Jurisdiction).order_by(Jurisdiction.code)).scalars().all()
+
+
+def get_reason(*, session: Session, code: str) -> Reason | None:
+    return session.get(Reason, code)
+
+
+def list_reasons(*, session: Session) -> Sequence[Reason]:
+    return session.execute(select(Reason).order_by(Reason.severity, Reason.code)).scalars().all()
+
+
+def get_law(*, session: Session, law_id: str) -> Law | None:
+    return session.get(Law, law_id)
+
+
+def list_laws(*, session: Session, applies_in: str | None = None) -> Sequence[Law]:
+    """Laws, optionally those that apply in one jurisdiction (directly or through a region)."""
+    query = select(Law).order_by(Law.applies_in, Law.id)
+    if applies_in:
+        code = applies_in.upper()
+        in_regions = [r for r, members in regions().items() if code in members]
+        query = query.where(Law.applies_in.in_([code, *in_regions]))
+    return session.execute(query).scalars().all()
+
+
+def law_applies(law: Law, jurisdiction: str) -> bool:
+    """Whether ``law`` is law in ``jurisdiction``."""
+    if law.applies_in == jurisdiction:
+        return True
+    return jurisdiction in regions().get(law.applies_in, ())
+
+
+def add_law(
+    *, session: Session, actor: str, id: str, applies_in: str, citation: str, title: str,
+    clock_hours: int | None = None, emergency_clock_hours: int | None = None,
+    clock_basis: str | None = None, clock_restarts_on_clarification: bool = True,
+    local_rep_signoff: bool = False, notes: str | None = None,
+) -> Law:
+    """Add a law to the catalog (an audited change)."""
+    applies_in = applies_in.upper()
+    if applies_in not in regions() and get_jurisdiction(session=session, code=applies_in) is None:
+        raise Unprocessable(
+            f"unknown jurisdiction {applies_in!r}",
+            errors=[{"field": "applies_in", "message": "an ISO 3166-1 alpha-2 code, or EU or EEA"}],
+        )
+    for field, hours in (("clock_hours", clock_hours), ("emergency_clock_hours", emergency_clock_hours)):
+        if hours is not None and not 1 <= hours <= 24 * 365:
+            raise Unprocessable(
+                f"{field} out of range",
+                errors=[{"field": field, "message": "hours between 1 and 8760"}],
+            )
+    if get_law(session=session, law_id=id) is not None:
+        raise Conflict(f"a law with id {id!r} is already in the catalog")
+    law = Law(
+        id=id, applies_in=applies_in, citation=citation, title=title,
+        clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
+        clock_basis=clock_basis, clock_restarts_on_clarification=clock_restarts_on_clarification,
+        local_rep_signoff=local_rep_signoff, notes=notes,
+    )
+    session.add(law)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="law:added", subject=f"law:{id}",
+        payload=law_dict(law),
+    )
+    return law
+
+
+def law_dict(law: Law) -> dict[str, Any]:
+    return {
+        "id": law.id,
+        "applies_in": law.applies_in,
+        "citation": law.citation,
+        "title": law.title,
+        "clock_hours": law.clock_hours,
+        "emergency_clock_hours": law.emergency_clock_hours,
+        "clock_basis": law.clock_basis,
+        "clock_restarts_on_clarification": law.clock_restarts_on_clarification,
+        "local_rep_signoff": law.local_rep_signoff,
+        "active": law.active,
+    }

@@ -1,0 +1,374 @@
+"""The ``docket`` command. Admin commands take ``--json`` and then print one JSON object."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from docket import db as database
+from docket.errors import DocketError
+from docket.settings import Settings, SettingsError, get_settings
+
+app = typer.Typer(help="docket: one global process for requests to restrict content.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+law_app = typer.Typer(help="Laws and statutory clocks in the catalog.", no_args_is_help=True)
+submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(law_app, name="law")
+app.add_typer(submitter_app, name="submitter")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+err = Console(stderr=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def _emit(as_json: bool, data: dict[str, Any], human: str | Table | None = None) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(data, default=str).decode() + "\n")
+    elif human is not None:
+        console.print(human)
+
+
+def _fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
+    if as_json:
+        sys.stdout.write(orjson.dumps({"error": message}).decode() + "\n")
+    else:
+        err.print(f"[red]docket:[/red] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def _session(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Session]:
+    """A unit of work for one command; domain errors become one clear line and exit 1."""
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        if upgrade:
+            database.upgrade(engine)
+        else:
+            _require_schema(engine, settings)
+        with database.transaction(database.make_sessionmaker(engine)) as session:
+            yield session
+    except DocketError as exc:
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
+        raise _fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
+    finally:
+        engine.dispose()
+
+
+def _require_schema(engine: Any, settings: Settings) -> None:
+    current = database.current_revision(engine)
+    if current != database.head_revision(engine):
+        if settings.is_sqlite:
+            database.upgrade(engine)  # the embedded default keeps itself up to date
+            return
+        raise _fail(
+            f"the database schema is at {current or 'nothing'}, not the latest; "
+            "run 'docket db upgrade' first"
+        )
+
+
+# ---------------------------------------------------------------- serve
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="fill an empty database with a demo")] = False,
+) -> None:
+    """Run the API (and, later, the pages and the outbox worker) in one process."""
+    import uvicorn
+
+    from docket.app import create_app
+
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    _require_schema(engine, settings)
+    if demo:
+        from docket.demo import load_demo
+
+        with database.transaction(database.make_sessionmaker(engine)) as session:
+            summary = load_demo(session=session, base_url=settings.base_url)
+        console.print(summary)
+    console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning")
+
+
+# ---------------------------------------------------------------- db
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonOpt = False) -> None:
+    """Create or update the schema to the latest version and add missing catalog defaults."""
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        before = database.current_revision(engine)
+        database.upgrade(engine)
+        after = database.current_revision(engine)
+    finally:
+        engine.dispose()
+    _emit(as_json, {"from": before, "to": after, "engine": engine.dialect.name},
+          f"schema {before or '(empty)'} → {after} on {engine.dialect.name}")
+
+
+@db_app.command("current")
+def db_current(as_json: JsonOpt = False) -> None:
+    """Show the schema version of the database."""
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        current, head = database.current_revision(engine), database.head_revision(engine)
+    finally:
+        engine.dispose()
+    _emit(as_json, {"current": current, "head": head, "up_to_date": current == head},
+          f"schema {current or '(empty)'} (latest {head})")
+
+
+# ---------------------------------------------------------------- law
+@law_app.command("list")
+def law_list(
+    jurisdiction: Annotated[str | None, typer.Option(help="only laws in force in this country")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the laws in the catalog with their statutory clocks."""
+    from docket.catalog import service
+
+    with _session(as_json) as session:
+        laws = [service.law_dict(x) for x in service.list_laws(session=session, applies_in=jurisdiction)]
+    table = Table("id", "in", "citation", "clock", "emergency", "local rep")
+    for law in laws:
+        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "default"
+        emergency = f"{law['emergency_clock_hours']} h" if law["emergency_clock_hours"] else "-"
+        table.add_row(law["id"], law["applies_in"], law["citation"], clock, emergency,
+                      "sign-off" if law["local_rep_signoff"] else "")
+    _emit(as_json, {"laws": laws}, table)
+
+
+@law_app.command("add")
+def law_add(
+    id: Annotated[str, typer.Option("--id", help="a short stable id, e.g. kz-mass-media-2")],
+    jurisdiction: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code, or EU")],
+    citation: Annotated[str, typer.Option(help="the provision as it is cited")],
+    title: Annotated[str, typer.Option(help="what the law is about")],
+    clock_hours: Annotated[int | None, typer.Option(help="statutory clock in hours")] = None,
+    emergency_clock_hours: Annotated[int | None, typer.Option(help="clock for emergencies")] = None,
+    clock_basis: Annotated[str | None, typer.Option(help="how the law words the clock")] = None,
+    local_rep_signoff: Annotated[bool, typer.Option(
+        "--local-rep-signoff", help="restrictions need the local representative's sign-off")] = False,
+    no_clock_restart: Annotated[bool, typer.Option(
+        "--no-clock-restart", help="the clock does not restart on clarification")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a law to the catalog (an audited change)."""
+    from docket.catalog import service
+
+    with _session(as_json) as session:
+        law = service.add_law(
+            session=session, actor=_actor(), id=id, applies_in=jurisdiction, citation=citation,
+            title=title, clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
+            clock_basis=clock_basis, local_rep_signoff=local_rep_signoff,
+            clock_restarts_on_clarification=not no_clock_restart,
+        )
+        data = service.law_dict(law)
+    _emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")
+
+
+# ---------------------------------------------------------------- submitter
+@submitter_app.command("add")
+def submitter_add(
+    name: Annotated[str, typer.Option(help="the organisation's name")],
+    kind: Annotated[str, typer.Option(help="court, government_agency, police, regulator, "
+                                           "trusted_flagger, user or rights_holder")],
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code")],
+    email: Annotated[str | None, typer.Option(help="contact e-mail")] = None,
+    verified: Annotated[bool, typer.Option("--verified", help="identity checked")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register an organisation that may send requests."""
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        s = service.create_submitter(session=session, actor=_actor(), name=name, kind=kind,
+                                     country=country, email=email, verified=verified)
+        data = {"id": s.id, "name": s.name, "kind": s.kind, "country": s.country,
+                "email": s.email, "verified": s.verified}
+    _emit(as_json, {"submitter": data}, f"submitter {data['id']}: {name} ({data['kind']}, {data['country']})")
+
+
+@submitter_app.command("list")
+def submitter_list(as_json: JsonOpt = False) -> None:
+    """List submitters."""
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        rows = [{"id": s.id, "name": s.name, "kind": str(s.kind), "country": s.country,
+                 "verified": s.verified} for s in service.list_submitters(session=session)]
+    table = Table("id", "name", "kind", "country", "verified")
+    for r in rows:
+        table.add_row(str(r["id"]), r["name"], r["kind"], r["country"], "yes" if r["verified"] else "")
+    _emit(as_json, {"submitters": rows}, table)
+
+
+# ---------------------------------------------------------------- user
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Option(help="sign-in e-mail")],
+    role: Annotated[list[str], typer.Option(help="admin, reviewer, legal, rights, "
+                                                 "local_representative, auditor or platform")],
+    jurisdiction: Annotated[list[str] | None, typer.Option(
+        help="country of a local_representative (repeat for several)")] = None,
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    password: Annotated[str | None, typer.Option(
+        help="sign-in password (default: a random one, printed once)",
+        envvar="DOCKET_NEW_USER_PASSWORD")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a staff user or a platform service account."""
+    import secrets
+
+    from docket.parties import service
+    from docket.parties.models import Role
+
+    generated = None
+    if password is None and Role.platform.value not in role:
+        password = generated = secrets.token_urlsafe(12)
+    with _session(as_json) as session:
+        u = service.create_user(session=session, actor=_actor(), email=email, roles=role,
+                                jurisdictions=jurisdiction or [], name=name, password=password)
+        data: dict[str, Any] = {"id": u.id, "email": u.email,
+                                "roles": sorted({r.role for r in u.roles}),
+                                "jurisdictions": sorted({r.jurisdiction for r in u.roles if r.jurisdiction})}
+    if generated:
+        data["password"] = generated
+    extra = f"; password: {generated}" if generated else ""
+    _emit(as_json, {"user": data}, f"user {data['id']}: {data['email']} {data['roles']}{extra}")
+
+
+@user_app.command("list")
+def user_list(as_json: JsonOpt = False) -> None:
+    """List users and their roles."""
+    from sqlalchemy import select
+
+    from docket.parties.models import User
+
+    with _session(as_json) as session:
+        rows = [{"id": u.id, "email": u.email, "active": u.active,
+                 "roles": sorted({f"{r.role}:{r.jurisdiction}" if r.jurisdiction else str(r.role)
+                                  for r in u.roles})}
+                for u in session.execute(select(User).order_by(User.id)).scalars()]
+    table = Table("id", "email", "roles", "active")
+    for r in rows:
+        table.add_row(str(r["id"]), r["email"], ", ".join(r["roles"]), "yes" if r["active"] else "no")
+    _emit(as_json, {"users": rows}, table)
+
+
+# ---------------------------------------------------------------- token
+@token_app.command("create")
+def token_create(
+    submitter: Annotated[int | None, typer.Option(help="the submitter's id")] = None,
+    user: Annotated[str | None, typer.Option(help="the user's e-mail")] = None,
+    name: Annotated[str, typer.Option(help="a label for the token")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """Make an API token for a submitter or a user; it is shown once."""
+    from docket.parties import service
+
+    if (submitter is None) == (user is None):
+        raise _fail("give exactly one of --submitter ID or --user EMAIL", 2, as_json)
+    with _session(as_json) as session:
+        owner: dict[str, Any] = {}
+        if submitter is not None:
+            owner["submitter"] = service.get_submitter(session=session, submitter_id=submitter)
+            if owner["submitter"] is None:
+                raise _fail(f"no submitter {submitter}", 1, as_json)
+        else:
+            owner["user"] = service.get_user_by_email(session=session, email=user or "")
+            if owner["user"] is None:
+                raise _fail(f"no user {user}", 1, as_json)
+        token, plain = service.create_token(session=session, actor=_actor(), name=name, **owner)
+        data = {"id": token.id, "token": plain, "prefix": token.prefix,
+                "submitter_id": token.submitter_id, "user_id": token.user_id}
+    _emit(as_json, data, f"token {data['id']}: {plain}\n(shown once; docket keeps only its hash)")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="the token's id")], as_json: JsonOpt = False) -> None:
+    """Revoke an API token at once."""
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        token = service.revoke_token(session=session, actor=_actor(), token_id=token_id)
+        data = {"id": token.id, "revoked_at": token.revoked_at}
+    _emit(as_json, data, f"token {token_id} revoked")
+
+
+@token_app.command("list")
+def token_list(as_json: JsonOpt = False) -> None:
+    """List tokens (never their values)."""
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        rows = [{"id": t.id, "prefix": t.prefix, "name": t.name, "submitter_id": t.submitter_id,
+                 "user_id": t.user_id, "revoked_at": t.revoked_at}
+                for t in service.list_tokens(session=session)]
+    table = Table("id", "prefix", "name", "owner", "revoked")
+    for r in rows:
+        owner = f"submitter {r['submitter_id']}" if r["submitter_id"] else f"user {r['user_id']}"
+        table.add_row(str(r["id"]), r["prefix"] + "…", r["name"], owner, str(r["revoked_at"] or ""))
+    _emit(as_json, {"tokens": rows}, table)
+
+
+# ---------------------------------------------------------------- audit
+@audit_app.command("verify")
+def audit_verify(as_json: JsonOpt = False) -> None:
+    """Check the whole audit chain; exit 1 and name the first bad event if it was tampered with."""
+    from docket.audit import service
+
+    with _session(as_json) as session:
+        total = service.count_events(session=session)
+        if as_json or not sys.stderr.isatty():
+            result = service.verify(session=session)
+        else:
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("verifying", total=total)
+                result = service.verify(session=session, progress=lambda n: progress.advance(task, n))
+    data = {"ok": result.ok, "events": result.count, "bad_event": result.bad_seq, "problem": result.problem}
+    if result.ok:
+        _emit(as_json, data, f"audit chain intact: {result.count} events")
+        return
+    _emit(as_json, data)
+    if not as_json:
+        err.print(f"[red]audit chain broken at event {result.bad_seq}:[/red] {result.problem}")
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: settings errors become one line and exit status 2."""
+    try:
+        get_settings()
+    except SettingsError as exc:
+        sys.stderr.write(f"docket: {exc}\n")
+        raise SystemExit(2) from None
+    app()

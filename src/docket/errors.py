@@ -1,0 +1,209 @@
+"""One error format for the whole API: RFC 9457 ``application/problem+json``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("docket")
+
+PROBLEM_TYPE = "https://docket.dev/problems/"
+PROBLEM_JSON = "application/problem+json"
+
+
+class DocketError(Exception):
+    """A named domain error that maps to one HTTP status and problem type."""
+
+    status = 400
+    title = "Bad request"
+    slug = "bad-request"
+
+    def __init__(
+        self, detail: str, *, errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None, **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class Unauthenticated(DocketError):
+    status, title, slug = 401, "Authentication required", "unauthenticated"
+
+
+class Forbidden(DocketError):
+    status, title, slug = 403, "Not allowed", "forbidden"
+
+
+class NotFound(DocketError):
+    status, title, slug = 404, "Not found", "not-found"
+
+
+class Conflict(DocketError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class PayloadTooLarge(DocketError):
+    status, title, slug = 413, "Request body too large", "payload-too-large"
+
+
+class Unprocessable(DocketError):
+    status, title, slug = 422, "Invalid input", "validation"
+
+
+class RateLimited(DocketError):
+    status, title, slug = 429, "Too many requests", "rate-limited"
+
+
+def problem(
+    status: int, title: str, detail: str, *, slug: str | None = None,
+    errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + (slug or str(status)),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """('body', 'items', 3, 'url') → 'items[3].url'; query and header names stay as they are."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        where = parts.pop(0)
+        if not parts:
+            return "body" if where == "body" else where
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error.get("type") == "json_invalid":
+        ctx = error.get("ctx") or {}
+        where = error["loc"][-1] if isinstance(error["loc"][-1], int) else None
+        at = f" at character {where}" if where is not None else ""
+        return f"malformed JSON{at}: {ctx.get('error', 'cannot parse')}"
+    if error.get("type") == "extra_forbidden":
+        return "unknown field"
+    if error.get("type") == "missing":
+        return "required"
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into a problem document."""
+
+    @app.exception_handler(DocketError)
+    async def _domain(_request: Request, exc: DocketError) -> Response:
+        return problem(
+            exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors,
+            headers=exc.headers, **exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
+             "message": _message(e)}
+            for e in exc.errors()
+        ]
+        malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
+        detail = "the body is not valid JSON" if malformed else "some fields are invalid"
+        return problem(422, "Invalid input", detail, slug="validation", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
+        title = titles.get(exc.status_code, "Error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        correlation_id = uuid.uuid4().hex
+        log.error(
+            "unhandled error %s on %s %s", correlation_id, request.method, request.url.path,
+            exc_info=exc,
+        )
+        return problem(
+            500, "Internal error",
+            "something went wrong on our side; quote the correlation id when reporting it",
+            slug="internal", correlation_id=correlation_id,
+        )
+
+
+class BodyLimit:
+    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._reject(scope, receive, send)
+            return
+        if declared is not None:
+            await self.app(scope, receive, send)
+            return
+        # No Content-Length (chunked): read the body here, up to the limit, and replay it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._reject(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413, "Request body too large",
+            f"the body is larger than the limit of {self.limit} bytes",
+            slug="payload-too-large",
+        )
+        await response(scope, receive, send)

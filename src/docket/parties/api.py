@@ -1,0 +1,74 @@
+"""Who am I, submitters, and a caller's own API tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from docket.deps import Db
+from docket.errors import NotFound
+from docket.parties import service
+from docket.parties.auth import CurrentPrincipal, Permission, Principal
+from docket.parties.models import ApiToken, User
+from docket.parties.schemas import Me, SubmitterRead, TokenCreate, TokenCreated, TokenRead
+
+router = APIRouter(prefix="/api/v1", tags=["parties"])
+
+
+@router.get("/me", response_model=Me)
+def me(db: Db, principal: CurrentPrincipal) -> Me:
+    """The caller's identity and permissions. Who: any valid token."""
+    out = Me(actor=principal.actor, permissions=sorted(p.value for p in principal.permissions))
+    if principal.submitter_id is not None:
+        submitter = service.get_submitter(session=db, submitter_id=principal.submitter_id)
+        out.submitter = SubmitterRead.model_validate(submitter)
+    else:
+        user = db.get(User, principal.user_id)
+        out.user_email = user.email if user else None
+        out.roles = sorted(r.value for r in principal.roles)
+        out.jurisdictions = sorted(principal.jurisdictions)
+    return out
+
+
+@router.get("/submitters/{submitter_id}", response_model=SubmitterRead)
+def get_submitter(submitter_id: int, db: Db, principal: CurrentPrincipal) -> SubmitterRead:
+    """One submitter. Who: that submitter itself, or staff who may read parties; 404 to anyone else."""
+    visible = principal.submitter_id == submitter_id or principal.can(Permission.parties_read)
+    submitter = service.get_submitter(session=db, submitter_id=submitter_id) if visible else None
+    if submitter is None:
+        raise NotFound(f"no submitter {submitter_id}")
+    return SubmitterRead.model_validate(submitter)
+
+
+def _own_tokens_query(principal: Principal) -> dict[str, int | None]:
+    if principal.submitter_id is not None:
+        return {"submitter_id": principal.submitter_id}
+    return {"user_id": principal.user_id}
+
+
+@router.get("/tokens", response_model=list[TokenRead])
+def list_tokens(db: Db, principal: CurrentPrincipal) -> list[TokenRead]:
+    """The caller's own tokens (never their values). Who: any valid token."""
+    tokens = service.list_tokens(session=db, **_own_tokens_query(principal))
+    return [TokenRead.model_validate(t) for t in tokens]
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
+def create_token(body: TokenCreate, db: Db, principal: CurrentPrincipal) -> TokenCreated:
+    """Make another token for the caller's own account; its value is shown once. Who: any valid token."""
+    owner: dict[str, object] = {}
+    if principal.submitter_id is not None:
+        owner["submitter"] = service.get_submitter(session=db, submitter_id=principal.submitter_id)
+    else:
+        owner["user"] = db.get(User, principal.user_id)
+    token, plain = service.create_token(session=db, actor=principal.actor, name=body.name, **owner)  # type: ignore[arg-type]
+    return TokenCreated(**TokenRead.model_validate(token).model_dump(), token=plain)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenRead)
+def revoke_token(token_id: int, db: Db, principal: CurrentPrincipal) -> TokenRead:
+    """Revoke one of the caller's own tokens. Who: its owner; anyone else gets a 404."""
+    token = db.get(ApiToken, token_id)
+    own = _own_tokens_query(principal)
+    if token is None or any(getattr(token, k) != v for k, v in own.items()):
+        raise NotFound(f"no token {token_id}")
+    return TokenRead.model_validate(service.revoke_token(session=db, actor=principal.actor, token_id=token_id))

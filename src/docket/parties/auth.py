@@ -1,0 +1,155 @@
+"""Authentication and authorization: one dependency that every route uses.
+
+``Authorization: Bearer <token>``. A missing, unknown or revoked token is a 401;
+a role without the permission is a 403. Record-level rules (a submitter sees only
+its own records, as 404 otherwise) live in the services that load records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from docket.deps import Db
+from docket.errors import Forbidden, Unauthenticated
+from docket.parties import service
+from docket.parties.models import STAFF_ROLES, Role
+
+
+class Permission(StrEnum):
+    audit_read = "audit:read"
+    catalog_write = "catalog:write"
+    parties_read = "parties:read"
+    parties_write = "parties:write"
+    requests_submit = "requests:submit"
+    requests_read_all = "requests:read_all"
+    queue_read = "queue:read"
+    review = "review"
+    content_write = "content:write"
+    content_read = "content:read"
+    visibility_read = "visibility:read"
+
+
+# Who may do what. No entry names a particular submitter or country: the same
+# rules for everybody (the local representative's countries come from its role).
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.admin: frozenset(
+        {Permission.audit_read, Permission.catalog_write, Permission.parties_read,
+         Permission.parties_write, Permission.requests_read_all, Permission.queue_read,
+         Permission.content_read}
+    ),
+    Role.reviewer: frozenset(
+        {Permission.requests_read_all, Permission.queue_read, Permission.review,
+         Permission.content_read, Permission.parties_read}
+    ),
+    Role.legal: frozenset(
+        {Permission.requests_read_all, Permission.queue_read, Permission.review,
+         Permission.content_read, Permission.parties_read}
+    ),
+    Role.rights: frozenset(
+        {Permission.requests_read_all, Permission.queue_read, Permission.review,
+         Permission.content_read, Permission.parties_read}
+    ),
+    Role.local_representative: frozenset(
+        {Permission.requests_read_all, Permission.queue_read, Permission.review,
+         Permission.content_read}
+    ),
+    Role.auditor: frozenset(
+        {Permission.audit_read, Permission.requests_read_all, Permission.parties_read,
+         Permission.content_read}
+    ),
+    Role.platform: frozenset(
+        {Permission.content_write, Permission.content_read, Permission.visibility_read}
+    ),
+}
+SUBMITTER_PERMISSIONS = frozenset({Permission.requests_submit})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a submitter's token or a user's token."""
+
+    token_id: int
+    submitter_id: int | None = None
+    user_id: int | None = None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    # Jurisdictions of a local_representative role.
+    jurisdictions: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def actor(self) -> str:
+        return f"submitter:{self.submitter_id}" if self.submitter_id else f"user:{self.user_id}"
+
+    @property
+    def is_submitter(self) -> bool:
+        return self.submitter_id is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        if self.is_submitter:
+            return SUBMITTER_PERMISSIONS
+        granted: set[Permission] = set()
+        for role in self.roles:
+            granted |= ROLE_PERMISSIONS[role]
+        return frozenset(granted)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthenticated(
+            "send an API token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": 'Bearer realm="docket"'},
+        )
+    return value.strip()
+
+
+def current_principal(request: Request, db: Db) -> Principal:
+    """The caller, from its bearer token (401 when missing, unknown or revoked)."""
+    token = service.find_active_token(session=db, plain=_bearer(request))
+    if token is None:
+        raise Unauthenticated(
+            "the token is unknown or revoked",
+            headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
+        )
+    if token.submitter_id is not None:
+        return Principal(token_id=token.id, submitter_id=token.submitter_id)
+    user = token.user
+    if user is None or not user.active:
+        raise Unauthenticated("the token's user is deactivated")
+    return Principal(
+        token_id=token.id,
+        user_id=user.id,
+        roles=frozenset(Role(r.role) for r in user.roles),
+        jurisdictions=frozenset(
+            r.jurisdiction for r in user.roles
+            if r.role == Role.local_representative and r.jurisdiction
+        ),
+    )
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(permission):
+            raise Forbidden(f"this call needs the '{permission.value}' permission")
+        return principal
+
+    check.__name__ = f"require_{permission.name}"
+    return check

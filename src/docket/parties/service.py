@@ -1,0 +1,211 @@
+"""Create and find submitters, users and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
+from docket.db import utcnow
+from docket.errors import Conflict, NotFound, Unprocessable
+from docket.parties.models import ApiToken, Role, Submitter, User, UserRole
+
+TOKEN_PREFIX = "dkt_"
+_hasher = PasswordHasher()
+
+
+def hash_token(token: str) -> str:
+    """Tokens are 256 random bits, so one SHA-256 is enough (no slow hash needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _check_country(session: Session, code: str, field: str) -> str:
+    code = code.upper()
+    if catalog.get_jurisdiction(session=session, code=code) is None:
+        raise Unprocessable(
+            f"unknown country {code!r}",
+            errors=[{"field": field, "message": "an ISO 3166-1 alpha-2 code, e.g. KZ"}],
+        )
+    return code
+
+
+def create_submitter(
+    *, session: Session, actor: str, name: str, kind: RequesterKind | str, country: str,
+    email: str | None = None, verified: bool = False,
+) -> Submitter:
+    """Register an organisation that may send requests (audited)."""
+    try:
+        kind = RequesterKind(kind)
+    except ValueError:
+        raise Unprocessable(
+            f"unknown requester kind {kind!r}",
+            errors=[{"field": "kind", "message": "one of " + ", ".join(k.value for k in RequesterKind)}],
+        ) from None
+    submitter = Submitter(
+        name=name, kind=kind, country=_check_country(session, country, "country"),
+        email=email, verified=verified,
+    )
+    session.add(submitter)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="submitter:created",
+        subject=f"submitter:{submitter.id}",
+        payload={"name": name, "kind": kind.value, "country": submitter.country, "verified": verified},
+    )
+    return submitter
+
+
+def get_submitter(*, session: Session, submitter_id: int) -> Submitter | None:
+    return session.get(Submitter, submitter_id)
+
+
+def list_submitters(*, session: Session) -> Sequence[Submitter]:
+    return session.execute(select(Submitter).order_by(Submitter.id)).scalars().all()
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    return session.execute(
+        select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def create_user(
+    *, session: Session, actor: str, email: str, roles: Iterable[Role | str],
+    jurisdictions: Iterable[str] = (), name: str = "", password: str | None = None,
+) -> User:
+    """Add a staff user or a platform service account with its roles (audited).
+
+    ``jurisdictions`` are the countries of a ``local_representative`` role.
+    """
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Unprocessable("invalid e-mail", errors=[{"field": "email", "message": "an e-mail address"}])
+    if get_user_by_email(session=session, email=email) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists")
+    try:
+        parsed = [Role(r) for r in roles]
+    except ValueError as exc:
+        raise Unprocessable(
+            str(exc), errors=[{"field": "role", "message": "one of " + ", ".join(r.value for r in Role)}]
+        ) from None
+    if not parsed:
+        raise Unprocessable("a user needs a role", errors=[{"field": "role", "message": "required"}])
+    codes = [_check_country(session, c, "jurisdiction") for c in jurisdictions]
+    if Role.local_representative in parsed and not codes:
+        raise Unprocessable(
+            "a local representative needs the jurisdictions it answers for",
+            errors=[{"field": "jurisdiction", "message": "required for local_representative"}],
+        )
+    if codes and Role.local_representative not in parsed:
+        raise Unprocessable(
+            "jurisdictions apply only to the local_representative role",
+            errors=[{"field": "jurisdiction", "message": "only with --role local_representative"}],
+        )
+    user = User(email=email, name=name, password_hash=hash_password(password) if password else None)
+    for role in dict.fromkeys(parsed):
+        if role is Role.local_representative:
+            user.roles.extend(UserRole(role=role, jurisdiction=c) for c in dict.fromkeys(codes))
+        else:
+            user.roles.append(UserRole(role=role))
+    session.add(user)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="user:created", subject=f"user:{user.id}",
+        payload={
+            "email": email,
+            "roles": sorted({r.value for r in parsed}),
+            "jurisdictions": sorted(set(codes)),
+        },
+    )
+    return user
+
+
+def set_password(*, session: Session, actor: str, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    audit.record(session=session, actor=actor, action="user:password_set", subject=f"user:{user.id}")
+
+
+def create_token(
+    *, session: Session, actor: str, submitter: Submitter | None = None,
+    user: User | None = None, name: str = "", secret: str | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a new token; the plain token is returned once and never stored."""
+    if (submitter is None) == (user is None):
+        raise ValueError("a token belongs to exactly one submitter or user")
+    plain = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        token_hash=hash_token(plain), prefix=plain[:12], name=name,
+        submitter_id=submitter.id if submitter else None, user_id=user.id if user else None,
+    )
+    session.add(token)
+    session.flush()
+    owner = f"submitter:{submitter.id}" if submitter else f"user:{user.id}"  # type: ignore[union-attr]
+    audit.record(
+        session=session, actor=actor, action="token:created", subject=f"token:{token.id}",
+        payload={"owner": owner, "name": name, "prefix": token.prefix},
+    )
+    return token, plain
+
+
+def get_token(*, session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def find_active_token(*, session: Session, plain: str) -> ApiToken | None:
+    """The unrevoked token with this value, or None."""
+    return session.execute(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
+        )
+    ).scalar_one_or_none()
+
+
+def list_tokens(
+    *, session: Session, submitter_id: int | None = None, user_id: int | None = None
+) -> Sequence[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if submitter_id is not None:
+        query = query.where(ApiToken.submitter_id == submitter_id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return session.execute(query).scalars().all()
+
+
+def revoke_token(*, session: Session, actor: str, token_id: int) -> ApiToken:
+    """Revoke a token (audited); revoking twice is a conflict."""
+    token = get_token(session=session, token_id=token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    # Conditional update: of two concurrent revocations only one records the event.
+    done = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not done:
+        raise Conflict(f"token {token_id} is already revoked")
+    session.refresh(token)
+    audit.record(session=session, actor=actor, action="token:revoked", subject=f"token:{token.id}")
+    return token

@@ -1,0 +1,128 @@
+"""docket's settings, read once from the environment (prefix ``DOCKET_``).
+
+Every secret can also come from a file: ``DOCKET_SECRET_KEY_FILE=/run/secrets/key``.
+A bad value stops start-up with one line that names the variable and what it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SECRET_FIELDS = ("secret_key", "database_url")
+
+
+class SettingsError(Exception):
+    """A setting has a value docket cannot use; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCKET_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///docket.db",
+        description="an SQLAlchemy URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+    )
+    secret_key: str = Field(
+        default="",
+        description="at least 32 characters; signs sessions and appeal links",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the public http(s) URL docket is reached at, used in links",
+    )
+    max_body_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024,
+        description="an integer number of bytes between 1024 and 536870912",
+    )
+    default_clock_hours: int = Field(
+        default=7 * 24, ge=1, le=24 * 365,
+        description="hours for a jurisdiction without a clock in the catalog (1..8760)",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        # DOCKET_X_FILE wins over nothing, never over an explicit DOCKET_X.
+        if not isinstance(data, dict):
+            return data
+        for name in _SECRET_FIELDS:
+            path = os.environ.get(f"DOCKET_{name.upper()}_FILE")
+            if path and not data.get(name) and not os.environ.get(f"DOCKET_{name.upper()}"):
+                try:
+                    data[name] = Path(path).read_text().strip()
+                except OSError as exc:
+                    raise ValueError(f"cannot read DOCKET_{name.upper()}_FILE: {exc}") from exc
+        return data
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0]
+        if scheme not in ("sqlite", "postgresql", "postgresql+psycopg") or "://" not in value:
+            raise ValueError("must be sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+        if scheme == "postgresql":
+            value = "postgresql+psycopg" + value[len("postgresql"):]
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL with a host, e.g. https://docket.example.org")
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_secret(self) -> Settings:
+        """Return these settings with a secret key, generating one for this process if unset."""
+        if self.secret_key:
+            return self
+        return self.model_copy(update={"secret_key": secrets.token_urlsafe(48)})
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment, turning a validation error into one clear line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        described = Settings.model_fields.get(field)
+        accepts = described.description if described and described.description else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        got = error.get("input")
+        line = f"DOCKET_{field.upper()}: {message}"
+        if accepts and accepts not in line:
+            line += f" (accepts {accepts})"
+        if isinstance(got, str | int) and field not in _SECRET_FIELDS:
+            line += f"; got {got!r}"
+        raise SettingsError(line) from None
+    except ValueError as exc:  # from the secret-file reader
+        raise SettingsError(str(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (with a secret key)."""
+    return load_settings().with_secret()

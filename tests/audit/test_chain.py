@@ -1,0 +1,145 @@
+"""The audit chain: every change leaves an event; any edit, deletion or reordering shows."""
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from docket import audit
+from docket.cli import app as cli
+from docket.db import transaction
+
+runner = CliRunner()
+
+
+def _fill(sessions, n: int = 5) -> None:
+    with transaction(sessions) as s:
+        for i in range(n):
+            audit.record(session=s, actor="test", action="thing:done", subject=f"thing:{i}",
+                         payload={"i": i, "text": "Привет, мир", "nested": {"a": [1, 2]}})
+
+
+def verify_cli() -> tuple[int, dict]:
+    result = runner.invoke(cli, ["audit", "verify", "--json"])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_an_intact_chain_verifies(sessions) -> None:
+    _fill(sessions)
+    code, out = verify_cli()
+    assert code == 0
+    assert out == {"ok": True, "events": 5, "bad_event": None, "problem": None}
+
+
+def test_the_human_output_counts_events(sessions) -> None:
+    _fill(sessions, 3)
+    result = runner.invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 0 and "3 events" in result.stdout
+
+
+def test_an_edited_payload_is_found(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("""UPDATE events SET payload = '{"i": 99}' WHERE seq = 3"""))
+    code, out = verify_cli()
+    assert code == 1 and out["bad_event"] == 3 and "altered" in out["problem"]
+
+
+def test_an_edited_actor_is_found(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("UPDATE events SET actor = 'someone else' WHERE seq = 2"))
+    assert verify_cli()[1]["bad_event"] == 2
+
+
+def test_a_rehashed_edit_breaks_the_next_link(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("UPDATE events SET hash = :h WHERE seq = 2"), {"h": "f" * 64})
+    code, out = verify_cli()
+    assert code == 1 and out["bad_event"] == 2
+
+
+def test_a_deleted_event_is_found(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("DELETE FROM events WHERE seq = 3"))
+    code, out = verify_cli()
+    assert code == 1 and out["bad_event"] == 3 and "missing" in out["problem"]
+
+
+def test_a_deleted_last_event_is_found(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("DELETE FROM events WHERE seq = 5"))
+    code, out = verify_cli()
+    assert code == 1 and out["bad_event"] == 5
+
+
+def test_reordered_events_are_found(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:  # swap events 2 and 3
+        s.execute(text("UPDATE events SET seq = -2 WHERE seq = 2"))
+        s.execute(text("UPDATE events SET seq = 2 WHERE seq = 3"))
+        s.execute(text("UPDATE events SET seq = 3 WHERE seq = -2"))
+    code, out = verify_cli()
+    assert code == 1 and out["bad_event"] == 2
+
+
+def test_the_human_output_names_the_bad_event(sessions) -> None:
+    _fill(sessions)
+    with transaction(sessions) as s:
+        s.execute(text("UPDATE events SET subject = 'x' WHERE seq = 4"))
+    result = runner.invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 1 and "event 4" in result.output
+
+
+def test_concurrent_writers_keep_one_chain(sessions) -> None:
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(10):
+                with transaction(sessions) as s:
+                    audit.record(session=s, actor=f"w{worker}", action="thing:done",
+                                 subject=f"thing:{worker}-{i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert verify_cli() == (0, {"ok": True, "events": 60, "bad_event": None, "problem": None})
+
+
+def test_an_event_rolls_back_with_its_change(sessions) -> None:
+    with pytest.raises(RuntimeError), transaction(sessions) as s:
+        audit.record(session=s, actor="test", action="thing:done", subject="thing:1")
+        raise RuntimeError("the change failed")
+    assert verify_cli()[1]["events"] == 0
+
+
+def test_actions_are_typed_tags(sessions) -> None:
+    with pytest.raises(ValueError), transaction(sessions) as s:
+        audit.record(session=s, actor="test", action="did something", subject="x")
+
+
+def test_events_api_filters_and_pages(client, auditor_erin, admin_ada, kz_ministry) -> None:
+    all_events = client.get("/api/v1/audit/events", headers=auditor_erin.headers).json()["events"]
+    actions = [e["action"] for e in all_events]
+    assert actions.count("submitter:created") == 1 and "token:created" in actions
+    subject = f"submitter:{kz_ministry.id}"
+    by_subject = client.get(f"/api/v1/audit/events?subject={subject}", headers=admin_ada.headers).json()
+    assert [e["action"] for e in by_subject["events"]] == ["submitter:created"]
+    first = client.get("/api/v1/audit/events?limit=2", headers=auditor_erin.headers).json()
+    assert len(first["events"]) == 2 and first["next_after"] == first["events"][-1]["seq"]
+    rest = client.get(f"/api/v1/audit/events?after={first['next_after']}&limit=500",
+                      headers=auditor_erin.headers).json()
+    assert [e["seq"] for e in first["events"] + rest["events"]] == [e["seq"] for e in all_events]
+    assert rest["next_after"] is None
+    assert all(e["prev_hash"] == p["hash"] for p, e in zip(all_events, all_events[1:], strict=False))

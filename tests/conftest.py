@@ -1,0 +1,178 @@
+"""Test fixtures: a real database (SQLite file or PostgreSQL), migrated once per run.
+
+Pick the engine with DOCKET_TEST_DATABASE_URL:
+  (unset)                                              an SQLite file in a temporary folder
+  postgresql+psycopg://postgres@127.0.0.1:5432/postgres  a fresh database created on that server
+
+Tests commit for real (concurrency, several connections and server processes need it);
+after each test every non-catalog table is emptied, which takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from docket import db as database
+from docket.catalog.service import _defaults
+from docket.parties import service as parties
+from docket.settings import Settings, get_settings
+
+CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
+SECRET = "test-secret-key-0123456789abcdef-0123456789"
+
+
+def _test_url(tmp_root: str) -> tuple[str, str | None]:
+    """The URL tests use, and (for PostgreSQL) the name of the database to drop afterwards."""
+    base = os.environ.get("DOCKET_TEST_DATABASE_URL", "")
+    if not base:
+        return f"sqlite:///{tmp_root}/docket-test.db", None
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"docket_test_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, pg_name = _test_url(str(tmp_path_factory.mktemp("db")))
+    os.environ["DOCKET_DATABASE_URL"] = url
+    os.environ["DOCKET_SECRET_KEY"] = SECRET
+    get_settings.cache_clear()
+    yield url
+    if pg_name:
+        admin = create_engine(
+            make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = database.make_engine(database_url)
+    database.upgrade(engine)
+    _empty(engine)  # every test starts from the same state: catalog only, no events
+    yield engine
+    engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    default_laws = [law["id"] for law in _defaults("laws")["laws"]]
+    tables = [t.name for t in database.Base.metadata.sorted_tables if t.name not in CATALOG_TABLES]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(text(f"DELETE FROM {name}"))
+        conn.execute(
+            text("DELETE FROM laws WHERE id NOT IN (" + ",".join(f"'{x}'" for x in default_laws) + ")")
+        )
+        conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory on the test database; the database is emptied after the test."""
+    yield database.make_sessionmaker(engine)
+    _empty(engine)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key=SECRET, base_url="http://testserver")
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> Any:
+    from docket.app import create_app
+
+    application = create_app(settings, engine=engine)
+    application.state.owns_engine = False
+    return application
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@dataclass
+class Party:
+    """A named test person: its id and the headers that carry its token."""
+
+    id: int
+    token: str
+    token_id: int
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_submitter(sessions: sessionmaker[Session]) -> Any:
+    def make(name: str, kind: str, country: str, **kw: Any) -> Party:
+        with database.transaction(sessions) as s:
+            sub = parties.create_submitter(session=s, actor="test", name=name, kind=kind,
+                                           country=country, **kw)
+            tok, plain = parties.create_token(session=s, actor="test", submitter=sub)
+            return Party(sub.id, plain, tok.id)
+    return make
+
+
+@pytest.fixture
+def make_user(sessions: sessionmaker[Session]) -> Any:
+    def make(email: str, *roles: str, jurisdictions: tuple[str, ...] = (), password: str | None = None) -> Party:
+        with database.transaction(sessions) as s:
+            user = parties.create_user(session=s, actor="test", email=email, roles=roles,
+                                       jurisdictions=jurisdictions, password=password)
+            tok, plain = parties.create_token(session=s, actor="test", user=user)
+            return Party(user.id, plain, tok.id)
+    return make
+
+
+@pytest.fixture
+def kz_ministry(make_submitter: Any) -> Party:
+    return make_submitter("Ministry of Information and Social Development", "government_agency", "KZ")
+
+
+@pytest.fixture
+def de_court(make_submitter: Any) -> Party:
+    return make_submitter("Landgericht Berlin", "court", "DE")
+
+
+@pytest.fixture
+def reviewer_alice(make_user: Any) -> Party:
+    return make_user("alice@docket.test", "reviewer")
+
+
+@pytest.fixture
+def auditor_erin(make_user: Any) -> Party:
+    return make_user("erin@docket.test", "auditor")
+
+
+@pytest.fixture
+def admin_ada(make_user: Any) -> Party:
+    return make_user("ada@docket.test", "admin")
+
+
+@pytest.fixture
+def platform(make_user: Any) -> Party:
+    return make_user("platform@docket.test", "platform")

@@ -1,0 +1,84 @@
+"""``docket serve`` and ``docket db upgrade`` as a newcomer runs them."""
+
+import json
+import os
+import subprocess
+
+import httpx
+import pytest
+
+from tests.helpers import docket_command, running_server
+
+pytestmark = pytest.mark.slow
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    return env
+
+
+def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
+    env = _env(tmp_path)  # no DOCKET_DATABASE_URL: docket.db in the working directory
+    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, out):
+        assert (tmp_path / "docket.db").exists()
+        health = httpx.get(f"{base}/healthz").json()
+        assert health["status"] == "ok" and health["database"] == "sqlite"
+        me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": "Bearer dkt_demo_kz_ministry"})
+        assert me.status_code == 200
+        assert me.json()["submitter"]["name"].startswith("Ministry of Information and Social Development")
+        court = httpx.get(f"{base}/api/v1/me", headers={"Authorization": "Bearer dkt_demo_de_court"})
+        assert court.json()["submitter"]["kind"] == "court"
+        events = httpx.get(f"{base}/api/v1/audit/events?limit=500",
+                           headers={"Authorization": "Bearer dkt_demo_erin"}).json()["events"]
+        assert sum(e["action"] == "submitter:created" for e in events) >= 7
+        assert httpx.get(f"{base}/docs").status_code == 200
+    assert "dkt_demo_kz_ministry" in out[0]
+
+    # A second start keeps the data and does not load the demo twice.
+    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, out):
+        me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": "Bearer dkt_demo_admin"})
+        assert me.status_code == 200
+    assert "already has data" in out[0]
+    verify = subprocess.run(docket_command("audit", "verify", "--json"), env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert verify.returncode == 0 and json.loads(verify.stdout)["ok"]
+
+
+def test_db_upgrade_creates_and_reports_the_schema(tmp_path) -> None:
+    env = {**_env(tmp_path), "DOCKET_DATABASE_URL": f"sqlite:///{tmp_path}/new.db"}
+    first = subprocess.run(docket_command("db", "upgrade", "--json"), env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["from"] is None
+    again = subprocess.run(docket_command("db", "current", "--json"), env=env, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=60)
+    assert json.loads(again.stdout)["up_to_date"] is True
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DOCKET_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="runs in the PostgreSQL pass of the suite",
+)
+def test_db_upgrade_on_a_new_postgresql_database(tmp_path, database_url) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = f"docket_upgrade_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+        env = {**_env(tmp_path), "DOCKET_DATABASE_URL": url}
+        result = subprocess.run(docket_command("db", "upgrade", "--json"), env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["engine"] == "postgresql"
+        law = subprocess.run(docket_command("law", "list", "--jurisdiction", "TR", "--json"), env=env,
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert "tr-5651-9" in law.stdout
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
