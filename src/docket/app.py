@@ -14,9 +14,12 @@ from sqlalchemy.engine import Engine
 from docket import __version__, errors
 from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
+from docket.content.api import router as content_router
 from docket.db import make_engine, make_sessionmaker
 from docket.deps import Db
+from docket.intake.api import router as intake_router
 from docket.parties.api import router as parties_router
+from docket.ratelimit import RateLimiter
 from docket.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.owns_engine = True
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.ratelimiter = RateLimiter()
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
 
@@ -62,6 +66,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    for router in (catalog_router, parties_router, audit_router):
+    for router in (catalog_router, parties_router, intake_router, content_router, audit_router):
         app.include_router(router)
     return app

@@ -61,7 +61,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    type_annotation_map = {
+        dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON, list[dict[str, Any]]: JSON,
+    }
 
 
 def _json_serializer(value: Any) -> str:

@@ -2,10 +2,12 @@
 
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
+from docket.content.models import Content
 from docket.db import Base
+from docket.intake.models import IdempotencyKey, Item, Request
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 
 __all__ = [
-    "ApiToken", "Base", "ChainHead", "Event", "Jurisdiction", "Law", "Reason",
-    "RegionMember", "Submitter", "User", "UserRole",
+    "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
+    "Law", "Reason", "RegionMember", "Request", "Submitter", "User", "UserRole",
 ]

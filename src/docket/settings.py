@@ -46,6 +46,14 @@ class Settings(BaseSettings):
         default=7 * 24, ge=1, le=24 * 365,
         description="hours for a jurisdiction without a clock in the catalog (1..8760)",
     )
+    emergency_clock_hours: int = Field(
+        default=24, ge=1, le=24 * 365,
+        description="hours for an emergency where the catalog knows no clock (1..8760)",
+    )
+    rate_limits: str = Field(
+        default="*=600",
+        description="requests per minute per token, by submitter kind: '*=600,user=60'",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )
@@ -82,6 +90,16 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters")
         return value
 
+    @field_validator("rate_limits")
+    @classmethod
+    def _check_rate_limits(cls, value: str) -> str:
+        parse_rate_limits(value)
+        return value
+
+    @property
+    def rate_limit_per_kind(self) -> dict[str, int]:
+        return parse_rate_limits(self.rate_limits)
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -99,6 +117,19 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self
         return self.model_copy(update={"secret_key": secrets.token_urlsafe(48)})
+
+
+def parse_rate_limits(value: str) -> dict[str, int]:
+    """'*=600,user=60' → {'*': 600, 'user': 60}; raises ValueError on anything else."""
+    limits: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        kind, _, number = part.partition("=")
+        if not kind.strip() or not number.strip().isdigit() or int(number) < 1:
+            raise ValueError("must be KIND=N pairs with N >= 1, e.g. '*=600,user=60'")
+        limits[kind.strip()] = int(number)
+    if "*" not in limits:
+        raise ValueError("must set the default for every kind, '*=N'")
+    return limits
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -24,8 +24,9 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventPage:
     """Events in chain order. Who: auditor, admin. Page with ``after=next_after``."""
-    events = service.list_events(session=db, subject=subject, action=action, after=after, limit=limit)
+    events = service.list_events(session=db, subject=subject, action=action, after=after, limit=limit + 1)
+    more, events = len(events) > limit, events[:limit]
     return EventPage(
         events=[EventRead.model_validate(e) for e in events],
-        next_after=events[-1].seq if len(events) == limit else None,
+        next_after=events[-1].seq if more else None,
     )

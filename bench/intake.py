@@ -1,0 +1,565 @@
+"""Intake throughput: docket's ``POST /api/v1/requests`` against a bare one-insert endpoint.
+
+For each database engine (SQLite, PostgreSQL or both) this script:
+
+1. makes a fresh database (a temporary directory for SQLite; a new database
+   ``docket_bench_<random>`` on the ``--pg-url`` server for PostgreSQL, dropped afterwards),
+2. runs ``docket db upgrade`` and creates a government submitter and its token with the CLI,
+3. starts ``docket serve`` (one uvicorn process, rate limits lifted, log level WARNING),
+   warms up for about a second and then drives ``--concurrency`` HTTP clients, each
+   posting requests of 5 items (distinct URLs) in a loop, for ``--seconds``,
+4. stops docket, starts ``bench/bare_app.py`` (the same stack — FastAPI, uvicorn,
+   ``docket.db.make_engine``, the per-request transaction ``docket.deps.Db`` — with one
+   route that does one durable insert per request) on the same database, and drives it
+   the same way with the same body,
+5. prints both rates, the ratio docket / bare, latencies and errors.
+
+The goal from the issue is a ratio of at least 0.5 on SQLite and on PostgreSQL. The
+script exits 0 whether the goal is met or missed; it exits 1 when a run could not be
+made (a server did not start, the database could not be created, ...), 130 on Ctrl-C.
+
+Only loopback traffic; every subprocess and database is cleaned up on exit, error or
+Ctrl-C. Run it with the project's venv::
+
+    .venv/bin/python bench/intake.py --engine sqlite --seconds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from docket.db import make_engine
+
+BENCH_DIR = Path(__file__).resolve().parent
+BARE_APP = BENCH_DIR / "bare_app.py"
+DOCKET_MAIN = "from docket.cli import main; main()"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+ITEMS_PER_REQUEST = 5
+GOAL_RATIO = 0.5
+WARMUP_SECONDS = 1.0
+REQUEST_TIMEOUT = 30.0  # seconds; bounds how long a run can overshoot --seconds
+STARTUP_TIMEOUT = 60.0
+SAMPLE_ERRORS = 3
+
+_sequence = itertools.count(1)  # one counter for the whole run: every URL is distinct
+
+
+# ----------------------------------------------------------------- requests
+
+
+def request_body(n: int) -> dict[str, Any]:
+    """A complete government request with 5 items; ``n`` makes its URLs unique."""
+    return {
+        "jurisdiction": "KZ",
+        "reference": f"bench-{n}",
+        "legal_basis": [{"law": "kz-informatization-18-2", "provision": "Art. 18-2"}],
+        "reason": "hate_speech",
+        "explanation": (
+            "The listed posts call for violence against an ethnic group and are unlawful "
+            "under the cited provision; we ask that they be restricted in Kazakhstan."
+        ),
+        "items": [
+            {"url": f"https://social.example/@user{n % 1000}/{n * ITEMS_PER_REQUEST + i}"}
+            for i in range(ITEMS_PER_REQUEST)
+        ],
+    }
+
+
+def body_size() -> int:
+    return len(orjson.dumps(request_body(10**6)))
+
+
+# ----------------------------------------------------------------- results
+
+
+@dataclass
+class LoadResult:
+    """What one target did during one timed run."""
+
+    target: str
+    seconds: float  # the measured window
+    ok: int = 0  # 201s completed inside the measured window
+    ok_total: int = 0  # 201s in the whole run, warm-up included (for the durability check)
+    errors: int = 0  # anything but a 201, warm-up included
+    error_samples: dict[str, str] = field(default_factory=dict)
+    error_kinds: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)  # seconds, measured window only
+    client_cpu: float | None = None  # share of one CPU used by this script while measuring
+    server_cpu: float | None = None  # share of one CPU used by the server while measuring
+    rows: int | None = None  # rows found in the database afterwards
+    log_problems: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float | None:
+        """The q-th quantile of latency in milliseconds (nearest rank)."""
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))
+        return ordered[index] * 1000
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok, "ok_total": self.ok_total, "errors": self.errors,
+            "rate": round(self.rate, 1),
+            "p50_ms": _round(self.percentile(0.50)), "p95_ms": _round(self.percentile(0.95)),
+            "client_cpu": _round(self.client_cpu, 2), "server_cpu": _round(self.server_cpu, 2),
+            "rows": self.rows, "error_kinds": dict(self.error_kinds),
+            "error_samples": self.error_samples, "log_problems": dict(self.log_problems),
+        }
+
+
+@dataclass
+class EngineResult:
+    engine: str
+    docket: LoadResult | None = None
+    bare: LoadResult | None = None
+    failure: str | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.docket is None or self.bare is None or not self.bare.rate:
+            return None
+        return self.docket.rate / self.bare.rate
+
+    @property
+    def goal_met(self) -> bool:
+        return self.ratio is not None and self.ratio >= GOAL_RATIO
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# ----------------------------------------------------------------- load
+
+
+async def drive(
+    url: str, *, headers: dict[str, str], concurrency: int, warmup: float, seconds: float,
+    target: str, server_cpu: Callable[[], float | None],
+) -> LoadResult:
+    """``concurrency`` clients post in a loop for ``warmup`` + ``seconds``.
+
+    A request counts for the rate if it completes inside the measured window, wherever
+    it started; latencies are those of the same requests.
+    """
+    result = LoadResult(target=target, seconds=seconds)
+    start = time.perf_counter()
+    window_start, window_end = start + warmup, start + warmup + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {**headers, "Content-Type": "application/json"}
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while (began := time.perf_counter()) < window_end:
+            body = orjson.dumps(request_body(next(_sequence)))
+            try:
+                response = await client.post(url, content=body, headers=headers)
+                status, detail = response.status_code, response.text
+            except httpx.HTTPError as exc:
+                status, detail = None, f"{type(exc).__name__}: {exc}"
+            ended = time.perf_counter()
+            if status == 201:
+                result.ok_total += 1
+                if window_start <= ended <= window_end:
+                    result.ok += 1
+                    result.latencies.append(ended - began)
+                continue
+            result.errors += 1
+            kind = str(status) if status is not None else detail.split(":", 1)[0]
+            result.error_kinds[kind] += 1
+            if len(result.error_samples) < SAMPLE_ERRORS and kind not in result.error_samples:
+                result.error_samples[kind] = detail[:300]
+
+    async def meter() -> None:
+        """Sample CPU use at the edges of the measured window."""
+        await asyncio.sleep(max(0.0, window_start - time.perf_counter()))
+        t0, client0, server0 = time.perf_counter(), time.process_time(), server_cpu()
+        await asyncio.sleep(max(0.0, window_end - time.perf_counter()))
+        t1, client1, server1 = time.perf_counter(), time.process_time(), server_cpu()
+        result.client_cpu = (client1 - client0) / (t1 - t0)
+        if server0 is not None and server1 is not None:
+            result.server_cpu = (server1 - server0) / (t1 - t0)
+
+    async with httpx.AsyncClient(limits=limits, timeout=REQUEST_TIMEOUT) as client:
+        tasks = [worker(client) for _ in range(concurrency)]
+        await asyncio.wait_for(asyncio.gather(meter(), *tasks),
+                               timeout=warmup + seconds + REQUEST_TIMEOUT + 10)
+    return result
+
+
+# ----------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    """The environment for docket's CLI and servers: no inherited DOCKET_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env.update({
+        "DOCKET_DATABASE_URL": database_url,
+        "DOCKET_SECRET_KEY": secrets.token_urlsafe(48),
+        "DOCKET_RATE_LIMITS": "*=1000000000",
+        "DOCKET_LOG_LEVEL": "WARNING",
+        "BENCH_DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def docket_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run ``docket ARGS --json`` and return the JSON it prints."""
+    argv = [sys.executable, "-c", DOCKET_MAIN, *args, "--json"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"docket {' '.join(args)} failed ({done.returncode}): "
+                           f"{(done.stdout + done.stderr).strip()[-800:]}")
+    data: dict[str, Any] = orjson.loads(lines[-1])
+    return data
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc), or None where unavailable."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server until the block ends; wait for its /healthz first."""
+    with log.open("wb") as out:
+        # A new session: Ctrl-C reaches only this script, which then stops the server itself.
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_ready(proc, f"http://127.0.0.1:{port}/healthz", log)
+        yield proc
+    finally:
+        stop(proc)
+
+
+def wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before it was ready:\n"
+                               f"{tail(log)}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server not ready after {STARTUP_TIMEOUT:.0f} s:\n{tail(log)}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGINT (uvicorn's graceful shutdown), then SIGTERM, then SIGKILL."""
+    for sig, grace in ((signal.SIGINT, 15), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(grace)
+
+
+def tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b.*")
+
+
+def log_problems(log: Path) -> Counter[str]:
+    """Exceptions and ERROR lines a server logged, by their (shortened) message."""
+    found: Counter[str] = Counter()
+    try:
+        text_ = log.read_text(errors="replace")
+    except OSError:
+        return found
+    in_traceback = False
+    for line in text_.splitlines():
+        if line.startswith("Traceback"):
+            in_traceback = True
+        elif in_traceback and _EXCEPTION_LINE.match(line):
+            found[line[:200]] += 1
+            in_traceback = False
+        elif " ERROR " in line and not in_traceback:
+            found[line.split(" ERROR ", 1)[1][:200]] += 1
+    return found
+
+
+# ----------------------------------------------------------------- databases
+
+
+@contextlib.contextmanager
+def fresh_database(engine: str, pg_url: str, workdir: Path) -> Iterator[str]:
+    """A new, empty database for one engine, removed when the block ends."""
+    if engine == "sqlite":
+        yield f"sqlite:///{workdir / 'docket.db'}"
+        return  # the file goes with workdir
+    name = f"docket_bench_{secrets.token_hex(6)}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                try:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                except Exception:  # PostgreSQL before 13 has no FORCE
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE datname = :name"), {"name": name})
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        admin.dispose()
+
+
+def count_rows(database_url: str, table: str) -> int | None:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
+# ----------------------------------------------------------------- one engine
+
+
+def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
+    result = EngineResult(engine)
+    workdir = Path(tempfile.mkdtemp(prefix=f"docket-bench-{engine}-"))
+    try:
+        with fresh_database(engine, args.pg_url, workdir) as url:
+            env = base_env(url)
+            print(f"[{engine}] preparing a fresh database", flush=True)
+            docket_cli(env, "db", "upgrade")
+            submitter = docket_cli(env, "submitter", "add", "--name", "Bench Ministry",
+                                   "--kind", "government_agency", "--country", "KZ",
+                                   "--email", "bench@ministry.example")["submitter"]["id"]
+            token = docket_cli(env, "token", "create", "--submitter", str(submitter))["token"]
+
+            port = free_port()
+            argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1",
+                    "--port", str(port)]
+            result.docket = measure(
+                "docket", argv, env, port, workdir / "docket.log", args,
+                path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
+            )
+            result.docket.rows = count_rows(url, "requests")
+
+            port = free_port()
+            argv = [sys.executable, str(BARE_APP), "--host", "127.0.0.1", "--port", str(port)]
+            result.bare = measure("bare", argv, env, port, workdir / "bare.log", args,
+                                  path="/bare", headers={})
+            result.bare.rows = count_rows(url, "bench_bare")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        result.failure = str(exc)
+    except Exception as exc:  # e.g. the PostgreSQL server is unreachable
+        result.failure = f"{type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def measure(
+    target: str, argv: list[str], env: dict[str, str], port: int, log: Path,
+    args: argparse.Namespace, *, path: str, headers: dict[str, str],
+) -> LoadResult:
+    print(f"[{target}] serving on 127.0.0.1:{port}; {args.concurrency} clients for "
+          f"{WARMUP_SECONDS:.0f} s warm-up + {args.seconds:g} s", flush=True)
+    with server(argv, env, port, log) as proc:
+        outcome = asyncio.run(drive(
+            f"http://127.0.0.1:{port}{path}", headers=headers, concurrency=args.concurrency,
+            warmup=WARMUP_SECONDS, seconds=args.seconds, target=target,
+            server_cpu=lambda: cpu_seconds(proc.pid),
+        ))
+    outcome.log_problems = log_problems(log)
+    return outcome
+
+
+# ----------------------------------------------------------------- output
+
+
+def _fmt(value: float | None, spec: str = ".1f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def report(results: list[EngineResult], args: argparse.Namespace) -> None:
+    print()
+    print(f"{args.concurrency} clients, {args.seconds:g} s measured after {WARMUP_SECONDS:g} s "
+          f"warm-up, {ITEMS_PER_REQUEST} items and ~{body_size()} bytes per request")
+    print()
+    header = (f"{'engine':<11}{'target':<8}{'ok':>8}{'req/s':>10}{'items/s':>10}{'p50 ms':>9}"
+              f"{'p95 ms':>9}{'errors':>8}{'rows':>9}{'srv cpu':>9}{'cli cpu':>9}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        if r.failure:
+            print(f"{r.engine:<11}FAILED: {r.failure.splitlines()[0]}")
+            continue
+        for load in (r.docket, r.bare):
+            if load is None:
+                continue
+            items = load.rate * ITEMS_PER_REQUEST if load.target == "docket" else None
+            print(f"{r.engine:<11}{load.target:<8}{load.ok:>8}{load.rate:>10.1f}{_fmt(items):>10}"
+                  f"{_fmt(load.percentile(0.5)):>9}{_fmt(load.percentile(0.95)):>9}"
+                  f"{load.errors:>8}{_fmt(load.rows, 'd'):>9}{_pct(load.server_cpu):>9}"
+                  f"{_pct(load.client_cpu):>9}")
+    print()
+    print(f"{'engine':<11}{'docket req/s':>13}{'items/s':>10}{'bare ins/s':>12}{'ratio':>8}  goal")
+    for r in results:
+        if r.failure or r.docket is None or r.bare is None:
+            print(f"{r.engine:<11}{'-':>13}{'-':>10}{'-':>12}{'-':>8}  not measured")
+            continue
+        print(f"{r.engine:<11}{r.docket.rate:>13.1f}{r.docket.rate * ITEMS_PER_REQUEST:>10.1f}"
+              f"{r.bare.rate:>12.1f}{_fmt(r.ratio, '.2f'):>8}  "
+              f"{'met' if r.goal_met else 'missed'}")
+    notes = list(_notes(results))
+    if notes:
+        print()
+        for note in notes:
+            print(f"note: {note}")
+    print()
+    for r in results:
+        if not r.failure:
+            print(f"{r.engine}: goal ratio >= {GOAL_RATIO}: {'met' if r.goal_met else 'missed'}"
+                  f" ({_fmt(r.ratio, '.2f')})")
+        else:
+            print(f"{r.engine}: failed:\n{r.failure}")
+    measured = [r for r in results if not r.failure]
+    if measured:
+        met = all(r.goal_met for r in measured)
+        print(f"goal ratio >= {GOAL_RATIO}: {'met' if met else 'missed'}")
+
+
+def _notes(results: list[EngineResult]) -> Iterator[str]:
+    """Errors, lost rows, log problems and a saturated load generator, in words."""
+    for r in results:
+        for load in (r.docket, r.bare):
+            if load is None:
+                continue
+            where = f"{r.engine}/{load.target}"
+            if load.errors:
+                kinds = ", ".join(f"{k} x{n}" for k, n in load.error_kinds.most_common())
+                yield f"{where}: {load.errors} errors ({kinds})"
+                for kind, sample in load.error_samples.items():
+                    yield f"{where}: e.g. {kind}: {sample}"
+            if load.rows is not None and load.rows < load.ok_total:
+                yield (f"{where}: {load.ok_total} answers were 201 but only {load.rows} rows are "
+                       f"in the database")
+            for line, n in load.log_problems.most_common(5):
+                yield f"{where}: server logged {n}x {line}"
+            if load.client_cpu is not None and load.client_cpu > 0.9:
+                yield (f"{where}: the load generator used {_pct(load.client_cpu)} of a CPU; "
+                       f"this rate may be limited by the client, not the server")
+
+
+def json_summary(results: list[EngineResult], args: argparse.Namespace) -> dict[str, Any]:
+    measured = [r for r in results if not r.failure]
+    return {
+        "seconds": args.seconds, "warmup_seconds": WARMUP_SECONDS,
+        "concurrency": args.concurrency, "items_per_request": ITEMS_PER_REQUEST,
+        "body_bytes": body_size(), "goal_ratio": GOAL_RATIO,
+        "engines": {
+            r.engine: {
+                "docket": r.docket.summary() if r.docket else None,
+                "bare": r.bare.summary() if r.bare else None,
+                "docket_items_per_s": _round(r.docket.rate * ITEMS_PER_REQUEST) if r.docket else None,
+                "ratio": _round(r.ratio, 3), "goal_met": r.goal_met, "failure": r.failure,
+            } for r in results
+        },
+        "goal_met": bool(measured) and all(r.goal_met for r in measured),
+    }
+
+
+# ----------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Measure docket's intake rate against a bare one-insert endpoint.")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per target")
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
+                        help="a PostgreSQL server to make a throw-away database on "
+                             f"(default {DEFAULT_PG_URL})")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.concurrency < 1:
+        parser.error("--seconds must be > 0 and --concurrency >= 1")
+    if not args.pg_url.startswith(("postgresql://", "postgresql+psycopg://")):
+        parser.error("--pg-url must be a postgresql:// or postgresql+psycopg:// URL")
+    args.pg_url = args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return args
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt  # run the same clean-up as Ctrl-C
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
+    results: list[EngineResult] = []
+    try:
+        for engine in engines:
+            results.append(run_engine(engine, args))
+    except KeyboardInterrupt:
+        print("\ninterrupted; servers stopped and databases removed", file=sys.stderr)
+        return 130
+    report(results, args)
+    if args.json:
+        print(orjson.dumps(json_summary(results, args)).decode())
+    return 1 if any(r.failure for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

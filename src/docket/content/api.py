@@ -1,0 +1,43 @@
+"""The content registry, for the platform's own systems."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from docket import audit
+from docket.content import service
+from docket.content.schemas import ContentRead, ContentUpsert
+from docket.deps import Db
+from docket.errors import NotFound
+from docket.parties.auth import Permission, Principal, require
+
+router = APIRouter(prefix="/api/v1/content", tags=["content"])
+
+
+@router.post("", response_model=ContentRead, responses={200: {"description": "updated"}, 201: {"description": "created"}})
+def upsert_content(
+    body: ContentUpsert, db: Db, response: Response,
+    who: Annotated[Principal, Depends(require(Permission.content_write))],
+) -> ContentRead:
+    """Create or update a piece of content (201 when new, 200 when updated). Who: platform."""
+    content, created = service.upsert(session=db, data=body)
+    audit.record(
+        session=db, actor=who.actor, action="content:registered" if created else "content:updated",
+        subject=f"content:{content.id}",
+        payload={"type": content.type, "url": content.url, "author_id": content.author_id},
+    )
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return ContentRead.model_validate(content)
+
+
+@router.get("/{content_id}", response_model=ContentRead)
+def get_content(
+    content_id: str, db: Db, _who: Annotated[Principal, Depends(require(Permission.content_read))],
+) -> ContentRead:
+    """One piece of content as the registry knows it. Who: platform, staff."""
+    content = service.get(session=db, content_id=content_id)
+    if content is None:
+        raise NotFound(f"no content {content_id!r} in the registry")
+    return ContentRead.model_validate(content)

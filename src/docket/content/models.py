@@ -1,0 +1,42 @@
+"""The content registry: what the platform tells docket about its content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from docket.db import Base, utcnow
+
+
+class ContentType(StrEnum):
+    post = "post"
+    comment = "comment"
+    image = "image"
+    video = "video"
+    audio = "audio"
+    account = "account"
+    message = "message"
+    product = "product"
+    other = "other"
+
+
+class Content(Base):
+    """One piece of the platform's content, by the platform's own id."""
+
+    __tablename__ = "content"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    normalized_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    type: Mapped[ContentType] = mapped_column(String(20))
+    author_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    author_contact: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

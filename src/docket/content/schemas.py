@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from docket.content.models import ContentType
+from docket.content.urls import InvalidURL, normalize_url
+
+
+class ContentUpsert(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=2048)
+    type: ContentType
+    author_id: str | None = Field(default=None, max_length=200)
+    author_contact: EmailStr | None = None
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    created_at: dt.datetime | None = None
+    text: str | None = Field(default=None, max_length=100_000)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                normalize_url(value)
+            except InvalidURL as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("created_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a time zone, e.g. 2026-01-31T12:00:00Z")
+        return value
+
+
+class ContentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    url: str | None
+    normalized_url: str | None
+    type: ContentType
+    author_id: str | None
+    author_contact: str | None
+    language: str | None
+    created_at: dt.datetime | None
+    text: str | None
+    sha256: str | None
+    registered_at: dt.datetime
+    updated_at: dt.datetime

@@ -1,0 +1,54 @@
+"""Register content and resolve request items to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket.content.models import Content
+from docket.content.schemas import ContentUpsert
+from docket.content.urls import normalize_url
+from docket.db import utcnow
+
+
+def upsert(*, session: Session, data: ContentUpsert) -> tuple[Content, bool]:
+    """Create or update one piece of content; return it and whether it was new."""
+    content = session.get(Content, data.id)
+    created = content is None
+    if content is None:
+        content = Content(id=data.id)
+        session.add(content)
+    for field, value in data.model_dump(exclude={"id"}).items():
+        setattr(content, field, value)
+    content.normalized_url = normalize_url(data.url) if data.url else None
+    content.updated_at = utcnow()
+    session.flush()
+    return content, created
+
+
+def get(*, session: Session, content_id: str) -> Content | None:
+    return session.get(Content, content_id)
+
+
+def find_by_ids(*, session: Session, ids: Iterable[str]) -> dict[str, Content]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Content).where(Content.id.in_(wanted))).scalars()
+    return {c.id: c for c in rows}
+
+
+def find_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, Content]:
+    """Content by normalized URL (the first registered wins when the platform reuses a URL)."""
+    wanted = list(set(normalized))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Content).where(Content.normalized_url.in_(wanted)).order_by(Content.registered_at)
+    ).scalars()
+    found: dict[str, Content] = {}
+    for c in rows:
+        found.setdefault(c.normalized_url or "", c)
+    return found

@@ -1,0 +1,53 @@
+"""URL normalization, so that the same content given two ways is one item."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track a click, not identify content.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "igshid", "igsh", "mc_cid", "mc_eid", "ref",
+     "ref_src", "ref_url", "si", "s", "t", "feature", "share_id", "_hsenc", "_hsmi",
+     "yclid", "spm", "vero_id", "__tn__", "__cft__", "mibextid"}
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidURL(ValueError):
+    """Not an http(s) URL with a host."""
+
+
+def normalize_url(url: str) -> str:
+    """A canonical form: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters, sorted query, no trailing slash (except the root)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise InvalidURL("URL must be http(s) with a host")
+    host = parts.hostname.lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidURL("URL has an invalid port") from None
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    while "//" in path:
+        path = path.replace("//", "/")
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith("utm_")
+    )
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def is_exact(normalized: str) -> bool:
+    """Whether a normalized URL can point at one piece of content (not a home or search page)."""
+    parts = urlsplit(normalized)
+    if parts.path in ("", "/"):
+        return False
+    first = parts.path.strip("/").split("/", 1)[0].lower()
+    if first in {"search", "explore", "hashtag", "home", "feed", "trending"}:
+        return False
+    return True

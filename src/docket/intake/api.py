@@ -1,0 +1,172 @@
+"""Requests from submitters: the API channel into intake.submit()."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Query, Request as HttpRequest, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from docket.deps import AppSettings, Db
+from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docket.intake import service
+from docket.intake.models import IdempotencyKey, Request, RequestStatus
+from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
+from docket.parties import service as parties
+from docket.parties.auth import CurrentPrincipal, Permission, Principal, require
+from docket.parties.models import Submitter
+
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=200,
+           description="retrying with the same key returns the first answer and stores nothing new"),
+]
+
+
+def rate_limited(request: HttpRequest, principal: CurrentPrincipal, db: Db) -> Principal:
+    """Count the call against the caller's token; the limit depends only on the submitter's kind."""
+    if principal.submitter_id is not None:
+        submitter = parties.get_submitter(session=db, submitter_id=principal.submitter_id)
+        limits = request.app.state.settings.rate_limit_per_kind
+        kind = str(submitter.kind) if submitter else "*"
+        request.app.state.ratelimiter.hit(f"token:{principal.token_id}", limits.get(kind, limits["*"]))
+    return principal
+
+
+Limited = Annotated[Principal, Depends(rate_limited)]
+
+
+def _submitter(db: Db, principal: Principal) -> Submitter:
+    if principal.submitter_id is None:
+        raise Forbidden("only a submitter's token can send requests")
+    submitter = parties.get_submitter(session=db, submitter_id=principal.submitter_id)
+    assert submitter is not None
+    return submitter
+
+
+def _visible(db: Db, principal: Principal, request_id: int, *, for_update: bool = False) -> Request:
+    """The request if the caller may see it; 404 otherwise (never confirm someone else's)."""
+    if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
+        raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
+    found = service.get(session=db, request_id=request_id, for_update=for_update)
+    if found is None or (principal.submitter_id is not None and found.submitter_id != principal.submitter_id):
+        raise NotFound(f"no request {request_id}")
+    return found
+
+
+def _body_hash(body: RequestCreate) -> str:
+    return hashlib.sha256(orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestRead,
+             responses={409: {"description": "the Idempotency-Key was used with another body"},
+                        413: {"description": "body too large"}, 422: {"description": "invalid input"},
+                        429: {"description": "rate limited"}})
+def submit_request(
+    body: RequestCreate, db: Db, settings: AppSettings, principal: Limited,
+    idempotency_key: IdempotencyHeader = None,
+) -> RequestRead | JSONResponse:
+    """Send a request to restrict content. Who: a submitter's token.
+
+    A well-formed but incomplete request is accepted (201) with status
+    ``needs_clarification`` and the list of what is ``missing``."""
+    submitter = _submitter(db, principal)
+    record: IdempotencyKey | None = None
+    if idempotency_key:
+        owner, digest = f"submitter:{submitter.id}", _body_hash(body)
+        replay = _replay(db, owner, idempotency_key, digest)
+        if replay is not None:
+            return replay
+        record = IdempotencyKey(owner=owner, key=idempotency_key, body_hash=digest, status_code=201, response={})
+        db.add(record)
+        try:
+            db.flush()  # takes the key now; a concurrent twin waits here, then finds it taken
+        except IntegrityError:
+            db.rollback()
+            replay = _replay(db, owner, idempotency_key, digest)
+            if replay is None:  # pragma: no cover - the twin rolled back; ask to retry
+                raise Conflict("a submission with this Idempotency-Key is in progress; retry") from None
+            return replay
+        submitter = _submitter(db, principal)
+    created = service.submit(session=db, settings=settings, submitter=submitter, data=body)
+    answer = RequestRead.model_validate(created)
+    if record is not None:
+        record.response = answer.model_dump(mode="json")
+    return answer
+
+
+def _replay(db: Db, owner: str, key: str, digest: str) -> JSONResponse | None:
+    from sqlalchemy import select
+
+    found = db.execute(
+        select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+    ).scalar_one_or_none()
+    if found is None:
+        return None
+    if found.body_hash != digest:
+        raise Conflict("this Idempotency-Key was already used with a different body")
+    return JSONResponse(found.response, status_code=found.status_code,
+                        headers={"Idempotent-Replayed": "true"})
+
+
+@router.get("/{request_id}", response_model=RequestRead)
+def get_request(request_id: int, db: Db, principal: Limited) -> RequestRead:
+    """One request with its items and their status. Who: its submitter, staff."""
+    return RequestRead.model_validate(_visible(db, principal, request_id))
+
+
+def _cursor(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(base64.urlsafe_b64decode(value.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+
+
+@router.get("", response_model=RequestPage)
+def list_requests(
+    db: Db, principal: Limited,
+    status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    jurisdiction: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    submitter: Annotated[int | None, Query(description="staff only")] = None,
+    received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> RequestPage:
+    """Requests, newest first. Who: a submitter (its own only), staff (all)."""
+    if principal.submitter_id is not None:
+        submitter = principal.submitter_id  # a submitter only ever sees its own
+    elif not principal.can(Permission.requests_read_all):
+        raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
+    rows = service.list_requests(
+        session=db, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
+        received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
+    )
+    more, rows = len(rows) > limit, rows[:limit]
+    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
+    return RequestPage(requests=[RequestRead.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post("/{request_id}/clarifications", response_model=RequestRead)
+def clarify_request(
+    request_id: int, body: ClarificationCreate, db: Db, settings: AppSettings, principal: Limited,
+) -> RequestRead:
+    """Supply what a request was missing; the check runs again and the clock restarts
+    where the law says so. Who: the request's submitter."""
+    if principal.submitter_id is None:
+        raise Forbidden("only the submitter of a request can clarify it")
+    found = _visible(db, principal, request_id, for_update=True)
+    submitter = _submitter(db, principal)
+    return RequestRead.model_validate(service.clarify(
+        session=db, settings=settings, request=found, submitter=submitter, data=body,
+        actor=principal.actor,
+    ))

@@ -1,0 +1,62 @@
+"""Statutory clocks: how long the platform has to act on a request.
+
+The rule, the same for every submitter: the shortest clock among the cited laws
+that set one; else the jurisdiction's default; else DOCKET_DEFAULT_CLOCK_HOURS.
+An emergency gets the shortest clock known for the jurisdiction (its laws and
+its own emergency clock), or DOCKET_EMERGENCY_CLOCK_HOURS when it has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from docket.catalog.models import Jurisdiction, Law
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    hours: int
+    source: str  # "law" | "jurisdiction" | "default"
+    law: str | None
+    emergency: bool
+    restarts_on_clarification: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def deadline(self, started_at: dt.datetime) -> dt.datetime:
+        return started_at + dt.timedelta(hours=self.hours)
+
+
+def resolve(
+    *, jurisdiction: Jurisdiction, cited: list[Law], laws_in_force: list[Law], emergency: bool,
+    default_hours: int, emergency_default_hours: int,
+) -> ClockRule:
+    """The clock for a request (see the module docstring)."""
+    if emergency:
+        candidates: list[tuple[int, str, str | None]] = []
+        for hours in (jurisdiction.emergency_clock_hours, jurisdiction.default_clock_hours):
+            if hours:
+                candidates.append((hours, "jurisdiction", None))
+        for law in laws_in_force:
+            for hours in (law.emergency_clock_hours, law.clock_hours):
+                if hours:
+                    candidates.append((hours, "law", law.id))
+        if not candidates:
+            return ClockRule(emergency_default_hours, "default", None, True, True)
+        hours, source, law_id = min(candidates, key=lambda c: (c[0], c[2] or ""))
+        return ClockRule(hours, source, law_id, True, _restarts(cited))
+    timed = sorted((law for law in cited if law.clock_hours), key=lambda x: (x.clock_hours, x.id))
+    if timed:
+        law = timed[0]
+        return ClockRule(int(law.clock_hours or 0), "law", law.id, False, law.clock_restarts_on_clarification)
+    if jurisdiction.default_clock_hours:
+        return ClockRule(jurisdiction.default_clock_hours, "jurisdiction", None, False, _restarts(cited))
+    return ClockRule(default_hours, "default", None, False, _restarts(cited))
+
+
+def _restarts(cited: list[Law]) -> bool:
+    """A clarification restarts the clock unless a cited law says it does not."""
+    return all(law.clock_restarts_on_clarification for law in cited)

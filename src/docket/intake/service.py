@@ -1,0 +1,286 @@
+"""The one intake path. Every channel — API, portal, public form, document import —
+ends in :func:`submit`; there is no other way for a request to enter docket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.catalog import service as catalog
+from docket.catalog.models import Jurisdiction, Law, RequesterKind
+from docket.content import service as content_registry
+from docket.content.urls import normalize_url
+from docket.db import utcnow
+from docket.errors import Conflict, Unprocessable
+from docket.intake import clock, completeness
+from docket.intake.models import Channel, Item, ItemStatus, Request, RequestStatus
+from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
+from docket.parties.models import Submitter
+from docket.settings import Settings
+
+
+@dataclass
+class _ResolvedItem:
+    position: int
+    url: str | None
+    normalized_url: str | None
+    content_id: str | None
+    found: bool
+
+
+def _catalog_checks(
+    session: Session, *, jurisdiction: str, reason: str | None, scope: list[str],
+    legal_basis: list[LegalBasis],
+) -> tuple[Jurisdiction, list[Law]]:
+    """Check every catalog reference; all problems at once, as a 422."""
+    errors: list[dict[str, str]] = []
+    place = catalog.get_jurisdiction(session=session, code=jurisdiction)
+    if place is None:
+        errors.append({"field": "jurisdiction", "message": f"unknown country {jurisdiction!r}"})
+    if reason is not None and catalog.get_reason(session=session, code=reason) is None:
+        errors.append({"field": "reason", "message": f"unknown reason {reason!r}; see /api/v1/catalog/reasons"})
+    for i, code in enumerate(scope):
+        if catalog.get_jurisdiction(session=session, code=code) is None:
+            errors.append({"field": f"requested_scope[{i}]", "message": f"unknown country {code!r}"})
+    cited: list[Law] = []
+    for i, basis in enumerate(legal_basis):
+        if not basis.law:
+            continue
+        law = catalog.get_law(session=session, law_id=basis.law)
+        if law is None:
+            errors.append({"field": f"legal_basis[{i}].law",
+                           "message": f"unknown law {basis.law!r}; see /api/v1/catalog/laws"})
+        elif place is not None and not catalog.law_applies(law, place.code):
+            errors.append({"field": f"legal_basis[{i}].law",
+                           "message": f"{basis.law} is not law in {place.code}"})
+        else:
+            cited.append(law)
+    if errors:
+        raise Unprocessable("some references are not in the catalog", errors=errors)
+    assert place is not None
+    return place, cited
+
+
+def _resolve_items(session: Session, items: Sequence[ItemIn]) -> list[_ResolvedItem]:
+    """Normalize, collapse duplicates, and look the content up in the registry."""
+    staged: list[_ResolvedItem] = []
+    for index, given in enumerate(items):
+        normalized = normalize_url(given.url) if given.url else None
+        staged.append(_ResolvedItem(index, given.url, normalized, given.content_id, False))
+    by_id = content_registry.find_by_ids(
+        session=session, ids=[i.content_id for i in staged if i.content_id]
+    )
+    by_url = content_registry.find_by_urls(
+        session=session, normalized=[i.normalized_url for i in staged if i.normalized_url and not i.content_id]
+    )
+    out: list[_ResolvedItem] = []
+    seen: set[str] = set()
+    for item in staged:
+        if item.content_id:
+            item.found = item.content_id in by_id
+            if item.found and not item.url:
+                item.url = by_id[item.content_id].url
+        elif item.normalized_url in by_url:
+            item.content_id = by_url[item.normalized_url].id
+            item.found = True
+        key = f"id:{item.content_id}" if item.content_id else f"url:{item.normalized_url}"
+        if key in seen:
+            continue  # the same content named twice in one request is one item
+        seen.add(key)  # positions stay those of the submitted list, as in items[3].url
+        out.append(item)
+    return out
+
+
+def _missing(
+    submitter: Submitter, *, legal_basis: list[Any], explanation: str | None, reason: str,
+    bona_fide: bool, confidential: bool, confidentiality_basis: str | None, emergency: bool,
+    emergency_explanation: str | None, items: Sequence[_ResolvedItem | Item],
+) -> list[str]:
+    return completeness.missing_elements(
+        kind=RequesterKind(submitter.kind), has_contact=bool(submitter.email),
+        legal_basis=legal_basis, explanation=explanation, reason=reason, bona_fide=bona_fide,
+        confidential=confidential, confidentiality_basis=confidentiality_basis,
+        emergency=emergency, emergency_explanation=emergency_explanation,
+        items=[completeness.ItemCheck(i.position, i.normalized_url, i.content_id) for i in items],
+    )
+
+
+def _clock(
+    session: Session, settings: Settings, place: Jurisdiction, cited: list[Law], emergency: bool
+) -> clock.ClockRule:
+    in_force = list(catalog.list_laws(session=session, applies_in=place.code)) if emergency else []
+    return clock.resolve(
+        jurisdiction=place, cited=cited, laws_in_force=in_force, emergency=emergency,
+        default_hours=settings.default_clock_hours,
+        emergency_default_hours=settings.emergency_clock_hours,
+    )
+
+
+def submit(
+    *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
+    channel: Channel = Channel.api, actor: str | None = None,
+) -> Request:
+    """Receive one request: check it, time it, store it with its items and its event."""
+    place, cited = _catalog_checks(
+        session, jurisdiction=data.jurisdiction, reason=data.reason,
+        scope=data.requested_scope, legal_basis=data.legal_basis,
+    )
+    items = _resolve_items(session, data.items)
+    legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
+    missing = _missing(
+        submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
+        bona_fide=data.bona_fide, confidential=data.confidential,
+        confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
+        emergency_explanation=data.emergency_explanation, items=items,
+    )
+    rule = _clock(session, settings, place, cited, data.emergency)
+    now = utcnow()
+    kind = RequesterKind(submitter.kind)
+    request = Request(
+        submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
+        reference=data.reference, legal_basis=legal_basis, reason=data.reason,
+        explanation=data.explanation, requested_action=data.requested_action,
+        requested_scope=data.requested_scope or [place.code],
+        issuing_officer=data.issuing_officer.model_dump(exclude_none=True) if data.issuing_officer else None,
+        language=data.language, confidential=data.confidential,
+        confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
+        emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
+        art16_notice=not kind.is_official and "bona_fide" not in missing and "explanation" not in missing,
+        status=RequestStatus.needs_clarification if missing else RequestStatus.open,
+        missing=missing, received_at=now, clock_started_at=now, deadline_at=rule.deadline(now),
+        clock_rule=rule.as_dict(),
+    )
+    request.items = [
+        Item(
+            position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
+            status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
+        )
+        for i in items
+    ]
+    session.add(request)
+    session.flush()
+    audit.record(
+        session=session, actor=actor or f"submitter:{submitter.id}", action="request:received",
+        subject=f"request:{request.id}",
+        payload={
+            "channel": channel.value, "submitter_kind": kind.value, "jurisdiction": place.code,
+            "reason": data.reason, "status": request.status.value, "missing": missing,
+            "clock_rule": request.clock_rule, "deadline_at": request.deadline_at.isoformat(),
+            "items": [i.id for i in request.items],
+            "not_found": [i.id for i in request.items if i.status == ItemStatus.content_not_found],
+        },
+    )
+    return request
+
+
+def clarify(
+    *, session: Session, settings: Settings, request: Request, submitter: Submitter,
+    data: ClarificationCreate, actor: str,
+) -> Request:
+    """Take what the submitter supplied, check the request again, and restart the clock
+    where the law says so."""
+    if request.status != RequestStatus.needs_clarification:
+        raise Conflict(f"request {request.id} is {request.status}; it needs no clarification")
+    supplied = sorted(data.model_fields_set - {"message"})
+    if not supplied and not data.message:
+        raise Unprocessable("the clarification supplies nothing",
+                            errors=[{"field": "body", "message": "give at least one missing element"}])
+    legal_basis = data.legal_basis if data.legal_basis is not None else [
+        LegalBasis.model_validate(b) for b in request.legal_basis
+    ]
+    place, cited = _catalog_checks(
+        session, jurisdiction=request.jurisdiction, reason=None, scope=[], legal_basis=legal_basis,
+    )
+    _apply_item_fixes(session, request, data.items)
+    if data.legal_basis is not None:
+        request.legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
+    for field in ("explanation", "confidentiality_basis", "emergency_explanation", "bona_fide"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(request, field, value)
+    if data.issuing_officer is not None:
+        request.issuing_officer = data.issuing_officer.model_dump(exclude_none=True)
+    missing = _missing(
+        submitter, legal_basis=request.legal_basis, explanation=request.explanation,
+        reason=request.reason, bona_fide=request.bona_fide, confidential=request.confidential,
+        confidentiality_basis=request.confidentiality_basis, emergency=request.emergency,
+        emergency_explanation=request.emergency_explanation, items=request.items,
+    )
+    rule = _clock(session, settings, place, cited, request.emergency)
+    now = utcnow()
+    restarted = rule.restarts_on_clarification
+    started = now if restarted else request.clock_started_at
+    request.status = RequestStatus.needs_clarification if missing else RequestStatus.open
+    request.missing = missing
+    request.clock_rule = rule.as_dict()
+    request.clock_started_at = started
+    request.deadline_at = rule.deadline(started)
+    request.clarifications += 1
+    kind = RequesterKind(submitter.kind)
+    request.art16_notice = not kind.is_official and "bona_fide" not in missing and "explanation" not in missing
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="request:clarified", subject=f"request:{request.id}",
+        payload={
+            "supplied": supplied, "message": data.message, "status": request.status.value,
+            "missing": missing, "clock_restarted": restarted,
+            "deadline_at": request.deadline_at.isoformat(),
+        },
+    )
+    return request
+
+
+def _apply_item_fixes(session: Session, request: Request, fixes: list[ItemFix]) -> None:
+    by_position = {i.position: i for i in request.items}
+    errors = [
+        {"field": f"items[{n}].position", "message": f"request {request.id} has no item at {fix.position}"}
+        for n, fix in enumerate(fixes) if fix.position not in by_position
+    ]
+    if errors:
+        raise Unprocessable("some item positions do not exist", errors=errors)
+    for fix in fixes:
+        item = by_position[fix.position]
+        resolved = _resolve_items(session, [ItemIn(url=fix.url, content_id=fix.content_id)])[0]
+        item.url, item.normalized_url = resolved.url, resolved.normalized_url
+        item.content_id = resolved.content_id
+        item.status = ItemStatus.received if resolved.found else ItemStatus.content_not_found
+
+
+def ordering_key(request: Request) -> tuple[int, dt.datetime, dt.datetime]:
+    """Where a request's items stand in the review queue: emergencies first, then the
+    deadline, then the time received. Nothing about the submitter is part of it."""
+    return (0 if request.emergency else 1, request.deadline_at, request.received_at)
+
+
+def get(*, session: Session, request_id: int, for_update: bool = False) -> Request | None:
+    """One request; ``for_update`` locks its row until commit (PostgreSQL), so that
+    two clarifications of the same request cannot both apply."""
+    return session.get(Request, request_id, with_for_update=for_update or None)
+
+
+def list_requests(
+    *, session: Session, submitter_id: int | None = None, status: str | None = None,
+    jurisdiction: str | None = None, received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None, before_id: int | None = None, limit: int = 50,
+) -> Sequence[Request]:
+    """Newest first; page with ``before_id``."""
+    query = select(Request)
+    if submitter_id is not None:
+        query = query.where(Request.submitter_id == submitter_id)
+    if status:
+        query = query.where(Request.status == status)
+    if jurisdiction:
+        query = query.where(Request.jurisdiction == jurisdiction.upper())
+    if received_from:
+        query = query.where(Request.received_at >= received_from)
+    if received_to:
+        query = query.where(Request.received_at < received_to)
+    if before_id:
+        query = query.where(Request.id < before_id)
+    return session.execute(query.order_by(Request.id.desc()).limit(limit)).scalars().all()

@@ -1,0 +1,174 @@
+"""POST /api/v1/requests: complete, incomplete and invalid requests."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from docket.audit.models import Event
+from docket.intake.models import Item, Request
+
+
+def counts(sessions) -> tuple[int, int, int]:
+    with sessions() as s:
+        return tuple(  # type: ignore[return-value]
+            s.execute(select(func.count()).select_from(m)).scalar_one() for m in (Request, Item, Event)
+        )
+
+
+def test_a_complete_request_is_open_with_a_deadline(client, kz_ministry, body) -> None:
+    r = client.post("/api/v1/requests", json=body(), headers=kz_ministry.headers)
+    assert r.status_code == 201
+    out = r.json()
+    assert out["status"] == "open" and out["missing"] == []
+    assert [i["url"] for i in out["items"]] == [
+        "https://social.example/@aidos/1001", "https://social.example/@aidos/1002"]
+    assert all(i["status"] == "content_not_found" and i["id"] for i in out["items"])
+    assert out["requested_scope"] == ["KZ"]
+    assert out["clock_rule"]["law"] == "kz-informatization-18-2"
+
+
+def test_items_resolve_through_the_registry(client, kz_ministry, platform, body) -> None:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-1001", "url": "https://social.example/@aidos/1001", "type": "post", "author_id": "aidos"})
+    items = [{"url": "HTTPS://Social.Example:443/@aidos/1001/?utm_source=tg&fbclid=x#top"},
+             {"url": "https://social.example/@aidos/1002"}]
+    out = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers).json()
+    assert out["items"][0]["content_id"] == "post-1001"
+    assert out["items"][0]["status"] == "received"
+    assert out["items"][1]["content_id"] is None and out["items"][1]["status"] == "content_not_found"
+
+
+def test_duplicate_items_are_collapsed(client, kz_ministry, platform, body) -> None:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-7", "url": "https://social.example/@a/7", "type": "post"})
+    items = [{"url": "https://social.example/@a/7"}, {"content_id": "post-7"},
+             {"url": "https://social.example/@a/8"}, {"url": "https://social.example/@a/8/"}]
+    out = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers).json()
+    assert [(i["position"], i["content_id"]) for i in out["items"]] == [(0, "post-7"), (2, None)]
+
+
+def test_an_incomplete_official_request_is_kept_and_says_what_is_missing(
+    client, kz_ministry, auditor_erin, body, sessions
+) -> None:
+    r = client.post("/api/v1/requests", json=body(legal_basis=None, explanation=None),
+                    headers=kz_ministry.headers)
+    assert r.status_code == 201
+    assert r.json()["status"] == "needs_clarification"
+    assert r.json()["missing"] == ["legal_basis", "explanation"]
+    events = client.get(f"/api/v1/audit/events?subject=request:{r.json()['id']}",
+                        headers=auditor_erin.headers).json()["events"]
+    assert [e["action"] for e in events] == ["request:received"]
+    assert events[0]["payload"]["missing"] == ["legal_basis", "explanation"]
+
+
+def test_a_citation_is_a_legal_basis(client, kz_ministry, body) -> None:
+    out = client.post("/api/v1/requests", json=body(legal_basis=[{"citation": "Criminal Code Art. 174"}]),
+                      headers=kz_ministry.headers).json()
+    assert out["status"] == "open"
+
+
+def test_items_that_do_not_identify_content_exactly(client, kz_ministry, body) -> None:
+    items = [{"url": "https://social.example/@a/1"}, {"url": "https://social.example/@a/1"},
+             {"url": "https://social.example/"}, {"url": "https://social.example/search?q=protest"}]
+    out = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers).json()
+    # Positions are those of the submitted list, even after the duplicate was collapsed.
+    assert out["missing"] == ["items[2].url", "items[3].url"]
+    assert out["status"] == "needs_clarification"
+
+
+def test_a_notice_from_a_non_authority_needs_the_art16_elements(client, make_submitter, body) -> None:
+    rights_holder = make_submitter("Film studio", "rights_holder", "DE")
+    out = client.post("/api/v1/requests", json=body(jurisdiction="DE", legal_basis=None, explanation=None),
+                      headers=rights_holder.headers).json()
+    assert out["missing"] == ["explanation", "notifier_email", "bona_fide"]
+    assert out["art16_notice"] is False
+
+
+def test_a_trusted_flaggers_complete_notice_is_an_art16_notice(client, trusted_flagger, body) -> None:
+    out = client.post("/api/v1/requests", json=body(jurisdiction="DE", legal_basis=None, bona_fide=True),
+                      headers=trusted_flagger.headers).json()
+    assert out["status"] == "open" and out["missing"] == [] and out["art16_notice"] is True
+
+
+def test_confidential_and_emergency_need_their_reasons(client, kz_ministry, body) -> None:
+    out = client.post("/api/v1/requests", json=body(confidential=True, emergency=True),
+                      headers=kz_ministry.headers).json()
+    assert out["missing"] == ["confidentiality_basis", "emergency_explanation"]
+    done = client.post("/api/v1/requests", headers=kz_ministry.headers, json=body(
+        confidential=True, confidentiality_basis="Criminal Procedure Code Art. 201 (secrecy of investigation)",
+        emergency=True, emergency_explanation="A named person is threatened with death today."))
+    assert done.json()["missing"] == [] and done.json()["emergency"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"jurisdiction": "XX"}, "jurisdiction"),
+        ({"jurisdiction": "KAZ"}, "jurisdiction"),
+        ({"reason": "being_rude"}, "reason"),
+        ({"legal_basis": [{"law": "kz-no-such-law"}]}, "legal_basis[0].law"),
+        ({"legal_basis": [{"law": "tr-5651-9"}]}, "legal_basis[0].law"),
+        ({"legal_basis": [{"provision": "Art. 1"}]}, "legal_basis[0]"),
+        ({"requested_scope": ["KZ", "QQ"]}, "requested_scope[1]"),
+        ({"requested_action": "delete_account"}, "requested_action"),
+        ({"items": []}, "items"),
+        ({"items": [{"url": "ftp://social.example/x"}]}, "items[0].url"),
+        ({"items": [{"url": "https:///nohost"}]}, "items[0].url"),
+        ({"items": [{}]}, "items[0]"),
+        ({"items": [{"url": "https://social.example/a", "extra": 1}]}, "items[0].extra"),
+        ({"explanation": "x" * 10_001}, "explanation"),
+        ({"reference": 12}, "reference"),
+        ({"emergency": "very"}, "emergency"),
+        ({"language": "Russian"}, "language"),
+        ({"priority": "high"}, "priority"),
+    ],
+)
+def test_structurally_invalid_input_is_a_422_and_stores_nothing(
+    client, kz_ministry, body, sessions, change, field
+) -> None:
+    before = counts(sessions)
+    r = client.post("/api/v1/requests", json=body(**change), headers=kz_ministry.headers)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert field in [e["field"] for e in r.json()["errors"]]
+    assert counts(sessions) == before
+
+
+def test_1001_items_is_a_422_and_1000_is_fine(client, kz_ministry, body, sessions) -> None:
+    before = counts(sessions)
+    many = [{"url": f"https://social.example/@a/{n}"} for n in range(1001)]
+    r = client.post("/api/v1/requests", json=body(items=many), headers=kz_ministry.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items"
+    assert counts(sessions) == before
+    ok = client.post("/api/v1/requests", json=body(items=many[:1000]), headers=kz_ministry.headers)
+    assert ok.status_code == 201 and len(ok.json()["items"]) == 1000
+
+
+def test_broken_json_stores_nothing(client, kz_ministry, sessions) -> None:
+    before = counts(sessions)
+    r = client.post("/api/v1/requests", content=b'{"jurisdiction": "KZ", "items": [',
+                    headers={**kz_ministry.headers, "Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body"
+    assert counts(sessions) == before
+
+
+def test_only_submitters_send_requests(client, reviewer_alice, platform, body) -> None:
+    for who in (reviewer_alice, platform):
+        assert client.post("/api/v1/requests", json=body(), headers=who.headers).status_code == 403
+    assert client.post("/api/v1/requests", json=body()).status_code == 401
+
+
+def test_a_request_its_items_and_its_event_are_one_transaction(
+    client, kz_ministry, body, sessions, monkeypatch
+) -> None:
+    from docket.intake import service
+
+    def broken_record(**kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(service.audit, "record", broken_record)
+    before = counts(sessions)
+    r = client.post("/api/v1/requests", json=body(), headers=kz_ministry.headers)
+    assert r.status_code == 500 and r.json()["correlation_id"]
+    assert counts(sessions) == before
