@@ -32,6 +32,11 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
                            headers={"Authorization": "Bearer dkt_demo_erin"}).json()["events"]
         assert sum(e["action"] == "submitter:created" for e in events) >= 7
         assert httpx.get(f"{base}/docs").status_code == 200
+        kz = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_kz_ministry"}).json()
+        assert len(kz["requests"]) == 3
+        assert {r["status"] for r in kz["requests"]} == {"open", "needs_clarification"}
+        staff = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_alice"}).json()
+        assert {r["jurisdiction"] for r in staff["requests"]} == {"KZ", "DE", "IN", "TR", "VN"}
     assert "dkt_demo_kz_ministry" in out[0]
 
     # A second start keeps the data and does not load the demo twice.

@@ -9,8 +9,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docket.content import service as content
+from docket.content.schemas import ContentUpsert
+from docket.intake import service as intake
+from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
 from docket.parties.models import Submitter
+from docket.settings import Settings
 
 ACTOR = "system:demo"
 PASSWORD = "demo-password"
@@ -45,7 +50,101 @@ USERS = [
 ]
 
 
-def load_demo(*, session: Session, base_url: str) -> str:
+CONTENT = [
+    # (id, url, type, author, language, text)
+    ("post-81723", "https://social.example/@aidos_k/81723", "post", "aidos_k", "kk",
+     "Cartoon of the minister with a caption mocking the new media law."),
+    ("post-81724", "https://social.example/@aidos_k/81724", "post", "aidos_k", "ru",
+     "Call to join an unauthorised rally on the central square at 18:00."),
+    ("post-90211", "https://social.example/@steppe_news/90211", "video", "steppe_news", "ru",
+     "Report on a court case against local officials."),
+    ("post-55102", "https://social.example/@berlin_watch/55102", "post", "berlin_watch", "de",
+     "Claims a named businessman bribed a district mayor; no sources given."),
+    ("post-77310", "https://social.example/@desi_daily/77310", "image", "desi_daily", "hi",
+     "Edited image presented as a photo of communal violence."),
+    ("post-66001", "https://social.example/@istanbul_voice/66001", "post", "istanbul_voice", "tr",
+     "Threatens a named journalist with death and posts her home address."),
+    ("post-44120", "https://social.example/@saigon_talk/44120", "post", "saigon_talk", "vi",
+     "Criticism of a provincial land-use decision."),
+    ("post-30001", "https://social.example/@anon_2291/30001", "image", "anon_2291", "de",
+     "Image reported as sexualised depiction of a minor."),
+    ("acct-bully99", "https://social.example/@bully99", "account", "bully99", "kk",
+     "Account sending insults to a schoolgirl every day."),
+]
+
+REQUESTS = [
+    # (submitter token, request body)
+    ("dkt_demo_kz_ministry", {
+        "jurisdiction": "KZ", "reference": "MISD-2026/1187", "reason": "government_criticism",
+        "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
+        "explanation": "The publication insults the honour of a public official (Criminal Code Art. 378).",
+        "issuing_officer": {"name": "A. Nurpeissova", "title": "Head of the Media Monitoring Department"},
+        "language": "ru",
+        "items": [{"content_id": "post-81723"}, {"url": "https://social.example/@aidos_k/81724?utm_source=tg"}],
+    }),
+    ("dkt_demo_kz_ministry", {
+        "jurisdiction": "KZ", "reference": "MISD-2026/1203", "reason": "cyberbullying",
+        "explanation": "Systematic harassment of a minor; the parents complained to the ministry.",
+        "language": "kk", "items": [{"content_id": "acct-bully99"}],
+    }),
+    ("dkt_demo_kz_ministry", {
+        "jurisdiction": "KZ", "reference": "MISD-2026/1210", "reason": "national_security",
+        "legal_basis": [{"law": "kz-informatization-18-2"}],
+        "explanation": "Coverage of a closed trial.", "confidential": True,
+        "confidentiality_basis": "Criminal Procedure Code Art. 201: secrecy of the pre-trial investigation.",
+        "language": "ru", "items": [{"url": "https://social.example/@steppe_news/90211"},
+                                    {"url": "https://social.example/"}],
+    }),
+    ("dkt_demo_de_court", {
+        "jurisdiction": "DE", "reference": "27 O 412/26", "reason": "defamation",
+        "legal_basis": [{"citation": "§§ 823, 1004 BGB analog; § 186 StGB"}],
+        "explanation": "Preliminary injunction: the statement of fact is untrue and defamatory.",
+        "issuing_officer": {"name": "Dr. K. Weber", "title": "Vorsitzende Richterin"},
+        "language": "de", "items": [{"content_id": "post-55102"}],
+    }),
+    ("dkt_demo_in_meity", {
+        "jurisdiction": "IN", "reference": "MeitY/69A/2026/311", "reason": "hate_speech",
+        "legal_basis": [{"law": "in-it-rules-3-1-d"}, {"citation": "IT Act 2000 s. 69A"}],
+        "explanation": "Fabricated image likely to incite communal violence.", "language": "en",
+        "items": [{"content_id": "post-77310"}],
+    }),
+    ("dkt_demo_tr_btk", {
+        "jurisdiction": "TR", "reference": "BTK-2026-88412", "reason": "violence",
+        "legal_basis": [{"law": "tr-5651-9"}],
+        "explanation": "Death threat against a journalist with her home address.",
+        "emergency": True, "emergency_explanation": "Imminent risk to the life of the named journalist.",
+        "language": "tr", "items": [{"content_id": "post-66001"}],
+    }),
+    ("dkt_demo_vn_mic", {
+        "jurisdiction": "VN", "reference": "MIC-2026-5521", "reason": "government_criticism",
+        "legal_basis": [{"law": "vn-decree-147"}],
+        "explanation": "Content opposing the State (Decree 147 Art. 8).", "language": "vi",
+        "items": [{"content_id": "post-44120"}],
+    }),
+    ("dkt_demo_flagger", {
+        "jurisdiction": "DE", "reason": "child_safety", "bona_fide": True,
+        "legal_basis": [{"law": "eu-dsa-16"}, {"citation": "§ 184b StGB"}],
+        "explanation": "Sexualised depiction of a child, checked by two analysts.", "language": "de",
+        "items": [{"content_id": "post-30001"}],
+    }),
+]
+
+
+def _load_cases(session: Session, settings: Settings) -> int:
+    """Register the demo content and send the demo requests through the one intake path."""
+    for cid, url, kind, author, language, text in CONTENT:
+        content.upsert(session=session, data=ContentUpsert(
+            id=cid, url=url, type=kind, author_id=author, language=language, text=text,
+            author_contact=f"{author}@mail.example"))
+    by_token = {token: name for token, name, *_ in SUBMITTERS}
+    submitters = {s.name: s for s in session.execute(select(Submitter)).scalars()}
+    for token, body in REQUESTS:
+        intake.submit(session=session, settings=settings, submitter=submitters[by_token[token]],
+                      data=RequestCreate.model_validate(body))
+    return len(REQUESTS)
+
+
+def load_demo(*, session: Session, base_url: str, settings: Settings | None = None) -> str:
     """Fill an empty database with the demo; return what to try, for the console."""
     if session.execute(select(func.count()).select_from(Submitter)).scalar_one():
         return "[yellow]The database already has data; the demo was not loaded again.[/yellow]\n" + _howto(base_url)
@@ -62,7 +161,8 @@ def load_demo(*, session: Session, base_url: str) -> str:
             jurisdictions=jurisdictions, password=password,
         )
         parties.create_token(session=session, actor=ACTOR, user=user, name="demo", secret=token)
-    return "[green]Demo loaded.[/green]\n" + _howto(base_url)
+    requests = _load_cases(session, settings or Settings(base_url=base_url))
+    return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
 
 
 def _howto(base_url: str) -> str:
@@ -74,6 +174,8 @@ def _howto(base_url: str) -> str:
         "",
         "Try:",
         f"  curl -s {base_url}/api/v1/me -H 'Authorization: Bearer dkt_demo_kz_ministry'",
+        f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_kz_ministry'",
+        f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
         f"  open {base_url}/docs for the interactive API documentation",
         "",
