@@ -176,3 +176,8 @@ def admin_ada(make_user: Any) -> Party:
 @pytest.fixture
 def platform(make_user: Any) -> Party:
     return make_user("platform@docket.test", "platform")
+
+
+@pytest.fixture
+def tr_btk(make_submitter: Any) -> Party:
+    return make_submitter("Bilgi Teknolojileri ve İletişim Kurumu", "regulator", "TR")

@@ -16,10 +16,12 @@ from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
 from docket.content.api import router as content_router
 from docket.db import make_engine, make_sessionmaker
+from docket.jobs import Jobs
 from docket.deps import Db
 from docket.intake.api import router as intake_router
 from docket.parties.api import router as parties_router
 from docket.ratelimit import RateLimiter
+from docket.review.api import router as review_router
 from docket.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -40,7 +42,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = Jobs(app.state.sessionmaker, settings)
+        jobs.start()
         yield
+        jobs.stop()
         if app.state.owns_engine:
             engine.dispose()
 
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    for router in (catalog_router, parties_router, intake_router, content_router, audit_router):
+    for router in (catalog_router, parties_router, intake_router, review_router, content_router,
+                   audit_router):
         app.include_router(router)
     return app

@@ -27,12 +27,14 @@ submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is
 user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
+deadlines_app = typer.Typer(help="Statutory deadlines.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(law_app, name="law")
 app.add_typer(submitter_app, name="submitter")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(deadlines_app, name="deadlines")
 
 console = Console()
 err = Console(stderr=True)
@@ -362,6 +364,22 @@ def audit_verify(as_json: JsonOpt = False) -> None:
     if not as_json:
         err.print(f"[red]audit chain broken at event {result.bad_seq}:[/red] {result.problem}")
     raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- deadlines
+@deadlines_app.command("check")
+def deadlines_check(as_json: JsonOpt = False) -> None:
+    """Mark items past their deadline as overdue (one audit event each); serve runs this every minute."""
+    from docket.jobs import check_deadlines
+
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        _require_schema(engine, settings)
+        marked = check_deadlines(database.make_sessionmaker(engine))
+    finally:
+        engine.dispose()
+    _emit(as_json, {"overdue": len(marked), "items": marked}, f"{len(marked)} items newly overdue")
 
 
 def main() -> None:

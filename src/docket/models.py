@@ -6,8 +6,9 @@ from docket.content.models import Content
 from docket.db import Base
 from docket.intake.models import IdempotencyKey, Item, Request
 from docket.parties.models import ApiToken, Submitter, User, UserRole
+from docket.review.models import Decision, Review
 
 __all__ = [
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
-    "Law", "Reason", "RegionMember", "Request", "Submitter", "User", "UserRole",
+    "Law", "Reason", "RegionMember", "Request", "Decision", "Review", "Submitter", "User", "UserRole",
 ]

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         default="*=600",
         description="requests per minute per token, by submitter kind: '*=600,user=60'",
     )
+    claim_minutes: int = Field(
+        default=30, ge=1, le=24 * 60,
+        description="minutes a reviewer's claim on an item lasts (1..1440)",
+    )
+    deadline_check_seconds: int = Field(
+        default=60, ge=0, le=3600,
+        description="seconds between overdue checks in docket serve; 0 turns them off (0..3600)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )

@@ -37,8 +37,3 @@ def body() -> Any:
 @pytest.fixture
 def trusted_flagger(make_submitter: Any) -> Any:
     return make_submitter("jugendschutz.net", "trusted_flagger", "DE", email="hinweise@jugendschutz.example")
-
-
-@pytest.fixture
-def tr_btk(make_submitter: Any) -> Any:
-    return make_submitter("BTK", "regulator", "TR")

@@ -6,10 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.db import Base, utcnow
+from docket.review.states import ItemState
 
 
 class RequestStatus(StrEnum):
@@ -19,10 +20,8 @@ class RequestStatus(StrEnum):
     decided = "decided"
 
 
-class ItemStatus(StrEnum):
-    received = "received"
-    # The registry does not know the content: kept for a reviewer to confirm.
-    content_not_found = "content_not_found"
+# Items' states belong to the review state machine; intake sets the entry state.
+ItemStatus = ItemState
 
 
 class Channel(StrEnum):
@@ -88,11 +87,43 @@ class Item(Base):
     content_id: Mapped[str | None] = mapped_column(String(200), index=True)
     url: Mapped[str | None] = mapped_column(String(2048))
     normalized_url: Mapped[str | None] = mapped_column(String(2048))
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[ItemState] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Copied from the request so the queue reads one table through one index.
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    reason: Mapped[str] = mapped_column(String(40))
+    # 0 = emergency, 1 = everything else (the queue's first sort key).
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1)
+    deadline_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime]
+    # In the review queue: open, and its request is not waiting for the submitter.
+    queue_open: Mapped[bool] = mapped_column(default=True)
+    overdue: Mapped[bool] = mapped_column(default=False)
+
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claim_expires_at: Mapped[dt.datetime | None]
+
+    policy_finding: Mapped[str | None] = mapped_column(String(32))
+    legal_finding: Mapped[str | None] = mapped_column(String(32))
+    rights_finding: Mapped[str | None] = mapped_column(String(32))
+    risk_flags: Mapped[list[str]] = mapped_column(default=list)
+    decided_at: Mapped[dt.datetime | None]
+    # The territorial scope in effect (the "effect given"): countries, ["*"], or [] for none.
+    scope: Mapped[list[str] | None]
+
     request: Mapped[Request] = relationship(back_populates="items")
+
+    @property
+    def emergency(self) -> bool:
+        return self.priority == 0
+
+    __table_args__ = (
+        Index("ix_items_queue", "queue_open", "priority", "deadline_at", "received_at", "id"),
+        Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "deadline_at",
+              "received_at", "id"),
+    )
 
 
 class IdempotencyKey(Base):

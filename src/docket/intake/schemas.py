@@ -132,6 +132,8 @@ class ItemRead(BaseModel):
     url: str | None
     status: str
     outcome: str | None = None
+    decided_at: dt.datetime | None = None
+    scope: list[str] | None = None
 
 
 class RequestRead(BaseModel):

@@ -20,6 +20,7 @@ from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
 from docket.intake.models import Channel, Item, ItemStatus, Request, RequestStatus
+from docket.review.states import OPEN_STATES, ItemState
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
 from docket.parties.models import Submitter
 from docket.settings import Settings
@@ -160,6 +161,8 @@ def submit(
         Item(
             position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
+            jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
+            deadline_at=request.deadline_at, received_at=now, queue_open=not missing, risk_flags=[],
         )
         for i in items
     ]
@@ -216,12 +219,16 @@ def clarify(
     now = utcnow()
     restarted = rule.restarts_on_clarification
     started = now if restarted else request.clock_started_at
-    request.status = RequestStatus.needs_clarification if missing else RequestStatus.open
     request.missing = missing
     request.clock_rule = rule.as_dict()
     request.clock_started_at = started
     request.deadline_at = rule.deadline(started)
     request.clarifications += 1
+    for item in request.items:
+        if item.status == ItemState.clarification_requested and not missing:
+            item.status = ItemState.legal_review  # TRANSITIONS: clarification_requested --clarified-->
+        item.deadline_at = request.deadline_at
+    refresh_status(request)
     kind = RequesterKind(submitter.kind)
     request.art16_notice = not kind.is_official and "bona_fide" not in missing and "explanation" not in missing
     session.flush()
@@ -250,6 +257,25 @@ def _apply_item_fixes(session: Session, request: Request, fixes: list[ItemFix]) 
         item.url, item.normalized_url = resolved.url, resolved.normalized_url
         item.content_id = resolved.content_id
         item.status = ItemStatus.received if resolved.found else ItemStatus.content_not_found
+
+
+def refresh_status(request: Request) -> RequestStatus:
+    """Derive a request's status from what it lacks and from its items' states, and put
+    its open items in the review queue or take them out."""
+    states = [ItemState(i.status) for i in request.items]
+    if request.missing or ItemState.clarification_requested in states:
+        status = RequestStatus.needs_clarification
+    elif states and all(s == ItemState.decided for s in states):
+        status = RequestStatus.decided
+    elif ItemState.decided in states:
+        status = RequestStatus.partially_decided
+    else:
+        status = RequestStatus.open
+    request.status = status
+    waiting = status == RequestStatus.needs_clarification
+    for item in request.items:
+        item.queue_open = not waiting and ItemState(item.status) in OPEN_STATES
+    return status
 
 
 def ordering_key(request: Request) -> tuple[int, dt.datetime, dt.datetime]:

@@ -1,0 +1,51 @@
+"""Periodic jobs that ``docket serve`` runs in the background (each is also a CLI command)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from docket.db import transaction, utcnow
+from docket.settings import Settings
+
+log = logging.getLogger("docket.jobs")
+
+
+def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
+    """Mark overdue items (one event each) in a transaction of its own."""
+    from docket.review.service import mark_overdue
+
+    with transaction(factory) as session:
+        return mark_overdue(session=session, now=utcnow())
+
+
+class Jobs:
+    """A background thread that runs the deadline watch every few seconds."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        self.factory = factory
+        self.interval = settings.deadline_check_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="docket-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                marked = check_deadlines(self.factory)
+                if marked:
+                    log.info("marked %d items overdue", len(marked))
+            except Exception:  # keep the watch alive; the next round tries again
+                log.exception("deadline check failed")

@@ -1,0 +1,217 @@
+"""The review queue, claims, findings, decisions and approvals."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy import select
+
+from docket.audit import service as audit_service
+from docket.audit.schemas import EventPage, EventRead
+from docket.deps import AppSettings, Db
+from docket.errors import Conflict, NotFound, Unprocessable
+from docket.intake import service as intake
+from docket.intake.models import Item, Request
+from docket.parties.auth import Permission, Principal, require
+from docket.parties.models import Submitter
+from docket.review import service
+from docket.review.models import Decision
+from docket.review.schemas import (
+    ApprovalCreate, BulkDecision, BulkResult, BulkReview, ClaimRead, DecisionCreate, DecisionRead,
+    ItemReviewRead, QueuePage, QueueRow, RejectionCreate, ReviewCreate,
+)
+from docket.review.states import ItemState
+from docket.db import utcnow
+
+router = APIRouter(prefix="/api/v1", tags=["review"])
+
+Reviewer = Annotated[Principal, Depends(require(Permission.review))]
+QueueReader = Annotated[Principal, Depends(require(Permission.queue_read))]
+StaffReader = Annotated[Principal, Depends(require(Permission.requests_read_all))]
+QUEUE_RULE = ("Open items, emergencies first, then the earliest deadline (so overdue items lead), then the "
+              "earliest received; the requester's identity is never a sort key.")
+
+
+def decision_read(decision: Decision) -> DecisionRead:
+    return DecisionRead.model_validate({
+        **{c: getattr(decision, c) for c in DecisionRead.model_fields if hasattr(decision, c)},
+        "takes_effect": decision.status == "effective",
+        "awaits_approval": decision.status == "awaiting_approval",
+    })
+
+
+def _encode(item: Item) -> str:
+    raw = orjson.dumps([item.priority, item.deadline_at.isoformat(), item.received_at.isoformat(), item.id])
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode(cursor: str | None) -> tuple[int, dt.datetime, dt.datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        p, d, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return int(p), dt.datetime.fromisoformat(d), dt.datetime.fromisoformat(r), int(i)
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+
+
+@router.get("/queue", response_model=QueuePage)
+def get_queue(
+    db: Db, who: QueueReader,
+    jurisdiction: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    reason: Annotated[str | None, Query(max_length=40)] = None,
+    status_: Annotated[ItemState | None, Query(alias="status")] = None,
+    assigned: Annotated[str | None, Query(pattern=r"^(me|none|\d+)$",
+                                          description="me, none, or a user id")] = None,
+    overdue: bool | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> QueuePage:
+    """The review queue. Who: staff; a local representative sees its jurisdictions only."""
+    now = utcnow()
+    assigned_to = who.user_id if assigned == "me" else int(assigned) if assigned and assigned.isdigit() else None
+    rows = service.queue(
+        session=db, principal=who, now=now, jurisdiction=jurisdiction, reason=reason, status=status_,
+        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue, after=_decode(cursor),
+        limit=limit + 1,
+    )
+    more, rows = len(rows) > limit, list(rows[:limit])
+    kinds = {
+        request_id: str(kind) for request_id, kind in db.execute(
+            select(Request.id, Submitter.kind).join(Submitter, Submitter.id == Request.submitter_id)
+            .where(Request.id.in_({r.request_id for r in rows}))
+        )
+    } if rows else {}
+    items = [
+        QueueRow.model_validate({
+            **ItemReviewRead.model_validate(r).model_dump(),
+            "seconds_left": int((r.deadline_at - now).total_seconds()),
+            "submitter_kind": kinds.get(r.request_id, ""),
+        })
+        for r in rows
+    ]
+    return QueuePage(items=items, next_cursor=_encode(rows[-1]) if more else None, rule=QUEUE_RULE)
+
+
+@router.get("/items/{item_id}", response_model=ItemReviewRead)
+def get_item(item_id: int, db: Db, who: StaffReader) -> ItemReviewRead:
+    """One item with its findings. Who: staff (a local representative: its jurisdictions)."""
+    return ItemReviewRead.model_validate(service.visible_item(session=db, principal=who, item_id=item_id))
+
+
+@router.get("/items/{item_id}/decisions", response_model=list[DecisionRead])
+def get_item_decisions(item_id: int, db: Db, who: StaffReader) -> list[DecisionRead]:
+    """Every decision on an item, including rejected ones. Who: staff."""
+    service.visible_item(session=db, principal=who, item_id=item_id)
+    return [decision_read(d) for d in service.decisions_for(session=db, item_id=item_id)]
+
+
+@router.get("/items/{item_id}/events", response_model=EventPage)
+def get_item_events(item_id: int, db: Db, who: StaffReader) -> EventPage:
+    """The item's history from the audit log, from receipt to decision. Who: staff."""
+    item = service.visible_item(session=db, principal=who, item_id=item_id)
+    events = [
+        *audit_service.list_events(session=db, subject=f"request:{item.request_id}", limit=1000),
+        *audit_service.list_events(session=db, subject=f"item:{item_id}", limit=1000),
+    ]
+    events.sort(key=lambda e: e.seq)
+    return EventPage(events=[EventRead.model_validate(e) for e in events], next_after=None)
+
+
+@router.post("/items/{item_id}/claim", response_model=ClaimRead)
+def claim_item(item_id: int, db: Db, who: Reviewer, settings: AppSettings) -> ClaimRead:
+    """Claim an item; nobody else is handed it until the claim expires. Who: reviewers."""
+    item = service.visible_item(session=db, principal=who, item_id=item_id)
+    item = service.claim(session=db, principal=who, item=item, now=utcnow(),
+                         ttl=dt.timedelta(minutes=settings.claim_minutes))
+    return ClaimRead(item_id=item.id, assigned_to=item.assigned_to, claim_expires_at=item.claim_expires_at)
+
+
+@router.post("/items/{item_id}/release", response_model=ClaimRead)
+def release_item(item_id: int, db: Db, who: Reviewer) -> ClaimRead:
+    """Give a claimed item back to the queue. Who: the reviewer holding it, or an admin."""
+    item = service.release(session=db, principal=who,
+                           item=service.visible_item(session=db, principal=who, item_id=item_id), now=utcnow())
+    return ClaimRead(item_id=item.id, assigned_to=None, claim_expires_at=None)
+
+
+@router.post("/items/{item_id}/review", response_model=ItemReviewRead)
+def review_item(item_id: int, body: ReviewCreate, db: Db, who: Reviewer) -> ItemReviewRead:
+    """Record a policy, legal or rights finding. Who: reviewers with the step's role."""
+    item = service.visible_item(session=db, principal=who, item_id=item_id, for_update=True)
+    return ItemReviewRead.model_validate(service.review(session=db, principal=who, item=item, data=body, now=utcnow()))
+
+
+@router.post("/items/{item_id}/decision", response_model=DecisionRead, status_code=status.HTTP_201_CREATED)
+def decide_item(item_id: int, body: DecisionCreate, db: Db, who: Reviewer) -> DecisionRead:
+    """Decide an item; the answer says whether it `takes_effect` now or `awaits_approval`. Who: reviewers."""
+    item = service.visible_item(session=db, principal=who, item_id=item_id, for_update=True)
+    return decision_read(service.decide(session=db, principal=who, item=item, data=body, now=utcnow()))
+
+
+@router.get("/decisions", response_model=list[DecisionRead])
+def approvals_inbox(db: Db, who: Reviewer) -> list[DecisionRead]:
+    """Decisions awaiting a second person (four eyes). Who: reviewers."""
+    return [decision_read(d) for d in service.pending_approvals(session=db, principal=who)]
+
+
+@router.post("/decisions/{decision_id}/approve", response_model=DecisionRead)
+def approve_decision(decision_id: int, db: Db, who: Reviewer, body: ApprovalCreate | None = None) -> DecisionRead:
+    """Approve another person's decision; it takes effect. Who: a different reviewer
+    (the local representative where the catalog requires its sign-off)."""
+    decision = service.visible_decision(session=db, principal=who, decision_id=decision_id)
+    return decision_read(service.approve(session=db, principal=who, decision=decision,
+                                         note=body.note if body else None, now=utcnow()))
+
+
+@router.post("/decisions/{decision_id}/reject", response_model=DecisionRead)
+def reject_decision(decision_id: int, body: RejectionCreate, db: Db, who: Reviewer) -> DecisionRead:
+    """Refuse another person's decision, with a reason. Who: a different reviewer."""
+    decision = service.visible_decision(session=db, principal=who, decision_id=decision_id)
+    return decision_read(service.reject(session=db, principal=who, decision=decision, reason=body.reason, now=utcnow()))
+
+
+def _items_of(db: Db, who: Principal, request_id: int, item_ids: list[int]) -> list[Item]:
+    request = intake.get(session=db, request_id=request_id)
+    if request is None:
+        raise NotFound(f"no request {request_id}")
+    own = {i.id: i for i in request.items}
+    stray = [i for i in item_ids if i not in own]
+    if stray:
+        raise Unprocessable(f"items {stray} are not items of request {request_id}",
+                            errors=[{"field": "item_ids", "message": "items of this request only"}])
+    return [service.visible_item(session=db, principal=who, item_id=i, for_update=True) for i in dict.fromkeys(item_ids)]
+
+
+@router.post("/requests/{request_id}/items/review", response_model=BulkResult)
+def bulk_review(request_id: int, body: BulkReview, db: Db, who: Reviewer) -> BulkResult:
+    """The same finding for many items of one request, one event per item; all or nothing. Who: reviewers."""
+    items = _items_of(db, who, request_id, body.item_ids)
+    data = ReviewCreate.model_validate(body.model_dump(exclude={"item_ids"}))
+    now = utcnow()
+    for item in items:
+        try:
+            service.review(session=db, principal=who, item=item, data=data, now=now)
+        except Conflict as exc:
+            raise Conflict(f"item {item.id}: {exc.detail}; nothing was changed") from None
+    return BulkResult(items=[i.id for i in items])
+
+
+@router.post("/requests/{request_id}/items/decision", response_model=BulkResult, status_code=status.HTTP_201_CREATED)
+def bulk_decision(request_id: int, body: BulkDecision, db: Db, who: Reviewer) -> BulkResult:
+    """One decision for many items of one request that share the same findings; one decision
+    and one event per item; all or nothing. Who: reviewers."""
+    items = _items_of(db, who, request_id, body.item_ids)
+    data = DecisionCreate.model_validate(body.model_dump(exclude={"item_ids"}))
+    now = utcnow()
+    decisions = []
+    for item in items:
+        try:
+            decisions.append(service.decide(session=db, principal=who, item=item, data=data, now=now))
+        except Conflict as exc:
+            raise Conflict(f"item {item.id}: {exc.detail}; nothing was changed") from None
+    return BulkResult(items=[i.id for i in items], decisions=[decision_read(d) for d in decisions])

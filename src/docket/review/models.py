@@ -1,0 +1,72 @@
+"""Review findings and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from docket.db import Base, utcnow
+from docket.intake.models import Item
+
+
+class Review(Base):
+    """One review step's finding on one item, by one reviewer."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    step: Mapped[str] = mapped_column(String(16))
+    finding: Mapped[str] = mapped_column(String(32))
+    flags: Mapped[list[str]] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DecisionStatus(StrEnum):
+    awaiting_approval = "awaiting_approval"
+    effective = "effective"
+    rejected = "rejected"
+
+
+class Decision(Base):
+    """The outcome for one item: what, where, on which ground, by whom, and who approved it."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    outcome: Mapped[str] = mapped_column(String(32))
+    # Countries where the content is restricted; ["*"] for everywhere; [] for no restriction.
+    scope: Mapped[list[str]] = mapped_column(default=list)
+    scope_reason: Mapped[str | None] = mapped_column(Text)
+    ground: Mapped[str | None] = mapped_column(String(16))
+    law: Mapped[str | None] = mapped_column(String(80))
+    provision: Mapped[str | None] = mapped_column(String(300))
+    policy_clause: Mapped[str | None] = mapped_column(String(300))
+    explanation: Mapped[str] = mapped_column(Text)
+    from_state: Mapped[str] = mapped_column(String(32))
+    status: Mapped[DecisionStatus] = mapped_column(String(24))
+    # Why a second person must approve: risk_flags, wider_scope, emergency, local_representative.
+    approval_reasons: Mapped[list[str]] = mapped_column(default=list)
+    # The jurisdiction whose local representative must be one of the two deciders.
+    local_rep_jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None]
+    rejected_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rejected_at: Mapped[dt.datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    effective_at: Mapped[dt.datetime | None]
+
+    item: Mapped[Item] = relationship()
+
+    __table_args__ = (
+        Index("ix_decisions_item_id", "item_id", "id"),
+        Index("ix_decisions_status", "status", "id"),
+    )

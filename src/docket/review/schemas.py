@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from docket.review.states import Outcome, RiskFlag, Step
+
+Country = Annotated[str, Field(pattern=r"^([A-Za-z]{2}|\*)$")]
+EXPLANATION_MAX = 5000
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReviewCreate(_Input):
+    step: Step
+    finding: str = Field(min_length=1, max_length=32)
+    flags: list[RiskFlag] = Field(default_factory=list, max_length=6)
+    notes: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+
+
+class DecisionCreate(_Input):
+    outcome: Outcome
+    scope: list[Country] | None = Field(default=None, max_length=250, description=(
+        "countries where a 'restricted' outcome applies; default: the requesting jurisdiction"))
+    scope_reason: str | None = Field(default=None, max_length=EXPLANATION_MAX, description=(
+        "required when the scope is wider than the requesting jurisdiction"))
+    ground: Literal["legal", "policy"] | None = None
+    law: str | None = Field(default=None, max_length=300)
+    provision: str | None = Field(default=None, max_length=300)
+    policy_clause: str | None = Field(default=None, max_length=300)
+    explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX, description=(
+        "becomes the statement of reasons to the author"))
+
+    @field_validator("scope")
+    @classmethod
+    def _upper(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else list(dict.fromkeys(v.upper() for v in value))
+
+
+class ApprovalCreate(_Input):
+    note: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+
+
+class RejectionCreate(_Input):
+    reason: str = Field(min_length=1, max_length=EXPLANATION_MAX)
+
+
+class BulkReview(ReviewCreate):
+    item_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class BulkDecision(DecisionCreate):
+    item_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class ClaimRead(BaseModel):
+    item_id: int
+    assigned_to: int | None
+    claim_expires_at: dt.datetime | None
+
+
+class ItemReviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    request_id: int
+    position: int
+    content_id: str | None
+    url: str | None
+    status: str
+    outcome: str | None
+    jurisdiction: str
+    reason: str
+    emergency: bool
+    deadline_at: dt.datetime
+    received_at: dt.datetime
+    overdue: bool
+    assigned_to: int | None
+    claim_expires_at: dt.datetime | None
+    policy_finding: str | None
+    legal_finding: str | None
+    rights_finding: str | None
+    risk_flags: list[str]
+    decided_at: dt.datetime | None
+
+
+class QueueRow(ItemReviewRead):
+    seconds_left: int = Field(description="time left on the clock; negative when overdue")
+    submitter_kind: str
+
+
+class QueuePage(BaseModel):
+    items: list[QueueRow]
+    next_cursor: str | None
+    rule: str = Field(description="how the queue is ordered, in words")
+
+
+class DecisionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    item_id: int
+    outcome: str
+    scope: list[str]
+    scope_reason: str | None
+    ground: str | None
+    law: str | None
+    provision: str | None
+    policy_clause: str | None
+    explanation: str
+    status: str
+    takes_effect: bool
+    awaits_approval: bool
+    approval_reasons: list[str]
+    local_rep_jurisdiction: str | None
+    decided_by: int
+    decided_at: dt.datetime
+    approved_by: int | None
+    approved_at: dt.datetime | None
+    rejected_by: int | None
+    rejection_reason: str | None
+    effective_at: dt.datetime | None
+
+
+class BulkResult(BaseModel):
+    items: list[int]
+    decisions: list[DecisionRead] = []

@@ -1,0 +1,370 @@
+"""Review: claims, findings, decisions, four eyes and local representatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.catalog import service as catalog
+from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docket.intake import service as intake
+from docket.intake.models import Item
+from docket.parties.auth import Principal
+from docket.parties.models import Role
+from docket.review.models import Decision, DecisionStatus, Review
+from docket.review.schemas import DecisionCreate, ReviewCreate
+from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step, next_state
+from docket.db import utcnow
+
+REVIEWING_ROLES = frozenset({Role.reviewer, Role.legal, Role.rights, Role.local_representative})
+STEP_ROLES: dict[Step, frozenset[Role]] = {
+    Step.policy: REVIEWING_ROLES,
+    Step.legal: frozenset({Role.legal, Role.local_representative}),
+    Step.rights: frozenset({Role.rights, Role.local_representative}),
+}
+GLOBAL = "*"
+
+
+def jurisdiction_limit(principal: Principal) -> frozenset[str] | None:
+    """The countries a caller may see and decide, or None for all.
+
+    A local representative answers for its jurisdictions only; any other staff role sees all."""
+    if principal.roles and principal.roles <= {Role.local_representative}:
+        return principal.jurisdictions
+    return None
+
+
+def visible_item(*, session: Session, principal: Principal, item_id: int, for_update: bool = False) -> Item:
+    """The item if the caller may see it; 404 otherwise."""
+    item = session.get(Item, item_id, with_for_update=for_update or None)
+    limit = jurisdiction_limit(principal)
+    if item is None or (limit is not None and item.jurisdiction not in limit):
+        raise NotFound(f"no item {item_id}")
+    return item
+
+
+def _require_roles(principal: Principal, roles: frozenset[Role], what: str) -> None:
+    if not principal.roles & roles:
+        names = ", ".join(sorted(r.value for r in roles))
+        raise Forbidden(f"{what} needs one of the roles: {names}")
+
+
+def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
+    if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
+        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to} until {item.claim_expires_at:%H:%M} UTC")
+
+
+def _move(session: Session, item: Item, action: str, **values: object) -> ItemState:
+    """Apply one transition from the table, as a conditional update on the current state."""
+    old = ItemState(item.status)
+    new = next_state(old, action)
+    if new is None:
+        raise Conflict(f"item {item.id} is {old.value}; '{action}' is not allowed from there")
+    # WHERE status = old: two reviewers acting on one item at once cannot both move it.
+    done = session.execute(
+        update(Item).where(Item.id == item.id, Item.status == old)
+        .values(status=new, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    if not done:
+        raise Conflict(f"item {item.id} changed while you were working on it; reload it")
+    session.refresh(item)
+    return new
+
+
+# ---------------------------------------------------------------- queue
+def queue(
+    *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
+    reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
+    unassigned: bool = False, overdue: bool | None = None, after: tuple[int, dt.datetime, dt.datetime, int] | None = None,
+    limit: int = 50,
+) -> Sequence[Item]:
+    """Open items: emergencies first, then the deadline, then the time received — never by submitter."""
+    query = select(Item).where(Item.queue_open.is_(True))
+    limit_to = jurisdiction_limit(principal)
+    if limit_to is not None:
+        query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+    if jurisdiction:
+        query = query.where(Item.jurisdiction == jurisdiction.upper())
+    if reason:
+        query = query.where(Item.reason == reason)
+    if status:
+        query = query.where(Item.status == status)
+    if assigned_to is not None:
+        query = query.where(Item.assigned_to == assigned_to, Item.claim_expires_at > now)
+    if unassigned:
+        query = query.where(or_(Item.assigned_to.is_(None), Item.claim_expires_at <= now))
+    if overdue is not None:
+        query = query.where(Item.deadline_at < now if overdue else Item.deadline_at >= now)
+    if after is not None:
+        p, d, r, i = after
+        query = query.where(
+            or_(Item.priority > p,
+                (Item.priority == p) & (Item.deadline_at > d),
+                (Item.priority == p) & (Item.deadline_at == d) & (Item.received_at > r),
+                (Item.priority == p) & (Item.deadline_at == d) & (Item.received_at == r) & (Item.id > i))
+        )
+    order = (Item.priority, Item.deadline_at, Item.received_at, Item.id)
+    return session.execute(query.order_by(*order).limit(limit)).scalars().all()
+
+
+# ---------------------------------------------------------------- claims
+def claim(*, session: Session, principal: Principal, item: Item, now: dt.datetime, ttl: dt.timedelta) -> Item:
+    """Take an item for oneself until ``now + ttl``; another's unexpired claim is a 409."""
+    if ItemState(item.status) not in (ItemState.received, ItemState.content_not_found, ItemState.policy_review,
+                                      ItemState.legal_review, ItemState.rights_review):
+        raise Conflict(f"item {item.id} is {item.status}; there is nothing to review")
+    # Conditional update: of two reviewers claiming at once, exactly one wins.
+    done = session.execute(
+        update(Item)
+        .where(Item.id == item.id,
+               or_(Item.assigned_to.is_(None), Item.assigned_to == principal.user_id,
+                   Item.claim_expires_at <= now))
+        .values(assigned_to=principal.user_id, claim_expires_at=now + ttl)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(item)
+    if not done:
+        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}")
+    audit.record(session=session, actor=principal.actor, action="item:claimed", subject=f"item:{item.id}",
+                 payload={"until": item.claim_expires_at.isoformat() if item.claim_expires_at else None})
+    return item
+
+
+def release(*, session: Session, principal: Principal, item: Item, now: dt.datetime) -> Item:
+    """Give a claimed item back to the queue (the claimer, or an admin)."""
+    holds = item.assigned_to == principal.user_id
+    if item.assigned_to is None or (item.claim_expires_at and item.claim_expires_at <= now):
+        raise Conflict(f"item {item.id} is not claimed")
+    if not holds and Role.admin not in principal.roles:
+        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}, not by you")
+    item.assigned_to, item.claim_expires_at = None, None
+    audit.record(session=session, actor=principal.actor, action="item:released", subject=f"item:{item.id}")
+    return item
+
+
+# ---------------------------------------------------------------- findings
+def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Item:
+    """Record one step's finding and move the item as the state table says."""
+    _require_roles(principal, STEP_ROLES[data.step], f"the {data.step.value} review")
+    if data.finding not in FINDINGS[data.step]:
+        allowed = ", ".join(sorted(FINDINGS[data.step]))
+        raise Unprocessable(f"'{data.finding}' is not a {data.step.value} finding",
+                            errors=[{"field": "finding", "message": f"one of {allowed}"}])
+    if data.flags and data.step != Step.rights:
+        raise Unprocessable("risk flags belong to the rights review",
+                            errors=[{"field": "flags", "message": "only with step 'rights'"}])
+    _check_claim(item, principal, now)
+    old = item.status
+    values: dict[str, object] = {f"{data.step.value}_finding": data.finding}
+    if data.step == Step.rights:
+        values["risk_flags"] = sorted({f.value for f in data.flags})
+    new = _move(session, item, f"{data.step.value}:{data.finding}", **values)
+    session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
+                       flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
+    if new == ItemState.clarification_requested:
+        request = item.request
+        request.missing = [*request.missing, f"items[{item.position}].clarification"]
+        intake.refresh_status(request)
+    audit.record(
+        session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
+        payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
+                 "from": str(old), "to": new.value, "notes": data.notes},
+    )
+    return item
+
+
+# ---------------------------------------------------------------- decisions
+def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tuple[list[str], str, str | None]:
+    """Check that the outcome follows from the findings; return scope, ground and law."""
+    step, allowed = OUTCOME_REQUIRES[data.outcome]
+    finding = getattr(item, f"{step.value}_finding")
+    if finding not in allowed or (data.outcome in (Outcome.restricted, Outcome.rejected_overbroad)
+                                  and item.legal_finding != "illegal"):
+        raise Conflict(
+            f"'{data.outcome.value}' does not follow from the findings of item {item.id} "
+            f"(policy={item.policy_finding}, legal={item.legal_finding}, rights={item.rights_finding})"
+        )
+    errors: list[dict[str, str]] = []
+    if data.outcome == Outcome.removed_policy:
+        if not data.policy_clause:
+            errors.append({"field": "policy_clause", "message": "required for removed_policy"})
+        if data.ground not in (None, "policy"):
+            errors.append({"field": "ground", "message": "removed_policy is on the policy ground"})
+        return _raise_or([GLOBAL], errors), "policy", None
+    if data.ground not in (None, "legal"):
+        errors.append({"field": "ground", "message": f"{data.outcome.value} is on the legal ground"})
+    law = data.law or next((b.get("law") or b.get("citation") for b in item.request.legal_basis), None)
+    if data.outcome != Outcome.restricted:
+        if data.scope:
+            errors.append({"field": "scope", "message": f"{data.outcome.value} restricts nothing"})
+        return _raise_or([], errors), "legal", law
+    scope = data.scope or [item.jurisdiction]
+    if GLOBAL in scope and len(scope) > 1:
+        errors.append({"field": "scope", "message": "'*' (everywhere) stands alone"})
+    for i, code in enumerate(scope):
+        if code != GLOBAL and catalog.get_jurisdiction(session=session, code=code) is None:
+            errors.append({"field": f"scope[{i}]", "message": f"unknown country {code!r}"})
+    if set(scope) != {item.jurisdiction} and not data.scope_reason:
+        errors.append({"field": "scope_reason",
+                       "message": f"a scope beyond {item.jurisdiction} needs a written reason"})
+    if not law:
+        errors.append({"field": "law", "message": "name the law the content breaks"})
+    return _raise_or(scope, errors), "legal", law
+
+
+def _raise_or(scope: list[str], errors: list[dict[str, str]]) -> list[str]:
+    if errors:
+        raise Unprocessable("the decision is incomplete", errors=errors)
+    return scope
+
+
+def _local_rep_jurisdiction(session: Session, item: Item, outcome: Outcome, law: str | None) -> str | None:
+    """The jurisdiction whose local representative must sign off, if the catalog says so."""
+    if outcome != Outcome.restricted:
+        return None
+    place = catalog.get_jurisdiction(session=session, code=item.jurisdiction)
+    cited = [catalog.get_law(session=session, law_id=b["law"]) for b in item.request.legal_basis if b.get("law")]
+    chosen = catalog.get_law(session=session, law_id=law) if law else None
+    if (place and place.local_rep_signoff) or any(x and x.local_rep_signoff for x in [*cited, chosen]):
+        return item.jurisdiction
+    return None
+
+
+def _is_local_rep(principal: Principal, jurisdiction: str) -> bool:
+    return Role.local_representative in principal.roles and jurisdiction in principal.jurisdictions
+
+
+def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decision:
+    """Decide one item. It takes effect now, or waits for a second person's approval."""
+    _require_roles(principal, REVIEWING_ROLES, "a decision")
+    _check_claim(item, principal, now)
+    if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
+        raise Conflict(f"item {item.id} is already {item.status}")
+    scope, ground, law = _validate_decision(session, item, data)
+    reasons: list[str] = []
+    if item.risk_flags:
+        reasons.append("risk_flags")
+    if data.outcome == Outcome.restricted and set(scope) != {item.jurisdiction}:
+        reasons.append("wider_scope")
+    if item.priority == 0:
+        reasons.append("emergency")
+    rep = _local_rep_jurisdiction(session, item, data.outcome, law)
+    if rep and not _is_local_rep(principal, rep):
+        reasons.append("local_representative")
+    decision = Decision(
+        item_id=item.id, outcome=data.outcome.value, scope=scope, scope_reason=data.scope_reason,
+        ground=ground, law=law, provision=data.provision, policy_clause=data.policy_clause,
+        explanation=data.explanation, from_state=str(item.status),
+        status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
+        approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
+    )
+    _move(session, item, "decide_for_approval" if reasons else "decide")
+    session.add(decision)
+    session.flush()
+    audit.record(
+        session=session, actor=principal.actor, action="decision:made", subject=f"item:{item.id}",
+        payload={"decision": decision.id, "outcome": decision.outcome, "scope": scope, "ground": ground,
+                 "law": law, "approval_reasons": reasons, "local_rep": rep},
+    )
+    if not reasons:
+        _take_effect(session, decision, item, principal.actor, now)
+    return decision
+
+
+def _take_effect(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
+    decision.status, decision.effective_at = DecisionStatus.effective, now
+    item.outcome, item.decided_at, item.scope = decision.outcome, now, decision.scope
+    item.assigned_to, item.claim_expires_at = None, None
+    intake.refresh_status(item.request)
+    audit.record(
+        session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
+        payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
+                 "request_status": item.request.status.value},
+    )
+
+
+def visible_decision(*, session: Session, principal: Principal, decision_id: int) -> Decision:
+    decision = session.get(Decision, decision_id, with_for_update=True)
+    if decision is None:
+        raise NotFound(f"no decision {decision_id}")
+    visible_item(session=session, principal=principal, item_id=decision.item_id)
+    return decision
+
+
+def approve(*, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime) -> Decision:
+    """A second, different staff member approves; the decision then takes effect."""
+    _require_roles(principal, REVIEWING_ROLES, "an approval")
+    if decision.status != DecisionStatus.awaiting_approval:
+        raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
+    if decision.decided_by == principal.user_id:
+        raise Conflict("the person who decided cannot also approve: four eyes need a second person")
+    rep = decision.local_rep_jurisdiction
+    if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
+        raise Forbidden(f"this restriction needs the sign-off of the local representative for {rep}")
+    item = decision.item
+    _move(session, item, "approve")
+    decision.approved_by, decision.approved_at = principal.user_id, now
+    audit.record(
+        session=session, actor=principal.actor, action="decision:approved", subject=f"item:{item.id}",
+        payload={"decision": decision.id, "note": note, "local_rep": bool(rep and _is_local_rep(principal, rep))},
+    )
+    _take_effect(session, decision, item, principal.actor, now)
+    return decision
+
+
+def reject(*, session: Session, principal: Principal, decision: Decision, reason: str, now: dt.datetime) -> Decision:
+    """The second person refuses the decision; the item goes back to the step it was decided from."""
+    _require_roles(principal, REVIEWING_ROLES, "a rejection")
+    if decision.status != DecisionStatus.awaiting_approval:
+        raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
+    if decision.decided_by == principal.user_id:
+        raise Conflict("the person who decided cannot also review the decision")
+    item = decision.item
+    _move(session, item, f"reject:{decision.from_state}")
+    decision.status = DecisionStatus.rejected
+    decision.rejected_by, decision.rejected_at, decision.rejection_reason = principal.user_id, now, reason
+    audit.record(
+        session=session, actor=principal.actor, action="decision:rejected", subject=f"item:{item.id}",
+        payload={"decision": decision.id, "reason": reason, "back_to": decision.from_state},
+    )
+    return decision
+
+
+def pending_approvals(*, session: Session, principal: Principal, limit: int = 100) -> Sequence[Decision]:
+    """Decisions awaiting a second person, oldest first (the approvals inbox)."""
+    query = select(Decision).join(Item, Item.id == Decision.item_id).where(
+        Decision.status == DecisionStatus.awaiting_approval)
+    limit_to = jurisdiction_limit(principal)
+    if limit_to is not None:
+        query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+    return session.execute(query.order_by(Item.priority, Item.deadline_at, Decision.id).limit(limit)).scalars().all()
+
+
+def decisions_for(*, session: Session, item_id: int) -> Sequence[Decision]:
+    return session.execute(select(Decision).where(Decision.item_id == item_id).order_by(Decision.id)).scalars().all()
+
+
+# ---------------------------------------------------------------- deadlines
+def mark_overdue(*, session: Session, now: dt.datetime, actor: str = "system:deadlines") -> list[int]:
+    """Mark open items past their deadline as overdue, one event each; return their ids."""
+    ids = list(session.execute(
+        select(Item.id).where(Item.queue_open.is_(True), Item.overdue.is_(False), Item.deadline_at < now)
+        .order_by(Item.id)
+    ).scalars())
+    for item_id in ids:
+        # Conditional: a second watcher running at the same time marks nothing twice.
+        done = session.execute(
+            update(Item).where(Item.id == item_id, Item.overdue.is_(False)).values(overdue=True)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done:
+            item = session.get(Item, item_id)
+            assert item is not None
+            audit.record(session=session, actor=actor, action="item:overdue", subject=f"item:{item_id}",
+                         payload={"deadline_at": item.deadline_at.isoformat(),
+                                  "jurisdiction": item.jurisdiction})
+    return ids

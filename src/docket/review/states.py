@@ -1,0 +1,107 @@
+"""The per-item state machine: one table of allowed transitions.
+
+An item moves ``received → policy_review → legal_review → rights_review → decided``.
+A review step records its finding; some findings move the item on, others leave it
+where it is, ready for the decision that follows from them. Anything not in
+:data:`TRANSITIONS` is refused with a 409.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ItemState(StrEnum):
+    received = "received"
+    content_not_found = "content_not_found"  # entry state: the registry did not know the content
+    policy_review = "policy_review"
+    legal_review = "legal_review"
+    rights_review = "rights_review"
+    clarification_requested = "clarification_requested"
+    awaiting_approval = "awaiting_approval"
+    decided = "decided"
+
+
+class Step(StrEnum):
+    policy = "policy"
+    legal = "legal"
+    rights = "rights"
+
+
+class Outcome(StrEnum):
+    removed_policy = "removed_policy"
+    restricted = "restricted"
+    rejected_invalid = "rejected_invalid"
+    no_action = "no_action"
+    already_removed = "already_removed"
+    content_not_found = "content_not_found"
+    rejected_overbroad = "rejected_overbroad"
+
+
+class RiskFlag(StrEnum):
+    political_speech = "political_speech"
+    journalism = "journalism"
+    election_period = "election_period"
+    minority_or_religious = "minority_or_religious"
+    overbroad = "overbroad"
+    public_interest = "public_interest"
+
+
+FINDINGS: dict[Step, frozenset[str]] = {
+    Step.policy: frozenset({"violates", "compliant"}),
+    Step.legal: frozenset({"illegal", "lawful", "invalid", "needs_clarification", "already_removed", "not_found"}),
+    Step.rights: frozenset({"no_concern", "concern"}),
+}
+
+S = ItemState
+# (state, action) → next state. Actions: "<step>:<finding>", "decide", "approve", "reject",
+# "clarified". This table is the whole process; nothing else moves an item.
+TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
+    (S.received, "policy:compliant"): S.legal_review,
+    (S.received, "policy:violates"): S.policy_review,
+    (S.content_not_found, "policy:compliant"): S.legal_review,
+    (S.content_not_found, "policy:violates"): S.policy_review,
+    (S.policy_review, "policy:compliant"): S.legal_review,
+    (S.policy_review, "policy:violates"): S.policy_review,
+    (S.legal_review, "legal:illegal"): S.rights_review,
+    (S.legal_review, "legal:lawful"): S.legal_review,
+    (S.legal_review, "legal:invalid"): S.legal_review,
+    (S.legal_review, "legal:already_removed"): S.legal_review,
+    (S.legal_review, "legal:not_found"): S.legal_review,
+    (S.legal_review, "legal:needs_clarification"): S.clarification_requested,
+    (S.clarification_requested, "clarified"): S.legal_review,
+    (S.rights_review, "rights:no_concern"): S.rights_review,
+    (S.rights_review, "rights:concern"): S.rights_review,
+    (S.policy_review, "decide"): S.decided,
+    (S.legal_review, "decide"): S.decided,
+    (S.rights_review, "decide"): S.decided,
+    (S.policy_review, "decide_for_approval"): S.awaiting_approval,
+    (S.legal_review, "decide_for_approval"): S.awaiting_approval,
+    (S.rights_review, "decide_for_approval"): S.awaiting_approval,
+    (S.awaiting_approval, "approve"): S.decided,
+    # A rejected decision sends the item back to the state it was decided from
+    # (see Decision.from_state); the table lists where that may be.
+    (S.awaiting_approval, "reject:policy_review"): S.policy_review,
+    (S.awaiting_approval, "reject:legal_review"): S.legal_review,
+    (S.awaiting_approval, "reject:rights_review"): S.rights_review,
+}
+
+# The finding an outcome must follow from: (step, findings that allow it).
+OUTCOME_REQUIRES: dict[Outcome, tuple[Step, frozenset[str]]] = {
+    Outcome.removed_policy: (Step.policy, frozenset({"violates"})),
+    Outcome.restricted: (Step.rights, frozenset({"no_concern", "concern"})),
+    Outcome.rejected_overbroad: (Step.rights, frozenset({"concern"})),
+    Outcome.no_action: (Step.legal, frozenset({"lawful"})),
+    Outcome.rejected_invalid: (Step.legal, frozenset({"invalid"})),
+    Outcome.already_removed: (Step.legal, frozenset({"already_removed"})),
+    Outcome.content_not_found: (Step.legal, frozenset({"not_found"})),
+}
+
+OPEN_STATES = frozenset(
+    {S.received, S.content_not_found, S.policy_review, S.legal_review, S.rights_review, S.awaiting_approval}
+)
+
+
+def next_state(state: ItemState | str, action: str) -> ItemState | None:
+    """Where ``action`` takes an item in ``state``, or None if it is not allowed."""
+    return TRANSITIONS.get((ItemState(state), action))

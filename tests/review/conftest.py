@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.intake.conftest import KZ_BODY
+
+
+@pytest.fixture
+def bob_legal(make_user: Any) -> Any:
+    return make_user("bob@docket.test", "legal", "reviewer")
+
+
+@pytest.fixture
+def carol_rights(make_user: Any) -> Any:
+    return make_user("carol@docket.test", "rights", "reviewer")
+
+
+@pytest.fixture
+def dana_kz(make_user: Any) -> Any:
+    return make_user("dana@docket.test", "local_representative", jurisdictions=("KZ",))
+
+
+@pytest.fixture
+def send(client: Any) -> Any:
+    """Send a request and return the answer; ``n`` items with distinct URLs."""
+    counter = iter(range(10_000))
+
+    def go(who: Any, n: int = 1, **changes: Any) -> dict[str, Any]:
+        body = {**KZ_BODY, "items": [{"url": f"https://social.example/@x/{next(counter)}"} for _ in range(n)]}
+        body.update(changes)
+        body = {k: v for k, v in body.items() if v is not None}
+        r = client.post("/api/v1/requests", json=body, headers=who.headers)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    return go
+
+
+@pytest.fixture
+def act(client: Any) -> Any:
+    """POST to a review route and check the status code."""
+
+    def go(who: Any, path: str, expect: int = 200, **body: Any) -> dict[str, Any]:
+        r = client.post(f"/api/v1{path}", json=body or None, headers=who.headers)
+        assert r.status_code == expect, r.text
+        return r.json()
+
+    return go
+
+
+@pytest.fixture
+def reviewed_to_rights(act: Any, reviewer_alice: Any, bob_legal: Any) -> Any:
+    """Take an item through policy (compliant) and legal (illegal) review."""
+
+    def go(item_id: int) -> None:
+        act(reviewer_alice, f"/items/{item_id}/review", step="policy", finding="compliant")
+        act(bob_legal, f"/items/{item_id}/review", step="legal", finding="illegal")
+
+    return go
