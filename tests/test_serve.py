@@ -37,6 +37,13 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         assert {r["status"] for r in kz["requests"]} == {"open", "needs_clarification"}
         staff = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_alice"}).json()
         assert {r["jurisdiction"] for r in staff["requests"]} == {"KZ", "DE", "IN", "TR", "VN"}
+        alice = {"Authorization": "Bearer dkt_demo_alice"}
+        queue = httpx.get(f"{base}/api/v1/queue", headers=alice).json()["items"]
+        assert queue and queue[0]["jurisdiction"] in {"KZ", "VN", "IN"}
+        inbox = httpx.get(f"{base}/api/v1/decisions", headers={"Authorization": "Bearer dkt_demo_priya"}).json()
+        assert [d["outcome"] for d in inbox] == ["restricted"]
+        court = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_de_court"}).json()
+        assert court["requests"][0]["items"][0]["outcome"] == "restricted"
     assert "dkt_demo_kz_ministry" in out[0]
 
     # A second start keeps the data and does not load the demo twice.

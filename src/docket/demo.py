@@ -6,15 +6,22 @@ them. Never load the demo into a database that serves real requests.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
+from docket.db import utcnow
 from docket.intake import service as intake
+from docket.intake.models import Item
 from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
-from docket.parties.models import Submitter
+from docket.parties.auth import Principal
+from docket.parties.models import Role, Submitter
+from docket.review import service as review
+from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
 
 ACTOR = "system:demo"
@@ -45,6 +52,8 @@ USERS = [
      ["local_representative"], ["KZ"]),
     ("dkt_demo_emre", "emre@docket.example", "Emre Local Representative (TR)",
      ["local_representative"], ["TR"]),
+    ("dkt_demo_priya", "priya@docket.example", "Priya Chief Compliance Officer (IN)",
+     ["local_representative"], ["IN"]),
     ("dkt_demo_erin", "erin@docket.example", "Erin Auditor", ["auditor"], []),
     ("dkt_demo_platform", "platform@docket.example", "Platform service account", ["platform"], []),
 ]
@@ -144,6 +153,67 @@ def _load_cases(session: Session, settings: Settings) -> int:
     return len(REQUESTS)
 
 
+def _as(session: Session, email: str) -> Principal:
+    user = parties.get_user_by_email(session=session, email=email)
+    assert user is not None
+    roles = frozenset(Role(r.role) for r in user.roles)
+    places = frozenset(r.jurisdiction for r in user.roles if r.jurisdiction)
+    return Principal(token_id=0, user_id=user.id, roles=roles, jurisdictions=places)
+
+
+def _review_cases(session: Session) -> None:
+    """Move some demo items through review, so the queue, the approvals inbox and the
+    effect given have something to show."""
+    now = utcnow()
+    alice, bob, carol = (_as(session, f"{n}@docket.example") for n in ("alice", "bob", "carol"))
+    items = {i.content_id: i for i in session.execute(select(Item)).scalars()}
+
+    def steps(item: Item, *findings: tuple[Principal, str, str, list[str]]) -> None:
+        for who, step, finding, flags in findings:
+            review.review(session=session, principal=who, item=item, now=now,
+                          data=ReviewCreate(step=step, finding=finding, flags=flags))
+
+    # Germany: a court's defamation order, restricted in Germany only; takes effect at once.
+    court = items["post-55102"]
+    steps(court, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
+          (carol, "rights", "no_concern", []))
+    review.decide(session=session, principal=bob, item=court, now=now, data=DecisionCreate(
+        outcome="restricted", law="§ 186 StGB",
+        explanation="The court found the bribery claim untrue and defamatory; restricted in Germany only."))
+    # Kazakhstan: a cartoon of the minister. Illegal under the cited law, but political
+    # speech: the rights reviewer proposes to reject it as overbroad; it awaits a second person.
+    cartoon = items["post-81723"]
+    steps(cartoon, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
+          (carol, "rights", "concern", ["political_speech", "public_interest"]))
+    review.decide(session=session, principal=carol, item=cartoon, now=now, data=DecisionCreate(
+        outcome="rejected_overbroad",
+        explanation="Satire of a public official is protected political speech (ICCPR Art. 19)."))
+    # Kazakhstan: the rally call is in legal review, claimed by Bob.
+    rally = items["post-81724"]
+    steps(rally, (alice, "policy", "compliant", []))
+    review.claim(session=session, principal=bob, item=rally, now=now, ttl=dt.timedelta(hours=8))
+    # India: a fabricated image; restriction proposed, awaiting the Chief Compliance Officer.
+    fake = items["post-77310"]
+    steps(fake, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
+          (carol, "rights", "no_concern", []))
+    review.decide(session=session, principal=bob, item=fake, now=now, data=DecisionCreate(
+        outcome="restricted", explanation="Fabricated image likely to incite communal violence (IT Act s. 69A)."))
+    # Türkiye: an emergency death threat breaks the platform's rules: removed everywhere,
+    # approved by a second person because it is an emergency.
+    threat = items["post-66001"]
+    steps(threat, (alice, "policy", "violates", []))
+    removal = review.decide(session=session, principal=alice, item=threat, now=now, data=DecisionCreate(
+        outcome="removed_policy", policy_clause="Community Standards 3.2: violent threats and doxxing",
+        explanation="A death threat with the target's home address."))
+    review.approve(session=session, principal=bob, decision=removal, note="Confirmed.", now=now)
+    # A trusted flagger's notice about a child: removed everywhere.
+    csam = items["post-30001"]
+    steps(csam, (alice, "policy", "violates", []))
+    review.decide(session=session, principal=alice, item=csam, now=now, data=DecisionCreate(
+        outcome="removed_policy", policy_clause="Child safety policy 1.1",
+        explanation="Sexualised depiction of a minor; reported to the national hotline."))
+
+
 def load_demo(*, session: Session, base_url: str, settings: Settings | None = None) -> str:
     """Fill an empty database with the demo; return what to try, for the console."""
     if session.execute(select(func.count()).select_from(Submitter)).scalar_one():
@@ -162,6 +232,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
         )
         parties.create_token(session=session, actor=ACTOR, user=user, name="demo", secret=token)
     requests = _load_cases(session, settings or Settings(base_url=base_url))
+    _review_cases(session)
     return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
 
 
@@ -176,6 +247,8 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/me -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
         f"  open {base_url}/docs for the interactive API documentation",
         "",
