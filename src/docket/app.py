@@ -18,8 +18,12 @@ from docket.content.api import router as content_router
 from docket.db import make_engine, make_sessionmaker
 from docket.jobs import Jobs
 from docket.deps import Db
+from docket.enforcement.api import router as enforcement_router
+from docket.enforcement.follower import FeedFollower
+from docket.enforcement.index import RestrictionIndex
 from docket.intake.api import router as intake_router
 from docket.parties.api import router as parties_router
+from docket.parties.auth import PrincipalCache
 from docket.ratelimit import RateLimiter
 from docket.review.api import router as review_router
 from docket.settings import Settings, get_settings
@@ -42,10 +46,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        follower = FeedFollower(engine, app.state.sessionmaker, app.state.index,
+                                poll_seconds=settings.feed_poll_seconds)
+        follower.start()
+        app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings)
         jobs.start()
         yield
         jobs.stop()
+        follower.stop()
         if app.state.owns_engine:
             engine.dispose()
 
@@ -62,6 +71,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.owns_engine = True
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.ratelimiter = RateLimiter()
+    app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
+    app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds)
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
 
@@ -71,7 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    for router in (catalog_router, parties_router, intake_router, review_router, content_router,
-                   audit_router):
+    for router in (catalog_router, parties_router, intake_router, review_router, enforcement_router,
+                   content_router, audit_router):
         app.include_router(router)
     return app

@@ -98,7 +98,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # A deferred transaction that reads and then writes fails with
             # SQLITE_BUSY when another writer committed in between; taking the
             # write lock up front makes concurrent writers wait their turn instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-only snapshots (read_snapshot) stay deferred and block nobody.
+            if conn.get_execution_options().get("docket_readonly"):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(
@@ -127,6 +131,27 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+READONLY = {"docket_readonly": True}
+
+
+def begin_readonly(session: Session) -> Session:
+    """Start ``session``'s transaction as a read: on SQLite a deferred BEGIN that takes
+    no write lock (WAL readers never block writers). Call before the first query."""
+    session.connection(execution_options=READONLY)
+    return session
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Any]:
+    """A connection in a read-only transaction that sees one consistent snapshot
+    (REPEATABLE READ on PostgreSQL; a deferred read transaction in SQLite's WAL)."""
+    options: dict[str, Any] = dict(READONLY)
+    if engine.dialect.name == "postgresql":
+        options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with engine.connect().execution_options(**options) as conn, conn.begin():
+        yield conn
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from docket.db import begin_readonly
 from docket.settings import Settings
 
 
@@ -15,6 +16,8 @@ def get_db(request: Request) -> Iterator[Session]:
     """One transaction per API call: committed when the route returns, before the
     response is sent (so a 201 means the row is durable), rolled back on any error."""
     session: Session = request.app.state.sessionmaker()
+    if request.method in ("GET", "HEAD"):
+        begin_readonly(session)  # reads take no write lock on SQLite
     try:
         yield session
         session.commit()

@@ -21,8 +21,16 @@ def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
         return mark_overdue(session=session, now=utcnow())
 
 
+def expire_restrictions(factory: sessionmaker[Session]) -> list[int]:
+    """End restrictions whose period is over, in a transaction of its own."""
+    from docket.enforcement.service import expire_due
+
+    with transaction(factory) as session:
+        return expire_due(session=session, now=utcnow())
+
+
 class Jobs:
-    """A background thread that runs the deadline watch every few seconds."""
+    """A background thread that runs the deadline watch and restriction expiry."""
 
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
         self.factory = factory
@@ -47,5 +55,8 @@ class Jobs:
                 marked = check_deadlines(self.factory)
                 if marked:
                     log.info("marked %d items overdue", len(marked))
+                expired = expire_restrictions(self.factory)
+                if expired:
+                    log.info("ended %d expired restrictions", len(expired))
             except Exception:  # keep the watch alive; the next round tries again
                 log.exception("deadline check failed")

@@ -4,11 +4,12 @@ from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
 from docket.db import Base
+from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import IdempotencyKey, Item, Request
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review
 
 __all__ = [
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
-    "Law", "Reason", "RegionMember", "Request", "Decision", "Review", "Submitter", "User", "UserRole",
+    "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review", "Submitter", "User", "UserRole",
 ]

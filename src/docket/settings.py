@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         default=60, ge=0, le=3600,
         description="seconds between overdue checks in docket serve; 0 turns them off (0..3600)",
     )
+    unknown_country: Literal["fail_closed", "fail_open"] = Field(
+        default="fail_closed",
+        description="fail_closed (hidden if restricted anywhere) or fail_open, for a viewer whose country is unknown",
+    )
+    feed_poll_seconds: float = Field(
+        default=0.2, gt=0, le=10,
+        description="seconds between checks of the restriction feed by each process (0..10]",
+    )
+    token_cache_seconds: int = Field(
+        default=10, ge=0, le=300,
+        description="seconds the visibility routes trust a checked token without the database (0..300)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )

@@ -1,5 +1,5 @@
 """The tamper-evident audit chain."""
 
-from docket.audit.service import record, verify
+from docket.audit.service import lock_chain, record, verify
 
-__all__ = ["record", "verify"]
+__all__ = ["lock_chain", "record", "verify"]

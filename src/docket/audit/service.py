@@ -45,6 +45,15 @@ def event_hash(
     return hashlib.sha256(body).hexdigest()
 
 
+def lock_chain(*, session: Session) -> ChainHead:
+    """Lock the chain's head row until the transaction ends, and return it.
+
+    Two transactions appending at once would otherwise both chain onto the same
+    predecessor and fork the chain (PostgreSQL; SQLite serializes writers already).
+    Other logs that must grow in commit order (the restriction feed) take it too."""
+    return session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+
+
 def record(
     *, session: Session, actor: str, action: str, subject: str,
     payload: dict[str, Any] | None = None,
@@ -52,12 +61,7 @@ def record(
     """Append one event to the chain inside the caller's transaction."""
     if not _ACTION.match(action):
         raise ValueError(f"audit action must look like 'noun:verb', got {action!r}")
-    # Lock the head row: two transactions appending at once would otherwise both
-    # chain onto the same predecessor and fork the chain (PostgreSQL; SQLite
-    # serializes writers already).
-    head = session.execute(
-        select(ChainHead).where(ChainHead.id == 1).with_for_update()
-    ).scalar_one()
+    head = lock_chain(session=session)
     data = canonical(payload or {})
     at = utcnow()
     seq = head.seq + 1

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
 
+import time
+
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from docket.deps import Db
 from docket.errors import Forbidden, Unauthenticated
@@ -117,30 +121,74 @@ def _bearer(request: Request) -> str:
 
 
 def current_principal(request: Request, db: Db) -> Principal:
-    """The caller, from its bearer token (401 when missing, unknown or revoked)."""
-    token = service.find_active_token(session=db, plain=_bearer(request))
-    if token is None:
+    """The caller, from its bearer token (401 when missing, unknown, revoked or deactivated)."""
+    principal = principal_for(db, _bearer(request))
+    if principal is None:
         raise Unauthenticated(
             "the token is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
         )
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def principal_for(session: Session, plain: str) -> Principal | None:
+    """The principal a token stands for, or None if it is unknown, revoked or deactivated."""
+    token = service.find_active_token(session=session, plain=plain)
+    if token is None:
+        return None
     if token.submitter_id is not None:
         return Principal(token_id=token.id, submitter_id=token.submitter_id)
     user = token.user
     if user is None or not user.active:
-        raise Unauthenticated("the token's user is deactivated")
+        return None
     return Principal(
-        token_id=token.id,
-        user_id=user.id,
-        roles=frozenset(Role(r.role) for r in user.roles),
-        jurisdictions=frozenset(
-            r.jurisdiction for r in user.roles
-            if r.role == Role.local_representative and r.jurisdiction
-        ),
+        token_id=token.id, user_id=user.id, roles=frozenset(Role(r.role) for r in user.roles),
+        jurisdictions=frozenset(r.jurisdiction for r in user.roles
+                                if r.role == Role.local_representative and r.jurisdiction),
     )
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+class PrincipalCache:
+    """Checked tokens for ``ttl`` seconds, so hot routes (visibility) need no database.
+
+    A revoked token keeps working on these routes for at most ``ttl`` seconds."""
+
+    def __init__(self, factory: sessionmaker[Session], ttl: float) -> None:
+        self.factory, self.ttl = factory, ttl
+        self._entries: dict[str, tuple[float, Principal | None]] = {}
+
+    def cached(self, plain: str) -> tuple[bool, Principal | None]:
+        entry = self._entries.get(service.hash_token(plain))
+        if entry is not None and entry[0] > time.monotonic():
+            return True, entry[1]
+        return False, None
+
+    def load(self, plain: str) -> Principal | None:
+        with self.factory() as session:
+            principal = principal_for(session, plain)
+        if self.ttl > 0:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[service.hash_token(plain)] = (time.monotonic() + self.ttl, principal)
+        return principal
+
+
+async def cached_principal(request: Request) -> Principal:
+    """Like current_principal, from the in-memory cache when it can (see PrincipalCache)."""
+    plain = _bearer(request)
+    cache: PrincipalCache = request.app.state.principal_cache
+    hit, principal = cache.cached(plain)
+    if not hit:
+        principal = await run_in_threadpool(cache.load, plain)
+    if principal is None:
+        raise Unauthenticated(
+            "the token is unknown or revoked",
+            headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
+        )
+    return principal
 
 
 def require(permission: Permission) -> Callable[[Principal], Principal]:

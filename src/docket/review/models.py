@@ -63,6 +63,8 @@ class Decision(Base):
     rejected_at: Mapped[dt.datetime | None]
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     effective_at: Mapped[dt.datetime | None]
+    # A restriction for a period only (e.g. an interim court order); None = indefinitely.
+    ends_at: Mapped[dt.datetime | None]
 
     item: Mapped[Item] = relationship()
 

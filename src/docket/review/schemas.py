@@ -34,6 +34,14 @@ class DecisionCreate(_Input):
     policy_clause: str | None = Field(default=None, max_length=300)
     explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX, description=(
         "becomes the statement of reasons to the author"))
+    ends_at: dt.datetime | None = Field(default=None, description="end of a temporary restriction")
+
+    @field_validator("ends_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a time zone, e.g. 2027-01-31T00:00:00Z")
+        return value
 
     @field_validator("scope")
     @classmethod
@@ -124,6 +132,7 @@ class DecisionRead(BaseModel):
     rejected_by: int | None
     rejection_reason: str | None
     effective_at: dt.datetime | None
+    ends_at: dt.datetime | None
 
 
 class BulkResult(BaseModel):

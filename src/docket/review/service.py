@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog import service as catalog
+from docket.content import service as content_registry
+from docket.enforcement import service as enforcement
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
 from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.parties.auth import Principal
-from docket.parties.models import Role
+from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step, next_state
@@ -189,6 +191,13 @@ def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tu
             f"(policy={item.policy_finding}, legal={item.legal_finding}, rights={item.rights_finding})"
         )
     errors: list[dict[str, str]] = []
+    if data.outcome in RESTRICTING and item.content_id is None:
+        _resolve_late(session, item)
+        if item.content_id is None:
+            raise Conflict(f"item {item.id} names content the registry does not know; the platform must "
+                           "register it before it can be restricted (or decide content_not_found)")
+    if data.ends_at is not None and (data.outcome not in RESTRICTING or data.ends_at <= utcnow()):
+        errors.append({"field": "ends_at", "message": "a future time, for a restricting outcome only"})
     if data.outcome == Outcome.removed_policy:
         if not data.policy_clause:
             errors.append({"field": "policy_clause", "message": "required for removed_policy"})
@@ -214,6 +223,17 @@ def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tu
     if not law:
         errors.append({"field": "law", "message": "name the law the content breaks"})
     return _raise_or(scope, errors), "legal", law
+
+
+RESTRICTING = frozenset({Outcome.restricted, Outcome.removed_policy})
+
+
+def _resolve_late(session: Session, item: Item) -> None:
+    """The platform may have registered the content since the request came in."""
+    if item.normalized_url:
+        found = content_registry.find_by_urls(session=session, normalized=[item.normalized_url])
+        if item.normalized_url in found:
+            item.content_id = found[item.normalized_url].id
 
 
 def _raise_or(scope: list[str], errors: list[dict[str, str]]) -> list[str]:
@@ -258,7 +278,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     decision = Decision(
         item_id=item.id, outcome=data.outcome.value, scope=scope, scope_reason=data.scope_reason,
         ground=ground, law=law, provision=data.provision, policy_clause=data.policy_clause,
-        explanation=data.explanation, from_state=str(item.status),
+        explanation=data.explanation, from_state=str(item.status), ends_at=data.ends_at,
         status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
     )
@@ -285,6 +305,14 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
         payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
                  "request_status": item.request.status.value},
     )
+    if Outcome(decision.outcome) in RESTRICTING and item.content_id is not None:
+        submitter = session.get(Submitter, item.request.submitter_id)
+        enforcement.start(
+            session=session, actor=actor, decision_id=decision.id, content_id=item.content_id,
+            scope=decision.scope, ends_at=decision.ends_at, now=now,
+            notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
+                                                    submitter_kind=str(submitter.kind if submitter else "user")),
+        )
 
 
 def visible_decision(*, session: Session, principal: Principal, decision_id: int) -> Decision:

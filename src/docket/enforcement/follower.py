@@ -1,0 +1,80 @@
+"""Keeps a process's in-memory index current: a snapshot at start, then the feed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from docket.db import begin_readonly, read_snapshot, utcnow
+from docket.enforcement import service
+from docket.enforcement.index import RestrictionIndex
+
+log = logging.getLogger("docket.enforcement")
+
+
+class FeedFollower:
+    """Loads the index from the database, then polls the change feed.
+
+    A commit in this process that changed the feed wakes the follower at once;
+    changes made by other processes arrive within ``poll_seconds``."""
+
+    def __init__(self, engine: Engine, factory: sessionmaker[Session], index: RestrictionIndex,
+                 poll_seconds: float = 0.2, batch: int = 5000) -> None:
+        self.engine, self.factory, self.index = engine, factory, index
+        self.poll_seconds, self.batch = poll_seconds, batch
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        event.listen(factory, "after_commit", self._after_commit)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(service.FEED_CHANGED, False):
+            self._wake.set()
+
+    def load(self) -> int:
+        """Fill the index from a consistent snapshot; return the number of restrictions."""
+        with read_snapshot(self.engine) as conn:
+            cursor, rows = service.snapshot(conn, now=utcnow())
+            count = self.index.load(rows, cursor)
+        log.info("restriction index loaded: %d restrictions at cursor %d", count, cursor)
+        return count
+
+    def catch_up(self) -> int:
+        """Apply every change after the index's cursor; return how many were applied."""
+        applied = 0
+        while True:
+            with self.factory() as session:
+                begin_readonly(session)
+                changes = [service.change_dict(c) for c in
+                           service.changes_after(session=session, after=self.index.cursor, limit=self.batch)]
+            for change in changes:
+                self.index.apply(change)
+            applied += len(changes)
+            if len(changes) < self.batch:
+                return applied
+
+    def start(self) -> None:
+        self.load()
+        self._thread = threading.Thread(target=self._run, name="docket-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        event.remove(self.factory, "after_commit", self._after_commit)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+            try:
+                self.catch_up()
+            except Exception:  # the database may be away for a moment; try again next round
+                log.exception("following the restriction feed failed")
+                self._stop.wait(1.0)
