@@ -24,9 +24,10 @@ def docket_command(*args: str) -> list[str]:
 
 
 @contextmanager
-def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 60) -> Iterator[tuple[str, list[str]]]:
+def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 60,
+                   port: int | None = None) -> Iterator[tuple[str, list[str]]]:
     """Run ``docket serve`` until the block ends; yield its base URL and (later) its output."""
-    port = free_port()
+    port = port or free_port()
     out: list[str] = []
     proc = subprocess.Popen(
         docket_command("serve", "--port", str(port), *args),
