@@ -15,7 +15,7 @@ from docket import __version__, errors
 from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
 from docket.content.api import router as content_router
-from docket.db import make_engine, make_sessionmaker
+from docket.db import READONLY, make_engine, make_sessionmaker
 from docket.jobs import Jobs
 from docket.deps import Db
 from docket.enforcement.api import router as enforcement_router
@@ -70,10 +70,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.owns_engine = True
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY))
     app.state.ratelimiter = RateLimiter()
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
     app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds)
     errors.install(app)
+    app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
 
     @app.get("/healthz", tags=["operations"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -77,8 +78,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url,
             json_serializer=_json_serializer,
             connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=kwargs.pop("pool_size", 40),
+            max_overflow=kwargs.pop("max_overflow", 10),
             **kwargs,
         )
+        # Writers in this process queue on a lock that wakes the next one as soon as the
+        # last commits; SQLite's own busy handler (still there for other processes)
+        # sleeps and polls, which stretches waits to hundreds of milliseconds.
+        write_lock = threading.Lock()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -101,15 +108,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # Read-only snapshots (read_snapshot) stay deferred and block nobody.
             if conn.get_execution_options().get("docket_readonly"):
                 conn.exec_driver_sql("BEGIN")
-            else:
+                return
+            if not write_lock.acquire(timeout=30):
+                raise TimeoutError("another transaction in this process held the SQLite write lock for 30 s")
+            conn.info["docket_write_lock"] = True
+            try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                conn.info.pop("docket_write_lock", None)
+                write_lock.release()
+                raise
+
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _sqlite_end(conn: Any) -> None:
+            if conn.info.pop("docket_write_lock", False):
+                write_lock.release()
 
         return engine
     return create_engine(
         url,
         json_serializer=_json_serializer,
-        pool_pre_ping=True,
-        pool_size=kwargs.pop("pool_size", 10),
+        # No pre-ping: it costs a round trip on every checkout. A connection the server
+        # dropped fails one transaction, and the pool then replaces every stale one.
+        pool_recycle=1800,
+        # More connections than requests allowed in flight (DOCKET_MAX_CONCURRENT_REQUESTS)
+        # plus the feed follower and the jobs: a request never waits for a connection
+        # while holding the thread another request needs.
+        pool_size=kwargs.pop("pool_size", 20),
         max_overflow=kwargs.pop("max_overflow", 20),
         **kwargs,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -207,3 +208,31 @@ class BodyLimit:
             slug="payload-too-large",
         )
         await response(scope, receive, send)
+
+
+class ConcurrencyLimit:
+    """Let at most ``limit`` API calls work at once; the rest wait in the event loop.
+
+    Sync routes run in a pool of 40 threads and hold a database connection across
+    thread hops; without a cap, 40+ concurrent calls can all sit on threads waiting
+    for connections (or the SQLite write lock) held by calls waiting for a thread.
+    Routes that never hold a connection while waiting (visibility, the long-poll
+    feed) pass straight through."""
+
+    EXEMPT = ("/api/v1/visibility", "/api/v1/restrictions/changes", "/healthz")
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: dict[int, asyncio.Semaphore] = {}  # one per event loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.EXEMPT):
+            await self.app(scope, receive, send)
+            return
+        loop = id(asyncio.get_running_loop())
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(self.limit)
+        async with slots:
+            await self.app(scope, receive, send)

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         default=10, ge=0, le=300,
         description="seconds the visibility routes trust a checked token without the database (0..300)",
     )
+    max_concurrent_requests: int = Field(
+        default=30, ge=1, le=1000,
+        description="API calls a process works on at once; more wait their turn (1..1000)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )

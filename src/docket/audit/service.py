@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from docket.audit.models import ChainHead, Event
@@ -45,38 +45,44 @@ def event_hash(
     return hashlib.sha256(body).hexdigest()
 
 
-def lock_chain(*, session: Session) -> ChainHead:
-    """Lock the chain's head row until the transaction ends, and return it.
+def lock_chain(*, session: Session) -> tuple[int, str]:
+    """Lock the chain's head row until the transaction ends; return its (seq, hash).
 
     Two transactions appending at once would otherwise both chain onto the same
     predecessor and fork the chain (PostgreSQL; SQLite serializes writers already).
     Other logs that must grow in commit order (the restriction feed) take it too."""
-    return session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+    row = session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()
+    ).one()
+    return int(row.seq), str(row.hash)
 
 
 def record(
     *, session: Session, actor: str, action: str, subject: str,
     payload: dict[str, Any] | None = None,
-) -> Event:
-    """Append one event to the chain inside the caller's transaction."""
+) -> int:
+    """Append one event to the chain inside the caller's transaction; return its sequence."""
     if not _ACTION.match(action):
         raise ValueError(f"audit action must look like 'noun:verb', got {action!r}")
-    head = lock_chain(session=session)
+    last_seq, prev_hash = lock_chain(session=session)
     data = canonical(payload or {})
     at = utcnow()
-    seq = head.seq + 1
+    seq = last_seq + 1
     digest = event_hash(
-        seq=seq, at=at, actor=actor, action=action, subject=subject,
-        payload=data, prev_hash=head.hash,
+        seq=seq, at=at, actor=actor, action=action, subject=subject, payload=data, prev_hash=prev_hash,
     )
-    event = Event(
-        seq=seq, at=at, actor=actor, action=action, subject=subject,
-        payload=data, prev_hash=head.hash, hash=digest,
-    )
-    session.add(event)
-    head.seq, head.hash = seq, digest
-    session.flush()
-    return event
+    # Prepared statements with parameters: this runs in every state change, and building
+    # statements and ORM bookkeeping would be most of its cost.
+    session.execute(_INSERT_EVENT, {
+        "seq": seq, "at": at, "actor": actor, "action": action, "subject": subject, "payload": data,
+        "prev_hash": prev_hash, "hash": digest,
+    })
+    session.execute(_MOVE_HEAD, {"seq": seq, "hash": digest})
+    return seq
+
+
+_INSERT_EVENT = insert(Event.__table__)
+_MOVE_HEAD = update(ChainHead.__table__).where(ChainHead.__table__.c.id == 1)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -88,6 +90,71 @@ def seed_defaults(*, session: Session) -> dict[str, int]:
     return added
 
 
+@dataclass(frozen=True)
+class JurisdictionInfo:
+    """A detached, read-only copy of a jurisdiction row (safe to share between requests)."""
+
+    code: str
+    name: str
+    default_clock_hours: int | None
+    emergency_clock_hours: int | None
+    local_rep_signoff: bool
+
+
+@dataclass(frozen=True)
+class LawInfo:
+    """A detached, read-only copy of a law row."""
+
+    id: str
+    applies_in: str
+    citation: str
+    clock_hours: int | None
+    emergency_clock_hours: int | None
+    clock_restarts_on_clarification: bool
+    local_rep_signoff: bool
+
+
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+
+
+def _cached(kind: str, key: str, load: Callable[[], Any]) -> Any:
+    """A process-wide cache of catalog rows that exist. Catalog rows are only ever added
+    (laws through an audited action); a miss always asks the database, so a law added
+    by another process is found at once, and a changed row is seen within a minute."""
+    now = time.monotonic()
+    hit = _cache.get((kind, key))
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    if value is not None:
+        _cache[(kind, key)] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def jurisdiction_info(*, session: Session, code: str) -> JurisdictionInfo | None:
+    """The jurisdiction ``code`` from the process cache (see _cached)."""
+    def load() -> JurisdictionInfo | None:
+        row = get_jurisdiction(session=session, code=code)
+        return None if row is None else JurisdictionInfo(
+            row.code, row.name, row.default_clock_hours, row.emergency_clock_hours, row.local_rep_signoff)
+    return _cached("jurisdiction", code.upper(), load)  # type: ignore[no-any-return]
+
+
+def reason_exists(*, session: Session, code: str) -> bool:
+    return bool(_cached("reason", code, lambda: get_reason(session=session, code=code) and True))
+
+
+def law_info(*, session: Session, law_id: str) -> LawInfo | None:
+    """The law ``law_id`` from the process cache (see _cached)."""
+    def load() -> LawInfo | None:
+        row = get_law(session=session, law_id=law_id)
+        return None if row is None else LawInfo(
+            row.id, row.applies_in, row.citation, row.clock_hours, row.emergency_clock_hours,
+            row.clock_restarts_on_clarification, row.local_rep_signoff)
+    return _cached("law", law_id, load)  # type: ignore[no-any-return]
+
+
 def get_jurisdiction(*, session: Session, code: str) -> Jurisdiction | None:
     return session.get(Jurisdiction, code.upper())
 
@@ -118,7 +185,7 @@ def list_laws(*, session: Session, applies_in: str | None = None) -> Sequence[La
     return session.execute(query).scalars().all()
 
 
-def law_applies(law: Law, jurisdiction: str) -> bool:
+def law_applies(law: Law | LawInfo, jurisdiction: str) -> bool:
     """Whether ``law`` is law in ``jurisdiction``."""
     if law.applies_in == jurisdiction:
         return True

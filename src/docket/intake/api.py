@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request as HttpRequest, s
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from docket.db import begin_readonly
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
 from docket.intake import service
@@ -30,12 +31,11 @@ IdempotencyHeader = Annotated[
 ]
 
 
-def rate_limited(request: HttpRequest, principal: CurrentPrincipal, db: Db) -> Principal:
+async def rate_limited(request: HttpRequest, principal: CurrentPrincipal) -> Principal:
     """Count the call against the caller's token; the limit depends only on the submitter's kind."""
     if principal.submitter_id is not None:
-        submitter = parties.get_submitter(session=db, submitter_id=principal.submitter_id)
         limits = request.app.state.settings.rate_limit_per_kind
-        kind = str(submitter.kind) if submitter else "*"
+        kind = principal.submitter_kind or "*"
         request.app.state.ratelimiter.hit(f"token:{principal.token_id}", limits.get(kind, limits["*"]))
     return principal
 
@@ -70,14 +70,21 @@ def _body_hash(body: RequestCreate) -> str:
                         413: {"description": "body too large"}, 422: {"description": "invalid input"},
                         429: {"description": "rate limited"}})
 def submit_request(
-    body: RequestCreate, db: Db, settings: AppSettings, principal: Limited,
+    request: HttpRequest, body: RequestCreate, db: Db, settings: AppSettings, principal: Limited,
     idempotency_key: IdempotencyHeader = None,
 ) -> RequestRead | JSONResponse:
     """Send a request to restrict content. Who: a submitter's token.
 
     A well-formed but incomplete request is accepted (201) with status
     ``needs_clarification`` and the list of what is ``missing``."""
-    submitter = _submitter(db, principal)
+    # Reads first, in a read-only transaction of their own; the call's write transaction
+    # then holds its locks only to store the request and its event.
+    if principal.submitter_id is None:
+        raise Forbidden("only a submitter's token can send requests")
+    with request.app.state.sessionmaker() as reading:
+        begin_readonly(reading)
+        submitter = _submitter(reading, principal)
+        prepared = service.prepare(session=reading, settings=settings, submitter=submitter, data=body)
     record: IdempotencyKey | None = None
     if idempotency_key:
         owner, digest = f"submitter:{submitter.id}", _body_hash(body)
@@ -94,11 +101,13 @@ def submit_request(
             if replay is None:  # pragma: no cover - the twin rolled back; ask to retry
                 raise Conflict("a submission with this Idempotency-Key is in progress; retry") from None
             return replay
-        submitter = _submitter(db, principal)
-    created = service.submit(session=db, settings=settings, submitter=submitter, data=body)
+    created = service.store(session=db, prepared=prepared)
     answer = RequestRead.model_validate(created)
     if record is not None:
         record.response = answer.model_dump(mode="json")
+    # Commit here, in this thread, rather than after FastAPI serializes the answer: the
+    # audit chain's lock (and SQLite's write lock) is then held for the least time.
+    db.commit()
     return answer
 
 

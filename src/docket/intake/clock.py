@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from docket.catalog.models import Jurisdiction, Law
+from docket.catalog.service import JurisdictionInfo, LawInfo
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ClockRule:
 
 
 def resolve(
-    *, jurisdiction: Jurisdiction, cited: list[Law], laws_in_force: list[Law], emergency: bool,
+    *, jurisdiction: JurisdictionInfo, cited: list[LawInfo], laws_in_force: list[LawInfo], emergency: bool,
     default_hours: int, emergency_default_hours: int,
 ) -> ClockRule:
     """The clock for a request (see the module docstring)."""
@@ -57,6 +57,6 @@ def resolve(
     return ClockRule(default_hours, "default", None, False, _restarts(cited))
 
 
-def _restarts(cited: list[Law]) -> bool:
+def _restarts(cited: list[LawInfo]) -> bool:
     """A clarification restarts the clock unless a cited law says it does not."""
     return all(law.clock_restarts_on_clarification for law in cited)

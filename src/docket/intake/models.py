@@ -68,7 +68,6 @@ class Request(Base):
     items: Mapped[list[Item]] = relationship(
         back_populates="request", order_by="Item.position", lazy="selectin"
     )
-
     __table_args__ = (
         Index("ix_requests_submitter_id_id", "submitter_id", "id"),
         Index("ix_requests_status_deadline", "status", "deadline_at"),

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from docket import audit
 from docket.catalog import service as catalog
-from docket.catalog.models import Jurisdiction, Law, RequesterKind
+from docket.catalog.models import RequesterKind
+from docket.catalog.service import JurisdictionInfo, LawInfo
 from docket.content import service as content_registry
 from docket.content.urls import normalize_url
 from docket.db import utcnow
@@ -38,22 +39,22 @@ class _ResolvedItem:
 def _catalog_checks(
     session: Session, *, jurisdiction: str, reason: str | None, scope: list[str],
     legal_basis: list[LegalBasis],
-) -> tuple[Jurisdiction, list[Law]]:
+) -> tuple[JurisdictionInfo, list[LawInfo]]:
     """Check every catalog reference; all problems at once, as a 422."""
     errors: list[dict[str, str]] = []
-    place = catalog.get_jurisdiction(session=session, code=jurisdiction)
+    place = catalog.jurisdiction_info(session=session, code=jurisdiction)
     if place is None:
         errors.append({"field": "jurisdiction", "message": f"unknown country {jurisdiction!r}"})
-    if reason is not None and catalog.get_reason(session=session, code=reason) is None:
+    if reason is not None and not catalog.reason_exists(session=session, code=reason):
         errors.append({"field": "reason", "message": f"unknown reason {reason!r}; see /api/v1/catalog/reasons"})
     for i, code in enumerate(scope):
-        if catalog.get_jurisdiction(session=session, code=code) is None:
+        if catalog.jurisdiction_info(session=session, code=code) is None:
             errors.append({"field": f"requested_scope[{i}]", "message": f"unknown country {code!r}"})
-    cited: list[Law] = []
+    cited: list[LawInfo] = []
     for i, basis in enumerate(legal_basis):
         if not basis.law:
             continue
-        law = catalog.get_law(session=session, law_id=basis.law)
+        law = catalog.law_info(session=session, law_id=basis.law)
         if law is None:
             errors.append({"field": f"legal_basis[{i}].law",
                            "message": f"unknown law {basis.law!r}; see /api/v1/catalog/laws"})
@@ -113,9 +114,10 @@ def _missing(
 
 
 def _clock(
-    session: Session, settings: Settings, place: Jurisdiction, cited: list[Law], emergency: bool
+    session: Session, settings: Settings, place: JurisdictionInfo, cited: list[LawInfo], emergency: bool
 ) -> clock.ClockRule:
-    in_force = list(catalog.list_laws(session=session, applies_in=place.code)) if emergency else []
+    in_force = [catalog.law_info(session=session, law_id=law.id)
+                for law in catalog.list_laws(session=session, applies_in=place.code)] if emergency else []
     return clock.resolve(
         jurisdiction=place, cited=cited, laws_in_force=in_force, emergency=emergency,
         default_hours=settings.default_clock_hours,
@@ -128,6 +130,26 @@ def submit(
     channel: Channel = Channel.api, actor: str | None = None,
 ) -> Request:
     """Receive one request: check it, time it, store it with its items and its event."""
+    return store(session=session, prepared=prepare(
+        session=session, settings=settings, submitter=submitter, data=data, channel=channel), actor=actor)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request checked, resolved and timed, not yet stored."""
+
+    request: Request
+    submitter_kind: RequesterKind
+
+
+def prepare(
+    *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
+    channel: Channel = Channel.api,
+) -> Prepared:
+    """Everything submit() decides, from reads only: check the request against the catalog,
+    resolve its items, find what is missing and set the clock. The request it returns is
+    not yet in any session; :func:`store` writes it. The API runs this in a read-only
+    transaction, so the write transaction that follows is as short as it can be."""
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
@@ -166,14 +188,21 @@ def submit(
         )
         for i in items
     ]
-    session.add(request)
-    session.flush()
+    return Prepared(request, kind)
+
+
+def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> Request:
+    """Write a prepared request, its items and its ``request:received`` event."""
+    request = prepared.request
+    _insert(session, request)
+    missing = request.missing
     audit.record(
-        session=session, actor=actor or f"submitter:{submitter.id}", action="request:received",
+        session=session, actor=actor or f"submitter:{request.submitter_id}", action="request:received",
         subject=f"request:{request.id}",
         payload={
-            "channel": channel.value, "submitter_kind": kind.value, "jurisdiction": place.code,
-            "reason": data.reason, "status": request.status.value, "missing": missing,
+            "channel": str(request.channel), "submitter_kind": prepared.submitter_kind.value,
+            "jurisdiction": request.jurisdiction, "reason": request.reason,
+            "status": request.status.value, "missing": missing,
             "clock_rule": request.clock_rule, "deadline_at": request.deadline_at.isoformat(),
             "items": [i.id for i in request.items],
             "not_found": [i.id for i in request.items if i.status == ItemStatus.content_not_found],
@@ -282,6 +311,38 @@ def ordering_key(request: Request) -> tuple[int, dt.datetime, dt.datetime]:
     """Where a request's items stand in the review queue: emergencies first, then the
     deadline, then the time received. Nothing about the submitter is part of it."""
     return (0 if request.emergency else 1, request.deadline_at, request.received_at)
+
+
+def _row(obj: Request | Item, skip: tuple[str, ...]) -> dict[str, Any]:
+    """An object's column values, with Python-side defaults filled in on the object too."""
+    row = {}
+    for column in type(obj).__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(obj, column.key)
+        if value is None and column.default is not None:
+            arg = column.default.arg  # type: ignore[attr-defined]
+            value = arg(None) if column.default.is_callable else arg  # type: ignore[attr-defined]
+            setattr(obj, column.key, value)
+        row[column.key] = value
+    return row
+
+
+def _insert(session: Session, request: Request) -> None:
+    """INSERT the request and its items as two plain statements, then attach them to the
+    session as if loaded. The ORM's unit of work would cost more than the rest of intake."""
+    request.id = session.execute(
+        insert(Request.__table__).returning(Request.__table__.c.id), _row(request, skip=("id",))
+    ).scalar_one()
+    rows = [{**_row(i, skip=("id", "request_id")), "request_id": request.id} for i in request.items]
+    ids = session.execute(
+        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    for item, item_id in zip(request.items, ids, strict=True):
+        item.id, item.request_id = item_id, request.id
+        make_transient_to_detached(item)
+    make_transient_to_detached(request)
+    session.add(request)
 
 
 def get(*, session: Session, request_id: int, for_update: bool = False) -> Request | None:

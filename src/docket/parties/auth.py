@@ -15,13 +15,14 @@ from typing import Annotated
 import time
 
 from fastapi import Depends, Request
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from docket.deps import Db
+from docket.db import begin_readonly
 from docket.errors import Forbidden, Unauthenticated
 from docket.parties import service
-from docket.parties.models import STAFF_ROLES, Role
+from docket.parties.models import STAFF_ROLES, ApiToken, Role, Submitter, User, UserRole
 
 
 class Permission(StrEnum):
@@ -79,6 +80,7 @@ class Principal:
 
     token_id: int
     submitter_id: int | None = None
+    submitter_kind: str | None = None
     user_id: int | None = None
     roles: frozenset[Role] = field(default_factory=frozenset)
     # Jurisdictions of a local_representative role.
@@ -120,9 +122,15 @@ def _bearer(request: Request) -> str:
     return value.strip()
 
 
-def current_principal(request: Request, db: Db) -> Principal:
-    """The caller, from its bearer token (401 when missing, unknown, revoked or deactivated)."""
-    principal = principal_for(db, _bearer(request))
+def current_principal(request: Request) -> Principal:
+    """The caller, from its bearer token (401 when missing, unknown, revoked or deactivated).
+
+    Read in a short read-only transaction of its own, so that the call's own transaction
+    (and on SQLite its write lock) starts only when the route first needs the database."""
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session:
+        begin_readonly(session)
+        principal = principal_for(session, _bearer(request))
     if principal is None:
         raise Unauthenticated(
             "the token is unknown or revoked",
@@ -134,19 +142,31 @@ def current_principal(request: Request, db: Db) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+_TOKEN_OWNER = (
+    select(ApiToken.id, ApiToken.submitter_id, Submitter.kind, ApiToken.user_id, User.active)
+    .outerjoin(Submitter, Submitter.id == ApiToken.submitter_id)
+    .outerjoin(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+_ROLES = select(UserRole.role, UserRole.jurisdiction).where(UserRole.user_id == bindparam("user_id"))
+
+
 def principal_for(session: Session, plain: str) -> Principal | None:
-    """The principal a token stands for, or None if it is unknown, revoked or deactivated."""
-    token = service.find_active_token(session=session, plain=plain)
-    if token is None:
+    """The principal a token stands for, or None if it is unknown, revoked or deactivated.
+
+    Plain rows, no ORM objects: every API call runs this."""
+    row = session.execute(_TOKEN_OWNER, {"token_hash": service.hash_token(plain)}).first()
+    if row is None:
         return None
-    if token.submitter_id is not None:
-        return Principal(token_id=token.id, submitter_id=token.submitter_id)
-    user = token.user
-    if user is None or not user.active:
+    token_id, submitter_id, kind, user_id, active = row
+    if submitter_id is not None:
+        return Principal(token_id=token_id, submitter_id=submitter_id, submitter_kind=str(kind))
+    if not active:
         return None
+    roles = session.execute(_ROLES, {"user_id": user_id}).all()
     return Principal(
-        token_id=token.id, user_id=user.id, roles=frozenset(Role(r.role) for r in user.roles),
-        jurisdictions=frozenset(r.jurisdiction for r in user.roles
+        token_id=token_id, user_id=user_id, roles=frozenset(Role(r.role) for r in roles),
+        jurisdictions=frozenset(r.jurisdiction for r in roles
                                 if r.role == Role.local_representative and r.jurisdiction),
     )
 
@@ -194,7 +214,7 @@ async def cached_principal(request: Request) -> Principal:
 def require(permission: Permission) -> Callable[[Principal], Principal]:
     """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             raise Forbidden(f"this call needs the '{permission.value}' permission")
         return principal

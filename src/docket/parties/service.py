@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from docket import audit
 from docket.catalog import service as catalog
@@ -173,12 +173,12 @@ def get_token(*, session: Session, token_id: int) -> ApiToken | None:
 
 
 def find_active_token(*, session: Session, plain: str) -> ApiToken | None:
-    """The unrevoked token with this value, or None."""
+    """The unrevoked token with this value, or None; its owner comes in the same query."""
     return session.execute(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None)
-        )
-    ).scalar_one_or_none()
+        select(ApiToken)
+        .options(joinedload(ApiToken.submitter), joinedload(ApiToken.user).joinedload(User.roles))
+        .where(ApiToken.token_hash == hash_token(plain), ApiToken.revoked_at.is_(None))
+    ).unique().scalar_one_or_none()
 
 
 def list_tokens(

@@ -88,7 +88,7 @@ def get_queue(
     } if rows else {}
     items = [
         QueueRow.model_validate({
-            **ItemReviewRead.model_validate(r).model_dump(),
+            **{field: getattr(r, field) for field in ItemReviewRead.model_fields},
             "seconds_left": int((r.deadline_at - now).total_seconds()),
             "submitter_kind": kinds.get(r.request_id, ""),
         })
