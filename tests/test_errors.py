@@ -109,3 +109,11 @@ def test_an_unexpected_error_is_a_500_with_a_correlation_id(app, caplog) -> None
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json", "/docs"])
 def test_public_operational_routes(client, path) -> None:
     assert client.get(path).status_code == 200
+
+
+def test_nul_characters_are_a_422_not_a_500(client, kz_ministry, sessions) -> None:
+    before = _tokens(sessions)
+    r = client.post("/api/v1/tokens", json={"name": "a\x00b"}, headers=kz_ministry.headers)
+    assert r.status_code == 422 and "NUL" in r.json()["errors"][0]["message"]
+    assert client.get("/api/v1/requests?jurisdiction=K%00", headers=kz_ministry.headers).status_code == 422
+    assert _tokens(sessions) == before

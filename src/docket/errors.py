@@ -157,7 +157,9 @@ def install(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them."""
+    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them,
+    and NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
+    text, and no legitimate request carries one)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -171,10 +173,10 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._reject(scope, receive, send)
             return
-        if declared is not None:
-            await self.app(scope, receive, send)
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
+            await _nul(scope, receive, send)
             return
-        # No Content-Length (chunked): read the body here, up to the limit, and replay it.
+        # Read the body here, up to the limit, check it, and replay it to the app.
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -190,6 +192,9 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if b"\\u0000" in body or b"\x00" in body:
+            await _nul(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -208,6 +213,12 @@ class BodyLimit:
             slug="payload-too-large",
         )
         await response(scope, receive, send)
+
+
+async def _nul(scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem(422, "Invalid input", "the input contains a NUL character", slug="validation",
+                       errors=[{"field": "body", "message": "NUL characters (\\u0000) are not allowed"}])
+    await response(scope, receive, send)
 
 
 class ConcurrencyLimit:
