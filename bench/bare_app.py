@@ -19,10 +19,18 @@ or under uvicorn with the URL in ``BENCH_DATABASE_URL``::
         bench.bare_app:app_from_env --port 8001 --log-level warning
 """
 
+# ruff: noqa: E402  (the sys.path fix below must run before the imports)
 from __future__ import annotations
 
-import argparse
 import os
+import sys
+
+# ``python bench/bare_app.py`` puts bench/ first on sys.path, where bench/queue.py would shadow
+# the standard library's ``queue`` (which SQLAlchemy and asyncio import). Take it off.
+_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH_DIR]
+
+import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any

@@ -24,20 +24,27 @@ Ctrl-C. Run it with the project's venv::
     .venv/bin/python bench/intake.py --engine sqlite --seconds 5
 """
 
+# ruff: noqa: E402  (the sys.path fix below must run before the imports)
 from __future__ import annotations
+
+import os
+import sys
+
+# ``python bench/intake.py`` puts bench/ first on sys.path, where bench/queue.py would shadow
+# the standard library's ``queue`` (which SQLAlchemy and asyncio import). Take it off.
+_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _BENCH_DIR]
 
 import argparse
 import asyncio
 import contextlib
 import itertools
-import os
 import re
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -53,8 +60,7 @@ from sqlalchemy.engine import make_url
 
 from docket.db import make_engine
 
-BENCH_DIR = Path(__file__).resolve().parent
-BARE_APP = BENCH_DIR / "bare_app.py"
+BARE_APP = Path(_BENCH_DIR) / "bare_app.py"
 DOCKET_MAIN = "from docket.cli import main; main()"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ITEMS_PER_REQUEST = 5
