@@ -94,8 +94,11 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET, base_url="http://testserver")
+def settings(database_url: str, tmp_path: Any) -> Settings:
+    # The outbox worker runs only where a test starts one (tests/notices), so what each
+    # test sends is deterministic; e-mails without SMTP go to a temporary folder.
+    return Settings(database_url=database_url, secret_key=SECRET, base_url="http://testserver",
+                    run_worker=False, mail_dir=str(tmp_path / "mail"))
 
 
 @pytest.fixture
@@ -181,3 +184,32 @@ def platform(make_user: Any) -> Party:
 @pytest.fixture
 def tr_btk(make_submitter: Any) -> Party:
     return make_submitter("Bilgi Teknolojileri ve İletişim Kurumu", "regulator", "TR")
+
+
+@pytest.fixture
+def bob_legal(make_user: Any) -> Party:
+    return make_user("bob@docket.test", "legal", "reviewer")
+
+
+@pytest.fixture
+def carol_rights(make_user: Any) -> Party:
+    return make_user("carol@docket.test", "rights", "reviewer")
+
+
+@pytest.fixture
+def dana_kz(make_user: Any) -> Party:
+    return make_user("dana@docket.test", "local_representative", jurisdictions=("KZ",))
+
+
+@pytest.fixture
+def act(client: Any) -> Any:
+    """POST to a review route and check the status code."""
+
+    def go(who: Any, path: str, expect: int = 200, **body: Any) -> dict[str, Any]:
+        r = client.post(f"/api/v1{path}", json=body or None, headers=who.headers)
+        assert r.status_code == expect, r.text
+        return r.json()
+
+    return go
+
+

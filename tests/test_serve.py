@@ -44,6 +44,10 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         assert [d["outcome"] for d in inbox] == ["restricted"]
         court = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_de_court"}).json()
         assert court["requests"][0]["items"][0]["outcome"] == "restricted"
+        appeals = httpx.get(f"{base}/api/v1/appeals", headers=alice).json()
+        assert [a["appellant"] for a in appeals] == ["author"]
+        holds = httpx.get(f"{base}/api/v1/holds", headers={"Authorization": "Bearer dkt_demo_bob"}).json()
+        assert len(holds) == 1 and "secrecy" in holds[0]["legal_reason"]
     assert "dkt_demo_kz_ministry" in out[0]
 
     # A second start keeps the data and does not load the demo twice.

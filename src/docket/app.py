@@ -21,7 +21,9 @@ from docket.deps import Db
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
+from docket.appeals.api import router as appeals_router
 from docket.intake.api import router as intake_router
+from docket.notices.api import router as notices_router
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
 from docket.ratelimit import RateLimiter
@@ -52,7 +54,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings)
         jobs.start()
+        worker = None
+        if settings.run_worker:
+            from docket.notices.worker import OutboxWorker
+
+            worker = OutboxWorker(app.state.sessionmaker, settings)
+            worker.start()
+        app.state.worker = worker
         yield
+        if worker is not None:
+            worker.stop()
         jobs.stop()
         follower.stop()
         if app.state.owns_engine:
@@ -85,6 +96,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
     for router in (catalog_router, parties_router, intake_router, review_router, enforcement_router,
-                   content_router, audit_router):
+                   appeals_router, notices_router, content_router, audit_router):
         app.include_router(router)
     return app

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
+from docket.appeals import service as appeals
 from docket.db import utcnow
 from docket.intake import service as intake
 from docket.intake.models import Item
@@ -121,6 +122,8 @@ REQUESTS = [
         "jurisdiction": "TR", "reference": "BTK-2026-88412", "reason": "violence",
         "legal_basis": [{"law": "tr-5651-9"}],
         "explanation": "Death threat against a journalist with her home address.",
+        "confidential": True,
+        "confidentiality_basis": "Istanbul prosecutor's secrecy order 2026/4471 (CMK Art. 157) on the investigation.",
         "emergency": True, "emergency_explanation": "Imminent risk to the life of the named journalist.",
         "language": "tr", "items": [{"content_id": "post-66001"}],
     }),
@@ -206,12 +209,24 @@ def _review_cases(session: Session) -> None:
         outcome="removed_policy", policy_clause="Community Standards 3.2: violent threats and doxxing",
         explanation="A death threat with the target's home address."))
     review.approve(session=session, principal=bob, decision=removal, note="Confirmed.", now=now)
+    # (The request was confidential: the author's statement of reasons waits in a hold.)
     # A trusted flagger's notice about a child: removed everywhere.
     csam = items["post-30001"]
     steps(csam, (alice, "policy", "violates", []))
     review.decide(session=session, principal=alice, item=csam, now=now, data=DecisionCreate(
         outcome="removed_policy", policy_clause="Child safety policy 1.1",
         explanation="Sexualised depiction of a minor; reported to the national hotline."))
+
+
+def _appeal_cases(session: Session, settings: Settings) -> None:
+    """The author of the post the German court had restricted appeals, through the link
+    in the statement of reasons; it waits in the appeals queue for someone new."""
+    court_item = session.execute(select(Item).where(Item.content_id == "post-55102")).scalar_one()
+    decision = review.decisions_for(session=session, item_id=court_item.id)[-1]
+    appeals.file(session=session, decision=decision, appellant="author", submitter_id=None,
+                 statement="The article quotes the mayor's own declaration of assets; it is true.",
+                 contact_email="berlin_watch@mail.example", language="de",
+                 window=dt.timedelta(days=settings.appeal_window_days), now=utcnow())
 
 
 def load_demo(*, session: Session, base_url: str, settings: Settings | None = None) -> str:
@@ -231,8 +246,10 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
             jurisdictions=jurisdictions, password=password,
         )
         parties.create_token(session=session, actor=ACTOR, user=user, name="demo", secret=token)
-    requests = _load_cases(session, settings or Settings(base_url=base_url))
+    settings = settings or Settings(base_url=base_url)
+    requests = _load_cases(session, settings)
     _review_cases(session)
+    _appeal_cases(session, settings)
     return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
 
 
@@ -249,7 +266,10 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
+        f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
+        "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",
         f"  open {base_url}/docs for the interactive API documentation",
         "",
     ]

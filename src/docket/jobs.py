@@ -29,6 +29,14 @@ def expire_restrictions(factory: sessionmaker[Session]) -> list[int]:
         return expire_due(session=session, now=utcnow())
 
 
+def release_holds(factory: sessionmaker[Session]) -> list[int]:
+    """Send the notices whose gag-order hold has ended."""
+    from docket.notices.service import release_due_holds
+
+    with transaction(factory) as session:
+        return release_due_holds(session=session, now=utcnow())
+
+
 class Jobs:
     """A background thread that runs the deadline watch and restriction expiry."""
 
@@ -58,5 +66,8 @@ class Jobs:
                 expired = expire_restrictions(self.factory)
                 if expired:
                     log.info("ended %d expired restrictions", len(expired))
+                released = release_holds(self.factory)
+                if released:
+                    log.info("released %d notice holds that ended", len(released))
             except Exception:  # keep the watch alive; the next round tries again
                 log.exception("deadline check failed")

@@ -78,6 +78,23 @@ class Settings(BaseSettings):
         default=30, ge=1, le=1000,
         description="API calls a process works on at once; more wait their turn (1..1000)",
     )
+    platform_name: str = Field(default="Social Example", max_length=100,
+                               description="the platform's name, as notices show it")
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; unset: e-mails go to DOCKET_MAIL_DIR",
+    )
+    mail_from: str = Field(default="docket@localhost", description="the From address of notices")
+    mail_dir: str = Field(default="docket-mail", description="folder for .eml files when no SMTP server is set")
+    appeal_window_days: int = Field(default=183, ge=1, le=3650,
+                                    description="days an appeal stays open after the notice (1..3650)")
+    run_worker: bool = Field(default=True, description="true: docket serve delivers the outbox in-process")
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="tries before a message is dead (1..100)")
+    outbox_backoff_seconds: float = Field(default=2.0, gt=0, le=3600, description="first retry delay in seconds")
+    outbox_max_backoff_seconds: float = Field(default=3600.0, gt=0, le=86400, description="longest retry delay")
+    outbox_lease_seconds: float = Field(default=60.0, gt=0, le=3600,
+                                        description="seconds a worker holds a message it is sending")
+    outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="seconds between outbox checks")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )
@@ -123,6 +140,13 @@ class Settings(BaseSettings):
     @property
     def rate_limit_per_kind(self) -> dict[str, int]:
         return parse_rate_limits(self.rate_limits)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must be smtp://host[:port] or smtps://host[:port]")
+        return value or None
 
     @field_validator("base_url")
     @classmethod

@@ -8,21 +8,6 @@ from tests.intake.conftest import KZ_BODY
 
 
 @pytest.fixture
-def bob_legal(make_user: Any) -> Any:
-    return make_user("bob@docket.test", "legal", "reviewer")
-
-
-@pytest.fixture
-def carol_rights(make_user: Any) -> Any:
-    return make_user("carol@docket.test", "rights", "reviewer")
-
-
-@pytest.fixture
-def dana_kz(make_user: Any) -> Any:
-    return make_user("dana@docket.test", "local_representative", jurisdictions=("KZ",))
-
-
-@pytest.fixture
 def send(client: Any, platform: Any) -> Any:
     """Send a request and return the answer; ``n`` items, each registered content
     (``post-N`` at ``https://social.example/@x/N``, by author ``author-N``)."""
@@ -40,18 +25,6 @@ def send(client: Any, platform: Any) -> Any:
         body = {k: v for k, v in body.items() if v is not None}
         r = client.post("/api/v1/requests", json=body, headers=who.headers)
         assert r.status_code == 201, r.text
-        return r.json()
-
-    return go
-
-
-@pytest.fixture
-def act(client: Any) -> Any:
-    """POST to a review route and check the status code."""
-
-    def go(who: Any, path: str, expect: int = 200, **body: Any) -> dict[str, Any]:
-        r = client.post(f"/api/v1{path}", json=body or None, headers=who.headers)
-        assert r.status_code == expect, r.text
         return r.json()
 
     return go

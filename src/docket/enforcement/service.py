@@ -15,7 +15,9 @@ from docket import audit
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
+from docket.db import utcnow
 from docket.errors import Conflict
+from docket.notices import service as notices
 
 FEED_CHANGED = "docket.feed_changed"  # session.info flag: wake the local follower after commit
 
@@ -28,7 +30,7 @@ def _append(session: Session, restriction: Restriction, op: str) -> RestrictionC
     change = RestrictionChange(
         cursor=last + 1, op=op, restriction_id=restriction.id, subject_kind=restriction.subject_kind,
         subject_id=restriction.subject_id, scope=restriction.scope, notice_kind=restriction.notice_kind,
-        ends_at=restriction.ends_at,
+        ends_at=restriction.ends_at, at=utcnow(),
     )
     session.add(change)
     session.info[FEED_CHANGED] = True
@@ -61,6 +63,8 @@ def start(
     session.add(restriction)
     session.flush()
     change = _append(session, restriction, "start")
+    notices.enqueue_event(session=session, event_type="restriction.created", payload=change_dict(change),
+                          subject=f"restriction:{restriction.id}", decision_id=decision_id)
     audit.record(
         session=session, actor=actor, action="restriction:started", subject=f"restriction:{restriction.id}",
         payload={"decision": decision_id, "subject": f"{subject[0].value}:{subject[1]}", "scope": scope,
@@ -76,6 +80,9 @@ def end(*, session: Session, actor: str, restriction: Restriction, reason: str, 
         raise Conflict(f"restriction {restriction.id} already ended")
     restriction.ended_at, restriction.ended_reason = now, reason
     change = _append(session, restriction, "end")
+    notices.enqueue_event(session=session, event_type="restriction.ended",
+                          payload={**change_dict(change), "reason": reason},
+                          subject=f"restriction:{restriction.id}", decision_id=restriction.decision_id)
     audit.record(
         session=session, actor=actor, action="restriction:ended", subject=f"restriction:{restriction.id}",
         payload={"reason": reason, "decision": restriction.decision_id, "cursor": change.cursor},

@@ -22,6 +22,7 @@ from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
 from docket.intake.models import Channel, Item, ItemStatus, Request, RequestStatus
 from docket.review.states import OPEN_STATES, ItemState
+from docket.notices import service as notices
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
 from docket.parties.models import Submitter
 from docket.settings import Settings
@@ -140,6 +141,7 @@ class Prepared:
 
     request: Request
     submitter_kind: RequesterKind
+    submitter_email: str | None
 
 
 def prepare(
@@ -188,7 +190,7 @@ def prepare(
         )
         for i in items
     ]
-    return Prepared(request, kind)
+    return Prepared(request, kind, submitter.email)
 
 
 def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> Request:
@@ -208,6 +210,8 @@ def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> 
             "not_found": [i.id for i in request.items if i.status == ItemStatus.content_not_found],
         },
     )
+    notices.acknowledge(session=session, request_id=request.id, to=prepared.submitter_email,
+                        language=request.language, status=request.status.value, missing=list(missing))
     return request
 
 

@@ -37,6 +37,9 @@ class Permission(StrEnum):
     content_write = "content:write"
     content_read = "content:read"
     visibility_read = "visibility:read"
+    webhooks_manage = "webhooks:manage"
+    holds_manage = "holds:manage"
+    outbox_admin = "outbox:admin"
 
 
 # Who may do what. No entry names a particular submitter or country: the same
@@ -45,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(
         {Permission.audit_read, Permission.catalog_write, Permission.parties_read,
          Permission.parties_write, Permission.requests_read_all, Permission.queue_read,
-         Permission.content_read}
+         Permission.content_read, Permission.outbox_admin}
     ),
     Role.reviewer: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
@@ -53,7 +56,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.legal: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
-         Permission.content_read, Permission.parties_read}
+         Permission.content_read, Permission.parties_read, Permission.holds_manage}
     ),
     Role.rights: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
@@ -68,7 +71,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.content_read}
     ),
     Role.platform: frozenset(
-        {Permission.content_write, Permission.content_read, Permission.visibility_read}
+        {Permission.content_write, Permission.content_read, Permission.visibility_read,
+         Permission.webhooks_manage}
     ),
 }
 SUBMITTER_PERMISSIONS = frozenset({Permission.requests_submit})

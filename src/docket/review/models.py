@@ -31,6 +31,7 @@ class DecisionStatus(StrEnum):
     awaiting_approval = "awaiting_approval"
     effective = "effective"
     rejected = "rejected"
+    reversed = "reversed"  # on appeal
 
 
 class Decision(Base):

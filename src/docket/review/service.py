@@ -13,6 +13,7 @@ from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docket.notices import service as notices
 from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.parties.auth import Principal
@@ -295,6 +296,7 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
     decision.status, decision.effective_at = DecisionStatus.effective, now
     item.outcome, item.decided_at, item.scope = decision.outcome, now, decision.scope
     item.assigned_to, item.claim_expires_at = None, None
+    was_decided = item.request.status == "decided"
     intake.refresh_status(item.request)
     audit.record(
         session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
@@ -309,6 +311,10 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
             notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
                                                     submitter_kind=str(submitter.kind if submitter else "user")),
         )
+    notices.decision_took_effect(
+        session=session, decision=decision, item=item, request=item.request,
+        submitter=session.get(Submitter, item.request.submitter_id), now=now,
+        request_decided=not was_decided and item.request.status == "decided")
 
 
 def visible_decision(*, session: Session, principal: Principal, decision_id: int) -> Decision:

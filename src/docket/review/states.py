@@ -84,6 +84,8 @@ TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.awaiting_approval, "reject:policy_review"): S.policy_review,
     (S.awaiting_approval, "reject:legal_review"): S.legal_review,
     (S.awaiting_approval, "reject:rights_review"): S.rights_review,
+    # An appeal reversed a decision not to act: decide again from the legal review.
+    (S.decided, "reopen"): S.legal_review,
 }
 
 # The finding an outcome must follow from: (step, findings that allow it).

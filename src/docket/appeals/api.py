@@ -1,0 +1,101 @@
+"""Appeals: filed by authors (appeal link) and requesters, decided by someone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
+
+from docket.appeals import service, tokens
+from docket.appeals.models import AppealStatus
+from docket.appeals.schemas import AppealCreate, AppealDecisionCreate, AppealRead
+from docket.db import utcnow
+from docket.deps import AppSettings, Db
+from docket.errors import NotFound, Unauthenticated, Unprocessable, problem
+from docket.parties.auth import Permission, Principal, principal_for, require
+from docket.review.models import Decision
+
+router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
+Reviewer = Annotated[Principal, Depends(require(Permission.review))]
+PUBLIC_APPEALS_PER_MINUTE = 10
+
+
+def _optional_principal(request: Request, db: Db) -> Principal | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    principal = principal_for(db, value.strip()) if scheme.lower() == "bearer" else None
+    if principal is None:
+        raise Unauthenticated("the token is unknown or revoked")
+    return principal
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AppealRead,
+             responses={409: {"description": "late, duplicate, or nothing to appeal (recorded)"}})
+def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSettings,
+                who: Annotated[Principal | None, Depends(_optional_principal)]) -> AppealRead | Response:
+    """Appeal a decision (DSA Art. 20). Who: anyone with the appeal token of a statement of
+    reasons; a submitter (its API token) for a decision not to act on its own request."""
+    now = utcnow()
+    if body.token is not None:
+        client = request.client.host if request.client else "unknown"
+        request.app.state.ratelimiter.hit(f"appeal-ip:{client}", PUBLIC_APPEALS_PER_MINUTE)
+        decision_id = tokens.decision_of(settings.secret_key, body.token)
+        if decision_id is None:
+            raise Unprocessable("this appeal link is not valid",
+                                errors=[{"field": "token", "message": "use the link from your statement of reasons"}])
+        appellant, submitter_id = "author", None
+    else:
+        if who is None or who.submitter_id is None:
+            raise Unauthenticated("a requester's appeal needs the submitter's API token")
+        decision_id, appellant, submitter_id = body.decision_id, "requester", who.submitter_id
+    decision = db.get(Decision, decision_id)
+    if decision is None or (submitter_id is not None and decision.item.request.submitter_id != submitter_id):
+        raise NotFound(f"no decision {decision_id}")
+    try:
+        appeal = service.file(
+            session=db, decision=decision, appellant=appellant, statement=body.statement,
+            contact_email=body.contact_email, language=body.language, submitter_id=submitter_id,
+            window=dt.timedelta(days=settings.appeal_window_days), now=now)
+        db.commit()
+    except service.AppealRefused as refused:
+        db.rollback()
+        service.record_refusal(session=db, decision_id=decision_id, appellant=appellant, reason=refused)
+        db.commit()  # the refusal stays on record; the caller still gets the problem
+        return problem(refused.status, "Appeal not accepted", refused.detail, slug="appeal-refused", **refused.extra)
+    except IntegrityError:  # a twin appeal won the race for the one open appeal per decision
+        db.rollback()
+        return problem(409, "Appeal not accepted", f"decision {decision_id} already has an open appeal",
+                       slug="appeal-refused")
+    return AppealRead.model_validate(appeal)
+
+
+@router.get("", response_model=list[AppealRead])
+def list_appeals(db: Db, _who: Reviewer,
+                 status_: Annotated[AppealStatus | None, Query(alias="status")] = None) -> list[AppealRead]:
+    """Appeals, oldest first (the appeals queue). Who: reviewers."""
+    return [AppealRead.model_validate(a) for a in service.list_appeals(session=db, status=status_)]
+
+
+@router.get("/{appeal_id}", response_model=AppealRead)
+def get_appeal(appeal_id: int, db: Db, _who: Reviewer) -> AppealRead:
+    """One appeal. Who: reviewers."""
+    appeal = service.get(session=db, appeal_id=appeal_id)
+    if appeal is None:
+        raise NotFound(f"no appeal {appeal_id}")
+    return AppealRead.model_validate(appeal)
+
+
+@router.post("/{appeal_id}/decision", response_model=AppealRead)
+def decide_appeal(appeal_id: int, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
+    """Uphold or reverse. Who: a reviewer who took no part in the original decision;
+    a reversal lifts the restriction at once."""
+    appeal = service.get(session=db, appeal_id=appeal_id)
+    if appeal is None:
+        raise NotFound(f"no appeal {appeal_id}")
+    return AppealRead.model_validate(service.decide(session=db, principal=who, appeal=appeal,
+                                                    outcome=body.outcome, explanation=body.explanation, now=utcnow()))

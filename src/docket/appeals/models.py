@@ -1,0 +1,45 @@
+"""Appeals (DSA Art. 20 internal complaints)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from docket.db import Base, utcnow
+
+
+class AppealStatus(StrEnum):
+    open = "open"
+    upheld = "upheld"
+    reversed = "reversed"
+
+
+class Appeal(Base):
+    """A complaint against one decision, decided by someone who took no part in it."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    # author (through the appeal link of a statement of reasons), requester, reporter
+    appellant: Mapped[str] = mapped_column(String(16))
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("submitters.id"))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str | None] = mapped_column(String(8))
+    statement: Mapped[str] = mapped_column(Text)
+    status: Mapped[AppealStatus] = mapped_column(String(16), default=AppealStatus.open)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        # One open appeal per decision, enforced by the database (two at once: one wins).
+        Index("uq_appeals_open_decision", "decision_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index("ix_appeals_status", "status", "received_at"),
+    )

@@ -1,0 +1,145 @@
+"""File and decide appeals. A reversal ends the restriction at once and tells everyone
+who was told of the original decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.appeals.models import Appeal, AppealStatus
+from docket.enforcement import service as enforcement
+from docket.errors import Conflict, DocketError, Forbidden
+from docket.intake import service as intake
+from docket.intake.models import Item
+from docket.notices import service as notices
+from docket.parties.auth import Principal
+from docket.review.models import Decision, DecisionStatus, Review
+from docket.review.service import REVIEWING_ROLES
+from docket.review.states import next_state
+
+RESTRICTING = frozenset({"restricted", "removed_policy"})
+NOT_ACTED = frozenset({"no_action", "rejected_invalid", "rejected_overbroad", "content_not_found", "already_removed"})
+
+
+class AppealRefused(Conflict):
+    """An appeal docket cannot take (late, duplicate, nothing to appeal); it is recorded all the same."""
+
+
+def file(
+    *, session: Session, decision: Decision, appellant: str, statement: str, contact_email: str | None,
+    language: str | None, submitter_id: int | None, window: dt.timedelta, now: dt.datetime,
+) -> Appeal:
+    """Take an appeal against ``decision`` (raises AppealRefused with the reason otherwise)."""
+    if decision.status != DecisionStatus.effective or decision.effective_at is None:
+        raise AppealRefused(f"decision {decision.id} is {decision.status}; only a decision in effect can be appealed")
+    if appellant == "author" and decision.outcome not in RESTRICTING:
+        raise AppealRefused("the author can appeal a decision that restricted the content; this one did not")
+    if appellant == "requester" and decision.outcome not in NOT_ACTED:
+        raise AppealRefused("the requester can appeal a decision not to act; this one acted")
+    closes = decision.effective_at + window
+    if now > closes:
+        raise AppealRefused(f"the appeal window for decision {decision.id} closed on {closes:%Y-%m-%d}",
+                            closed_on=closes.date().isoformat())
+    open_one = session.execute(
+        select(Appeal.id).where(Appeal.decision_id == decision.id, Appeal.status == AppealStatus.open)
+    ).scalar_one_or_none()
+    if open_one is not None:
+        raise AppealRefused(f"decision {decision.id} already has an open appeal ({open_one})", appeal_id=open_one)
+    appeal = Appeal(decision_id=decision.id, item_id=decision.item_id, appellant=appellant,
+                    submitter_id=submitter_id, contact_email=contact_email, language=language,
+                    statement=statement, status=AppealStatus.open, received_at=now)
+    session.add(appeal)
+    session.flush()
+    audit.record(session=session, actor=f"submitter:{submitter_id}" if submitter_id else "public:appeal",
+                 action="appeal:filed", subject=f"item:{decision.item_id}",
+                 payload={"appeal": appeal.id, "decision": decision.id, "appellant": appellant})
+    notices.enqueue_email(session=session, kind="appeal_received", to=contact_email, language=language,
+                          context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}")
+    return appeal
+
+
+def record_refusal(*, session: Session, decision_id: int | None, appellant: str, reason: DocketError) -> None:
+    """Keep a refused appeal on record (the caller commits, then answers with the problem)."""
+    audit.record(session=session, actor="public:appeal" if appellant == "author" else f"{appellant}",
+                 action="appeal:refused", subject=f"decision:{decision_id}" if decision_id else "appeal",
+                 payload={"appellant": appellant, "reason": reason.detail})
+
+
+def took_part(session: Session, decision: Decision, user_id: int | None) -> bool:
+    """Whether a user decided, approved, or reviewed the item of ``decision``."""
+    if user_id in (decision.decided_by, decision.approved_by):
+        return True
+    reviewed = session.execute(
+        select(Review.id).where(Review.item_id == decision.item_id, Review.reviewer_id == user_id).limit(1)
+    ).first()
+    return reviewed is not None
+
+
+def decide(
+    *, session: Session, principal: Principal, appeal: Appeal, outcome: str, explanation: str, now: dt.datetime,
+) -> Appeal:
+    """Uphold or reverse; a person who took part in the original decision may do neither."""
+    if not principal.roles & REVIEWING_ROLES:
+        raise Forbidden("deciding an appeal needs a reviewing role")
+    if appeal.status != AppealStatus.open:
+        raise Conflict(f"appeal {appeal.id} is already {appeal.status}")
+    decision = session.get(Decision, appeal.decision_id)
+    assert decision is not None
+    if took_part(session, decision, principal.user_id):
+        raise Conflict("you took part in the original decision; another reviewer must decide this appeal")
+    appeal.status = AppealStatus(outcome)
+    appeal.decided_by, appeal.decided_at, appeal.explanation = principal.user_id, now, explanation
+    item = session.get(Item, decision.item_id)
+    assert item is not None
+    if outcome == AppealStatus.reversed:
+        _reverse(session, decision, item, principal.actor, now)
+    audit.record(session=session, actor=principal.actor, action="appeal:decided", subject=f"item:{item.id}",
+                 payload={"appeal": appeal.id, "decision": decision.id, "outcome": outcome})
+    notices.enqueue_event(session=session, event_type="appeal.decided", subject=f"item:{item.id}",
+                          decision_id=decision.id,
+                          payload={"appeal_id": appeal.id, "decision_id": decision.id, "item_id": item.id,
+                                   "content_id": item.content_id, "outcome": outcome, "decided_at": now.isoformat()})
+    notices.enqueue_email(session=session, kind="appeal_decided", to=appeal.contact_email, language=appeal.language,
+                          context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}", decision_id=decision.id)
+    return appeal
+
+
+def _reverse(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
+    decision.status = DecisionStatus.reversed
+    if decision.outcome in RESTRICTING:
+        # The restriction ends now: the feed, every node's index and the platform's webhooks follow.
+        for restriction in enforcement.for_decision(session=session, decision_id=decision.id):
+            if restriction.ended_at is None:
+                enforcement.end(session=session, actor=actor, restriction=restriction,
+                                reason="reversed_on_appeal", now=now)
+        item.outcome, item.scope = "no_action", []
+        notices.cancel_held(session=session, decision_id=decision.id)
+        told = {m.recipient: m for m in notices.told_of(session=session, decision_id=decision.id)}
+        for address, message in told.items():
+            notices.enqueue_email(session=session, kind="restriction_lifted", to=address,
+                                  language=message.language, context={"decision_id": decision.id},
+                                  subject=f"item:{item.id}", decision_id=decision.id)
+        return
+    # A decision not to act, reversed: the item goes back to legal review for a new decision.
+    target = next_state(item.status, "reopen")
+    if target is None:
+        raise Conflict(f"item {item.id} is {item.status}; it cannot be reopened")
+    item.status, item.outcome, item.decided_at, item.scope = target, None, None, None
+    item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
+    intake.refresh_status(item.request)
+
+
+def get(*, session: Session, appeal_id: int) -> Appeal | None:
+    return session.get(Appeal, appeal_id)
+
+
+def list_appeals(*, session: Session, status: str | None = None, limit: int = 100) -> Sequence[Appeal]:
+    query = select(Appeal).order_by(Appeal.received_at)
+    if status:
+        query = query.where(Appeal.status == status)
+    return session.execute(query.limit(limit)).scalars().all()
+

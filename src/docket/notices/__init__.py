@@ -1,0 +1,1 @@
+"""Notices: what docket tells authors, requesters and reporters, and how it gets there."""

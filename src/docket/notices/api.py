@@ -1,0 +1,142 @@
+"""Webhook endpoints (the platform), gag-order holds (legal), the outbox (admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+
+from docket.db import utcnow
+from docket.deps import Db
+from docket.errors import NotFound
+from docket.notices import delivery, service
+from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
+from docket.parties.auth import Permission, Principal, require
+
+router = APIRouter(prefix="/api/v1", tags=["notices"])
+Platform = Annotated[Principal, Depends(require(Permission.webhooks_manage))]
+Legal = Annotated[Principal, Depends(require(Permission.holds_manage))]
+Admin = Annotated[Principal, Depends(require(Permission.outbox_admin))]
+
+
+class EndpointCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://[^\s/]+")
+    event_types: list[str] = Field(min_length=1, max_length=len(service.EVENT_TYPES))
+
+    @field_validator("event_types")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(service.EVENT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown event types {unknown}; known: {', '.join(service.EVENT_TYPES)}")
+        return sorted(set(value))
+
+
+class EndpointRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str
+    event_types: list[str]
+    active: bool
+    created_at: dt.datetime
+
+
+class EndpointCreated(EndpointRead):
+    secret: str = Field(description="signs every delivery (Standard Webhooks); shown once")
+
+
+class HoldRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    request_id: int
+    legal_reason: str
+    review_at: dt.datetime
+    ends_at: dt.datetime | None
+    status: str
+    released_at: dt.datetime | None
+    released_by: str | None
+    release_reason: str | None
+
+
+class HoldRelease(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class OutboxRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    message_id: str
+    channel: str
+    kind: str
+    recipient: str
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+@router.post("/webhooks", response_model=EndpointCreated, status_code=status.HTTP_201_CREATED)
+def add_webhook(body: EndpointCreate, db: Db, who: Platform) -> EndpointCreated:
+    """Register an endpoint for some event types; the secret is shown once. Who: platform."""
+    secret = delivery.new_webhook_secret()
+    endpoint = service.add_endpoint(session=db, actor=who.actor, owner_id=who.user_id or 0, url=body.url,
+                                    event_types=body.event_types, secret=secret)
+    return EndpointCreated(**EndpointRead.model_validate(endpoint).model_dump(), secret=secret)
+
+
+@router.get("/webhooks", response_model=list[EndpointRead])
+def list_webhooks(db: Db, who: Platform) -> list[EndpointRead]:
+    """The caller's endpoints. Who: platform."""
+    rows = db.execute(select(WebhookEndpoint).where(WebhookEndpoint.owner_id == who.user_id)
+                      .order_by(WebhookEndpoint.id)).scalars()
+    return [EndpointRead.model_validate(e) for e in rows]
+
+
+@router.delete("/webhooks/{endpoint_id}", response_model=EndpointRead)
+def remove_webhook(endpoint_id: int, db: Db, who: Platform) -> EndpointRead:
+    """Stop deliveries to an endpoint. Who: its owner (404 for anyone else)."""
+    endpoint = db.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or endpoint.owner_id != who.user_id:
+        raise NotFound(f"no webhook endpoint {endpoint_id}")
+    endpoint.active = False
+    return EndpointRead.model_validate(endpoint)
+
+
+@router.get("/holds", response_model=list[HoldRead])
+def list_holds(db: Db, _who: Legal, status_: Annotated[str | None, Query(alias="status", pattern="^(held|released)$")] = None
+               ) -> list[HoldRead]:
+    """Gag-order holds, the next review first. Who: legal."""
+    return [HoldRead.model_validate(h) for h in service.list_holds(session=db, status=status_)]
+
+
+@router.post("/holds/{hold_id}/release", response_model=HoldRead)
+def release_hold(hold_id: int, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
+    """Lift a hold: the held notices go out. Who: legal."""
+    hold = db.get(NoticeHold, hold_id)
+    if hold is None:
+        raise NotFound(f"no hold {hold_id}")
+    service.release_hold(session=db, hold=hold, actor=who.actor, reason=body.reason, now=utcnow())
+    return HoldRead.model_validate(hold)
+
+
+@router.get("/outbox", response_model=list[OutboxRead])
+def list_outbox(db: Db, _who: Admin,
+                status_: Annotated[str | None, Query(alias="status", pattern="^(pending|held|sent|dead|cancelled)$")] = None,
+                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[OutboxRead]:
+    """Messages, newest first. Who: admin."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status_:
+        query = query.where(OutboxMessage.status == status_)
+    return [OutboxRead.model_validate(m) for m in db.execute(query).scalars()]

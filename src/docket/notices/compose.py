@@ -1,0 +1,98 @@
+"""What each notice says: the rendering context, built at delivery from the records it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket.appeals import tokens
+from docket.appeals.models import Appeal
+from docket.catalog.models import RequesterKind
+from docket.content.models import Content
+from docket.intake.models import Request
+from docket.notices.models import OutboxMessage
+from docket.parties.models import Submitter
+from docket.review.models import Decision
+from docket.settings import Settings
+
+SOURCES = {RequesterKind.trusted_flagger: "trusted_flagger", RequesterKind.user: "user_report",
+           RequesterKind.rights_holder: "user_report"}
+
+
+class Gone(Exception):
+    """The records a message is about no longer exist; it cannot be composed."""
+
+
+def _get(session: Session, model: type, key: Any) -> Any:
+    row = session.get(model, key)
+    if row is None:
+        raise Gone(f"{model.__name__} {key} not found")
+    return row
+
+
+def appeal_deadline(decision: Decision, settings: Settings) -> dt.date:
+    start = decision.effective_at or decision.decided_at
+    return (start + dt.timedelta(days=settings.appeal_window_days)).date()
+
+
+def context_for(session: Session, message: OutboxMessage, settings: Settings) -> dict[str, Any]:
+    """The template context of ``message`` (webhooks: their payload as enqueued)."""
+    base = {"platform": settings.platform_name}
+    data = message.context
+    kind = message.kind
+    if kind == "acknowledgement":
+        request = _get(session, Request, data["request_id"])
+        return {**base, "request_id": request.id, "reference": request.reference,
+                "received_at": request.received_at, "deadline_at": request.deadline_at,
+                "items_count": len(request.items), "status": data.get("status", str(request.status)),
+                "missing": data.get("missing", list(request.missing))}
+    if kind == "effect_given":
+        request = _get(session, Request, data["request_id"])
+        submitter = _get(session, Submitter, request.submitter_id)
+        return {**base, "request_id": request.id, "reference": request.reference, "authority_name": submitter.name,
+                "items": [{"position": i.position, "url": i.url, "content_id": i.content_id, "outcome": i.outcome,
+                           "scope": i.scope, "decided_at": i.decided_at, "reason": None} for i in request.items]}
+    if kind in ("statement_of_reasons", "restriction_lifted", "reporter_outcome"):
+        decision = _get(session, Decision, data["decision_id"])
+        item = decision.item
+        request = item.request
+        submitter = _get(session, Submitter, request.submitter_id)
+        content = session.get(Content, item.content_id) if item.content_id else None
+        url = content.url if content is not None and content.url else item.url
+        if kind == "restriction_lifted":
+            appeal = session.execute(
+                select(Appeal).where(Appeal.decision_id == decision.id, Appeal.status == "reversed")
+            ).scalar_one_or_none()
+            return {**base, "content_url": url, "content_id": item.content_id, "scope": decision.scope,
+                    "reason": appeal.explanation if appeal is not None else None,
+                    "lifted_at": (appeal.decided_at if appeal is not None else None) or decision.decided_at}
+        appeal_url = f"{settings.base_url}/appeal?token={tokens.make(settings.secret_key, decision.id)}"
+        kind_of = RequesterKind(submitter.kind)
+        if kind == "reporter_outcome":
+            return {**base, "report_reference": f"R-{request.id}", "content_url": url, "outcome": decision.outcome,
+                    "scope": decision.scope, "decided_at": decision.effective_at or decision.decided_at,
+                    "explanation": decision.explanation, "appeal_url": None, "appeal_deadline": None}
+        return {
+            **base, "content_url": url, "content_id": item.content_id or "", "outcome": decision.outcome,
+            "scope": decision.scope, "ends_at": decision.ends_at,
+            "decided_at": decision.effective_at or decision.decided_at, "ground": decision.ground,
+            "law": decision.law, "provision": decision.provision, "policy_clause": decision.policy_clause,
+            "explanation": decision.explanation,
+            "source": "authority" if kind_of.is_official else SOURCES.get(kind_of, "user_report"),
+            "authority_name": submitter.name if kind_of.is_official else None,
+            "authority_kind": kind_of.value if kind_of.is_official else None,
+            "automated": False, "appeal_url": appeal_url, "appeal_deadline": appeal_deadline(decision, settings),
+            "reference": f"D-{decision.id}",
+        }
+    if kind in ("appeal_received", "appeal_decided"):
+        appeal = _get(session, Appeal, data["appeal_id"])
+        decision = _get(session, Decision, appeal.decision_id)
+        content = session.get(Content, decision.item.content_id) if decision.item.content_id else None
+        return {**base, "appeal_id": appeal.id, "decision_reference": f"D-{decision.id}",
+                "received_at": appeal.received_at, "outcome": str(appeal.status),
+                "explanation": appeal.explanation or "", "decided_at": appeal.decided_at,
+                "content_url": content.url if content is not None else decision.item.url}
+    raise Gone(f"no composer for {kind!r}")

@@ -1,0 +1,566 @@
+"""The two delivery channels of the outbox worker: e-mail over SMTP and signed webhooks.
+
+Both are plain synchronous functions with no global state. Each either returns (the notice was
+handed over) or raises :class:`DeliveryError`, whose ``permanent`` flag tells the worker whether
+a retry can help:
+
+==========================================  =========================================
+outcome                                     result
+==========================================  =========================================
+SMTP: accepted                              ``send_email`` returns ``None``
+SMTP: 5xx on the recipient or on DATA       ``DeliveryError(permanent=True)``
+SMTP: 4xx, connection error, timeout, TLS,  ``DeliveryError(permanent=False)``
+login or sender refused (our side's setup)
+webhook: 2xx                                ``post_webhook`` returns the status
+webhook: 409 (receiver saw this id before)  delivered: returns 409
+webhook: 408, 429, 5xx, 3xx, network error  ``DeliveryError(permanent=False)``
+webhook: any other 4xx                      ``DeliveryError(permanent=True)``
+==========================================  =========================================
+
+Idempotency: the outbox id of a notice travels with every attempt, as the e-mail's
+``Message-ID: <{id}@docket>`` (and ``X-Docket-Message-Id``) and as the webhook's
+``webhook-id``, so a receiver that sees a retry of something it already has can drop it.
+
+Webhooks follow Standard Webhooks (https://www.standardwebhooks.com/): the signature is
+``v1,`` + base64(HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}")), where the
+secret is ``whsec_`` + base64(key).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.policy
+import hashlib
+import hmac
+import re
+import secrets
+import smtplib
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import httpx
+import orjson
+
+__all__ = [
+    "DeliveryError",
+    "SmtpConfig",
+    "new_webhook_secret",
+    "post_webhook",
+    "send_email",
+    "sign",
+    "verify",
+]
+
+
+class DeliveryError(Exception):
+    """A delivery that failed; `permanent` True means retrying cannot help (e.g. SMTP 5xx on a
+    recipient, webhook 4xx other than 408/409/429)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep `permanent` across pickling (worker pools)
+        return (_rebuild_delivery_error, (self.message, self.permanent))
+
+    def __repr__(self) -> str:
+        return f"DeliveryError({self.message!r}, permanent={self.permanent})"
+
+
+def _rebuild_delivery_error(message: str, permanent: bool) -> DeliveryError:
+    return DeliveryError(message, permanent=permanent)
+
+
+# --------------------------------------------------------------------------------------- e-mail
+
+_SECURITY = ("none", "starttls", "tls")
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+# RFC 5322 dot-atom-text: what may stand left of the "@" in a Message-ID without quoting.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"
+_MSG_ID_LEFT = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
+# Headers send_email writes itself; `headers=` may not replace them.
+_RESERVED_HEADERS = {
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "x-docket-message-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+}
+# Bodies: 7-bit safe transfer encodings (quoted-printable or base64, whichever is shorter) so
+# that non-ASCII text survives relays without 8BITMIME; headers as RFC 2047 encoded words.
+# Line ends: "\n" inside encoded bodies, as Python's email package writes them by default (so a
+# part decodes to exactly the text given); smtplib turns the lines on the wire into CRLF.
+_MAIL_POLICY = email.policy.default.clone(cte_type="7bit")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to hand e-mail over. Build it directly or with :meth:`from_url`."""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    security: str  # "none" | "starttls" | "tls"
+    sender: str  # From address, e.g. "Docket <notices@example.org>"
+    timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not self.host:
+            raise ValueError("SMTP host is empty")
+        if not 0 < self.port < 65536:
+            raise ValueError(f"SMTP port {self.port} is out of range 1-65535")
+        if self.security not in _SECURITY:
+            raise ValueError(f"SMTP security must be one of {_SECURITY}, not {self.security!r}")
+        if not self.sender or not _envelope_address(self.sender):
+            raise ValueError(f"SMTP sender {self.sender!r} is not an e-mail address")
+        if self.password is not None and not self.username:
+            raise ValueError("an SMTP password was given without a user name")
+        if not self.timeout > 0:
+            raise ValueError("SMTP timeout must be positive")
+
+    @classmethod
+    def from_url(cls, url: str, *, sender: str) -> SmtpConfig:
+        """Parse ``smtp://[user[:password]@]host[:port][?starttls=true]`` (port 25 by default;
+        ``starttls=true`` upgrades with STARTTLS) or ``smtps://[user[:password]@]host[:port]``
+        (implicit TLS, port 465 by default). User and password are percent-decoded.
+
+        Raises ValueError, naming what is wrong, on anything else.
+        """
+        if not isinstance(url, str) or not url.strip():
+            raise ValueError("SMTP URL is empty")
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in ("smtp", "smtps"):
+            raise ValueError(
+                f"SMTP URL must start with smtp:// or smtps://, got {parts.scheme or 'no'} scheme"
+            )
+        if not parts.netloc:
+            raise ValueError("SMTP URL has no host (expected smtp://host[:port])")
+        host = parts.hostname
+        if not host:
+            raise ValueError("SMTP URL has no host (expected smtp://host[:port])")
+        try:
+            explicit_port = parts.port
+        except ValueError as exc:
+            raise ValueError(f"SMTP URL has an invalid port: {exc}") from None
+        if explicit_port == 0:
+            raise ValueError("SMTP URL has port 0")
+        if parts.path not in ("", "/"):
+            raise ValueError(f"SMTP URL may not have a path ({parts.path!r})")
+        if parts.fragment:
+            raise ValueError("SMTP URL may not have a fragment")
+
+        security = "tls" if scheme == "smtps" else "none"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True, strict_parsing=False):
+            if key.lower() != "starttls":
+                raise ValueError(f"unknown SMTP URL option {key!r} (only starttls is known)")
+            flag = value.strip().lower()
+            if flag in _TRUE:
+                if scheme == "smtps":
+                    raise ValueError(
+                        "starttls=true makes no sense with smtps:// (already implicit TLS)"
+                    )
+                security = "starttls"
+            elif flag in _FALSE:
+                pass
+            else:
+                raise ValueError(f"starttls must be true or false, not {value!r}")
+
+        username = unquote(parts.username) if parts.username else None
+        password = unquote(parts.password) if parts.password is not None else None
+        if password is not None and not username:
+            raise ValueError("SMTP URL has a password but no user name")
+        port = explicit_port or (465 if scheme == "smtps" else 25)
+        return cls(
+            host=host,
+            port=port,
+            username=username,
+            password=password,
+            security=security,
+            sender=sender,
+        )
+
+    def __repr__(self) -> str:  # never print the password
+        password = None if self.password is None else "***"
+        return (
+            f"SmtpConfig(host={self.host!r}, port={self.port}, username={self.username!r}, "
+            f"password={password!r}, security={self.security!r}, sender={self.sender!r}, "
+            f"timeout={self.timeout})"
+        )
+
+
+def _envelope_address(value: str) -> str | None:
+    """The bare addr-spec in 'Name <a@b>' or 'a@b', or None when there is none."""
+    try:
+        message = EmailMessage(policy=email.policy.default)
+        message["To"] = value
+        addresses = message["To"].addresses
+    except Exception:  # the header parser raises several types on garbage
+        return None
+    if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
+        return None
+    return str(addresses[0].addr_spec)
+
+
+def _build_message(
+    config: SmtpConfig,
+    *,
+    message_id: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    headers: Mapping[str, str] | None,
+) -> EmailMessage:
+    message = EmailMessage(policy=_MAIL_POLICY)
+    message["From"] = config.sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = f"<{message_id}@docket>"
+    message["X-Docket-Message-Id"] = message_id
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text, charset="utf-8")
+    if html is not None:
+        message.add_alternative(html, subtype="html", charset="utf-8")
+        for part in message.iter_parts():  # EmailMessage adds one to each part it makes
+            del part["MIME-Version"]
+    return message
+
+
+def send_email(
+    config: SmtpConfig,
+    *,
+    message_id: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Send one e-mail: ``multipart/alternative`` (text + html), or ``text/plain`` without html.
+
+    ``message_id`` is the outbox id; it becomes ``Message-ID: <{message_id}@docket>`` and
+    ``X-Docket-Message-Id: {message_id}``, the same on every retry. It must be a dot-atom
+    (letters, digits, ``.-_+=`` and the like; no spaces, ``@`` or ``<>``): ValueError otherwise,
+    as for ``headers`` that try to replace one of the headers written here.
+
+    Raises DeliveryError(permanent=True) when the recipient or the message is refused with a
+    5xx reply, or when ``to`` is not an e-mail address; DeliveryError(permanent=False) for
+    4xx replies, connection errors, timeouts, TLS failures, a refused login or sender (a fix
+    on our side makes a retry succeed).
+    """
+    if not isinstance(message_id, str) or not _MSG_ID_LEFT.fullmatch(message_id):
+        raise ValueError(f"message_id {message_id!r} cannot stand in a Message-ID")
+    for name in headers or {}:
+        if name.strip().lower() in _RESERVED_HEADERS:
+            raise ValueError(f"header {name!r} is set by send_email and may not be replaced")
+
+    sender = _envelope_address(config.sender)
+    recipient = _envelope_address(to) if "\r" not in to and "\n" not in to else None
+    if sender is None:  # pragma: no cover - SmtpConfig checks it
+        raise ValueError(f"sender {config.sender!r} is not an e-mail address")
+    if recipient is None:
+        raise DeliveryError(f"recipient {to!r} is not an e-mail address", permanent=True)
+    try:
+        message = _build_message(
+            config,
+            message_id=message_id,
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            headers=headers,
+        )
+    except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header value
+        raise DeliveryError(f"cannot build the e-mail: {exc}", permanent=True) from exc
+
+    where = f"{config.host}:{config.port}"
+    client: smtplib.SMTP | None = None
+    try:
+        context = ssl.create_default_context()
+        if config.security == "tls":
+            client = smtplib.SMTP_SSL(
+                config.host, config.port, timeout=config.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        client.ehlo()
+        if config.security == "starttls":
+            client.starttls(context=context)
+            client.ehlo()
+        if config.username:
+            _login(client, config.username, config.password or "")
+        client.send_message(message, from_addr=sender, to_addrs=[recipient])
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reply = next(iter(exc.recipients.values()), (0, b""))
+        raise DeliveryError(
+            f"SMTP server {where} refused recipient {recipient}: {code} {_text(reply)}",
+            permanent=500 <= code < 600,
+        ) from exc
+    except smtplib.SMTPDataError as exc:
+        raise DeliveryError(
+            f"SMTP server {where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}",
+            permanent=500 <= exc.smtp_code < 600,
+        ) from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(
+            f"SMTP login to {where} as {config.username!r} failed: "
+            f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        ) from exc
+    except smtplib.SMTPSenderRefused as exc:
+        raise DeliveryError(
+            f"SMTP server {where} refused sender {exc.sender}: "
+            f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        ) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(
+            f"SMTP server {where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
+        ) from exc
+    except TimeoutError as exc:
+        raise DeliveryError(f"SMTP server {where} timed out after {config.timeout}s") from exc
+    except (OSError, smtplib.SMTPException) as exc:  # refused, reset, TLS, not supported...
+        raise DeliveryError(f"SMTP delivery to {where} failed: {exc!r}") from exc
+    finally:
+        if client is not None:
+            _close_quietly(client)
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """smtplib's login, plus AUTH PLAIN in UTF-8 (RFC 4616) for non-ASCII credentials, which
+    smtplib cannot encode."""
+    if username.isascii() and password.isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    if "PLAIN" not in client.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPNotSupportedError("server offers no AUTH PLAIN for UTF-8 credentials")
+    token = b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8")
+    code, reply = client.docmd("AUTH", "PLAIN " + base64.b64encode(token).decode("ascii"))
+    if code not in (235, 503):  # 503: already authenticated
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _close_quietly(client: smtplib.SMTP) -> None:
+    """QUIT after the message was accepted or the attempt failed; its errors change nothing."""
+    try:
+        if client.sock is not None:
+            client.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        client.close()
+
+
+def _text(reply: bytes | str) -> str:
+    if isinstance(reply, bytes):
+        return reply.decode("utf-8", "replace")
+    return str(reply)
+
+
+# -------------------------------------------------------------------------------------- webhooks
+
+_SECRET_PREFIX = "whsec_"
+
+
+def new_webhook_secret() -> str:
+    """A fresh secret: ``whsec_`` + base64 of 32 random bytes."""
+    return _SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _secret_key(secret: str) -> bytes:
+    """The key bytes of ``whsec_<base64>`` (the prefix may be left off; padding may be missing)."""
+    if not isinstance(secret, str):
+        raise ValueError("webhook secret must be a string")
+    encoded = secret[len(_SECRET_PREFIX) :] if secret.startswith(_SECRET_PREFIX) else secret
+    encoded = encoded.strip()
+    encoded += "=" * (-len(encoded) % 4)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("webhook secret is not whsec_ followed by base64") from None
+    if not key:
+        raise ValueError("webhook secret is empty")
+    return key
+
+
+def _signature(key: bytes, msg_id: str, timestamp: int, body: bytes) -> bytes:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    return hmac.new(key, signed, hashlib.sha256).digest()
+
+
+def sign(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header value: ``v1,<base64 HMAC-SHA256>``."""
+    if not msg_id:
+        raise ValueError("msg_id is empty")
+    digest = _signature(_secret_key(secret), msg_id, int(timestamp), bytes(body))
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def verify(
+    secret: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    tolerance: int = 300,
+    now: int | None = None,
+) -> None:
+    """Check a received webhook; returns None when it is authentic.
+
+    ``headers`` may be any mapping with ``items()`` (names are matched case-insensitively).
+    Raises ValueError when webhook-id, webhook-timestamp or webhook-signature is missing, the
+    timestamp is not an integer or is more than ``tolerance`` seconds from ``now`` (either way),
+    or no ``v1`` signature in the space-separated header matches (constant-time compare).
+    """
+    lowered = {str(name).lower(): value for name, value in headers.items()}
+    msg_id = lowered.get("webhook-id")
+    raw_timestamp = lowered.get("webhook-timestamp")
+    signatures = lowered.get("webhook-signature")
+    missing = [
+        name
+        for name, value in (
+            ("webhook-id", msg_id),
+            ("webhook-timestamp", raw_timestamp),
+            ("webhook-signature", signatures),
+        )
+        if not value
+    ]
+    if missing:
+        raise ValueError(f"missing webhook header(s): {', '.join(missing)}")
+    assert msg_id is not None and raw_timestamp is not None and signatures is not None
+    text = raw_timestamp.strip()
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"webhook-timestamp {raw_timestamp!r} is not a Unix time in seconds")
+    timestamp = int(text)
+    current = int(time.time()) if now is None else int(now)
+    if timestamp < current - tolerance:
+        raise ValueError("webhook-timestamp is too old")
+    if timestamp > current + tolerance:
+        raise ValueError("webhook-timestamp is too far in the future")
+
+    expected = _signature(_secret_key(secret), msg_id, timestamp, bytes(body))
+    matched = False
+    for candidate in signatures.split(" "):
+        version, _, encoded = candidate.partition(",")
+        if version != "v1" or not encoded:
+            continue
+        try:
+            given = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        # Check every candidate (no early exit): the time taken does not depend on which matched.
+        matched |= hmac.compare_digest(expected, given)
+    if not matched:
+        raise ValueError("no matching webhook signature")
+
+
+_TRANSIENT_4XX = {408, 429}
+_DUPLICATE = 409
+_ERROR_EXCERPT = 300  # bytes of a failing receiver's answer quoted in the DeliveryError
+
+
+def post_webhook(
+    url: str,
+    secret: str,
+    *,
+    msg_id: str,
+    event_type: str,
+    payload: dict[str, Any],
+    timestamp: int | None = None,
+    timeout: float = 10.0,
+    client: httpx.Client | None = None,
+) -> int:
+    """POST one signed event; returns the HTTP status when it counts as delivered.
+
+    The body is the JSON of ``{"type": event_type, "timestamp": "<ISO 8601 UTC>",
+    "data": payload}`` (``payload`` must be serialisable by orjson: TypeError otherwise), sent
+    with ``webhook-id: msg_id``, ``webhook-timestamp``, ``webhook-signature``,
+    ``content-type: application/json`` and ``user-agent: docket``. ``timestamp`` (Unix seconds)
+    defaults to now and is the same in the header and the body. ``timeout`` applies to this
+    request, also when a shared ``client`` is given (which is then left open).
+
+    2xx returns the status, and so does 409: a receiver that answers 409 to a webhook-id it has
+    already seen is telling us the earlier attempt arrived. 408, 429, 5xx, 3xx (redirects are
+    not followed) and network errors raise DeliveryError(permanent=False); other 4xx raise
+    DeliveryError(permanent=True). A URL that is not http(s)://host... raises ValueError.
+    """
+    try:
+        target = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ValueError(f"invalid webhook URL {url!r}: {exc}") from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise ValueError(f"webhook URL must be http:// or https:// with a host, not {url!r}")
+    if not msg_id:
+        raise ValueError("msg_id is empty")
+
+    sent_at = int(time.time()) if timestamp is None else int(timestamp)
+    when = datetime.fromtimestamp(sent_at, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = orjson.dumps({"type": event_type, "timestamp": when, "data": payload})
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(sent_at),
+        "webhook-signature": sign(secret, msg_id=msg_id, timestamp=sent_at, body=body),
+        "content-type": "application/json",
+        "user-agent": "docket",
+    }
+
+    own_client = client is None
+    http = httpx.Client(timeout=timeout, follow_redirects=False) if own_client else client
+    assert http is not None
+    try:
+        request = http.build_request("POST", target, content=body, headers=headers, timeout=timeout)
+        response = http.send(request, stream=True, follow_redirects=False)
+        try:
+            status = response.status_code
+            excerpt = b"" if 200 <= status < 300 or status == _DUPLICATE else _excerpt(response)
+        finally:
+            response.close()
+    except httpx.TimeoutException as exc:
+        raise DeliveryError(f"webhook {_safe(target)} timed out after {timeout}s") from exc
+    except httpx.HTTPError as exc:  # connect errors, resets, protocol errors
+        raise DeliveryError(f"webhook {_safe(target)} failed: {exc!r}") from exc
+    finally:
+        if own_client:
+            http.close()
+
+    if 200 <= status < 300 or status == _DUPLICATE:
+        return status
+    detail = f"webhook {_safe(target)} answered {status}"
+    if excerpt:
+        detail += f": {excerpt.decode('utf-8', 'replace')}"
+    permanent = 400 <= status < 500 and status not in _TRANSIENT_4XX
+    raise DeliveryError(detail, permanent=permanent)
+
+
+def _excerpt(response: httpx.Response) -> bytes:
+    """The start of a failing receiver's answer, read without loading all of it."""
+    taken = b""
+    try:
+        for chunk in response.iter_bytes():
+            taken += chunk
+            if len(taken) >= _ERROR_EXCERPT:
+                break
+    except httpx.HTTPError:
+        pass
+    return taken[:_ERROR_EXCERPT].strip()
+
+
+def _safe(url: httpx.URL) -> str:
+    """The URL without user info or query (which may carry tokens), for error messages."""
+    return str(url.copy_with(userinfo=b"", query=None, fragment=None))

@@ -1,0 +1,201 @@
+"""Put messages in the outbox, in the transaction of the change that causes them.
+
+Nothing is sent from here: the worker (notices/worker.py) delivers. What a notice
+says is rendered at delivery from the records it names, so a notice held by a gag
+order says what is true when it finally goes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.errors import Conflict
+from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
+
+OUTBOX_CHANGED = "docket.outbox_changed"  # session.info flag: wake the local worker after commit
+EVENT_TYPES = (
+    "request.received", "decision.made", "restriction.created", "restriction.ended", "appeal.decided",
+)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def enqueue_email(
+    *, session: Session, kind: str, to: str | None, context: dict[str, Any], language: str | None = None,
+    subject: str | None = None, decision_id: int | None = None, hold: NoticeHold | None = None,
+) -> OutboxMessage | None:
+    """One e-mail to send (or to hold); None when there is nobody to send it to."""
+    if not to:
+        return None
+    message = OutboxMessage(
+        message_id=_new_id(), channel=Channel.email, kind=kind, recipient=to, language=language,
+        context=context, subject=subject, decision_id=decision_id,
+        status=OutboxStatus.held if hold is not None else OutboxStatus.pending,
+        hold_id=hold.id if hold is not None else None,
+    )
+    session.add(message)
+    session.info[OUTBOX_CHANGED] = True
+    return message
+
+
+def enqueue_event(
+    *, session: Session, event_type: str, payload: dict[str, Any], subject: str | None = None,
+    decision_id: int | None = None,
+) -> list[OutboxMessage]:
+    """One signed webhook per active endpoint subscribed to ``event_type``."""
+    endpoints = session.execute(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))).scalars()
+    messages = []
+    for endpoint in endpoints:
+        if event_type not in endpoint.event_types:
+            continue
+        message = OutboxMessage(
+            message_id=_new_id(), channel=Channel.webhook, kind=event_type,
+            recipient=f"webhook:{endpoint.id}", context=payload, subject=subject,
+            decision_id=decision_id, status=OutboxStatus.pending,
+        )
+        session.add(message)
+        messages.append(message)
+    session.info[OUTBOX_CHANGED] = bool(messages) or session.info.get(OUTBOX_CHANGED, False)
+    return messages
+
+
+# ---------------------------------------------------------------- gag orders
+def hold_for(*, session: Session, request_id: int, legal_reason: str, review_at: dt.datetime,
+             ends_at: dt.datetime | None = None) -> NoticeHold:
+    """The hold of a confidential request (one per request), created on first use."""
+    hold = session.execute(
+        select(NoticeHold).where(NoticeHold.request_id == request_id, NoticeHold.status == "held")
+    ).scalar_one_or_none()
+    if hold is None:
+        hold = NoticeHold(request_id=request_id, legal_reason=legal_reason, review_at=review_at, ends_at=ends_at)
+        session.add(hold)
+        session.flush()
+        audit.record(session=session, actor="system", action="hold:placed", subject=f"hold:{hold.id}",
+                     payload={"request": request_id, "legal_reason": legal_reason,
+                              "review_at": review_at.isoformat(),
+                              "ends_at": ends_at.isoformat() if ends_at else None})
+    return hold
+
+
+def release_hold(*, session: Session, hold: NoticeHold, actor: str, reason: str, now: dt.datetime) -> int:
+    """Lift a hold: its notices become due at once. Returns how many were released."""
+    # Conditional: two people lifting the same hold release its notices once.
+    done = session.execute(
+        update(NoticeHold).where(NoticeHold.id == hold.id, NoticeHold.status == "held")
+        .values(status="released", released_at=now, released_by=actor, release_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not done:
+        raise Conflict(f"hold {hold.id} is already released")
+    session.refresh(hold)
+    released = session.execute(
+        update(OutboxMessage).where(OutboxMessage.hold_id == hold.id, OutboxMessage.status == OutboxStatus.held)
+        .values(status=OutboxStatus.pending, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.info[OUTBOX_CHANGED] = True
+    audit.record(session=session, actor=actor, action="hold:released", subject=f"hold:{hold.id}",
+                 payload={"reason": reason, "notices": released})
+    return int(released)
+
+
+def release_due_holds(*, session: Session, now: dt.datetime) -> list[int]:
+    """Release the holds whose end has come."""
+    due = session.execute(
+        select(NoticeHold).where(NoticeHold.status == "held", NoticeHold.ends_at <= now)
+    ).scalars().all()
+    for hold in due:
+        release_hold(session=session, hold=hold, actor="system:holds", reason="the hold ended", now=now)
+    return [h.id for h in due]
+
+
+def list_holds(*, session: Session, status: str | None = None) -> Sequence[NoticeHold]:
+    query = select(NoticeHold).order_by(NoticeHold.review_at)
+    if status:
+        query = query.where(NoticeHold.status == status)
+    return session.execute(query).scalars().all()
+
+
+def told_of(*, session: Session, decision_id: int) -> list[OutboxMessage]:
+    """The e-mails that told people of a decision (sent, or still to go)."""
+    return list(session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.decision_id == decision_id, OutboxMessage.channel == Channel.email,
+            OutboxMessage.kind.in_(("statement_of_reasons", "effect_given", "reporter_outcome")),
+            OutboxMessage.status.in_((OutboxStatus.sent, OutboxStatus.pending)),
+        ).order_by(OutboxMessage.id)
+    ).scalars())
+
+
+def cancel_held(*, session: Session, decision_id: int) -> int:
+    """Held notices of a decision that no longer stands will never go out."""
+    return int(session.execute(
+        update(OutboxMessage).where(OutboxMessage.decision_id == decision_id,
+                                    OutboxMessage.status == OutboxStatus.held)
+        .values(status=OutboxStatus.cancelled).execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+# ---------------------------------------------------------------- webhook endpoints
+def add_endpoint(*, session: Session, actor: str, owner_id: int, url: str, event_types: list[str],
+                 secret: str) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint(owner_id=owner_id, url=url, secret=secret, event_types=event_types)
+    session.add(endpoint)
+    session.flush()
+    audit.record(session=session, actor=actor, action="webhook:registered", subject=f"webhook:{endpoint.id}",
+                 payload={"url": url, "event_types": event_types})
+    return endpoint
+
+
+# ---------------------------------------------------------------- what each change tells whom
+HOLD_REVIEW_DAYS = 90
+
+
+def acknowledge(*, session: Session, request_id: int, to: str | None, language: str | None,
+                status: str, missing: list[str]) -> None:
+    """Confirm receipt to the submitter (DSA Art. 16(4)), saying what it was at receipt."""
+    enqueue_email(session=session, kind="acknowledgement", to=to, language=language,
+                  context={"request_id": request_id, "status": status, "missing": missing},
+                  subject=f"request:{request_id}")
+
+
+def decision_took_effect(*, session: Session, decision: Any, item: Any, request: Any, submitter: Any,
+                         request_decided: bool, now: dt.datetime) -> None:
+    """Tell the platform (webhook), the author (statement of reasons, unless a gag order
+    holds it) and, once every item is decided, the requester (effect given)."""
+    enqueue_event(session=session, event_type="decision.made", subject=f"item:{item.id}", decision_id=decision.id,
+                  payload={"decision_id": decision.id, "item_id": item.id, "request_id": request.id,
+                           "content_id": item.content_id, "outcome": decision.outcome, "scope": decision.scope,
+                           "ground": decision.ground, "jurisdiction": item.jurisdiction,
+                           "effective_at": now.isoformat()})
+    if decision.outcome in ("restricted", "removed_policy") and item.content_id:
+        from docket.content.models import Content
+
+        content = session.get(Content, item.content_id)
+        if content is not None and content.author_contact:
+            hold = None
+            if request.confidential:
+                hold = hold_for(session=session, request_id=request.id,
+                                legal_reason=request.confidentiality_basis or "confidential request",
+                                review_at=now + dt.timedelta(days=HOLD_REVIEW_DAYS))
+            message = enqueue_email(
+                session=session, kind="statement_of_reasons", to=content.author_contact,
+                language=content.language, context={"decision_id": decision.id}, subject=f"item:{item.id}",
+                decision_id=decision.id, hold=hold)
+            if hold is not None and message is not None:
+                session.flush()
+                audit.record(session=session, actor="system", action="notice:held", subject=f"item:{item.id}",
+                             payload={"hold": hold.id, "outbox": message.id, "decision": decision.id})
+    if request_decided and submitter is not None:
+        enqueue_email(session=session, kind="effect_given", to=submitter.email, language=request.language,
+                      context={"request_id": request.id}, subject=f"request:{request.id}",
+                      decision_id=decision.id)

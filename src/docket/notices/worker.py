@@ -1,0 +1,184 @@
+"""The outbox worker: claim due messages, deliver them, mark them — with retries,
+exponential backoff and a dead letter.
+
+Claiming takes a lease in its own transaction (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so several workers never take the same row). Delivery happens outside
+any transaction. A worker that dies between sending and marking leaves the lease to
+run out; the next worker sends again with the same message id, which the receiver
+sees (Message-ID, webhook-id) and can drop as a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.message
+import email.policy
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from docket import audit
+from docket.db import begin_readonly, transaction, utcnow
+from docket.notices import compose, delivery
+from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
+from docket.notices.render import render
+from docket.notices.service import OUTBOX_CHANGED
+from docket.settings import Settings
+
+log = logging.getLogger("docket.outbox")
+
+
+def backoff(attempts: int, settings: Settings) -> dt.timedelta:
+    """base × 2^(attempts − 1), capped."""
+    seconds = settings.outbox_backoff_seconds * 2 ** max(0, attempts - 1)
+    return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
+
+
+class OutboxWorker:
+    def __init__(self, factory: sessionmaker[Session], settings: Settings, *, batch: int = 20) -> None:
+        self.factory, self.settings, self.batch = factory, settings, batch
+        self.smtp = (delivery.SmtpConfig.from_url(settings.smtp_url, sender=settings.mail_from)
+                     if settings.smtp_url else None)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        event.listen(factory, "after_commit", self._after_commit)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(OUTBOX_CHANGED, False):
+            self._wake.set()
+
+    # ------------------------------------------------------------ one round
+    def claim(self, now: dt.datetime) -> list[int]:
+        """Lease up to ``batch`` due messages to this worker; return their ids."""
+        with transaction(self.factory) as session:
+            ids = list(session.execute(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
+                       (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now))
+                .order_by(OutboxMessage.id).limit(self.batch)
+                # Two workers must never take the same row: skip rows another worker holds.
+                .with_for_update(skip_locked=True)
+            ).scalars())
+            if ids:
+                session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                    .values(lease_until=now + dt.timedelta(seconds=self.settings.outbox_lease_seconds),
+                            attempts=OutboxMessage.attempts + 1)
+                    .execution_options(synchronize_session=False))
+        return ids
+
+    def run_once(self) -> int:
+        """Deliver what is due now; return how many messages were tried."""
+        ids = self.claim(utcnow())
+        for message_id in ids:
+            self.deliver(message_id)
+        return len(ids)
+
+    def deliver(self, outbox_id: int) -> None:
+        try:
+            with self.factory() as session:
+                begin_readonly(session)
+                message = session.get(OutboxMessage, outbox_id)
+                if message is None or message.status != OutboxStatus.pending:
+                    return
+                self._send(session, message)
+        except delivery.DeliveryError as exc:
+            self._failed(outbox_id, str(exc), permanent=exc.permanent)
+        except (compose.Gone, ValueError) as exc:
+            self._failed(outbox_id, str(exc), permanent=True)
+        else:
+            self._sent(outbox_id)
+
+    def _send(self, session: Session, message: OutboxMessage) -> None:
+        if message.channel == Channel.webhook:
+            endpoint = session.get(WebhookEndpoint, int(message.recipient.split(":", 1)[1]))
+            if endpoint is None or not endpoint.active:
+                raise delivery.DeliveryError("the webhook endpoint is gone", permanent=True)
+            delivery.post_webhook(endpoint.url, endpoint.secret, msg_id=message.message_id,
+                                  event_type=message.kind, payload=message.context)
+            return
+        rendered = render(message.kind, message.language, compose.context_for(session, message, self.settings))
+        headers = {"X-Docket-Notice": message.kind}
+        if self.smtp is not None:
+            delivery.send_email(self.smtp, message_id=message.message_id, to=message.recipient,
+                                subject=rendered.subject, text=rendered.text, html=rendered.html, headers=headers)
+        else:
+            self._to_file(message, rendered.subject, rendered.text, rendered.html)
+
+    def _to_file(self, message: OutboxMessage, subject: str, text: str, html: str) -> None:
+        """Without DOCKET_SMTP_URL, each e-mail becomes an .eml file in DOCKET_MAIL_DIR."""
+        mail = email.message.EmailMessage(policy=email.policy.SMTP)
+        mail["From"], mail["To"], mail["Subject"] = self.settings.mail_from, message.recipient, subject
+        mail["Message-ID"] = f"<{message.message_id}@docket>"
+        mail.set_content(text)
+        mail.add_alternative(html, subtype="html")
+        folder = Path(self.settings.mail_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(bytes(mail))
+
+    # ------------------------------------------------------------ marking
+    def _sent(self, outbox_id: int) -> None:
+        with transaction(self.factory) as session:
+            message = session.get(OutboxMessage, outbox_id)
+            assert message is not None
+            message.status, message.sent_at, message.lease_until = OutboxStatus.sent, utcnow(), None
+            audit.record(session=session, actor="system:outbox", action="notice:sent",
+                         subject=message.subject or f"outbox:{message.id}",
+                         payload={"outbox": message.id, "kind": message.kind, "channel": str(message.channel),
+                                  "message_id": message.message_id, "attempts": message.attempts})
+
+    def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
+        now = utcnow()
+        with transaction(self.factory) as session:
+            message = session.get(OutboxMessage, outbox_id)
+            assert message is not None
+            message.last_error, message.lease_until = error[:2000], None
+            if permanent or message.attempts >= self.settings.outbox_max_attempts:
+                message.status = OutboxStatus.dead
+                audit.record(session=session, actor="system:outbox", action="notice:dead",
+                             subject=message.subject or f"outbox:{message.id}",
+                             payload={"outbox": message.id, "kind": message.kind, "error": error[:500],
+                                      "attempts": message.attempts})
+                log.warning("outbox message %s is dead after %s tries: %s", message.id, message.attempts, error)
+            else:
+                message.next_attempt_at = now + backoff(message.attempts, self.settings)
+
+    # ------------------------------------------------------------ the loop
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="docket-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        event.remove(self.factory, "after_commit", self._after_commit)
+
+    def run_forever(self) -> None:
+        self._run()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # the database may be away; the next round tries again
+                log.exception("outbox round failed")
+                busy = 0
+            if not busy:
+                self._wake.wait(self.settings.outbox_poll_seconds)
+                self._wake.clear()
+
+
+def retry(*, session: Session, ids: list[int] | None, now: dt.datetime) -> int:
+    """Put dead messages (all, or ``ids``) back in the queue, due now."""
+    query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead)
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    return int(session.execute(
+        query.values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0, lease_until=None)
+        .execution_options(synchronize_session=False)).rowcount)

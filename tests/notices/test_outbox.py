@@ -1,0 +1,183 @@
+"""The outbox: retries with backoff, a dead letter, no accepted duplicate after a crash,
+workers that never share a message, and gag-order holds."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from docket.cli import app as cli
+from docket.db import transaction, utcnow
+from docket.notices import service as notices
+from docket.notices.models import OutboxMessage
+from docket.notices.worker import OutboxWorker
+from tests.notices.conftest import body_text
+
+
+def event(sessions, n: int = 1) -> list[int]:
+    with transaction(sessions) as s:
+        made = [notices.enqueue_event(session=s, event_type="decision.made", payload={"n": i})[0] for i in range(n)]
+        s.flush()
+        return [m.id for m in made]
+
+
+def row(sessions, outbox_id: int) -> OutboxMessage:
+    with sessions() as s:
+        return s.get(OutboxMessage, outbox_id)
+
+
+def test_a_failing_receiver_is_retried_with_growing_delays(sessions, hooks, worker) -> None:
+    [outbox_id] = event(sessions)
+    hooks.fail_next(2, status=503)
+    worker.run_once()
+    first = row(sessions, outbox_id)
+    assert first.status == "pending" and first.attempts == 1 and "503" in first.last_error
+    time.sleep(0.06)
+    worker.run_once()
+    second = row(sessions, outbox_id)
+    assert second.attempts == 2
+    assert (second.next_attempt_at - utcnow()).total_seconds() > (first.next_attempt_at - utcnow()).total_seconds() - 0.06
+    time.sleep(0.15)
+    worker.drain()
+    assert row(sessions, outbox_id).status == "sent"
+    assert len(hooks.wait_for(1)) == 1
+
+
+def test_a_permanent_failure_goes_to_the_dead_letter_and_can_be_retried(sessions, hooks, worker) -> None:
+    [outbox_id] = event(sessions)
+    hooks.fail_next(1, status=400)
+    worker.run_once()
+    assert row(sessions, outbox_id).status == "dead"
+    listed = CliRunner().invoke(cli, ["outbox", "list", "--status", "dead", "--json"])
+    assert '"status":"dead"' in listed.stdout
+    retried = CliRunner().invoke(cli, ["outbox", "retry", str(outbox_id), "--json"])
+    assert retried.exit_code == 0 and '"retried":1' in retried.stdout
+    worker.drain()
+    assert row(sessions, outbox_id).status == "sent"
+
+
+def test_too_many_tries_is_dead(sessions, hooks, app, settings, smtp) -> None:
+    runner = OutboxWorker(app.state.sessionmaker, settings.model_copy(update={
+        "outbox_max_attempts": 2, "outbox_backoff_seconds": 0.01, "smtp_url": smtp.url}))
+    [outbox_id] = event(sessions)
+    hooks.fail_next(5, status=500)
+    for _ in range(4):
+        runner.run_once()
+        time.sleep(0.05)
+    dead = row(sessions, outbox_id)
+    assert dead.status == "dead" and dead.attempts == 2
+
+
+def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hooks, app, settings, smtp,
+                                                                  monkeypatch) -> None:
+    live = settings.model_copy(update={"outbox_lease_seconds": 0.3, "smtp_url": smtp.url})
+    crashing = OutboxWorker(app.state.sessionmaker, live)
+    [outbox_id] = event(sessions)
+
+    def die(outbox_id: int) -> None:
+        raise SystemExit("killed between send and mark")
+
+    monkeypatch.setattr(crashing, "_sent", die)
+    with pytest.raises(SystemExit):
+        crashing.run_once()
+    assert len(hooks.wait_for(1)) == 1
+    assert row(sessions, outbox_id).status == "pending"  # never marked
+    OutboxWorker(app.state.sessionmaker, live).run_once()  # the lease still holds: nothing yet
+    assert hooks.requests == 1
+    time.sleep(0.35)
+    OutboxWorker(app.state.sessionmaker, live).run_once()
+    assert hooks.requests == 2 and hooks.duplicates == 1
+    assert len(hooks.deliveries) == 1  # the receiver accepted it once
+    assert row(sessions, outbox_id).status == "sent"
+
+
+def test_workers_never_share_a_message(sessions, hooks, app, settings, smtp) -> None:
+    event(sessions, 40)
+    workers = [OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"smtp_url": smtp.url}), batch=5)
+               for _ in range(4)]
+    claimed: list[list[int]] = [[] for _ in workers]
+
+    def take(n: int) -> None:
+        while ids := workers[n].claim(utcnow()):
+            claimed[n].extend(ids)
+
+    threads = [threading.Thread(target=take, args=(n,)) for n in range(len(workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [i for ids in claimed for i in ids]
+    assert len(everything) == len(set(everything)) == 40
+
+
+def test_a_gag_order_holds_the_authors_notice_until_legal_lifts_it(
+    client, kz_case, worker, smtp, reviewer_alice, bob_legal, auditor_erin
+) -> None:
+    request, item, decision = kz_case(confidential=True,
+                                      confidentiality_basis="Criminal Procedure Code Art. 201")
+    worker.drain()
+    assert smtp.messages_to("aidos@mail.example") == []
+    holds = client.get("/api/v1/holds", headers=bob_legal.headers).json()
+    assert len(holds) == 1 and holds[0]["status"] == "held"
+    assert holds[0]["legal_reason"] == "Criminal Procedure Code Art. 201" and holds[0]["review_at"]
+    hold = holds[0]["id"]
+    assert client.post(f"/api/v1/holds/{hold}/release", json={"reason": "x"},
+                       headers=reviewer_alice.headers).status_code == 403
+    released = client.post(f"/api/v1/holds/{hold}/release", headers=bob_legal.headers,
+                           json={"reason": "The investigation closed on 2026-11-20."})
+    assert released.status_code == 200 and released.json()["status"] == "released"
+    again = client.post(f"/api/v1/holds/{hold}/release", json={"reason": "x"}, headers=bob_legal.headers)
+    assert again.status_code == 409
+    worker.drain()
+    [notice] = smtp.messages_to("aidos@mail.example")
+    assert "token=" in body_text(notice)
+    actions = [e["action"] for e in client.get("/api/v1/audit/events?limit=500",
+                                               headers=auditor_erin.headers).json()["events"]]
+    assert {"hold:placed", "notice:held", "hold:released"} <= set(actions)
+
+
+def test_a_hold_ends_by_itself(client, kz_case, worker, smtp, sessions) -> None:
+    from docket.notices.models import NoticeHold
+
+    kz_case(confidential=True, confidentiality_basis="Court order 2-114/26, until 2026-12-01")
+    with transaction(sessions) as s:
+        s.execute(update(NoticeHold).values(ends_at=utcnow()))
+        assert notices.release_due_holds(session=s, now=utcnow())
+    worker.drain()
+    assert len(smtp.messages_to("aidos@mail.example")) == 1
+
+
+def test_webhook_registration(client, platform, kz_ministry) -> None:
+    r = client.post("/api/v1/webhooks", headers=platform.headers,
+                    json={"url": "https://platform.example/hooks", "event_types": ["restriction.created"]})
+    assert r.status_code == 201 and r.json()["secret"].startswith("whsec_")
+    listed = client.get("/api/v1/webhooks", headers=platform.headers).json()
+    assert [e["url"] for e in listed] == ["https://platform.example/hooks"] and "secret" not in listed[0]
+    bad = client.post("/api/v1/webhooks", headers=platform.headers,
+                      json={"url": "https://platform.example/hooks", "event_types": ["everything"]})
+    assert bad.status_code == 422
+    assert client.post("/api/v1/webhooks", headers=kz_ministry.headers,
+                       json={"url": "https://x.example/", "event_types": ["decision.made"]}).status_code == 403
+    gone = client.delete(f"/api/v1/webhooks/{r.json()['id']}", headers=platform.headers)
+    assert gone.status_code == 200 and gone.json()["active"] is False
+
+
+def test_no_smtp_server_means_eml_files(app, settings, sessions, tmp_path) -> None:
+    from docket.intake.models import Request  # noqa: F401  (a request to acknowledge)
+
+    runner = OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"mail_dir": str(tmp_path / "mail")}))
+    with transaction(sessions) as s:
+        message = notices.enqueue_email(session=s, kind="appeal_received", to="x@example.org",
+                                        context={"appeal_id": 1})
+        s.flush()
+        outbox_id = message.id
+    runner.run_once()
+    # No such appeal: composing fails for good, and the message is dead, with the reason.
+    dead = row(sessions, outbox_id)
+    assert dead.status == "dead" and "not found" in dead.last_error
+    with sessions() as s:
+        assert s.execute(select(OutboxMessage)).scalars().all()
