@@ -20,9 +20,7 @@ from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
 
 OUTBOX_CHANGED = "docket.outbox_changed"  # session.info flag: wake the local worker after commit
-EVENT_TYPES = (
-    "request.received", "decision.made", "restriction.created", "restriction.ended", "appeal.decided",
-)
+EVENT_TYPES = ("decision.made", "restriction.created", "restriction.ended", "appeal.decided")
 
 
 def _new_id() -> str:
