@@ -23,6 +23,7 @@ from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
 from docket.appeals.api import router as appeals_router
 from docket.intake.api import router as intake_router
+from docket.intake.report_api import router as reports_router
 from docket.notices.api import router as notices_router
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    for router in (catalog_router, parties_router, intake_router, review_router, enforcement_router,
+    for router in (catalog_router, parties_router, intake_router, reports_router, review_router, enforcement_router,
                    appeals_router, notices_router, content_router, audit_router):
         app.include_router(router)
     return app

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     )
     platform_name: str = Field(default="Social Example", max_length=100,
                                description="the platform's name, as notices show it")
+    home_country: str = Field(default="IE", pattern=r"^[A-Z]{2}$",
+                              description="the platform's home country (ISO code): where reports under its rules are filed")
     smtp_url: str | None = Field(
         default=None,
         description="smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; unset: e-mails go to DOCKET_MAIL_DIR",

@@ -142,7 +142,15 @@ def jurisdiction_info(*, session: Session, code: str) -> JurisdictionInfo | None
 
 
 def reason_exists(*, session: Session, code: str) -> bool:
-    return bool(_cached("reason", code, lambda: get_reason(session=session, code=code) and True))
+    return reason_severity(session=session, code=code) is not None
+
+
+def reason_severity(*, session: Session, code: str) -> int | None:
+    """The severity class of a reason (1 = first), or None if the reason is unknown."""
+    def load() -> int | None:
+        row = get_reason(session=session, code=code)
+        return None if row is None else int(row.severity)
+    return _cached("reason", code, load)  # type: ignore[no-any-return]
 
 
 def law_info(*, session: Session, law_id: str) -> LawInfo | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.db import Base, utcnow
@@ -29,6 +29,8 @@ class Channel(StrEnum):
     portal = "portal"
     form = "form"
     document_import = "import"
+    # A user report that opened a case: the report itself carries the notice's elements.
+    report = "report"
 
 
 class Request(Base):
@@ -93,9 +95,15 @@ class Item(Base):
     # Copied from the request so the queue reads one table through one index.
     jurisdiction: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(40))
-    # 0 = emergency, 1 = everything else (the queue's first sort key).
+    # The queue's sort keys, in order (see review.service.queue): emergency (0) first;
+    # the reason's severity class (1 first); the deadline; a trusted flagger within its
+    # designated area (0) before everyone else (1); more distinct reporters first
+    # (stored negated, so every key sorts ascending through one index); the time received.
     priority: Mapped[int] = mapped_column(SmallInteger, default=1)
+    severity: Mapped[int] = mapped_column(SmallInteger, default=3)
     deadline_at: Mapped[dt.datetime]
+    flag_rank: Mapped[int] = mapped_column(SmallInteger, default=1)
+    crowd: Mapped[int] = mapped_column(default=0)
     received_at: Mapped[dt.datetime]
     # In the review queue: open, and its request is not waiting for the submitter.
     queue_open: Mapped[bool] = mapped_column(default=True)
@@ -112,16 +120,32 @@ class Item(Base):
     # The territorial scope in effect (the "effect given"): countries, ["*"], or [] for none.
     scope: Mapped[list[str] | None]
 
+    # User reports: the case this item is ("content:<id>|policy" or "…|law:KZ"), its reports
+    # and distinct reporters, and whether a burst of new reporters looks coordinated.
+    case_key: Mapped[str | None] = mapped_column(String(300))
+    report_count: Mapped[int] = mapped_column(default=0)
+    reporter_count: Mapped[int] = mapped_column(default=0)
+    possible_coordination: Mapped[bool] = mapped_column(default=False)
+
     request: Mapped[Request] = relationship(back_populates="items")
 
     @property
     def emergency(self) -> bool:
         return self.priority == 0
 
+    @property
+    def trusted_flagger(self) -> bool:
+        return self.flag_rank == 0
+
     __table_args__ = (
-        Index("ix_items_queue", "queue_open", "priority", "deadline_at", "received_at", "id"),
-        Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "deadline_at",
+        Index("ix_items_queue", "queue_open", "priority", "severity", "deadline_at", "flag_rank", "crowd",
               "received_at", "id"),
+        Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "severity",
+              "deadline_at", "flag_rank", "crowd", "received_at", "id"),
+        # One open case per content and ground: concurrent reports join it, never open a twin.
+        Index("uq_items_open_case", "case_key", unique=True,
+              sqlite_where=text("case_key IS NOT NULL AND status <> 'decided'"),
+              postgresql_where=text("case_key IS NOT NULL AND status <> 'decided'")),
     )
 
 
@@ -140,3 +164,58 @@ class IdempotencyKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("owner", "key"),)
+
+
+class Report(Base):
+    """One person's report about one piece of content; it joins the open case (item) for
+    that content and ground. The reporter's identity lives here, not on a submitter."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # api (the platform, for a signed-in user) | form
+    # The platform's user id ("user:<id>"), or "anon:<hash of the address>" for the public form.
+    reporter_key: Mapped[str] = mapped_column(String(120), index=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    reporter_verified: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(String(40))
+    jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    bona_fide: Mapped[bool] = mapped_column(default=False)
+    # Carries the DSA Art. 16 elements (explanation, name, e-mail, bona fide statement).
+    art16_notice: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_reports_item_received", "item_id", "received_at"),)
+
+
+class Designation(Base):
+    """A trusted flagger's designation (DSA Art. 22): by whom, for which reasons and
+    jurisdictions, for how long. Outside it the flagger is an ordinary reporter."""
+
+    __tablename__ = "designations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submitter_id: Mapped[int] = mapped_column(ForeignKey("submitters.id"), index=True)
+    designating_body: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[list[str]]
+    jurisdictions: Mapped[list[str]]
+    valid_from: Mapped[dt.datetime]
+    valid_to: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReporterSuspension(Base):
+    """A reporter suspended from reporting for a period (DSA Art. 23), with the reason."""
+
+    __tablename__ = "reporter_suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_key: Mapped[str] = mapped_column(String(120), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    unfounded_reports: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[dt.datetime]
+    suspended_by: Mapped[str] = mapped_column(String(120))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from docket.content.urls import InvalidURL, normalize_url
 
@@ -167,3 +167,63 @@ class RequestRead(BaseModel):
 class RequestPage(BaseModel):
     requests: list[RequestRead]
     next_cursor: str | None
+
+
+class ReportIn(_Input):
+    """A report about one piece of content, from a platform user or the public form."""
+
+    content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=2048)
+    reason: str = Field(min_length=1, max_length=40)
+    jurisdiction: Country | None = Field(default=None, description=(
+        "when the claim is 'illegal under the law of this country'; absent: the platform's rules"))
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+    reporter_id: str | None = Field(default=None, min_length=1, max_length=100, description=(
+        "the platform's id of the signed-in user (platform channel only)"))
+    reporter_verified: bool = Field(default=False, description="the platform has verified this user")
+    reporter_name: str | None = Field(default=None, max_length=200)
+    reporter_email: EmailStr | None = None
+    bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ReportIn:
+        if not self.url and not self.content_id:
+            raise ValueError("give a 'url' or a 'content_id'")
+        return self
+
+
+class ReportAccepted(BaseModel):
+    report_id: int
+    item_id: int
+    new_case: bool
+    reference: str
+
+
+class ReportBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reports: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
+class ReportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    item_id: int
+    channel: str
+    reporter_key: str
+    reason: str
+    jurisdiction: str | None
+    explanation: str | None
+    art16_notice: bool
+    received_at: dt.datetime

@@ -20,7 +20,7 @@ from docket.content.urls import normalize_url
 from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
-from docket.intake.models import Channel, Item, ItemStatus, Request, RequestStatus
+from docket.intake.models import Channel, Designation, Item, ItemStatus, Request, RequestStatus
 from docket.review.states import OPEN_STATES, ItemState
 from docket.notices import service as notices
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
@@ -114,6 +114,21 @@ def _missing(
     )
 
 
+def _designated(session: Session, submitter: Submitter, reason: str, jurisdiction: str) -> bool:
+    """Whether a trusted flagger acts within a designation in force (DSA Art. 22); outside
+    its area it is an ordinary notifier."""
+    if submitter.kind != RequesterKind.trusted_flagger:
+        return False
+    now = utcnow()
+    for designation in session.execute(
+        select(Designation).where(Designation.submitter_id == submitter.id, Designation.valid_from <= now)
+    ).scalars():
+        current = designation.valid_to is None or designation.valid_to > now
+        if current and reason in designation.reasons and jurisdiction in designation.jurisdictions:
+            return True
+    return False
+
+
 def _clock(
     session: Session, settings: Settings, place: JurisdictionInfo, cited: list[LawInfo], emergency: bool
 ) -> clock.ClockRule:
@@ -128,11 +143,15 @@ def _clock(
 
 def submit(
     *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
-    channel: Channel = Channel.api, actor: str | None = None,
+    channel: Channel = Channel.api, actor: str | None = None, case_key: str | None = None,
 ) -> Request:
-    """Receive one request: check it, time it, store it with its items and its event."""
-    return store(session=session, prepared=prepare(
-        session=session, settings=settings, submitter=submitter, data=data, channel=channel), actor=actor)
+    """Receive one request: check it, time it, store it with its items and its event.
+
+    ``case_key`` is set for the case a user report opens (see intake.reports)."""
+    prepared = prepare(session=session, settings=settings, submitter=submitter, data=data, channel=channel)
+    if case_key is not None:
+        prepared.request.items[0].case_key = case_key
+    return store(session=session, prepared=prepared, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -158,12 +177,16 @@ def prepare(
     )
     items = _resolve_items(session, data.items)
     legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
-    missing = _missing(
+    # A case opened by a user report is always reviewable: whether the report carries the
+    # DSA Art. 16 elements is recorded on the report itself.
+    missing = [] if channel == Channel.report else _missing(
         submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
         bona_fide=data.bona_fide, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
         emergency_explanation=data.emergency_explanation, items=items,
     )
+    severity = catalog.reason_severity(session=session, code=data.reason) or 3
+    flag_rank = 0 if _designated(session, submitter, data.reason, place.code) else 1
     rule = _clock(session, settings, place, cited, data.emergency)
     now = utcnow()
     kind = RequesterKind(submitter.kind)
@@ -186,6 +209,7 @@ def prepare(
             position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
             jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
+            severity=severity, flag_rank=flag_rank, crowd=0,
             deadline_at=request.deadline_at, received_at=now, queue_open=not missing, risk_flags=[],
         )
         for i in items

@@ -32,8 +32,10 @@ router = APIRouter(prefix="/api/v1", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 QueueReader = Annotated[Principal, Depends(require(Permission.queue_read))]
 StaffReader = Annotated[Principal, Depends(require(Permission.requests_read_all))]
-QUEUE_RULE = ("Open items, emergencies first, then the earliest deadline (so overdue items lead), then the "
-              "earliest received; the requester's identity is never a sort key.")
+QUEUE_RULE = ("Open items: emergencies first; then by the severity class of the reason (child safety, "
+              "terrorist content, imminent self-harm first); then the earliest statutory deadline (so overdue "
+              "items lead); then a trusted flagger within its designated area; then more distinct reporters; "
+              "then the earliest received. The requester's identity is never a sort key.")
 
 
 def decision_read(decision: Decision) -> DecisionRead:
@@ -45,16 +47,17 @@ def decision_read(decision: Decision) -> DecisionRead:
 
 
 def _encode(item: Item) -> str:
-    raw = orjson.dumps([item.priority, item.deadline_at.isoformat(), item.received_at.isoformat(), item.id])
+    raw = orjson.dumps([item.priority, item.severity, item.deadline_at.isoformat(), item.flag_rank, item.crowd,
+                        item.received_at.isoformat(), item.id])
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode(cursor: str | None) -> tuple[int, dt.datetime, dt.datetime, int] | None:
+def _decode(cursor: str | None) -> tuple[object, ...] | None:
     if not cursor:
         return None
     try:
-        p, d, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(p), dt.datetime.fromisoformat(d), dt.datetime.fromisoformat(r), int(i)
+        p, sv, d, f, c, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return (int(p), int(sv), dt.datetime.fromisoformat(d), int(f), int(c), dt.datetime.fromisoformat(r), int(i))
     except (ValueError, TypeError, orjson.JSONDecodeError):
         raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 

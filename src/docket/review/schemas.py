@@ -94,6 +94,11 @@ class ItemReviewRead(BaseModel):
     rights_finding: str | None
     risk_flags: list[str]
     decided_at: dt.datetime | None
+    severity: int
+    trusted_flagger: bool = Field(description="a trusted flagger within its designated area")
+    report_count: int
+    reporter_count: int
+    possible_coordination: bool
 
 
 class QueueRow(ItemReviewRead):

@@ -1,0 +1,188 @@
+"""The content reporting channel: the platform on behalf of its signed-in users, the public
+form without a token, and trusted-flagger designations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.catalog import service as catalog
+from docket.db import utcnow
+from docket.deps import AppSettings, Db
+from docket.errors import DocketError, Unauthenticated, Unprocessable
+from docket.intake import reports
+from docket.intake.models import Designation
+from docket.intake.schemas import ReportAccepted, ReportBatch, ReportIn, ReportRead
+from docket.parties import service as parties
+from docket.parties.auth import Permission, Principal, principal_for, require
+from docket.parties.models import Submitter
+from docket.review.service import visible_item
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+Staff = Annotated[Principal, Depends(require(Permission.requests_read_all))]
+Reviewer = Annotated[Principal, Depends(require(Permission.review))]
+Admin = Annotated[Principal, Depends(require(Permission.parties_write))]
+
+CHANNEL_NAMES = {"api": "Reports from the platform's users", "form": "Reports from the public form"}
+PER_REPORTER_PER_MINUTE = 20
+ANONYMOUS_PER_MINUTE = 5
+
+
+def channel_submitter(session: Session, channel: str, country: str) -> Submitter:
+    """The submitter that owns the cases a channel's reports open (created on first use)."""
+    name = CHANNEL_NAMES[channel]
+    found = session.execute(select(Submitter).where(Submitter.name == name, Submitter.kind == "user")
+                            ).scalars().first()
+    return found or parties.create_submitter(session=session, actor="system:reports", name=name, kind="user",
+                                             country=country, verified=True)
+
+
+def _caller(request: Request, db: Db) -> Principal | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    principal = principal_for(db, value.strip()) if scheme.lower() == "bearer" else None
+    if principal is None:
+        raise Unauthenticated("the token is unknown or revoked")
+    return principal
+
+
+def _take(request: Request, db: Db, settings: Any, who: Principal | None, report: ReportIn) -> ReportAccepted:
+    limiter = request.app.state.ratelimiter
+    if who is not None and who.can(Permission.content_write):
+        if not report.reporter_id:
+            raise Unprocessable("a report from the platform names its user",
+                                errors=[{"field": "reporter_id", "message": "required with a platform token"}])
+        channel, key = "api", f"user:{report.reporter_id}"
+        limiter.hit(f"reporter:{key}", PER_REPORTER_PER_MINUTE)
+    elif who is None:
+        address = request.client.host if request.client else "unknown"
+        channel, key = "form", reports.reporter_key_for_address(address)
+        limiter.hit(f"anon:{key}", ANONYMOUS_PER_MINUTE)
+    else:
+        raise Unprocessable("reports come from the platform's token or from the public form (no token); "
+                            "organisations send requests to /api/v1/requests")
+    accepted = reports.submit_report(session=db, settings=settings,
+                                     channel_submitter=channel_submitter(db, channel, settings.home_country),
+                                     report=report, reporter_key=key, channel=channel)
+    return ReportAccepted(report_id=accepted.report_id, item_id=accepted.item_id, new_case=accepted.new_case,
+                          reference=f"R-{accepted.report_id}")
+
+
+@router.post("/reports", response_model=ReportAccepted, status_code=status.HTTP_201_CREATED)
+def report(body: ReportIn, request: Request, db: Db, settings: AppSettings,
+           who: Annotated[Principal | None, Depends(_caller)]) -> ReportAccepted:
+    """Report content. Who: the platform for a signed-in user (with ``reporter_id``), or
+    anyone without a token (the public form; stricter limits by address)."""
+    return _take(request, db, settings, who, body)
+
+
+@router.post("/reports/batch")
+def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSettings,
+                 who: Annotated[Principal, Depends(require(Permission.content_write))]) -> dict[str, Any]:
+    """Up to 500 reports, each validated and taken on its own; the answer says per report
+    ``accepted`` (with its case) or the problem. Who: platform."""
+    results: list[dict[str, Any]] = []
+    for index, raw in enumerate(body.reports):
+        try:
+            parsed = ReportIn.model_validate(raw)
+        except ValidationError as exc:
+            results.append({"index": index, "status": "rejected", "problem": {
+                "status": 422, "title": "Invalid input",
+                "errors": [{"field": ".".join(str(p) for p in e["loc"]) or "body",
+                            "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]}})
+            continue
+        try:
+            with db.begin_nested():
+                accepted = _take(request, db, settings, who, parsed)
+        except DocketError as exc:
+            results.append({"index": index, "status": "rejected", "problem": {
+                "status": exc.status, "title": exc.title, "detail": exc.detail, "errors": exc.errors}})
+            continue
+        results.append({"index": index, "status": "accepted", **accepted.model_dump()})
+    return {"accepted": sum(r["status"] == "accepted" for r in results), "results": results}
+
+
+@router.get("/items/{item_id}/reports", response_model=list[ReportRead])
+def item_reports(item_id: int, db: Db, who: Staff) -> list[ReportRead]:
+    """The reports that make up a case. Who: staff."""
+    visible_item(session=db, principal=who, item_id=item_id)
+    return [ReportRead.model_validate(r) for r in reports.list_reports(session=db, item_id=item_id)]
+
+
+class SuspensionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+    days: int = Field(ge=1, le=365)
+
+
+@router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED)
+def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Reviewer) -> dict[str, Any]:
+    """Suspend a reporter who sends manifestly unfounded reports (DSA Art. 23), for a period
+    and with a reason; its reports are refused meanwhile. Who: reviewers."""
+    s = reports.suspend(session=db, actor=who.actor, reporter_key=reporter_key, reason=body.reason,
+                        days=body.days, now=utcnow())
+    return {"id": s.id, "reporter_key": s.reporter_key, "ends_at": s.ends_at, "reason": s.reason,
+            "unfounded_reports": s.unfounded_reports}
+
+
+class DesignationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    submitter_id: int
+    designating_body: str = Field(min_length=1, max_length=200)
+    reasons: list[str] = Field(min_length=1, max_length=30)
+    jurisdictions: list[str] = Field(min_length=1, max_length=50)
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None = None
+
+
+def designate(*, session: Session, actor: str, data: DesignationCreate) -> Designation:
+    """Record a trusted-flagger designation (an audited catalog change)."""
+    submitter = parties.get_submitter(session=session, submitter_id=data.submitter_id)
+    errors = []
+    if submitter is None or submitter.kind != "trusted_flagger":
+        errors.append({"field": "submitter_id", "message": "a submitter of kind trusted_flagger"})
+    errors += [{"field": f"reasons[{i}]", "message": f"unknown reason {r!r}"} for i, r in enumerate(data.reasons)
+               if not catalog.reason_exists(session=session, code=r)]
+    errors += [{"field": f"jurisdictions[{i}]", "message": f"unknown country {c!r}"}
+               for i, c in enumerate(data.jurisdictions) if catalog.jurisdiction_info(session=session, code=c) is None]
+    if errors:
+        raise Unprocessable("the designation is invalid", errors=errors)
+    for moment in (data.valid_from, data.valid_to):
+        if moment is not None and moment.tzinfo is None:
+            raise Unprocessable("times need a time zone", errors=[{"field": "valid_from", "message": "e.g. …Z"}])
+    designation = Designation(submitter_id=data.submitter_id, designating_body=data.designating_body,
+                              reasons=sorted(set(data.reasons)), jurisdictions=sorted({c.upper() for c in data.jurisdictions}),
+                              valid_from=data.valid_from, valid_to=data.valid_to)
+    session.add(designation)
+    session.flush()
+    audit.record(session=session, actor=actor, action="designation:added", subject=f"submitter:{data.submitter_id}",
+                 payload={"designation": designation.id, "body": data.designating_body,
+                          "reasons": designation.reasons, "jurisdictions": designation.jurisdictions,
+                          "valid_from": data.valid_from.isoformat(),
+                          "valid_to": data.valid_to.isoformat() if data.valid_to else None})
+    return designation
+
+
+@router.post("/designations", status_code=status.HTTP_201_CREATED)
+def add_designation(body: DesignationCreate, db: Db, who: Admin) -> dict[str, Any]:
+    """Designate a trusted flagger for reasons and jurisdictions (DSA Art. 22). Who: admin."""
+    d = designate(session=db, actor=who.actor, data=body)
+    return {"id": d.id, "submitter_id": d.submitter_id, "reasons": d.reasons, "jurisdictions": d.jurisdictions}
+
+
+@router.get("/designations")
+def list_designations(db: Db, _who: Staff) -> list[dict[str, Any]]:
+    """Trusted-flagger designations. Who: staff."""
+    return [{"id": d.id, "submitter_id": d.submitter_id, "designating_body": d.designating_body,
+             "reasons": d.reasons, "jurisdictions": d.jurisdictions, "valid_from": d.valid_from,
+             "valid_to": d.valid_to} for d in db.execute(select(Designation).order_by(Designation.id)).scalars()]
