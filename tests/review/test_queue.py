@@ -35,7 +35,9 @@ def test_overdue_items_lead_within_their_class(client, send, kz_ministry, review
     first, second = send(kz_ministry), send(kz_ministry)
     late_id = second["items"][0]["id"]
     with transaction(sessions) as s:
-        s.execute(update(Item).where(Item.id == late_id).values(deadline_at=utcnow() - dt.timedelta(hours=1)))
+        late = utcnow() - dt.timedelta(hours=1)
+        s.execute(update(Item).where(Item.id == late_id).values(deadline_at=late,
+                                                                due_hour=int(late.timestamp() // 3600)))
     page = client.get("/api/v1/queue", headers=reviewer_alice.headers).json()
     assert ids(page) == [late_id, first["items"][0]["id"]]
     assert page["items"][0]["seconds_left"] < 0

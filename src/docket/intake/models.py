@@ -95,12 +95,14 @@ class Item(Base):
     # Copied from the request so the queue reads one table through one index.
     jurisdiction: Mapped[str] = mapped_column(String(2))
     reason: Mapped[str] = mapped_column(String(40))
-    # The queue's sort keys, in order (see review.service.queue): emergency (0) first;
-    # the reason's severity class (1 first); the deadline; a trusted flagger within its
-    # designated area (0) before everyone else (1); more distinct reporters first
-    # (stored negated, so every key sorts ascending through one index); the time received.
+    # The queue's sort keys, in order (see review.service.QUEUE_ORDER): emergency (0) first;
+    # the reason's severity class (1 first); the statutory clock, as the hour the deadline
+    # falls in; a trusted flagger within its designated area (0) before everyone else (1);
+    # more distinct reporters first (stored negated, so every key sorts ascending through
+    # one index); the time received.
     priority: Mapped[int] = mapped_column(SmallInteger, default=1)
     severity: Mapped[int] = mapped_column(SmallInteger, default=3)
+    due_hour: Mapped[int] = mapped_column(default=0)
     deadline_at: Mapped[dt.datetime]
     flag_rank: Mapped[int] = mapped_column(SmallInteger, default=1)
     crowd: Mapped[int] = mapped_column(default=0)
@@ -129,6 +131,9 @@ class Item(Base):
 
     request: Mapped[Request] = relationship(back_populates="items")
 
+    def set_deadline(self, deadline: dt.datetime) -> None:
+        self.deadline_at, self.due_hour = deadline, int(deadline.timestamp() // 3600)
+
     @property
     def emergency(self) -> bool:
         return self.priority == 0
@@ -138,10 +143,10 @@ class Item(Base):
         return self.flag_rank == 0
 
     __table_args__ = (
-        Index("ix_items_queue", "queue_open", "priority", "severity", "deadline_at", "flag_rank", "crowd",
+        Index("ix_items_queue", "queue_open", "priority", "severity", "due_hour", "flag_rank", "crowd",
               "received_at", "id"),
         Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "severity",
-              "deadline_at", "flag_rank", "crowd", "received_at", "id"),
+              "due_hour", "flag_rank", "crowd", "received_at", "id"),
         # One open case per content and ground: concurrent reports join it, never open a twin.
         Index("uq_items_open_case", "case_key", unique=True,
               sqlite_where=text("case_key IS NOT NULL AND status <> 'decided'"),

@@ -210,7 +210,7 @@ def prepare(
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
             jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
             severity=severity, flag_rank=flag_rank, crowd=0,
-            deadline_at=request.deadline_at, received_at=now, queue_open=not missing, risk_flags=[],
+            deadline_at=request.deadline_at, due_hour=int(request.deadline_at.timestamp() // 3600), received_at=now, queue_open=not missing, risk_flags=[],
         )
         for i in items
     ]
@@ -284,7 +284,7 @@ def clarify(
     for item in request.items:
         if item.status == ItemState.clarification_requested and not missing:
             item.status = ItemState.legal_review  # TRANSITIONS: clarification_requested --clarified-->
-        item.deadline_at = request.deadline_at
+        item.set_deadline(request.deadline_at)
     refresh_status(request)
     kind = RequesterKind(submitter.kind)
     request.art16_notice = not kind.is_official and "bona_fide" not in missing and "explanation" not in missing

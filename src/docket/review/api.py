@@ -33,8 +33,8 @@ Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 QueueReader = Annotated[Principal, Depends(require(Permission.queue_read))]
 StaffReader = Annotated[Principal, Depends(require(Permission.requests_read_all))]
 QUEUE_RULE = ("Open items: emergencies first; then by the severity class of the reason (child safety, "
-              "terrorist content, imminent self-harm first); then the earliest statutory deadline (so overdue "
-              "items lead); then a trusted flagger within its designated area; then more distinct reporters; "
+              "terrorist content, imminent self-harm first); then the earliest statutory deadline, to the hour "
+              "(so overdue items lead); then a trusted flagger within its designated area; then more distinct reporters; "
               "then the earliest received. The requester's identity is never a sort key.")
 
 
@@ -47,7 +47,7 @@ def decision_read(decision: Decision) -> DecisionRead:
 
 
 def _encode(item: Item) -> str:
-    raw = orjson.dumps([item.priority, item.severity, item.deadline_at.isoformat(), item.flag_rank, item.crowd,
+    raw = orjson.dumps([item.priority, item.severity, item.due_hour, item.flag_rank, item.crowd,
                         item.received_at.isoformat(), item.id])
     return base64.urlsafe_b64encode(raw).decode()
 
@@ -57,7 +57,7 @@ def _decode(cursor: str | None) -> tuple[object, ...] | None:
         return None
     try:
         p, sv, d, f, c, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return (int(p), int(sv), dt.datetime.fromisoformat(d), int(f), int(c), dt.datetime.fromisoformat(r), int(i))
+        return (int(p), int(sv), int(d), int(f), int(c), dt.datetime.fromisoformat(r), int(i))
     except (ValueError, TypeError, orjson.JSONDecodeError):
         raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 

@@ -225,9 +225,10 @@ def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tu
 RESTRICTING = frozenset({Outcome.restricted, Outcome.removed_policy})
 
 # The queue order, the same for everybody: emergencies; the reason's severity class;
-# the statutory deadline; a trusted flagger within its designated area; more distinct
-# reporters; the time received (then the id, to break ties).
-QUEUE_ORDER = (Item.priority, Item.severity, Item.deadline_at, Item.flag_rank, Item.crowd,
+# the statutory deadline (to the hour, so that the next keys can matter); a trusted
+# flagger within its designated area; more distinct reporters; the time received
+# (then the id, to break ties).
+QUEUE_ORDER = (Item.priority, Item.severity, Item.due_hour, Item.flag_rank, Item.crowd,
                Item.received_at, Item.id)
 
 

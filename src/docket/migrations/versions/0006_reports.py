@@ -71,6 +71,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_reports_reporter_key'), ['reporter_key'], unique=False)
 
     with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('due_hour', sa.Integer(), nullable=False, server_default='0'))
+    # due_hour: the hour the deadline falls in, for the queue order.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute("UPDATE items SET due_hour = CAST(strftime('%s', deadline_at) AS INTEGER) / 3600")
+    else:
+        op.execute("UPDATE items SET due_hour = CAST(FLOOR(EXTRACT(EPOCH FROM deadline_at) / 3600) AS INTEGER)")
+    with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('severity', sa.SmallInteger(), nullable=False, server_default='3'))
         batch_op.add_column(sa.Column('flag_rank', sa.SmallInteger(), nullable=False, server_default='1'))
         batch_op.add_column(sa.Column('crowd', sa.Integer(), nullable=False, server_default='0'))
@@ -79,9 +86,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reporter_count', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('possible_coordination', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.drop_index(batch_op.f('ix_items_queue'))
-        batch_op.create_index('ix_items_queue', ['queue_open', 'priority', 'severity', 'deadline_at', 'flag_rank', 'crowd', 'received_at', 'id'], unique=False)
+        batch_op.create_index('ix_items_queue', ['queue_open', 'priority', 'severity', 'due_hour', 'flag_rank', 'crowd', 'received_at', 'id'], unique=False)
         batch_op.drop_index(batch_op.f('ix_items_queue_jurisdiction'))
-        batch_op.create_index('ix_items_queue_jurisdiction', ['queue_open', 'jurisdiction', 'priority', 'severity', 'deadline_at', 'flag_rank', 'crowd', 'received_at', 'id'], unique=False)
+        batch_op.create_index('ix_items_queue_jurisdiction', ['queue_open', 'jurisdiction', 'priority', 'severity', 'due_hour', 'flag_rank', 'crowd', 'received_at', 'id'], unique=False)
         batch_op.create_index('uq_items_open_case', ['case_key'], unique=True, sqlite_where=sa.text("case_key IS NOT NULL AND status <> 'decided'"), postgresql_where=sa.text("case_key IS NOT NULL AND status <> 'decided'"))
 
 
@@ -99,6 +106,7 @@ def downgrade() -> None:
         batch_op.drop_column('case_key')
         batch_op.drop_column('crowd')
         batch_op.drop_column('flag_rank')
+        batch_op.drop_column('due_hour')
         batch_op.drop_column('severity')
 
     with op.batch_alter_table('reports', schema=None) as batch_op:

@@ -1,0 +1,182 @@
+"""The content reporting channel: cases per content and ground, priority, abuse, notices."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from docket.notices.models import OutboxMessage
+
+
+def post(client, who, **body):
+    headers = who.headers if who is not None else {}
+    return client.post("/api/v1/reports", json=body, headers=headers)
+
+
+def register(client, platform, content_id: str) -> None:
+    r = client.post("/api/v1/content", headers=platform.headers, json={
+        "id": content_id, "url": f"https://social.example/p/{content_id}", "type": "post", "author_id": "a"})
+    assert r.status_code in (200, 201)
+
+
+def test_reports_about_the_same_content_and_ground_are_one_case(client, platform, reviewer_alice) -> None:
+    register(client, platform, "p1")
+    first = post(client, platform, content_id="p1", reason="cyberbullying", reporter_id="u1")
+    assert first.status_code == 201 and first.json()["new_case"] is True
+    second = post(client, platform, url="https://social.example/p/p1", reason="cyberbullying", reporter_id="u2")
+    third = post(client, platform, content_id="p1", reason="cyberbullying", reporter_id="u1")
+    assert second.json()["item_id"] == third.json()["item_id"] == first.json()["item_id"]
+    item = client.get(f"/api/v1/items/{first.json()['item_id']}", headers=reviewer_alice.headers).json()
+    assert item["report_count"] == 3 and item["reporter_count"] == 2
+    legal = post(client, platform, content_id="p1", reason="cyberbullying", jurisdiction="kz", reporter_id="u3")
+    assert legal.json()["new_case"] is True and legal.json()["item_id"] != first.json()["item_id"]
+    listed = client.get(f"/api/v1/items/{first.json()['item_id']}/reports", headers=reviewer_alice.headers).json()
+    assert [r["reporter_key"] for r in listed] == ["user:u1", "user:u2", "user:u1"]
+
+
+def test_an_art16_notice_is_marked(client, platform, reviewer_alice) -> None:
+    full = post(client, platform, content_id="p2", reason="hate_speech", reporter_id="u1", explanation="Slurs.",
+                reporter_name="A. User", reporter_email="a@example.org", bona_fide=True)
+    bare = post(client, platform, content_id="p2", reason="hate_speech", reporter_id="u2")
+    listed = client.get(f"/api/v1/items/{full.json()['item_id']}/reports", headers=reviewer_alice.headers).json()
+    assert [r["art16_notice"] for r in listed] == [True, False]
+    assert bare.status_code == 201
+
+
+def test_anonymous_reports_have_stricter_limits(client) -> None:
+    codes = [post(client, None, url=f"https://social.example/x/{n}", reason="hate_speech").status_code
+             for n in range(6)]
+    assert codes == [201] * 5 + [429]
+
+
+def test_bad_reports_are_422(client, platform, kz_ministry) -> None:
+    assert post(client, platform, content_id="p", reason="hate_speech").status_code == 422  # no reporter_id
+    assert post(client, platform, reason="hate_speech", reporter_id="u").status_code == 422
+    assert post(client, platform, content_id="p", reason="nope", reporter_id="u").status_code == 422
+    assert post(client, platform, content_id="p", reason="hate_speech", jurisdiction="XX",
+                reporter_id="u").status_code == 422
+    assert post(client, kz_ministry, content_id="p", reason="hate_speech").status_code == 422
+
+
+def test_a_batch_takes_each_report_on_its_own(client, platform) -> None:
+    batch = {"reports": [
+        {"content_id": "b1", "reason": "hate_speech", "reporter_id": "u1"},
+        {"content_id": "b1", "reason": "no-such-reason", "reporter_id": "u2"},
+        {"content_id": "b2", "reason": "violence", "reporter_id": "u3", "unknown": 1},
+        {"content_id": "b1", "reason": "hate_speech", "reporter_id": "u4"},
+    ]}
+    r = client.post("/api/v1/reports/batch", json=batch, headers=platform.headers)
+    assert r.status_code == 200
+    out = r.json()
+    assert out["accepted"] == 2
+    assert [x["status"] for x in out["results"]] == ["accepted", "rejected", "rejected", "accepted"]
+    assert out["results"][0]["item_id"] == out["results"][3]["item_id"]
+    assert out["results"][1]["problem"]["status"] == 422
+    too_many = client.post("/api/v1/reports/batch", headers=platform.headers,
+                           json={"reports": [{"content_id": "x", "reason": "violence", "reporter_id": "u"}] * 501})
+    assert too_many.status_code == 422
+
+
+def test_concurrent_reports_make_one_case_and_lose_no_count(client, platform, reviewer_alice) -> None:
+    results: list[int] = []
+
+    def report(n: int) -> None:
+        r = post(client, platform, content_id="hot", reason="hate_speech", reporter_id=f"u{n}")
+        assert r.status_code == 201, r.text
+        results.append(r.json()["item_id"])
+
+    threads = [threading.Thread(target=report, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 1
+    item = client.get(f"/api/v1/items/{results[0]}", headers=reviewer_alice.headers).json()
+    assert item["report_count"] == 8 and item["reporter_count"] == 8
+
+
+def test_a_decided_case_takes_new_reports_until_the_content_changes(client, platform, act, reviewer_alice) -> None:
+    register(client, platform, "d1")
+    first = post(client, platform, content_id="d1", reason="hate_speech", reporter_id="u1").json()
+    act(reviewer_alice, f"/items/{first['item_id']}/review", step="policy", finding="violates")
+    act(reviewer_alice, f"/items/{first['item_id']}/decision", expect=201, outcome="removed_policy",
+        policy_clause="3.1", explanation="Slurs.")
+    again = post(client, platform, content_id="d1", reason="hate_speech", reporter_id="u2").json()
+    assert again["item_id"] == first["item_id"] and again["new_case"] is False
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "d1", "url": "https://social.example/p/d1", "type": "post", "author_id": "a", "text": "edited"})
+    changed = post(client, platform, content_id="d1", reason="hate_speech", reporter_id="u3").json()
+    assert changed["new_case"] is True
+
+
+def test_priority_severity_then_clock_then_trusted_flagger_then_crowd(client, platform, admin_ada, make_submitter,
+                                                                      reviewer_alice) -> None:
+    old_bullying = post(client, platform, content_id="q1", reason="cyberbullying", reporter_id="u1").json()
+    crowd = post(client, platform, content_id="q2", reason="cyberbullying", reporter_id="u1").json()
+    post(client, platform, content_id="q2", reason="cyberbullying", reporter_id="u2")
+    child = post(client, platform, content_id="q3", reason="child_safety", reporter_id="u1").json()
+    flagger = make_submitter("jugendschutz.net", "trusted_flagger", "IE", email="h@example.org")
+    d = client.post("/api/v1/designations", headers=admin_ada.headers, json={
+        "submitter_id": flagger.id, "designating_body": "Coimisiún na Meán", "reasons": ["cyberbullying"],
+        "jurisdictions": ["IE"], "valid_from": "2026-01-01T00:00:00Z"})
+    assert d.status_code == 201, d.text
+    flagged = client.post("/api/v1/requests", headers=flagger.headers, json={
+        "jurisdiction": "IE", "reason": "cyberbullying", "explanation": "Targeted harassment.", "bona_fide": True,
+        "items": [{"url": "https://social.example/p/q4"}]}).json()
+    outside = client.post("/api/v1/requests", headers=flagger.headers, json={
+        "jurisdiction": "IE", "reason": "defamation", "explanation": "x", "bona_fide": True,
+        "items": [{"url": "https://social.example/p/q5"}]}).json()
+    rows = client.get("/api/v1/queue?limit=100", headers=reviewer_alice.headers).json()["items"]
+    order = [r["id"] for r in rows]
+    assert order.index(child["item_id"]) == 0  # severity class 1 first
+    flagged_id = flagged["items"][0]["id"]
+    assert next(r for r in rows if r["id"] == flagged_id)["trusted_flagger"] is True
+    assert next(r for r in rows if r["id"] == outside["items"][0]["id"])["trusted_flagger"] is False
+    # Same severity and clock: the trusted flagger, then the case with more reporters, then age.
+    assert order.index(flagged_id) < order.index(crowd["item_id"]) < order.index(old_bullying["item_id"])
+
+
+def test_a_coordinated_burst_is_flagged_not_actioned(client, platform, reviewer_alice, auditor_erin) -> None:
+    register(client, platform, "c1")
+    ids = {post(client, platform, content_id="c1", reason="hate_speech", reporter_id=f"new{n}").json()["item_id"]
+           for n in range(10)}
+    [item_id] = ids
+    item = client.get(f"/api/v1/items/{item_id}", headers=reviewer_alice.headers).json()
+    assert item["possible_coordination"] is True and item["status"] == "received" and item["outcome"] is None
+    events = client.get("/api/v1/audit/events?action=item:possible_coordination",
+                        headers=auditor_erin.headers).json()["events"]
+    assert [e["subject"] for e in events] == [f"item:{item_id}"]
+    verified = {post(client, platform, content_id="c2", reason="hate_speech", reporter_id=f"v{n}",
+                     reporter_verified=True).json()["item_id"] for n in range(10)}
+    assert client.get(f"/api/v1/items/{verified.pop()}", headers=reviewer_alice.headers).json()[
+        "possible_coordination"] is False
+
+
+def test_a_suspended_reporter_is_refused_with_the_reason(client, platform, reviewer_alice, auditor_erin) -> None:
+    post(client, platform, content_id="s1", reason="hate_speech", reporter_id="troll")
+    r = client.post("/api/v1/reporters/user:troll/suspension", headers=reviewer_alice.headers,
+                    json={"reason": "Forty manifestly unfounded reports in a week.", "days": 30})
+    assert r.status_code == 201
+    refused = post(client, platform, content_id="s2", reason="hate_speech", reporter_id="troll")
+    assert refused.status_code == 403 and "manifestly unfounded" in refused.json()["detail"]
+    assert post(client, platform, content_id="s2", reason="hate_speech", reporter_id="other").status_code == 201
+    events = client.get("/api/v1/audit/events?action=reporter:suspended", headers=auditor_erin.headers).json()
+    assert len(events["events"]) == 1
+
+
+def test_every_reporter_is_told_the_outcome_once(client, platform, act, reviewer_alice, sessions) -> None:
+    register(client, platform, "n1")
+    for user, email in (("u1", "one@example.org"), ("u2", "two@example.org"), ("u1", "one@example.org"),
+                        ("u3", None)):
+        body = {"content_id": "n1", "reason": "hate_speech", "reporter_id": user}
+        if email:
+            body["reporter_email"] = email
+        item_id = post(client, platform, **body).json()["item_id"]
+    act(reviewer_alice, f"/items/{item_id}/review", step="policy", finding="violates")
+    act(reviewer_alice, f"/items/{item_id}/decision", expect=201, outcome="removed_policy", policy_clause="3.1",
+        explanation="Slurs.")
+    with sessions() as s:
+        told = sorted(m.recipient for m in s.execute(
+            select(OutboxMessage).where(OutboxMessage.kind == "reporter_outcome")).scalars())
+    assert told == ["one@example.org", "two@example.org"]
