@@ -30,6 +30,7 @@ audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=
 deadlines_app = typer.Typer(help="Statutory deadlines.", no_args_is_help=True)
 outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
 holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
+flagger_app = typer.Typer(help="Trusted-flagger designations (DSA Art. 22).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(law_app, name="law")
 app.add_typer(submitter_app, name="submitter")
@@ -39,6 +40,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(deadlines_app, name="deadlines")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(holds_app, name="holds")
+app.add_typer(flagger_app, name="flagger")
 
 console = Console()
 err = Console(stderr=True)
@@ -480,6 +482,36 @@ def holds_release(hold_id: Annotated[int, typer.Argument(help="the hold's id")],
             raise NotFound(f"no hold {hold_id}")
         count = release_hold(session=session, hold=hold, actor=_actor(), reason=reason, now=utcnow())
     _emit(as_json, {"hold": hold_id, "released": count}, f"hold {hold_id} lifted; {count} notices released")
+
+
+@flagger_app.command("designate")
+def flagger_designate(
+    submitter: Annotated[int, typer.Option(help="the trusted flagger's submitter id")],
+    body: Annotated[str, typer.Option(help="the designating body, e.g. a Digital Services Coordinator")],
+    reason: Annotated[list[str], typer.Option(help="a reason in its area (repeat)")],
+    jurisdiction: Annotated[list[str], typer.Option(help="a country in its area (repeat)")],
+    valid_from: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    valid_to: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: open-ended)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Designate a trusted flagger for reasons and jurisdictions (an audited catalog change)."""
+    import datetime as dt
+
+    from docket.errors import Unprocessable
+    from docket.intake.report_api import DesignationCreate, designate
+
+    def day(value: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        except ValueError:
+            raise Unprocessable(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+    with _session(as_json) as session:
+        d = designate(session=session, actor=_actor(), data=DesignationCreate(
+            submitter_id=submitter, designating_body=body, reasons=reason, jurisdictions=jurisdiction,
+            valid_from=day(valid_from), valid_to=day(valid_to) if valid_to else None))
+        data = {"id": d.id, "submitter_id": d.submitter_id, "reasons": d.reasons, "jurisdictions": d.jurisdictions}
+    _emit(as_json, {"designation": data}, f"designation {data['id']}: {data['reasons']} in {data['jurisdictions']}")
 
 
 def main() -> None:

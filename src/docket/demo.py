@@ -229,6 +229,38 @@ def _appeal_cases(session: Session, settings: Settings) -> None:
                  window=dt.timedelta(days=settings.appeal_window_days), now=utcnow())
 
 
+def _report_cases(session: Session, settings: Settings) -> None:
+    """Users report content too: a cyberbullying case with several reporters (one a
+    DSA Art. 16 notice), a coordinated burst on a journalist's post, and a designated
+    trusted flagger."""
+    from docket.intake import reports
+    from docket.intake.report_api import DesignationCreate, channel_submitter, designate
+    from docket.intake.schemas import ReportIn
+
+    flagger = session.execute(select(Submitter).where(Submitter.kind == "trusted_flagger")).scalars().first()
+    if flagger is not None:
+        designate(session=session, actor=ACTOR, data=DesignationCreate(
+            submitter_id=flagger.id, designating_body="Bundesnetzagentur (Digital Services Coordinator)",
+            reasons=["child_safety", "hate_speech", "terrorist_content"], jurisdictions=["DE"],
+            valid_from=dt.datetime(2025, 3, 1, tzinfo=dt.UTC)))
+    platform_users = channel_submitter(session, "api", settings.home_country)
+    bullying = [
+        ("u-5521", "Aruzhan S.", "aruzhan@mail.example", True, "Insults my daughter every day and posts her photo."),
+        ("u-7730", None, None, False, None),
+        ("u-9120", None, None, False, "She is 14."),
+    ]
+    for user, name, email, bona_fide, explanation in bullying:
+        reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
+                              reporter_key=f"user:{user}", channel="api", report=ReportIn(
+                                  content_id="acct-bully99", reason="cyberbullying", jurisdiction="KZ",
+                                  explanation=explanation, reporter_id=user, reporter_name=name,
+                                  reporter_email=email, bona_fide=bona_fide))
+    for n in range(12):  # a burst of brand-new accounts against a journalist's report
+        reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
+                              reporter_key=f"user:new-{n}", channel="api", report=ReportIn(
+                                  content_id="post-90211", reason="hate_speech", reporter_id=f"new-{n}"))
+
+
 def load_demo(*, session: Session, base_url: str, settings: Settings | None = None) -> str:
     """Fill an empty database with the demo; return what to try, for the console."""
     if session.execute(select(func.count()).select_from(Submitter)).scalar_one():
@@ -250,6 +282,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     requests = _load_cases(session, settings)
     _review_cases(session)
     _appeal_cases(session, settings)
+    _report_cases(session, settings)
     return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
 
 
@@ -267,6 +300,8 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
         f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s -X POST {base_url}/api/v1/reports -H 'Content-Type: application/json' "
+        "-d '{\"url\": \"https://social.example/@aidos_k/81724\", \"reason\": \"hate_speech\"}'",
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
         "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",

@@ -180,3 +180,23 @@ def test_every_reporter_is_told_the_outcome_once(client, platform, act, reviewer
         told = sorted(m.recipient for m in s.execute(
             select(OutboxMessage).where(OutboxMessage.kind == "reporter_outcome")).scalars())
     assert told == ["one@example.org", "two@example.org"]
+
+
+def test_designations_from_the_command_line(make_submitter) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from docket.cli import app as cli
+
+    flagger = make_submitter("jugendschutz.net", "trusted_flagger", "DE")
+    ok = CliRunner().invoke(cli, ["flagger", "designate", "--submitter", str(flagger.id), "--body", "BNetzA",
+                                  "--reason", "hate_speech", "--jurisdiction", "de", "--valid-from", "2026-01-01",
+                                  "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["designation"]["jurisdictions"] == ["DE"]
+    court = make_submitter("Court", "court", "DE")
+    bad = CliRunner().invoke(cli, ["flagger", "designate", "--submitter", str(court.id), "--body", "x",
+                                   "--reason", "hate_speech", "--jurisdiction", "DE", "--valid-from", "2026-01-01",
+                                   "--json"])
+    assert bad.exit_code == 1 and "trusted_flagger" in bad.stdout
