@@ -11,9 +11,9 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docket.appeals import service as appeals
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
-from docket.appeals import service as appeals
 from docket.db import utcnow
 from docket.intake import service as intake
 from docket.intake.models import Item

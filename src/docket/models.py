@@ -6,7 +6,14 @@ from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
 from docket.db import Base
 from docket.enforcement.models import Restriction, RestrictionChange
-from docket.intake.models import Designation, IdempotencyKey, Item, Report, ReporterSuspension, Request
+from docket.intake.models import (
+    Designation,
+    IdempotencyKey,
+    Item,
+    Report,
+    ReporterSuspension,
+    Request,
+)
 from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
-from docket.errors import Conflict, NotFound, Unprocessable
+from docket.errors import Conflict, Unprocessable
 
 
 @cache

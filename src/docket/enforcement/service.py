@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
-from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.db import utcnow
+from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.errors import Conflict
 from docket.notices import service as notices
 

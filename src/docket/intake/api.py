@@ -8,7 +8,8 @@ import hashlib
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request as HttpRequest, status
+from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +20,7 @@ from docket.intake import service
 from docket.intake.models import IdempotencyKey, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
 from docket.parties import service as parties
-from docket.parties.auth import CurrentPrincipal, Permission, Principal, require
+from docket.parties.auth import CurrentPrincipal, Permission, Principal
 from docket.parties.models import Submitter
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])

@@ -27,8 +27,7 @@ from docket.db import utcnow
 from docket.errors import Forbidden, Unprocessable
 from docket.intake import service as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
-from docket.intake.schemas import ItemIn, RequestCreate
-from docket.intake.schemas import ReportIn
+from docket.intake.schemas import ItemIn, ReportIn, RequestCreate
 from docket.parties.models import Submitter
 from docket.review.states import ItemState
 from docket.settings import Settings

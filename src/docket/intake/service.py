@@ -21,10 +21,10 @@ from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
 from docket.intake.models import Channel, Designation, Item, ItemStatus, Request, RequestStatus
-from docket.review.states import OPEN_STATES, ItemState
-from docket.notices import service as notices
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
+from docket.notices import service as notices
 from docket.parties.models import Submitter
+from docket.review.states import OPEN_STATES, ItemState
 from docket.settings import Settings
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +299,7 @@ def safe_href(url: Any) -> str | None:
 # ---------------------------------------------------------------- catalogs and environments
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(lang: str) -> NullTranslations:
     """The compiled catalog of ``lang`` (English needs none: msgids are English)."""
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
@@ -317,7 +317,7 @@ def _bind(function: Callable[[Any, str], Any], lang: str) -> Callable[[Any], Any
     return lambda value: function(value, lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(lang: str) -> Environment:
     """One environment per language, with that language's catalog and formatters installed."""
     env = Environment(

@@ -7,12 +7,11 @@ its own records, as 404 otherwise) live in the services that load records.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
-
-import time
 
 from fastapi import Depends, Request
 from sqlalchemy import bindparam, select

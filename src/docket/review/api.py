@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from docket.audit import service as audit_service
 from docket.audit.schemas import EventPage, EventRead
+from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, NotFound, Unprocessable
 from docket.intake import service as intake
@@ -21,11 +22,20 @@ from docket.parties.models import Submitter
 from docket.review import service
 from docket.review.models import Decision
 from docket.review.schemas import (
-    ApprovalCreate, BulkDecision, BulkResult, BulkReview, ClaimRead, DecisionCreate, DecisionRead,
-    ItemReviewRead, QueuePage, QueueRow, RejectionCreate, ReviewCreate,
+    ApprovalCreate,
+    BulkDecision,
+    BulkResult,
+    BulkReview,
+    ClaimRead,
+    DecisionCreate,
+    DecisionRead,
+    ItemReviewRead,
+    QueuePage,
+    QueueRow,
+    RejectionCreate,
+    ReviewCreate,
 )
 from docket.review.states import ItemState
-from docket.db import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 

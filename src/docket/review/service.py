@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
+from docket.db import utcnow
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
-from docket.notices import service as notices
 from docket.intake import service as intake
 from docket.intake.models import Item
+from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step, next_state
-from docket.db import utcnow
 
 REVIEWING_ROLES = frozenset({Role.reviewer, Role.legal, Role.rights, Role.local_representative})
 STEP_ROLES: dict[Step, frozenset[Role]] = {

@@ -1,0 +1,1 @@
+"""Transparency: period aggregates, equal-treatment figures and reports (CSV, JSON, HTML)."""
