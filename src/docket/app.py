@@ -30,6 +30,7 @@ from docket.parties.auth import PrincipalCache
 from docket.ratelimit import RateLimiter
 from docket.review.api import router as review_router
 from docket.settings import Settings, get_settings
+from docket.transparency.api import router as transparency_router
 
 DESCRIPTION = """
 docket runs every request to restrict content — from governments, courts,
@@ -97,6 +98,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
     for router in (catalog_router, parties_router, intake_router, reports_router, review_router, enforcement_router,
-                   appeals_router, notices_router, content_router, audit_router):
+                   appeals_router, notices_router, content_router, audit_router, transparency_router):
         app.include_router(router)
     return app

@@ -514,6 +514,41 @@ def flagger_designate(
     _emit(as_json, {"designation": data}, f"designation {data['id']}: {data['reasons']} in {data['jurisdictions']}")
 
 
+report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.callback()
+def report(
+    period: Annotated[str | None, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-11")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, the first day")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, the last day (included)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv (a directory of files) | json | html")] = "json",
+    out: Annotated[str | None, typer.Option("--out", help="file (json, html) or directory (csv)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the transparency report for a period."""
+    from pathlib import Path
+
+    from docket.db import utcnow
+    from docket.errors import Unprocessable
+    from docket.transparency import aggregates, render
+    from docket.transparency.periods import resolve
+
+    with _session(as_json) as session:
+        if fmt not in ("csv", "json", "html"):
+            raise Unprocessable(f"unknown format {fmt!r} (csv, json or html)")
+        if out is None:
+            raise Unprocessable("say where to write the report with --out PATH")
+        chosen = resolve(period=period, start=start, to=to)
+        data = aggregates.report(session=session, period=chosen, now=utcnow())
+    written = render.write(data, fmt, Path(out))
+    totals = data["totals"]
+    _emit(as_json, {"period": data["period"], "format": fmt, "files": [str(p) for p in written],
+                    "requests": totals["requests"], "items": totals["items"]},
+          f"{chosen.label}: {totals['requests']} requests, {totals['items']} items → {out}")
+
+
 def main() -> None:
     """Entry point: settings errors become one line and exit status 2."""
     try:

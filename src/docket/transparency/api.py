@@ -1,0 +1,46 @@
+"""Public transparency routes: the report as JSON and as one HTML page.
+
+Published periods, kept simple: any period (a label or a from/to pair) that has ended
+is public; one that ends in the future is 404, since its figures would still change."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from docket.db import utcnow
+from docket.deps import Db
+from docket.errors import NotFound
+from docket.transparency import aggregates, render
+from docket.transparency.periods import resolve
+
+router = APIRouter(tags=["transparency"])
+
+PeriodQ = Annotated[str | None, Query(max_length=16, description="2026, 2026-H1, 2026-Q3 or 2026-11")]
+DayQ = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (both days included)")]
+FromQ = Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD, the first day")]
+
+
+def _published(db: Db, period: str | None, start: str | None, to: str | None) -> dict[str, Any]:
+    chosen = resolve(period=period, start=start, to=to)
+    now = utcnow()
+    if not chosen.complete(now):
+        raise NotFound(f"the period {chosen.label} ends {chosen.end:%Y-%m-%d %H:%M} UTC; only complete periods "
+                       "in the past are published")
+    return aggregates.report(session=db, period=chosen, now=now)
+
+
+@router.get("/api/v1/transparency/report")
+def transparency_report(db: Db, period: PeriodQ = None,
+                        start: FromQ = None, to: DayQ = None) -> dict[str, Any]:
+    """The period report as JSON: aggregates and equal-treatment figures, no personal data. Who: anyone."""
+    return _published(db, period, start, to)
+
+
+@router.get("/transparency", response_class=HTMLResponse)
+def transparency_page(db: Db, period: PeriodQ = None,
+                      start: FromQ = None, to: DayQ = None) -> HTMLResponse:
+    """The period report as one self-contained HTML page with SVG charts. Who: anyone."""
+    return HTMLResponse(render.html(_published(db, period, start, to)))
