@@ -8,8 +8,11 @@ open items. For each database engine (SQLite, PostgreSQL or both) this script:
    afterwards), runs ``docket db upgrade`` and creates a submitter, a reviewer and the
    reviewer's token with the CLI,
 2. bulk-loads ``--items`` open items (5 per request) with SQLAlchemy Core inserts through
-   docket's models: six jurisdictions, five reasons, about 2% emergencies, deadlines from
-   one hour overdue to seven days ahead, received over the past week; then ``ANALYZE``
+   docket's models: six jurisdictions, five reasons (their severity classes read from the
+   ``reasons`` table), about 2% emergencies, deadlines from one hour overdue to seven days
+   ahead (``due_hour`` the hour the deadline falls in), received over the past week, about
+   3% from a trusted flagger within its designation (``flag_rank`` 0), about a quarter of
+   them cases with 1 to 25 distinct reporters (``crowd`` = -reporters); then ``ANALYZE``
    on PostgreSQL,
 3. starts ``docket serve`` (one uvicorn process, rate limits lifted, the overdue job off),
    warms up, and times ``--requests`` sequential ``GET /api/v1/queue?limit=50`` calls with
@@ -21,12 +24,14 @@ open items. For each database engine (SQLite, PostgreSQL or both) this script:
    query, as docket opens for a GET), as many times::
 
        SELECT * FROM items WHERE queue_open = :open [AND <filter>]
-       ORDER BY priority, deadline_at, received_at, id LIMIT 50
+       ORDER BY priority, severity, due_hour, flag_rank, crowd, received_at, id LIMIT 50
 
-   (``queue_open = :open``, bound to True, rather than a bare ``WHERE queue_open``: SQLite
-   uses the queue index only for an equality; the later pages use a row-value comparison
-   ``(priority, deadline_at, received_at, id) > (...)``, which both engines answer with
-   an index range scan),
+   (docket's queue order, ``QUEUE_ORDER`` in ``docket.review.service``, read through the
+   index ``ix_items_queue`` or ``ix_items_queue_jurisdiction``; ``queue_open = :open``,
+   bound to True, rather than a bare ``WHERE queue_open``: SQLite uses the queue index
+   only for an equality; the later pages use a row-value comparison
+   ``(priority, severity, due_hour, flag_rank, crowd, received_at, id) > (...)``, which
+   both engines answer with an index range scan),
 5. prints, per scenario, the API's median and p95, the SQL's median and p95 and the ratio
    API / SQL of the medians, and whether the goal (unfiltered queue, median < 50 ms) is
    met. It also checks that each API page holds the same items, in the same order, as
@@ -58,6 +63,7 @@ import datetime as dt
 import functools
 import math
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -79,6 +85,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.sql.elements import TextClause
 
 import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
+from docket.catalog.models import Reason
 from docket.db import READONLY, UTCDateTime, make_engine, make_sessionmaker, transaction, utcnow
 from docket.intake.models import Item, Request
 
@@ -101,6 +108,9 @@ JURISDICTIONS = {"KZ": 30, "TR": 20, "IN": 20, "DE": 10, "VN": 10, "BR": 10}  # 
 REASONS = ("hate_speech", "defamation", "government_criticism", "national_security",
            "child_safety")
 EMERGENCY_SHARE = 0.02
+TRUSTED_FLAGGER_SHARE = 0.03  # items with flag_rank 0: a trusted flagger within its designation
+CROWD_SHARE = 0.25  # items that are cases with reporters (crowd < 0); the rest have crowd 0
+MAX_REPORTERS = 25
 HOUR = 3600.0
 
 T = TypeVar("T")
@@ -119,7 +129,11 @@ class Scenario:
     start: str | None = None  # "page 2" or "middle": a page further down the unfiltered queue
 
 
-AFTER_CURSOR = "AND (priority, deadline_at, received_at, id) > (:p, :d, :r, :i)"
+# docket's queue order (QUEUE_ORDER) and the names the baseline binds a cursor's values to.
+ORDER_COLUMNS = ("priority", "severity", "due_hour", "flag_rank", "crowd", "received_at", "id")
+CURSOR_NAMES = ("p", "s", "h", "f", "c", "r", "i")
+AFTER_CURSOR = (f"AND ({', '.join(ORDER_COLUMNS)}) > "
+                f"({', '.join(':' + name for name in CURSOR_NAMES)})")
 SCENARIOS = (
     Scenario("queue", {}),
     Scenario("jurisdiction=KZ", {"jurisdiction": "KZ"}, "AND jurisdiction = :jurisdiction"),
@@ -141,9 +155,9 @@ def start_rank(scenario: Scenario, items: int) -> int:
 def baseline_sql(scenario: Scenario, prefix: str = "") -> TextClause:
     """The hand-written query for the scenario's page, timestamps bound as docket stores them."""
     sql = (f"{prefix}SELECT * FROM items WHERE queue_open = :open {scenario.sql_filter} "
-           f"ORDER BY priority, deadline_at, received_at, id LIMIT {PAGE_SIZE}")
-    stamps = [bindparam(name, type_=UTCDateTime()) for name in ("now", "d", "r")
-              if f":{name}" in sql]
+           f"ORDER BY {', '.join(ORDER_COLUMNS)} LIMIT {PAGE_SIZE}")
+    stamps = [bindparam(name, type_=UTCDateTime()) for name in ("now", "r")
+              if re.search(rf":{name}\b", sql)]
     return text(sql).bindparams(*stamps)
 
 
@@ -152,7 +166,7 @@ def baseline_params(scenario: Scenario, cursor: tuple[Any, ...] | None) -> dict[
     if ":now" in scenario.sql_filter:
         params["now"] = utcnow()
     if scenario.start and cursor is not None:
-        params.update(zip(("p", "d", "r", "i"), cursor, strict=True))
+        params.update(zip(CURSOR_NAMES, cursor, strict=True))
     return params
 
 
@@ -230,7 +244,8 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 def fake_request(rng: random.Random, now: dt.datetime, submitter_id: int) -> dict[str, Any]:
-    """A complete, open request: a weighted jurisdiction, one of five reasons, ~2% emergencies."""
+    """A complete, open request: a weighted jurisdiction, one of five reasons, ~2% emergencies;
+    ~3% from a trusted flagger within its designation (``flag_rank`` 0, for all its items)."""
     emergency = rng.random() < EMERGENCY_SHARE
     jurisdiction = rng.choices(tuple(JURISDICTIONS), weights=tuple(JURISDICTIONS.values()))[0]
     ahead = 24 * HOUR if emergency else 7 * 24 * HOUR
@@ -249,23 +264,37 @@ def fake_request(rng: random.Random, now: dt.datetime, submitter_id: int) -> dic
         "clock_rule": {"hours": hours, "source": "default", "law": None, "emergency": emergency,
                        "restarts_on_clarification": False},
         "clarifications": 0,
+        "_flag_rank": 0 if rng.random() < TRUSTED_FLAGGER_SHARE else 1,  # not a column
     }
 
 
 def fake_item(request: dict[str, Any], request_id: int, position: int, n: int,
-              now: dt.datetime) -> dict[str, Any]:
-    """An open item of ``request``, with the queue columns copied from it as intake does."""
+              now: dt.datetime, severity: int, reporters: int) -> dict[str, Any]:
+    """An open item of ``request``, with the queue columns copied from it as intake does:
+    ``severity`` is its reason's class, ``due_hour`` the hour its deadline falls in, and
+    ``reporters`` the distinct reporters of the case (``crowd`` = -reporters)."""
     url = f"https://social.example/@user{n % 5000}/status/{n}"
+    deadline: dt.datetime = request["deadline_at"]
     return {
         "request_id": request_id, "position": position, "content_id": None, "url": url,
         "normalized_url": url, "status": "received", "outcome": None,
         "created_at": request["received_at"], "jurisdiction": request["jurisdiction"],
         "reason": request["reason"], "priority": 0 if request["emergency"] else 1,
-        "deadline_at": request["deadline_at"], "received_at": request["received_at"],
+        "severity": severity, "due_hour": int(deadline.timestamp() // HOUR),
+        "flag_rank": request["_flag_rank"], "crowd": -reporters,
+        "report_count": reporters + (reporters // 3), "reporter_count": reporters,
+        "deadline_at": deadline, "received_at": request["received_at"],
         "queue_open": True, "overdue": request["deadline_at"] < now, "assigned_to": None,
         "claim_expires_at": None, "policy_finding": None, "legal_finding": None,
         "rights_finding": None, "risk_flags": [], "decided_at": None, "scope": None,
     }
+
+
+def fake_reporters(rng: random.Random) -> int:
+    """Distinct reporters of an item: none for most, else 1 to 25, mostly few."""
+    if rng.random() >= CROWD_SHARE:
+        return 0
+    return min(MAX_REPORTERS, 1 + int(rng.expovariate(1 / 3)))
 
 
 def load_queue(url: str, *, submitter_id: int, items: int) -> int:
@@ -276,16 +305,22 @@ def load_queue(url: str, *, submitter_id: int, items: int) -> int:
     made = 0
     try:
         with transaction(make_sessionmaker(engine)) as session:
+            severities = {code: int(severity) for code, severity in session.execute(
+                select(Reason.code, Reason.severity).where(Reason.code.in_(REASONS)))}
+            if missing := sorted(set(REASONS) - set(severities)):
+                raise RuntimeError(f"reasons not in the catalog: {', '.join(missing)}")
             while made < items:
                 batch = [fake_request(rng, now, submitter_id) for _ in range(
                     min(REQUESTS_PER_CHUNK, math.ceil((items - made) / ITEMS_PER_REQUEST)))]
                 ids = session.scalars(
-                    insert(Request).returning(Request.id, sort_by_parameter_order=True), batch
+                    insert(Request).returning(Request.id, sort_by_parameter_order=True),
+                    [{k: v for k, v in r.items() if not k.startswith("_")} for r in batch],
                 ).all()
                 rows = []
                 for request, request_id in zip(batch, ids, strict=True):
                     for position in range(min(ITEMS_PER_REQUEST, items - made)):
-                        rows.append(fake_item(request, request_id, position, made, now))
+                        rows.append(fake_item(request, request_id, position, made, now,
+                                              severities[request["reason"]], fake_reporters(rng)))
                         made += 1
                 session.execute(insert(Item), rows)
         if engine.dialect.name == "postgresql":
@@ -410,11 +445,10 @@ def time_sql(engine: Engine, results: list[ScenarioResult], runs: int, items: in
 
 
 def cursor_at(engine: Engine, rank: int) -> tuple[Any, ...]:
-    """(priority, deadline_at, received_at, id) of the ``rank``-th item of the queue."""
-    query = (select(Item.priority, Item.deadline_at, Item.received_at, Item.id)
-             .where(Item.queue_open.is_(True))
-             .order_by(Item.priority, Item.deadline_at, Item.received_at, Item.id)
-             .offset(rank - 1).limit(1))
+    """The queue-order key (ORDER_COLUMNS) of the ``rank``-th item of the queue."""
+    order = [getattr(Item, name) for name in ORDER_COLUMNS]
+    query = (select(*order).where(Item.queue_open.is_(True))
+             .order_by(*order).offset(rank - 1).limit(1))
     with engine.connect() as conn:
         return tuple(conn.execute(query).one())
 
@@ -436,8 +470,8 @@ def docket_statement(engine: Engine, scenario: Scenario, items: int) -> tuple[st
 
     after = None
     if rank := start_rank(scenario, items):
-        p, d, r, i = cursor_at(engine, rank)
-        after = (int(p), d, r, int(i))
+        *ints, r, i = cursor_at(engine, rank)
+        after = (*(int(v) for v in ints), r, int(i))
     principal = Principal(token_id=0, user_id=0, roles=frozenset({Role.reviewer}))
     event.listen(engine, "before_cursor_execute", capture)
     try:
