@@ -97,7 +97,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    for router in (catalog_router, parties_router, intake_router, reports_router, review_router, enforcement_router,
-                   appeals_router, notices_router, content_router, audit_router, transparency_router):
+    # Enforcement first: FastAPI tries routers in order, and visibility is the hot path.
+    for router in (enforcement_router, catalog_router, parties_router, intake_router, reports_router,
+                   review_router, appeals_router, notices_router, content_router, audit_router,
+                   transparency_router):
         app.include_router(router)
     return app

@@ -71,12 +71,17 @@ def _json_serializer(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _json_deserializer(value: str | bytes) -> Any:
+    return orjson.loads(value)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions serialized, or PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             json_serializer=_json_serializer,
+            json_deserializer=_json_deserializer,
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=kwargs.pop("pool_size", 40),
             max_overflow=kwargs.pop("max_overflow", 10),
@@ -129,6 +134,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(
         url,
         json_serializer=_json_serializer,
+        json_deserializer=_json_deserializer,
         # No pre-ping: it costs a round trip on every checkout. A connection the server
         # dropped fails one transaction, and the pool then replaces every stale one.
         pool_recycle=1800,

@@ -167,8 +167,14 @@ class RestrictionIndex:
     def is_visible(self, content_id: str, country: str | None, author_id: str | None = None) -> bool:
         """The fast path: may a viewer in ``country`` see this content?"""
         found = self.content.get(content_id)
-        if found is None and (author_id is None or author_id not in self.accounts):
-            return True
+        if author_id is None or author_id not in self.accounts:
+            if found is None:
+                return True
+            if type(found) is Group and country is not None:
+                # One restriction, no account: answer without building a verdict.
+                if found.ends_at is not None and time.time() >= found.ends_at:
+                    return True
+                return not (found.is_global or country in found.scope)
         return self.check(content_id, country, author_id).visible
 
     def check(self, content_id: str, country: str | None, author_id: str | None = None,
