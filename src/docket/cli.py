@@ -120,7 +120,7 @@ def serve(
 
         with database.transaction(database.make_sessionmaker(engine)) as session:
             summary = load_demo(session=session, base_url=settings.base_url, settings=settings)
-        console.print(summary)
+        console.print(summary, soft_wrap=True)  # whole lines: the curl commands stay copyable
     console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
     uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning")
 
