@@ -17,10 +17,13 @@ from docket.intake.models import (
 from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review
+from docket.transparency.models import ExportReceipt
+from docket.web.models import WebSession
 
 __all__ = [
     "Designation", "Report", "ReporterSuspension",
     "Appeal", "NoticeHold", "OutboxMessage", "WebhookEndpoint",
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review", "Submitter", "User", "UserRole",
+    "ExportReceipt", "WebSession",
 ]

@@ -1,0 +1,1 @@
+"""The server-rendered web: sign-in, reviewer console, portal, public and admin pages."""
