@@ -93,17 +93,25 @@ def test_bad_query_values_are_422(client, auditor_erin) -> None:
 
 
 def test_an_unexpected_error_is_a_500_with_a_correlation_id(app, caplog) -> None:
-    @app.get("/boom")
+    @app.get("/api/v1/boom")
     def boom() -> None:
         raise RuntimeError("secret internals")
 
+    @app.get("/boom-page")
+    def boom_page() -> None:
+        raise RuntimeError("secret internals")
+
     with TestClient(app, raise_server_exceptions=False) as c, caplog.at_level(logging.ERROR):
-        r = c.get("/boom")
+        r = c.get("/api/v1/boom")
+        page = c.get("/boom-page")
     assert r.status_code == 500
     body = r.json()
     assert body["correlation_id"]
     assert "secret internals" not in r.text and "Traceback" not in r.text
     assert body["correlation_id"] in caplog.text
+    # A page gets an HTML page that quotes the same kind of id, and no internals either.
+    assert page.status_code == 500 and "text/html" in page.headers["content-type"]
+    assert "secret internals" not in page.text and "Traceback" not in page.text
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/openapi.json", "/docs"])

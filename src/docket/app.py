@@ -1,4 +1,4 @@
-"""The web application: the JSON API under /api/v1 (pages come later)."""
+"""The web application: the JSON API under /api/v1 and the server-rendered pages."""
 
 from __future__ import annotations
 
@@ -102,4 +102,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    review_router, appeals_router, notices_router, content_router, audit_router,
                    transparency_router):
         app.include_router(router)
+    from docket.web import pages as web_pages
+
+    web_pages.install(app)
     return app

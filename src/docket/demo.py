@@ -59,6 +59,14 @@ USERS = [
     ("dkt_demo_platform", "platform@docket.example", "Platform service account", ["platform"], []),
 ]
 
+PEOPLE = [
+    # (submitter token, e-mail, name): officials who sign in to the portal
+    ("dkt_demo_kz_ministry", "aigerim@misd.example.kz", "Aigerim Nurlanovna, Head of Online Monitoring"),
+    ("dkt_demo_de_court", "richterin.weber@lg-berlin.example.de", "Richterin Weber, 27. Zivilkammer"),
+    ("dkt_demo_tr_btk", "mehmet@btk.example.tr", "Mehmet Yılmaz, İhbar Merkezi"),
+    ("dkt_demo_flagger", "analyst@jugendschutz.example.net", "Jana Analyst, jugendschutz.net"),
+]
+
 
 CONTENT = [
     # (id, url, type, author, language, text)
@@ -271,6 +279,10 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
             verified=True,
         )
         parties.create_token(session=session, actor=ACTOR, submitter=submitter, name="demo", secret=token)
+        for of, email, person in PEOPLE:
+            if of == token:
+                parties.create_person(session=session, actor=ACTOR, submitter=submitter,
+                                      email=email, name=person, password=PASSWORD)
     for token, email, name, roles, jurisdictions in USERS:
         password = None if roles == ["platform"] else PASSWORD
         user = parties.create_user(
@@ -291,6 +303,8 @@ def _howto(base_url: str) -> str:
     lines += [f"  {name[:60]:<60} {token}" for token, name, *_ in SUBMITTERS]
     lines += ["", f"Staff (password '{PASSWORD}' / API token):"]
     lines += [f"  {email:<26} {', '.join(roles):<28} {token}" for token, email, _, roles, _ in USERS]
+    lines += ["", f"Officials in the portal (password '{PASSWORD}'):"]
+    lines += [f"  {email}" for _, email, _ in PEOPLE]
     lines += [
         "",
         "Try:",

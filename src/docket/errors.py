@@ -114,18 +114,35 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
+def _page(request: Request, status: int, title: str, detail: str) -> Response | None:
+    """An HTML error page for page routes (everything outside /api/), when the web is on."""
+    render = getattr(request.app.state, "html_error", None)
+    if render is None or request.url.path.startswith(("/api/", "/healthz", "/openapi")):
+        return None
+    response: Response = render(request, status, title, detail)
+    return response
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into a problem document."""
+    """Register the handlers that turn every error into a problem document (API routes)
+    or an HTML error page (page routes)."""
 
     @app.exception_handler(DocketError)
-    async def _domain(_request: Request, exc: DocketError) -> Response:
+    async def _domain(request: Request, exc: DocketError) -> Response:
+        if (html := _page(request, exc.status, exc.title, exc.detail)) is not None:
+            for key, value in exc.headers.items():
+                html.headers[key] = value
+            return html
         return problem(
             exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors,
             headers=exc.headers, **exc.extra,
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> Response:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if (html := _page(request, 422, "Invalid address",
+                          "a value in the address of this page is not valid")) is not None:
+            return html
         errors = [
             {"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
              "message": _message(e)}
@@ -136,10 +153,12 @@ def install(app: FastAPI) -> None:
         return problem(422, "Invalid input", detail, slug="validation", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
         title = titles.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
+        if (html := _page(request, exc.status_code, title, detail)) is not None:
+            return html
         return problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
@@ -149,6 +168,9 @@ def install(app: FastAPI) -> None:
             "unhandled error %s on %s %s", correlation_id, request.method, request.url.path,
             exc_info=exc,
         )
+        if (html := _page(request, 500, "Something went wrong",
+                          f"please try again; if it keeps failing, quote {correlation_id}")):
+            return html
         return problem(
             500, "Internal error",
             "something went wrong on our side; quote the correlation id when reporting it",

@@ -141,6 +141,38 @@ def create_user(
     return user
 
 
+def create_person(
+    *, session: Session, actor: str, submitter: Submitter, email: str, name: str = "",
+    password: str | None = None,
+) -> User:
+    """Add a person of a submitter (an official of an agency) who signs in to the portal
+    and acts as that submitter; audited. A person has no staff role."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Unprocessable("invalid e-mail", errors=[{"field": "email", "message": "an e-mail address"}])
+    if get_user_by_email(session=session, email=email) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists")
+    user = User(email=email, name=name, submitter_id=submitter.id,
+                password_hash=hash_password(password) if password else None)
+    session.add(user)
+    session.flush()
+    audit.record(session=session, actor=actor, action="user:created", subject=f"user:{user.id}",
+                 payload={"email": email, "submitter": submitter.id, "roles": []})
+    return user
+
+
+def list_people(*, session: Session, submitter_id: int) -> Sequence[User]:
+    return session.scalars(select(User).where(User.submitter_id == submitter_id)
+                           .order_by(User.id)).all()
+
+
+def unlock(*, session: Session, actor: str, user: User) -> None:
+    """Lift a sign-in lock-out before it ends (audited)."""
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record(session=session, actor=actor, action="user:unlocked", subject=f"user:{user.id}")
+
+
 def set_password(*, session: Session, actor: str, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     audit.record(session=session, actor=actor, action="user:password_set", subject=f"user:{user.id}")

@@ -1,0 +1,52 @@
+"""Reading forms: the CSRF check, and errors shown next to their fields.
+
+A page route takes ``form: Form`` (a plain dict of the submitted strings, lists kept
+for repeated names, after the CSRF check) and, on invalid input, re-renders its page
+with ``errors={field: message}`` and ``values=form`` so what was typed is kept."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import ValidationError
+
+from docket.errors import Forbidden
+from docket.web.auth import maybe_user
+from docket.web.render import check_csrf
+
+MAX_FIELDS = 2000
+
+
+class CsrfFailed(Forbidden):
+    slug = "csrf"
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    await maybe_user(request)
+    form = await request.form(max_files=20, max_fields=MAX_FIELDS)
+    if not check_csrf(request, str(form.get("csrf_token") or "")):
+        raise CsrfFailed("the form has expired or did not come from this site; "
+                         "go back, reload the page and send it again")
+    data: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        values = form.getlist(key)
+        data[key] = values if len(values) > 1 else values[0]
+    return data
+
+
+Form = Annotated[dict[str, Any], Depends(form_data)]
+
+
+def field_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
+    """Pydantic's errors as {field: message} for the template."""
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"] if p != "body")
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "missing":
+            message = "required"
+        out.setdefault(prefix + loc if loc else "form", message)
+    return out

@@ -1,0 +1,129 @@
+"""Pages every visitor meets: the home page, sign-in and sign-out, static files, and the
+HTML error page. The areas (console, portal, public pages, admin) live with their
+domains, in each package's ``pages.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from docket.db import transaction
+from docket.web import sessions
+from docket.web.auth import MaybeUser, SignInRequired
+from docket.web.forms import Form
+from docket.web.render import SESSION_COOKIE, flash, page, redirect
+
+router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent / "static"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site (no scheme, no host, no '//'): no open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def home_for(user: sessions.SignedIn | None) -> str:
+    if user is None:
+        return "/"
+    if user.is_person_of_submitter:
+        return "/portal"
+    return "/console" if user.is_staff else "/"
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, user: MaybeUser) -> Response:
+    """The front page: what docket is, and where each kind of visitor goes. Who: anyone."""
+    return page(request, "home.html", title="Home")
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+async def sign_in_page(request: Request, user: MaybeUser,
+                       next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    """The sign-in form. Who: anyone."""
+    return page(request, "sign_in.html", {"next": safe_next(next, ""), "values": {}},
+                title="Sign in")
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+async def sign_in(request: Request, form: Form) -> Response:
+    """Check the password, open a session, go on to ``next``. Who: anyone (5 failures lock
+    the account for 15 minutes)."""
+    email = str(form.get("email") or "").strip()[:254]
+    password = str(form.get("password") or "")[:1000]
+    target = safe_next(str(form.get("next") or ""), "")
+    errors: dict[str, str] = {}
+    if not email:
+        errors["email"] = "enter your e-mail address"
+    if not password:
+        errors["password"] = "enter your password"
+    if errors:
+        return page(request, "sign_in.html", {"errors": errors, "values": {"email": email},
+                                              "next": target}, status=422, title="Sign in")
+
+    def attempt() -> tuple[str | None, str | None]:
+        with transaction(request.app.state.sessionmaker) as db:
+            try:
+                return sessions.sign_in(session=db, email=email, password=password,
+                                        user_agent=request.headers.get("user-agent", "")), None
+            except sessions.SignInFailed as failed:
+                return None, failed.message
+
+    token, failure = await run_in_threadpool(attempt)
+    if token is None:
+        return page(request, "sign_in.html",
+                    {"errors": {"form": failure or "sign-in failed"},
+                     "values": {"email": email}, "next": target},
+                    status=401, title="Sign in")
+    with request.app.state.sessionmaker() as db:
+        signed = await run_in_threadpool(sessions.load, session=db, token=token)
+    request.state.user = signed
+    flash(request, f"Signed in as {signed.name or signed.email}." if signed else "Signed in.")
+    response = redirect(request, target or home_for(signed))
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
+                        secure=str(request.app.state.settings.base_url).startswith("https://"),
+                        max_age=sessions.SESSION_HOURS * 3600)
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, form: Form) -> Response:
+    """End this browser's session. Who: anyone signed in."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        def revoke() -> None:
+            with transaction(request.app.state.sessionmaker) as db:
+                sessions.sign_out(session=db, token=token)
+        await run_in_threadpool(revoke)
+    request.state.user = None
+    flash(request, "You are signed out.")
+    response = redirect(request, "/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _html_error(request: Request, status: int, title: str, detail: str) -> Response:
+    return page(request, "error.html", {"status": status, "heading": title, "detail": detail},
+                status=status, title=title)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the web: static files, these pages, sign-in redirects and HTML error pages."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.html_error = _html_error
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        return redirect(request, exc.next_url)
+
+    app.include_router(router)

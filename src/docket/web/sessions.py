@@ -1,0 +1,159 @@
+"""Sign-in for people: passwords (argon2), server-side sessions, lock-out, all audited.
+
+A browser holds a random session token in an HttpOnly cookie; the database keeps only
+its SHA-256, so a stolen database does not sign anybody in. Sign-out revokes the row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from docket import audit
+from docket.db import utcnow
+from docket.parties import service as parties
+from docket.parties.auth import Principal
+from docket.parties.models import Role, Submitter, User, UserRole
+from docket.web.models import WebSession
+
+SESSION_HOURS = 12
+# Sessions idle this long end, whatever their expiry.
+IDLE_MINUTES = 120
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+# Checked against when the e-mail is unknown, so a wrong address costs the same time.
+_DUMMY_HASH = parties.hash_password("not-a-real-password")
+
+
+class SignInFailed(Exception):
+    """Wrong e-mail or password, or a locked or deactivated account (one message for all)."""
+
+    def __init__(self, message: str = "the e-mail address or the password is wrong") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in person: who they are and what they may do (the API's Principal)."""
+
+    principal: Principal
+    user_id: int
+    email: str
+    name: str
+    session_id: int
+    csrf_token: str
+    submitter_name: str | None = None
+    last_seen_at: dt.datetime | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.principal.is_staff
+
+    @property
+    def is_person_of_submitter(self) -> bool:
+        return self.principal.submitter_id is not None
+
+    def has_role(self, role: str) -> bool:
+        return Role(role) in self.principal.roles
+
+
+def sign_in(*, session: Session, email: str, password: str, user_agent: str = "",
+            now: dt.datetime | None = None) -> str:
+    """Check the password and open a session; returns the cookie's token.
+
+    Raises SignInFailed. After MAX_FAILURES failures in a row the account is locked for
+    LOCK_MINUTES; the lock, each failure and each sign-in are audit events."""
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        parties.check_password(_DUMMY_HASH, password)
+        audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
+                     subject="user:unknown", payload={"reason": "unknown_email"})
+        raise SignInFailed()
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
+                     subject=f"user:{user.id}", payload={"reason": "locked"})
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise SignInFailed(f"too many failed attempts: this account is locked; try again in "
+                           f"{minutes} minutes or ask an administrator")
+    if not user.active or not parties.check_password(user.password_hash, password):
+        user.failed_logins += 1
+        reason = "inactive" if not user.active else "wrong_password"
+        audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
+                     subject=f"user:{user.id}", payload={"reason": reason,
+                                                         "failures": user.failed_logins})
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+            audit.record(session=session, actor="system", action="user:locked",
+                         subject=f"user:{user.id}",
+                         payload={"until": user.locked_until.isoformat(), "minutes": LOCK_MINUTES})
+        raise SignInFailed()
+    user.failed_logins = 0
+    user.locked_until = None
+    token = secrets.token_urlsafe(32)
+    row = WebSession(token_hash=parties.hash_token(token), user_id=user.id,
+                     csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now,
+                     expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+                     user_agent=user_agent[:300])
+    session.add(row)
+    session.flush()
+    audit.record(session=session, actor=f"user:{user.id}", action="user:sign_in",
+                 subject=f"user:{user.id}", payload={"session": row.id})
+    return token
+
+
+def load(*, session: Session, token: str, now: dt.datetime | None = None) -> SignedIn | None:
+    """The person a session cookie stands for, or None if it is unknown, expired or revoked."""
+    now = now or utcnow()
+    found = session.execute(
+        select(WebSession, User).join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == parties.hash_token(token),
+               WebSession.revoked_at.is_(None))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if (row.expires_at <= now or row.last_seen_at + dt.timedelta(minutes=IDLE_MINUTES) <= now
+            or not user.active):
+        return None
+    submitter_name = None
+    if user.submitter_id is not None:
+        submitter = session.get(Submitter, user.submitter_id)
+        if submitter is None:
+            return None
+        submitter_name = submitter.name
+        principal = Principal(token_id=0, submitter_id=submitter.id,
+                              submitter_kind=str(submitter.kind), user_id=user.id)
+    else:
+        roles = session.execute(
+            select(UserRole.role, UserRole.jurisdiction).where(UserRole.user_id == user.id)
+        ).all()
+        principal = Principal(
+            token_id=0, user_id=user.id, roles=frozenset(Role(r.role) for r in roles),
+            jurisdictions=frozenset(r.jurisdiction for r in roles
+                                    if r.role == Role.local_representative and r.jurisdiction),
+        )
+    return SignedIn(principal=principal, user_id=user.id, email=user.email, name=user.name,
+                    session_id=row.id, csrf_token=row.csrf_token, submitter_name=submitter_name,
+                    last_seen_at=row.last_seen_at)
+
+
+def touch(*, session: Session, session_id: int, now: dt.datetime | None = None) -> None:
+    """Keep an active session from idling out (called at most once a minute per session)."""
+    session.execute(update(WebSession).where(WebSession.id == session_id)
+                    .values(last_seen_at=now or utcnow()))
+
+
+def sign_out(*, session: Session, token: str) -> None:
+    row = session.scalar(select(WebSession).where(
+        WebSession.token_hash == parties.hash_token(token), WebSession.revoked_at.is_(None)))
+    if row is None:
+        return
+    row.revoked_at = utcnow()
+    audit.record(session=session, actor=f"user:{row.user_id}", action="user:sign_out",
+                 subject=f"user:{row.user_id}", payload={"session": row.id})

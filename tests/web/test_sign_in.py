@@ -1,0 +1,132 @@
+"""Sign-in, sessions, CSRF, lock-out and the HTML error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from docket import db as database
+from docket.audit.models import Event
+from docket.web.render import SESSION_COOKIE
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
+
+
+def _actions(sessions: Any) -> list[str]:
+    with database.transaction(sessions) as s:
+        return list(s.scalars(select(Event.action).order_by(Event.seq)))
+
+
+def test_staff_sign_in_opens_a_session_and_goes_to_the_queue(web: Any, make_user: Any,
+                                                             sessions: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    response = sign_in(web, "alice@docket.example")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console"
+    cookie = response.headers["set-cookie"]
+    assert SESSION_COOKIE in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+    home = web.get("/")
+    assert "alice@docket.example" in home.text and "Sign out" in home.text
+    assert "user:sign_in" in _actions(sessions)
+
+
+def test_the_session_token_is_stored_only_as_a_hash(web: Any, make_user: Any, sessions: Any) -> None:
+    from docket.web.models import WebSession
+
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    sign_in(web, "alice@docket.example")
+    plain = web.cookies.get(SESSION_COOKIE)
+    with database.transaction(sessions) as s:
+        stored = s.scalars(select(WebSession.token_hash)).all()
+    assert plain and stored and plain not in stored
+
+
+def test_an_official_goes_to_the_portal(web: Any, kz_ministry: Any, make_person: Any) -> None:
+    make_person(kz_ministry, "aigerim@misd.example.kz", "Aigerim")
+    response = sign_in(web, "aigerim@misd.example.kz")
+    assert response.headers["location"] == "/portal"
+
+
+def test_next_goes_back_to_the_page_but_never_off_site(web: Any, make_user: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    token = csrf_of(web, "/sign-in?next=/transparency")
+    ok = web.post("/sign-in", data={"email": "alice@docket.example", "password": PASSWORD,
+                                    "next": "/transparency", "csrf_token": token},
+                  follow_redirects=False)
+    assert ok.headers["location"] == "/transparency"
+    web.cookies.clear()
+    for evil in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        token = csrf_of(web, "/sign-in")
+        away = web.post("/sign-in", data={"email": "alice@docket.example", "password": PASSWORD,
+                                          "next": evil, "csrf_token": token},
+                        follow_redirects=False)
+        assert away.headers["location"] == "/console", evil
+        web.cookies.clear()
+
+
+def test_a_wrong_password_keeps_the_email_and_says_why(web: Any, make_user: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    response = sign_in(web, "alice@docket.example", "wrong")
+    assert response.status_code == 401
+    assert "the e-mail address or the password is wrong" in response.text
+    assert 'value="alice@docket.example"' in response.text
+    assert SESSION_COOKIE not in web.cookies
+
+
+def test_empty_fields_are_shown_next_to_the_field(web: Any) -> None:
+    token = csrf_of(web, "/sign-in")
+    response = web.post("/sign-in", data={"email": "", "password": "", "csrf_token": token})
+    assert response.status_code == 422
+    assert 'id="email-error"' in response.text and 'id="password-error"' in response.text
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(
+        web: Any, make_user: Any, sessions: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    for _ in range(5):
+        assert sign_in(web, "alice@docket.example", "wrong").status_code == 401
+    locked = sign_in(web, "alice@docket.example")
+    assert locked.status_code == 401 and "locked" in locked.text
+    actions = _actions(sessions)
+    assert actions.count("user:sign_in_failed") == 6 and "user:locked" in actions
+    assert "user:sign_in" not in actions
+
+
+def test_a_form_without_the_csrf_token_changes_nothing(web: Any, make_user: Any,
+                                                       sessions: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    before = _actions(sessions)
+    response = web.post("/sign-in", data={"email": "alice@docket.example", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "text/html" in response.headers["content-type"]
+    forged = web.post("/sign-in", data={"email": "alice@docket.example", "password": PASSWORD,
+                                        "csrf_token": "0" * 64})
+    assert forged.status_code == 403
+    assert _actions(sessions) == before
+
+
+def test_sign_out_revokes_the_session(web: Any, make_user: Any, sessions: Any) -> None:
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    sign_in(web, "alice@docket.example")
+    stolen = web.cookies.get(SESSION_COOKIE)
+    token = csrf_of(web, "/")
+    out = web.post("/sign-out", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    web.cookies.set(SESSION_COOKIE, stolen)
+    assert "Sign out" not in web.get("/").text
+    assert "user:sign_out" in _actions(sessions)
+
+
+def test_pages_answer_errors_in_html_and_the_api_in_problem_json(web: Any) -> None:
+    page = web.get("/no-such-page")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "<h1>Not found</h1>" in page.text
+    api = web.get("/api/v1/no-such-route")
+    assert api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_every_page_has_a_title_one_heading_and_a_skip_link(web: Any) -> None:
+    for path in ("/", "/sign-in"):
+        html = web.get(path).text
+        assert html.count("<h1") == 1, path
+        assert "<title>" in html and 'href="#main"' in html
