@@ -127,3 +127,16 @@ def install(app: FastAPI) -> None:
         return redirect(request, exc.next_url)
 
     app.include_router(router)
+    # Each area's pages live with its domain (DESIGN.md: a package's pages.py).
+    from docket.appeals import pages as appeals_pages
+    from docket.catalog import pages as catalog_pages
+    from docket.enforcement import pages as enforcement_pages
+    from docket.intake import pages as portal_pages
+    from docket.intake import report_pages
+    from docket.notices import pages as notices_pages
+    from docket.parties import pages as admin_pages
+    from docket.review import pages as console_pages
+
+    for area in (console_pages, portal_pages, report_pages, appeals_pages, enforcement_pages,
+                 admin_pages, catalog_pages, notices_pages):
+        app.include_router(area.router)
