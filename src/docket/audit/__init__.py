@@ -1,5 +1,5 @@
 """The tamper-evident audit chain."""
 
-from docket.audit.service import lock_chain, record, verify
+from docket.audit.service import Pending, lock_chain, record, record_many, verify
 
-__all__ = ["lock_chain", "record", "verify"]
+__all__ = ["Pending", "lock_chain", "record", "record_many", "verify"]

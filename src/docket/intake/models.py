@@ -157,6 +157,9 @@ class Item(Base):
         Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "severity",
               "due_hour", "flag_rank", "crowd", "received_at", "id"),
         # One open case per content and ground: concurrent reports join it, never open a twin.
+        # Finding a content's cases (open or decided) by key; the unique index below
+        # covers only open cases, and a partial index cannot serve that lookup.
+        Index("ix_items_case_key", "case_key", "id"),
         Index("uq_items_open_case", "case_key", unique=True,
               sqlite_where=text("case_key IS NOT NULL AND status <> 'decided'"),
               postgresql_where=text("case_key IS NOT NULL AND status <> 'decided'")),

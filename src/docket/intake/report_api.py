@@ -54,26 +54,46 @@ def _caller(request: Request, db: Db) -> Principal | None:
     return principal
 
 
-def _take(request: Request, db: Db, settings: Any, who: Principal | None, report: ReportIn) -> ReportAccepted:
+def _sender(request: Request, who: Principal | None, report: ReportIn) -> tuple[str, str]:
+    """The channel and reporter key of one report, after its rate limit (429 when over)."""
     limiter = request.app.state.ratelimiter
     if who is not None and who.can(Permission.content_write):
         if not report.reporter_id:
             raise Unprocessable("a report from the platform names its user",
                                 errors=[{"field": "reporter_id", "message": "required with a platform token"}])
-        channel, key = "api", f"user:{report.reporter_id}"
+        key = f"user:{report.reporter_id}"
         limiter.hit(f"reporter:{key}", PER_REPORTER_PER_MINUTE)
-    elif who is None:
+        return "api", key
+    if who is None:
         address = request.client.host if request.client else "unknown"
-        channel, key = "form", reports.reporter_key_for_address(address)
+        key = reports.reporter_key_for_address(address)
         limiter.hit(f"anon:{key}", ANONYMOUS_PER_MINUTE)
-    else:
-        raise Unprocessable("reports come from the platform's token or from the public form (no token); "
-                            "organisations send requests to /api/v1/requests")
+        return "form", key
+    raise Unprocessable("reports come from the platform's token or from the public form (no token); "
+                        "organisations send requests to /api/v1/requests")
+
+
+def _accepted(accepted: reports.Accepted) -> ReportAccepted:
+    return ReportAccepted(report_id=accepted.report_id, item_id=accepted.item_id, new_case=accepted.new_case,
+                          reference=f"R-{accepted.report_id}")
+
+
+def take_report(request: Request, db: Session, settings: Any, who: Principal | None,
+                report: ReportIn) -> ReportAccepted:
+    """One report from the API or the public form page: limits, then the batch path."""
+    channel, key = _sender(request, who, report)
     accepted = reports.submit_report(session=db, settings=settings,
                                      channel_submitter=channel_submitter(db, channel, settings.home_country),
                                      report=report, reporter_key=key, channel=channel)
-    return ReportAccepted(report_id=accepted.report_id, item_id=accepted.item_id, new_case=accepted.new_case,
-                          reference=f"R-{accepted.report_id}")
+    return _accepted(accepted)
+
+
+# The public form page's name for it (kept while pages move to the public name).
+_take = take_report
+
+
+def _problem(exc: DocketError) -> dict[str, Any]:
+    return {"status": exc.status, "title": exc.title, "detail": exc.detail, "errors": exc.errors}
 
 
 @router.post("/reports", response_model=ReportAccepted, status_code=status.HTTP_201_CREATED)
@@ -81,7 +101,7 @@ def report(body: ReportIn, request: Request, db: Db, settings: AppSettings,
            who: Annotated[Principal | None, Depends(_caller)]) -> ReportAccepted:
     """Report content. Who: the platform for a signed-in user (with ``reporter_id``), or
     anyone without a token (the public form; stricter limits by address)."""
-    return _take(request, db, settings, who, body)
+    return take_report(request, db, settings, who, body)
 
 
 @router.post("/reports/batch")
@@ -89,25 +109,35 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
                  who: Annotated[Principal, Depends(require(Permission.content_write))]) -> dict[str, Any]:
     """Up to 500 reports, each validated and taken on its own; the answer says per report
     ``accepted`` (with its case) or the problem. Who: platform."""
-    results: list[dict[str, Any]] = []
+    results: list[dict[str, Any] | None] = [None] * len(body.reports)
+    incoming: list[reports.Incoming] = []
+    positions: list[int] = []
     for index, raw in enumerate(body.reports):
         try:
             parsed = ReportIn.model_validate(raw)
+            channel, key = _sender(request, who, parsed)
         except ValidationError as exc:
-            results.append({"index": index, "status": "rejected", "problem": {
+            results[index] = {"index": index, "status": "rejected", "problem": {
                 "status": 422, "title": "Invalid input",
                 "errors": [{"field": ".".join(str(p) for p in e["loc"]) or "body",
-                            "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]}})
+                            "message": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]}}
             continue
-        try:
-            with db.begin_nested():
-                accepted = _take(request, db, settings, who, parsed)
         except DocketError as exc:
-            results.append({"index": index, "status": "rejected", "problem": {
-                "status": exc.status, "title": exc.title, "detail": exc.detail, "errors": exc.errors}})
+            results[index] = {"index": index, "status": "rejected", "problem": _problem(exc)}
             continue
-        results.append({"index": index, "status": "accepted", **accepted.model_dump()})
-    return {"accepted": sum(r["status"] == "accepted" for r in results), "results": results}
+        incoming.append(reports.Incoming(parsed, key, channel))
+        positions.append(index)
+    if incoming:
+        taken = reports.submit_reports(
+            session=db, settings=settings, incoming=incoming,
+            channel_submitter=channel_submitter(db, "api", settings.home_country))
+        for index, outcome in zip(positions, taken, strict=True):
+            if isinstance(outcome, DocketError):
+                results[index] = {"index": index, "status": "rejected", "problem": _problem(outcome)}
+            else:
+                results[index] = {"index": index, "status": "accepted", **_accepted(outcome).model_dump()}
+    done = [r for r in results if r is not None]
+    return {"accepted": sum(r["status"] == "accepted" for r in done), "results": done}
 
 
 @router.get("/items/{item_id}/reports", response_model=list[ReportRead])

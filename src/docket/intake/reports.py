@@ -15,16 +15,16 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, case, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
+from docket.content.models import Content
 from docket.content.urls import normalize_url
 from docket.db import utcnow
-from docket.errors import Forbidden, Unprocessable
+from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import service as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
 from docket.intake.schemas import ItemIn, ReportIn, RequestCreate
@@ -69,84 +69,220 @@ def suspended(*, session: Session, reporter_key: str, now: dt.datetime) -> Repor
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One report of a batch, with who sent it and through which channel."""
+
+    report: ReportIn
+    reporter_key: str
+    channel: str
+
+
 def submit_report(
     *, session: Session, settings: Settings, channel_submitter: Submitter, report: ReportIn,
     reporter_key: str, channel: str, now: dt.datetime | None = None,
 ) -> Accepted:
-    """Take one report: check it, find or open its case, record it, count its reporters."""
+    """Take one report (a batch of one): raises its problem, or returns where it went."""
+    [result] = submit_reports(session=session, settings=settings, channel_submitter=channel_submitter,
+                              incoming=[Incoming(report, reporter_key, channel)], now=now)
+    if isinstance(result, DocketError):
+        raise result
+    return result
+
+
+def submit_reports(
+    *, session: Session, settings: Settings, channel_submitter: Submitter,
+    incoming: Sequence[Incoming], now: dt.datetime | None = None,
+) -> list[Accepted | DocketError]:
+    """Take a batch of reports, set-based: check each against the catalog and the
+    suspensions, find or open its case, record it, recount its cases, and append every
+    audit event at the end — a few statements per batch, not per report.
+
+    Each report gets its own result: ``Accepted``, or the problem that refused it (the
+    others go on). Cases are found and opened under a lock per case key (PostgreSQL:
+    advisory transaction locks, in key order; SQLite: its single writer), so concurrent
+    batches never open two cases for one content and ground, nor lose a count."""
     now = now or utcnow()
-    _check(session, report)
-    suspension = suspended(session=session, reporter_key=reporter_key, now=now)
-    if suspension is not None:
-        raise Forbidden(f"this reporter is suspended from reporting until {suspension.ends_at:%Y-%m-%d}: "
-                        f"{suspension.reason}")
-    content_id, normalized = report.content_id, normalize_url(report.url) if report.url else None
-    if content_id is None and normalized is not None:
-        found = content_registry.find_by_urls(session=session, normalized=[normalized])
-        content_id = found[normalized].id if normalized in found else None
-    subject = f"content:{content_id}" if content_id else f"url:{normalized}"
-    case_key = f"{subject}|{ground_of(report)}"
-    item, new_case = _case(session, settings, channel_submitter, report, case_key, content_id, now)
-    art16 = bool(report.explanation and report.reporter_name and report.reporter_email and report.bona_fide)
-    row = Report(item_id=item.id, channel=channel, reporter_key=reporter_key, reporter_name=report.reporter_name,
-                 reporter_email=report.reporter_email, reporter_verified=report.reporter_verified,
-                 reason=report.reason, jurisdiction=report.jurisdiction, explanation=report.explanation,
-                 bona_fide=report.bona_fide, art16_notice=art16, received_at=now)
-    session.add(row)
-    session.flush()
-    _count(session, item, now)
-    audit.record(session=session, actor=f"reporter:{reporter_key}", action="report:received",
-                 subject=f"item:{item.id}",
-                 payload={"report": row.id, "case": case_key, "new_case": new_case, "reason": report.reason,
-                          "art16": art16, "channel": channel})
-    return Accepted(row.id, item.id, new_case)
-
-
-def _case(session: Session, settings: Settings, submitter: Submitter, report: ReportIn, case_key: str,
-          content_id: str | None, now: dt.datetime) -> tuple[Item, bool]:
-    """The case a report joins: the open one, the decided one (content unchanged), or a new one."""
-    for attempt in range(2):
-        item = session.execute(
-            select(Item).where(Item.case_key == case_key).order_by(Item.id.desc()).limit(1).with_for_update()
-        ).scalar_one_or_none()
-        if item is not None and item.status != ItemState.decided:
-            return item, False
-        if item is not None and content_id is not None:
-            content = content_registry.get(session=session, content_id=content_id)
-            if content is None or item.decided_at is None or content.updated_at <= item.decided_at:
-                return item, False  # already decided on this ground, and the content is the same
-        data = RequestCreate(
-            jurisdiction=report.jurisdiction or submitter.country, reason=report.reason,
-            explanation=report.explanation, bona_fide=report.bona_fide, requested_action="restrict",
-            items=[ItemIn(content_id=content_id) if content_id else ItemIn(url=report.url)],
-        )
+    results: list[Accepted | DocketError | None] = [None] * len(incoming)
+    for index, one in enumerate(incoming):
         try:
-            with session.begin_nested():  # a twin report may open the same case at the same moment
-                request = intake.submit(session=session, settings=settings, submitter=submitter, data=data,
-                                        channel=Channel.report, case_key=case_key)
-            return request.items[0], True
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+            _check(session, one.report)
+        except DocketError as exc:
+            results[index] = exc
+    _refuse_suspended(session, incoming, results, now)
+    live = [i for i, r in enumerate(results) if r is None]
+    if not live:
+        return results  # type: ignore[return-value]
+
+    # Where each report goes: its subject (content id, else normalized URL) and ground.
+    normalized = {i: normalize_url(incoming[i].report.url) if incoming[i].report.url else None
+                  for i in live}
+    by_url = content_registry.find_by_urls(
+        session=session,
+        normalized=sorted({u for i, u in normalized.items() if u and not incoming[i].report.content_id}),
+    )
+    content_of: dict[int, str | None] = {}
+    key_of: dict[int, str] = {}
+    for i in live:
+        report = incoming[i].report
+        content_id = report.content_id
+        if content_id is None and normalized[i] in by_url:
+            content_id = by_url[normalized[i]].id
+        content_of[i] = content_id
+        subject = f"content:{content_id}" if content_id else f"url:{normalized[i]}"
+        key_of[i] = f"{subject}|{ground_of(report)}"
+    keys = sorted(set(key_of.values()))
+    _lock_cases(session, keys)
+    case_of = _existing_cases(session, keys)
+
+    # Cases to open: one per key without a case to join, opened by its first report.
+    openers: dict[str, int] = {}
+    for i in live:
+        if key_of[i] not in case_of and key_of[i] not in openers:
+            openers[key_of[i]] = i
+    events: list[audit.Pending] = []
+    if openers:
+        data = []
+        for i in openers.values():
+            report = incoming[i].report
+            content_id = content_of[i]
+            data.append(RequestCreate(
+                jurisdiction=report.jurisdiction or channel_submitter.country, reason=report.reason,
+                explanation=report.explanation, bona_fide=report.bona_fide, requested_action="restrict",
+                items=[ItemIn(content_id=content_id) if content_id else ItemIn(url=report.url)],
+            ))
+        prepared = intake.prepare_many(session=session, settings=settings, submitter=channel_submitter,
+                                       data=data, channel=Channel.report)
+        for key, one in zip(openers, prepared, strict=True):
+            one.request.items[0].case_key = key
+        events += intake.store_many(session=session, prepared=prepared)
+        for key, one in zip(openers, prepared, strict=True):
+            case_of[key] = one.request.items[0].id
+    new_cases = set(openers.values())
+
+    rows = []
+    for i in live:
+        one, report = incoming[i], incoming[i].report
+        rows.append({
+            "item_id": case_of[key_of[i]], "channel": one.channel, "reporter_key": one.reporter_key,
+            "reporter_name": report.reporter_name, "reporter_email": report.reporter_email,
+            "reporter_verified": report.reporter_verified, "reason": report.reason,
+            "jurisdiction": report.jurisdiction, "explanation": report.explanation,
+            "bona_fide": report.bona_fide, "art16_notice": _art16(report), "received_at": now,
+        })
+    table = Report.__table__
+    report_ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    for i, row, report_id in zip(live, rows, report_ids, strict=True):
+        one = incoming[i]
+        events.append(audit.Pending(
+            actor=f"reporter:{one.reporter_key}", action="report:received", subject=f"item:{row['item_id']}",
+            payload={"report": report_id, "case": key_of[i], "new_case": i in new_cases,
+                     "reason": one.report.reason, "art16": row["art16_notice"], "channel": one.channel}))
+        results[i] = Accepted(report_id, row["item_id"], i in new_cases)
+    events += _recount(session, sorted({r["item_id"] for r in rows}), now)
+    audit.record_many(session=session, events=events)
+    return results  # type: ignore[return-value]
 
 
-def _count(session: Session, item: Item, now: dt.datetime) -> None:
-    """Update the case's counts and look for a coordinated burst."""
-    reports, reporters = session.execute(
-        select(func.count(), func.count(func.distinct(Report.reporter_key))).where(Report.item_id == item.id)
-    ).one()
-    recent = session.execute(
-        select(func.count(), func.sum(case((Report.reporter_verified.is_(False), 1), else_=0)))
-        .where(Report.item_id == item.id, Report.received_at >= now - COORDINATION_WINDOW)
-    ).one()
-    item.report_count, item.reporter_count, item.crowd = reports, reporters, -reporters
-    burst, unverified = int(recent[0] or 0), int(recent[1] or 0)
-    if not item.possible_coordination and burst >= BURST_REPORTS and unverified >= 0.7 * burst:
-        # Flag for the reviewer; never act on it automatically.
-        item.possible_coordination = True
-        audit.record(session=session, actor="system:reports", action="item:possible_coordination",
-                     subject=f"item:{item.id}", payload={"reports_in_window": burst, "unverified": unverified})
+def _art16(report: ReportIn) -> bool:
+    """A report with the DSA Art. 16 elements: explanation, name, e-mail, good faith."""
+    return bool(report.explanation and report.reporter_name and report.reporter_email and report.bona_fide)
+
+
+def _refuse_suspended(session: Session, incoming: Sequence[Incoming],
+                      results: list[Accepted | DocketError | None], now: dt.datetime) -> None:
+    keys = sorted({incoming[i].reporter_key for i, r in enumerate(results) if r is None})
+    if not keys:
+        return
+    until: dict[str, tuple[dt.datetime, str]] = {}
+    for key, ends_at, reason in session.execute(
+        select(ReporterSuspension.reporter_key, ReporterSuspension.ends_at, ReporterSuspension.reason)
+        .where(ReporterSuspension.reporter_key.in_(keys), ReporterSuspension.starts_at <= now,
+               ReporterSuspension.ends_at > now)
+    ):
+        if key not in until or ends_at > until[key][0]:
+            until[key] = (ends_at, reason)
+    for index, one in enumerate(incoming):
+        if results[index] is None and one.reporter_key in until:
+            ends_at, reason = until[one.reporter_key]
+            results[index] = Forbidden(f"this reporter is suspended from reporting until {ends_at:%Y-%m-%d}: "
+                                       f"{reason}")
+
+
+def _lock_cases(session: Session, keys: Sequence[str]) -> None:
+    """Serialize batches that touch the same case keys (PostgreSQL), in one statement.
+
+    Locks are taken in hash order, so two batches never wait on each other in a cycle.
+    SQLite needs nothing: its writers are serialized already."""
+    if session.get_bind().dialect.name != "postgresql" or not keys:
+        return
+    session.execute(text(
+        "SELECT count(pg_advisory_xact_lock(h)) FROM "
+        "(SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(CAST(:keys AS text[])) AS k "
+        "ORDER BY h) AS ordered"
+    ), {"keys": list(keys)})
+
+
+def _existing_cases(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    """The case each key's reports join: the latest item of the key, if it is still open,
+    or if it is decided and its content has not changed since the decision."""
+    latest: dict[str, tuple[int, str, dt.datetime | None, str | None]] = {}
+    for item_id, key, status, decided_at, content_id in session.execute(
+        select(Item.id, Item.case_key, Item.status, Item.decided_at, Item.content_id)
+        .where(Item.case_key.in_(keys)).order_by(Item.id.desc())
+    ):
+        latest.setdefault(key, (item_id, status, decided_at, content_id))
+    decided_content = sorted({c for _, s, _, c in latest.values() if s == ItemState.decided and c})
+    changed_at = dict(session.execute(
+        select(Content.id, Content.updated_at).where(Content.id.in_(decided_content))
+    ).all()) if decided_content else {}
+    joined: dict[str, int] = {}
+    for key, (item_id, status, decided_at, content_id) in latest.items():
+        if status != ItemState.decided:
+            joined[key] = item_id
+        elif content_id is not None:
+            updated = changed_at.get(content_id)
+            if updated is None or decided_at is None or updated <= decided_at:
+                joined[key] = item_id  # already decided on this ground, and the content is the same
+    return joined
+
+
+def _recount(session: Session, item_ids: Sequence[int], now: dt.datetime) -> list[audit.Pending]:
+    """Recount the cases a batch touched, in one grouped query, and flag coordinated
+    bursts (for the reviewer; never acted on automatically). Returns the flag events."""
+    window = now - COORDINATION_WINDOW
+    counts = session.execute(
+        select(Report.item_id, func.count(), func.count(func.distinct(Report.reporter_key)),
+               func.sum(case((Report.received_at >= window, 1), else_=0)),
+               func.sum(case((and_(Report.received_at >= window, Report.reporter_verified.is_(False)), 1),
+                             else_=0)))
+        .where(Report.item_id.in_(item_ids)).group_by(Report.item_id)
+    ).all()
+    flagged_before = set(session.execute(
+        select(Item.id).where(Item.id.in_(item_ids), Item.possible_coordination.is_(True))
+    ).scalars())
+    updates, events = [], []
+    for item_id, reports, reporters, burst, unverified in counts:
+        burst, unverified = int(burst or 0), int(unverified or 0)
+        flag = item_id in flagged_before or (burst >= BURST_REPORTS and unverified >= 0.7 * burst)
+        updates.append({"b_id": item_id, "report_count": reports, "reporter_count": reporters,
+                        "crowd": -reporters, "possible_coordination": flag})
+        if flag and item_id not in flagged_before:
+            events.append(audit.Pending(
+                actor="system:reports", action="item:possible_coordination", subject=f"item:{item_id}",
+                payload={"reports_in_window": burst, "unverified": unverified}))
+    if updates:
+        items = Item.__table__
+        session.execute(
+            update(items).where(items.c.id == bindparam("b_id"))
+            .values(report_count=bindparam("report_count"), reporter_count=bindparam("reporter_count"),
+                    crowd=bindparam("crowd"), possible_coordination=bindparam("possible_coordination")),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+    return events
 
 
 BURST_REPORTS = 10

@@ -4,11 +4,14 @@ ends in :func:`submit`; there is no other way for a request to enter docket."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from docket import audit
@@ -20,7 +23,15 @@ from docket.content.urls import normalize_url
 from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
-from docket.intake.models import Channel, Designation, Item, ItemStatus, Request, RequestStatus
+from docket.intake.models import (
+    Channel,
+    Designation,
+    IdempotencyKey,
+    Item,
+    ItemStatus,
+    Request,
+    RequestStatus,
+)
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
 from docket.notices import service as notices
 from docket.parties.models import Submitter
@@ -70,18 +81,28 @@ def _catalog_checks(
     return place, cited
 
 
-def _resolve_items(session: Session, items: Sequence[ItemIn]) -> list[_ResolvedItem]:
-    """Normalize, collapse duplicates, and look the content up in the registry."""
-    staged: list[_ResolvedItem] = []
-    for index, given in enumerate(items):
-        normalized = normalize_url(given.url) if given.url else None
-        staged.append(_ResolvedItem(index, given.url, normalized, given.content_id, False))
+def _stage(items: Sequence[ItemIn]) -> list[_ResolvedItem]:
+    return [_ResolvedItem(index, given.url, normalize_url(given.url) if given.url else None,
+                          given.content_id, False) for index, given in enumerate(items)]
+
+
+def _lookup(session: Session, staged: Sequence[_ResolvedItem]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The registry's content for staged items, by id and by normalized URL (two queries)."""
     by_id = content_registry.find_by_ids(
-        session=session, ids=[i.content_id for i in staged if i.content_id]
+        session=session, ids=sorted({i.content_id for i in staged if i.content_id})
     )
     by_url = content_registry.find_by_urls(
-        session=session, normalized=[i.normalized_url for i in staged if i.normalized_url and not i.content_id]
+        session=session,
+        normalized=sorted({i.normalized_url for i in staged if i.normalized_url and not i.content_id}),
     )
+    return by_id, by_url
+
+
+def _resolve_items(session: Session, items: Sequence[ItemIn],
+                   found: tuple[dict[str, Any], dict[str, Any]] | None = None) -> list[_ResolvedItem]:
+    """Normalize, collapse duplicates, and look the content up in the registry."""
+    staged = _stage(items)
+    by_id, by_url = found if found is not None else _lookup(session, staged)
     out: list[_ResolvedItem] = []
     seen: set[str] = set()
     for item in staged:
@@ -171,11 +192,29 @@ def prepare(
     resolve its items, find what is missing and set the clock. The request it returns is
     not yet in any session; :func:`store` writes it. The API runs this in a read-only
     transaction, so the write transaction that follows is as short as it can be."""
+    return prepare_many(session=session, settings=settings, submitter=submitter, data=[data],
+                        channel=channel)[0]
+
+
+def prepare_many(
+    *, session: Session, settings: Settings, submitter: Submitter, data: Sequence[RequestCreate],
+    channel: Channel = Channel.api,
+) -> list[Prepared]:
+    """:func:`prepare` for several requests of one submitter, with the registry looked up
+    once for all their items (the cases a batch of user reports opens). Raises on the
+    first request the catalog rejects; batches check their reports before."""
+    staged = [_stage(d.items) for d in data]
+    found = _lookup(session, [i for group in staged for i in group])
+    return [_prepare_one(session, settings, submitter, d, channel, found) for d in data]
+
+
+def _prepare_one(session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
+                 channel: Channel, found: tuple[dict[str, Any], dict[str, Any]]) -> Prepared:
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
     )
-    items = _resolve_items(session, data.items)
+    items = _resolve_items(session, data.items, found)
     legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
     # A case opened by a user report is always reviewable: whether the report carries the
     # DSA Art. 16 elements is recorded on the report itself.
@@ -221,22 +260,46 @@ def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> 
     """Write a prepared request, its items and its ``request:received`` event."""
     request = prepared.request
     _insert(session, request)
-    missing = request.missing
-    audit.record(
-        session=session, actor=actor or f"submitter:{request.submitter_id}", action="request:received",
+    audit.record(session=session, **received_event(prepared, actor).__dict__)
+    _acknowledge(session, prepared)
+    return request
+
+
+def store_many(*, session: Session, prepared: Sequence[Prepared],
+               actor: str | None = None) -> list[audit.Pending]:
+    """Write several prepared requests with multi-row INSERTs; return their
+    ``request:received`` events for the caller to append with its own events
+    (:func:`audit.record_many`) in the same transaction. The requests are not attached to
+    the session; their ids and their items' ids are set."""
+    _insert_many(session, [p.request for p in prepared], attach=False)
+    for one in prepared:
+        _acknowledge(session, one)
+    return [received_event(one, actor) for one in prepared]
+
+
+def received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:
+    """The ``request:received`` event of a stored request: the same shape for everybody."""
+    request = prepared.request
+    return audit.Pending(
+        actor=actor or f"submitter:{request.submitter_id}", action="request:received",
         subject=f"request:{request.id}",
         payload={
             "channel": str(request.channel), "submitter_kind": prepared.submitter_kind.value,
             "jurisdiction": request.jurisdiction, "reason": request.reason,
-            "status": request.status.value, "missing": missing,
+            "status": request.status.value, "missing": request.missing,
             "clock_rule": request.clock_rule, "deadline_at": request.deadline_at.isoformat(),
             "items": [i.id for i in request.items],
             "not_found": [i.id for i in request.items if i.status == ItemStatus.content_not_found],
         },
     )
-    notices.acknowledge(session=session, request_id=request.id, to=prepared.submitter_email,
-                        language=request.language, status=request.status.value, missing=list(missing))
-    return request
+
+
+def _acknowledge(session: Session, prepared: Prepared) -> None:
+    request = prepared.request
+    if prepared.submitter_email:
+        notices.acknowledge(session=session, request_id=request.id, to=prepared.submitter_email,
+                            language=request.language, status=request.status.value,
+                            missing=list(request.missing))
 
 
 def clarify(
@@ -373,6 +436,40 @@ def _insert(session: Session, request: Request) -> None:
     session.add(request)
 
 
+def _insert_many(session: Session, requests: Sequence[Request], *, attach: bool = True) -> None:
+    """:func:`_insert` for several requests: one INSERT for the requests, one for all items.
+
+    ``attach=False`` leaves them out of the session (a batch that needs only their ids)."""
+    if not requests:
+        return
+    table = Request.__table__
+    ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [_row(r, skip=("id",)) for r in requests],
+    ).scalars().all()
+    rows, items = [], []
+    for request, request_id in zip(requests, ids, strict=True):
+        request.id = request_id
+        for item in request.items:
+            rows.append({**_row(item, skip=("id", "request_id")), "request_id": request_id})
+            items.append(item)
+    item_ids = session.execute(
+        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    for item, item_id in zip(items, item_ids, strict=True):
+        item.id = item_id
+    for request in requests:
+        if not attach:
+            for item in request.items:
+                item.request_id = request.id
+            continue
+        for item in request.items:
+            item.request_id = request.id
+            make_transient_to_detached(item)
+        make_transient_to_detached(request)
+        session.add(request)
+
+
 def get(*, session: Session, request_id: int, for_update: bool = False) -> Request | None:
     """One request; ``for_update`` locks its row until commit (PostgreSQL), so that
     two clarifications of the same request cannot both apply."""
@@ -399,3 +496,38 @@ def list_requests(
     if before_id:
         query = query.where(Request.id < before_id)
     return session.execute(query.order_by(Request.id.desc()).limit(limit)).scalars().all()
+
+
+# ---------------------------------------------------------------- idempotent submissions
+def request_hash(data: RequestCreate) -> str:
+    """A digest of a request body: the same body, the same digest."""
+    dumped = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(dumped).hexdigest()
+
+
+def first_answer(
+    *, session: Session, owner: str, key: str, body_hash: str
+) -> IdempotencyKey | None:
+    """The stored first submission made with ``key`` by ``owner``, or None; a Conflict when
+    the key was used with another body."""
+    found = session.execute(
+        select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
+    ).scalar_one_or_none()
+    if found is not None and found.body_hash != body_hash:
+        raise Conflict("this key was already used with a different body",
+                       request_id=found.response.get("id"))
+    return found
+
+
+def take_key(*, session: Session, owner: str, key: str, body_hash: str) -> IdempotencyKey | None:
+    """Reserve ``key`` for a first submission (the caller fills in ``response`` once stored);
+    None when a concurrent twin holds it already (then read it with :func:`first_answer`)."""
+    record = IdempotencyKey(owner=owner, key=key, body_hash=body_hash, status_code=201, response={})
+    # A savepoint, so that losing the race undoes only this insert. The twin's insert waits
+    # on the unique index until the winner commits, then fails here.
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        return None
+    return record
