@@ -29,11 +29,10 @@ class AppealRefused(Conflict):
     """An appeal docket cannot take (late, duplicate, nothing to appeal); it is recorded all the same."""
 
 
-def file(
-    *, session: Session, decision: Decision, appellant: str, statement: str, contact_email: str | None,
-    language: str | None, submitter_id: int | None, window: dt.timedelta, now: dt.datetime,
-) -> Appeal:
-    """Take an appeal against ``decision`` (raises AppealRefused with the reason otherwise)."""
+def check_appealable(
+    *, session: Session, decision: Decision, appellant: str, window: dt.timedelta, now: dt.datetime,
+) -> None:
+    """Raise AppealRefused if ``appellant`` cannot appeal ``decision`` now (the checks of ``file``)."""
     if decision.status != DecisionStatus.effective or decision.effective_at is None:
         raise AppealRefused(f"decision {decision.id} is {decision.status}; only a decision in effect can be appealed")
     if appellant == "author" and decision.outcome not in RESTRICTING:
@@ -49,6 +48,14 @@ def file(
     ).scalar_one_or_none()
     if open_one is not None:
         raise AppealRefused(f"decision {decision.id} already has an open appeal ({open_one})", appeal_id=open_one)
+
+
+def file(
+    *, session: Session, decision: Decision, appellant: str, statement: str, contact_email: str | None,
+    language: str | None, submitter_id: int | None, window: dt.timedelta, now: dt.datetime,
+) -> Appeal:
+    """Take an appeal against ``decision`` (raises AppealRefused with the reason otherwise)."""
+    check_appealable(session=session, decision=decision, appellant=appellant, window=window, now=now)
     appeal = Appeal(decision_id=decision.id, item_id=decision.item_id, appellant=appellant,
                     submitter_id=submitter_id, contact_email=contact_email, language=language,
                     statement=statement, status=AppealStatus.open, received_at=now)
