@@ -154,10 +154,10 @@ def submit_reports(
         prepared = intake.prepare_many(session=session, settings=settings, submitter=channel_submitter,
                                        data=data, channel=Channel.report)
         for key, one in zip(openers, prepared, strict=True):
-            one.request.items[0].case_key = key
+            one.item_values[0]["case_key"] = key
         events += intake.store_many(session=session, prepared=prepared)
         for key, one in zip(openers, prepared, strict=True):
-            case_of[key] = one.request.items[0].id
+            case_of[key] = one.item_values[0]["id"]
     new_cases = set(openers.values())
 
     rows = []

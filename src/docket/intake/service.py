@@ -171,17 +171,29 @@ def submit(
     ``case_key`` is set for the case a user report opens (see intake.reports)."""
     prepared = prepare(session=session, settings=settings, submitter=submitter, data=data, channel=channel)
     if case_key is not None:
-        prepared.request.items[0].case_key = case_key
+        prepared.item_values[0]["case_key"] = case_key
     return store(session=session, prepared=prepared, actor=actor)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Prepared:
-    """A request checked, resolved and timed, not yet stored."""
+    """A request checked, resolved and timed, not yet stored: its column values and its
+    items' (plain dicts; batches insert them as they are). ``request`` builds the ORM
+    object for callers that work with one."""
 
-    request: Request
+    values: dict[str, Any]
+    item_values: list[dict[str, Any]]
     submitter_kind: RequesterKind
     submitter_email: str | None
+    _request: Request | None = None
+
+    @property
+    def request(self) -> Request:
+        if self._request is None:
+            request = Request(**self.values)
+            request.items = [Item(**values) for values in self.item_values]
+            self._request = request
+        return self._request
 
 
 def prepare(
@@ -229,7 +241,8 @@ def _prepare_one(session: Session, settings: Settings, submitter: Submitter, dat
     rule = _clock(session, settings, place, cited, data.emergency)
     now = utcnow()
     kind = RequesterKind(submitter.kind)
-    request = Request(
+    deadline = rule.deadline(now)
+    values = dict(
         submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
         reference=data.reference, legal_basis=legal_basis, reason=data.reason,
         explanation=data.explanation, requested_action=data.requested_action,
@@ -240,26 +253,30 @@ def _prepare_one(session: Session, settings: Settings, submitter: Submitter, dat
         emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
         art16_notice=not kind.is_official and "bona_fide" not in missing and "explanation" not in missing,
         status=RequestStatus.needs_clarification if missing else RequestStatus.open,
-        missing=missing, received_at=now, clock_started_at=now, deadline_at=rule.deadline(now),
+        missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
         clock_rule=rule.as_dict(),
     )
-    request.items = [
-        Item(
+    item_values = [
+        dict(
             position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
             jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
-            severity=severity, flag_rank=flag_rank, crowd=0,
-            deadline_at=request.deadline_at, due_hour=int(request.deadline_at.timestamp() // 3600), received_at=now, queue_open=not missing, risk_flags=[],
+            severity=severity, flag_rank=flag_rank, crowd=0, deadline_at=deadline,
+            due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=not missing,
+            risk_flags=[],
         )
         for i in items
     ]
-    return Prepared(request, kind, submitter.email)
+    return Prepared(values, item_values, kind, submitter.email)
 
 
 def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> Request:
     """Write a prepared request, its items and its ``request:received`` event."""
     request = prepared.request
     _insert(session, request)
+    prepared.values["id"] = request.id
+    for values, item in zip(prepared.item_values, request.items, strict=True):
+        values["id"], values["case_key"] = item.id, item.case_key
     audit.record(session=session, **received_event(prepared, actor).__dict__)
     _acknowledge(session, prepared)
     return request
@@ -270,8 +287,8 @@ def store_many(*, session: Session, prepared: Sequence[Prepared],
     """Write several prepared requests with multi-row INSERTs; return their
     ``request:received`` events for the caller to append with its own events
     (:func:`audit.record_many`) in the same transaction. The requests are not attached to
-    the session; their ids and their items' ids are set."""
-    _insert_many(session, [p.request for p in prepared], attach=False)
+    the session; their ids and their items' ids are set in ``values``/``item_values``."""
+    _insert_rows(session, prepared)
     for one in prepared:
         _acknowledge(session, one)
     return [received_event(one, actor) for one in prepared]
@@ -279,27 +296,27 @@ def store_many(*, session: Session, prepared: Sequence[Prepared],
 
 def received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:
     """The ``request:received`` event of a stored request: the same shape for everybody."""
-    request = prepared.request
+    request, items = prepared.values, prepared.item_values
     return audit.Pending(
-        actor=actor or f"submitter:{request.submitter_id}", action="request:received",
-        subject=f"request:{request.id}",
+        actor=actor or f"submitter:{request['submitter_id']}", action="request:received",
+        subject=f"request:{request['id']}",
         payload={
-            "channel": str(request.channel), "submitter_kind": prepared.submitter_kind.value,
-            "jurisdiction": request.jurisdiction, "reason": request.reason,
-            "status": request.status.value, "missing": request.missing,
-            "clock_rule": request.clock_rule, "deadline_at": request.deadline_at.isoformat(),
-            "items": [i.id for i in request.items],
-            "not_found": [i.id for i in request.items if i.status == ItemStatus.content_not_found],
+            "channel": str(request["channel"]), "submitter_kind": prepared.submitter_kind.value,
+            "jurisdiction": request["jurisdiction"], "reason": request["reason"],
+            "status": request["status"].value, "missing": request["missing"],
+            "clock_rule": request["clock_rule"], "deadline_at": request["deadline_at"].isoformat(),
+            "items": [i["id"] for i in items],
+            "not_found": [i["id"] for i in items if i["status"] == ItemStatus.content_not_found],
         },
     )
 
 
 def _acknowledge(session: Session, prepared: Prepared) -> None:
-    request = prepared.request
+    request = prepared.values
     if prepared.submitter_email:
-        notices.acknowledge(session=session, request_id=request.id, to=prepared.submitter_email,
-                            language=request.language, status=request.status.value,
-                            missing=list(request.missing))
+        notices.acknowledge(session=session, request_id=request["id"], to=prepared.submitter_email,
+                            language=request["language"], status=request["status"].value,
+                            missing=list(request["missing"]))
 
 
 def clarify(
@@ -436,38 +453,41 @@ def _insert(session: Session, request: Request) -> None:
     session.add(request)
 
 
-def _insert_many(session: Session, requests: Sequence[Request], *, attach: bool = True) -> None:
-    """:func:`_insert` for several requests: one INSERT for the requests, one for all items.
+def _defaults(table: Any) -> list[tuple[str, Any, bool]]:
+    return [(c.key, c.default.arg, c.default.is_callable)  # type: ignore[attr-defined]
+            for c in table.columns if c.default is not None]
 
-    ``attach=False`` leaves them out of the session (a batch that needs only their ids)."""
-    if not requests:
+
+def _complete(values: dict[str, Any], defaults: list[tuple[str, Any, bool]]) -> dict[str, Any]:
+    """``values`` with the columns' Python-side defaults filled in (as the ORM would)."""
+    for key, arg, is_callable in defaults:
+        if values.get(key) is None:
+            values[key] = arg(None) if is_callable else arg
+    return values
+
+
+def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
+    """Several prepared requests with two multi-row INSERTs (requests, then all items),
+    from their plain values: no ORM objects. Sets the ids in the values."""
+    if not prepared:
         return
-    table = Request.__table__
+    requests, items = Request.__table__, Item.__table__
+    request_defaults, item_defaults = _defaults(requests), _defaults(items)
     ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [_row(r, skip=("id",)) for r in requests],
+        insert(requests).returning(requests.c.id, sort_by_parameter_order=True),
+        [_complete(p.values, request_defaults) for p in prepared],
     ).scalars().all()
-    rows, items = [], []
-    for request, request_id in zip(requests, ids, strict=True):
-        request.id = request_id
-        for item in request.items:
-            rows.append({**_row(item, skip=("id", "request_id")), "request_id": request_id})
-            items.append(item)
+    rows = []
+    for one, request_id in zip(prepared, ids, strict=True):
+        one.values["id"] = request_id
+        for values in one.item_values:
+            values["request_id"] = request_id
+            rows.append(_complete(values, item_defaults))
     item_ids = session.execute(
-        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+        insert(items).returning(items.c.id, sort_by_parameter_order=True), rows
     ).scalars().all()
-    for item, item_id in zip(items, item_ids, strict=True):
-        item.id = item_id
-    for request in requests:
-        if not attach:
-            for item in request.items:
-                item.request_id = request.id
-            continue
-        for item in request.items:
-            item.request_id = request.id
-            make_transient_to_detached(item)
-        make_transient_to_detached(request)
-        session.add(request)
+    for values, item_id in zip(rows, item_ids, strict=True):
+        values["id"] = item_id
 
 
 def get(*, session: Session, request_id: int, for_update: bool = False) -> Request | None:
