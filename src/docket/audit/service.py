@@ -103,8 +103,8 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
     last_seq, prev_hash = lock_chain(session=session)
     at = utcnow()
     rows = []
-    for offset, event in enumerate(events, start=1):
-        data = canonical(event.payload)
+    payloads = canonical([event.payload for event in events])  # one round trip for all
+    for offset, (event, data) in enumerate(zip(events, payloads, strict=True), start=1):
         seq = last_seq + offset
         digest = event_hash(seq=seq, at=at, actor=event.actor, action=event.action,
                             subject=event.subject, payload=data, prev_hash=prev_hash)

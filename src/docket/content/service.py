@@ -52,3 +52,25 @@ def find_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, Co
     for c in rows:
         found.setdefault(c.normalized_url or "", c)
     return found
+
+
+def urls_by_ids(*, session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """{content id: URL} of the registered ones among ``ids`` (plain rows; intake's hot path)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Content.id, Content.url).where(Content.id.in_(wanted))).tuples().all())
+
+
+def ids_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, str]:
+    """{normalized URL: content id}, as :func:`find_by_urls` decides, from plain rows."""
+    wanted = list(set(normalized))
+    if not wanted:
+        return {}
+    found: dict[str, str] = {}
+    for url, content_id in session.execute(
+        select(Content.normalized_url, Content.id).where(Content.normalized_url.in_(wanted))
+        .order_by(Content.registered_at)
+    ).tuples():
+        found.setdefault(url or "", content_id)
+    return found

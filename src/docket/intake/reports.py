@@ -117,7 +117,7 @@ def submit_reports(
     # Where each report goes: its subject (content id, else normalized URL) and ground.
     normalized = {i: normalize_url(incoming[i].report.url) if incoming[i].report.url else None
                   for i in live}
-    by_url = content_registry.find_by_urls(
+    by_url = content_registry.ids_by_urls(
         session=session,
         normalized=sorted({u for i, u in normalized.items() if u and not incoming[i].report.content_id}),
     )
@@ -127,7 +127,7 @@ def submit_reports(
         report = incoming[i].report
         content_id = report.content_id
         if content_id is None and normalized[i] in by_url:
-            content_id = by_url[normalized[i]].id
+            content_id = by_url[normalized[i]]
         content_of[i] = content_id
         subject = f"content:{content_id}" if content_id else f"url:{normalized[i]}"
         key_of[i] = f"{subject}|{ground_of(report)}"

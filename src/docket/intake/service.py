@@ -88,10 +88,10 @@ def _stage(items: Sequence[ItemIn]) -> list[_ResolvedItem]:
 
 def _lookup(session: Session, staged: Sequence[_ResolvedItem]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The registry's content for staged items, by id and by normalized URL (two queries)."""
-    by_id = content_registry.find_by_ids(
+    by_id = content_registry.urls_by_ids(
         session=session, ids=sorted({i.content_id for i in staged if i.content_id})
     )
-    by_url = content_registry.find_by_urls(
+    by_url = content_registry.ids_by_urls(
         session=session,
         normalized=sorted({i.normalized_url for i in staged if i.normalized_url and not i.content_id}),
     )
@@ -109,9 +109,9 @@ def _resolve_items(session: Session, items: Sequence[ItemIn],
         if item.content_id:
             item.found = item.content_id in by_id
             if item.found and not item.url:
-                item.url = by_id[item.content_id].url
+                item.url = by_id[item.content_id]
         elif item.normalized_url in by_url:
-            item.content_id = by_url[item.normalized_url].id
+            item.content_id = by_url[item.normalized_url]
             item.found = True
         key = f"id:{item.content_id}" if item.content_id else f"url:{item.normalized_url}"
         if key in seen:
