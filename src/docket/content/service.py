@@ -59,7 +59,8 @@ def urls_by_ids(*, session: Session, ids: Iterable[str]) -> dict[str, str]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    return dict(session.execute(select(Content.id, Content.url).where(Content.id.in_(wanted))).tuples().all())
+    return {content_id: url for content_id, url in session.execute(
+        select(Content.id, Content.url).where(Content.id.in_(wanted)))}
 
 
 def ids_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, str]:
@@ -71,6 +72,6 @@ def ids_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, str
     for url, content_id in session.execute(
         select(Content.normalized_url, Content.id).where(Content.normalized_url.in_(wanted))
         .order_by(Content.registered_at)
-    ).tuples():
+    ):
         found.setdefault(url or "", content_id)
     return found
