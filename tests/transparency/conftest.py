@@ -61,10 +61,11 @@ def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make
         # Timestamps in Python (the engines differ in date arithmetic); the report does it in SQL.
         for item_id, hours in decided.items():
             request_id = s.execute(text("SELECT request_id FROM items WHERE id = :i"), {"i": item_id}).scalar()
-            s.execute(text("UPDATE items SET decided_at = :t WHERE id = :i"),
-                      {"t": at[request_id] + dt.timedelta(hours=hours), "i": item_id})
-            s.execute(text("UPDATE decisions SET effective_at = :t, decided_at = :t WHERE item_id = :i"),
-                      {"t": at[request_id] + dt.timedelta(hours=effective[item_id]), "i": item_id})
+            # As the services write them: the item is decided when its decision takes effect.
+            in_effect = at[request_id] + dt.timedelta(hours=effective[item_id])
+            s.execute(text("UPDATE items SET decided_at = :t WHERE id = :i"), {"t": in_effect, "i": item_id})
+            s.execute(text("UPDATE decisions SET decided_at = :d, effective_at = :t WHERE item_id = :i"),
+                      {"d": at[request_id] + dt.timedelta(hours=hours), "t": in_effect, "i": item_id})
         # The acknowledgements went out 1 h (KZ) and 3 h (DE) after receipt.
         for request_id, hours in ((kz["id"], 1), (de["id"], 3)):
             s.execute(text("UPDATE outbox SET status = 'sent', sent_at = :t WHERE kind = 'acknowledgement' "

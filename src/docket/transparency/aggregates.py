@@ -1,7 +1,15 @@
 """Period aggregates: every figure is a GROUP BY in the database, never a loop over rows.
 
 What a period counts: requests (and their items) *received* in it, as Google counts
-them; an item's outcome is the one it has now ("pending" while undecided). Appeals and
+them. An item's outcome comes from its decision history: the outcome of its *standing*
+decision, the one that took effect last and was not set aside ("pending" while there is
+none). A decision not to act that an appeal reversed is set aside: the item was reopened
+and counts as pending until it is decided again, then with its new outcome. A restriction
+that an appeal reversed stands as the action taken on the request (the platform did act)
+and the reversal is counted with the appeals; so figures of a past period do not flip when
+an author wins an appeal later. Time to decide runs from receipt to the standing
+decision's ``decided_at`` (when a reviewer decided); time to give effect to its
+``effective_at`` (after a second person's approval, where one was needed). Appeals and
 user reports count by the day they were received. A request is "fully or partially
 complied with" when at least one of its items was restricted or removed."""
 
@@ -10,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from docket.appeals.models import Appeal
@@ -33,6 +41,29 @@ BUCKETS: tuple[tuple[str, float], ...] = (
 )
 
 
+def standing_decision() -> Any:
+    """The join condition for an item's standing decision (at most one per item): in effect
+    now, or a restriction reversed on appeal. Rejected decisions never took effect; a
+    reversed decision not to act was replaced by the item's reopening."""
+    return and_(Decision.item_id == Item.id, Decision.effective_at.is_not(None),
+                or_(Decision.status == "effective", and_(Decision.status == "reversed", Decision.outcome.in_(COMPLIED))))
+
+
+def item_outcome() -> Any:
+    """An item's outcome from its decision history (see the module's docstring).
+
+    ``items.outcome`` is the standing decision's outcome except after a restriction was
+    reversed on appeal (it then reads no_action, the effect now); only those rows look the
+    reversed decision up, through ``ix_decisions_item_id``."""
+    reversed_restriction = (
+        select(Decision.outcome)
+        .where(Decision.item_id == Item.id, Decision.status == "reversed", Decision.outcome.in_(COMPLIED))
+        .order_by(Decision.id.desc()).limit(1).correlate(Item).scalar_subquery()
+    )
+    return case((Item.outcome == Outcome.no_action.value, func.coalesce(reversed_restriction, Item.outcome)),
+                else_=func.coalesce(Item.outcome, PENDING))
+
+
 def _in(column: Any, period: Period) -> Any:
     return and_(column >= period.start, column < period.end)
 
@@ -47,7 +78,7 @@ def _share(part: int, whole: int) -> float | None:
 
 def _per_request(period: Period) -> Any:
     """Per request received in the period: its item count and whether any item was complied with."""
-    complied = func.max(case((Item.outcome.in_(COMPLIED), 1), else_=0))
+    complied = func.max(case((item_outcome().in_(COMPLIED), 1), else_=0))
     return (
         select(Request.id.label("request_id"), func.count(Item.id).label("n_items"), complied.label("complied"))
         .select_from(Request).outerjoin(Item, Item.request_id == Request.id)
@@ -73,7 +104,7 @@ def request_breakdown(*, session: Session, period: Period) -> list[dict[str, Any
 
 def outcome_breakdown(*, session: Session, period: Period) -> list[dict[str, Any]]:
     """Items (and the requests they belong to) by jurisdiction × requester kind × reason × outcome."""
-    outcome = func.coalesce(Item.outcome, PENDING)
+    outcome = item_outcome()
     rows = session.execute(
         select(Request.jurisdiction, Submitter.kind, Request.reason, outcome, func.count(Item.id),
                func.count(func.distinct(Item.request_id)))
@@ -97,15 +128,17 @@ def _median_times(session: Session, period: Period) -> dict[str, float | None]:
                                   OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None)))
         .where(in_period)
     )
+    # One duration per decided item, from its standing decision (a reopened item's
+    # reversed decision not to act counted twice before).
     decide = (
-        select(seconds_between(name, Item.received_at, Item.decided_at).label("d"))
-        .select_from(Item).join(Request, Request.id == Item.request_id)
+        select(seconds_between(name, Item.received_at, Decision.decided_at).label("d"))
+        .select_from(Item).join(Request, Request.id == Item.request_id).join(Decision, standing_decision())
         .where(in_period, Item.decided_at.is_not(None))
     )
     effect = (
-        select(seconds_between(name, Request.received_at, Decision.effective_at).label("d"))
-        .select_from(Decision).join(Item, Item.id == Decision.item_id).join(Request, Request.id == Item.request_id)
-        .where(in_period, Decision.effective_at.is_not(None))
+        select(seconds_between(name, Item.received_at, Decision.effective_at).label("d"))
+        .select_from(Item).join(Request, Request.id == Item.request_id).join(Decision, standing_decision())
+        .where(in_period, Item.decided_at.is_not(None))
     )
     return {"acknowledge": _hours(median(session, ack)), "decide": _hours(median(session, decide)),
             "give_effect": _hours(median(session, effect))}
@@ -169,7 +202,7 @@ def requests_by_month(*, session: Session, period: Period) -> list[dict[str, Any
 
 def outcome_totals(*, session: Session, period: Period) -> list[dict[str, Any]]:
     """Items by outcome, with their share of all items."""
-    outcome = func.coalesce(Item.outcome, PENDING)
+    outcome = item_outcome()
     rows = session.execute(
         select(outcome, func.count()).select_from(Item).join(Request, Request.id == Item.request_id)
         .where(_in(Request.received_at, period)).group_by(outcome).order_by(outcome)
@@ -180,11 +213,12 @@ def outcome_totals(*, session: Session, period: Period) -> list[dict[str, Any]]:
 
 def decision_time_histogram(*, session: Session, period: Period) -> list[dict[str, Any]]:
     """Decided items by time from receipt to decision, in fixed buckets."""
-    d = seconds_between(dialect(session), Item.received_at, Item.decided_at)
+    d = seconds_between(dialect(session), Item.received_at, Decision.decided_at)
     whens = [(d < bound, index) for index, (_, bound) in enumerate(BUCKETS[:-1])]
     bucket = case(*whens, else_=len(BUCKETS) - 1)
     rows = dict(session.execute(
         select(bucket, func.count()).select_from(Item).join(Request, Request.id == Item.request_id)
+        .join(Decision, standing_decision())
         .where(_in(Request.received_at, period), Item.decided_at.is_not(None)).group_by(bucket)
     ).all())
     return [{"bucket": label, "items": int(rows.get(i, 0))} for i, (label, _) in enumerate(BUCKETS)]

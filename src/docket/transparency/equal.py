@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from docket.intake.models import Item, Request
 from docket.parties.models import Submitter
 from docket.review.api import QUEUE_RULE
-from docket.transparency.aggregates import GOVERNMENT_KINDS, PENDING, _hours, _in, _share
+from docket.review.models import Decision
+from docket.transparency.aggregates import (
+    GOVERNMENT_KINDS,
+    _hours,
+    _in,
+    _share,
+    item_outcome,
+    standing_decision,
+)
 from docket.transparency.periods import Period
 from docket.transparency.sql import dialect, medians, seconds_between
 
@@ -20,7 +28,7 @@ def equal_treatment(*, session: Session, period: Period) -> dict[str, Any]:
     shares, and the channels each submitter used; with the queue rule in words."""
     scope = and_(_in(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS))
     keys = (Request.submitter_id, Request.jurisdiction)
-    outcome = func.coalesce(Item.outcome, PENDING)
+    outcome = item_outcome()
     counts = session.execute(
         select(*keys, outcome, func.count(Item.id)).select_from(Item)
         .join(Request, Request.id == Item.request_id).join(Submitter, Submitter.id == Request.submitter_id)
@@ -28,8 +36,8 @@ def equal_treatment(*, session: Session, period: Period) -> dict[str, Any]:
     ).all()
     times = medians(session, select(
         Request.submitter_id.label("submitter_id"), Request.jurisdiction.label("jurisdiction"),
-        seconds_between(dialect(session), Item.received_at, Item.decided_at).label("d"),
-    ).select_from(Item).join(Request, Request.id == Item.request_id)
+        seconds_between(dialect(session), Item.received_at, Decision.decided_at).label("d"),
+    ).select_from(Item).join(Request, Request.id == Item.request_id).join(Decision, standing_decision())
         .join(Submitter, Submitter.id == Request.submitter_id).where(scope, Item.decided_at.is_not(None)),
         ("submitter_id", "jurisdiction"))
     channels = dict(session.execute(

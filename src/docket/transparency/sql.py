@@ -21,7 +21,9 @@ def seconds_between(name: str, start: Any, end: Any) -> ColumnElement[float]:
     if name == "postgresql":
         return func.extract("epoch", end - start)
     # UTCDateTime stores naive UTC text on SQLite; julianday reads it to the millisecond.
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
+    # Rounded to the millisecond: the day fraction is a float, and exactly one hour must
+    # not come out as 3599.9999… (a bucket boundary).
+    return func.round((func.julianday(end) - func.julianday(start)) * 86400.0, 3)
 
 
 def month_of(name: str, column: Any) -> ColumnElement[str]:
