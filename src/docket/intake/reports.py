@@ -146,10 +146,12 @@ def submit_reports(
         for i in openers.values():
             report = incoming[i].report
             content_id = content_of[i]
-            data.append(RequestCreate(
+            # Built from a validated report, so not validated a second time.
+            data.append(RequestCreate.model_construct(
                 jurisdiction=report.jurisdiction or channel_submitter.country, reason=report.reason,
                 explanation=report.explanation, bona_fide=report.bona_fide, requested_action="restrict",
-                items=[ItemIn(content_id=content_id) if content_id else ItemIn(url=report.url)],
+                items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
+                       else ItemIn.model_construct(url=report.url, content_id=None)],
             ))
         prepared = intake.prepare_many(session=session, settings=settings, submitter=channel_submitter,
                                        data=data, channel=Channel.report)

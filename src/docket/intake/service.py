@@ -217,11 +217,13 @@ def prepare_many(
     first request the catalog rejects; batches check their reports before."""
     staged = [_stage(d.items) for d in data]
     found = _lookup(session, [i for group in staged for i in group])
-    return [_prepare_one(session, settings, submitter, d, channel, found) for d in data]
+    rules: dict[tuple[Any, ...], clock.ClockRule] = {}
+    return [_prepare_one(session, settings, submitter, d, channel, found, rules) for d in data]
 
 
 def _prepare_one(session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
-                 channel: Channel, found: tuple[dict[str, Any], dict[str, Any]]) -> Prepared:
+                 channel: Channel, found: tuple[dict[str, Any], dict[str, Any]],
+                 rules: dict[tuple[Any, ...], clock.ClockRule]) -> Prepared:
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
@@ -238,7 +240,10 @@ def _prepare_one(session: Session, settings: Settings, submitter: Submitter, dat
     )
     severity = catalog.reason_severity(session=session, code=data.reason) or 3
     flag_rank = 0 if _designated(session, submitter, data.reason, place.code) else 1
-    rule = _clock(session, settings, place, cited, data.emergency)
+    rule_key = (place.code, tuple(law.id for law in cited), data.emergency)
+    rule = rules.get(rule_key)
+    if rule is None:  # the same jurisdiction, laws and urgency: the same rule, within one call
+        rule = rules[rule_key] = _clock(session, settings, place, cited, data.emergency)
     now = utcnow()
     kind = RequesterKind(submitter.kind)
     deadline = rule.deadline(now)
