@@ -292,6 +292,77 @@ def user_list(as_json: JsonOpt = False) -> None:
     _emit(as_json, {"users": rows}, table)
 
 
+@user_app.command("unlock")
+def user_unlock(email: Annotated[str, typer.Argument(help="the account's e-mail")],
+                as_json: JsonOpt = False) -> None:
+    """Lift a sign-in lock-out (after five wrong passwords) before it runs out."""
+    from docket.errors import NotFound
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        user = service.get_user_by_email(session=session, email=email)
+        if user is None:
+            raise NotFound(f"no user {email}")
+        service.unlock(session=session, actor=_actor(), user=user)
+        data = {"id": user.id, "email": user.email}
+    _emit(as_json, {"unlocked": data}, f"{data['email']} may sign in again")
+
+
+# ---------------------------------------------------------------- person (of a submitter)
+person_app = typer.Typer(help="People of a submitter: officials who sign in to the portal.",
+                         no_args_is_help=True)
+app.add_typer(person_app, name="person")
+
+
+@person_app.command("add")
+def person_add(
+    submitter: Annotated[int, typer.Option(help="the submitter's id")],
+    email: Annotated[str, typer.Option(help="sign-in e-mail")],
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    password: Annotated[str | None, typer.Option(
+        help="sign-in password (default: a random one, printed once)",
+        envvar="DOCKET_NEW_USER_PASSWORD")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an official who signs in to the portal and acts for a submitter."""
+    import secrets
+
+    from docket.errors import NotFound
+    from docket.parties import service
+
+    generated = None
+    if password is None:
+        password = generated = secrets.token_urlsafe(12)
+    with _session(as_json) as session:
+        owner = service.get_submitter(session=session, submitter_id=submitter)
+        if owner is None:
+            raise NotFound(f"no submitter {submitter}")
+        person = service.create_person(session=session, actor=_actor(), submitter=owner,
+                                       email=email, name=name, password=password)
+        data: dict[str, Any] = {"id": person.id, "email": person.email, "submitter_id": owner.id}
+    if generated:
+        data["password"] = generated
+    extra = f"; password: {generated}" if generated else ""
+    _emit(as_json, {"person": data}, f"person {data['id']}: {data['email']} of submitter {submitter}{extra}")
+
+
+@person_app.command("list")
+def person_list(submitter: Annotated[int, typer.Option(help="the submitter's id")],
+                as_json: JsonOpt = False) -> None:
+    """List the people of a submitter."""
+    from docket.parties import service
+
+    with _session(as_json) as session:
+        rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active,
+                 "locked_until": p.locked_until}
+                for p in service.list_people(session=session, submitter_id=submitter)]
+    table = Table("id", "email", "name", "active", "locked until")
+    for r in rows:
+        table.add_row(str(r["id"]), r["email"], r["name"], "yes" if r["active"] else "no",
+                      str(r["locked_until"] or ""))
+    _emit(as_json, {"people": rows}, table)
+
+
 # ---------------------------------------------------------------- token
 @token_app.command("create")
 def token_create(

@@ -143,6 +143,26 @@ def cancel_held(*, session: Session, decision_id: int) -> int:
     ).rowcount)
 
 
+def retry_dead(*, session: Session, actor: str, ids: list[int] | None, now: dt.datetime) -> int:
+    """Put dead messages (all, or ``ids``) back in the queue, due now (audited).
+
+    Asking for particular messages none of which is dead any more is a conflict."""
+    # Conditional: of two people retrying the same message, only one puts it back.
+    query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead)
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    count = int(session.execute(
+        query.values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0, lease_until=None)
+        .execution_options(synchronize_session=False)).rowcount)
+    if ids and not count:
+        raise Conflict("no such message is in the dead letter (already retried?)")
+    if count:
+        session.info[OUTBOX_CHANGED] = True
+        audit.record(session=session, actor=actor, action="outbox:retried", subject="outbox",
+                     payload={"ids": sorted(ids) if ids else "all dead", "count": count})
+    return count
+
+
 # ---------------------------------------------------------------- webhook endpoints
 def add_endpoint(*, session: Session, actor: str, owner_id: int, url: str, event_types: list[str],
                  secret: str) -> WebhookEndpoint:

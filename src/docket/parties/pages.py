@@ -1,7 +1,460 @@
-"""HTML pages (to be filled in)."""
+"""Admin pages: the overview, submitters with their people and API tokens, staff users
+with their roles. Every change goes through ``parties.service`` (audited there), with the
+same permission the JSON API asks for (``parties:write``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
+from docket.db import utcnow
+from docket.deps import Db
+from docket.errors import DocketError, NotFound
+from docket.parties import service
+from docket.parties.auth import Permission
+from docket.parties.models import ApiToken, Role, Submitter, User
+from docket.web import render
+from docket.web.auth import page_permission
+from docket.web.forms import Form, field_errors
+from docket.web.pages import safe_next
+from docket.web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
+render.add_template_package("docket.parties")
+
+Admin = Annotated[SignedIn, Depends(page_permission(Permission.parties_write))]
+
+
+# ---------------------------------------------------------------- helpers shared by admin pages
+def as_list(value: Any) -> list[str]:
+    """A form field that may repeat (checkboxes, multiple select) as a list of strings."""
+    if value is None or value == "":
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def filled(form: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The form's fields named ``prefix``… without the prefix and without empty fields (so
+    that a missing value reads 'required'). A page with several forms prefixes the names
+    of all but one, so that no two fields share an id."""
+    return {k.removeprefix(prefix): v for k, v in form.items()
+            if k.startswith(prefix) and v not in ("", [])}
+
+
+def service_errors(exc: DocketError, fields: Iterable[str], default: str = "form",
+                   prefix: str = "") -> dict[str, str]:
+    """A service's error as {field: message} next to this form's own fields (named
+    ``prefix`` + the service's name); what names no field of this form goes to ``default``
+    (a field of the form, or "form": the form as a whole)."""
+    known = set(fields)
+    out: dict[str, str] = {}
+    for error in exc.errors or []:
+        name = str(error.get("field", "")).split("[", 1)[0].split(".", 1)[0]
+        key = prefix + name if name in known else default
+        out.setdefault(key, str(error.get("message") or exc.detail))
+    if not out:
+        out[default] = exc.detail
+    else:
+        out.setdefault("form", exc.detail)  # the summary above the form says what went wrong
+    return out
+
+
+def country_options(session: Session) -> list[tuple[str, str]]:
+    """Every country as (code, "Name (CODE)"), sorted by name, for a select."""
+    rows = catalog.list_jurisdictions(session=session)
+    return sorted(((j.code, f"{j.name} ({j.code})") for j in rows), key=lambda o: o[1].casefold())
+
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(k.value, k.value.replace("_", " ")) for k in RequesterKind]
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _email(value: str | None) -> str | None:
+    if value is not None and ("@" not in value or any(c.isspace() for c in value)):
+        raise ValueError("an e-mail address, e.g. someone@example.org")
+    return value
+
+
+# ---------------------------------------------------------------- form input
+class SubmitterForm(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    country: str = Field(max_length=2)
+    email: str | None = Field(default=None, max_length=254)
+    verified: bool = False
+
+    _check_email = field_validator("email")(_email)
+
+
+class PersonForm(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=200)
+    password: str
+
+    _check_email = field_validator("email")(_email)
+
+
+class UserForm(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=200)
+    role: list[str] = Field(default_factory=list, max_length=len(Role))
+    jurisdiction: list[str] = Field(default_factory=list, max_length=300)
+    password: str | None = None
+
+    _check_email = field_validator("email")(_email)
+
+
+class TokenForm(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: str = Field(default="", max_length=120)
+
+
+# ---------------------------------------------------------------- overview
+@router.get("/admin", response_class=HTMLResponse)
+def overview(request: Request, db: Db, who: Admin) -> Response:
+    """Where administrators start: counts and links to every admin page. Who: admin."""
+    from docket.notices.pages import outbox_counts
+
+    count = lambda q: db.scalar(select(func.count()).select_from(q)) or 0  # noqa: E731
+    by_status = outbox_counts(db)
+    figures = {
+        "submitters": count(select(Submitter.id).subquery()),
+        "staff": count(select(User.id).where(User.submitter_id.is_(None)).subquery()),
+        "people": count(select(User.id).where(User.submitter_id.is_not(None)).subquery()),
+        "open": by_status.get("pending", 0) + by_status.get("held", 0),
+        "dead": by_status.get("dead", 0),
+    }
+    return render.page(request, "admin/overview.html", {"figures": figures}, title="Administration")
+
+
+# ---------------------------------------------------------------- submitters
+def _submitter(db: Session, submitter_id: int) -> Submitter:
+    submitter = service.get_submitter(session=db, submitter_id=submitter_id)
+    if submitter is None:
+        raise NotFound(f"no submitter {submitter_id}")
+    return submitter
+
+
+@router.get("/admin/submitters", response_class=HTMLResponse)
+def submitters(request: Request, db: Db, who: Admin) -> Response:
+    """Every organisation that sends requests. Who: admin."""
+    people = {sid: n for sid, n in db.execute(
+        select(User.submitter_id, func.count()).where(User.submitter_id.is_not(None))
+        .group_by(User.submitter_id))}
+    tokens = {sid: n for sid, n in db.execute(
+        select(ApiToken.submitter_id, func.count())
+        .where(ApiToken.submitter_id.is_not(None), ApiToken.revoked_at.is_(None))
+        .group_by(ApiToken.submitter_id))}
+    names = dict(country_options(db))
+    return render.page(request, "admin/submitters.html", {
+        "submitters": service.list_submitters(session=db), "people": people, "tokens": tokens,
+        "countries": names}, title="Submitters")
+
+
+def _submitter_form(request: Request, db: Session, values: dict[str, Any], errors: dict[str, str],
+                    status: int = 200) -> Response:
+    return render.page(request, "admin/submitter_new.html", {
+        "values": values, "errors": errors, "kinds": kind_options(),
+        "countries": country_options(db)}, status=status, title="New submitter")
+
+
+@router.get("/admin/submitters/new", response_class=HTMLResponse)
+def new_submitter_page(request: Request, db: Db, who: Admin) -> Response:
+    """The form for a new submitter. Who: admin."""
+    return _submitter_form(request, db, {}, {})
+
+
+@router.post("/admin/submitters/new", response_class=HTMLResponse)
+def new_submitter(request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Register an organisation (``parties.service.create_submitter``, audited). Who: admin."""
+    fields = ("name", "kind", "country", "email", "verified")
+    try:
+        data = SubmitterForm.model_validate(filled(form))
+        made = service.create_submitter(session=db, actor=who.principal.actor, name=data.name,
+                                        kind=data.kind, country=data.country, email=data.email,
+                                        verified=data.verified)
+    except ValidationError as exc:
+        return _submitter_form(request, db, form, field_errors(exc), 422)
+    except DocketError as exc:
+        db.rollback()
+        return _submitter_form(request, db, form, service_errors(exc, fields), exc.status)
+    render.flash(request, f"Submitter {made.name} added. Now add the people who sign in for it.")
+    return render.redirect(request, f"/admin/submitters/{made.id}")
+
+
+def _submitter_page(request: Request, db: Session, submitter: Submitter, *, status: int = 200,
+                    **context: Any) -> Response:
+    values = {"name": submitter.name, "kind": str(submitter.kind), "country": submitter.country,
+              "email": submitter.email or "", "verified": submitter.verified}
+    return render.page(request, "admin/submitter.html", {
+        "submitter": submitter, "self_values": values, "self_errors": {}, "person_values": {},
+        "person_errors": {}, "token_values": {}, "token_errors": {},
+        "people": service.list_people(session=db, submitter_id=submitter.id),
+        "tokens": service.list_tokens(session=db, submitter_id=submitter.id),
+        "kinds": kind_options(), "countries": country_options(db), "is_locked": is_locked,
+        "country_name": catalog.country_name, **context}, status=status, title=submitter.name)
+
+
+@router.get("/admin/submitters/{submitter_id}", response_class=HTMLResponse)
+def submitter_page(submitter_id: int, request: Request, db: Db, who: Admin) -> Response:
+    """One submitter: its details, its people and its API tokens. Who: admin."""
+    return _submitter_page(request, db, _submitter(db, submitter_id))
+
+
+@router.post("/admin/submitters/{submitter_id}", response_class=HTMLResponse)
+def edit_submitter(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Change a submitter's details (``update_submitter``, audited). Who: admin."""
+    submitter = _submitter(db, submitter_id)
+    fields = ("name", "kind", "country", "email", "verified")
+    try:
+        data = SubmitterForm.model_validate(filled(form))
+        changes = service.update_submitter(session=db, actor=who.principal.actor, submitter=submitter,
+                                           name=data.name, kind=data.kind, country=data.country,
+                                           email=data.email, verified=data.verified)
+    except (ValidationError, DocketError) as exc:
+        db.rollback()
+        errors = field_errors(exc) if isinstance(exc, ValidationError) else service_errors(exc, fields)
+        return _rerender(request, db, submitter_id, self_values=form, self_errors=errors, status=422)
+    render.flash(request, "Saved." if changes else "Nothing changed.")
+    return render.redirect(request, f"/admin/submitters/{submitter_id}")
+
+
+def _rerender(request: Request, db: Session, submitter_id: int, *, status: int, **context: Any) -> Response:
+    return _submitter_page(request, db, _submitter(db, submitter_id), status=status, **context)
+
+
+@router.post("/admin/submitters/{submitter_id}/people", response_class=HTMLResponse)
+def add_person(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Add a person of the submitter who signs in to the portal (``create_person``,
+    audited). Who: admin."""
+    submitter = _submitter(db, submitter_id)
+    try:
+        data = PersonForm.model_validate(filled(form, "person_"))
+        person = service.create_person(session=db, actor=who.principal.actor, submitter=submitter,
+                                       email=data.email, name=data.name, password=data.password)
+    except (ValidationError, DocketError) as exc:
+        db.rollback()
+        errors = (field_errors(exc, "person_") if isinstance(exc, ValidationError)
+                  else service_errors(exc, ("email", "name", "password"), "person_email", "person_"))
+        return _rerender(request, db, submitter_id, person_values=form, person_errors=errors,
+                         status=422 if isinstance(exc, ValidationError) else exc.status)
+    render.flash(request, f"{person.email} can now sign in to the portal for {submitter.name}.")
+    return render.redirect(request, f"/admin/submitters/{submitter_id}")
+
+
+@router.post("/admin/submitters/{submitter_id}/tokens", response_class=HTMLResponse)
+def add_submitter_token(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Make an API token for the submitter; the page shows it once (``create_token``,
+    audited). Who: admin."""
+    submitter = _submitter(db, submitter_id)
+    try:
+        data = TokenForm.model_validate(filled(form, "token_"))
+    except ValidationError as exc:
+        return _rerender(request, db, submitter_id, token_values=form,
+                         token_errors=field_errors(exc, "token_"), status=422)
+    token, plain = service.create_token(session=db, actor=who.principal.actor, submitter=submitter,
+                                        name=data.name)
+    # Shown in this answer only (not through a redirect), never stored: docket keeps its hash.
+    return _rerender(request, db, submitter_id, new_token={"id": token.id, "plain": plain},
+                     status=201)
+
+
+@router.post("/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(token_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Revoke an API token at once (``revoke_token``, audited). Who: admin."""
+    token = service.get_token(session=db, token_id=token_id)
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    back = (f"/admin/submitters/{token.submitter_id}" if token.submitter_id is not None
+            else f"/admin/users/{token.user_id}")
+    try:
+        service.revoke_token(session=db, actor=who.principal.actor, token_id=token_id)
+    except DocketError as exc:
+        db.rollback()
+        render.flash(request, exc.detail, "error")
+    else:
+        render.flash(request, f"Token {token.prefix}… is revoked; calls with it now fail.")
+    return render.redirect(request, back)
+
+
+# ---------------------------------------------------------------- users (staff and people)
+def _user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return user
+
+
+def role_options() -> list[tuple[str, str]]:
+    return [(r.value, r.value.replace("_", " ")) for r in Role]
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users(request: Request, db: Db, who: Admin) -> Response:
+    """Staff users and platform service accounts with their roles. Who: admin."""
+    rows = db.scalars(select(User).where(User.submitter_id.is_(None)).order_by(User.id)).all()
+    return render.page(request, "admin/users.html", {
+        "users": rows, "is_locked": is_locked, "country_name": catalog.country_name}, title="Users")
+
+
+def _user_form(request: Request, db: Session, values: dict[str, Any], errors: dict[str, str],
+               status: int = 200) -> Response:
+    return render.page(request, "admin/user_new.html", {
+        "values": values, "errors": errors, "roles": role_options(),
+        "countries": country_options(db), "country_name": catalog.country_name},
+        status=status, title="New user")
+
+
+@router.get("/admin/users/new", response_class=HTMLResponse)
+def new_user_page(request: Request, db: Db, who: Admin) -> Response:
+    """The form for a new staff user. Who: admin."""
+    return _user_form(request, db, {}, {})
+
+
+@router.post("/admin/users/new", response_class=HTMLResponse)
+def new_user(request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Add a staff user with roles (``create_user``, audited). Who: admin."""
+    values = {**form, "role": as_list(form.get("role")), "jurisdiction": as_list(form.get("jurisdiction"))}
+    fields = ("email", "name", "role", "jurisdiction", "password")
+    try:
+        data = UserForm.model_validate(filled(values))
+        if not data.password and set(data.role) != {Role.platform.value}:
+            return _user_form(request, db, values, {
+                "password": "required (only a platform service account signs in with tokens alone)"}, 422)
+        made = service.create_user(session=db, actor=who.principal.actor, email=data.email,
+                                   roles=data.role, jurisdictions=data.jurisdiction, name=data.name,
+                                   password=data.password)
+    except ValidationError as exc:
+        return _user_form(request, db, values, field_errors(exc), 422)
+    except DocketError as exc:
+        db.rollback()
+        return _user_form(request, db, values, service_errors(exc, fields, default="email"), exc.status)
+    render.flash(request, f"User {made.email} added.")
+    return render.redirect(request, f"/admin/users/{made.id}")
+
+
+def _user_page(request: Request, db: Session, user: User, *, status: int = 200, **context: Any) -> Response:
+    submitter = service.get_submitter(session=db, submitter_id=user.submitter_id) if user.submitter_id else None
+    roles = {"role": sorted({str(r.role) for r in user.roles}),
+             "jurisdiction": sorted({r.jurisdiction for r in user.roles if r.jurisdiction})}
+    return render.page(request, "admin/user.html", {
+        "account": user, "submitter": submitter, "locked": is_locked(user),
+        "values": roles, "errors": {}, "password_errors": {}, "token_values": {}, "token_errors": {},
+        "tokens": service.list_tokens(session=db, user_id=user.id) if submitter is None else [],
+        "roles": role_options(), "countries": country_options(db),
+        "country_name": catalog.country_name, **context},
+        status=status, title=user.name or user.email)
+
+
+@router.get("/admin/users/{user_id}", response_class=HTMLResponse)
+def user_page(user_id: int, request: Request, db: Db, who: Admin) -> Response:
+    """One account: roles, lock-out, password, tokens. Who: admin."""
+    return _user_page(request, db, _user(db, user_id))
+
+
+@router.post("/admin/users/{user_id}/roles", response_class=HTMLResponse)
+def set_roles(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Replace a staff user's roles and a local representative's countries (``set_roles``,
+    audited). Who: admin."""
+    user = _user(db, user_id)
+    values = {"role": as_list(form.get("role")), "jurisdiction": as_list(form.get("jurisdiction"))}
+    try:
+        service.set_roles(session=db, actor=who.principal.actor, user=user, roles=values["role"],
+                          jurisdictions=values["jurisdiction"])
+    except DocketError as exc:
+        db.rollback()
+        return _user_page(request, db, _user(db, user_id), values=values,
+                          errors=service_errors(exc, ("role", "jurisdiction"), default="role"),
+                          status=exc.status)
+    render.flash(request, "Roles saved. They apply from the user's next page or API call.")
+    return render.redirect(request, f"/admin/users/{user_id}")
+
+
+def _back(form: dict[str, Any], user: User) -> str:
+    return safe_next(str(form.get("next") or ""), f"/admin/users/{user.id}")
+
+
+@router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
+def set_password(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Give an account a new password (``set_password``, audited). Who: admin."""
+    user = _user(db, user_id)
+    password = str(form.get("password") or "")
+    try:
+        service.set_password(session=db, actor=who.principal.actor, user=user, password=password)
+    except DocketError as exc:
+        db.rollback()
+        return _user_page(request, db, _user(db, user_id), status=exc.status,
+                          password_errors=service_errors(exc, ("password",), default="password"))
+    render.flash(request, f"New password set for {user.email}; tell them through a separate channel.")
+    return render.redirect(request, f"/admin/users/{user_id}")
+
+
+@router.post("/admin/users/{user_id}/unlock", response_class=HTMLResponse)
+def unlock(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Lift a sign-in lock-out before it runs out (``unlock``, audited). Who: admin."""
+    user = _user(db, user_id)
+    service.unlock(session=db, actor=who.principal.actor, user=user)
+    render.flash(request, f"{user.email} is unlocked and may sign in again.")
+    return render.redirect(request, _back(form, user))
+
+
+@router.post("/admin/users/{user_id}/deactivate", response_class=HTMLResponse)
+def deactivate(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Deactivate an account: its sessions and tokens stop working (``set_active``,
+    audited). Who: admin."""
+    return _set_active(request, db, who, form, user_id, False)
+
+
+@router.post("/admin/users/{user_id}/reactivate", response_class=HTMLResponse)
+def reactivate(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Bring a deactivated account back (``set_active``, audited). Who: admin."""
+    return _set_active(request, db, who, form, user_id, True)
+
+
+def _set_active(request: Request, db: Session, who: SignedIn, form: dict[str, Any], user_id: int,
+                active: bool) -> Response:
+    user = _user(db, user_id)
+    try:
+        service.set_active(session=db, actor=who.principal.actor, user=user, active=active)
+    except DocketError as exc:
+        db.rollback()
+        render.flash(request, exc.detail, "error")
+    else:
+        render.flash(request, f"{user.email} is {'active again' if active else 'deactivated'}.")
+    return render.redirect(request, _back(form, user))
+
+
+@router.post("/admin/users/{user_id}/tokens", response_class=HTMLResponse)
+def add_user_token(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+    """Make an API token for a staff user or service account; shown once (``create_token``,
+    audited). Who: admin."""
+    user = _user(db, user_id)
+    if user.submitter_id is not None:
+        raise NotFound("a person of a submitter uses the submitter's tokens")
+    try:
+        data = TokenForm.model_validate(filled(form, "token_"))
+    except ValidationError as exc:
+        return _user_page(request, db, user, token_values=form,
+                          token_errors=field_errors(exc, "token_"), status=422)
+    token, plain = service.create_token(session=db, actor=who.principal.actor, user=user,
+                                        name=data.name)
+    return _user_page(request, db, user, new_token={"id": token.id, "plain": plain}, status=201)

@@ -19,6 +19,8 @@ from docket.errors import Conflict, NotFound, Unprocessable
 from docket.parties.models import ApiToken, Role, Submitter, User, UserRole
 
 TOKEN_PREFIX = "dkt_"
+# Long passphrases beat complex short ones (NIST SP 800-63B); the sign-in form reads 1000.
+MIN_PASSWORD, MAX_PASSWORD = 12, 200
 _hasher = PasswordHasher()
 
 
@@ -90,19 +92,10 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(
-    *, session: Session, actor: str, email: str, roles: Iterable[Role | str],
-    jurisdictions: Iterable[str] = (), name: str = "", password: str | None = None,
-) -> User:
-    """Add a staff user or a platform service account with its roles (audited).
-
-    ``jurisdictions`` are the countries of a ``local_representative`` role.
-    """
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise Unprocessable("invalid e-mail", errors=[{"field": "email", "message": "an e-mail address"}])
-    if get_user_by_email(session=session, email=email) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists")
+def _check_roles(
+    session: Session, roles: Iterable[Role | str], jurisdictions: Iterable[str]
+) -> tuple[list[Role], list[str]]:
+    """Parse roles and a local representative's countries, or say which field is wrong."""
     try:
         parsed = [Role(r) for r in roles]
     except ValueError as exc:
@@ -120,14 +113,49 @@ def create_user(
     if codes and Role.local_representative not in parsed:
         raise Unprocessable(
             "jurisdictions apply only to the local_representative role",
-            errors=[{"field": "jurisdiction", "message": "only with --role local_representative"}],
+            errors=[{"field": "jurisdiction", "message": "only with the local_representative role"}],
         )
-    user = User(email=email, name=name, password_hash=hash_password(password) if password else None)
-    for role in dict.fromkeys(parsed):
+    return parsed, codes
+
+
+def _role_rows(roles: list[Role], codes: list[str]) -> list[UserRole]:
+    rows: list[UserRole] = []
+    for role in dict.fromkeys(roles):
         if role is Role.local_representative:
-            user.roles.extend(UserRole(role=role, jurisdiction=c) for c in dict.fromkeys(codes))
+            rows.extend(UserRole(role=role, jurisdiction=c) for c in dict.fromkeys(codes))
         else:
-            user.roles.append(UserRole(role=role))
+            rows.append(UserRole(role=role))
+    return rows
+
+
+def check_new_password(password: str) -> None:
+    """A new password is long enough to resist guessing, and short enough to type in."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise Unprocessable(
+            "the password is too short" if len(password) < MIN_PASSWORD else "the password is too long",
+            errors=[{"field": "password",
+                     "message": f"between {MIN_PASSWORD} and {MAX_PASSWORD} characters"}],
+        )
+
+
+def create_user(
+    *, session: Session, actor: str, email: str, roles: Iterable[Role | str],
+    jurisdictions: Iterable[str] = (), name: str = "", password: str | None = None,
+) -> User:
+    """Add a staff user or a platform service account with its roles (audited).
+
+    ``jurisdictions`` are the countries of a ``local_representative`` role.
+    """
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Unprocessable("invalid e-mail", errors=[{"field": "email", "message": "an e-mail address"}])
+    if get_user_by_email(session=session, email=email) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists")
+    parsed, codes = _check_roles(session, roles, jurisdictions)
+    if password is not None:
+        check_new_password(password)
+    user = User(email=email, name=name, password_hash=hash_password(password) if password else None)
+    user.roles.extend(_role_rows(parsed, codes))
     session.add(user)
     session.flush()
     audit.record(
@@ -152,6 +180,8 @@ def create_person(
         raise Unprocessable("invalid e-mail", errors=[{"field": "email", "message": "an e-mail address"}])
     if get_user_by_email(session=session, email=email) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
+    if password is not None:
+        check_new_password(password)
     user = User(email=email, name=name, submitter_id=submitter.id,
                 password_hash=hash_password(password) if password else None)
     session.add(user)
@@ -174,8 +204,78 @@ def unlock(*, session: Session, actor: str, user: User) -> None:
 
 
 def set_password(*, session: Session, actor: str, user: User, password: str) -> None:
+    """Give an account a new password (audited)."""
+    check_new_password(password)
     user.password_hash = hash_password(password)
     audit.record(session=session, actor=actor, action="user:password_set", subject=f"user:{user.id}")
+
+
+def _is_last_admin(session: Session, user: User) -> bool:
+    """Whether ``user`` is the only active admin left (who else could fix a mistake?)."""
+    admins = session.scalars(
+        select(User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.admin, User.active.is_(True))
+    ).all()
+    return set(admins) == {user.id}
+
+
+def set_active(*, session: Session, actor: str, user: User, active: bool) -> None:
+    """Deactivate an account (its sessions and tokens stop working at once) or bring it
+    back (audited). The last active admin stays."""
+    if user.active == active:
+        raise Conflict(f"user {user.id} is already {'active' if active else 'deactivated'}")
+    if not active and _is_last_admin(session, user):
+        raise Conflict("this is the last active admin; make another admin first")
+    user.active = active
+    audit.record(session=session, actor=actor, subject=f"user:{user.id}",
+                 action="user:reactivated" if active else "user:deactivated")
+
+
+def set_roles(
+    *, session: Session, actor: str, user: User, roles: Iterable[Role | str],
+    jurisdictions: Iterable[str] = (),
+) -> None:
+    """Replace a staff user's roles (and a local representative's countries); audited.
+    The last active admin keeps the admin role."""
+    if user.submitter_id is not None:
+        raise Unprocessable("a person of a submitter has no staff roles",
+                            errors=[{"field": "role", "message": "not for a submitter's people"}])
+    parsed, codes = _check_roles(session, roles, jurisdictions)
+    if Role.admin not in parsed and user.active and _is_last_admin(session, user):
+        raise Conflict("this is the last active admin; make another admin first",
+                       errors=[{"field": "role", "message": "keep admin"}])
+    before = sorted(f"{r.role}:{r.jurisdiction}" if r.jurisdiction else str(r.role) for r in user.roles)
+    user.roles.clear()
+    session.flush()  # the old rows go before the new ones meet the unique constraint
+    user.roles.extend(_role_rows(parsed, codes))
+    session.flush()
+    audit.record(session=session, actor=actor, action="user:roles_set", subject=f"user:{user.id}",
+                 payload={"before": before, "roles": sorted({r.value for r in parsed}),
+                          "jurisdictions": sorted(set(codes))})
+
+
+def update_submitter(
+    *, session: Session, actor: str, submitter: Submitter, name: str, kind: RequesterKind | str,
+    country: str, email: str | None, verified: bool,
+) -> dict[str, list[object]]:
+    """Change a submitter's details (audited with what changed); returns the changes."""
+    try:
+        kind = RequesterKind(kind)
+    except ValueError:
+        raise Unprocessable(
+            f"unknown requester kind {kind!r}",
+            errors=[{"field": "kind", "message": "one of " + ", ".join(k.value for k in RequesterKind)}],
+        ) from None
+    wanted = {"name": name, "kind": kind, "country": _check_country(session, country, "country"),
+              "email": email, "verified": verified}
+    changes = {k: [getattr(submitter, k), v] for k, v in wanted.items() if getattr(submitter, k) != v}
+    for key, (_old, new) in changes.items():
+        setattr(submitter, key, new)
+    if changes:
+        audit.record(session=session, actor=actor, action="submitter:updated",
+                     subject=f"submitter:{submitter.id}",
+                     payload=changes)
+    return changes
 
 
 def create_token(
