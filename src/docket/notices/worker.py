@@ -72,26 +72,37 @@ class OutboxWorker:
         return ids
 
     def run_once(self) -> int:
-        """Deliver what is due now; return how many messages were tried."""
+        """Deliver what is due now; return how many messages were tried.
+
+        Messages sent are marked in one transaction at the end of the round (a crash in
+        between sends them again after their lease: delivery is at least once, and each
+        message keeps its Message-ID / webhook-id so receivers can drop the twin)."""
         ids = self.claim(utcnow())
-        for message_id in ids:
-            self.deliver(message_id)
+        sent: list[int] = []
+        try:
+            for message_id in ids:
+                if self.deliver(message_id):
+                    sent.append(message_id)
+        finally:
+            self._sent(sent)
         return len(ids)
 
-    def deliver(self, outbox_id: int) -> None:
+    def deliver(self, outbox_id: int) -> bool:
+        """Send one leased message; True when it went out (the caller marks it sent)."""
         try:
             with self.factory() as session:
                 begin_readonly(session)
                 message = session.get(OutboxMessage, outbox_id)
                 if message is None or message.status != OutboxStatus.pending:
-                    return
+                    return False
                 self._send(session, message)
         except delivery.DeliveryError as exc:
             self._failed(outbox_id, str(exc), permanent=exc.permanent)
         except (compose.Gone, ValueError) as exc:
             self._failed(outbox_id, str(exc), permanent=True)
         else:
-            self._sent(outbox_id)
+            return True
+        return False
 
     def _send(self, session: Session, message: OutboxMessage) -> None:
         if message.channel == Channel.webhook:
@@ -121,15 +132,22 @@ class OutboxWorker:
         (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(bytes(mail))
 
     # ------------------------------------------------------------ marking
-    def _sent(self, outbox_id: int) -> None:
+    def _sent(self, outbox_ids: list[int]) -> None:
+        """Mark messages sent, with one ``notice:sent`` event each, in one transaction."""
+        if not outbox_ids:
+            return
+        now = utcnow()
         with transaction(self.factory) as session:
-            message = session.get(OutboxMessage, outbox_id)
-            assert message is not None
-            message.status, message.sent_at, message.lease_until = OutboxStatus.sent, utcnow(), None
-            audit.record(session=session, actor="system:outbox", action="notice:sent",
-                         subject=message.subject or f"outbox:{message.id}",
-                         payload={"outbox": message.id, "kind": message.kind, "channel": str(message.channel),
-                                  "message_id": message.message_id, "attempts": message.attempts})
+            messages = session.execute(
+                select(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)).order_by(OutboxMessage.id)
+            ).scalars().all()
+            for message in messages:
+                message.status, message.sent_at, message.lease_until = OutboxStatus.sent, now, None
+            audit.record_many(session=session, events=[audit.Pending(
+                actor="system:outbox", action="notice:sent", subject=message.subject or f"outbox:{message.id}",
+                payload={"outbox": message.id, "kind": message.kind, "channel": str(message.channel),
+                         "message_id": message.message_id, "attempts": message.attempts},
+            ) for message in messages])
 
     def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         now = utcnow()
