@@ -1,7 +1,385 @@
-"""HTML pages (to be filled in)."""
+"""The government portal: the people of a submitter (an agency, a court, a regulator, a
+trusted flagger) send requests, follow them, answer clarification requests, read the effect
+given, and manage their organisation's API tokens.
+
+Every page acts as the submitter through the same services as the API: a request sent here
+goes through intake (``prepare`` then ``store``, as ``POST /api/v1/requests``) with the
+channel ``portal``; a clarification through ``intake.clarify``; tokens through
+``parties.service``. Events name the person (``user:<id>``), whose account names the
+submitter."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import base64
+import hashlib
+import secrets
+from collections.abc import Sequence
+from typing import Annotated, Any
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
+from docket.db import utcnow
+from docket.deps import AppSettings, Db
+from docket.enforcement import service as enforcement
+from docket.errors import Conflict, NotFound, Unprocessable
+from docket.intake import portal_forms as forms
+from docket.intake import service
+from docket.intake.models import Channel, RequestStatus
+from docket.intake.models import Request as DocketRequest
+from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestRead
+from docket.parties import service as parties
+from docket.parties.models import Submitter
+from docket.review import service as review
+from docket.web.auth import PortalUser
+from docket.web.forms import Form
+from docket.web.render import add_template_package, flash, page, redirect
+from docket.web.sessions import SignedIn
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+add_template_package("docket.intake")
+
+PAGE_SIZE = 25
+
+
+def _actor(user: SignedIn) -> str:
+    """Events name the person; their account names the submitter they act for."""
+    return f"user:{user.user_id}"
+
+
+def _submitter(db: Session, user: SignedIn) -> Submitter:
+    submitter_id = user.principal.submitter_id
+    assert submitter_id is not None  # PortalUser guarantees it
+    found = parties.get_submitter(session=db, submitter_id=submitter_id)
+    if found is None:  # pragma: no cover - a person's submitter is never deleted
+        raise NotFound("your organisation is not registered")
+    return found
+
+
+def _own(db: Session, user: SignedIn, request_id: int, *,
+         for_update: bool = False) -> DocketRequest:
+    """One of the submitter's own requests; 404 for anyone else's (never confirm it exists)."""
+    found = service.get(session=db, request_id=request_id, for_update=for_update)
+    if found is None or found.submitter_id != user.principal.submitter_id:
+        raise NotFound(f"no request {request_id}")
+    return found
+
+
+def _common(db: Session) -> dict[str, Any]:
+    """What templates need to name countries, reasons and laws, and to format times."""
+    names = {j.code: j.name for j in catalog.list_jurisdictions(session=db)}
+    return {
+        "country_names": names,
+        "reasons": {r.code: r.label for r in catalog.list_reasons(session=db)},
+        "law_names": {law.id: law.citation for law in catalog.list_laws(session=db)},
+        "fmt": forms.when, "left": forms.time_left,
+        "scope_words": lambda scope: forms.scope_words(scope, names),
+        "outcome_words": forms.OUTCOME_WORDS, "state_words": forms.STATE_WORDS,
+        "missing_words": forms.missing_words, "now": utcnow(),
+    }
+
+
+def _limit(request: Request, user: SignedIn, submitter: Submitter) -> None:
+    """The API's per-kind rate limit, counted per person (the API counts per token)."""
+    limits = request.app.state.settings.rate_limit_per_kind
+    per_minute = limits.get(str(submitter.kind), limits["*"])
+    request.app.state.ratelimiter.hit(f"person:{user.user_id}", per_minute)
+
+
+# ---------------------------------------------------------------- own requests
+@router.get("", response_class=HTMLResponse)
+def requests_page(
+    request: Request, user: PortalUser, db: Db,
+    status: Annotated[str, Query(max_length=40)] = "",
+    jurisdiction: Annotated[str, Query(max_length=10)] = "",
+    received_from: Annotated[str, Query(max_length=20)] = "",
+    received_to: Annotated[str, Query(max_length=20)] = "",
+    cursor: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """The organisation's own requests, newest first, with the same filters as
+    ``GET /api/v1/requests``. Who: a person of a submitter."""
+    values = {"status": status, "jurisdiction": jurisdiction.upper(),
+              "received_from": received_from, "received_to": received_to}
+    errors: dict[str, str] = {}
+    if status and status not in RequestStatus.__members__:
+        errors["status"] = "choose a status from the list"
+    if jurisdiction and catalog.get_jurisdiction(session=db, code=jurisdiction[:2]) is None:
+        errors["jurisdiction"] = "choose a country from the list"
+    start, errors_from = forms.day(received_from, "received_from")
+    end, errors_to = forms.day(received_to, "received_to", next_day=True)
+    errors.update(errors_from | errors_to)
+    before = _cursor(cursor)
+    if cursor and before is None:
+        errors["form"] = "that page link is not valid; start from the first page"
+    rows: Sequence[DocketRequest] = []
+    more = False
+    if not errors:
+        rows = service.list_requests(
+            session=db, submitter_id=user.principal.submitter_id, status=status or None,
+            jurisdiction=jurisdiction or None, received_from=start, received_to=end,
+            before_id=before, limit=PAGE_SIZE + 1)
+        more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
+    context = {**_common(db), "rows": rows, "values": values, "errors": errors,
+               "statuses": [(s.value, forms.STATUS_WORDS[s.value]) for s in RequestStatus],
+               "next_query": next_cursor and forms.query({**values, "cursor": next_cursor}),
+               "paged": bool(cursor), "first_query": forms.query(values)}
+    return page(request, "portal/requests.html", context, status=422 if errors else 200,
+                title="Your requests")
+
+
+def _cursor(value: str) -> int | None:
+    """The API's cursor (a base64 request id), so a page link and the API agree."""
+    if not value:
+        return None
+    try:
+        return int(base64.urlsafe_b64decode(value.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+# ---------------------------------------------------------------- a new request
+def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, Any],
+              errors: dict[str, str], status: int = 200) -> Response:
+    submitter = _submitter(db, user)
+    countries = sorted(((j.code, j.name) for j in catalog.list_jurisdictions(session=db)),
+                       key=lambda c: c[1])
+    names = dict(countries)
+    laws: dict[str, list[tuple[str, str]]] = {}
+    for law in catalog.list_laws(session=db):
+        if law.active:
+            where = law.applies_in
+            group = names.get(where) or forms.REGION_NAMES.get(where, where)
+            laws.setdefault(group, []).append((law.id, f"{law.citation} — {law.title}"))
+    values = {"jurisdiction": submitter.country, "requested_action": "restrict", **values}
+    values.setdefault("form_key", secrets.token_urlsafe(18))
+    context = {
+        "values": values, "errors": errors, "countries": countries,
+        "law_groups": sorted(laws.items()),
+        "reasons": [(r.code, r.label) for r in catalog.list_reasons(session=db)],
+        "official": RequesterKind(submitter.kind).is_official,
+    }
+    return page(request, "portal/new.html", context, status=status, title="New request")
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+def new_request_page(request: Request, user: PortalUser, db: Db) -> Response:
+    """The form to send a request. Who: a person of a submitter."""
+    return _new_form(request, db, user, {}, {})
+
+
+@router.post("/requests", response_class=HTMLResponse)
+def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSettings,
+                   form: Form) -> Response:
+    """Send a request through intake, like ``POST /api/v1/requests``; a well-formed but
+    incomplete request is accepted as ``needs_clarification``. The form's one-time key is
+    its Idempotency-Key: sending the same form twice stores one request. Who: a person of a
+    submitter."""
+    submitter = _submitter(db, user)
+    _limit(request, user, submitter)
+    values = forms.kept(form)
+    raw, lines = forms.request_body(form)
+    try:
+        data = RequestCreate.model_validate(raw)
+    except ValidationError as exc:
+        return _new_form(request, db, user, values, forms.request_errors(
+            [(list(e["loc"]), e["type"], str(e["msg"])) for e in exc.errors()], lines), 422)
+    # Without a key (not sent from the form) the submission is simply not deduplicated.
+    owner = f"submitter:{submitter.id}"
+    key = f"portal:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}"
+    digest = service.request_hash(data)
+    try:
+        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
+    except Conflict as exc:
+        return _sent_already(request, db, user, values, exc)
+    if earlier is not None:
+        return _replayed(request, earlier.response)
+    try:
+        prepared = service.prepare(session=db, settings=settings, submitter=submitter, data=data,
+                                   channel=Channel.portal)
+    except Unprocessable as exc:
+        errors = forms.request_errors(forms.problem(exc), lines)
+        return _new_form(request, db, user, values, errors, 422)
+    record = service.take_key(session=db, owner=owner, key=key, body_hash=digest)
+    if record is None:  # a twin of this form won the race; it is stored (or being stored)
+        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
+        if earlier is None:  # pragma: no cover - the twin rolled back
+            raise Conflict("this form is being sent already; wait a moment and reload")
+        return _replayed(request, earlier.response)
+    created = service.store(session=db, prepared=prepared, actor=_actor(user))
+    record.response = RequestRead.model_validate(created).model_dump(mode="json")
+    if created.status == RequestStatus.needs_clarification:
+        flash(request, f"Request {created.id} is received, but it is incomplete: "
+                       "supply what is missing below so that it can be reviewed.", "warning")
+    else:
+        flash(request, f"Request {created.id} is received. "
+                       f"It is due by {forms.when(created.deadline_at)}.")
+    return redirect(request, f"/portal/requests/{created.id}")
+
+
+def _replayed(request: Request, answer: dict[str, Any]) -> Response:
+    flash(request, f"This form was sent already; it is request {answer.get('id')}.", "warning")
+    return redirect(request, f"/portal/requests/{answer.get('id')}")
+
+
+def _sent_already(request: Request, db: Session, user: SignedIn, values: dict[str, Any],
+                  exc: Conflict) -> Response:
+    """The same form key with other values (sent, then edited after going back)."""
+    values = {**values, "form_key": secrets.token_urlsafe(18)}
+    earlier = exc.extra.get("request_id")
+    message = (f"This form was already sent as request {earlier}, with other values. "
+               "Check that request; to send these values as another request, send the form again.")
+    return _new_form(request, db, user, values, {"form": message}, 409)
+
+
+# ---------------------------------------------------------------- one request
+def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRequest,
+                  values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                  status: int = 200) -> Response:
+    submitter = _submitter(db, user)
+    context = {
+        **_common(db), "req": found, "values": values or {}, "errors": errors or {},
+        "laws": [(law.id, f"{law.citation} — {law.title}")
+                 for law in catalog.list_laws(session=db, applies_in=found.jurisdiction)
+                 if law.active],
+        "fixable": forms.fixable_items(found.missing),
+        "shown": forms.clarification_fields(found.missing),
+        "asks": forms.asks(found.missing),
+        "official": RequesterKind(submitter.kind).is_official,
+    }
+    return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+def request_page(request: Request, request_id: int, user: PortalUser, db: Db) -> Response:
+    """One of the organisation's requests: its items, their status and the effect given,
+    and the clarification form when one is asked for. Who: a person of its submitter."""
+    return _request_page(request, db, user, _own(db, user, request_id))
+
+
+@router.post("/requests/{request_id}/clarifications", response_class=HTMLResponse)
+def clarify(request: Request, request_id: int, user: PortalUser, db: Db, settings: AppSettings,
+            form: Form) -> Response:
+    """Supply what a request was missing (the service behind
+    ``POST /api/v1/requests/{id}/clarifications``). Who: a person of its submitter."""
+    found = _own(db, user, request_id, for_update=True)
+    shown = forms.clarification_fields(found.missing)
+    values = forms.kept(form)
+    raw, positions = forms.clarification_body(form)
+    try:
+        data = ClarificationCreate.model_validate(raw)
+    except ValidationError as exc:
+        errors = forms.clarification_errors(
+            [(list(e["loc"]), e["type"], str(e["msg"])) for e in exc.errors()], positions, shown)
+        return _request_page(request, db, user, found, values, errors, 422)
+    try:
+        service.clarify(session=db, settings=settings, request=found,
+                        submitter=_submitter(db, user), data=data, actor=_actor(user))
+    except Conflict as exc:
+        flash(request, exc.detail, "error")
+        return redirect(request, f"/portal/requests/{request_id}")
+    except Unprocessable as exc:
+        db.rollback()
+        found = _own(db, user, request_id)
+        return _request_page(request, db, user, found, values, forms.clarification_errors(
+            forms.problem(exc), positions, shown), 422)
+    if found.missing:
+        flash(request, "Thank you. Some elements are still missing; see below.", "warning")
+    else:
+        flash(request, f"Thank you. Request {found.id} is complete and in review; "
+                       f"it is due by {forms.when(found.deadline_at)}.")
+    return redirect(request, f"/portal/requests/{request_id}")
+
+
+@router.get("/requests/{request_id}/letter", response_class=HTMLResponse)
+def letter(request: Request, request_id: int, user: PortalUser, db: Db) -> Response:
+    """The effect-given letter: per item what was decided, where, since when and on which
+    ground; nothing about the content's author beyond the content's address. Printable.
+    Who: a person of the request's submitter."""
+    found = _own(db, user, request_id)
+    entries = []
+    for item in found.items:
+        decisions = [d for d in review.decisions_for(session=db, item_id=item.id)
+                     if d.status in ("effective", "reversed")]
+        decision = decisions[-1] if decisions else None
+        lifted = None
+        if decision is not None:
+            ended = [r for r in enforcement.for_decision(session=db, decision_id=decision.id)
+                     if r.ended_at is not None]
+            lifted = ended[-1] if ended else None
+        cited = decision.law if decision is not None else None
+        law = catalog.get_law(session=db, law_id=cited) if cited else None
+        entries.append({"item": item, "decision": decision, "law": law, "lifted": lifted})
+    context = {**_common(db), "req": found, "entries": entries,
+               "submitter": _submitter(db, user), "issued": utcnow()}
+    return page(request, "portal/letter.html", context, title=f"Effect given to request {found.id}")
+
+
+# ---------------------------------------------------------------- API tokens
+def _tokens_page(request: Request, db: Session, user: SignedIn,
+                 values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                 status: int = 200) -> Response:
+    own = parties.list_tokens(session=db, submitter_id=user.principal.submitter_id)
+    values = {"form_key": secrets.token_urlsafe(18), **(values or {})}
+    context = {"tokens": list(reversed(own)), "values": values, "errors": errors or {},
+               "fmt": forms.when}
+    return page(request, "portal/tokens.html", context, status=status, title="API tokens")
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, user: PortalUser, db: Db) -> Response:
+    """The organisation's API tokens. Who: a person of a submitter."""
+    return _tokens_page(request, db, user)
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Response:
+    """Make an API token for the organisation; the token is shown on this answer once and
+    never again (only its hash is kept). The form's one-time key makes a resent form (a
+    reload of this answer) make no second token. Who: a person of a submitter."""
+    name = str(form.get("name") or "").strip()
+    if not name or len(name) > 120:
+        return _tokens_page(request, db, user, {"name": name[:200]},
+                            {"name": "give the token a name of up to 120 characters, "
+                                     "e.g. the system that will use it"}, 422)
+    submitter = _submitter(db, user)
+    owner = f"submitter:{submitter.id}"
+    key = f"portal-token:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}"
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    try:
+        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
+    except Conflict:
+        earlier = None
+        key = f"portal-token:{secrets.token_urlsafe(18)}"  # edited and sent again: a new token
+    record = None if earlier else service.take_key(session=db, owner=owner, key=key,
+                                                   body_hash=digest)
+    if record is None:
+        flash(request, "This form was sent already and its token was made then; a token is "
+                       "shown only once. Revoke it below if it was not copied.", "warning")
+        return redirect(request, "/portal/tokens")
+    token, plain = parties.create_token(session=db, actor=_actor(user), submitter=submitter,
+                                        name=name)
+    record.response = {"token_id": token.id, "prefix": token.prefix}
+    return page(request, "portal/token_created.html", {"token": token, "plain": plain},
+                title="Your new API token")
+
+
+@router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
+def revoke_token(request: Request, token_id: int, user: PortalUser, db: Db, form: Form) -> Response:
+    """Revoke one of the organisation's API tokens; it stops working at once. Who: a person
+    of the token's submitter."""
+    token = parties.get_token(session=db, token_id=token_id)
+    if token is None or token.submitter_id != user.principal.submitter_id:
+        raise NotFound(f"no token {token_id}")
+    try:
+        parties.revoke_token(session=db, actor=_actor(user), token_id=token_id)
+    except Conflict:
+        flash(request, f"The token {token.prefix}… was revoked already.", "warning")
+        return redirect(request, "/portal/tokens")
+    flash(request, f"The token {token.prefix}… ({token.name or 'no name'}) is revoked; "
+                   "calls that use it are now refused.")
+    return redirect(request, "/portal/tokens")
