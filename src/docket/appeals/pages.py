@@ -137,6 +137,8 @@ def file_appeal(request: Request, form: Form, db: Db, settings: AppSettings) -> 
         errors = field_errors(exc)
         if "statement" in errors:
             errors["statement"] = "explain why you think the decision is wrong"
+        if "contact_email" in errors:
+            errors["contact_email"] = "enter an e-mail address like name@example.org, or none"
         return _view(request, db, settings, token, decision, values=values, errors=errors,
                      status=422)
     client = request.client.host if request.client else "unknown"

@@ -97,6 +97,8 @@ def send_report(request: Request, form: Form, db: Db, settings: AppSettings) -> 
         for field, message in field_errors(exc).items():
             errors.setdefault(_API_TO_FORM.get(field, field), message)
         report = None
+        if "reporter_email" in errors:
+            errors["reporter_email"] = "enter an e-mail address like name@example.org, or none"
     if errors or report is None:
         return _form(request, db, values, errors, status=422)
     try:
