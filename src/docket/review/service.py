@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -13,9 +14,10 @@ from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
 from docket.enforcement import service as enforcement
+from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
 from docket.intake import service as intake
-from docket.intake.models import Item
+from docket.intake.models import Item, Report, Request
 from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
@@ -177,12 +179,24 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
 
 
 # ---------------------------------------------------------------- decisions
+def follows_from_findings(item: Item, outcome: Outcome) -> bool:
+    """Whether ``outcome`` follows from the item's findings so far (OUTCOME_REQUIRES)."""
+    step, allowed = OUTCOME_REQUIRES[outcome]
+    if getattr(item, f"{step.value}_finding") not in allowed:
+        return False
+    return outcome not in (Outcome.restricted, Outcome.rejected_overbroad) or item.legal_finding == "illegal"
+
+
+def allowed_outcomes(item: Item) -> list[Outcome]:
+    """The outcomes a decision on ``item`` may have now (the console's decision form offers these)."""
+    if ItemState(item.status) not in (ItemState.policy_review, ItemState.legal_review, ItemState.rights_review):
+        return []
+    return [outcome for outcome in Outcome if follows_from_findings(item, outcome)]
+
+
 def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tuple[list[str], str, str | None]:
     """Check that the outcome follows from the findings; return scope, ground and law."""
-    step, allowed = OUTCOME_REQUIRES[data.outcome]
-    finding = getattr(item, f"{step.value}_finding")
-    if finding not in allowed or (data.outcome in (Outcome.restricted, Outcome.rejected_overbroad)
-                                  and item.legal_finding != "illegal"):
+    if not follows_from_findings(item, data.outcome):
         raise Conflict(
             f"'{data.outcome.value}' does not follow from the findings of item {item.id} "
             f"(policy={item.policy_finding}, legal={item.legal_finding}, rights={item.rights_finding})"
@@ -383,6 +397,58 @@ def pending_approvals(*, session: Session, principal: Principal, limit: int = 10
 
 def decisions_for(*, session: Session, item_id: int) -> Sequence[Decision]:
     return session.execute(select(Decision).where(Decision.item_id == item_id).order_by(Decision.id)).scalars().all()
+
+
+def reviews_for(*, session: Session, item_id: int) -> Sequence[Review]:
+    """The review steps done on an item, in the order they were done."""
+    return session.execute(select(Review).where(Review.item_id == item_id).order_by(Review.id)).scalars().all()
+
+
+def requester_kinds(*, session: Session, request_ids: set[int]) -> dict[int, str]:
+    """The kind of submitter (court, government_agency, user…) behind each request."""
+    if not request_ids:
+        return {}
+    rows = session.execute(select(Request.id, Submitter.kind).join(Submitter, Submitter.id == Request.submitter_id)
+                           .where(Request.id.in_(sorted(request_ids))))
+    return {request_id: str(kind) for request_id, kind in rows}
+
+
+@dataclass(frozen=True)
+class Related:
+    """What else docket knows about an item's content, so nobody decides blind."""
+
+    items: Sequence[Item]  # other requests' items and report cases about the same content
+    reports: Sequence[Report]  # user reports on this item and on those items
+    restrictions: Sequence[Restriction]  # restrictions of this content (or its author's account), ended ones too
+
+
+def related(*, session: Session, principal: Principal, item: Item, limit: int = 100) -> Related:
+    """Other items, reports and restrictions about the same content as ``item``."""
+    # By content id (indexed); by address only for content the registry does not know (rare).
+    same = (Item.content_id == item.content_id if item.content_id
+            else Item.normalized_url == item.normalized_url if item.normalized_url else None)
+    others: Sequence[Item] = []
+    if same is not None:
+        query = select(Item).where(same, Item.id != item.id)
+        limit_to = jurisdiction_limit(principal)
+        if limit_to is not None:
+            query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+        others = session.execute(query.order_by(Item.received_at.desc(), Item.id.desc()).limit(limit)).scalars().all()
+    reports = session.execute(
+        select(Report).where(Report.item_id.in_([item.id, *(o.id for o in others)]))
+        .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)
+    ).scalars().all()
+    restrictions: Sequence[Restriction] = []
+    if item.content_id:
+        subjects = [(Restriction.subject_kind == SubjectKind.content) & (Restriction.subject_id == item.content_id)]
+        registered = content_registry.get(session=session, content_id=item.content_id)
+        if registered is not None and registered.author_id:
+            subjects.append((Restriction.subject_kind == SubjectKind.account)
+                            & (Restriction.subject_id == registered.author_id))
+        restrictions = session.execute(
+            select(Restriction).where(or_(*subjects)).order_by(Restriction.id.desc()).limit(limit)
+        ).scalars().all()
+    return Related(items=others, reports=reports, restrictions=restrictions)
 
 
 # ---------------------------------------------------------------- deadlines
