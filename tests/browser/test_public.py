@@ -12,19 +12,22 @@ import pytest
 from docket.appeals import tokens
 from tests.browser.conftest import NARROW, focus_outline, h1_count, scroll_width, tab_to
 from tests.conftest import SECRET
+from tests.notices.receivers import SmtpReceiver
 
 pytestmark = pytest.mark.browser
 
 URL = "https://social.example/@troll/4242"
 
 
-def _restrict(server: Any, platform: Any, kz_ministry: Any, people: tuple[Any, ...]) -> int:
+def _restrict(server: Any, platform: Any, kz_ministry: Any, people: tuple[Any, ...],
+              author_contact: str | None = None) -> int:
     """Content post-9 restricted in Kazakhstan through the live server's API; the decision id."""
     alice, bob, carol, dana = people
     with server.client(platform) as api:
         assert api.post("/api/v1/content", json={
             "id": "post-9", "url": "https://social.example/@aidos/9", "type": "post",
-            "text": "The akim took the money; here is the video."}).status_code in (200, 201)
+            "text": "The akim took the money; here is the video.",
+            "author_contact": author_contact}).status_code in (200, 201)
     with server.client(kz_ministry) as api:
         request = api.post("/api/v1/requests", json={
             "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "Calls for violence.",
@@ -118,6 +121,43 @@ def test_an_author_appeals_through_the_link(page: Any, restricted: int, screensh
     assert re.search(r"reference is A-\d+", status) and "aidos@mail.example" in status
     assert "already open" in page.locator("main").inner_text()
     assert page.get_by_label("Why the decision is wrong").count() == 0
+
+
+def _mail(smtp: SmtpReceiver, to: str, kind: str, timeout: float = 10) -> Any:
+    """The first e-mail of ``kind`` to ``to`` (the worker of the live server sends it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in smtp.messages_to(to) if m["X-Docket-Notice"] == kind]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    kinds = [m["X-Docket-Notice"] for m in smtp.messages]
+    raise AssertionError(f"no {kind} e-mail to {to}; got {kinds}")
+
+
+def test_the_author_appeals_from_the_link_in_the_emailed_statement(
+        start_server: Any, new_page: Any, platform: Any, kz_ministry: Any, reviewer_alice: Any,
+        bob_legal: Any, carol_rights: Any, dana_kz: Any) -> None:
+    """The e-mail's link leads to the page, and the appeal's receipt comes back by e-mail."""
+    with SmtpReceiver() as smtp:
+        server = start_server(run_worker=True, smtp_url=smtp.url, outbox_poll_seconds=0.1,
+                              outbox_backoff_seconds=0.05)
+        _restrict(server, platform, kz_ministry, (reviewer_alice, bob_legal, carol_rights, dana_kz),
+                  author_contact="aidos@mail.example")
+        statement = _mail(smtp, "aidos@mail.example", "statement_of_reasons")
+        text = statement.get_body(preferencelist=("plain",)).get_content()
+        link = re.search(r"(http://\S+/appeal\?token=[\w.-]+)", text).group(1)
+        assert link.startswith(f"{server.url}/appeal?token=")
+        author = new_page(server)
+        author.goto(link)
+        author.get_by_label("Why the decision is wrong").fill("Reporting, not incitement.")
+        author.get_by_label("E-mail address for the answer (optional)").fill("aidos@mail.example")
+        with author.expect_navigation():
+            author.get_by_role("button", name="Send the appeal").click()
+        reference = re.search(r"A-\d+", author.locator("[role=status]").inner_text()).group(0)
+        received = _mail(smtp, "aidos@mail.example", "appeal_received")
+        assert reference.removeprefix("A-") in received.get_body(
+            preferencelist=("plain",)).get_content()
 
 
 def test_the_withheld_notice_as_a_viewer_sees_it(page: Any, restricted: int,
