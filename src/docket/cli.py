@@ -587,6 +587,9 @@ def flagger_designate(
 
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
 app.add_typer(report_app, name="report")
+from docket.transparency.cli import export_app  # noqa: E402  (its commands use the helpers above)
+
+app.add_typer(export_app, name="export")
 
 
 @report_app.callback()

@@ -1,0 +1,206 @@
+"""DSA Art. 15 tables for a period: orders from member-state authorities, notices, complaints.
+
+The tables cover what the DSA covers, the service in the EU/EEA (the 30 countries of the
+Transparency Database's territorial scope):
+
+- **orders** (Art. 15(1)(a)): requests from an authority (court, government agency,
+  police, regulator) of a member state, by member state and type of illegal content
+  (the reason's DSA category), with the median time to acknowledge receipt (the
+  acknowledgement sent) and to give effect (per item: the decision in effect);
+- **notices** (Art. 15(1)(b)): notices about content under the law of a member state or
+  under the terms and conditions of a platform at home in one: user reports, and
+  requests from trusted flaggers, rights holders and users; by type of alleged illegal
+  content, with those carrying the Art. 16 elements, those from trusted flaggers within
+  their designation, the actions taken on legal and on terms-and-conditions grounds, the
+  notices processed by automated means (docket uses none) and the median time to act;
+- **complaints** (Art. 15(1)(d)): appeals against decisions about EU/EEA content (the
+  decision's jurisdiction or scope), by basis and complainant, with how many were upheld,
+  reversed or are open and the median time to decide them.
+
+Counts by the day received, as the period report; actions and times from each item's
+standing decision (see aggregates).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from docket.appeals.models import Appeal
+from docket.catalog.models import Jurisdiction, Reason
+from docket.intake.models import Channel, Item, Report, Request
+from docket.notices.models import OutboxMessage
+from docket.parties.models import Submitter
+from docket.review.models import Decision
+from docket.transparency.aggregates import (
+    GOVERNMENT_KINDS,
+    _hours,
+    _in,
+    item_outcome,
+    standing_decision,
+)
+from docket.transparency.dsa import eea, scope_in_eea, values
+from docket.transparency.periods import Period
+from docket.transparency.sql import dialect, medians, seconds_between
+
+ORDERS = ["Member State", "Member State Code", "Type of illegal content", "Orders", "Items",
+          "Median hours to acknowledge receipt", "Median hours to give effect"]
+NOTICES = ["Type of alleged illegal content", "Notices", "Notices with Art. 16 elements",
+           "Notices from trusted flaggers", "Actions on legal grounds", "Actions on terms and conditions grounds",
+           "Notices processed by automated means", "Median hours to take action"]
+COMPLAINTS = ["Basis of the decision complained about", "Complainant", "Complaints", "Upheld", "Reversed", "Open",
+              "Median hours to decide"]
+GROUNDS = {"legal": "Illegal content", "policy": "Terms and conditions"}
+COMPLAINANTS = {"author": "Affected user (author)", "requester": "Notifier or authority (requester)",
+                "reporter": "Notifier (reporter)"}
+NOTIFIER_KINDS = ("trusted_flagger", "user", "rights_holder")
+
+
+def _label(category: str) -> str:
+    return str(values()["statement_categories"].get(category, category))
+
+
+def orders(*, session: Session, period: Period) -> list[list[Any]]:
+    """Rows of the orders table (see the module docstring)."""
+    name = dialect(session)
+    scope = and_(_in(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS),
+                 Submitter.country.in_(eea()))
+    keys = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
+
+    def base() -> Any:
+        return (select(*keys).select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
+                .join(Reason, Reason.code == Request.reason))
+
+    counts = session.execute(
+        base().add_columns(func.count(func.distinct(Request.id)), func.count(Item.id))
+        .outerjoin(Item, Item.request_id == Request.id).where(scope).group_by(*keys)
+    ).all()
+    ack = medians(session, base().add_columns(
+        seconds_between(name, Request.received_at, OutboxMessage.sent_at).label("d"))
+        .join(OutboxMessage, and_(OutboxMessage.subject == literal("request:") + cast(Request.id, String),
+                                  OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None)))
+        .where(scope), ("state", "category"))
+    effect = medians(session, base().add_columns(
+        seconds_between(name, Item.received_at, Decision.effective_at).label("d"))
+        .join(Item, Item.request_id == Request.id).join(Decision, standing_decision())
+        .where(scope, Item.decided_at.is_not(None)), ("state", "category"))
+    names = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
+    rows = [[names.get(state, state), state, _label(category), int(n), int(i),
+             _blank(_hours(ack.get((state, category)))), _blank(_hours(effect.get((state, category))))]
+            for state, category, n, i in counts]
+    return sorted(rows, key=lambda r: (r[0], r[2]))
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def notices(*, session: Session, period: Period) -> list[list[Any]]:
+    """Rows of the notices table (see the module docstring)."""
+    in_eea = Item.jurisdiction.in_(eea())
+    by_category: dict[str, list[Any]] = {}
+
+    def row(category: str) -> list[Any]:
+        return by_category.setdefault(category, [0, 0, 0, 0, 0, 0, None])
+
+    reports = session.execute(
+        select(Reason.dsa_category, func.count(Report.id), func.sum(case((Report.art16_notice.is_(True), 1), else_=0)))
+        .select_from(Report).join(Item, Item.id == Report.item_id).join(Reason, Reason.code == Report.reason)
+        .where(_in(Report.received_at, period), in_eea).group_by(Reason.dsa_category)
+    ).all()
+    for category, n, art16 in reports:
+        r = row(category)
+        r[0] += int(n)
+        r[1] += int(art16 or 0)
+    designated = exists().where(Item.request_id == Request.id, Item.flag_rank == 0)
+    direct = session.execute(
+        select(Reason.dsa_category, func.count(Request.id),
+               func.sum(case((Request.art16_notice.is_(True), 1), else_=0)),
+               func.sum(case((designated, 1), else_=0)))
+        .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
+        .join(Reason, Reason.code == Request.reason)
+        .where(_in(Request.received_at, period), Submitter.kind.in_(NOTIFIER_KINDS),
+               Request.channel != Channel.report.value, Request.jurisdiction.in_(eea()))
+        .group_by(Reason.dsa_category)
+    ).all()
+    for category, n, art16, trusted in direct:
+        r = row(category)
+        r[0] += int(n)
+        r[1] += int(art16 or 0)
+        r[2] += int(trusted or 0)
+    # Actions: the items (cases) these notices opened, by their standing decision.
+    outcome = item_outcome()
+    notified = and_(_in(Request.received_at, period), in_eea,
+                    or_(Request.channel == Channel.report.value, Submitter.kind.in_(NOTIFIER_KINDS)))
+    acted = session.execute(
+        select(Reason.dsa_category, func.sum(case((outcome == "restricted", 1), else_=0)),
+               func.sum(case((outcome == "removed_policy", 1), else_=0)))
+        .select_from(Item).join(Request, Request.id == Item.request_id)
+        .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Item.reason)
+        .where(notified).group_by(Reason.dsa_category)
+    ).all()
+    for category, legal, policy in acted:
+        r = row(category)
+        r[3] += int(legal or 0)
+        r[4] += int(policy or 0)
+    times = medians(session, select(
+        Reason.dsa_category.label("category"),
+        seconds_between(dialect(session), Item.received_at, Decision.effective_at).label("d"))
+        .select_from(Item).join(Request, Request.id == Item.request_id)
+        .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Item.reason)
+        .join(Decision, standing_decision())
+        .where(notified, Item.decided_at.is_not(None), Decision.outcome.in_(("restricted", "removed_policy"))),
+        ("category",))
+    return sorted(([_label(c), *r[:6], _blank(_hours(times.get((c,))))] for c, r in by_category.items()),
+                  key=lambda r: r[0])
+
+
+def complaints(*, session: Session, period: Period) -> list[list[Any]]:
+    """Rows of the complaints table (see the module docstring)."""
+    concerned = or_(Item.jurisdiction.in_(eea()), scope_in_eea())
+    scope = and_(_in(Appeal.received_at, period), concerned)
+    keys = (Decision.ground.label("ground"), Appeal.appellant.label("appellant"))
+    counts = session.execute(
+        select(*keys, func.count(Appeal.id), func.sum(case((Appeal.status == "upheld", 1), else_=0)),
+               func.sum(case((Appeal.status == "reversed", 1), else_=0)),
+               func.sum(case((Appeal.status == "open", 1), else_=0)))
+        .select_from(Appeal).join(Decision, Decision.id == Appeal.decision_id).join(Item, Item.id == Appeal.item_id)
+        .where(scope).group_by(*keys)
+    ).all()
+    times = medians(session, select(
+        *keys, seconds_between(dialect(session), Appeal.received_at, Appeal.decided_at).label("d"))
+        .select_from(Appeal).join(Decision, Decision.id == Appeal.decision_id).join(Item, Item.id == Appeal.item_id)
+        .where(scope, Appeal.decided_at.is_not(None)), ("ground", "appellant"))
+    rows = [[GROUNDS.get(str(g), str(g)), COMPLAINANTS.get(a, a), int(n), int(u or 0), int(r or 0), int(o or 0),
+             _blank(_hours(times.get((g, a))))] for g, a, n, u, r, o in counts]
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def tables(*, session: Session, period: Period) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """File name → (header, rows) of every Art. 15 table for ``period``."""
+    return {"art15-orders.csv": (ORDERS, orders(session=session, period=period)),
+            "art15-notices.csv": (NOTICES, notices(session=session, period=period)),
+            "art15-complaints.csv": (COMPLAINTS, complaints(session=session, period=period))}
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write(data: dict[str, tuple[list[str], list[list[Any]]]], out: Path) -> list[Path]:
+    """Write the tables as CSV files into the directory ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (header, rows) in data.items():
+        (out / name).write_text(to_csv(header, rows), encoding="utf-8")
+        written.append(out / name)
+    return written

@@ -1,0 +1,249 @@
+"""``docket export``: DSA statements of reasons, DSA Art. 15 tables and Lumen notices.
+
+Each command writes files (``--out DIR``); ``dsa`` and ``lumen`` can instead send to the
+outside database (``--submit URL --token-file FILE``), resumably (see submit.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from docket.errors import DocketError, Unprocessable
+
+export_app = typer.Typer(help="Exports: DSA statements of reasons, DSA Art. 15 tables, Lumen notices.",
+                         no_args_is_help=True)
+
+PeriodOpt = Annotated[str | None, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-11")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, the first day")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, the last day (included)")]
+OutOpt = Annotated[str | None, typer.Option("--out", help="the directory to write into")]
+SubmitOpt = Annotated[str | None, typer.Option("--submit", help="the URL to send to instead of writing files")]
+TokenOpt = Annotated[str | None, typer.Option("--token-file", help="a file holding the target's API token")]
+AttemptsOpt = Annotated[int, typer.Option(min=1, max=50, help="tries per send (429, 5xx, broken connection)")]
+BackoffOpt = Annotated[float, typer.Option(min=0.0, max=600.0, help="the first wait in seconds; doubled per retry")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object (and no progress bar)")]
+
+
+def _base() -> Any:
+    from docket import cli
+
+    return cli
+
+
+@contextmanager
+def _engine(as_json: bool) -> Iterator[tuple[Any, Any]]:
+    """The database (schema checked) and settings; domain errors become one line, exit 1."""
+    from docket import db as database
+    from docket.settings import get_settings
+    from docket.transparency.submit import SendFailed
+
+    base = _base()
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        base._require_schema(engine, settings)
+        yield database.make_sessionmaker(engine), settings
+    except DocketError as exc:
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
+        raise base._fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
+    except SendFailed as exc:
+        raise base._fail(str(exc), 1, as_json) from None
+    finally:
+        engine.dispose()
+
+
+def _period(period: str | None, start: str | None, to: str | None, *, required: bool) -> Any:
+    from docket.transparency.periods import resolve
+
+    if not (period or start or to) and not required:
+        return None
+    return resolve(period=period, start=start, to=to)
+
+
+def _mode(out: str | None, submit: str | None, token_file: str | None) -> str | None:
+    """The token when sending; None when writing files. Exactly one of the two."""
+    if (out is None) == (submit is None):
+        raise Unprocessable("give either --out DIR or --submit URL (with --token-file FILE)")
+    if submit is None:
+        if token_file:
+            raise Unprocessable("--token-file goes with --submit")
+        return None
+    if not submit.startswith(("http://", "https://")):
+        raise Unprocessable(f"--submit needs an http(s) URL, not {submit!r}")
+    if not token_file:
+        raise Unprocessable("--submit needs --token-file FILE (the target's API token)")
+    try:
+        token = Path(token_file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise Unprocessable(f"cannot read the token file {token_file}: {exc.strerror}") from None
+    if not token or len(token.splitlines()) != 1:
+        raise Unprocessable(f"the token file {token_file} must hold one token on one line")
+    return token
+
+
+@contextmanager
+def _progress(as_json: bool, label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr for a terminal; nothing for --json or a pipe."""
+    if as_json or not sys.stderr.isatty() or total == 0:
+        yield lambda n: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_base().err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _interrupted(as_json: bool, what: str) -> typer.Exit:
+    return _base()._fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
+
+
+# ---------------------------------------------------------------- dsa
+@export_app.command("dsa")
+def export_dsa(
+    period: PeriodOpt = None, start: FromOpt = None, to: ToOpt = None, out: OutOpt = None,
+    submit: SubmitOpt = None, token_file: TokenOpt = None,
+    puid_prefix: Annotated[str, typer.Option(
+        help="starts every puid (<prefix>-decision-<id>); keep it the same on every run")] = "docket",
+    attempts: AttemptsOpt = 8, backoff: BackoffOpt = 1.0, as_json: JsonOpt = False,
+) -> None:
+    """DSA statements of reasons, as batch files or sent to the Transparency Database.
+
+    By the day the decision took effect (all time without a period): batches of at most
+    100 as JSON files, or sent to the batch endpoint URL (…/api/v1/statements) with
+    retries; accepted puids are recorded and never sent twice."""
+    import re
+
+    from docket import db as database
+    from docket.transparency import dsa
+    from docket.transparency.exports import batches, write_json
+    from docket.transparency.submit import Retry, checked, submit_dsa
+
+    base = _base()
+    with _engine(as_json) as (factory, _settings):
+        chosen = _period(period, start, to, required=False)
+        token = _mode(out, submit, token_file)
+        if not re.fullmatch(r"[a-zA-Z0-9_-]{1,100}", puid_prefix):
+            raise Unprocessable("--puid-prefix takes letters, digits, '-' and '_' only")
+        with database.transaction(factory) as reader:
+            database.begin_readonly(reader)
+            selection = dsa.select_statements(session=reader, period=chosen)
+            label = chosen.label if chosen else "all time"
+            summary: dict[str, Any] = {"export": "dsa", "period": label, "statements": selection.total,
+                                       "deferred_by_gag_order": selection.held}
+            if token is None:
+                folder = Path(out or ".")
+                files = []
+                with _progress(as_json, "writing statements", selection.total) as advance:
+                    stream = checked(dsa.statements(session=reader, period=chosen, prefix=puid_prefix))
+                    for number, batch in enumerate(batches(stream, dsa.BATCH), start=1):
+                        files.append(write_json(folder / f"dsa-statements-{number:05d}.json", {"statements": batch}))
+                        advance(len(batch))
+                _clear_stale(folder, "dsa-statements-", len(files))
+                summary["files"] = [str(p) for p in files]
+                base._emit(as_json, summary, f"{label}: {selection.total} statements in {len(files)} batch files "
+                                             f"→ {folder} ({selection.held} deferred by a gag order)")
+                return
+        try:
+            with _progress(as_json, "sending statements", selection.total) as advance:
+                done = submit_dsa(factory=factory, url=submit or "", token=token, period=chosen, prefix=puid_prefix,
+                                  retry=Retry(attempts=attempts, backoff=backoff), progress=advance)
+        except KeyboardInterrupt:
+            raise _interrupted(as_json, "statements accepted so far are recorded.") from None
+        summary.update(target=submit, sent=done.sent, skipped_already_accepted=done.skipped,
+                       found_already_there=len(done.already_there), http_requests=done.requests,
+                       retries=done.retries)
+        base._emit(as_json, summary, f"{label}: sent {done.sent} statements to {submit}; {done.skipped} were "
+                                     f"accepted before; {done.retries} retries")
+
+
+def _clear_stale(folder: Path, prefix: str, written: int) -> None:
+    """Remove batch files of an earlier, longer run (numbered past what this run wrote)."""
+    for old in folder.glob(f"{prefix}*.json"):
+        number = old.stem.removeprefix(prefix)
+        if number.isdigit() and int(number) > written:
+            old.unlink()
+
+
+# ---------------------------------------------------------------- lumen
+@export_app.command("lumen")
+def export_lumen(
+    period: PeriodOpt = None, start: FromOpt = None, to: ToOpt = None, out: OutOpt = None,
+    submit: SubmitOpt = None, token_file: TokenOpt = None,
+    attempts: AttemptsOpt = 8, backoff: BackoffOpt = 1.0, as_json: JsonOpt = False,
+) -> None:
+    """Lumen notices of government and court requests, as files or sent to Lumen.
+
+    One per decided request of a government, regulator, police or court, by the day it
+    was received (all time without a period): JSON files, or sent to Lumen's …/notices
+    with retries; accepted notices are recorded and never sent twice."""
+    from docket import db as database
+    from docket.transparency import lumen
+    from docket.transparency.exports import write_json
+    from docket.transparency.submit import Retry, submit_lumen
+
+    base = _base()
+    with _engine(as_json) as (factory, settings):
+        chosen = _period(period, start, to, required=False)
+        token = _mode(out, submit, token_file)
+        with database.transaction(factory) as reader:
+            database.begin_readonly(reader)
+            selection = lumen.select_notices(session=reader, period=chosen)
+            label = chosen.label if chosen else "all time"
+            summary: dict[str, Any] = {"export": "lumen", "period": label, "notices": selection.total,
+                                       "undecided": selection.undecided, "confidential": selection.confidential}
+            if token is None:
+                folder = Path(out or ".")
+                files = []
+                with _progress(as_json, "writing notices", selection.total) as advance:
+                    for key, body in lumen.notices(session=reader, platform=settings.platform_name, period=chosen):
+                        files.append(write_json(folder / f"lumen-{key}.json", body))
+                        advance(1)
+                summary["files"] = [str(p) for p in files]
+                base._emit(as_json, summary, f"{label}: {len(files)} Lumen notices → {folder} "
+                                             f"({selection.undecided} undecided, {selection.confidential} "
+                                             "confidential, not published)")
+                return
+        try:
+            with _progress(as_json, "sending notices", selection.total) as advance:
+                done = submit_lumen(factory=factory, url=submit or "", token=token, period=chosen,
+                                    platform=settings.platform_name, retry=Retry(attempts=attempts, backoff=backoff),
+                                    progress=advance)
+        except KeyboardInterrupt:
+            raise _interrupted(as_json, "notices accepted so far are recorded.") from None
+        summary.update(target=submit, sent=done.sent, skipped_already_accepted=done.skipped,
+                       http_requests=done.requests, retries=done.retries)
+        base._emit(as_json, summary, f"{label}: sent {done.sent} notices to {submit}; {done.skipped} were "
+                                     f"accepted before; {done.retries} retries")
+
+
+# ---------------------------------------------------------------- art15
+@export_app.command("art15")
+def export_art15(
+    period: PeriodOpt = None, start: FromOpt = None, to: ToOpt = None, out: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """DSA Art. 15 tables for a period, as CSV files.
+
+    Orders from member-state authorities, notices, complaints (appeals) and reversals."""
+    from docket import db as database
+    from docket.transparency import art15
+
+    base = _base()
+    with _engine(as_json) as (factory, _settings):
+        chosen = _period(period, start, to, required=True)
+        if out is None:
+            raise Unprocessable("say where to write the tables with --out DIR")
+        with database.transaction(factory) as reader:
+            database.begin_readonly(reader)
+            data = art15.tables(session=reader, period=chosen)
+        written = art15.write(data, Path(out))
+    rows = {name: len(r) for name, (_, r) in data.items()}
+    base._emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
+                         "rows": rows}, f"{chosen.label}: DSA Art. 15 tables → {out} ({rows})")

@@ -1,0 +1,198 @@
+"""Lumen notices: one per request from a government, a regulator, the police or a court,
+in Lumen's submission shape (``POST /notices`` with ``{"notice": {...}}``).
+
+Only requests whose every item is decided are published (a notice cannot be corrected
+later, and ``action_taken`` must be known). A confidential request is published only
+after its gag-order hold was lifted; one that never had a hold (nothing was restricted,
+so no author was told) stays unpublished, because its confidentiality was never lifted.
+
+Lumen masks e-mail addresses and phone numbers itself before publishing; docket redacts
+them before sending, so they never leave the platform. No person is named: senders and
+courts are organisations; the issuing officer is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from docket.catalog.models import Jurisdiction, Law, Reason
+from docket.content.models import Content
+from docket.intake.models import Item, Request
+from docket.notices.models import NoticeHold
+from docket.parties.models import Submitter
+from docket.transparency.aggregates import GOVERNMENT_KINDS, item_outcome
+from docket.transparency.exports import clip, redact
+from docket.transparency.periods import Period
+
+TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "government_agency": "GovernmentRequest",
+         "regulator": "GovernmentRequest"}
+WORDS = {"CourtOrder": "Court order", "LawEnforcementRequest": "Law enforcement request",
+         "GovernmentRequest": "Government request"}
+SOURCES = {"api": "API", "portal": "Web portal", "form": "Web form", "import": "Document import"}
+OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under the platform's rules",
+                 "no_action": "no action taken", "rejected_invalid": "not acted on: the request was invalid",
+                 "rejected_overbroad": "not acted on: the request was overbroad",
+                 "already_removed": "already removed", "content_not_found": "content not found"}
+COMPLIED = frozenset({"restricted", "removed_policy"})
+
+
+@dataclass(frozen=True)
+class Selection:
+    total: int  # notices to publish
+    undecided: int  # requests with an item still under review
+    confidential: int  # confidential requests whose hold is in force or was never lifted
+
+
+def action_taken(outcomes: list[str]) -> str:
+    """Yes when every item was restricted or removed, No when none was, Partial otherwise."""
+    acted = sum(o in COMPLIED for o in outcomes)
+    if not outcomes:
+        return "Unspecified"
+    return "Yes" if acted == len(outcomes) else "No" if acted == 0 else "Partial"
+
+
+def _listing(values: list[str]) -> str:
+    """A Lumen list field: comma-separated (an element's own commas become semicolons)."""
+    seen: list[str] = []
+    for v in values:
+        v = redact(v).replace(",", ";").strip()
+        if v and v not in seen:
+            seen.append(v)
+    return ", ".join(seen)
+
+
+def _undecided() -> Any:
+    return exists().where(Item.request_id == Request.id, Item.decided_at.is_(None))
+
+
+def _withheld() -> Any:
+    """Confidential, and no hold of it has been lifted (or one is still in force)."""
+    released = exists().where(NoticeHold.request_id == Request.id, NoticeHold.status == "released")
+    held = exists().where(NoticeHold.request_id == Request.id, NoticeHold.status == "held")
+    return and_(Request.confidential.is_(True), or_(held, not_(released)))
+
+
+def _base(period: Period | None) -> list[Any]:
+    where = [Submitter.kind.in_(GOVERNMENT_KINDS)]
+    if period is not None:
+        where += [Request.received_at >= period.start, Request.received_at < period.end]
+    return where
+
+
+def select_notices(*, session: Session, period: Period | None = None) -> Selection:
+    """How many notices ``period`` has (by the day the request was received), and why others wait."""
+    total, undecided, withheld = session.execute(
+        select(func.count(), func.sum(case((_undecided(), 1), else_=0)),
+               func.sum(case((and_(~_undecided(), _withheld()), 1), else_=0)))
+        .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id).where(*_base(period))
+    ).one()
+    undecided, withheld = int(undecided or 0), int(withheld or 0)
+    return Selection(total=int(total) - undecided - withheld, undecided=undecided, confidential=withheld)
+
+
+def notices(*, session: Session, platform: str, period: Period | None = None,
+            chunk: int = 200) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(key, body)`` per publishable request, in request order; ``key`` is stable
+    (``request-<id>``), ``body`` is what ``POST /notices`` takes."""
+    query = (
+        select(Request, Submitter.kind, Submitter.name, Submitter.country, Reason.label, Jurisdiction.name)
+        .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Request.reason)
+        .join(Jurisdiction, Jurisdiction.code == Request.jurisdiction)
+        .where(*_base(period), ~_undecided(), ~_withheld()).order_by(Request.id)
+    )
+    last = 0
+    while True:
+        rows = session.execute(query.where(Request.id > last).limit(chunk)).all()
+        if not rows:
+            return
+        ids = [r[0].id for r in rows]
+        items = _items(session, ids)
+        laws = _citations(session, [r[0] for r in rows])
+        for request, kind, org, org_country, reason, country in rows:
+            yield f"request-{request.id}", notice(
+                request, kind=str(kind), org=org, org_country=org_country, reason=reason, country=country,
+                items=items.get(request.id, []), laws=laws, platform=platform)
+        last = ids[-1]
+
+
+def _items(session: Session, request_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = session.execute(
+        select(Item.request_id, Item.position, Item.url, Content.url, Content.type, item_outcome(), Item.scope)
+        .outerjoin(Content, Content.id == Item.content_id)
+        .where(Item.request_id.in_(request_ids)).order_by(Item.request_id, Item.position)
+    ).all()
+    for request_id, position, url, content_url, content_type, outcome, scope in rows:
+        out.setdefault(request_id, []).append({"position": position, "url": url or content_url,
+                                               "type": str(content_type or "unspecified"), "outcome": outcome,
+                                               "scope": scope or []})
+    return out
+
+
+def _citations(session: Session, requests: list[Request]) -> dict[str, str]:
+    ids = {b["law"] for r in requests for b in r.legal_basis if b.get("law")}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Law.id, Law.citation).where(Law.id.in_(sorted(ids)))).all())
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.date().isoformat()
+
+
+def notice(request: Request, *, kind: str, org: str, org_country: str, reason: str, country: str,
+           items: list[dict[str, Any]], laws: dict[str, str], platform: str) -> dict[str, Any]:
+    """One request as a Lumen notice (``{"notice": {...}}``)."""
+    kind_type = TYPES[kind]
+    outcomes = [i["outcome"] for i in items]
+    regulations = [laws.get(b["law"], b["law"]) + (f" {b['provision']}" if b.get("provision") else "")
+                   if b.get("law") else b.get("citation", "") for b in request.legal_basis]
+    body_lines = [f"{WORDS[kind_type]} from {org} ({country}) about {reason.lower()}."]
+    if request.reference:
+        body_lines.append(f"Reference: {request.reference}")
+    if request.explanation:
+        body_lines.append(request.explanation)
+    works = []
+    for i in items:
+        where = "everywhere" if "*" in i["scope"] else ", ".join(i["scope"])
+        outcome = OUTCOME_WORDS.get(i["outcome"], i["outcome"])
+        works.append({
+            "description": redact(f"Item {i['position'] + 1}: {outcome}" + (f" ({where})" if where else "")),
+            "kind": i["type"],
+            "infringing_urls_attributes": [{"url": i["url"]}] if i["url"] else [],
+            "copyrighted_urls_attributes": [],
+        })
+    roles = [{"name": "sender", "entity_attributes": {"name": redact(org), "kind": "organization",
+                                                       "country_code": org_country}},
+             {"name": "recipient", "entity_attributes": {"name": platform, "kind": "organization"}}]
+    if kind == "court":
+        roles.append({"name": "issuing_court", "entity_attributes": {"name": redact(org), "kind": "organization",
+                                                                      "country_code": org_country}})
+    body: dict[str, Any] = {
+        "type": kind_type,
+        "title": clip(redact(f"{WORDS[kind_type]} from {country}: {reason}"), 255),
+        "subject": clip(redact(reason), 255),
+        "body": redact("\n\n".join(body_lines)),
+        "date_sent": _day(request.received_at),
+        "date_received": _day(request.received_at),
+        "source": SOURCES.get(str(request.channel), "Other"),
+        "action_taken": action_taken(outcomes),
+        "jurisdiction_list": _listing([request.jurisdiction, *request.requested_scope]),
+        "regulation_list": _listing(regulations),
+        "tag_list": _listing([request.reason, kind, *(["emergency"] if request.emergency else [])]),
+        "works_attributes": works,
+        "entity_notice_roles_attributes": roles,
+    }
+    if request.language:
+        body["language"] = request.language
+    if kind != "court":
+        body["request_type"] = "Agency"
+    if request.reference and request.reference.isdigit():
+        body["case_id_number"] = int(request.reference)
+    return {"notice": body}
