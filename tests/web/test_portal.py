@@ -439,3 +439,23 @@ def test_a_trusted_flagger_gives_the_bona_fide_statement(web: Any, make_submitte
 
 def test_an_authority_is_not_asked_for_the_bona_fide_statement(web: Any, official: Any) -> None:
     assert 'name="bona_fide"' not in web.get("/portal/requests/new").text
+
+
+def test_every_portal_page_has_a_title_one_heading_and_labelled_fields(
+        web: Any, official: Any, submit: Any) -> None:
+    new = request_id(submit(complete(law=None, provision=None,
+                                     items="https://social.example/@aidos/1001\nhttps://social.example/\n")))
+    token = csrf_of(web, "/portal/tokens")
+    made = web.post("/portal/tokens", data={"csrf_token": token, "name": "ci"}).text
+    pages = {path: web.get(path).text for path in (
+        "/portal", "/portal/requests/new", f"/portal/requests/{new}",
+        f"/portal/requests/{new}/letter", "/portal/tokens")}
+    pages["token made"] = made
+    assert 'name="item_1"' in pages[f"/portal/requests/{new}"]  # the inexact address to correct
+    for where, html in pages.items():
+        assert html.count("<h1") == 1 and re.search(r"<title>[^<]+</title>", html), where
+        fields = re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html)
+        controls = re.findall(r'<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*>', html)
+        assert len(fields) == len(controls), where  # every visible control has an id…
+        for field in fields:
+            assert f'for="{field}"' in html, (where, field)  # …and a label
