@@ -74,7 +74,9 @@ def test_too_many_tries_is_dead(sessions, hooks, app, settings, smtp) -> None:
 
 def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hooks, app, settings, smtp,
                                                                   monkeypatch) -> None:
-    live = settings.model_copy(update={"outbox_lease_seconds": 0.3, "smtp_url": smtp.url})
+    # A lease long enough that a loaded machine cannot let it lapse before the second
+    # worker looks (the flake this had at 0.3 s), short enough to wait out.
+    live = settings.model_copy(update={"outbox_lease_seconds": 1.5, "smtp_url": smtp.url})
     crashing = OutboxWorker(app.state.sessionmaker, live)
     [outbox_id] = event(sessions)
 
@@ -88,7 +90,7 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
     assert row(sessions, outbox_id).status == "pending"  # never marked
     OutboxWorker(app.state.sessionmaker, live).run_once()  # the lease still holds: nothing yet
     assert hooks.requests == 1
-    time.sleep(0.35)
+    time.sleep(1.55)
     OutboxWorker(app.state.sessionmaker, live).run_once()
     assert hooks.requests == 2 and hooks.duplicates == 1
     assert len(hooks.deliveries) == 1  # the receiver accepted it once
