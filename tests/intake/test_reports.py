@@ -171,19 +171,30 @@ def test_a_suspended_reporter_is_refused_with_the_reason(client, platform, revie
 
 def test_every_reporter_is_told_the_outcome_once(client, platform, act, reviewer_alice, sessions) -> None:
     register(client, platform, "n1")
+    given: dict[str, str] = {}
     for user, email in (("u1", "one@example.org"), ("u2", "two@example.org"), ("u1", "one@example.org"),
                         ("u3", None)):
         body = {"content_id": "n1", "reason": "hate_speech", "reporter_id": user}
         if email:
             body["reporter_email"] = email
-        item_id = post(client, platform, **body).json()["item_id"]
+        answer = post(client, platform, **body).json()
+        item_id = answer["item_id"]
+        if email:
+            given.setdefault(email, answer["reference"])
     act(reviewer_alice, f"/items/{item_id}/review", step="policy", finding="violates")
     act(reviewer_alice, f"/items/{item_id}/decision", expect=201, outcome="removed_policy", policy_clause="3.1",
         explanation="Slurs.")
     with sessions() as s:
-        told = sorted(m.recipient for m in s.execute(
+        told = sorted((m.recipient, m) for m in s.execute(
             select(OutboxMessage).where(OutboxMessage.kind == "reporter_outcome")).scalars())
-    assert told == ["one@example.org", "two@example.org"]
+        assert [address for address, _ in told] == ["one@example.org", "two@example.org"]
+        # Each reporter's e-mail quotes the reference it was given when it reported.
+        from docket.notices.compose import context_for
+        from docket.settings import Settings
+
+        for address, message in told:
+            context = context_for(s, message, Settings(secret_key="x" * 32))
+            assert context["report_reference"] == given[address]
 
 
 def test_designations_from_the_command_line(make_submitter) -> None:

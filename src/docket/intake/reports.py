@@ -290,12 +290,14 @@ def _recount(session: Session, item_ids: Sequence[int], now: dt.datetime) -> lis
 BURST_REPORTS = 10
 
 
-def reporter_emails(*, session: Session, item_id: int) -> list[str]:
-    """Every distinct reporter e-mail of a case (once each), for the outcome notice."""
-    return list(session.execute(
-        select(Report.reporter_email).where(Report.item_id == item_id, Report.reporter_email.is_not(None))
+def reporter_contacts(*, session: Session, item_id: int) -> list[tuple[str, int]]:
+    """Every distinct reporter e-mail of a case (once each) with the reference of its
+    first report there (``R-<id>``, as the reporter was told), for the outcome notice."""
+    return [(email, int(first)) for email, first in session.execute(
+        select(Report.reporter_email, func.min(Report.id))
+        .where(Report.item_id == item_id, Report.reporter_email.is_not(None))
         .group_by(Report.reporter_email).order_by(Report.reporter_email)
-    ).scalars())
+    )]
 
 
 def suspend(*, session: Session, actor: str, reporter_key: str, reason: str, days: int,

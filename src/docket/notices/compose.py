@@ -72,7 +72,8 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings) ->
         appeal_url = f"{settings.base_url}/appeal?token={tokens.make(settings.secret_key, decision.id)}"
         kind_of = RequesterKind(submitter.kind)
         if kind == "reporter_outcome":
-            return {**base, "report_reference": f"R-{request.id}", "content_url": url, "outcome": decision.outcome,
+            # The reference the reporter was given when it reported: R-<report id>.
+            return {**base, "report_reference": f"R-{data.get('report_id', '?')}", "content_url": url, "outcome": decision.outcome,
                     "scope": decision.scope, "decided_at": decision.effective_at or decision.decided_at,
                     "explanation": decision.explanation, "appeal_url": None, "appeal_deadline": None}
         return {

@@ -213,11 +213,12 @@ def decision_took_effect(*, session: Session, decision: Any, item: Any, request:
                 session.flush()
                 audit.record(session=session, actor="system", action="notice:held", subject=f"item:{item.id}",
                              payload={"hold": hold.id, "outbox": message.id, "decision": decision.id})
-    from docket.intake.reports import reporter_emails
+    from docket.intake.reports import reporter_contacts
 
-    for address in reporter_emails(session=session, item_id=item.id):
+    for address, report_id in reporter_contacts(session=session, item_id=item.id):
         enqueue_email(session=session, kind="reporter_outcome", to=address, language=None,
-                      context={"decision_id": decision.id}, subject=f"item:{item.id}", decision_id=decision.id)
+                      context={"decision_id": decision.id, "report_id": report_id},
+                      subject=f"item:{item.id}", decision_id=decision.id)
     if request_decided and submitter is not None:
         enqueue_email(session=session, kind="effect_given", to=submitter.email, language=request.language,
                       context={"request_id": request.id}, subject=f"request:{request.id}",
