@@ -199,9 +199,18 @@ def test_a_whole_decision_through_the_forms_with_four_eyes(web, client, send, st
     assert "You made this decision" in waiting and "Approve decision" not in waiting
     assert _api_item(client, alice, item)["status"] == "awaiting_approval"
 
-    _as(web, "dana")
+    # Alice is a second person, but Kazakhstan's restrictions need its local representative.
+    _as(web, "alice")
     inbox = web.get("/console/approvals").text
     decision = int(re.search(r'data-decision="(\d+)"', inbox).group(1))
+    assert "Only the local representative of Kazakhstan can approve this decision." in inbox
+    assert f"Approve decision {decision}" not in inbox and f"Reject decision {decision}" in inbox
+    forced = _post(web, f"/console/decisions/{decision}/approve", back="/console/approvals")
+    assert forced.status_code == 403 and "needs the sign-off of the local representative for KZ" in forced.text
+    assert "<h1>Approvals</h1>" in forced.text
+
+    _as(web, "dana")
+    assert f"Approve decision {decision}" in web.get("/console/approvals").text
     approved = _post(web, f"/console/decisions/{decision}/approve",
                      note="Signed off for KZ.", back="/console/approvals")
     assert approved.status_code == 303

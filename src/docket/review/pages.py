@@ -31,7 +31,7 @@ from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
 from docket.parties.auth import Permission, Principal
-from docket.parties.models import Role, Submitter, User
+from docket.parties.models import Submitter, User
 from docket.review import service
 from docket.review.api import QUEUE_RULE, _decode, _encode
 from docket.review.models import Decision, DecisionStatus
@@ -367,13 +367,13 @@ def _approval_reasons(decision: Decision) -> list[str]:
 
 
 def _may_approve(decision: Decision, principal: Principal) -> str | None:
-    """Why this person cannot approve ``decision`` (None: they may); the service decides in the end."""
-    if decision.decided_by == principal.user_id:
+    """Why this person cannot approve ``decision``, in words (None: they may)."""
+    blocker = service.approval_blocker(principal=principal, decision=decision)
+    if blocker == "own_decision":
         return "You made this decision: a second person must approve or reject it."
-    rep = decision.local_rep_jurisdiction
-    if (rep and "local_representative" in decision.approval_reasons
-            and not (Role.local_representative in principal.roles and rep in principal.jurisdictions)):
-        return f"Only the local representative of {catalog.country_name(rep)} can approve this decision."
+    if blocker == "local_representative":
+        rep = catalog.country_name(decision.local_rep_jurisdiction or "")
+        return f"Only the local representative of {rep} can approve this decision."
     return None
 
 

@@ -346,6 +346,17 @@ def visible_decision(*, session: Session, principal: Principal, decision_id: int
     return decision
 
 
+def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
+    """What keeps ``principal`` from approving ``decision`` ("own_decision", "local_representative"),
+    or None. approve() enforces the same rules; this lets a page say so before anyone tries."""
+    if decision.decided_by == principal.user_id:
+        return "own_decision"
+    rep = decision.local_rep_jurisdiction
+    if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
+        return "local_representative"
+    return None
+
+
 def approve(*, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime) -> Decision:
     """A second, different staff member approves; the decision then takes effect."""
     _require_roles(principal, REVIEWING_ROLES, "an approval")
