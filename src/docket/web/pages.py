@@ -38,7 +38,11 @@ def home_for(user: sessions.SignedIn | None) -> str:
         return "/"
     if user.is_person_of_submitter:
         return "/portal"
-    return "/console" if user.is_staff else "/"
+    if user.can("queue:read"):
+        return "/console"
+    if user.can("parties:write"):
+        return "/admin"
+    return "/transparency" if user.is_staff else "/"
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.db import utcnow
 from docket.parties import service as parties
-from docket.parties.auth import Principal
+from docket.parties.auth import Permission, Principal
 from docket.parties.models import Role, Submitter, User, UserRole
 from docket.web.models import WebSession
 
@@ -59,6 +59,10 @@ class SignedIn:
 
     def has_role(self, role: str) -> bool:
         return Role(role) in self.principal.roles
+
+    def can(self, permission: str) -> bool:
+        """Whether this person's roles grant an API permission ("queue:read", …)."""
+        return self.principal.can(Permission(permission))
 
 
 def sign_in(*, session: Session, email: str, password: str, user_agent: str = "",
