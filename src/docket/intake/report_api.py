@@ -88,10 +88,6 @@ def take_report(request: Request, db: Session, settings: Any, who: Principal | N
     return _accepted(accepted)
 
 
-# The public form page's name for it (kept while pages move to the public name).
-_take = take_report
-
-
 def _problem(exc: DocketError) -> dict[str, Any]:
     return {"status": exc.status, "title": exc.title, "detail": exc.detail, "errors": exc.errors}
 

@@ -1,7 +1,7 @@
 """The public report form: anyone reports content, without an account.
 
 The form goes through exactly the path of an anonymous ``POST /api/v1/reports``
-(``report_api._take`` with no caller): the same schema, the same per-address limit, the
+(``report_api.take_report`` with no caller): the same schema, the same per-address limit, the
 same ``reports.submit_report``. With a name, an e-mail, an explanation and the bona fide
 statement the report is a DSA Art. 16 notice; the report service decides that."""
 
@@ -19,7 +19,7 @@ from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, NotFound, RateLimited
 from docket.intake.models import Item, Report
-from docket.intake.report_api import _take
+from docket.intake.report_api import take_report
 from docket.intake.schemas import ReportIn
 from docket.web.auth import MaybeUser
 from docket.web.forms import Form, field_errors
@@ -102,7 +102,7 @@ def send_report(request: Request, form: Form, db: Db, settings: AppSettings) -> 
     if errors or report is None:
         return _form(request, db, values, errors, status=422)
     try:
-        accepted = _take(request, db, settings, None, report)
+        accepted = take_report(request, db, settings, None, report)
     except RateLimited as limited:
         db.rollback()
         response = _form(request, db, values, {"form": "You have sent several reports in the last "
