@@ -28,19 +28,22 @@ def hidden(base: str, token: str, content_id: str, country: str) -> bool:
     return r.status_code == 200 and r.json()["visible"] is False
 
 
-def test_two_nodes_on_one_database_agree_within_a_second(server_env, tmp_path, platform, restrict) -> None:
+def test_two_nodes_on_one_database_agree(server_env, tmp_path, platform, restrict) -> None:
+    """Both nodes enforce a decision made through the database (the other node by its feed
+    poll, DOCKET_FEED_POLL_SECONDS). How fast is measured in bench/visibility.py, not here:
+    a loaded CI machine must not turn a timing into a failure."""
     with running_server(env=server_env, cwd=str(tmp_path)) as (a, _), \
          running_server(env=server_env, cwd=str(tmp_path)) as (b, _):
         assert not hidden(a, platform.token, "post-1", "KZ") and not hidden(b, platform.token, "post-1", "KZ")
         restrict("post-1", jurisdiction="KZ")
         decided = time.monotonic()
         lag = {}
-        while len(lag) < 2 and time.monotonic() - decided < 5:
+        while len(lag) < 2 and time.monotonic() - decided < 15:
             for name, base in (("a", a), ("b", b)):
                 if name not in lag and hidden(base, platform.token, "post-1", "KZ"):
                     lag[name] = time.monotonic() - decided
             time.sleep(0.02)
-        assert set(lag) == {"a", "b"} and max(lag.values()) < 1.0, lag
+        assert set(lag) == {"a", "b"}, lag
         assert not hidden(a, platform.token, "post-1", "DE") and not hidden(b, platform.token, "post-1", "DE")
 
 
