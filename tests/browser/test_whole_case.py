@@ -289,7 +289,8 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     _submit(author, "Send the appeal")
     receipt = author.locator("[role=status]").inner_text()
     appeal_id = int(re.search(r"reference is A-(\d+)", receipt).group(1))
-    assert f"Appeal number: {appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_received"))
+    # The e-mail quotes the same reference the page gave.
+    assert f"Appeal number: A-{appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_received"))
 
     # -- Whoever took part may not decide the appeal; a third reviewer reverses it.
     reviewer.goto("/console/appeals")
@@ -315,7 +316,7 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     author.goto("/withheld?content_id=post-77&country=KZ&lang=en")
     assert author.locator(".shown").inner_text().startswith("The content is shown")
     assert author.locator(".withheld-notice").count() == 0
-    assert f"Appeal number: {appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_decided"))
+    assert f"Appeal number: A-{appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_decided"))
     assert _mail(smtp, AUTHOR, "restriction_lifted") is not None
     official.reload()
     assert _cell(official.locator("table.stack tbody tr"), "Outcome") == "No action taken"

@@ -92,7 +92,7 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings) ->
         appeal = _get(session, Appeal, data["appeal_id"])
         decision = _get(session, Decision, appeal.decision_id)
         content = session.get(Content, decision.item.content_id) if decision.item.content_id else None
-        return {**base, "appeal_id": appeal.id, "decision_reference": f"D-{decision.id}",
+        return {**base, "appeal_id": f"A-{appeal.id}", "decision_reference": f"D-{decision.id}",
                 "received_at": appeal.received_at, "outcome": str(appeal.status),
                 "explanation": appeal.explanation or "", "decided_at": appeal.decided_at,
                 "content_url": content.url if content is not None else decision.item.url}

@@ -482,7 +482,7 @@ def decide_item(request: Request, item_id: int, db: Db, who: Reviewer, form: For
                               f"(four eyes) because {'; '.join(_approval_reasons(decision))}.", "warning")
     else:
         render.flash(request, f"Decision {decision.id} recorded and in effect: {OUTCOMES[decision.outcome]}.")
-    return render.redirect(request, f"/console/items/{item_id}#decisions")
+    return render.redirect(request, f"/console/items/{item_id}")
 
 
 # ---------------------------------------------------------------- four eyes
