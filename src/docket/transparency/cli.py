@@ -246,4 +246,7 @@ def export_art15(
         written = art15.write(data, Path(out))
     rows = {name: len(r) for name, (_, r) in data.items()}
     base._emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
-                         "rows": rows}, f"{chosen.label}: DSA Art. 15 tables → {out} ({rows})")
+                         "rows": rows},
+               f"{chosen.label}: DSA Art. 15 tables → {out} ("
+               + ", ".join(f"{name.removeprefix('art15-').removesuffix('.csv')}: {n} rows" for name, n in rows.items())
+               + ")")
