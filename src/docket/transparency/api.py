@@ -14,7 +14,7 @@ from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import NotFound
 from docket.transparency import aggregates, render
-from docket.transparency.periods import resolve
+from docket.transparency.periods import latest_half_year, resolve
 
 router = APIRouter(tags=["transparency"])
 
@@ -24,8 +24,10 @@ FromQ = Annotated[str | None, Query(alias="from", max_length=10, description="YY
 
 
 def _published(db: Db, period: str | None, start: str | None, to: str | None) -> dict[str, Any]:
-    chosen = resolve(period=period, start=start, to=to)
     now = utcnow()
+    # Nothing asked for: the latest complete half-year, the period DSA reports cover.
+    chosen = (latest_half_year(now) if not (period or start or to)
+              else resolve(period=period, start=start, to=to))
     if not chosen.complete(now):
         raise NotFound(f"the period {chosen.label} ends {chosen.end:%Y-%m-%d %H:%M} UTC; only complete periods "
                        "in the past are published")
@@ -35,12 +37,14 @@ def _published(db: Db, period: str | None, start: str | None, to: str | None) ->
 @router.get("/api/v1/transparency/report")
 def transparency_report(db: Db, period: PeriodQ = None,
                         start: FromQ = None, to: DayQ = None) -> dict[str, Any]:
-    """The period report as JSON: aggregates and equal-treatment figures, no personal data. Who: anyone."""
+    """The period report as JSON: aggregates and equal-treatment figures, no personal data;
+    without a period, the latest complete half-year. Who: anyone."""
     return _published(db, period, start, to)
 
 
 @router.get("/transparency", response_class=HTMLResponse)
 def transparency_page(db: Db, period: PeriodQ = None,
                       start: FromQ = None, to: DayQ = None) -> HTMLResponse:
-    """The period report as one self-contained HTML page with SVG charts. Who: anyone."""
+    """The period report as one self-contained HTML page with SVG charts; without a period,
+    the latest complete half-year. Who: anyone."""
     return HTMLResponse(render.html(_published(db, period, start, to)))

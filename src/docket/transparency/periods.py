@@ -79,3 +79,10 @@ def resolve(*, period: str | None, start: str | None, to: str | None) -> Period:
         return period_between(start, to)
     raise Unprocessable("give either a period (2026-H1) or both from and to (YYYY-MM-DD)",
                         errors=[{"field": "period", "message": "period, or from and to"}])
+
+
+def latest_half_year(now: dt.datetime) -> Period:
+    """The most recent half-year that has ended by ``now`` (DSA reports are half-yearly)."""
+    if now.month > 6:
+        return parse_period(f"{now.year}-H1")
+    return parse_period(f"{now.year - 1}-H2")
