@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docket.appeals import service as appeals
@@ -18,6 +18,7 @@ from docket.db import utcnow
 from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.intake.schemas import RequestCreate
+from docket.notices.models import OutboxMessage
 from docket.parties import service as parties
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
@@ -295,7 +296,149 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _review_cases(session)
     _appeal_cases(session, settings)
     _report_cases(session, settings)
+    requests += _history(session, settings)
     return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
+
+
+# The last complete half-year, so /transparency has a published period to show: requests
+# per government in the same proportions as a real desk, through the same services, at
+# the times they would have happened. (jurisdiction, law, reason, outcome wanted, share)
+HISTORY = [
+    ("dkt_demo_kz_ministry", "KZ", "kz-online-platforms-9", "hate_speech", "restricted", 5),
+    ("dkt_demo_kz_ministry", "KZ", "kz-online-platforms-9", "government_criticism", "rejected_overbroad", 4),
+    ("dkt_demo_kz_ministry", "KZ", "kz-online-platforms-9", "hate_speech", "no_action", 2),
+    ("dkt_demo_de_court", "DE", "de-netzdg-3", "defamation", "restricted", 4),
+    ("dkt_demo_de_police", "DE", "de-netzdg-3", "hate_speech", "removed_policy", 3),
+    ("dkt_demo_in_meity", "IN", None, "violence", "restricted", 3),
+    ("dkt_demo_in_meity", "IN", None, "national_security", "rejected_overbroad", 2),
+    ("dkt_demo_tr_btk", "TR", None, "defamation", "restricted", 3),
+    ("dkt_demo_tr_btk", "TR", None, "government_criticism", "rejected_overbroad", 3),
+    ("dkt_demo_vn_mic", "VN", "vn-decree-147", "government_criticism", "rejected_overbroad", 3),
+    ("dkt_demo_flagger", "DE", "eu-dsa-16", "child_safety", "removed_policy", 2),
+]
+FINDINGS_FOR = {
+    "restricted": (("policy", "compliant"), ("legal", "illegal"), ("rights", "no_concern")),
+    "rejected_overbroad": (("policy", "compliant"), ("legal", "illegal"), ("rights", "concern")),
+    "no_action": (("policy", "compliant"), ("legal", "lawful")),
+    "removed_policy": (("policy", "violates"),),
+}
+
+
+def _history(session: Session, settings: Settings) -> int:
+    """Requests, decisions, four-eyes approvals and appeals of the last complete half-year."""
+    import random
+
+    from docket.errors import DocketError
+    from docket.transparency.periods import latest_half_year
+
+    period = latest_half_year(utcnow())
+    rng = random.Random(2026)
+    span = (period.end - period.start).total_seconds()
+    submitters = {token: session.execute(select(Submitter).where(Submitter.name == name)).scalar_one()
+                  for token, name, *_ in SUBMITTERS}
+    staff = {n: _as(session, f"{n}@docket.example") for n in ("alice", "bob", "carol", "dana", "emre", "priya")}
+    by_step = {"policy": staff["alice"], "legal": staff["bob"], "rights": staff["carol"]}
+    approvers = [staff["dana"], staff["emre"], staff["priya"], staff["alice"], staff["carol"]]
+    restricted: list[tuple[object, dt.datetime]] = []
+    count = 0
+    for token, place, law, reason, outcome, share in HISTORY:
+        for _ in range(share):
+            count += 1
+            at = period.start + dt.timedelta(seconds=rng.uniform(0, span * 0.9))
+            cid = f"h-{count:03d}"
+            content.upsert(session=session, data=ContentUpsert(
+                id=cid, url=f"https://social.example/archive/{cid}", type="post", author_id=f"author-{cid}",
+                language="en", text="(an archived post of the demo's history)",
+                author_contact=f"author-{cid}@mail.example"))
+            body = {"jurisdiction": place, "reason": reason, "items": [{"content_id": cid}],
+                    "explanation": "Illegal under the cited law, as set out in the attached order.",
+                    "legal_basis": [{"law": law}] if law else [{"citation": "as cited in the order"}],
+                    "bona_fide": True, "reference": f"H-{count:03d}"}
+            request = intake.submit(session=session, settings=settings, submitter=submitters[token],
+                                    data=RequestCreate.model_validate(body), now=at)
+            # Its acknowledgement went out minutes after it arrived, as the worker does.
+            session.execute(update(OutboxMessage).where(
+                OutboxMessage.kind == "acknowledgement", OutboxMessage.subject == f"request:{request.id}"
+            ).values(status="sent", sent_at=at + dt.timedelta(minutes=rng.uniform(1, 20))))
+            item = request.items[0]
+            when = at + dt.timedelta(hours=rng.uniform(2, 30))
+            try:
+                for step, finding in FINDINGS_FOR[outcome]:
+                    review.review(session=session, principal=by_step[step], item=item, now=when,
+                                  data=ReviewCreate(step=step, finding=finding, flags=[]))
+                decision = review.decide(session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
+                    outcome=outcome, policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
+                    explanation="Decided on the findings of the policy, legal and human-rights reviews."))
+            except DocketError:
+                continue  # left in review: a real desk has open items too
+            for approver in approvers:
+                if decision.status != "awaiting_approval":
+                    break
+                try:
+                    with session.begin_nested():
+                        review.approve(session=session, principal=approver, decision=decision, note=None,
+                                       now=when + dt.timedelta(hours=rng.uniform(1, 10)))
+                except DocketError:
+                    continue
+            if outcome == "restricted":
+                restricted.append((decision, when))
+    _history_reports(session, settings, period.start, staff["alice"], staff["bob"])
+    # Three authors appeal; someone who took no part decides: one restriction is reversed.
+    for n, (decision, when) in enumerate(restricted[:3]):
+        filed = when + dt.timedelta(days=2)
+        appeal = appeals.file(session=session, decision=decision, appellant="author", submitter_id=None,
+                              statement="The post reports facts of public interest.", contact_email=None,
+                              language="en", window=dt.timedelta(days=settings.appeal_window_days), now=filed)
+        for judge in (staff["emre"], staff["priya"], staff["dana"]):
+            try:
+                with session.begin_nested():
+                    appeals.decide(session=session, principal=judge, appeal=appeal,
+                                   outcome="reversed" if n == 0 else "upheld",
+                                   explanation="Reviewed anew by a person who took no part.",
+                                   now=filed + dt.timedelta(days=3))
+                break
+            except DocketError:
+                continue
+    return count
+
+
+def _history_reports(session: Session, settings: Settings, start: dt.datetime,
+                     reviewer: Principal, lawyer: Principal) -> None:
+    """Users' reports in the same half-year: a harassment case with several reporters that
+    was removed, and a hate-speech report under German law found lawful."""
+    from docket.intake import reports
+    from docket.intake.report_api import channel_submitter
+    from docket.intake.schemas import ReportIn
+
+    users = channel_submitter(session, "api", settings.home_country)
+    for n, (cid, reason, place, reporters) in enumerate(
+            (("h-r01", "bullying_harassment", None, 4), ("h-r02", "hate_speech", "DE", 2))):
+        content.upsert(session=session, data=ContentUpsert(
+            id=cid, url=f"https://social.example/archive/{cid}", type="comment", author_id=f"author-{cid}",
+            language="en", text="(an archived comment of the demo's history)"))
+        at = start + dt.timedelta(days=40 + 50 * n)
+        for r in range(reporters):
+            accepted = reports.submit_report(
+                session=session, settings=settings, channel_submitter=users, reporter_key=f"user:h-{n}-{r}",
+                channel="api", now=at + dt.timedelta(hours=r),
+                report=ReportIn(content_id=cid, reason=reason, jurisdiction=place, reporter_id=f"h-{n}-{r}",
+                                reporter_verified=True, explanation="Targets me by name every day."))
+        item = session.get(Item, accepted.item_id)
+        assert item is not None
+        when = at + dt.timedelta(hours=20)
+        if n == 0:
+            review.review(session=session, principal=reviewer, item=item, now=when,
+                          data=ReviewCreate(step="policy", finding="violates", flags=[]))
+            review.decide(session=session, principal=reviewer, item=item, now=when, data=DecisionCreate(
+                outcome="removed_policy", policy_clause="Community Standards 2.1: bullying and harassment",
+                explanation="Repeated insults aimed at a private person."))
+        else:
+            review.review(session=session, principal=reviewer, item=item, now=when,
+                          data=ReviewCreate(step="policy", finding="compliant", flags=[]))
+            review.review(session=session, principal=lawyer, item=item, now=when,
+                          data=ReviewCreate(step="legal", finding="lawful", flags=[]))
+            review.decide(session=session, principal=lawyer, item=item, now=when, data=DecisionCreate(
+                outcome="no_action", explanation="Sharp criticism of a politician; lawful under § 193 StGB."))
 
 
 def _howto(base_url: str) -> str:

@@ -154,7 +154,7 @@ def submit_reports(
                        else ItemIn.model_construct(url=report.url, content_id=None)],
             ))
         prepared = intake.prepare_many(session=session, settings=settings, submitter=channel_submitter,
-                                       data=data, channel=Channel.report)
+                                       data=data, channel=Channel.report, now=now)
         for key, one in zip(openers, prepared, strict=True):
             one.item_values[0]["case_key"] = key
         events += intake.store_many(session=session, prepared=prepared)

@@ -135,12 +135,12 @@ def _missing(
     )
 
 
-def _designated(session: Session, submitter: Submitter, reason: str, jurisdiction: str) -> bool:
+def _designated(session: Session, submitter: Submitter, reason: str, jurisdiction: str,
+                now: dt.datetime) -> bool:
     """Whether a trusted flagger acts within a designation in force (DSA Art. 22); outside
     its area it is an ordinary notifier."""
     if submitter.kind != RequesterKind.trusted_flagger:
         return False
-    now = utcnow()
     for designation in session.execute(
         select(Designation).where(Designation.submitter_id == submitter.id, Designation.valid_from <= now)
     ).scalars():
@@ -165,11 +165,15 @@ def _clock(
 def submit(
     *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
     channel: Channel = Channel.api, actor: str | None = None, case_key: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Request:
     """Receive one request: check it, time it, store it with its items and its event.
 
-    ``case_key`` is set for the case a user report opens (see intake.reports)."""
-    prepared = prepare(session=session, settings=settings, submitter=submitter, data=data, channel=channel)
+    ``case_key`` is set for the case a user report opens (see intake.reports); ``now``
+    (default: the current time) is when it was received — imports of earlier records
+    and the demo's history set it."""
+    prepared = prepare(session=session, settings=settings, submitter=submitter, data=data, channel=channel,
+                       now=now)
     if case_key is not None:
         prepared.item_values[0]["case_key"] = case_key
     return store(session=session, prepared=prepared, actor=actor)
@@ -198,19 +202,19 @@ class Prepared:
 
 def prepare(
     *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
-    channel: Channel = Channel.api,
+    channel: Channel = Channel.api, now: dt.datetime | None = None,
 ) -> Prepared:
     """Everything submit() decides, from reads only: check the request against the catalog,
     resolve its items, find what is missing and set the clock. The request it returns is
     not yet in any session; :func:`store` writes it. The API runs this in a read-only
     transaction, so the write transaction that follows is as short as it can be."""
     return prepare_many(session=session, settings=settings, submitter=submitter, data=[data],
-                        channel=channel)[0]
+                        channel=channel, now=now)[0]
 
 
 def prepare_many(
     *, session: Session, settings: Settings, submitter: Submitter, data: Sequence[RequestCreate],
-    channel: Channel = Channel.api,
+    channel: Channel = Channel.api, now: dt.datetime | None = None,
 ) -> list[Prepared]:
     """:func:`prepare` for several requests of one submitter, with the registry looked up
     once for all their items (the cases a batch of user reports opens). Raises on the
@@ -218,12 +222,13 @@ def prepare_many(
     staged = [_stage(d.items) for d in data]
     found = _lookup(session, [i for group in staged for i in group])
     rules: dict[tuple[Any, ...], clock.ClockRule] = {}
-    return [_prepare_one(session, settings, submitter, d, channel, found, rules) for d in data]
+    return [_prepare_one(session, settings, submitter, d, channel, found, rules, now or utcnow())
+            for d in data]
 
 
 def _prepare_one(session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
                  channel: Channel, found: tuple[dict[str, Any], dict[str, Any]],
-                 rules: dict[tuple[Any, ...], clock.ClockRule]) -> Prepared:
+                 rules: dict[tuple[Any, ...], clock.ClockRule], now: dt.datetime) -> Prepared:
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
@@ -239,12 +244,11 @@ def _prepare_one(session: Session, settings: Settings, submitter: Submitter, dat
         emergency_explanation=data.emergency_explanation, items=items,
     )
     severity = catalog.reason_severity(session=session, code=data.reason) or 3
-    flag_rank = 0 if _designated(session, submitter, data.reason, place.code) else 1
+    flag_rank = 0 if _designated(session, submitter, data.reason, place.code, now) else 1
     rule_key = (place.code, tuple(law.id for law in cited), data.emergency)
     rule = rules.get(rule_key)
     if rule is None:  # the same jurisdiction, laws and urgency: the same rule, within one call
         rule = rules[rule_key] = _clock(session, settings, place, cited, data.emergency)
-    now = utcnow()
     kind = RequesterKind(submitter.kind)
     deadline = rule.deadline(now)
     values = dict(
