@@ -9,7 +9,7 @@ its own emergency clock), or DOCKET_EMERGENCY_CLOCK_HOURS when it has none.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from docket.catalog.service import JurisdictionInfo, LawInfo
@@ -24,7 +24,9 @@ class ClockRule:
     restarts_on_clarification: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies, and intake calls this for every request.
+        return {"hours": self.hours, "source": self.source, "law": self.law,
+                "emergency": self.emergency, "restarts_on_clarification": self.restarts_on_clarification}
 
     def deadline(self, started_at: dt.datetime) -> dt.datetime:
         return started_at + dt.timedelta(hours=self.hours)

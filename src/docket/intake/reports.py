@@ -146,10 +146,14 @@ def submit_reports(
         for i in openers.values():
             report = incoming[i].report
             content_id = content_of[i]
-            # Built from a validated report, so not validated a second time.
+            # Built from a validated report, so not validated a second time; every field is
+            # given, since pydantic's default factories are slow to call in model_construct.
             data.append(RequestCreate.model_construct(
-                jurisdiction=report.jurisdiction or channel_submitter.country, reason=report.reason,
-                explanation=report.explanation, bona_fide=report.bona_fide, requested_action="restrict",
+                jurisdiction=report.jurisdiction or channel_submitter.country, reference=None,
+                legal_basis=[], reason=report.reason, explanation=report.explanation,
+                requested_action="restrict", requested_scope=[], issuing_officer=None, language=None,
+                confidential=False, confidentiality_basis=None, emergency=False,
+                emergency_explanation=None, bona_fide=report.bona_fide,
                 items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
                        else ItemIn.model_construct(url=report.url, content_id=None)],
             ))
