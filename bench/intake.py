@@ -477,10 +477,24 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
             port = free_port()
             argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1",
                     "--port", str(port)]
-            result.docket = measure(
-                "docket", argv, env, port, workdir / "docket.log", args,
-                path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
-            )
+            serve_env, worker = env, None
+            if args.worker == "separate":
+                # The production layout: the outbox worker in a process of its own, so
+                # rendering and sending acknowledgements does not share the API's GIL.
+                serve_env = {**env, "DOCKET_RUN_WORKER": "false",
+                             "DOCKET_MAIL_DIR": str(workdir / "mail")}
+                worker = subprocess.Popen(
+                    [sys.executable, "-c", DOCKET_MAIN, "worker"], env=serve_env,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                result.docket = measure(
+                    "docket", argv, serve_env, port, workdir / "docket.log", args,
+                    path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
+                )
+            finally:
+                if worker is not None:
+                    worker.terminate()
+                    worker.wait(timeout=30)
             result.docket.rows = count_rows(url, "requests")
 
             port = free_port()
@@ -634,6 +648,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--client", choices=("httpx", "raw"), default="httpx",
                         help="the load generator: httpx.AsyncClient (default), or a minimal "
                              "HTTP/1.1 client on asyncio streams that uses far less CPU")
+    parser.add_argument("--worker", choices=("in-process", "separate"), default="in-process",
+                        help="the outbox worker inside docket serve (the default) or in its own "
+                             "`docket worker` process (the production layout)")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.concurrency < 1:
