@@ -40,7 +40,7 @@ async def platform(principal: Annotated[Principal, Depends(cached_principal)]) -
 Platform = Annotated[Principal, Depends(platform)]
 
 
-def _index(request: Request) -> RestrictionIndex:
+def restriction_index(request: Request) -> RestrictionIndex:
     index: RestrictionIndex = request.app.state.index
     return index
 
@@ -51,7 +51,7 @@ def _text(kind: str, country: str | None, withheld: tuple[str, ...] | str, lang:
                        language=lang)
 
 
-def _answer(content_id: str, country: str | None, verdict: Verdict, lang: str) -> dict[str, Any]:
+def visibility_answer(content_id: str, country: str | None, verdict: Verdict, lang: str) -> dict[str, Any]:
     notice = None
     if not verdict.visible and verdict.kind is not None:
         withheld = verdict.withheld_in if isinstance(verdict.withheld_in, str) else tuple(verdict.withheld_in)
@@ -98,8 +98,8 @@ async def visibility(request: Request) -> Response:
     if author_id is not None and len(author_id) > 200:
         raise _bad("author_id", "at most 200 characters")
     country = _country(params.get("country"))
-    verdict = _index(request).check(content_id, country, author_id)
-    return Response(orjson.dumps(_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
+    verdict = restriction_index(request).check(content_id, country, author_id)
+    return Response(orjson.dumps(visibility_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
 
 
 @router.post("/visibility", responses={200: {"description": "one verdict per pair, in order"}})
@@ -114,7 +114,7 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
         raise _bad("body", "a JSON array of {content_id, author_id?, country}")
     if not 1 <= len(pairs) <= MAX_BATCH:
         raise _bad("body", f"between 1 and {MAX_BATCH} pairs")
-    index, lang, now = _index(request), _lang(request), time.time()
+    index, lang, now = restriction_index(request), _lang(request), time.time()
     out = []
     for n, pair in enumerate(pairs):
         if not isinstance(pair, dict):
@@ -128,7 +128,7 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
         if extra:
             raise _bad(f"[{n}].{sorted(extra)[0]}", "unknown field")
         country = _country(pair.get("country"))
-        out.append(_answer(content_id, country, index.check(content_id, country, author_id, now), lang))
+        out.append(visibility_answer(content_id, country, index.check(content_id, country, author_id, now), lang))
     return Response(orjson.dumps(out), media_type=JSON)
 
 
@@ -141,7 +141,7 @@ async def changes(
 ) -> Response:
     """Changes to the active restrictions after ``after``, in cursor order, and the next cursor.
     Who: platform. Apply them in order; the same change seen twice has the same cursor."""
-    index, factory = _index(request), request.app.state.sessionmaker
+    index, factory = restriction_index(request), request.app.state.sessionmaker
     deadline = time.monotonic() + wait
 
     def read() -> list[dict[str, Any]]:

@@ -56,13 +56,13 @@ def decision_read(decision: Decision) -> DecisionRead:
     })
 
 
-def _encode(item: Item) -> str:
+def queue_cursor(item: Item) -> str:
     raw = orjson.dumps([item.priority, item.severity, item.due_hour, item.flag_rank, item.crowd,
                         item.received_at.isoformat(), item.id])
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode(cursor: str | None) -> tuple[object, ...] | None:
+def parse_queue_cursor(cursor: str | None) -> tuple[object, ...] | None:
     if not cursor:
         return None
     try:
@@ -89,7 +89,7 @@ def get_queue(
     assigned_to = who.user_id if assigned == "me" else int(assigned) if assigned and assigned.isdigit() else None
     rows = service.queue(
         session=db, principal=who, now=now, jurisdiction=jurisdiction, reason=reason, status=status_,
-        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue, after=_decode(cursor),
+        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue, after=parse_queue_cursor(cursor),
         limit=limit + 1,
     )
     more, rows = len(rows) > limit, list(rows[:limit])
@@ -107,7 +107,7 @@ def get_queue(
         })
         for r in rows
     ]
-    return QueuePage(items=items, next_cursor=_encode(rows[-1]) if more else None, rule=QUEUE_RULE)
+    return QueuePage(items=items, next_cursor=queue_cursor(rows[-1]) if more else None, rule=QUEUE_RULE)
 
 
 @router.get("/items/{item_id}", response_model=ItemReviewRead)

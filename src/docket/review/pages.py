@@ -33,7 +33,7 @@ from docket.intake.models import Request as DocketRequest
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
-from docket.review.api import QUEUE_RULE, _decode, _encode
+from docket.review.api import QUEUE_RULE, parse_queue_cursor, queue_cursor
 from docket.review.models import Decision, DecisionStatus
 from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
 from docket.review.states import FINDINGS, ItemState, Outcome, RiskFlag, Step, next_state
@@ -235,7 +235,7 @@ def _queue_filters(params: Mapping[str, str], who: Principal) -> tuple[dict[str,
         else:
             errors["overdue"] = "yes or no"
     try:
-        args["after"] = _decode(raw["cursor"] or None)
+        args["after"] = parse_queue_cursor(raw["cursor"] or None)
     except Unprocessable:
         errors["cursor"] = "this page link is not valid; start from the first page"
     limit = 50
@@ -273,7 +273,7 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
         assigned_options.append((raw["assigned"], f"Claimed by user {raw['assigned']}"))
     context = {
         "rows": items, "rule": QUEUE_RULE, "filter_values": raw, "filter_errors": errors,
-        "next_url": _url("/console", {**kept, "cursor": _encode(rows[-1])}) if more and rows else None,
+        "next_url": _url("/console", {**kept, "cursor": queue_cursor(rows[-1])}) if more and rows else None,
         "first_url": _url("/console", kept) if raw["cursor"] else None,
         "here": _url("/console", {**kept, **({"cursor": raw["cursor"]} if raw["cursor"] else {})}),
         "countries": _countries(db), "reasons": sorted(reasons.items(), key=lambda kv: kv[1]),
