@@ -136,6 +136,7 @@ def _reverse(session: Session, decision: Decision, item: Item, actor: str, now: 
     if target is None:
         raise Conflict(f"item {item.id} is {item.status}; it cannot be reopened")
     item.status, item.outcome, item.decided_at, item.scope = target, None, None, None
+    item.action_outcome, item.decide_seconds, item.effect_seconds = None, None, None
     item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
     intake.refresh_status(item.request)
 

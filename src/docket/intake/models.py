@@ -138,6 +138,17 @@ class Item(Base):
     reporter_count: Mapped[int] = mapped_column(default=0)
     possible_coordination: Mapped[bool] = mapped_column(default=False)
 
+    # What transparency reports read, kept on the item so a half-year report scans one
+    # index instead of joining a million decisions (see docs/transparency-exports.md):
+    # the request's submitter (intake copies it); the outcome of the action taken, that
+    # is of the standing decision (review writes it when a decision takes effect; a
+    # restriction reversed on appeal keeps it, a reopened item clears it); and the
+    # seconds from receipt to the decision and to its taking effect.
+    submitter_id: Mapped[int | None]
+    action_outcome: Mapped[str | None] = mapped_column(String(32))
+    decide_seconds: Mapped[float | None]
+    effect_seconds: Mapped[float | None]
+
     request: Mapped[Request] = relationship(back_populates="items")
 
     def set_deadline(self, deadline: dt.datetime) -> None:

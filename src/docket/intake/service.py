@@ -272,7 +272,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: Submitter, dat
             jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
             severity=severity, flag_rank=flag_rank, crowd=0, deadline_at=deadline,
             due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=not missing,
-            risk_flags=[],
+            risk_flags=[], submitter_id=submitter.id,
         )
         for i in items
     ]

@@ -313,9 +313,18 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     return decision
 
 
+def _seconds(start: dt.datetime, end: dt.datetime) -> float:
+    """``end - start`` in seconds, to the millisecond (as the report's SQL measured it)."""
+    return round((end - start).total_seconds(), 3)
+
+
 def _take_effect(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
     decision.status, decision.effective_at = DecisionStatus.effective, now
     item.outcome, item.decided_at, item.scope = decision.outcome, now, decision.scope
+    # What transparency reports read (see Item): the action taken and how long it took.
+    item.action_outcome = decision.outcome
+    item.decide_seconds = _seconds(item.received_at, decision.decided_at)
+    item.effect_seconds = _seconds(item.received_at, now)
     item.assigned_to, item.claim_expires_at = None, None
     was_decided = item.request.status == "decided"
     intake.refresh_status(item.request)
