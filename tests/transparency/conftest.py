@@ -63,7 +63,10 @@ def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make
             request_id = s.execute(text("SELECT request_id FROM items WHERE id = :i"), {"i": item_id}).scalar()
             # As the services write them: the item is decided when its decision takes effect.
             in_effect = at[request_id] + dt.timedelta(hours=effective[item_id])
-            s.execute(text("UPDATE items SET decided_at = :t WHERE id = :i"), {"t": in_effect, "i": item_id})
+            # …and review keeps on the item the seconds it took (what the report reads).
+            s.execute(text("UPDATE items SET decided_at = :t, decide_seconds = :ds, effect_seconds = :es "
+                           "WHERE id = :i"), {"t": in_effect, "i": item_id, "ds": hours * 3600.0,
+                                              "es": effective[item_id] * 3600.0})
             s.execute(text("UPDATE decisions SET decided_at = :d, effective_at = :t WHERE item_id = :i"),
                       {"d": at[request_id] + dt.timedelta(hours=hours), "t": in_effect, "i": item_id})
         # The acknowledgements went out 1 h (KZ) and 3 h (DE) after receipt.

@@ -237,7 +237,9 @@ def _move_into_h1(s: Any, requests: dict[str, int], items: dict[str, int], appea
         s.execute(text("UPDATE decisions SET decided_at = :d, effective_at = :e, "
                        "approved_at = CASE WHEN approved_at IS NULL THEN NULL ELSE :e END WHERE id = :i"),
                   {"d": at + decided * H, "e": at + effective * H, "i": decisions[-1]})
-        s.execute(text("UPDATE items SET decided_at = :e WHERE id = :i"), {"e": at + effective * H, "i": items[name]})
+        # Review keeps on the item the seconds to decide and to give effect (what reports read).
+        s.execute(text("UPDATE items SET decided_at = :e, decide_seconds = :ds, effect_seconds = :es WHERE id = :i"),
+                  {"e": at + effective * H, "i": items[name], "ds": decided * 3600.0, "es": effective * 3600.0})
         s.execute(text("UPDATE restrictions SET starts_at = :e WHERE decision_id = :d"),
                   {"e": at + effective * H, "d": decisions[-1]})
     # Appeals: filed two days after the decision; decided one (kz2, de1) or two (c1) days later.

@@ -83,6 +83,9 @@ class Request(Base):
         Index("ix_requests_submitter_id_id", "submitter_id", "id"),
         Index("ix_requests_status_deadline", "status", "deadline_at"),
         Index("ix_requests_jurisdiction_received", "jurisdiction", "received_at"),
+        # Transparency reports: the period's requests in one covering scan.
+        Index("ix_requests_report", "received_at", "submitter_id", "jurisdiction", "channel", "clarifications",
+              "emergency"),
     )
 
 
@@ -171,6 +174,17 @@ class Item(Base):
         # Finding a content's cases (open or decided) by key; the unique index below
         # covers only open cases, and a partial index cannot serve that lookup.
         Index("ix_items_case_key", "case_key", "id"),
+        # Transparency reports (docket.transparency.aggregates): the period's items in one
+        # covering scan, grouped per request in index order; the durations' medians and the
+        # per-submitter medians walk an index to the middle row.
+        Index("ix_items_report", "received_at", "request_id", "submitter_id", "jurisdiction", "reason",
+              "action_outcome", "flag_rank", "possible_coordination"),
+        Index("ix_items_decide", "decide_seconds", "received_at",
+              sqlite_where=text("decide_seconds IS NOT NULL"), postgresql_where=text("decide_seconds IS NOT NULL")),
+        Index("ix_items_effect", "effect_seconds", "received_at",
+              sqlite_where=text("effect_seconds IS NOT NULL"), postgresql_where=text("effect_seconds IS NOT NULL")),
+        Index("ix_items_submitter_decide", "submitter_id", "jurisdiction", "decide_seconds", "received_at",
+              sqlite_where=text("decide_seconds IS NOT NULL"), postgresql_where=text("decide_seconds IS NOT NULL")),
         Index("uq_items_open_case", "case_key", unique=True,
               sqlite_where=text("case_key IS NOT NULL AND status <> 'decided'"),
               postgresql_where=text("case_key IS NOT NULL AND status <> 'decided'")),

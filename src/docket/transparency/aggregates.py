@@ -28,8 +28,9 @@ from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.review.states import Outcome
+from docket.transparency import sql as durations
 from docket.transparency.periods import Period
-from docket.transparency.sql import dialect, grouped_medians, median, month_of, seconds_between
+from docket.transparency.sql import dialect, median, month_of, seconds_between
 
 COMPLIED = (Outcome.restricted.value, Outcome.removed_policy.value)
 PENDING = "pending"
@@ -56,18 +57,9 @@ def standing_decision() -> Any:
 
 
 def item_outcome() -> Any:
-    """An item's outcome from its decision history (see the module's docstring).
-
-    ``items.outcome`` is the standing decision's outcome except after a restriction was
-    reversed on appeal (it then reads no_action, the effect now); only those rows look the
-    reversed decision up, through ``ix_decisions_item_id``."""
-    reversed_restriction = (
-        select(Decision.outcome)
-        .where(Decision.item_id == Item.id, Decision.status == "reversed", Decision.outcome.in_(COMPLIED))
-        .order_by(Decision.id.desc()).limit(1).correlate(Item).scalar_subquery()
-    )
-    return case((Item.outcome == Outcome.no_action.value, func.coalesce(reversed_restriction, Item.outcome)),
-                else_=func.coalesce(Item.outcome, PENDING))
+    """An item's outcome for a report (see the module's docstring): the outcome of its
+    standing decision, which review keeps on the item as ``action_outcome``."""
+    return func.coalesce(Item.action_outcome, PENDING)
 
 
 def _in(column: Any, period: Period) -> Any:
@@ -83,52 +75,33 @@ def _share(part: int, whole: int) -> float | None:
 
 
 # ---------------------------------------------------------------- the passes
-# A report reads each large table once or twice: per-item counts (one pass over items),
-# durations (one pass over decisions), per-request figures (one pass over requests),
-# acknowledgements (one pass over the outbox); the rest are small tables. Items carry
-# their request's jurisdiction, reason and received_at (intake copies them), so item
-# passes read the request only for its submitter.
-
-
-def _plain(session: Session, column: Any) -> Any:
-    """``column`` as SQLite must not use an index on it (``+ 0``): so that it scans one table
-    and looks the other up by its primary key, where it would otherwise probe an index
-    once per row of the wrong side (several times slower). PostgreSQL plans hash joins
-    and needs no hint (and ``+ 0`` would spoil its estimates)."""
-    return column + 0 if dialect(session) == "sqlite" else column
-
-
-def _reversed() -> Any:
-    """Restrictions reversed on appeal (few rows), computed once per statement: the items
-    whose ``items.outcome`` reads no_action although a restriction was the action taken."""
-    return (select(Decision.item_id.label("item_id"), Decision.outcome.label("outcome"))
-            .where(Decision.status == "reversed", Decision.outcome.in_(COMPLIED))
-            .cte("reversed_restrictions").prefix_with("MATERIALIZED"))
-
+# A report reads each large table once: the items (one covering index scan, grouped per
+# request), the requests, the acknowledgements; the medians walk an index of the
+# durations; the rest are small tables. Intake copies onto each item its request's
+# jurisdiction, reason, submitter and received_at, and review keeps on it the outcome of
+# the standing decision and the seconds to decide and to give effect, so no pass joins
+# the decisions (a million rows a half-year) or the requests.
 
 OUTCOMES = (*(o.value for o in Outcome), PENDING)
 
 
 def _item_groups(session: Session, period: Period) -> list[dict[str, Any]]:
-    """One pass over the period's items, grouped per request and then per jurisdiction ×
-    reason × submitter: requests, items, complied requests, decided, trusted-flagger and
-    coordinated items, and items and requests per outcome."""
-    rv = _reversed()
-    outcome = case((rv.c.outcome.is_not(None), rv.c.outcome), else_=func.coalesce(Item.outcome, PENDING))
+    """One pass over the period's items (index ``ix_items_report``), grouped per request
+    and then per jurisdiction × reason × submitter: requests, items, complied requests,
+    decided, trusted-flagger and coordinated items, and items and requests per outcome."""
+    outcome = item_outcome()
     per_request = (
-        # Grouped by the request only (its other keys are the same on all its items): an
-        # index-ordered or hashed aggregate, no sort by four keys.
+        # Grouped by the request (its other keys are the same on all its items, and so is
+        # received_at, which leads the index): an index-ordered aggregate, no sort.
         select(Item.request_id, func.min(Item.jurisdiction).label("j"), func.min(Item.reason).label("r"),
-               func.min(Request.submitter_id).label("s"), func.count().label("n"),
-               func.max(case((outcome.in_(COMPLIED), 1), else_=0)).label("c"),
-               func.sum(case((Item.decided_at.is_not(None), 1), else_=0)).label("decided"),
+               func.min(Item.submitter_id).label("s"), func.count().label("n"),
+               func.max(case((Item.action_outcome.in_(COMPLIED), 1), else_=0)).label("c"),
+               func.count(Item.action_outcome).label("decided"),
                func.sum(case((Item.flag_rank == 0, 1), else_=0)).label("trusted"),
                func.sum(case((Item.possible_coordination.is_(True), 1), else_=0)).label("coordinated"),
                *(func.sum(case((outcome == o, 1), else_=0)).label(f"o{i}") for i, o in enumerate(OUTCOMES)))
-        .select_from(Item).join(Request, Request.id == _plain(session, Item.request_id))
-        .outerjoin(rv, rv.c.item_id == Item.id)
         .where(_in(Item.received_at, period))
-        .group_by(Item.request_id).subquery()
+        .group_by(Item.received_at, Item.request_id).subquery()
     )
     p = per_request.c
     rows = session.execute(
@@ -148,23 +121,25 @@ def _item_groups(session: Session, period: Period) -> list[dict[str, Any]]:
     return groups
 
 
-def _durations(session: Session, period: Period) -> dict[str, Any]:
-    """One pass over the period's standing decisions: the medians of the time to decide
-    and to give effect, overall and (to decide) per submitter × jurisdiction, and the
-    time-to-decision histogram."""
-    name = dialect(session)
-    base = (
-        select(Request.submitter_id.label("s"), Item.jurisdiction.label("j"),
-               seconds_between(name, Item.received_at, Decision.decided_at).label("d"),
-               seconds_between(name, Item.received_at, Decision.effective_at).label("e"))
-        .select_from(Decision).join(Item, Item.id == _plain(session, Decision.item_id))
-        .join(Request, Request.id == _plain(session, Item.request_id))
-        .where(standing(), _in(Item.received_at, period), Item.decided_at.is_not(None))
-    )
-    found = grouped_medians(session, base, ("s", "j"), ("d", "e"), histogram=("d", [b for _, b in BUCKETS[:-1]]))
-    overall = found.overall
-    return {"decide": overall["d"], "give_effect": overall["e"], "histogram": found.histogram,
-            "by_group": {key: values["d"] for key, values in found.groups.items()}}
+def _durations(session: Session, period: Period, groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The medians of the time to decide and to give effect, overall and (to decide) per
+    submitter × jurisdiction, and the time-to-decision histogram, from the durations kept
+    on the decided items. ``groups`` (the item pass) says how many items each median is over."""
+    decided: dict[tuple[Any, ...], int] = {}
+    for g in groups:
+        key = (g["submitter_id"], g["jurisdiction"])
+        decided[key] = decided.get(key, 0) + g["decided"]
+    total = sum(decided.values())
+    walk = {"period_column": Item.received_at, "period": period}
+    by_group = {key: durations.index_median(session, Item.decide_seconds, n, index="ix_items_submitter_decide",
+                                            equal=((Item.submitter_id, key[0]), (Item.jurisdiction, key[1])), **walk)
+                for key, n in sorted(decided.items(), key=lambda kv: (kv[0][0], kv[0][1])) if n}
+    return {"decide": durations.index_median(session, Item.decide_seconds, total, index="ix_items_decide", **walk),
+            "give_effect": durations.index_median(session, Item.effect_seconds, total, index="ix_items_effect",
+                                                  **walk),
+            "histogram": durations.index_histogram(session, Item.decide_seconds, [b for _, b in BUCKETS[:-1]],
+                                                   index="ix_items_decide", **walk),
+            "by_group": by_group}
 
 
 def _request_groups(session: Session, period: Period) -> list[tuple[Any, ...]]:
@@ -248,7 +223,7 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
         # the default 4 MB (which spills to disk); for this transaction only.
         session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     groups = _item_groups(session, period)
-    times = _durations(session, period)
+    times = _durations(session, period, groups)
     request_rows = _request_groups(session, period)
     small = _small(session, period)
     ids = sorted({g["submitter_id"] for g in groups} | {r[0] for r in request_rows})

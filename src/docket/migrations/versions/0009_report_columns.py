@@ -1,4 +1,4 @@
-"""what transparency reports read, kept on items: submitter, action taken, durations
+"""what transparency reports read, kept on items: submitter, action taken, durations; their indexes
 
 Revision ID: 0009
 Revises: 0008
@@ -42,11 +42,27 @@ def upgrade() -> None:
         decide_seconds = (SELECT {_seconds('items.received_at', 'd.decided_at')} {_STANDING}),
         effect_seconds = (SELECT {_seconds('items.received_at', 'd.effective_at')} {_STANDING})
         WHERE items.decided_at IS NOT NULL OR items.outcome IS NOT NULL""")
+    with op.batch_alter_table('items', schema=None) as batch_op:
+        batch_op.create_index('ix_items_report', ['received_at', 'request_id', 'submitter_id', 'jurisdiction',
+                                                  'reason', 'action_outcome', 'flag_rank', 'possible_coordination'])
+        for name, columns, column in (
+            ('ix_items_decide', ['decide_seconds', 'received_at'], 'decide_seconds'),
+            ('ix_items_effect', ['effect_seconds', 'received_at'], 'effect_seconds'),
+            ('ix_items_submitter_decide', ['submitter_id', 'jurisdiction', 'decide_seconds', 'received_at'],
+             'decide_seconds'),
+        ):
+            where = sa.text(f'{column} IS NOT NULL')
+            batch_op.create_index(name, columns, sqlite_where=where, postgresql_where=where)
+    with op.batch_alter_table('requests', schema=None) as batch_op:
+        batch_op.create_index('ix_requests_report', ['received_at', 'submitter_id', 'jurisdiction', 'channel',
+                                                     'clarifications', 'emergency'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.drop_column('effect_seconds')
-        batch_op.drop_column('decide_seconds')
-        batch_op.drop_column('action_outcome')
-        batch_op.drop_column('submitter_id')
+    op.drop_index('ix_requests_report', table_name='requests')
+    for name in ('ix_items_submitter_decide', 'ix_items_effect', 'ix_items_decide', 'ix_items_report'):
+        op.drop_index(name, table_name='items')
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch copy of the table: other tables
+    # hold foreign keys to items, which a copy-and-rename would trip over.
+    for column in ('effect_seconds', 'decide_seconds', 'action_outcome', 'submitter_id'):
+        op.execute(f'ALTER TABLE items DROP COLUMN {column}')
