@@ -71,6 +71,11 @@ def _json_serializer(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+# What the engines store for a JSON value (``None`` as JSON null, as SQLAlchemy does);
+# docket.bulk writes JSON columns with it too.
+json_text = _json_serializer
+
+
 def _json_deserializer(value: str | bytes) -> Any:
     return orjson.loads(value)
 

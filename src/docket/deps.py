@@ -5,6 +5,7 @@ thread pool, and on a busy two-core machine hops are a large part of a call's ti
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -14,6 +15,19 @@ from starlette.concurrency import run_in_threadpool
 
 from docket.settings import Settings
 
+_startup_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Move what the process built before its first call (modules, ORM mappers, routes,
+    schemas: hundreds of thousands of objects that live as long as it does) out of the
+    cyclic garbage collector's reach, once. Every full collection would scan them again;
+    under load that was a fifth of a report batch's time."""
+    global _startup_frozen
+    if not _startup_frozen:
+        _startup_frozen = True
+        gc.freeze()
+
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One transaction per API call: committed when the route returns, before the
@@ -21,6 +35,7 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
     GET and HEAD calls get a read-only session (on SQLite: no write lock). Creating a
     session does no I/O; the transaction starts at the route's first query."""
+    _freeze_startup_objects()
     readonly = request.method in ("GET", "HEAD")
     state = request.app.state
     session: Session = (state.read_sessionmaker if readonly else state.sessionmaker)()

@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from docket import bulk
 from docket.audit.models import ChainHead, Event
 from docket.db import utcnow
 
@@ -112,7 +113,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
                      "subject": event.subject, "payload": data, "prev_hash": prev_hash,
                      "hash": digest})
         prev_hash = digest
-    session.execute(_INSERT_EVENT, rows)
+    bulk.insert_rows(session, Event.__table__, rows, returning=False)
     session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": prev_hash})
     return [r["seq"] for r in rows]
 

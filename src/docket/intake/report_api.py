@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+import orjson
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog import service as catalog
-from docket.db import utcnow
+from docket.db import begin_readonly, utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unauthenticated, Unprocessable
 from docket.intake import reports
@@ -34,12 +35,16 @@ PER_REPORTER_PER_MINUTE = 20
 ANONYMOUS_PER_MINUTE = 5
 
 
+def _existing_channel_submitter(session: Session, channel: str) -> Submitter | None:
+    return session.execute(select(Submitter).where(Submitter.name == CHANNEL_NAMES[channel],
+                                                   Submitter.kind == "user")).scalars().first()
+
+
 def channel_submitter(session: Session, channel: str, country: str) -> Submitter:
     """The submitter that owns the cases a channel's reports open (created on first use)."""
-    name = CHANNEL_NAMES[channel]
-    found = session.execute(select(Submitter).where(Submitter.name == name, Submitter.kind == "user")
-                            ).scalars().first()
-    return found or parties.create_submitter(session=session, actor="system:reports", name=name, kind="user",
+    found = _existing_channel_submitter(session, channel)
+    return found or parties.create_submitter(session=session, actor="system:reports",
+                                             name=CHANNEL_NAMES[channel], kind="user",
                                              country=country, verified=True)
 
 
@@ -102,7 +107,7 @@ def report(body: ReportIn, request: Request, db: Db, settings: AppSettings,
 
 @router.post("/reports/batch")
 def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSettings,
-                 who: Annotated[Principal, Depends(require(Permission.content_write))]) -> dict[str, Any]:
+                 who: Annotated[Principal, Depends(require(Permission.content_write))]) -> Response:
     """Up to 500 reports, each validated and taken on its own; the answer says per report
     ``accepted`` (with its case) or the problem. Who: platform."""
     results: list[dict[str, Any] | None] = [None] * len(body.reports)
@@ -124,16 +129,30 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
         incoming.append(reports.Incoming(parsed, key, channel))
         positions.append(index)
     if incoming:
+        # Reads first, in a read-only transaction of their own (as for requests): the
+        # write transaction, on SQLite the one writer, then only stores the batch.
+        with request.app.state.sessionmaker() as reading:
+            begin_readonly(reading)
+            submitter = _existing_channel_submitter(reading, "api")
+            plan = None if submitter is None else reports.plan_reports(
+                session=reading, settings=settings, channel_submitter=submitter,
+                incoming=incoming)
         taken = reports.submit_reports(
-            session=db, settings=settings, incoming=incoming,
-            channel_submitter=channel_submitter(db, "api", settings.home_country))
+            session=db, settings=settings, incoming=incoming, plan=plan,
+            channel_submitter=submitter or channel_submitter(db, "api", settings.home_country))
         for index, outcome in zip(positions, taken, strict=True):
             if isinstance(outcome, DocketError):
-                results[index] = {"index": index, "status": "rejected", "problem": _problem(outcome)}
+                results[index] = {"index": index, "status": "rejected",
+                                  "problem": _problem(outcome)}
             else:
-                results[index] = {"index": index, "status": "accepted", **_accepted(outcome).model_dump()}
+                results[index] = {"index": index, "status": "accepted",
+                                  "report_id": outcome.report_id, "item_id": outcome.item_id,
+                                  "new_case": outcome.new_case,
+                                  "reference": f"R-{outcome.report_id}"}
     done = [r for r in results if r is not None]
-    return {"accepted": sum(r["status"] == "accepted" for r in done), "results": done}
+    # Serialized here, once: FastAPI would walk the 500 answers through jsonable_encoder.
+    return Response(orjson.dumps({"accepted": sum(r["status"] == "accepted" for r in done),
+                                  "results": done}), media_type="application/json")
 
 
 @router.get("/items/{item_id}/reports", response_model=list[ReportRead])

@@ -14,11 +14,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, select, text, update
+from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import audit, bulk
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.content.models import Content
@@ -90,40 +91,47 @@ def submit_report(
     return result
 
 
-def submit_reports(
+@dataclass
+class Plan:
+    """What a batch's reads decided, before its write transaction: each report's problem
+    with the catalog (if any), its content and case key, and the requests that would open
+    the cases its keys had none for at that moment. :func:`submit_reports` checks the
+    cases again under the write lock and prepares whatever changed meanwhile."""
+
+    now: dt.datetime
+    problems: dict[int, DocketError]
+    content_of: dict[int, str | None]
+    key_of: dict[int, str]
+    prepared: dict[int, intake.Prepared]  # by the index of the report that opens the case
+
+
+def plan_reports(
     *, session: Session, settings: Settings, channel_submitter: Submitter,
     incoming: Sequence[Incoming], now: dt.datetime | None = None,
-) -> list[Accepted | DocketError]:
-    """Take a batch of reports, set-based: check each against the catalog and the
-    suspensions, find or open its case, record it, recount its cases, and append every
-    audit event at the end — a few statements per batch, not per report.
-
-    Each report gets its own result: ``Accepted``, or the problem that refused it (the
-    others go on). Cases are found and opened under a lock per case key (PostgreSQL:
-    advisory transaction locks, in key order; SQLite: its single writer), so concurrent
-    batches never open two cases for one content and ground, nor lose a count."""
+) -> Plan:
+    """The reads of :func:`submit_reports`, which the API runs in a read-only transaction
+    of their own, so the write transaction (on SQLite the one writer) is held only to
+    store the batch."""
     now = now or utcnow()
-    results: list[Accepted | DocketError | None] = [None] * len(incoming)
+    problems: dict[int, DocketError] = {}
     for index, one in enumerate(incoming):
         try:
             _check(session, one.report)
         except DocketError as exc:
-            results[index] = exc
-    _refuse_suspended(session, incoming, results, now)
-    live = [i for i, r in enumerate(results) if r is None]
-    if not live:
-        return results  # type: ignore[return-value]
+            problems[index] = exc
+    checked = [i for i in range(len(incoming)) if i not in problems]
 
     # Where each report goes: its subject (content id, else normalized URL) and ground.
     normalized = {i: normalize_url(incoming[i].report.url) if incoming[i].report.url else None
-                  for i in live}
+                  for i in checked}
     by_url = content_registry.ids_by_urls(
         session=session,
-        normalized=sorted({u for i, u in normalized.items() if u and not incoming[i].report.content_id}),
+        normalized=sorted({u for i, u in normalized.items()
+                           if u and not incoming[i].report.content_id}),
     )
     content_of: dict[int, str | None] = {}
     key_of: dict[int, str] = {}
-    for i in live:
+    for i in checked:
         report = incoming[i].report
         content_id = report.content_id
         if content_id is None and normalized[i] in by_url:
@@ -131,34 +139,84 @@ def submit_reports(
         content_of[i] = content_id
         subject = f"content:{content_id}" if content_id else f"url:{normalized[i]}"
         key_of[i] = f"{subject}|{ground_of(report)}"
-    keys = sorted(set(key_of.values()))
-    _lock_cases(session, keys)
-    case_of = _existing_cases(session, keys)
+    plan = Plan(now, problems, content_of, key_of, {})
+    cases = _existing_cases(session, sorted(set(key_of.values())))
+    _prepare_openers(session, settings, channel_submitter, incoming, plan,
+                     _openers(plan, checked, cases))
+    return plan
 
-    # Cases to open: one per key without a case to join, opened by its first report.
+
+def _openers(plan: Plan, live: Sequence[int], case_of: dict[str, int]) -> dict[str, int]:
+    """One report per key without a case to join, the first: it opens the case."""
     openers: dict[str, int] = {}
     for i in live:
-        if key_of[i] not in case_of and key_of[i] not in openers:
-            openers[key_of[i]] = i
+        key = plan.key_of[i]
+        if key not in case_of and key not in openers:
+            openers[key] = i
+    return openers
+
+
+def _prepare_openers(session: Session, settings: Settings, channel_submitter: Submitter,
+                     incoming: Sequence[Incoming], plan: Plan, openers: dict[str, int]) -> None:
+    """Prepare the requests that open the cases of ``openers`` (those not prepared yet)."""
+    todo = [i for i in openers.values() if i not in plan.prepared]
+    if not todo:
+        return
+    data = []
+    for i in todo:
+        report = incoming[i].report
+        content_id = plan.content_of[i]
+        # Built from a validated report, so not validated a second time; every field is
+        # given, since pydantic's default factories are slow to call in model_construct.
+        data.append(RequestCreate.model_construct(
+            jurisdiction=report.jurisdiction or channel_submitter.country, reference=None,
+            legal_basis=[], reason=report.reason, explanation=report.explanation,
+            requested_action="restrict", requested_scope=[], issuing_officer=None,
+            language=None, confidential=False, confidentiality_basis=None, emergency=False,
+            emergency_explanation=None, bona_fide=report.bona_fide,
+            items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
+                   else ItemIn.model_construct(url=report.url, content_id=None)],
+        ))
+    prepared = intake.prepare_many(session=session, settings=settings,
+                                   submitter=channel_submitter, data=data,
+                                   channel=Channel.report, now=plan.now)
+    plan.prepared.update(zip(todo, prepared, strict=True))
+
+
+def submit_reports(
+    *, session: Session, settings: Settings, channel_submitter: Submitter,
+    incoming: Sequence[Incoming], now: dt.datetime | None = None, plan: Plan | None = None,
+) -> list[Accepted | DocketError]:
+    """Take a batch of reports, set-based: check each against the catalog and the
+    suspensions, find or open its case, record it, recount its cases, and append every
+    audit event at the end — a few statements per batch, not per report.
+
+    ``plan`` is what :func:`plan_reports` read for the same batch beforehand (default:
+    read now, in this transaction). Each report gets its own result: ``Accepted``, or
+    the problem that refused it (the others go on). Cases are found and opened under a
+    lock per case key (PostgreSQL: advisory transaction locks, in key order; SQLite: its
+    single writer), so concurrent batches never open two cases for one content and
+    ground, nor lose a count."""
+    if plan is None:
+        plan = plan_reports(session=session, settings=settings,
+                            channel_submitter=channel_submitter, incoming=incoming, now=now)
+    now = plan.now
+    results: list[Accepted | DocketError | None] = [plan.problems.get(i)
+                                                     for i in range(len(incoming))]
+    _refuse_suspended(session, incoming, results, now)
+    live = [i for i, r in enumerate(results) if r is None]
+    if not live:
+        return results  # type: ignore[return-value]
+    key_of = plan.key_of
+    keys = sorted({key_of[i] for i in live})
+    _lock_cases(session, keys)
+    case_of = _existing_cases(session, keys)  # again: another batch may have opened some
+
+    openers = _openers(plan, live, case_of)
     events: list[audit.Pending] = []
     if openers:
-        data = []
-        for i in openers.values():
-            report = incoming[i].report
-            content_id = content_of[i]
-            # Built from a validated report, so not validated a second time; every field is
-            # given, since pydantic's default factories are slow to call in model_construct.
-            data.append(RequestCreate.model_construct(
-                jurisdiction=report.jurisdiction or channel_submitter.country, reference=None,
-                legal_basis=[], reason=report.reason, explanation=report.explanation,
-                requested_action="restrict", requested_scope=[], issuing_officer=None, language=None,
-                confidential=False, confidentiality_basis=None, emergency=False,
-                emergency_explanation=None, bona_fide=report.bona_fide,
-                items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
-                       else ItemIn.model_construct(url=report.url, content_id=None)],
-            ))
-        prepared = intake.prepare_many(session=session, settings=settings, submitter=channel_submitter,
-                                       data=data, channel=Channel.report, now=now)
+        _prepare_openers(session, settings, channel_submitter, incoming, plan, openers)
+        prepared = [plan.prepared[i] for i in openers.values()]
         for key, one in zip(openers, prepared, strict=True):
             one.item_values[0]["case_key"] = key
         events += intake.store_many(session=session, prepared=prepared)
@@ -170,24 +228,24 @@ def submit_reports(
     for i in live:
         one, report = incoming[i], incoming[i].report
         rows.append({
-            "item_id": case_of[key_of[i]], "channel": one.channel, "reporter_key": one.reporter_key,
-            "reporter_name": report.reporter_name, "reporter_email": report.reporter_email,
+            "item_id": case_of[key_of[i]], "channel": one.channel,
+            "reporter_key": one.reporter_key, "reporter_name": report.reporter_name,
+            "reporter_email": report.reporter_email,
             "reporter_verified": report.reporter_verified, "reason": report.reason,
             "jurisdiction": report.jurisdiction, "explanation": report.explanation,
             "bona_fide": report.bona_fide, "art16_notice": _art16(report), "received_at": now,
         })
-    table = Report.__table__
-    report_ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    report_ids = bulk.insert_rows(session, Report.__table__, rows)
     for i, row, report_id in zip(live, rows, report_ids, strict=True):
         one = incoming[i]
         events.append(audit.Pending(
-            actor=f"reporter:{one.reporter_key}", action="report:received", subject=f"item:{row['item_id']}",
+            actor=f"reporter:{one.reporter_key}", action="report:received",
+            subject=f"item:{row['item_id']}",
             payload={"report": report_id, "case": key_of[i], "new_case": i in new_cases,
-                     "reason": one.report.reason, "art16": row["art16_notice"], "channel": one.channel}))
+                     "reason": one.report.reason, "art16": row["art16_notice"],
+                     "channel": one.channel}))
         results[i] = Accepted(report_id, row["item_id"], i in new_cases)
-    events += _recount(session, sorted({r["item_id"] for r in rows}), now)
+    events += _recount(session, rows, {case_of[key] for key in openers}, now)
     audit.record_many(session=session, events=events)
     return results  # type: ignore[return-value]
 
@@ -255,39 +313,48 @@ def _existing_cases(session: Session, keys: Sequence[str]) -> dict[str, int]:
     return joined
 
 
-def _recount(session: Session, item_ids: Sequence[int], now: dt.datetime) -> list[audit.Pending]:
-    """Recount the cases a batch touched, in one grouped query, and flag coordinated
-    bursts (for the reviewer; never acted on automatically). Returns the flag events."""
+def _recount(session: Session, rows: Sequence[dict[str, Any]], new_items: set[int],
+             now: dt.datetime) -> list[audit.Pending]:
+    """Count the reports and reporters of the cases a batch touched and flag coordinated
+    bursts (for the reviewer; never acted on automatically). Returns the flag events.
+
+    The cases the batch opened have no reports but the batch's, so they are counted
+    here from its rows; the others with one grouped query."""
     window = now - COORDINATION_WINDOW
-    counts = session.execute(
-        select(Report.item_id, func.count(), func.count(func.distinct(Report.reporter_key)),
-               func.sum(case((Report.received_at >= window, 1), else_=0)),
-               func.sum(case((and_(Report.received_at >= window, Report.reporter_verified.is_(False)), 1),
-                             else_=0)))
-        .where(Report.item_id.in_(item_ids)).group_by(Report.item_id)
-    ).all()
-    flagged_before = set(session.execute(
-        select(Item.id).where(Item.id.in_(item_ids), Item.possible_coordination.is_(True))
-    ).scalars())
+    counts: dict[int, tuple[int, int, int, int]] = {}
+    fresh: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["item_id"] in new_items:
+            fresh.setdefault(row["item_id"], []).append(row)
+    for item_id, its in fresh.items():
+        unverified = sum(1 for r in its if not r["reporter_verified"])
+        counts[item_id] = (len(its), len({r["reporter_key"] for r in its}), len(its), unverified)
+    older = sorted({r["item_id"] for r in rows} - new_items)
+    flagged_before: set[int] = set()
+    if older:
+        for item_id, reports, reporters, burst, unverified in session.execute(
+            select(Report.item_id, func.count(), func.count(func.distinct(Report.reporter_key)),
+                   func.sum(case((Report.received_at >= window, 1), else_=0)),
+                   func.sum(case((and_(Report.received_at >= window,
+                                       Report.reporter_verified.is_(False)), 1), else_=0)))
+            .where(Report.item_id.in_(older)).group_by(Report.item_id)
+        ):
+            counts[item_id] = (reports, reporters, int(burst or 0), int(unverified or 0))
+        flagged_before = set(session.execute(
+            select(Item.id).where(Item.id.in_(older), Item.possible_coordination.is_(True))
+        ).scalars())
     updates, events = [], []
-    for item_id, reports, reporters, burst, unverified in counts:
-        burst, unverified = int(burst or 0), int(unverified or 0)
+    for item_id in sorted(counts):
+        reports, reporters, burst, unverified = counts[item_id]
         flag = item_id in flagged_before or (burst >= BURST_REPORTS and unverified >= 0.7 * burst)
-        updates.append({"b_id": item_id, "report_count": reports, "reporter_count": reporters,
-                        "crowd": -reporters, "possible_coordination": flag})
+        updates.append((reports, reporters, -reporters, flag, item_id))
         if flag and item_id not in flagged_before:
             events.append(audit.Pending(
-                actor="system:reports", action="item:possible_coordination", subject=f"item:{item_id}",
+                actor="system:reports", action="item:possible_coordination",
+                subject=f"item:{item_id}",
                 payload={"reports_in_window": burst, "unverified": unverified}))
-    if updates:
-        items = Item.__table__
-        session.execute(
-            update(items).where(items.c.id == bindparam("b_id"))
-            .values(report_count=bindparam("report_count"), reporter_count=bindparam("reporter_count"),
-                    crowd=bindparam("crowd"), possible_coordination=bindparam("possible_coordination")),
-            updates,
-            execution_options={"synchronize_session": False},
-        )
+    bulk.update_by_id(session, Item.__table__,
+                      ("report_count", "reporter_count", "crowd", "possible_coordination"), updates)
     return events
 
 

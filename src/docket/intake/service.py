@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from docket import audit
+from docket import audit, bulk
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.catalog.service import JurisdictionInfo, LawInfo
@@ -475,6 +475,13 @@ def _complete(values: dict[str, Any], defaults: list[tuple[str, Any, bool]]) -> 
     return values
 
 
+def _same_keys(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every key any of them has (None where missing), for one INSERT."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return rows if all(len(row) == len(keys) for row in rows) else [
+        {k: row.get(k) for k in keys} for row in rows]
+
+
 def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
     """Several prepared requests with two multi-row INSERTs (requests, then all items),
     from their plain values: no ORM objects. Sets the ids in the values."""
@@ -482,19 +489,15 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
         return
     requests, items = Request.__table__, Item.__table__
     request_defaults, item_defaults = _defaults(requests), _defaults(items)
-    ids = session.execute(
-        insert(requests).returning(requests.c.id, sort_by_parameter_order=True),
-        [_complete(p.values, request_defaults) for p in prepared],
-    ).scalars().all()
+    ids = bulk.insert_rows(session, requests,
+                           [_complete(p.values, request_defaults) for p in prepared])
     rows = []
     for one, request_id in zip(prepared, ids, strict=True):
         one.values["id"] = request_id
         for values in one.item_values:
             values["request_id"] = request_id
             rows.append(_complete(values, item_defaults))
-    item_ids = session.execute(
-        insert(items).returning(items.c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    item_ids = bulk.insert_rows(session, items, _same_keys(rows))
     for values, item_id in zip(rows, item_ids, strict=True):
         values["id"] = item_id
 
