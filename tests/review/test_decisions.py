@@ -231,3 +231,16 @@ def test_the_approvals_inbox(client, send, act, de_court, bob_legal, carol_right
     assert [d["id"] for d in inbox] == [decision["id"]]
     history = client.get(f"/api/v1/items/{item}/decisions", headers=carol_rights.headers).json()
     assert [d["status"] for d in history] == ["awaiting_approval"]
+
+
+def test_a_decision_awaiting_approval_ends_the_deciders_claim(client, send, act, de_court, bob_legal, carol_rights,
+                                                             reviewed_to_rights) -> None:
+    item = send(de_court, jurisdiction="DE", legal_basis=[{"law": "de-netzdg-3"}])["items"][0]["id"]
+    reviewed_to_rights(item)
+    act(carol_rights, f"/items/{item}/review", step="rights", finding="concern", flags=["political_speech"])
+    act(bob_legal, f"/items/{item}/claim")
+    assert client.get(f"/api/v1/items/{item}", headers=bob_legal.headers).json()["assigned_to"] is not None
+    act(bob_legal, f"/items/{item}/decision", expect=201, outcome="restricted", explanation="x")
+    read = client.get(f"/api/v1/items/{item}", headers=bob_legal.headers).json()
+    assert read["status"] == "awaiting_approval"
+    assert (read["assigned_to"], read["claim_expires_at"]) == (None, None)

@@ -301,6 +301,9 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
     )
     _move(session, item, "decide_for_approval" if reasons else "decide")
+    # The decider's work on the item is done: the claim ends, also when a second person's
+    # approval is still to come (the approvals inbox is where that happens).
+    item.assigned_to, item.claim_expires_at = None, None
     session.add(decision)
     session.flush()
     audit.record(
