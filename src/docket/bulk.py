@@ -3,12 +3,12 @@
 SQLAlchemy's executemany runs every value of every row through its bind processors and
 builds a dictionary of parameters per row; for a batch of 500 reports that was the
 largest part of the batch's cost. Here each column gets one converter, chosen once per
-table and engine, and the rows go to the driver in one statement per chunk:
+table and engine, and the rows go to the driver in bulk:
 
-- SQLite: ``INSERT … VALUES (?, …), (?, …) … RETURNING id``;
-- PostgreSQL: ``INSERT … SELECT … FROM unnest(<one array per column>) … RETURNING id``,
-  a short statement whatever the number of rows (psycopg parses a statement's
-  placeholders in Python and caches only short statements).
+- SQLite: ``INSERT … VALUES (?, …), (?, …) … RETURNING id``, one statement per chunk;
+- PostgreSQL: ``COPY … FROM STDIN``, which psycopg writes in C, with the ids taken from
+  the table's sequence beforehand (a multi-row INSERT's placeholders are parsed by
+  psycopg in Python, and were most of the time a batch took there).
 
 The values stored are exactly what SQLAlchemy stores: a ``UTCDateTime`` as naive UTC in
 SQLite's text format, JSON through the engine's serializer with ``None`` as JSON null.
@@ -107,29 +107,36 @@ def _variable_limit(connection: Connection) -> int:
 
 def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
                        values: list[list[Any]], returning: bool) -> list[int]:
-    sql = _unnest_statement(connection.dialect, table, tuple(columns), returning)
-    result = connection.exec_driver_sql(sql, tuple(values))
-    return [row[0] for row in result] if returning else []
+    """COPY the rows (psycopg writes them in C); ids, when wanted, are taken from the
+    table's sequence first, in one statement, and written with the rows."""
+    quote = connection.dialect.identifier_preparer.quote
+    raw = connection.connection.driver_connection
+    count = len(values[0])
+    ids: list[int] = []
+    if returning:
+        sequence = _sequence(connection, table)
+        ids = [row[0] for row in connection.exec_driver_sql(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, count))]
+        ids.sort()
+        columns, values = ["id", *columns], [ids, *values]
+    names = ", ".join(quote(c) for c in columns)
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
+    return ids
 
 
-_STATEMENTS: dict[tuple[str, tuple[str, ...], bool], str] = {}
+_SEQUENCES: dict[str, str] = {}
 
 
-def _unnest_statement(dialect: Dialect, table: Table, columns: tuple[str, ...],
-                      returning: bool) -> str:
-    key = (table.name, columns, returning)
-    sql = _STATEMENTS.get(key)
-    if sql is None:
-        quote = dialect.identifier_preparer.quote
-        names = ", ".join(quote(c) for c in columns)
-        arrays = ", ".join(f"CAST(%s AS {table.c[c].type.compile(dialect=dialect)}[])"
-                           for c in columns)
-        # ORDER BY the position in the arrays: the sequence hands out ids in that order.
-        sql = _STATEMENTS[key] = (
-            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM unnest({arrays}) "
-            f"WITH ORDINALITY AS given({names}, docket_position) ORDER BY docket_position"
-            + (" RETURNING id" if returning else ""))
-    return sql
+def _sequence(connection: Connection, table: Table) -> str:
+    """The sequence behind ``table.id`` (a SERIAL column's, as the migrations make it)."""
+    name = _SEQUENCES.get(table.name)
+    if name is None:
+        name = _SEQUENCES[table.name] = str(connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%s, 'id')", (table.name,)).scalar_one())
+    return name
 
 
 _CONVERTERS: dict[tuple[str, tuple[str, ...], str], list[Converter]] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from docket.cli import app as cli
 from docket.notices.models import OutboxMessage
 
 
@@ -76,6 +79,63 @@ def test_a_batch_takes_each_report_on_its_own(client, platform) -> None:
     too_many = client.post("/api/v1/reports/batch", headers=platform.headers,
                            json={"reports": [{"content_id": "x", "reason": "violence", "reporter_id": "u"}] * 501})
     assert too_many.status_code == 422
+
+
+def test_a_batch_counts_the_cases_it_opens_and_joins(client, platform, reviewer_alice) -> None:
+    first = post(client, platform, content_id="k1", reason="hate_speech", reporter_id="u1").json()
+    batch = {"reports": [
+        {"content_id": "k1", "reason": "hate_speech", "reporter_id": "u1"},
+        {"content_id": "k1", "reason": "hate_speech", "reporter_id": "u2"},
+        {"content_id": "k2", "reason": "hate_speech", "reporter_id": "u1"},
+        {"content_id": "k2", "reason": "hate_speech", "reporter_id": "u3"},
+        {"content_id": "k2", "reason": "hate_speech", "reporter_id": "u3"},
+    ]}
+    out = client.post("/api/v1/reports/batch", json=batch, headers=platform.headers).json()
+    assert [r["new_case"] for r in out["results"]] == [False, False, True, False, False]
+    assert {r["item_id"] for r in out["results"][:2]} == {first["item_id"]}
+    assert [r["reference"] for r in out["results"]] == [f"R-{r['report_id']}" for r in out["results"]]
+    joined = client.get(f"/api/v1/items/{first['item_id']}", headers=reviewer_alice.headers).json()
+    opened = client.get(f"/api/v1/items/{out['results'][2]['item_id']}", headers=reviewer_alice.headers).json()
+    assert (joined["report_count"], joined["reporter_count"]) == (3, 2)
+    assert (opened["report_count"], opened["reporter_count"]) == (3, 2)
+    assert opened["possible_coordination"] is False
+
+
+def test_a_burst_in_one_batch_is_flagged_once(client, platform, reviewer_alice, auditor_erin) -> None:
+    batch = {"reports": [{"content_id": "burst", "reason": "hate_speech", "reporter_id": f"n{n}"}
+                         for n in range(10)]}
+    out = client.post("/api/v1/reports/batch", json=batch, headers=platform.headers).json()
+    [item_id] = {r["item_id"] for r in out["results"]}
+    item = client.get(f"/api/v1/items/{item_id}", headers=reviewer_alice.headers).json()
+    assert item["possible_coordination"] is True and item["report_count"] == 10
+    client.post("/api/v1/reports/batch", json={"reports": [
+        {"content_id": "burst", "reason": "hate_speech", "reporter_id": "n99"}]}, headers=platform.headers)
+    events = client.get("/api/v1/audit/events?action=item:possible_coordination",
+                        headers=auditor_erin.headers).json()["events"]
+    assert [e["subject"] for e in events] == [f"item:{item_id}"]
+
+
+def test_concurrent_batches_open_each_case_once(client, platform, reviewer_alice) -> None:
+    answers: list[dict] = []
+
+    def send(n: int) -> None:
+        batch = {"reports": [{"content_id": f"shared{k}", "reason": "fraud", "reporter_id": f"b{n}-{k}"}
+                             for k in range(20)]}
+        answers.append(client.post("/api/v1/reports/batch", json=batch, headers=platform.headers).json())
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(a["accepted"] for a in answers) == 80
+    cases = {r["item_id"] for a in answers for r in a["results"]}
+    assert len(cases) == 20 and sum(r["new_case"] for a in answers for r in a["results"]) == 20
+    for item_id in cases:
+        item = client.get(f"/api/v1/items/{item_id}", headers=reviewer_alice.headers).json()
+        assert (item["report_count"], item["reporter_count"]) == (4, 4)
+    verified = CliRunner().invoke(cli, ["audit", "verify", "--json"])
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"] is True
 
 
 def test_concurrent_reports_make_one_case_and_lose_no_count(client, platform, reviewer_alice) -> None:

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
@@ -214,14 +213,23 @@ def submit_reports(
 
     openers = _openers(plan, live, case_of)
     events: list[audit.Pending] = []
+    fresh: dict[int, Counts] = {}  # the counts of the cases this batch opens, by item id
     if openers:
         _prepare_openers(session, settings, channel_submitter, incoming, plan, openers)
         prepared = [plan.prepared[i] for i in openers.values()]
+        # A case the batch opens has no reports but the batch's: its counts are known
+        # before it is stored, so they are written with it rather than updated after.
+        counts = _count([(key_of[i], incoming[i]) for i in live if key_of[i] in openers])
         for key, one in zip(openers, prepared, strict=True):
-            one.item_values[0]["case_key"] = key
+            values = one.item_values[0]
+            values["case_key"] = key
+            values.update(report_count=counts[key].reports, reporter_count=counts[key].reporters,
+                          crowd=-counts[key].reporters,
+                          possible_coordination=counts[key].coordinated)
         events += intake.store_many(session=session, prepared=prepared)
         for key, one in zip(openers, prepared, strict=True):
             case_of[key] = one.item_values[0]["id"]
+            fresh[case_of[key]] = counts[key]
     new_cases = set(openers.values())
 
     rows = []
@@ -245,7 +253,7 @@ def submit_reports(
                      "reason": one.report.reason, "art16": row["art16_notice"],
                      "channel": one.channel}))
         results[i] = Accepted(report_id, row["item_id"], i in new_cases)
-    events += _recount(session, rows, {case_of[key] for key in openers}, now)
+    events += _recount(session, sorted({r["item_id"] for r in rows} - fresh.keys()), fresh, now)
     audit.record_many(session=session, events=events)
     return results  # type: ignore[return-value]
 
@@ -313,49 +321,62 @@ def _existing_cases(session: Session, keys: Sequence[str]) -> dict[str, int]:
     return joined
 
 
-def _recount(session: Session, rows: Sequence[dict[str, Any]], new_items: set[int],
-             now: dt.datetime) -> list[audit.Pending]:
-    """Count the reports and reporters of the cases a batch touched and flag coordinated
-    bursts (for the reviewer; never acted on automatically). Returns the flag events.
+@dataclass(frozen=True)
+class Counts:
+    """A case's reports, distinct reporters, and those of the coordination window."""
 
-    The cases the batch opened have no reports but the batch's, so they are counted
-    here from its rows; the others with one grouped query."""
+    reports: int
+    reporters: int
+    burst: int
+    unverified: int
+    flagged_before: bool = False
+
+    @property
+    def coordinated(self) -> bool:
+        """A possibly coordinated burst: many reports in the window, mostly unverified."""
+        return self.flagged_before or (self.burst >= BURST_REPORTS
+                                       and self.unverified >= 0.7 * self.burst)
+
+
+def _count(reports: Sequence[tuple[str, Incoming]]) -> dict[str, Counts]:
+    """The counts of new cases, by key, from their reports (all received now)."""
+    grouped: dict[str, list[Incoming]] = {}
+    for key, one in reports:
+        grouped.setdefault(key, []).append(one)
+    return {key: Counts(len(its), len({one.reporter_key for one in its}), len(its),
+                        sum(1 for one in its if not one.report.reporter_verified))
+            for key, its in grouped.items()}
+
+
+def _recount(session: Session, item_ids: Sequence[int], fresh: dict[int, Counts],
+             now: dt.datetime) -> list[audit.Pending]:
+    """Recount the cases a batch joined (``item_ids``), in one grouped query, and flag
+    coordinated bursts (for the reviewer; never acted on automatically) there and in the
+    cases it opened (``fresh``, counted already). Returns the flag events."""
     window = now - COORDINATION_WINDOW
-    counts: dict[int, tuple[int, int, int, int]] = {}
-    fresh: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        if row["item_id"] in new_items:
-            fresh.setdefault(row["item_id"], []).append(row)
-    for item_id, its in fresh.items():
-        unverified = sum(1 for r in its if not r["reporter_verified"])
-        counts[item_id] = (len(its), len({r["reporter_key"] for r in its}), len(its), unverified)
-    older = sorted({r["item_id"] for r in rows} - new_items)
-    flagged_before: set[int] = set()
-    if older:
+    counts: dict[int, Counts] = {}
+    if item_ids:
+        flagged_before = set(session.execute(
+            select(Item.id).where(Item.id.in_(item_ids), Item.possible_coordination.is_(True))
+        ).scalars())
         for item_id, reports, reporters, burst, unverified in session.execute(
             select(Report.item_id, func.count(), func.count(func.distinct(Report.reporter_key)),
                    func.sum(case((Report.received_at >= window, 1), else_=0)),
                    func.sum(case((and_(Report.received_at >= window,
                                        Report.reporter_verified.is_(False)), 1), else_=0)))
-            .where(Report.item_id.in_(older)).group_by(Report.item_id)
+            .where(Report.item_id.in_(item_ids)).group_by(Report.item_id)
         ):
-            counts[item_id] = (reports, reporters, int(burst or 0), int(unverified or 0))
-        flagged_before = set(session.execute(
-            select(Item.id).where(Item.id.in_(older), Item.possible_coordination.is_(True))
-        ).scalars())
-    updates, events = [], []
-    for item_id in sorted(counts):
-        reports, reporters, burst, unverified = counts[item_id]
-        flag = item_id in flagged_before or (burst >= BURST_REPORTS and unverified >= 0.7 * burst)
-        updates.append((reports, reporters, -reporters, flag, item_id))
-        if flag and item_id not in flagged_before:
-            events.append(audit.Pending(
-                actor="system:reports", action="item:possible_coordination",
-                subject=f"item:{item_id}",
-                payload={"reports_in_window": burst, "unverified": unverified}))
+            counts[item_id] = Counts(reports, reporters, int(burst or 0), int(unverified or 0),
+                                     item_id in flagged_before)
     bulk.update_by_id(session, Item.__table__,
-                      ("report_count", "reporter_count", "crowd", "possible_coordination"), updates)
-    return events
+                      ("report_count", "reporter_count", "crowd", "possible_coordination"),
+                      [(c.reports, c.reporters, -c.reporters, c.coordinated, item_id)
+                       for item_id, c in sorted(counts.items())])
+    counts.update(fresh)
+    return [audit.Pending(actor="system:reports", action="item:possible_coordination",
+                          subject=f"item:{item_id}",
+                          payload={"reports_in_window": c.burst, "unverified": c.unverified})
+            for item_id, c in sorted(counts.items()) if c.coordinated and not c.flagged_before]
 
 
 BURST_REPORTS = 10
