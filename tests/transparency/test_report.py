@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docket import db as database
-from docket.review.api import QUEUE_RULE
+from docket.review.service import QUEUE_RULE
 from docket.transparency import aggregates, render
 from docket.transparency.periods import parse_period, period_between
 

@@ -42,10 +42,7 @@ router = APIRouter(prefix="/api/v1", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 QueueReader = Annotated[Principal, Depends(require(Permission.queue_read))]
 StaffReader = Annotated[Principal, Depends(require(Permission.requests_read_all))]
-QUEUE_RULE = ("Open items: emergencies first; then by the severity class of the reason (child safety, "
-              "terrorist content, imminent self-harm first); then the earliest statutory deadline, to the hour "
-              "(so overdue items lead); then a trusted flagger within its designated area; then more distinct reporters; "
-              "then the earliest received. The requester's identity is never a sort key.")
+
 
 
 def decision_read(decision: Decision) -> DecisionRead:
@@ -107,7 +104,7 @@ def get_queue(
         })
         for r in rows
     ]
-    return QueuePage(items=items, next_cursor=queue_cursor(rows[-1]) if more else None, rule=QUEUE_RULE)
+    return QueuePage(items=items, next_cursor=queue_cursor(rows[-1]) if more else None, rule=service.QUEUE_RULE)
 
 
 @router.get("/items/{item_id}", response_model=ItemReviewRead)

@@ -33,9 +33,10 @@ from docket.intake.models import Request as DocketRequest
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
-from docket.review.api import QUEUE_RULE, parse_queue_cursor, queue_cursor
+from docket.review.api import parse_queue_cursor, queue_cursor
 from docket.review.models import Decision, DecisionStatus
 from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
+from docket.review.service import QUEUE_RULE
 from docket.review.states import FINDINGS, ItemState, Outcome, RiskFlag, Step, next_state
 from docket.web import render
 from docket.web.auth import page_permission

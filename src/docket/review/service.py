@@ -244,6 +244,11 @@ RESTRICTING = frozenset({Outcome.restricted, Outcome.removed_policy})
 # (then the id, to break ties).
 QUEUE_ORDER = (Item.priority, Item.severity, Item.due_hour, Item.flag_rank, Item.crowd,
                Item.received_at, Item.id)
+# The same order in words, as the API, the console and transparency reports state it.
+QUEUE_RULE = ("Open items: emergencies first; then by the severity class of the reason (child safety, "
+              "terrorist content, imminent self-harm first); then the earliest statutory deadline, to the hour "
+              "(so overdue items lead); then a trusted flagger within its designated area; then more distinct reporters; "
+              "then the earliest received. The requester's identity is never a sort key.")
 
 
 def _resolve_late(session: Session, item: Item) -> None:

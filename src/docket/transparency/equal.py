@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from docket.parties.models import Submitter
-from docket.review.api import QUEUE_RULE
+from docket.review.service import QUEUE_RULE
 from docket.transparency.aggregates import GOVERNMENT_KINDS, _hours, _share
 
 
