@@ -33,7 +33,7 @@ from sqlalchemy import text
 
 from docket import db as database
 from docket.appeals import tokens
-from docket.review.api import QUEUE_RULE
+from docket.review.service import QUEUE_RULE
 from docket.transparency import aggregates, render
 from docket.transparency.periods import parse_period
 from tests.conftest import SECRET
