@@ -117,6 +117,7 @@ class LoadResult:
     server_cpu: float | None = None  # share of one CPU used by the server while measuring
     rows: int | None = None  # rows found in the database afterwards
     log_problems: Counter[str] = field(default_factory=Counter)
+    profile: str | None = None  # where --py-spy wrote the server's profile
 
     @property
     def rate(self) -> float:
@@ -138,6 +139,7 @@ class LoadResult:
             "client_cpu": _round(self.client_cpu, 2), "server_cpu": _round(self.server_cpu, 2),
             "rows": self.rows, "error_kinds": dict(self.error_kinds),
             "error_samples": self.error_samples, "log_problems": dict(self.log_problems),
+            "profile": self.profile,
         }
 
 
@@ -250,11 +252,13 @@ async def posters(
 async def drive(
     url: str, *, headers: dict[str, str], concurrency: int, warmup: float, seconds: float,
     target: str, server_cpu: Callable[[], float | None], client: str = "httpx",
+    profile: Callable[[], Callable[[], str]] | None = None,
 ) -> LoadResult:
     """``concurrency`` clients post in a loop for ``warmup`` + ``seconds``.
 
     A request counts for the rate if it completes inside the measured window, wherever
-    it started; latencies are those of the same requests.
+    it started; latencies are those of the same requests. ``profile``, if given, starts a
+    profiler at the window's start and returns what ends it (its answer: the profile's path).
     """
     result = LoadResult(target=target, seconds=seconds)
     start = time.perf_counter()
@@ -283,14 +287,17 @@ async def drive(
                 result.error_samples[kind] = detail[:300]
 
     async def meter() -> None:
-        """Sample CPU use at the edges of the measured window."""
+        """Sample CPU use at the edges of the measured window; run the profiler in it."""
         await asyncio.sleep(max(0.0, window_start - time.perf_counter()))
+        finish = profile() if profile is not None else None
         t0, client0, server0 = time.perf_counter(), time.process_time(), server_cpu()
         await asyncio.sleep(max(0.0, window_end - time.perf_counter()))
         t1, client1, server1 = time.perf_counter(), time.process_time(), server_cpu()
         result.client_cpu = (client1 - client0) / (t1 - t0)
         if server0 is not None and server1 is not None:
             result.server_cpu = (server1 - server0) / (t1 - t0)
+        if finish is not None:
+            result.profile = await asyncio.to_thread(finish)
 
     deadline = warmup + seconds + REQUEST_TIMEOUT + 10
     async with posters(client, url, headers, concurrency) as posts:
@@ -490,6 +497,8 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
                 result.docket = measure(
                     "docket", argv, serve_env, port, workdir / "docket.log", args,
                     path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
+                    profile=(Path(args.py_spy).resolve() / f"{engine}-docket.txt"
+                             if args.py_spy else None),
                 )
             finally:
                 if worker is not None:
@@ -513,7 +522,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
 
 def measure(
     target: str, argv: list[str], env: dict[str, str], port: int, log: Path,
-    args: argparse.Namespace, *, path: str, headers: dict[str, str],
+    args: argparse.Namespace, *, path: str, headers: dict[str, str], profile: Path | None = None,
 ) -> LoadResult:
     print(f"[{target}] serving on 127.0.0.1:{port}; {args.concurrency} clients for "
           f"{WARMUP_SECONDS:.0f} s warm-up + {args.seconds:g} s", flush=True)
@@ -522,9 +531,34 @@ def measure(
             f"http://127.0.0.1:{port}{path}", headers=headers, concurrency=args.concurrency,
             warmup=WARMUP_SECONDS, seconds=args.seconds, target=target,
             server_cpu=lambda: cpu_seconds(proc.pid), client=args.client,
+            profile=(lambda: py_spy(proc.pid, profile, args)) if profile else None,
         ))
     outcome.log_problems = log_problems(log)
     return outcome
+
+
+def py_spy(pid: int, out: Path, args: argparse.Namespace) -> Callable[[], str]:
+    """Start py-spy on ``pid`` for ``--seconds`` (raw collapsed stacks into ``out``); return
+    what waits for it and answers the profile's path or what went wrong."""
+    exe = Path(sys.executable).with_name("py-spy")
+    argv = [str(exe if exe.exists() else "py-spy"), "record", "-p", str(pid),
+            "-d", str(max(1, round(args.seconds))), "-r", "100", "-f", "raw", "-o", str(out)]
+    if args.py_spy_gil:
+        argv.append("--gil")
+    spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def finish() -> str:
+        try:
+            _, err = spy.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            stop(spy)
+            return "py-spy did not finish"
+        if spy.returncode != 0:
+            return f"py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-300:]}"
+        return str(out)
+
+    return finish
 
 
 # ----------------------------------------------------------------- output
@@ -604,6 +638,8 @@ def _notes(results: list[EngineResult]) -> Iterator[str]:
                        f"in the database")
             for line, n in load.log_problems.most_common(8):
                 yield f"{where}: server {line} (x{n})"
+            if load.profile:
+                yield f"{where}: py-spy profile: {load.profile}"
             if load.client_cpu is None:
                 continue
             busy = load.client_cpu + (load.server_cpu or 0.0)
@@ -651,6 +687,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--worker", choices=("in-process", "separate"), default="in-process",
                         help="the outbox worker inside docket serve (the default) or in its own "
                              "`docket worker` process (the production layout)")
+    parser.add_argument("--py-spy", metavar="DIR",
+                        help="record a py-spy profile of docket during the measured window "
+                             "into DIR/<engine>-docket.txt")
+    parser.add_argument("--py-spy-gil", action="store_true",
+                        help="with --py-spy: sample only the thread holding the GIL")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.concurrency < 1:
@@ -658,6 +699,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not args.pg_url.startswith(("postgresql://", "postgresql+psycopg://")):
         parser.error("--pg-url must be a postgresql:// or postgresql+psycopg:// URL")
     args.pg_url = args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if args.py_spy:
+        Path(args.py_spy).mkdir(parents=True, exist_ok=True)
     return args
 
 

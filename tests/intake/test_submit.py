@@ -168,7 +168,23 @@ def test_a_request_its_items_and_its_event_are_one_transaction(
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(service.audit, "record", broken_record)
+    monkeypatch.setattr(service.audit, "record_many", broken_record)
     before = counts(sessions)
     r = client.post("/api/v1/requests", json=body(), headers=kz_ministry.headers)
     assert r.status_code == 500 and r.json()["correlation_id"]
     assert counts(sessions) == before
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"legal_basis": [], "explanation": None, "issuing_officer": None, "reference": None},
+    {"emergency": True, "emergency_explanation": "Imminent harm.", "language": None},
+])
+def test_the_answer_is_the_request_as_stored(client, kz_ministry, platform, body, changes) -> None:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "known", "url": "https://social.example/@aidos/1001", "type": "post", "author_id": "a"})
+    sent = client.post("/api/v1/requests", json=body(**changes), headers=kz_ministry.headers)
+    assert sent.status_code == 201
+    stored = client.get(f"/api/v1/requests/{sent.json()['id']}", headers=kz_ministry.headers)
+    assert sent.json() == stored.json()
+    assert sent.headers["content-type"] == stored.headers["content-type"]

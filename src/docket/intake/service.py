@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -122,7 +122,7 @@ def _resolve_items(session: Session, items: Sequence[ItemIn],
 
 
 def _missing(
-    submitter: Submitter, *, legal_basis: list[Any], explanation: str | None, reason: str,
+    submitter: SubmitterLike, *, legal_basis: list[Any], explanation: str | None, reason: str,
     bona_fide: bool, confidential: bool, confidentiality_basis: str | None, emergency: bool,
     emergency_explanation: str | None, items: Sequence[_ResolvedItem | Item],
 ) -> list[str]:
@@ -135,7 +135,7 @@ def _missing(
     )
 
 
-def _designated(session: Session, submitter: Submitter, reason: str, jurisdiction: str,
+def _designated(session: Session, submitter: SubmitterLike, reason: str, jurisdiction: str,
                 now: dt.datetime) -> bool:
     """Whether a trusted flagger acts within a designation in force (DSA Art. 22); outside
     its area it is an ordinary notifier."""
@@ -201,7 +201,7 @@ class Prepared:
 
 
 def prepare(
-    *, session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
+    *, session: Session, settings: Settings, submitter: SubmitterLike, data: RequestCreate,
     channel: Channel = Channel.api, now: dt.datetime | None = None,
 ) -> Prepared:
     """Everything submit() decides, from reads only: check the request against the catalog,
@@ -213,8 +213,8 @@ def prepare(
 
 
 def prepare_many(
-    *, session: Session, settings: Settings, submitter: Submitter, data: Sequence[RequestCreate],
-    channel: Channel = Channel.api, now: dt.datetime | None = None,
+    *, session: Session, settings: Settings, submitter: SubmitterLike,
+    data: Sequence[RequestCreate], channel: Channel = Channel.api, now: dt.datetime | None = None,
 ) -> list[Prepared]:
     """:func:`prepare` for several requests of one submitter, with the registry looked up
     once for all their items (the cases a batch of user reports opens). Raises on the
@@ -226,8 +226,8 @@ def prepare_many(
             for d in data]
 
 
-def _prepare_one(session: Session, settings: Settings, submitter: Submitter, data: RequestCreate,
-                 channel: Channel, found: tuple[dict[str, Any], dict[str, Any]],
+def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
+                 data: RequestCreate, channel: Channel, found: tuple[dict[str, Any], dict[str, Any]],
                  rules: dict[tuple[Any, ...], clock.ClockRule], now: dt.datetime) -> Prepared:
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
@@ -298,9 +298,54 @@ def store_many(*, session: Session, prepared: Sequence[Prepared],
     (:func:`audit.record_many`) in the same transaction. The requests are not attached to
     the session; their ids and their items' ids are set in ``values``/``item_values``."""
     _insert_rows(session, prepared)
-    for one in prepared:
-        _acknowledge(session, one)
+    notices.acknowledge_many(session=session, receipts=[
+        notices.Receipt(one.values["id"], one.submitter_email, one.values["language"],
+                        one.values["status"].value, list(one.values["missing"]))
+        for one in prepared if one.submitter_email])
     return [received_event(one, actor) for one in prepared]
+
+
+def answer(prepared: Prepared) -> dict[str, Any]:
+    """A request stored by :func:`store_many` as the API shows it (``RequestRead``), from
+    its values: no ORM object to load, nothing to validate again."""
+    v = prepared.values
+    return {
+        "id": v["id"], "submitter_id": v["submitter_id"], "channel": str(v["channel"]),
+        "status": str(v["status"]), "missing": v["missing"], "jurisdiction": v["jurisdiction"],
+        "reference": v["reference"], "legal_basis": v["legal_basis"], "reason": v["reason"],
+        "explanation": v["explanation"], "requested_action": v["requested_action"],
+        "requested_scope": v["requested_scope"], "issuing_officer": v["issuing_officer"],
+        "language": v["language"], "confidential": v["confidential"], "emergency": v["emergency"],
+        "art16_notice": v["art16_notice"], "received_at": v["received_at"],
+        "clock_started_at": v["clock_started_at"], "deadline_at": v["deadline_at"],
+        "clock_rule": v["clock_rule"], "clarifications": v["clarifications"],
+        "items": [{"id": i["id"], "position": i["position"], "content_id": i["content_id"],
+                   "url": i["url"], "status": str(i["status"]), "outcome": i.get("outcome"),
+                   "decided_at": i.get("decided_at"), "scope": i.get("scope")}
+                  for i in prepared.item_values],
+    }
+
+
+@dataclass(frozen=True)
+class SubmitterRef:
+    """What intake reads of a submitter: who, which kind, and where acknowledgements go."""
+
+    id: int
+    kind: str
+    email: str | None
+    country: str
+
+
+def submitter_ref(*, session: Session, submitter_id: int) -> SubmitterRef | None:
+    """The submitter ``submitter_id`` as a plain row (intake's hot path)."""
+    row = session.execute(_SUBMITTER, {"submitter_id": submitter_id}).first()
+    return None if row is None else SubmitterRef(row.id, str(row.kind), row.email, row.country)
+
+
+SubmitterLike = Submitter | SubmitterRef  # what prepare() reads: id, kind, email
+
+_SUBMITTER = select(Submitter.id, Submitter.kind, Submitter.email, Submitter.country).where(
+    Submitter.id == bindparam("submitter_id"))
 
 
 def received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import audit, bulk
+from docket.db import utcnow
 from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
 
@@ -184,6 +186,35 @@ def acknowledge(*, session: Session, request_id: int, to: str | None, language: 
     enqueue_email(session=session, kind="acknowledgement", to=to, language=language,
                   context={"request_id": request_id, "status": status, "missing": missing},
                   subject=f"request:{request_id}")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One acknowledgement to enqueue with :func:`acknowledge_many`."""
+
+    request_id: int
+    to: str
+    language: str | None
+    status: str
+    missing: list[str]
+
+
+def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
+                     now: dt.datetime | None = None) -> None:
+    """:func:`acknowledge` for several requests, as one multi-row INSERT (intake's hot
+    path: the ORM's unit of work cost more than the rest of storing a request)."""
+    if not receipts:
+        return
+    now = now or utcnow()
+    bulk.insert_rows(session, OutboxMessage.__table__, [{
+        "message_id": _new_id(), "channel": Channel.email, "kind": "acknowledgement",
+        "recipient": r.to, "language": r.language,
+        "context": {"request_id": r.request_id, "status": r.status, "missing": r.missing},
+        "subject": f"request:{r.request_id}", "decision_id": None, "status": OutboxStatus.pending,
+        "hold_id": None, "attempts": 0, "next_attempt_at": now, "lease_until": None,
+        "last_error": None, "created_at": now, "sent_at": None,
+    } for r in receipts], returning=False)
+    session.info[OUTBOX_CHANGED] = True
 
 
 def decision_took_effect(*, session: Session, decision: Any, item: Any, request: Any, submitter: Any,
