@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from docket.audit.models import Event
+from docket.cli import app as cli
 from docket.intake.models import Item, Request
 
 
@@ -188,3 +190,18 @@ def test_the_answer_is_the_request_as_stored(client, kz_ministry, platform, body
     stored = client.get(f"/api/v1/requests/{sent.json()['id']}", headers=kz_ministry.headers)
     assert sent.json() == stored.json()
     assert sent.headers["content-type"] == stored.headers["content-type"]
+
+
+def test_a_revoked_token_sends_nothing_more_at_once(client, kz_ministry, de_court, body, sessions) -> None:
+    # Both tokens have sent a request, so this process has seen them; one is revoked through
+    # the API, the other from the command line (as another process would).
+    for who in (kz_ministry, de_court):
+        assert client.post("/api/v1/requests", json=body(), headers=who.headers).status_code == 201
+    assert client.delete(f"/api/v1/tokens/{kz_ministry.token_id}", headers=kz_ministry.headers).status_code == 200
+    assert CliRunner().invoke(cli, ["token", "revoke", str(de_court.token_id), "--json"]).exit_code == 0
+    before = counts(sessions)
+    for who in (kz_ministry, de_court):
+        r = client.post("/api/v1/requests", json=body(), headers=who.headers)
+        assert r.status_code == 401 and "unknown or revoked" in r.json()["detail"]
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    assert counts(sessions) == before

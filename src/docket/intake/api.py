@@ -21,7 +21,13 @@ from docket.intake import service
 from docket.intake.models import IdempotencyKey, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
 from docket.parties import service as parties
-from docket.parties.auth import CurrentPrincipal, Permission, Principal
+from docket.parties.auth import (
+    CurrentPrincipal,
+    Permission,
+    Principal,
+    confirm_submitter,
+    submitter_principal,
+)
 from docket.parties.models import Submitter
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -43,6 +49,16 @@ async def rate_limited(request: HttpRequest, principal: CurrentPrincipal) -> Pri
 
 
 Limited = Annotated[Principal, Depends(rate_limited)]
+
+
+async def rate_limited_submitter(request: HttpRequest,
+                                 principal: Annotated[Principal, Depends(submitter_principal)]
+                                 ) -> Principal:
+    """:func:`rate_limited` for submit_request, which confirms the token itself."""
+    return await rate_limited(request, principal)
+
+
+LimitedSubmitter = Annotated[Principal, Depends(rate_limited_submitter)]
 
 
 def _submitter(db: Db, principal: Principal) -> Submitter:
@@ -72,8 +88,8 @@ def _body_hash(body: RequestCreate) -> str:
                         413: {"description": "body too large"}, 422: {"description": "invalid input"},
                         429: {"description": "rate limited"}})
 def submit_request(
-    request: HttpRequest, body: RequestCreate, db: Db, settings: AppSettings, principal: Limited,
-    idempotency_key: IdempotencyHeader = None,
+    request: HttpRequest, body: RequestCreate, db: Db, settings: AppSettings,
+    principal: LimitedSubmitter, idempotency_key: IdempotencyHeader = None,
 ) -> Response:
     """Send a request to restrict content. Who: a submitter's token.
 
@@ -85,8 +101,7 @@ def submit_request(
         raise Forbidden("only a submitter's token can send requests")
     with request.app.state.sessionmaker() as reading:
         begin_readonly(reading)
-        submitter = service.submitter_ref(session=reading, submitter_id=principal.submitter_id)
-        assert submitter is not None
+        submitter = confirm_submitter(reading, request, principal)  # 401 if revoked since
         prepared = service.prepare(session=reading, settings=settings, submitter=submitter, data=body)
     record: IdempotencyKey | None = None
     if idempotency_key:
@@ -107,13 +122,17 @@ def submit_request(
     # Plain multi-row INSERTs and the answer built from the stored values: no ORM objects
     # to flush or to load again, no second validation of the answer.
     audit.record_many(session=db, events=service.store_many(session=db, prepared=[prepared]))
-    content = orjson.dumps(service.answer(prepared), option=orjson.OPT_UTC_Z)
     if record is not None:
-        record.response = orjson.loads(content)
+        record.response = orjson.loads(_answer(prepared))
     # Commit here, in this thread, rather than after FastAPI serializes the answer: the
     # audit chain's lock (and SQLite's write lock) is then held for the least time.
     db.commit()
-    return Response(content, status_code=status.HTTP_201_CREATED, media_type="application/json")
+    return Response(_answer(prepared), status_code=status.HTTP_201_CREATED,
+                    media_type="application/json")
+
+
+def _answer(prepared: service.Prepared) -> bytes:
+    return orjson.dumps(service.answer(prepared), option=orjson.OPT_UTC_Z)
 
 
 def _replay(db: Db, owner: str, key: str, digest: str) -> JSONResponse | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -34,6 +34,7 @@ from docket.intake.models import (
 )
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
 from docket.notices import service as notices
+from docket.parties.auth import ConfirmedSubmitter
 from docket.parties.models import Submitter
 from docket.review.states import OPEN_STATES, ItemState
 from docket.settings import Settings
@@ -326,26 +327,7 @@ def answer(prepared: Prepared) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class SubmitterRef:
-    """What intake reads of a submitter: who, which kind, and where acknowledgements go."""
-
-    id: int
-    kind: str
-    email: str | None
-    country: str
-
-
-def submitter_ref(*, session: Session, submitter_id: int) -> SubmitterRef | None:
-    """The submitter ``submitter_id`` as a plain row (intake's hot path)."""
-    row = session.execute(_SUBMITTER, {"submitter_id": submitter_id}).first()
-    return None if row is None else SubmitterRef(row.id, str(row.kind), row.email, row.country)
-
-
-SubmitterLike = Submitter | SubmitterRef  # what prepare() reads: id, kind, email
-
-_SUBMITTER = select(Submitter.id, Submitter.kind, Submitter.email, Submitter.country).where(
-    Submitter.id == bindparam("submitter_id"))
+SubmitterLike = Submitter | ConfirmedSubmitter  # what prepare() reads: id, kind, email
 
 
 def received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:
