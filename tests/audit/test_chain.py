@@ -1,5 +1,6 @@
 """The audit chain: every change leaves an event; any edit, deletion or reordering shows."""
 
+import datetime as dt
 import json
 import threading
 
@@ -122,6 +123,28 @@ def test_an_event_rolls_back_with_its_change(sessions) -> None:
         audit.record(session=s, actor="test", action="thing:done", subject="thing:1")
         raise RuntimeError("the change failed")
     assert verify_cli()[1]["events"] == 0
+
+
+def test_the_chain_continues_after_another_process_appended(sessions) -> None:
+    _fill(sessions, 2)
+    # Another process appends event 3 (and moves the head) with its own connection.
+    with transaction(sessions) as s:
+        at = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+        prev = s.execute(text("SELECT hash FROM audit_head WHERE id = 1")).scalar_one()
+        digest = audit.service.event_hash(seq=3, at=at, actor="other", action="thing:done",
+                                          subject="thing:x", payload={}, prev_hash=prev)
+        s.execute(text("INSERT INTO events (seq, at, actor, action, subject, payload, prev_hash, hash) "
+                       "VALUES (3, :at, 'other', 'thing:done', 'thing:x', '{}', :prev, :hash)"),
+                  {"at": at if s.bind.dialect.name == "postgresql" else "2026-11-28 12:00:00.000000",
+                   "prev": prev, "hash": digest})
+        s.execute(text("UPDATE audit_head SET seq = 3, hash = :hash WHERE id = 1"), {"hash": digest})
+    _fill(sessions, 2)
+    # And one of ours rolls back after appending.
+    with pytest.raises(RuntimeError), transaction(sessions) as s:
+        audit.record(session=s, actor="test", action="thing:done", subject="thing:gone")
+        raise RuntimeError("the change failed")
+    _fill(sessions, 1)
+    assert verify_cli() == (0, {"ok": True, "events": 6, "bad_event": None, "problem": None})
 
 
 def test_actions_are_typed_tags(sessions) -> None:

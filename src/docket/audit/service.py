@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from docket import bulk
@@ -63,22 +63,7 @@ def record(
     payload: dict[str, Any] | None = None,
 ) -> int:
     """Append one event to the chain inside the caller's transaction; return its sequence."""
-    if not _ACTION.match(action):
-        raise ValueError(f"audit action must look like 'noun:verb', got {action!r}")
-    last_seq, prev_hash = lock_chain(session=session)
-    data = canonical(payload or {})
-    at = utcnow()
-    seq = last_seq + 1
-    digest = event_hash(
-        seq=seq, at=at, actor=actor, action=action, subject=subject, payload=data, prev_hash=prev_hash,
-    )
-    # Prepared statements with parameters: this runs in every state change, and building
-    # statements and ORM bookkeeping would be most of its cost.
-    session.execute(_INSERT_EVENT, {
-        "seq": seq, "at": at, "actor": actor, "action": action, "subject": subject, "payload": data,
-        "prev_hash": prev_hash, "hash": digest,
-    })
-    session.execute(_MOVE_HEAD, {"seq": seq, "hash": digest})
+    [seq] = record_many(session=session, events=[Pending(actor, action, subject, payload or {})])
     return seq
 
 
@@ -92,19 +77,42 @@ class Pending:
     payload: dict[str, Any]
 
 
+# The head as this process last moved it: a hint that saves reading the head before an
+# append. The head only moves if it still is what the hint says (a conditional UPDATE,
+# which also locks the row as lock_chain does); if another transaction or process moved
+# it, or ours rolled back, the update changes nothing and the append reads the head.
+_head_hint: tuple[int, str] | None = None
+
+
 def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
-    """Append several events at once: one lock of the head, one multi-row INSERT, one
-    move of the head. Batches call this last, just before commit, so the chain's lock
-    is held for as short a time as possible."""
+    """Append several events at once: one move of the head, one multi-row INSERT. Batches
+    call this last, just before commit, so the chain's lock is held for as short a time
+    as possible."""
+    global _head_hint
     if not events:
         return []
     for event in events:
         if not _ACTION.match(event.action):
             raise ValueError(f"audit action must look like 'noun:verb', got {event.action!r}")
-    last_seq, prev_hash = lock_chain(session=session)
     at = utcnow()
-    rows = []
     payloads = canonical([event.payload for event in events])  # one round trip for all
+    hint = _head_hint
+    rows = _chained(events, payloads, at, *hint) if hint is not None else None
+    if rows is None or session.execute(_MOVE_HEAD_FROM, {
+        "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
+        "old_hash": hint[1],  # type: ignore[index]
+    }).rowcount != 1:
+        rows = _chained(events, payloads, at, *lock_chain(session=session))
+        session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
+    bulk.insert_rows(session, Event.__table__, rows, returning=False)
+    _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
+    return [r["seq"] for r in rows]
+
+
+def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]], at: dt.datetime,
+             last_seq: int, prev_hash: str) -> list[dict[str, Any]]:
+    """The rows of ``events``, chained after the event ``last_seq`` whose hash is ``prev_hash``."""
+    rows = []
     for offset, (event, data) in enumerate(zip(events, payloads, strict=True), start=1):
         seq = last_seq + offset
         digest = event_hash(seq=seq, at=at, actor=event.actor, action=event.action,
@@ -113,13 +121,14 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
                      "subject": event.subject, "payload": data, "prev_hash": prev_hash,
                      "hash": digest})
         prev_hash = digest
-    bulk.insert_rows(session, Event.__table__, rows, returning=False)
-    session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": prev_hash})
-    return [r["seq"] for r in rows]
+    return rows
 
 
-_INSERT_EVENT = insert(Event.__table__)
-_MOVE_HEAD = update(ChainHead.__table__).where(ChainHead.__table__.c.id == 1)
+_HEAD = ChainHead.__table__
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_MOVE_HEAD_FROM = (update(_HEAD).where(_HEAD.c.id == 1, _HEAD.c.seq == bindparam("old_seq"),
+                                       _HEAD.c.hash == bindparam("old_hash"))
+                   .values(seq=bindparam("seq"), hash=bindparam("hash")))
 
 
 @dataclass(frozen=True)
