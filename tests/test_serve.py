@@ -43,6 +43,9 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         assert published["totals"]["requests"] >= 34 and published["totals"]["appeals_reversed"] == 1
         staff = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_alice"}).json()
         assert {r["jurisdiction"] for r in staff["requests"]} >= {"KZ", "DE", "IN", "TR", "VN"}
+        vn = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_vn_mic"}).json()
+        asked = [i for r in vn["requests"] for i in r["items"] if i["clarification_question"]]
+        assert len(asked) == 1 and "Decree 147" in asked[0]["clarification_question"]
         alice = {"Authorization": "Bearer dkt_demo_alice"}
         queue = httpx.get(f"{base}/api/v1/queue", headers=alice).json()["items"]
         assert queue and queue[0]["jurisdiction"] in {"KZ", "VN", "IN"}

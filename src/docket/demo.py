@@ -219,6 +219,16 @@ def _review_cases(session: Session) -> None:
         explanation="A death threat with the target's home address."))
     review.approve(session=session, principal=bob, decision=removal, note="Confirmed.", now=now)
     # (The request was confidential: the author's statement of reasons waits in a hold.)
+    # Viet Nam: "opposing the State" names no statement and no provision; the legal
+    # reviewer asks the ministry which (the question goes to it by e-mail and shows in its
+    # portal; the notes stay internal). The item leaves the queue until it answers.
+    vn = items["post-44120"]
+    steps(vn, (alice, "policy", "compliant", []))
+    review.review(session=session, principal=bob, item=vn, now=now, data=ReviewCreate(
+        step="legal", finding="needs_clarification",
+        question="Which statement in the post is said to oppose the State, and which provision of "
+                 "Decree 147 Art. 8 does it breach? Criticism of a policy is not by itself unlawful.",
+        notes="Reads as criticism of the land-use policy; no call to violence."))
     # A trusted flagger's notice about a child: removed everywhere.
     csam = items["post-30001"]
     steps(csam, (alice, "policy", "violates", []))
@@ -454,6 +464,8 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/me -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_vn_mic'"
+        "   (a reviewer's question waits for Viet Nam's answer)",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
         f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_alice'",

@@ -81,3 +81,25 @@ def test_an_appeal_reverses_the_restriction_and_everyone_told_hears_of_it(
     assert "restriction.ended" in kinds and "appeal.decided" in kinds
     events = client.get(f"/api/v1/audit/events?subject=item:{item}", headers=auditor_erin.headers).json()
     assert {"appeal:filed", "appeal:decided"} <= {e["action"] for e in events["events"]}
+
+
+def test_a_reviewers_question_reaches_the_requester_and_the_notes_do_not(
+    client, platform, kz_ministry_with_email, act, reviewer_alice, bob_legal, worker, smtp
+) -> None:
+    body = {"jurisdiction": "KZ", "reason": "defamation", "language": "ru", "reference": "MISD-2026/1400",
+            "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
+            "explanation": "False statements about an official.",
+            "items": [{"url": "https://social.example/@aidos_k/1"}, {"url": "https://social.example/@aidos_k/2"}]}
+    request = client.post("/api/v1/requests", json=body, headers=kz_ministry_with_email.headers).json()
+    item = request["items"][1]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="needs_clarification",
+        question="Which sentence of the second post is said to be false?", notes="Looks like satire to me.")
+    worker.drain()
+    asked = [m for m in smtp.messages_to("requests@misd.example.kz") if "MISD-2026/1400" in body_text(m)
+             and "Which sentence" in body_text(m)]
+    assert len(asked) == 1, [m["Subject"] for m in smtp.messages]
+    text = body_text(asked[0])
+    assert "https://social.example/@aidos_k/2" in text and "Вопрос" in text  # in the request's language
+    assert str(request["id"]) in str(asked[0]["Subject"])
+    assert all("satire" not in body_text(m) for m in smtp.messages)

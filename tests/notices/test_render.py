@@ -60,6 +60,11 @@ def contexts() -> dict[str, dict[str, Any]]:
             "received_at": dt.datetime(2025, 3, 1, 9, 0, tzinfo=UTC), "deadline_at": dt.datetime(2025, 3, 2, 9, 0),
             "items_count": 3, "status": "needs_clarification", "missing": ["legal_basis", "items[2].url"],
         },
+        "clarification_requested": {
+            "platform": "Social Example", "request_id": 17, "reference": "MI-2025/88", "position": 2,
+            "url": "https://social.example/p/2", "content_id": None,
+            "question": "Which sentence of the post is said to be false?",
+        },
         "reporter_outcome": {
             "platform": "Social Example", "report_reference": "R-9", "content_url": "https://social.example/p/1",
             "outcome": "restricted", "scope": ["DE"], "decided_at": DECIDED, "explanation": "Illegal in Germany.",
@@ -99,9 +104,9 @@ def territory(lang: str, code: str) -> str:
 # ---------------------------------------------------------------- every kind, every language
 
 
-def test_kinds_are_the_seven_notices() -> None:
+def test_kinds_are_the_eight_notices() -> None:
     assert set(KINDS) == {"statement_of_reasons", "effect_given", "acknowledgement", "reporter_outcome",
-                          "appeal_received", "appeal_decided", "restriction_lifted"}
+                          "appeal_received", "appeal_decided", "restriction_lifted", "clarification_requested"}
     assert LANGUAGES == ("en", "ru", "kk", "de", "tr")
 
 
@@ -215,7 +220,7 @@ def test_html_part_is_escaped_and_text_part_is_verbatim(lang: str) -> None:
 
 
 @pytest.mark.parametrize(("kind", "key"), [("reporter_outcome", "explanation"), ("appeal_decided", "explanation"),
-                                           ("restriction_lifted", "reason")])
+                                           ("restriction_lifted", "reason"), ("clarification_requested", "question")])
 def test_free_text_of_every_kind_is_escaped(kind: str, key: str) -> None:
     rendered = render(kind, "ru", {**contexts()[kind], key: NASTY})
     assert NASTY in rendered.text
@@ -473,3 +478,14 @@ def test_templates_reach_the_shared_phrases_only_through_phrase() -> None:
     for path in render_module.TEMPLATES_DIR.rglob("*"):
         if path.is_file() and path.name != render_module.PHRASES_TEMPLATE:
             assert render_module.PHRASES_TEMPLATE not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_clarification_request_quotes_the_question_and_names_the_item(lang: str) -> None:
+    context = contexts()["clarification_requested"]
+    rendered = render("clarification_requested", lang, context)
+    assert "17" in rendered.subject
+    assert context["question"] in rendered.text and esc(context["question"]) in rendered.html
+    assert tr(lang, "Item %(position)s") % {"position": 2} in rendered.text
+    assert "https://social.example/p/2" in rendered.text and 'href="https://social.example/p/2"' in rendered.html
+    assert "MI-2025/88" in rendered.text

@@ -152,11 +152,21 @@ def test_clarification_goes_back_to_the_submitter(client, send, act, kz_ministry
     request = send(kz_ministry)
     item = request["items"][0]["id"]
     act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    # Asking needs the question itself: it is what the requester receives.
+    refused = client.post(f"/api/v1/items/{item}/review", headers=bob_legal.headers,
+                          json={"step": "legal", "finding": "needs_clarification", "notes": "Unclear."})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "question"
+    misplaced = client.post(f"/api/v1/items/{item}/review", headers=bob_legal.headers,
+                            json={"step": "legal", "finding": "illegal", "question": "Why?"})
+    assert misplaced.status_code == 422 and misplaced.json()["errors"][0]["field"] == "question"
     reviewed = act(bob_legal, f"/items/{item}/review", step="legal", finding="needs_clarification",
-                   notes="Which statement is said to be false?")
+                   question="Which statement is said to be false?", notes="Internal: looks like satire.")
     assert reviewed["status"] == "clarification_requested"
+    assert reviewed["clarification_question"] == "Which statement is said to be false?"
     seen = client.get(f"/api/v1/requests/{request['id']}", headers=kz_ministry.headers).json()
     assert seen["status"] == "needs_clarification" and seen["missing"] == ["items[0].clarification"]
+    assert seen["items"][0]["clarification_question"] == "Which statement is said to be false?"
+    assert "satire" not in str(seen)
     assert client.get("/api/v1/queue", headers=bob_legal.headers).json()["items"] == []
     answered = client.post(f"/api/v1/requests/{request['id']}/clarifications", headers=kz_ministry.headers,
                            json={"message": "The second sentence.", "explanation": "The claim of bribery is false."})

@@ -432,3 +432,22 @@ def test_every_console_page_has_a_title_and_one_heading(web, send, staff, kz_min
         fields = set(re.findall(r'<(?:input|select|textarea)[^>]* id="([^"]+)"', html))
         assert fields <= labels, (path, fields - labels)
         assert csrf_of(web, path)
+
+
+def test_asking_the_requester_needs_the_question_which_the_item_then_shows(web, client, send, staff,
+                                                                          de_court) -> None:
+    lea = staff("lea", "reviewer", "legal")
+    item = send(de_court, jurisdiction="DE")["items"][0]["id"]
+    page = f"/console/items/{item}"
+    _as(web, "lea")
+    assert _post(web, f"{page}/review", step="policy", finding="compliant").status_code == 303
+    bare = _post(web, f"{page}/review", step="legal", finding="needs_clarification", notes="Unclear which part.")
+    assert bare.status_code == 422 and 'id="f-question-legal-error"' in bare.text
+    assert "Unclear which part.</textarea>" in bare.text
+    assert _api_item(client, lea, item)["status"] == "legal_review"
+    asked = _post(web, f"{page}/review", step="legal", finding="needs_clarification",
+                  question="Which sentence names the judge?", notes="Unclear which part.")
+    assert asked.status_code == 303
+    shown = web.get(page).text
+    assert "The question sent:" in shown and "Which sentence names the judge?" in shown
+    assert _api_item(client, lea, item)["clarification_question"] == "Which sentence names the judge?"

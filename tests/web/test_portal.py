@@ -182,10 +182,11 @@ def test_a_reviewers_question_is_answered_with_a_message(
     item = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()["items"][1]["id"]
     act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
     act(bob_legal, f"/items/{item}/review", step="legal", finding="needs_clarification",
-        notes="Which statement breaks Art. 174?")
+        question="Which statement breaks Art. 174?", notes="Internal: probably satire.")
     page = web.get(f"/portal/requests/{new}")
     assert "Item 2: the reviewer asks for clarification" in page.text
-    assert "Which statement" not in page.text  # the reviewers' notes stay internal
+    assert "Which statement breaks Art. 174?" in page.text  # the question is for the requester…
+    assert "satire" not in page.text  # …the reviewers' notes stay internal
     token = csrf_of(web, f"/portal/requests/{new}")
     answer = web.post(f"/portal/requests/{new}/clarifications", follow_redirects=False,
                       data={"csrf_token": token, "message": "The second sentence."})

@@ -130,6 +130,9 @@ class Item(Base):
     legal_finding: Mapped[str | None] = mapped_column(String(32))
     rights_finding: Mapped[str | None] = mapped_column(String(32))
     risk_flags: Mapped[list[str]] = mapped_column(default=list)
+    # What the legal reviewer last asked the requester about this item (sent to them; the
+    # review's notes stay internal).
+    clarification_question: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None]
     # The territorial scope in effect (the "effect given"): countries, ["*"], or [] for none.
     scope: Mapped[list[str] | None]

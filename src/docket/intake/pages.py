@@ -249,6 +249,9 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
         "fixable": forms.fixable_items(found.missing),
         "shown": forms.clarification_fields(found.missing),
         "asks": forms.asks(found.missing),
+        # The reviewers' questions, by the missing element they answer.
+        "questions": {f"items[{i.position}].clarification": i.clarification_question
+                      for i in found.items if i.clarification_question},
         "official": RequesterKind(submitter.kind).is_official,
     }
     return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")

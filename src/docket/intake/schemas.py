@@ -134,6 +134,8 @@ class ItemRead(BaseModel):
     outcome: str | None = None
     decided_at: dt.datetime | None = None
     scope: list[str] | None = None
+    clarification_question: str | None = Field(default=None, description=(
+        "what the legal reviewer asked the requester about this item, if anything"))
 
 
 class RequestRead(BaseModel):

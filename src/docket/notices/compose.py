@@ -49,6 +49,13 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings) ->
                 "received_at": request.received_at, "deadline_at": request.deadline_at,
                 "items_count": len(request.items), "status": data.get("status", str(request.status)),
                 "missing": data.get("missing", list(request.missing))}
+    if kind == "clarification_requested":
+        request = _get(session, Request, data["request_id"])
+        item = next((i for i in request.items if i.id == data["item_id"]), None)
+        if item is None:
+            raise Gone(f"item {data['item_id']} not found in request {request.id}")
+        return {**base, "request_id": request.id, "reference": request.reference, "position": item.position + 1,
+                "url": item.url, "content_id": item.content_id, "question": data["question"]}
     if kind == "effect_given":
         request = _get(session, Request, data["request_id"])
         submitter = _get(session, Submitter, request.submitter_id)

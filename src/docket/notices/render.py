@@ -81,6 +81,10 @@ _KINDS: dict[str, _Kind] = {
         optional=("reference", "deadline_at", "missing"),
         choices=(("status", frozenset({"open", "needs_clarification"})),),
     ),
+    "clarification_requested": _Kind(
+        required=("platform", "request_id", "position", "question"),
+        optional=("reference", "url", "content_id"),
+    ),
     "reporter_outcome": _Kind(
         required=("platform", "report_reference"),
         optional=("content_url", "outcome", "scope", "decided_at", "explanation", "appeal_url",

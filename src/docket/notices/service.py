@@ -217,6 +217,14 @@ def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
     session.info[OUTBOX_CHANGED] = True
 
 
+def clarification_requested(*, session: Session, request: Any, item: Any, to: str | None) -> None:
+    """Ask the requester the legal reviewer's question about one item (the review of that
+    item waits for the answer)."""
+    enqueue_email(session=session, kind="clarification_requested", to=to, language=request.language,
+                  context={"request_id": request.id, "item_id": item.id, "question": item.clarification_question},
+                  subject=f"request:{request.id}")
+
+
 def decision_took_effect(*, session: Session, decision: Any, item: Any, request: Any, submitter: Any,
                          request_decided: bool, now: dt.datetime) -> None:
     """Tell the platform (webhook), the author (statement of reasons, unless a gag order

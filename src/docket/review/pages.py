@@ -432,7 +432,7 @@ def _claim_refused(request: Request, db: Session, who: SignedIn, item_id: int, b
 def review_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
     """Record a policy, legal or human-rights finding. Who: reviewers with the step's role."""
     values = {"step": _text(form, "step", 20), "finding": _text(form, "finding", 40),
-              "flags": _list(form, "flags"), "notes": _text(form, "notes")}
+              "flags": _list(form, "flags"), "notes": _text(form, "notes"), "question": _text(form, "question")}
     try:
         data = ReviewCreate.model_validate({k: v for k, v in values.items() if v not in (None, [])})
     except ValidationError as exc:
@@ -706,12 +706,13 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
 @router.post("/requests/{request_id}/review", response_class=HTMLResponse)
 def bulk_review(request: Request, request_id: int, db: Db, who: Reviewer, form: Form) -> Response:
     """The same finding for many items of one request; all or nothing. Who: reviewers with the step's role."""
-    values: dict[str, Any] = {"step_finding": _text(form, "step_finding", 60), "notes": _text(form, "notes")}
+    values: dict[str, Any] = {"step_finding": _text(form, "step_finding", 60), "notes": _text(form, "notes"),
+                              "question": _text(form, "question")}
     step, _, finding = (values["step_finding"] or "").partition(":")
 
     def build() -> ReviewCreate:
         return ReviewCreate.model_validate({"step": step or None, "finding": finding or None,
-                                            **({"notes": values["notes"]} if values["notes"] else {})})
+                                            **{k: values[k] for k in ("notes", "question") if values[k]}})
 
     now = utcnow()
     done, page = _bulk(request, db, who, request_id, "review", form, values, build,

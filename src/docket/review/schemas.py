@@ -19,7 +19,11 @@ class ReviewCreate(_Input):
     step: Step
     finding: str = Field(min_length=1, max_length=32)
     flags: list[RiskFlag] = Field(default_factory=list, max_length=6)
-    notes: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+    notes: str | None = Field(default=None, max_length=EXPLANATION_MAX, description=(
+        "the reviewer's notes: internal, never sent to the requester or the author"))
+    question: str | None = Field(default=None, max_length=EXPLANATION_MAX, description=(
+        "with the legal finding 'needs_clarification' (and only then): what the requester is "
+        "asked; it is sent to the requester and shown with the request"))
 
 
 class DecisionCreate(_Input):
@@ -93,6 +97,7 @@ class ItemReviewRead(BaseModel):
     legal_finding: str | None
     rights_finding: str | None
     risk_flags: list[str]
+    clarification_question: str | None = None
     decided_at: dt.datetime | None
     severity: int
     trusted_flagger: bool = Field(description="a trusted flagger within its designated area")

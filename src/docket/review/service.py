@@ -158,9 +158,19 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if data.flags and data.step != Step.rights:
         raise Unprocessable("risk flags belong to the rights review",
                             errors=[{"field": "flags", "message": "only with step 'rights'"}])
+    asks = data.step == Step.legal and data.finding == "needs_clarification"
+    question = (data.question or "").strip() or None
+    if asks and question is None:
+        raise Unprocessable("say what the requester must clarify", errors=[
+            {"field": "question", "message": "required with 'needs_clarification': it is sent to the requester"}])
+    if question is not None and not asks:
+        raise Unprocessable("a question goes with the legal finding 'needs_clarification' only",
+                            errors=[{"field": "question", "message": "only with 'needs_clarification'"}])
     _check_claim(item, principal, now)
     old = item.status
     values: dict[str, object] = {f"{data.step.value}_finding": data.finding}
+    if asks:
+        values["clarification_question"] = question
     if data.step == Step.rights:
         values["risk_flags"] = sorted({f.value for f in data.flags})
     new = _move(session, item, f"{data.step.value}:{data.finding}", **values)
@@ -170,10 +180,13 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
         request = item.request
         request.missing = [*request.missing, f"items[{item.position}].clarification"]
         intake.refresh_status(request)
+        submitter = session.get(Submitter, request.submitter_id)
+        notices.clarification_requested(session=session, request=request, item=item,
+                                        to=submitter.email if submitter else None)
     audit.record(
         session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
         payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
-                 "from": str(old), "to": new.value, "notes": data.notes},
+                 "from": str(old), "to": new.value, "notes": data.notes, "question": question},
     )
     return item
 
