@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -32,7 +33,15 @@ from docket.intake.models import (
     Request,
     RequestStatus,
 )
-from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis, RequestCreate
+from docket.intake.schemas import (
+    ClarificationCreate,
+    ItemFix,
+    ItemIn,
+    ItemRead,
+    LegalBasis,
+    RequestCreate,
+    RequestRead,
+)
 from docket.notices import service as notices
 from docket.parties.auth import ConfirmedSubmitter
 from docket.parties.models import Submitter
@@ -308,23 +317,22 @@ def store_many(*, session: Session, prepared: Sequence[Prepared],
 
 def answer(prepared: Prepared) -> dict[str, Any]:
     """A request stored by :func:`store_many` as the API shows it (``RequestRead``), from
-    its values: no ORM object to load, nothing to validate again."""
-    v = prepared.values
-    return {
-        "id": v["id"], "submitter_id": v["submitter_id"], "channel": str(v["channel"]),
-        "status": str(v["status"]), "missing": v["missing"], "jurisdiction": v["jurisdiction"],
-        "reference": v["reference"], "legal_basis": v["legal_basis"], "reason": v["reason"],
-        "explanation": v["explanation"], "requested_action": v["requested_action"],
-        "requested_scope": v["requested_scope"], "issuing_officer": v["issuing_officer"],
-        "language": v["language"], "confidential": v["confidential"], "emergency": v["emergency"],
-        "art16_notice": v["art16_notice"], "received_at": v["received_at"],
-        "clock_started_at": v["clock_started_at"], "deadline_at": v["deadline_at"],
-        "clock_rule": v["clock_rule"], "clarifications": v["clarifications"],
-        "items": [{"id": i["id"], "position": i["position"], "content_id": i["content_id"],
-                   "url": i["url"], "status": str(i["status"]), "outcome": i.get("outcome"),
-                   "decided_at": i.get("decided_at"), "scope": i.get("scope")}
-                  for i in prepared.item_values],
-    }
+    its values: no ORM object to load, nothing to validate again. Fields the values lack
+    take the schema's default (an item's outcome, say); serialize with orjson."""
+    values, items = prepared.values, prepared.item_values
+    return {**{name: values.get(name, default) for name, default in _REQUEST_FIELDS},
+            "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS} for i in items]}
+
+
+def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    """A read schema's fields with their defaults (None for the required ones, which the
+    stored values always have)."""
+    return [(name, None if field.is_required() else field.default)
+            for name, field in model.model_fields.items() if name not in skip]
+
+
+_REQUEST_FIELDS = _fields(RequestRead, skip=("items",))
+_ITEM_FIELDS = _fields(ItemRead)
 
 
 SubmitterLike = Submitter | ConfirmedSubmitter  # what prepare() reads: id, kind, email
