@@ -22,12 +22,11 @@ from docket import audit, bulk
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.content.models import Content
-from docket.content.urls import normalize_url
 from docket.db import utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import service as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
-from docket.intake.schemas import ItemIn, ReportIn, RequestCreate
+from docket.intake.schemas import ItemIn, ReportIn, RequestCreate, normalized_url
 from docket.parties.models import Submitter
 from docket.review.states import ItemState
 from docket.settings import Settings
@@ -121,7 +120,7 @@ def plan_reports(
     checked = [i for i in range(len(incoming)) if i not in problems]
 
     # Where each report goes: its subject (content id, else normalized URL) and ground.
-    normalized = {i: normalize_url(incoming[i].report.url) if incoming[i].report.url else None
+    normalized = {i: normalized_url(incoming[i].report.url) if incoming[i].report.url else None
                   for i in checked}
     by_url = content_registry.ids_by_urls(
         session=session,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
@@ -13,10 +14,17 @@ Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
 EXPLANATION_MAX = 10_000
 
 
+@functools.lru_cache(maxsize=4096)
+def normalized_url(url: str) -> str:
+    """:func:`normalize_url`, remembered: validation normalizes each item's URL to check it,
+    and intake again to look it up (pure, so a cache is always right)."""
+    return normalize_url(url)
+
+
 def _check_url(value: str | None) -> str | None:
     if value is not None:
         try:
-            normalize_url(value)
+            normalized_url(value)
         except InvalidURL as exc:
             raise ValueError(str(exc)) from None
     return value

@@ -20,7 +20,6 @@ from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.catalog.service import JurisdictionInfo, LawInfo
 from docket.content import service as content_registry
-from docket.content.urls import normalize_url
 from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
@@ -41,6 +40,7 @@ from docket.intake.schemas import (
     LegalBasis,
     RequestCreate,
     RequestRead,
+    normalized_url,
 )
 from docket.notices import service as notices
 from docket.parties.auth import ConfirmedSubmitter
@@ -92,7 +92,7 @@ def _catalog_checks(
 
 
 def _stage(items: Sequence[ItemIn]) -> list[_ResolvedItem]:
-    return [_ResolvedItem(index, given.url, normalize_url(given.url) if given.url else None,
+    return [_ResolvedItem(index, given.url, normalized_url(given.url) if given.url else None,
                           given.content_id, False) for index, given in enumerate(items)]
 
 
@@ -109,9 +109,11 @@ def _lookup(session: Session, staged: Sequence[_ResolvedItem]) -> tuple[dict[str
 
 
 def _resolve_items(session: Session, items: Sequence[ItemIn],
-                   found: tuple[dict[str, Any], dict[str, Any]] | None = None) -> list[_ResolvedItem]:
-    """Normalize, collapse duplicates, and look the content up in the registry."""
-    staged = _stage(items)
+                   found: tuple[dict[str, Any], dict[str, Any]] | None = None,
+                   staged: list[_ResolvedItem] | None = None) -> list[_ResolvedItem]:
+    """Normalize (unless ``staged`` already), collapse duplicates, and look the content up
+    in the registry (unless ``found`` already)."""
+    staged = staged if staged is not None else _stage(items)
     by_id, by_url = found if found is not None else _lookup(session, staged)
     out: list[_ResolvedItem] = []
     seen: set[str] = set()
@@ -232,18 +234,20 @@ def prepare_many(
     staged = [_stage(d.items) for d in data]
     found = _lookup(session, [i for group in staged for i in group])
     rules: dict[tuple[Any, ...], clock.ClockRule] = {}
-    return [_prepare_one(session, settings, submitter, d, channel, found, rules, now or utcnow())
-            for d in data]
+    now = now or utcnow()
+    return [_prepare_one(session, settings, submitter, d, channel, (found, group), rules, now)
+            for d, group in zip(data, staged, strict=True)]
 
 
 def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
-                 data: RequestCreate, channel: Channel, found: tuple[dict[str, Any], dict[str, Any]],
+                 data: RequestCreate, channel: Channel,
+                 resolved: tuple[tuple[dict[str, Any], dict[str, Any]], list[_ResolvedItem]],
                  rules: dict[tuple[Any, ...], clock.ClockRule], now: dt.datetime) -> Prepared:
     place, cited = _catalog_checks(
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
     )
-    items = _resolve_items(session, data.items, found)
+    items = _resolve_items(session, data.items, *resolved)
     legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
     # A case opened by a user report is always reviewable: whether the report carries the
     # DSA Art. 16 elements is recorded on the report itself.

@@ -277,8 +277,8 @@ def confirm_submitter(session: Session, request: Request,
     """The submitter of ``principal``'s token, read in ``session``; a 401, as from
     current_principal, if the token was revoked since :func:`submitter_principal` saw it."""
     token_hash = service.hash_token(_bearer(request))
-    row = session.execute(_CONFIRM, {"token_id": principal.token_id,
-                                     "token_hash": token_hash}).first()
+    row = session.connection().execute(_CONFIRM, {"token_id": principal.token_id,
+                                                  "token_hash": token_hash}).first()
     if row is None:
         submitter_tokens.forget(token_hash)
         raise Unauthenticated(
