@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from docket.db import UTCDateTime, json_text
@@ -87,13 +88,22 @@ def _insert_sqlite(connection: Connection, table: Table, columns: list[str],
     per_statement = max(1, min(_SQLITE_MAX_ROWS, _variable_limit(connection) // len(columns)))
     flat_rows = list(zip(*values, strict=True))
     ids: list[int] = []
-    for start in range(0, count, per_statement):
-        chunk = flat_rows[start:start + per_statement]
-        sql = head + ", ".join([one] * len(chunk)) + tail
-        params = tuple(v for row in chunk for v in row)
-        result = connection.exec_driver_sql(sql, params)
-        if returning:
-            ids += [row[0] for row in result]
+    # The driver's own cursor: SQLAlchemy's execution context around each statement cost
+    # as much as a small insert (docket listens to no cursor events).
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, count, per_statement):
+            chunk = flat_rows[start:start + per_statement]
+            sql = head + ", ".join([one] * len(chunk)) + tail
+            params = tuple(v for row in chunk for v in row)
+            try:
+                cursor.execute(sql, params)
+            except sqlite3.Error as exc:  # as SQLAlchemy would raise it (IntegrityError, ...)
+                raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+            if returning:
+                ids += [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
     return ids
 
 

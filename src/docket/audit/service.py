@@ -98,7 +98,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
     payloads = canonical([event.payload for event in events])  # one round trip for all
     hint = _head_hint
     rows = _chained(events, payloads, at, *hint) if hint is not None else None
-    if rows is None or session.execute(_MOVE_HEAD_FROM, {
+    if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
         "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
         "old_hash": hint[1],  # type: ignore[index]
     }).rowcount != 1:
