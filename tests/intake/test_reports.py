@@ -181,10 +181,15 @@ def test_priority_severity_then_clock_then_trusted_flagger_then_crowd(client, pl
     post(client, platform, content_id="q2", reason="cyberbullying", reporter_id="u2")
     child = post(client, platform, content_id="q3", reason="child_safety", reporter_id="u1").json()
     flagger = make_submitter("jugendschutz.net", "trusted_flagger", "IE", email="h@example.org")
+    backwards = client.post("/api/v1/designations", headers=admin_ada.headers, json={
+        "submitter_id": flagger.id, "designating_body": "Coimisiún na Meán", "reasons": ["cyberbullying"],
+        "jurisdictions": ["IE"], "valid_from": "2026-01-01T00:00:00Z", "valid_to": "2025-12-31T00:00:00Z"})
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "valid_to"
     d = client.post("/api/v1/designations", headers=admin_ada.headers, json={
         "submitter_id": flagger.id, "designating_body": "Coimisiún na Meán", "reasons": ["cyberbullying"],
         "jurisdictions": ["IE"], "valid_from": "2026-01-01T00:00:00Z"})
     assert d.status_code == 201, d.text
+    assert len(client.get("/api/v1/designations", headers=admin_ada.headers).json()) == 1
     flagged = client.post("/api/v1/requests", headers=flagger.headers, json={
         "jurisdiction": "IE", "reason": "cyberbullying", "explanation": "Targeted harassment.", "bona_fide": True,
         "items": [{"url": "https://social.example/p/q4"}]}).json()

@@ -202,9 +202,12 @@ def designate(*, session: Session, actor: str, data: DesignationCreate) -> Desig
                for i, c in enumerate(data.jurisdictions) if catalog.jurisdiction_info(session=session, code=c) is None]
     if errors:
         raise Unprocessable("the designation is invalid", errors=errors)
-    for moment in (data.valid_from, data.valid_to):
+    for field, moment in (("valid_from", data.valid_from), ("valid_to", data.valid_to)):
         if moment is not None and moment.tzinfo is None:
-            raise Unprocessable("times need a time zone", errors=[{"field": "valid_from", "message": "e.g. …Z"}])
+            raise Unprocessable("times need a time zone", errors=[{"field": field, "message": "e.g. …Z"}])
+    if data.valid_to is not None and data.valid_to <= data.valid_from:
+        raise Unprocessable("a designation must end after it starts",
+                            errors=[{"field": "valid_to", "message": "later than valid_from"}])
     designation = Designation(submitter_id=data.submitter_id, designating_body=data.designating_body,
                               reasons=sorted(set(data.reasons)), jurisdictions=sorted({c.upper() for c in data.jurisdictions}),
                               valid_from=data.valid_from, valid_to=data.valid_to)
