@@ -139,8 +139,9 @@ def install(app: FastAPI) -> None:
     from docket.intake import report_pages
     from docket.notices import pages as notices_pages
     from docket.parties import pages as admin_pages
+    from docket.review import inbox_pages as console_inboxes
     from docket.review import pages as console_pages
 
-    for area in (console_pages, portal_pages, report_pages, appeals_pages, enforcement_pages,
+    for area in (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages, enforcement_pages,
                  admin_pages, catalog_pages, notices_pages):
         app.include_router(area.router)

@@ -1,0 +1,305 @@
+"""The reviewer console's inboxes: decisions awaiting a second person (four eyes),
+appeals, and one request's items reviewed or decided together (bulk).
+
+Like pages.py, every page calls the services the JSON API calls, with the permission the
+matching API route needs; a refused form is shown again with the message beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from docket.appeals import service as appeals
+from docket.appeals.schemas import AppealDecisionCreate
+from docket.catalog import service as catalog
+from docket.db import utcnow
+from docket.deps import Db
+from docket.errors import DocketError, NotFound
+from docket.intake import service as intake
+from docket.intake.models import Item
+from docket.intake.models import Request as DocketRequest
+from docket.parties.auth import Permission, Principal
+from docket.parties.models import Submitter
+from docket.review import console, service
+from docket.review.console import (
+    FINDING_LABELS,
+    OUTCOMES,
+    STATES,
+    STEP_LABELS,
+    Reviewer,
+    StaffReader,
+)
+from docket.review.models import Decision, DecisionStatus
+from docket.review.pages import item_page_response
+from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
+from docket.review.states import FINDINGS, Step
+from docket.web import render
+from docket.web.forms import Form
+from docket.web.sessions import SignedIn
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+# ---------------------------------------------------------------- four eyes
+def _approvals_context(db: Session, who: SignedIn, errs: dict[str, dict[str, str]] | None = None,
+                       vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    now = utcnow()
+    pending = service.pending_approvals(session=db, principal=who.principal)
+    names = console.names(db, {d.decided_by for d in pending})
+    reasons = console.reason_labels(db)
+    rows = [{"d": d, "item": d.item, "clock": console.clock(d.item.deadline_at, now),
+             "country": catalog.country_name(d.item.jurisdiction), "reason": reasons.get(d.item.reason, d.item.reason),
+             "by": names.get(d.decided_by, f"user {d.decided_by}"), "why": console.approval_reasons(d),
+             "blocked": console.may_approve(d, who.principal),
+             "scope": ", ".join("everywhere" if c == "*" else catalog.country_name(c) for c in d.scope) or "none"}
+            for d in pending]
+    return {"rows": rows, "errs": errs or {}, "vals": vals or {}, "outcomes": OUTCOMES}
+
+
+@router.get("/approvals", response_class=HTMLResponse)
+def approvals_page(request: Request, db: Db, who: Reviewer) -> Response:
+    """Decisions that wait for a second person (four eyes). Who: reviewers."""
+    return render.page(request, "console/approvals.html", _approvals_context(db, who), title="Approvals")
+
+
+def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, form: Mapping[str, Any],
+               verb: str) -> Response:
+    """Approve or reject, and show the refusal beside the form it came from."""
+    key = f"{verb}-{decision_id}"
+    decision = service.visible_decision(session=db, principal=who.principal, decision_id=decision_id)
+    item_id, from_state = decision.item_id, decision.from_state
+    back = console.back_to(form, "/console/approvals")
+    values = {"note": console.text_field(form, "note"), "reason": console.text_field(form, "reason")}
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        if urlsplit(back).path.startswith("/console/items/"):
+            return item_page_response(request, db, who, item_id, status=status, errs={key: errors}, vals={key: values})
+        return render.page(request, "console/approvals.html", _approvals_context(db, who, {key: errors}, {key: values}),
+                           status=status, title="Approvals")
+
+    try:
+        if verb == "approve":
+            note = ApprovalCreate.model_validate({"note": values["note"]} if values["note"] else {}).note
+        else:
+            reason = RejectionCreate.model_validate({"reason": values["reason"]} if values["reason"] else {}).reason
+    except ValidationError as exc:
+        return again(422, console.validation_errors(exc))
+    if verb == "approve":
+        _, error = console.attempt(db, lambda: service.approve(session=db, principal=who.principal, decision=decision,
+                                                        note=note, now=utcnow()))
+    else:
+        _, error = console.attempt(db, lambda: service.reject(session=db, principal=who.principal, decision=decision,
+                                                       reason=reason, now=utcnow()))
+    if error is not None:
+        return again(error.status, console.service_errors(error))
+    if verb == "approve":
+        render.flash(request, f"Decision {decision_id} approved; it is in effect.")
+    else:
+        render.flash(request, f"Decision {decision_id} rejected; item {item_id} is back in "
+                              f"{STATES.get(from_state, from_state)}.")
+    return render.redirect(request, back)
+
+
+@router.post("/decisions/{decision_id}/approve", response_class=HTMLResponse)
+def approve_decision(request: Request, decision_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+    """Approve another person's decision; it takes effect. Who: a different reviewer (the local
+    representative where the catalog requires its sign-off)."""
+    return _four_eyes(request, db, who, decision_id, form, "approve")
+
+
+@router.post("/decisions/{decision_id}/reject", response_class=HTMLResponse)
+def reject_decision(request: Request, decision_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+    """Refuse another person's decision, with a reason. Who: a different reviewer."""
+    return _four_eyes(request, db, who, decision_id, form, "reject")
+
+
+# ---------------------------------------------------------------- appeals
+APPEAL_FILTERS = {"open": "Open", "upheld": "Upheld", "reversed": "Reversed", "all": "All"}
+
+
+def _appeals_context(db: Session, who: SignedIn, shown: str, errs: dict[str, dict[str, str]] | None = None,
+                     vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    found = appeals.list_appeals(session=db, status=None if shown == "all" else shown)
+    rows = []
+    for appeal in found:
+        decision = db.get(Decision, appeal.decision_id)
+        assert decision is not None
+        rows.append({"a": appeal, "d": decision,
+                     "took_part": appeals.took_part(db, decision, who.user_id) if appeal.status == "open" else False,
+                     "scope": ", ".join("everywhere" if c == "*" else catalog.country_name(c)
+                                        for c in decision.scope) or "none"})
+    names = console.names(db, {a.decided_by for a in found})
+    return {"rows": rows, "shown": shown, "filters": list(APPEAL_FILTERS.items()), "names": names,
+            "errs": errs or {}, "vals": vals or {}, "outcomes": OUTCOMES}
+
+
+@router.get("/appeals", response_class=HTMLResponse)
+def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
+    """The appeals queue, oldest first (open ones unless another status is chosen). Who: reviewers."""
+    shown = request.query_params.get("status", "open")
+    if shown not in APPEAL_FILTERS:
+        shown = "open"
+    return render.page(request, "console/appeals.html", _appeals_context(db, who, shown), title="Appeals")
+
+
+@router.post("/appeals/{appeal_id}/decision", response_class=HTMLResponse)
+def decide_appeal(request: Request, appeal_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+    """Uphold or reverse a decision on appeal. Who: a reviewer who took no part in the original
+    decision; a reversal lifts the restriction at once."""
+    appeal = appeals.get(session=db, appeal_id=appeal_id)
+    if appeal is None:
+        raise NotFound(f"no appeal {appeal_id}")
+    key = f"appeal-{appeal_id}"
+    values = {"outcome": console.text_field(form, "outcome", 20), "explanation": console.text_field(form, "explanation")}
+    try:
+        data = AppealDecisionCreate.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        return render.page(request, "console/appeals.html",
+                           _appeals_context(db, who, "open", {key: console.validation_errors(exc)}, {key: values}),
+                           status=422, title="Appeals")
+    _, error = console.attempt(db, lambda: appeals.decide(session=db, principal=who.principal, appeal=appeal,
+                                                   outcome=data.outcome, explanation=data.explanation, now=utcnow()))
+    if error is not None:
+        return render.page(request, "console/appeals.html",
+                           _appeals_context(db, who, "open", {key: console.service_errors(error)}, {key: values}),
+                           status=error.status, title="Appeals")
+    what = "reversed: the decision no longer stands" if data.outcome == "reversed" else "upheld"
+    render.flash(request, f"Appeal {appeal_id} {what}.")
+    return render.redirect(request, "/console/appeals")
+
+
+# ---------------------------------------------------------------- a request and bulk decisions
+def _visible_request(db: Session, principal: Principal, request_id: int) -> DocketRequest:
+    found = intake.get(session=db, request_id=request_id)
+    limit = service.jurisdiction_limit(principal)
+    if found is None or (limit is not None and found.jurisdiction not in limit):
+        raise NotFound(f"no request {request_id}")
+    return found
+
+
+def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "", errors: dict[str, str] | None = None,
+                     values: dict[str, Any] | None = None, item_errors: dict[int, str] | None = None) -> dict[str, Any]:
+    """The request page; ``which`` form ("review" or "decision") is shown again with its errors."""
+    now = utcnow()
+    req = _visible_request(db, who.principal, request_id)
+    names = console.names(db, {i.assigned_to for i in req.items})
+    reasons = console.reason_labels(db)
+    items = [{"item": i, "clock": console.clock(i.deadline_at, now), "state": STATES.get(str(i.status), str(i.status)),
+              "claim": console.claim_of(i, now, names, who.user_id)} for i in req.items]
+    laws = [{"law": b.get("law"), "citation": b.get("citation"), "provision": b.get("provision")}
+            for b in req.legal_basis]
+    findings = [(f"{step.value}:{f}", f"{STEP_LABELS[step.value]}: {FINDING_LABELS.get(f, f)}")
+                for step in Step for f in sorted(FINDINGS[step])]
+    errs = {which: errors or {}} if which else {}
+    vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}}
+    if which:
+        vals[which] = {**vals.get(which, {}), **(values or {})}
+    return {
+        "req": req, "submitter": db.get(Submitter, req.submitter_id), "items": items, "laws": laws,
+        "country": catalog.country_name(req.jurisdiction), "reason": reasons.get(req.reason, req.reason),
+        "errs": errs, "vals": vals, "item_errors": {which: item_errors or {}} if which else {},
+        "can_review": who.principal.can(Permission.review),
+        "findings": findings, "outcomes": list(OUTCOMES.items()), "outcome_labels": OUTCOMES,
+        "countries": [("*", "Everywhere (*)"), *console.countries(db)],
+        "law_options": [(law.id, f"{law.citation} — {law.title}")
+                        for law in catalog.list_laws(session=db, applies_in=req.jurisdiction)],
+        "country_name": catalog.country_name,
+    }
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+def request_page(request: Request, request_id: int, db: Db, who: StaffReader) -> Response:
+    """A request with its items, and forms for one finding or one decision on many of them.
+    Who: staff (a local representative: its countries); only reviewing roles see the forms."""
+    return render.page(request, "console/request.html", _request_context(db, who, request_id),
+                       title=f"Request {request_id}")
+
+
+def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: str, form: Mapping[str, Any],
+          values: dict[str, Any], build: Callable[[], Any],
+          apply: Callable[[Item, Any], Any]) -> tuple[list[Any] | None, Response | None]:
+    """Apply one service call to each selected item, in one transaction: all of them, or
+    none (every refusal is shown beside its item)."""
+    req = _visible_request(db, who.principal, request_id)
+    selected = console.list_field(form, "item_ids")
+    values["item_ids"] = selected
+
+    def again(status: int, errors: dict[str, str], item_errors: dict[int, str] | None = None) -> Response:
+        context = _request_context(db, who, request_id, which, errors, values, item_errors)
+        return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
+
+    own = {i.id for i in req.items}
+    if not selected:
+        return None, again(422, {"item_ids": "choose at least one item", "form": "Choose the items first."})
+    if not all(s.isdigit() and int(s) in own for s in selected):
+        return None, again(422, {"item_ids": "items of this request only", "form": "Choose items of this request."})
+    try:
+        data = build()
+    except ValidationError as exc:
+        return None, again(422, console.validation_errors(exc))
+    done: list[Any] = []
+    refused: dict[int, DocketError] = {}
+    for item_id in dict.fromkeys(int(s) for s in selected):
+        try:
+            with db.begin_nested():  # one savepoint each, so every item's refusal can be shown
+                item = service.visible_item(session=db, principal=who.principal, item_id=item_id, for_update=True)
+                done.append(apply(item, data))
+        except DocketError as exc:
+            refused[item_id] = exc
+    if refused:
+        db.rollback()
+        first = next(iter(refused.values()))
+        errors = console.service_errors(first) if len(refused) == 1 else {}
+        errors["form"] = (f"Nothing was changed: {len(refused)} of {len(done) + len(refused)} items were refused "
+                          "(see the messages beside them).")
+        return None, again(max(e.status for e in refused.values()), errors,
+                           {i: e.detail for i, e in refused.items()})
+    return done, None
+
+
+@router.post("/requests/{request_id}/review", response_class=HTMLResponse)
+def bulk_review(request: Request, request_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+    """The same finding for many items of one request; all or nothing. Who: reviewers with the step's role."""
+    values: dict[str, Any] = {"step_finding": console.text_field(form, "step_finding", 60), "notes": console.text_field(form, "notes"),
+                              "question": console.text_field(form, "question")}
+    step, _, finding = (values["step_finding"] or "").partition(":")
+
+    def build() -> ReviewCreate:
+        return ReviewCreate.model_validate({"step": step or None, "finding": finding or None,
+                                            **{k: values[k] for k in ("notes", "question") if values[k]}})
+
+    now = utcnow()
+    done, page = _bulk(request, db, who, request_id, "review", form, values, build,
+                       lambda item, data: service.review(session=db, principal=who.principal, item=item,
+                                                         data=data, now=now))
+    if page is not None:
+        return page
+    assert done is not None
+    render.flash(request, f"Finding recorded for {len(done)} item{'s' if len(done) != 1 else ''}.")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/decision", response_class=HTMLResponse)
+def bulk_decision(request: Request, request_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+    """One decision for many items of one request, one decision per item; all or nothing.
+    Who: reviewers."""
+    body, values = console.decision_data(form)
+    now = utcnow()
+    done, page = _bulk(request, db, who, request_id, "decision", form, values,
+                       lambda: DecisionCreate.model_validate(body),
+                       lambda item, data: service.decide(session=db, principal=who.principal, item=item,
+                                                         data=data, now=now))
+    if page is not None:
+        return page
+    assert done is not None
+    waiting = sum(1 for d in done if d.status == DecisionStatus.awaiting_approval)
+    message = f"Decided {len(done)} item{'s' if len(done) != 1 else ''}"
+    message += f"; {waiting} wait for a second person's approval (four eyes)." if waiting else "; all in effect."
+    render.flash(request, message, "warning" if waiting else "success")
+    return render.redirect(request, f"/console/requests/{request_id}")
