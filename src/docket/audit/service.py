@@ -96,7 +96,9 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
             raise ValueError(f"audit action must look like 'noun:verb', got {event.action!r}")
     at = utcnow()
     payloads = canonical([event.payload for event in events])  # one round trip for all
-    hint = _head_hint
+    # On PostgreSQL appenders queue on the head's row lock; a conditional update that
+    # waited its turn only to find the head moved would queue a second time: lock first.
+    hint = _head_hint if session.get_bind().dialect.name != "postgresql" else None
     rows = _chained(events, payloads, at, *hint) if hint is not None else None
     if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
         "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]

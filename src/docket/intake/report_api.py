@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog import service as catalog
-from docket.db import begin_readonly, utcnow
+from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unauthenticated, Unprocessable
 from docket.intake import reports
@@ -46,6 +46,24 @@ def channel_submitter(session: Session, channel: str, country: str) -> Submitter
     return found or parties.create_submitter(session=session, actor="system:reports",
                                              name=CHANNEL_NAMES[channel], kind="user",
                                              country=country, verified=True)
+
+
+def _channel_submitter(request: Request, db: Session, channel: str, country: str) -> Submitter:
+    """:func:`channel_submitter`, read in a read-only transaction of its own. On PostgreSQL
+    the first one is created and committed in a transaction of its own too: creating it
+    appends to the audit chain, and a report's transaction must take the chain's lock
+    last, after its cases' locks, or two first reports could each wait for the other's.
+    (SQLite's one writer needs no such order; the call's transaction may hold it already.)"""
+    factory = request.app.state.sessionmaker
+    with factory() as reading:
+        begin_readonly(reading)
+        found = _existing_channel_submitter(reading, channel)
+    if found is not None:
+        return found
+    if db.get_bind().dialect.name != "postgresql":
+        return channel_submitter(db, channel, country)
+    with transaction(factory) as session:
+        return channel_submitter(session, channel, country)
 
 
 def _caller(request: Request, db: Db) -> Principal | None:
@@ -87,8 +105,8 @@ def take_report(request: Request, db: Session, settings: Any, who: Principal | N
                 report: ReportIn) -> ReportAccepted:
     """One report from the API or the public form page: limits, then the batch path."""
     channel, key = _sender(request, who, report)
-    accepted = reports.submit_report(session=db, settings=settings,
-                                     channel_submitter=channel_submitter(db, channel, settings.home_country),
+    submitter = _channel_submitter(request, db, channel, settings.home_country)
+    accepted = reports.submit_report(session=db, settings=settings, channel_submitter=submitter,
                                      report=report, reporter_key=key, channel=channel)
     return _accepted(accepted)
 
@@ -131,15 +149,13 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
     if incoming:
         # Reads first, in a read-only transaction of their own (as for requests): the
         # write transaction, on SQLite the one writer, then only stores the batch.
+        submitter = _channel_submitter(request, db, "api", settings.home_country)
         with request.app.state.sessionmaker() as reading:
             begin_readonly(reading)
-            submitter = _existing_channel_submitter(reading, "api")
-            plan = None if submitter is None else reports.plan_reports(
-                session=reading, settings=settings, channel_submitter=submitter,
-                incoming=incoming)
-        taken = reports.submit_reports(
-            session=db, settings=settings, incoming=incoming, plan=plan,
-            channel_submitter=submitter or channel_submitter(db, "api", settings.home_country))
+            plan = reports.plan_reports(session=reading, settings=settings,
+                                        channel_submitter=submitter, incoming=incoming)
+        taken = reports.submit_reports(session=db, settings=settings, incoming=incoming,
+                                       plan=plan, channel_submitter=submitter)
         for index, outcome in zip(positions, taken, strict=True):
             if isinstance(outcome, DocketError):
                 results[index] = {"index": index, "status": "rejected",
