@@ -23,24 +23,9 @@ app = typer.Typer(help="docket: one global process for requests to restrict cont
                   no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 law_app = typer.Typer(help="Laws and statutory clocks in the catalog.", no_args_is_help=True)
-submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
-user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
-token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Statutory deadlines.", no_args_is_help=True)
-outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
-holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
 flagger_app = typer.Typer(help="Trusted-flagger designations (DSA Art. 22).", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(law_app, name="law")
-app.add_typer(submitter_app, name="submitter")
-app.add_typer(user_app, name="user")
-app.add_typer(token_app, name="token")
-app.add_typer(audit_app, name="audit")
-app.add_typer(deadlines_app, name="deadlines")
-app.add_typer(outbox_app, name="outbox")
-app.add_typer(holds_app, name="holds")
-app.add_typer(flagger_app, name="flagger")
 
 console = Console()
 err = Console(stderr=True)
@@ -107,7 +92,7 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="fill an empty database with a demo")] = False,
 ) -> None:
-    """Run the API (and, later, the pages and the outbox worker) in one process."""
+    """Run docket in one process: the API, the pages and, unless DOCKET_RUN_WORKER=false, the outbox worker."""
     import uvicorn
 
     from docket.app import create_app
@@ -203,222 +188,6 @@ def law_add(
     _emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")
 
 
-# ---------------------------------------------------------------- submitter
-@submitter_app.command("add")
-def submitter_add(
-    name: Annotated[str, typer.Option(help="the organisation's name")],
-    kind: Annotated[str, typer.Option(help="court, government_agency, police, regulator, "
-                                           "trusted_flagger, user or rights_holder")],
-    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code")],
-    email: Annotated[str | None, typer.Option(help="contact e-mail")] = None,
-    verified: Annotated[bool, typer.Option("--verified", help="identity checked")] = False,
-    as_json: JsonOpt = False,
-) -> None:
-    """Register an organisation that may send requests."""
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        s = service.create_submitter(session=session, actor=_actor(), name=name, kind=kind,
-                                     country=country, email=email, verified=verified)
-        data = {"id": s.id, "name": s.name, "kind": s.kind, "country": s.country,
-                "email": s.email, "verified": s.verified}
-    _emit(as_json, {"submitter": data}, f"submitter {data['id']}: {name} ({data['kind']}, {data['country']})")
-
-
-@submitter_app.command("list")
-def submitter_list(as_json: JsonOpt = False) -> None:
-    """List submitters."""
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        rows = [{"id": s.id, "name": s.name, "kind": str(s.kind), "country": s.country,
-                 "verified": s.verified} for s in service.list_submitters(session=session)]
-    table = Table("id", "name", "kind", "country", "verified")
-    for r in rows:
-        table.add_row(str(r["id"]), r["name"], r["kind"], r["country"], "yes" if r["verified"] else "")
-    _emit(as_json, {"submitters": rows}, table)
-
-
-# ---------------------------------------------------------------- user
-@user_app.command("add")
-def user_add(
-    email: Annotated[str, typer.Option(help="sign-in e-mail")],
-    role: Annotated[list[str], typer.Option(help="admin, reviewer, legal, rights, "
-                                                 "local_representative, auditor or platform")],
-    jurisdiction: Annotated[list[str] | None, typer.Option(
-        help="country of a local_representative (repeat for several)")] = None,
-    name: Annotated[str, typer.Option(help="display name")] = "",
-    password: Annotated[str | None, typer.Option(
-        help="sign-in password (default: a random one, printed once)",
-        envvar="DOCKET_NEW_USER_PASSWORD")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Add a staff user or a platform service account."""
-    import secrets
-
-    from docket.parties import service
-    from docket.parties.models import Role
-
-    generated = None
-    if password is None and Role.platform.value not in role:
-        password = generated = secrets.token_urlsafe(12)
-    with _session(as_json) as session:
-        u = service.create_user(session=session, actor=_actor(), email=email, roles=role,
-                                jurisdictions=jurisdiction or [], name=name, password=password)
-        data: dict[str, Any] = {"id": u.id, "email": u.email,
-                                "roles": sorted({r.role for r in u.roles}),
-                                "jurisdictions": sorted({r.jurisdiction for r in u.roles if r.jurisdiction})}
-    if generated:
-        data["password"] = generated
-    extra = f"; password: {generated}" if generated else ""
-    _emit(as_json, {"user": data}, f"user {data['id']}: {data['email']} {data['roles']}{extra}")
-
-
-@user_app.command("list")
-def user_list(as_json: JsonOpt = False) -> None:
-    """List users and their roles."""
-    from sqlalchemy import select
-
-    from docket.parties.models import User
-
-    with _session(as_json) as session:
-        rows = [{"id": u.id, "email": u.email, "active": u.active,
-                 "roles": sorted({f"{r.role}:{r.jurisdiction}" if r.jurisdiction else str(r.role)
-                                  for r in u.roles})}
-                for u in session.execute(select(User).order_by(User.id)).scalars()]
-    table = Table("id", "email", "roles", "active")
-    for r in rows:
-        table.add_row(str(r["id"]), r["email"], ", ".join(r["roles"]), "yes" if r["active"] else "no")
-    _emit(as_json, {"users": rows}, table)
-
-
-@user_app.command("unlock")
-def user_unlock(email: Annotated[str, typer.Argument(help="the account's e-mail")],
-                as_json: JsonOpt = False) -> None:
-    """Lift a sign-in lock-out (after five wrong passwords) before it runs out."""
-    from docket.errors import NotFound
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        user = service.get_user_by_email(session=session, email=email)
-        if user is None:
-            raise NotFound(f"no user {email}")
-        service.unlock(session=session, actor=_actor(), user=user)
-        data = {"id": user.id, "email": user.email}
-    _emit(as_json, {"unlocked": data}, f"{data['email']} may sign in again")
-
-
-# ---------------------------------------------------------------- person (of a submitter)
-person_app = typer.Typer(help="People of a submitter: officials who sign in to the portal.",
-                         no_args_is_help=True)
-app.add_typer(person_app, name="person")
-
-
-@person_app.command("add")
-def person_add(
-    submitter: Annotated[int, typer.Option(help="the submitter's id")],
-    email: Annotated[str, typer.Option(help="sign-in e-mail")],
-    name: Annotated[str, typer.Option(help="display name")] = "",
-    password: Annotated[str | None, typer.Option(
-        help="sign-in password (default: a random one, printed once)",
-        envvar="DOCKET_NEW_USER_PASSWORD")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Add an official who signs in to the portal and acts for a submitter."""
-    import secrets
-
-    from docket.errors import NotFound
-    from docket.parties import service
-
-    generated = None
-    if password is None:
-        password = generated = secrets.token_urlsafe(12)
-    with _session(as_json) as session:
-        owner = service.get_submitter(session=session, submitter_id=submitter)
-        if owner is None:
-            raise NotFound(f"no submitter {submitter}")
-        person = service.create_person(session=session, actor=_actor(), submitter=owner,
-                                       email=email, name=name, password=password)
-        data: dict[str, Any] = {"id": person.id, "email": person.email, "submitter_id": owner.id}
-    if generated:
-        data["password"] = generated
-    extra = f"; password: {generated}" if generated else ""
-    _emit(as_json, {"person": data}, f"person {data['id']}: {data['email']} of submitter {submitter}{extra}")
-
-
-@person_app.command("list")
-def person_list(submitter: Annotated[int, typer.Option(help="the submitter's id")],
-                as_json: JsonOpt = False) -> None:
-    """List the people of a submitter."""
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active,
-                 "locked_until": p.locked_until}
-                for p in service.list_people(session=session, submitter_id=submitter)]
-    table = Table("id", "email", "name", "active", "locked until")
-    for r in rows:
-        table.add_row(str(r["id"]), r["email"], r["name"], "yes" if r["active"] else "no",
-                      str(r["locked_until"] or ""))
-    _emit(as_json, {"people": rows}, table)
-
-
-# ---------------------------------------------------------------- token
-@token_app.command("create")
-def token_create(
-    submitter: Annotated[int | None, typer.Option(help="the submitter's id")] = None,
-    user: Annotated[str | None, typer.Option(help="the user's e-mail")] = None,
-    name: Annotated[str, typer.Option(help="a label for the token")] = "",
-    as_json: JsonOpt = False,
-) -> None:
-    """Make an API token for a submitter or a user; it is shown once."""
-    from docket.parties import service
-
-    if (submitter is None) == (user is None):
-        raise _fail("give exactly one of --submitter ID or --user EMAIL", 2, as_json)
-    with _session(as_json) as session:
-        owner: dict[str, Any] = {}
-        if submitter is not None:
-            owner["submitter"] = service.get_submitter(session=session, submitter_id=submitter)
-            if owner["submitter"] is None:
-                raise _fail(f"no submitter {submitter}", 1, as_json)
-        else:
-            owner["user"] = service.get_user_by_email(session=session, email=user or "")
-            if owner["user"] is None:
-                raise _fail(f"no user {user}", 1, as_json)
-        token, plain = service.create_token(session=session, actor=_actor(), name=name, **owner)
-        data = {"id": token.id, "token": plain, "prefix": token.prefix,
-                "submitter_id": token.submitter_id, "user_id": token.user_id}
-    _emit(as_json, data, f"token {data['id']}: {plain}\n(shown once; docket keeps only its hash)")
-
-
-@token_app.command("revoke")
-def token_revoke(token_id: Annotated[int, typer.Argument(help="the token's id")], as_json: JsonOpt = False) -> None:
-    """Revoke an API token at once."""
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        token = service.revoke_token(session=session, actor=_actor(), token_id=token_id)
-        data = {"id": token.id, "revoked_at": token.revoked_at}
-    _emit(as_json, data, f"token {token_id} revoked")
-
-
-@token_app.command("list")
-def token_list(as_json: JsonOpt = False) -> None:
-    """List tokens (never their values)."""
-    from docket.parties import service
-
-    with _session(as_json) as session:
-        rows = [{"id": t.id, "prefix": t.prefix, "name": t.name, "submitter_id": t.submitter_id,
-                 "user_id": t.user_id, "revoked_at": t.revoked_at}
-                for t in service.list_tokens(session=session)]
-    table = Table("id", "prefix", "name", "owner", "revoked")
-    for r in rows:
-        owner = f"submitter {r['submitter_id']}" if r["submitter_id"] else f"user {r['user_id']}"
-        table.add_row(str(r["id"]), r["prefix"] + "…", r["name"], owner, str(r["revoked_at"] or ""))
-    _emit(as_json, {"tokens": rows}, table)
-
-
 # ---------------------------------------------------------------- audit
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOpt = False) -> None:
@@ -459,102 +228,6 @@ def deadlines_check(as_json: JsonOpt = False) -> None:
     _emit(as_json, {"overdue": len(marked), "items": marked}, f"{len(marked)} items newly overdue")
 
 
-# ---------------------------------------------------------------- outbox
-@app.command()
-def worker(once: Annotated[bool, typer.Option("--once", help="deliver what is due, then exit")] = False) -> None:
-    """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
-    from docket.notices.worker import OutboxWorker
-
-    settings = get_settings()
-    engine = database.make_engine(settings.database_url)
-    _require_schema(engine, settings)
-    runner = OutboxWorker(database.make_sessionmaker(engine), settings)
-    if once:
-        total = 0
-        while (done := runner.run_once()):
-            total += done
-        console.print(f"{total} messages tried")
-        return
-    console.print("docket worker: delivering the outbox (Ctrl-C to stop)")
-    try:
-        runner.run_forever()
-    except KeyboardInterrupt:
-        pass
-
-
-@outbox_app.command("list")
-def outbox_list(
-    status: Annotated[str | None, typer.Option(help="pending, held, sent, dead or cancelled")] = None,
-    limit: Annotated[int, typer.Option(help="how many, newest first")] = 50,
-    as_json: JsonOpt = False,
-) -> None:
-    """List outbox messages."""
-    from sqlalchemy import select
-
-    from docket.notices.models import OutboxMessage
-
-    with _session(as_json) as session:
-        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-        if status:
-            query = query.where(OutboxMessage.status == status)
-        rows = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
-                 "status": str(m.status), "attempts": m.attempts, "last_error": m.last_error,
-                 "next_attempt_at": m.next_attempt_at, "sent_at": m.sent_at}
-                for m in session.execute(query).scalars()]
-    table = Table("id", "kind", "to", "status", "tries", "error")
-    for r in rows:
-        table.add_row(str(r["id"]), r["kind"], r["recipient"], r["status"], str(r["attempts"]),
-                      (r["last_error"] or "")[:60])
-    _emit(as_json, {"messages": rows}, table)
-
-
-@outbox_app.command("retry")
-def outbox_retry(ids: Annotated[list[int] | None, typer.Argument(help="message ids (default: every dead one)")] = None,
-                 as_json: JsonOpt = False) -> None:
-    """Put dead messages back in the queue."""
-    from docket import audit
-    from docket.db import utcnow
-    from docket.notices.worker import retry
-
-    with _session(as_json) as session:
-        count = retry(session=session, ids=ids or None, now=utcnow())
-        audit.record(session=session, actor=_actor(), action="outbox:retried", subject="outbox",
-                     payload={"ids": ids or "all dead", "count": count})
-    _emit(as_json, {"retried": count}, f"{count} messages queued again")
-
-
-@holds_app.command("list")
-def holds_list(as_json: JsonOpt = False) -> None:
-    """List gag-order holds, the next review first."""
-    from docket.notices.service import list_holds
-
-    with _session(as_json) as session:
-        rows = [{"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
-                 "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
-    table = Table("id", "request", "status", "review by", "legal reason")
-    for r in rows:
-        table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}", r["legal_reason"][:60])
-    _emit(as_json, {"holds": rows}, table)
-
-
-@holds_app.command("release")
-def holds_release(hold_id: Annotated[int, typer.Argument(help="the hold's id")],
-                  reason: Annotated[str, typer.Option(help="why the notice may go out now")],
-                  as_json: JsonOpt = False) -> None:
-    """Lift a hold; its notices go out."""
-    from docket.db import utcnow
-    from docket.errors import NotFound
-    from docket.notices.models import NoticeHold
-    from docket.notices.service import release_hold
-
-    with _session(as_json) as session:
-        hold = session.get(NoticeHold, hold_id)
-        if hold is None:
-            raise NotFound(f"no hold {hold_id}")
-        count = release_hold(session=session, hold=hold, actor=_actor(), reason=reason, now=utcnow())
-    _emit(as_json, {"hold": hold_id, "released": count}, f"hold {hold_id} lifted; {count} notices released")
-
-
 @flagger_app.command("designate")
 def flagger_designate(
     submitter: Annotated[int, typer.Option(help="the trusted flagger's submitter id")],
@@ -586,10 +259,19 @@ def flagger_designate(
 
 
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
-app.add_typer(report_app, name="report")
-from docket.transparency.cli import export_app  # noqa: E402  (its commands use the helpers above)
+# Commands kept with their domains; they use the helpers above, so they are imported last.
+from docket.notices import cli as notices_cli  # noqa: E402
+from docket.parties import cli as parties_cli  # noqa: E402
+from docket.transparency.cli import export_app  # noqa: E402
 
-app.add_typer(export_app, name="export")
+app.command()(notices_cli.worker)
+for _name, _group in (
+    ("db", db_app), ("law", law_app), ("submitter", parties_cli.submitter_app), ("user", parties_cli.user_app),
+    ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
+    ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
+    ("flagger", flagger_app), ("report", report_app), ("export", export_app),
+):
+    app.add_typer(_group, name=_name)
 
 
 @report_app.callback()

@@ -1,0 +1,112 @@
+"""``docket worker|outbox|holds``: delivering notices, the outbox and gag-order holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from docket import cli as base  # the shared helpers (docket.cli imports this module last)
+
+JsonOpt = base.JsonOpt
+outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
+holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
+
+
+# ---------------------------------------------------------------- outbox
+# ``docket worker`` (docket.cli registers it as a top-level command).
+def worker(once: Annotated[bool, typer.Option("--once", help="deliver what is due, then exit")] = False) -> None:
+    """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
+    from docket import db as database
+    from docket.notices.worker import OutboxWorker
+    from docket.settings import get_settings
+
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    base._require_schema(engine, settings)
+    runner = OutboxWorker(database.make_sessionmaker(engine), settings)
+    if once:
+        total = 0
+        while (done := runner.run_once()):
+            total += done
+        base.console.print(f"{total} messages tried")
+        return
+    base.console.print("docket worker: delivering the outbox (Ctrl-C to stop)")
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: Annotated[str | None, typer.Option(help="pending, held, sent, dead or cancelled")] = None,
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List outbox messages."""
+    from sqlalchemy import select
+
+    from docket.notices.models import OutboxMessage
+
+    with base._session(as_json) as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if status:
+            query = query.where(OutboxMessage.status == status)
+        rows = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
+                 "status": str(m.status), "attempts": m.attempts, "last_error": m.last_error,
+                 "next_attempt_at": m.next_attempt_at, "sent_at": m.sent_at}
+                for m in session.execute(query).scalars()]
+    table = Table("id", "kind", "to", "status", "tries", "error")
+    for r in rows:
+        table.add_row(str(r["id"]), r["kind"], r["recipient"], r["status"], str(r["attempts"]),
+                      (r["last_error"] or "")[:60])
+    base._emit(as_json, {"messages": rows}, table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(ids: Annotated[list[int] | None, typer.Argument(help="message ids (default: every dead one)")] = None,
+                 as_json: JsonOpt = False) -> None:
+    """Put dead messages back in the queue."""
+    from docket import audit
+    from docket.db import utcnow
+    from docket.notices.worker import retry
+
+    with base._session(as_json) as session:
+        count = retry(session=session, ids=ids or None, now=utcnow())
+        audit.record(session=session, actor=base._actor(), action="outbox:retried", subject="outbox",
+                     payload={"ids": ids or "all dead", "count": count})
+    base._emit(as_json, {"retried": count}, f"{count} messages queued again")
+
+
+@holds_app.command("list")
+def holds_list(as_json: JsonOpt = False) -> None:
+    """List gag-order holds, the next review first."""
+    from docket.notices.service import list_holds
+
+    with base._session(as_json) as session:
+        rows = [{"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
+                 "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
+    table = Table("id", "request", "status", "review by", "legal reason")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}", r["legal_reason"][:60])
+    base._emit(as_json, {"holds": rows}, table)
+
+
+@holds_app.command("release")
+def holds_release(hold_id: Annotated[int, typer.Argument(help="the hold's id")],
+                  reason: Annotated[str, typer.Option(help="why the notice may go out now")],
+                  as_json: JsonOpt = False) -> None:
+    """Lift a hold; its notices go out."""
+    from docket.db import utcnow
+    from docket.errors import NotFound
+    from docket.notices.models import NoticeHold
+    from docket.notices.service import release_hold
+
+    with base._session(as_json) as session:
+        hold = session.get(NoticeHold, hold_id)
+        if hold is None:
+            raise NotFound(f"no hold {hold_id}")
+        count = release_hold(session=session, hold=hold, actor=base._actor(), reason=reason, now=utcnow())
+    base._emit(as_json, {"hold": hold_id, "released": count}, f"hold {hold_id} lifted; {count} notices released")
