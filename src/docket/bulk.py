@@ -5,10 +5,12 @@ builds a dictionary of parameters per row; for a batch of 500 reports that was t
 largest part of the batch's cost. Here each column gets one converter, chosen once per
 table and engine, and the rows go to the driver in bulk:
 
-- SQLite: ``INSERT … VALUES (?, …), (?, …) … RETURNING id``, one statement per chunk;
-- PostgreSQL: ``COPY … FROM STDIN``, which psycopg writes in C, with the ids taken from
-  the table's sequence beforehand (a multi-row INSERT's placeholders are parsed by
-  psycopg in Python, and were most of the time a batch took there).
+- SQLite: ``INSERT … VALUES (?, …), (?, …) … RETURNING id``, one statement per chunk,
+  on the driver's own cursor;
+- PostgreSQL: up to 20 rows the same single INSERT; more by ``COPY … FROM STDIN``, which
+  psycopg writes in C, with the ids taken from the table's sequence beforehand (a large
+  INSERT's placeholders are parsed by psycopg in Python, and were most of the time a
+  batch took there).
 
 The values stored are exactly what SQLAlchemy stores: a ``UTCDateTime`` as naive UTC in
 SQLite's text format, JSON through the engine's serializer with ``None`` as JSON null.
