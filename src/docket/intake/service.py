@@ -325,7 +325,8 @@ def answer(prepared: Prepared) -> dict[str, Any]:
     take the schema's default (an item's outcome, say); serialize with orjson."""
     values, items = prepared.values, prepared.item_values
     return {**{name: values.get(name, default) for name, default in _REQUEST_FIELDS},
-            "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS} for i in items]}
+            "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS}
+                      for i in items]}
 
 
 def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
