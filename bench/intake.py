@@ -484,12 +484,13 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
             port = free_port()
             argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1",
                     "--port", str(port)]
-            serve_env, worker = env, None
+            # The acknowledgements go to the run's own folder, removed with it (not the
+            # current directory's docket-mail).
+            serve_env, worker = {**env, "DOCKET_MAIL_DIR": str(workdir / "mail")}, None
             if args.worker == "separate":
                 # The production layout: the outbox worker in a process of its own, so
                 # rendering and sending acknowledgements does not share the API's GIL.
-                serve_env = {**env, "DOCKET_RUN_WORKER": "false",
-                             "DOCKET_MAIL_DIR": str(workdir / "mail")}
+                serve_env = {**serve_env, "DOCKET_RUN_WORKER": "false"}
                 worker = subprocess.Popen(
                     [sys.executable, "-c", DOCKET_MAIN, "worker"], env=serve_env,
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
