@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from docket import bulk
 from docket.audit.models import ChainHead, Event
-from docket.db import utcnow
+from docket.db import json_text, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -96,9 +96,13 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
             raise ValueError(f"audit action must look like 'noun:verb', got {event.action!r}")
     at = utcnow()
     payloads = canonical([event.payload for event in events])  # one round trip for all
-    # On PostgreSQL appenders queue on the head's row lock; a conditional update that
-    # waited its turn only to find the head moved would queue a second time: lock first.
-    hint = _head_hint if session.get_bind().dialect.name != "postgresql" else None
+    if session.get_bind().dialect.name == "postgresql":
+        # Appenders queue on the head's row lock; a conditional update that waited its
+        # turn only to find the head moved would queue a second time: lock first.
+        rows = _chained(events, payloads, at, *lock_chain(session=session))
+        _append_postgresql(session, rows)
+        return [r["seq"] for r in rows]
+    hint = _head_hint
     rows = _chained(events, payloads, at, *hint) if hint is not None else None
     if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
         "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
@@ -109,6 +113,28 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
     bulk.insert_rows(session, Event.__table__, rows, returning=False)
     _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
     return [r["seq"] for r in rows]
+
+
+def _append_postgresql(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Move the head and insert the events in one statement (a few events) or two: the
+    head's row stays locked until commit, so every round trip here is one every other
+    appender waits for."""
+    if len(rows) > _ONE_STATEMENT_EVENTS:
+        session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
+        bulk.insert_rows(session, Event.__table__, rows, returning=False)
+        return
+    one = "(%s, %s, %s, %s, %s, %s, %s, %s)"
+    params: list[Any] = [rows[-1]["seq"], rows[-1]["hash"]]
+    for r in rows:
+        params += [r["seq"], r["at"], r["actor"], r["action"], r["subject"],
+                   json_text(r["payload"]), r["prev_hash"], r["hash"]]
+    session.connection().exec_driver_sql(
+        "WITH moved AS (UPDATE audit_head SET seq = %s, hash = %s WHERE id = 1) "
+        "INSERT INTO events (seq, at, actor, action, subject, payload, prev_hash, hash) "
+        f"VALUES {', '.join([one] * len(rows))}", tuple(params))
+
+
+_ONE_STATEMENT_EVENTS = 20
 
 
 def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]], at: dt.datetime,
