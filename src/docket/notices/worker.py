@@ -80,26 +80,38 @@ class OutboxWorker:
         ids = self.claim(utcnow())
         sent: list[int] = []
         try:
-            for message_id in ids:
-                if self.deliver(message_id):
-                    sent.append(message_id)
+            # One read transaction for the round: the messages in one query, and what each
+            # notice says composed from the same snapshot (a session per message cost more
+            # than rendering it).
+            with self.factory() as session:
+                begin_readonly(session)
+                messages = session.execute(
+                    select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+                ).scalars().all() if ids else []
+                for message in messages:
+                    if message.status == OutboxStatus.pending and self._deliver(session, message):
+                        sent.append(message.id)
         finally:
             self._sent(sent)
         return len(ids)
 
     def deliver(self, outbox_id: int) -> bool:
         """Send one leased message; True when it went out (the caller marks it sent)."""
+        with self.factory() as session:
+            begin_readonly(session)
+            message = session.get(OutboxMessage, outbox_id)
+            if message is None or message.status != OutboxStatus.pending:
+                return False
+            return self._deliver(session, message)
+
+    def _deliver(self, session: Session, message: OutboxMessage) -> bool:
+        """Send ``message``; on a failure, record it (in a transaction of its own)."""
         try:
-            with self.factory() as session:
-                begin_readonly(session)
-                message = session.get(OutboxMessage, outbox_id)
-                if message is None or message.status != OutboxStatus.pending:
-                    return False
-                self._send(session, message)
+            self._send(session, message)
         except delivery.DeliveryError as exc:
-            self._failed(outbox_id, str(exc), permanent=exc.permanent)
+            self._failed(message.id, str(exc), permanent=exc.permanent)
         except (compose.Gone, ValueError) as exc:
-            self._failed(outbox_id, str(exc), permanent=True)
+            self._failed(message.id, str(exc), permanent=True)
         else:
             return True
         return False
