@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from docket.cli import app as cli
 from docket.notices.models import OutboxMessage
+from docket.parties.models import Submitter
 
 
 def post(client, who, **body):
@@ -138,7 +139,8 @@ def test_concurrent_batches_open_each_case_once(client, platform, reviewer_alice
     assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"] is True
 
 
-def test_concurrent_reports_make_one_case_and_lose_no_count(client, platform, reviewer_alice) -> None:
+def test_concurrent_reports_make_one_case_and_lose_no_count(client, platform, reviewer_alice,
+                                                            sessions) -> None:
     results: list[int] = []
     failures: list[str] = []
 
@@ -158,6 +160,10 @@ def test_concurrent_reports_make_one_case_and_lose_no_count(client, platform, re
     assert len(set(results)) == 1
     item = client.get(f"/api/v1/items/{results[0]}", headers=reviewer_alice.headers).json()
     assert item["report_count"] == 8 and item["reporter_count"] == 8
+    # The first reports ever also made the channel's submitter: one, not one per thread.
+    with sessions() as s:
+        owners = s.execute(select(Submitter.id).where(Submitter.name == "Reports from the platform's users")).all()
+    assert len(owners) == 1
 
 
 def test_a_decided_case_takes_new_reports_until_the_content_changes(client, platform, act, reviewer_alice) -> None:

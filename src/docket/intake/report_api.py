@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from docket import audit
@@ -63,6 +63,9 @@ def _channel_submitter(request: Request, db: Session, channel: str, country: str
     if db.get_bind().dialect.name != "postgresql":
         return channel_submitter(db, channel, country)
     with transaction(factory) as session:
+        # Two first reports at once: the second waits here, then finds the first's.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": f"channel-submitter:{channel}"})
         return channel_submitter(session, channel, country)
 
 
