@@ -115,6 +115,9 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)  # seconds, measured window only
     client_cpu: float | None = None  # share of one CPU used by this script while measuring
     server_cpu: float | None = None  # share of one CPU used by the server while measuring
+    # CPU milliseconds per request completed in the window, by component (server, outbox
+    # worker, the local PostgreSQL's processes): what each request costs the machine.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     rows: int | None = None  # rows found in the database afterwards
     log_problems: Counter[str] = field(default_factory=Counter)
     profile: str | None = None  # where --py-spy wrote the server's profile
@@ -137,6 +140,7 @@ class LoadResult:
             "rate": round(self.rate, 1),
             "p50_ms": _round(self.percentile(0.50)), "p95_ms": _round(self.percentile(0.95)),
             "client_cpu": _round(self.client_cpu, 2), "server_cpu": _round(self.server_cpu, 2),
+            "cpu_ms_per_request": {k: round(v, 2) for k, v in self.cpu_ms.items()},
             "rows": self.rows, "error_kinds": dict(self.error_kinds),
             "error_samples": self.error_samples, "log_problems": dict(self.log_problems),
             "profile": self.profile,
@@ -253,6 +257,7 @@ async def drive(
     url: str, *, headers: dict[str, str], concurrency: int, warmup: float, seconds: float,
     target: str, server_cpu: Callable[[], float | None], client: str = "httpx",
     profile: Callable[[], Callable[[], str]] | None = None,
+    components: Callable[[], dict[str, float]] | None = None,
 ) -> LoadResult:
     """``concurrency`` clients post in a loop for ``warmup`` + ``seconds``.
 
@@ -291,9 +296,14 @@ async def drive(
         await asyncio.sleep(max(0.0, window_start - time.perf_counter()))
         finish = profile() if profile is not None else None
         t0, client0, server0 = time.perf_counter(), time.process_time(), server_cpu()
+        parts0 = components() if components is not None else {}
         await asyncio.sleep(max(0.0, window_end - time.perf_counter()))
         t1, client1, server1 = time.perf_counter(), time.process_time(), server_cpu()
+        parts1 = components() if components is not None else {}
         result.client_cpu = (client1 - client0) / (t1 - t0)
+        done = max(1, result.ok)
+        result.cpu_ms = {name: 1000 * (parts1[name] - parts0[name]) / done
+                         for name in parts1 if name in parts0}
         if server0 is not None and server1 is not None:
             result.server_cpu = (server1 - server0) / (t1 - t0)
         if finish is not None:
@@ -341,6 +351,32 @@ def docket_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
                            f"{(done.stdout + done.stderr).strip()[-800:]}")
     data: dict[str, Any] = orjson.loads(lines[-1])
     return data
+
+
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time of this machine's PostgreSQL processes (Linux /proc; the
+    server, its backends and background workers, while they live)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "cmdline").read_bytes().startswith(b"postgres"):
+                continue
+        except OSError:
+            continue
+        total += cpu_seconds(int(entry.name)) or 0.0
+    return total
+
+
+def cpu_components(server_pid: int, worker_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the server, the outbox worker process (if any) and the
+    local PostgreSQL, for the per-request breakdown."""
+    parts = {"server": cpu_seconds(server_pid) or 0.0}
+    if worker_pid is not None:
+        parts["worker"] = cpu_seconds(worker_pid) or 0.0
+    parts["postgres"] = postgres_cpu_seconds()
+    return parts
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -500,6 +536,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
                     path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
                     profile=(Path(args.py_spy).resolve() / f"{engine}-docket.txt"
                              if args.py_spy else None),
+                    worker_pid=worker.pid if worker is not None else None,
                 )
             finally:
                 if worker is not None:
@@ -524,6 +561,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
 def measure(
     target: str, argv: list[str], env: dict[str, str], port: int, log: Path,
     args: argparse.Namespace, *, path: str, headers: dict[str, str], profile: Path | None = None,
+    worker_pid: int | None = None,
 ) -> LoadResult:
     print(f"[{target}] serving on 127.0.0.1:{port}; {args.concurrency} clients for "
           f"{WARMUP_SECONDS:.0f} s warm-up + {args.seconds:g} s", flush=True)
@@ -533,6 +571,7 @@ def measure(
             warmup=WARMUP_SECONDS, seconds=args.seconds, target=target,
             server_cpu=lambda: cpu_seconds(proc.pid), client=args.client,
             profile=(lambda: py_spy(proc.pid, profile, args)) if profile else None,
+            components=lambda: cpu_components(proc.pid, worker_pid),
         ))
     outcome.log_problems = log_problems(log)
     return outcome
@@ -595,6 +634,14 @@ def report(results: list[EngineResult], args: argparse.Namespace) -> None:
                   f"{_fmt(load.percentile(0.5)):>9}{_fmt(load.percentile(0.95)):>9}"
                   f"{load.errors:>8}{_fmt(load.rows, 'd'):>9}{_pct(load.server_cpu):>9}"
                   f"{_pct(load.client_cpu):>9}")
+    print()
+    print("CPU ms per request (what each request costs the machine; postgres: every local "
+          "PostgreSQL process)")
+    for r in results:
+        for load in (r.docket, r.bare):
+            if load is not None and load.cpu_ms:
+                parts = ", ".join(f"{name} {ms:.2f}" for name, ms in load.cpu_ms.items())
+                print(f"{r.engine:<11}{load.target:<8}{parts}, total {sum(load.cpu_ms.values()):.2f}")
     print()
     print(f"{'engine':<11}{'docket req/s':>13}{'items/s':>10}{'bare ins/s':>12}{'ratio':>8}  goal")
     for r in results:

@@ -125,31 +125,56 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
     in C), with the ids, when wanted, taken from the table's sequence first."""
     quote = connection.dialect.identifier_preparer.quote
     raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
     count = len(values[0])
-    if count <= _POSTGRESQL_VALUES_ROWS:
+    pipelined = raw.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
+    if count <= _POSTGRESQL_VALUES_ROWS or (pipelined and not returning):
+        # In pipeline mode (db.one_round_trip) COPY cannot run: INSERTs of up to
+        # 65535 parameters (PostgreSQL's limit), queued without waiting for results.
+        per_statement = max(1, min(count, 65535 // len(columns)))
+        head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-               f"VALUES {', '.join([one] * count)}" + (" RETURNING id" if returning else ""))
-        params = tuple(v for row in zip(*values, strict=True) for v in row)
-        with raw.cursor() as cursor:  # type: ignore[union-attr]
-            try:
-                cursor.execute(sql, params)
-            except psycopg.Error as exc:  # as SQLAlchemy would raise it
-                raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
-            return sorted(row[0] for row in cursor.fetchall()) if returning else []
-    ids: list[int] = []
+        rows = list(zip(*values, strict=True))
+        ids: list[int] = []
+        with raw.cursor() as cursor:
+            for start in range(0, count, per_statement):
+                chunk = rows[start:start + per_statement]
+                sql = head + ", ".join([one] * len(chunk)) + (" RETURNING id" if returning else "")
+                params = tuple(v for row in chunk for v in row)
+                try:
+                    cursor.execute(sql, params)
+                except psycopg.Error as exc:  # as SQLAlchemy would raise it
+                    raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+                if returning:
+                    ids += [row[0] for row in cursor.fetchall()]
+        return sorted(ids)
+    taken: list[int] = []
     if returning:
         sequence = _sequence(connection, table)
-        ids = [row[0] for row in connection.exec_driver_sql(
+        taken = [row[0] for row in connection.exec_driver_sql(
             "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, count))]
-        ids.sort()
-        columns, values = ["id", *columns], [ids, *values]
+        taken.sort()
+        columns, values = ["id", *columns], [taken, *values]
     names = ", ".join(quote(c) for c in columns)
     with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
             f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
         for row in zip(*values, strict=True):
             copy.write_row(row)
-    return ids
+    return taken
+
+
+def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list[int]] | None:
+    """Ids for rows not yet inserted, ``n`` for each ``(table, n)``, from the tables'
+    sequences in one statement (PostgreSQL): INSERTs that carry their ids need no
+    RETURNING, so they can be queued without waiting (:func:`docket.db.one_round_trip`).
+    None on SQLite, where RETURNING costs no round trip. Ids taken and not used are gaps,
+    as a rolled-back insert leaves."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    sql = "SELECT " + ", ".join(["ARRAY(SELECT nextval(%s) FROM generate_series(1, %s))"] * len(wanted))
+    params = tuple(x for table, n in wanted for x in (_sequence(connection, table), n))
+    return [sorted(ids) for ids in connection.exec_driver_sql(sql, params).one()]
 
 
 _SEQUENCES: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from typing import Any
 
@@ -178,6 +178,61 @@ def begin_readonly(session: Session) -> Session:
     no write lock (WAL readers never block writers). Call before the first query."""
     session.connection(execution_options=READONLY)
     return session
+
+
+def begin_reads(session: Session) -> Session:
+    """Prepare ``session`` for a few independent reads, each one statement (a token, the
+    content a request names): on PostgreSQL they run outside any transaction, which saves
+    the BEGIN and ROLLBACK round trips and sees what a READ COMMITTED transaction would
+    see; on SQLite this is :func:`begin_readonly`. Not for reads that must agree with
+    each other, nor for streaming results (server-side cursors need a transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return session
+    return begin_readonly(session)
+
+
+@contextmanager
+def one_round_trip(session: Session) -> Iterator[None]:
+    """Run the writes of the block and commit them. On PostgreSQL, when the block starts
+    the session's transaction, BEGIN, the block's statements and COMMIT are queued in
+    psycopg's pipeline mode and sent together: one round trip to the server, so no lock
+    a statement takes waits on this process (or its GIL) before the commit. What the
+    block executes must therefore not read a result (no RETURNING, no SELECT); write with
+    :mod:`docket.bulk` and :func:`docket.audit.record_many`, with ids taken beforehand.
+
+    Elsewhere (SQLite, or a session whose transaction has begun) the block runs in the
+    session's transaction, which is committed when it ends. Either way an exception in
+    the block or from the server leaves nothing written."""
+    if session.get_bind().dialect.name != "postgresql" or session.in_transaction():
+        yield
+        session.commit()
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from sqlalchemy.exc import DBAPIError
+
+    # Autocommit at the driver: psycopg would otherwise send its own BEGIN and wait for
+    # it before queueing anything; here BEGIN and COMMIT are statements of the pipeline.
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    statement = "COMMIT"
+    try:
+        with raw.pipeline():
+            raw.execute("BEGIN")
+            yield
+            raw.execute(statement)
+    except BaseException as exc:
+        if raw.info.transaction_status != TransactionStatus.IDLE:
+            # The block failed before COMMIT was queued, or a statement failed: end the
+            # server's transaction before the connection goes back to the pool.
+            with suppress(psycopg.Error):  # a broken connection: the pool drops it
+                raw.execute("ROLLBACK")
+        if isinstance(exc, psycopg.Error):  # as SQLAlchemy raises driver errors elsewhere
+            raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+        raise
+    session.commit()  # the server has committed; this ends the session's transaction
 
 
 @contextmanager

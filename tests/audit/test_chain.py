@@ -1,6 +1,7 @@
 """The audit chain: every change leaves an event; any edit, deletion or reordering shows."""
 
 import datetime as dt
+import hashlib
 import json
 import threading
 
@@ -166,3 +167,26 @@ def test_events_api_filters_and_pages(client, auditor_erin, admin_ada, kz_minist
     assert [e["seq"] for e in first["events"] + rest["events"]] == [e["seq"] for e in all_events]
     assert rest["next_after"] is None
     assert all(e["prev_hash"] == p["hash"] for p, e in zip(all_events, all_events[1:], strict=False))
+
+
+def test_the_hash_covers_the_sorted_canonical_json_and_the_hash_before(sessions) -> None:
+    # The format stored chains were written in: any change to it would fail every chain
+    # already written. PostgreSQL finishes these hashes itself (docket_audit_append).
+    payload = {"z": [1, {"b": None, "a": "Привет \"мир\" \\ \n"}], "ä": 2.5, "a": True}
+    with transaction(sessions) as s:
+        audit.record(session=s, actor='officer "A"', action="thing:done", subject="thing:ü", payload=payload)
+        audit.record(session=s, actor="b", action="thing:done", subject="thing:2", payload={})
+    with sessions() as s:
+        rows = s.execute(text("SELECT seq, at, actor, action, subject, prev_hash, hash FROM events "
+                              "ORDER BY seq")).all()
+    prev = "0" * 64
+    for row, body in zip(rows, (payload, {}), strict=True):
+        at = row.at if isinstance(row.at, dt.datetime) else dt.datetime.fromisoformat(row.at)
+        at = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
+        canonical = json.dumps({
+            "seq": row.seq, "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": row.actor, "action": row.action, "subject": row.subject, "payload": body,
+            "prev_hash": prev}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert row.prev_hash == prev
+        assert row.hash == hashlib.sha256(canonical.encode()).hexdigest()
+        prev = row.hash

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import psycopg
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from docket import bulk
@@ -30,20 +32,29 @@ def event_hash(
     *, seq: int, at: dt.datetime, actor: str, action: str, subject: str,
     payload: dict[str, Any], prev_hash: str,
 ) -> str:
-    """SHA-256 over the canonical JSON encoding of one event and the hash before it."""
-    body = orjson.dumps(
-        {
-            "seq": seq,
-            "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "payload": payload,
-            "prev_hash": prev_hash,
-        },
-        option=orjson.OPT_SORT_KEYS,
-    )
-    return hashlib.sha256(body).hexdigest()
+    """SHA-256 over the canonical JSON encoding of one event and the hash before it: the
+    object with keys sorted and no whitespace (orjson's ``OPT_SORT_KEYS``)."""
+    head, tail = _hash_parts(at=at, actor=actor, action=action, subject=subject, payload=payload)
+    return _link(head, prev_hash, seq, tail)
+
+
+def _hash_parts(*, at: dt.datetime, actor: str, action: str, subject: str,
+                payload: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical JSON of an event cut around its two chain fields: ``head`` ends just
+    before ``prev_hash``'s value, ``tail`` starts after ``seq``'s. With sorted keys they
+    are adjacent (…, "payload", "prev_hash", "seq", "subject"), so the hash can be
+    finished by whoever holds the chain's head (on PostgreSQL: the database, see
+    ``docket_audit_append``) from these two strings alone."""
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    head = (b'{"action":' + orjson.dumps(action) + b',"actor":' + orjson.dumps(actor)
+            + b',"at":' + orjson.dumps(stamp)
+            + b',"payload":' + orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+            + b',"prev_hash":"')
+    return head, b',"subject":' + orjson.dumps(subject) + b"}"
+
+
+def _link(head: bytes, prev_hash: str, seq: int, tail: bytes) -> str:
+    return hashlib.sha256(b"%s%s\",\"seq\":%d%s" % (head, prev_hash.encode(), seq, tail)).hexdigest()
 
 
 def lock_chain(*, session: Session) -> tuple[int, str]:
@@ -61,10 +72,9 @@ def lock_chain(*, session: Session) -> tuple[int, str]:
 def record(
     *, session: Session, actor: str, action: str, subject: str,
     payload: dict[str, Any] | None = None,
-) -> int:
-    """Append one event to the chain inside the caller's transaction; return its sequence."""
-    [seq] = record_many(session=session, events=[Pending(actor, action, subject, payload or {})])
-    return seq
+) -> None:
+    """Append one event to the chain inside the caller's transaction."""
+    record_many(session=session, events=[Pending(actor, action, subject, payload or {})])
 
 
 @dataclass(frozen=True)
@@ -77,74 +87,73 @@ class Pending:
     payload: dict[str, Any]
 
 
-# The head as this process last moved it: a hint that saves reading the head before an
-# append. The head only moves if it still is what the hint says (a conditional UPDATE,
-# which also locks the row as lock_chain does); if another transaction or process moved
-# it, or ours rolled back, the update changes nothing and the append reads the head.
+# The head as this process last moved it (SQLite): a hint that saves reading the head
+# before an append. The head only moves if it still is what the hint says (a conditional
+# UPDATE, which also locks the row as lock_chain does); if another transaction or process
+# moved it, or ours rolled back, the update changes nothing and the append reads the head.
 _head_hint: tuple[int, str] | None = None
 
 
-def record_many(*, session: Session, events: Sequence[Pending]) -> list[int]:
-    """Append several events at once: one move of the head, one multi-row INSERT. Batches
-    call this last, just before commit, so the chain's lock is held for as short a time
-    as possible."""
+def record_many(*, session: Session, events: Sequence[Pending]) -> None:
+    """Append several events at once, in the caller's transaction. Batches call this last,
+    just before commit, so the chain's lock is held for as short a time as possible.
+
+    On PostgreSQL this is one statement that reads no result (``docket_audit_append``
+    locks the head, finishes the hashes and inserts the events), so it can travel with
+    the transaction's other writes and its COMMIT in one round trip
+    (:func:`docket.db.one_round_trip`)."""
     global _head_hint
     if not events:
-        return []
+        return
     for event in events:
         if not _ACTION.match(event.action):
             raise ValueError(f"audit action must look like 'noun:verb', got {event.action!r}")
     at = utcnow()
     payloads = canonical([event.payload for event in events])  # one round trip for all
+    parts = [_hash_parts(at=at, actor=e.actor, action=e.action, subject=e.subject, payload=data)
+             for e, data in zip(events, payloads, strict=True)]
     if session.get_bind().dialect.name == "postgresql":
-        # Appenders queue on the head's row lock; a conditional update that waited its
-        # turn only to find the head moved would queue a second time: lock first.
-        rows = _chained(events, payloads, at, *lock_chain(session=session))
-        _append_postgresql(session, rows)
-        return [r["seq"] for r in rows]
+        _append_postgresql(session, events, payloads, parts, at)
+        return
     hint = _head_hint
-    rows = _chained(events, payloads, at, *hint) if hint is not None else None
+    rows = _chained(events, payloads, parts, at, *hint) if hint is not None else None
     if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
         "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
         "old_hash": hint[1],  # type: ignore[index]
     }).rowcount != 1:
-        rows = _chained(events, payloads, at, *lock_chain(session=session))
+        rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
     bulk.insert_rows(session, Event.__table__, rows, returning=False)
     _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
-    return [r["seq"] for r in rows]
 
 
-def _append_postgresql(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Move the head and insert the events in one statement (a few events) or two: the
-    head's row stays locked until commit, so every round trip here is one every other
-    appender waits for."""
-    if len(rows) > _ONE_STATEMENT_EVENTS:
-        session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-        bulk.insert_rows(session, Event.__table__, rows, returning=False)
-        return
-    one = "(%s, %s, %s, %s, %s, %s, %s, %s)"
-    params: list[Any] = [rows[-1]["seq"], rows[-1]["hash"]]
-    for r in rows:
-        params += [r["seq"], r["at"], r["actor"], r["action"], r["subject"],
-                   json_text(r["payload"]), r["prev_hash"], r["hash"]]
-    session.connection().exec_driver_sql(
-        "WITH moved AS (UPDATE audit_head SET seq = %s, hash = %s WHERE id = 1) "
-        "INSERT INTO events (seq, at, actor, action, subject, payload, prev_hash, hash) "
-        f"VALUES {', '.join([one] * len(rows))}", tuple(params))
+_APPEND = "SELECT docket_audit_append(%s, %s, %s, %s, %s, %s, %s)"
 
 
-_ONE_STATEMENT_EVENTS = 20
+def _append_postgresql(session: Session, events: Sequence[Pending], payloads: list[dict[str, Any]],
+                       parts: list[tuple[bytes, bytes]], at: dt.datetime) -> None:
+    """One call of ``docket_audit_append`` (migration 0011), which holds the head's row
+    lock from its first line to the commit: no round trip to Python happens under it."""
+    params = (at, [e.actor for e in events], [e.action for e in events],
+              [e.subject for e in events], [json_text(p) for p in payloads],
+              [head.decode() for head, _ in parts], [tail.decode() for _, tail in parts])
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        try:
+            cursor.execute(_APPEND, params)
+        except psycopg.Error as exc:  # as SQLAlchemy would raise it
+            raise DBAPIError.instance(_APPEND, params, exc, psycopg.Error) from exc
 
 
-def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]], at: dt.datetime,
+def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],
+             parts: list[tuple[bytes, bytes]], at: dt.datetime,
              last_seq: int, prev_hash: str) -> list[dict[str, Any]]:
     """The rows of ``events``, chained after the event ``last_seq`` whose hash is ``prev_hash``."""
     rows = []
-    for offset, (event, data) in enumerate(zip(events, payloads, strict=True), start=1):
+    for offset, (event, data, (head, tail)) in enumerate(zip(events, payloads, parts, strict=True),
+                                                          start=1):
         seq = last_seq + offset
-        digest = event_hash(seq=seq, at=at, actor=event.actor, action=event.action,
-                            subject=event.subject, payload=data, prev_hash=prev_hash)
+        digest = _link(head, prev_hash, seq, tail)
         rows.append({"seq": seq, "at": at, "actor": event.actor, "action": event.action,
                      "subject": event.subject, "payload": data, "prev_hash": prev_hash,
                      "hash": digest})

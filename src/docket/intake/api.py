@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from docket import audit
-from docket.db import begin_readonly
+from docket.db import begin_reads, one_round_trip
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
 from docket.intake import service
@@ -100,9 +100,10 @@ def submit_request(
     if principal.submitter_id is None:
         raise Forbidden("only a submitter's token can send requests")
     with request.app.state.sessionmaker() as reading:
-        begin_readonly(reading)
+        begin_reads(reading)
         submitter = confirm_submitter(reading, request, principal)  # 401 if revoked since
         prepared = service.prepare(session=reading, settings=settings, submitter=submitter, data=body)
+        service.take_ids(session=reading, prepared=[prepared])
     record: IdempotencyKey | None = None
     if idempotency_key:
         owner, digest = f"submitter:{submitter.id}", _body_hash(body)
@@ -120,13 +121,14 @@ def submit_request(
                 raise Conflict("a submission with this Idempotency-Key is in progress; retry") from None
             return replay
     # Plain multi-row INSERTs and the answer built from the stored values: no ORM objects
-    # to flush or to load again, no second validation of the answer.
-    audit.record_many(session=db, events=service.store_many(session=db, prepared=[prepared]))
-    if record is not None:
-        record.response = orjson.loads(_answer(prepared))
-    # Commit here, in this thread, rather than after FastAPI serializes the answer: the
-    # audit chain's lock (and SQLite's write lock) is then held for the least time.
-    db.commit()
+    # to flush or to load again, no second validation of the answer. Committed here, in
+    # this thread, rather than after FastAPI serializes the answer; on PostgreSQL the
+    # writes, the audit append and the COMMIT go to the server in one round trip, so the
+    # audit chain's lock (and SQLite's write lock) is held for the least time.
+    with one_round_trip(db):
+        audit.record_many(session=db, events=service.store_many(session=db, prepared=[prepared]))
+        if record is not None:
+            record.response = orjson.loads(_answer(prepared))
     return Response(_answer(prepared), status_code=status.HTTP_201_CREATED,
                     media_type="application/json")
 

@@ -293,6 +293,22 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
     return Prepared(values, item_values, kind, submitter.email)
 
 
+def take_ids(*, session: Session, prepared: Sequence[Prepared]) -> None:
+    """Give prepared requests and their items their ids now, on PostgreSQL (one statement;
+    see :func:`docket.bulk.take_ids`), so that :func:`store_many` inserts them without
+    waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
+    taken = bulk.take_ids(session, [(Request.__table__, len(prepared)),
+                                    (Item.__table__, sum(len(p.item_values) for p in prepared))])
+    if taken is None:
+        return
+    request_ids, item_ids = taken
+    next_item = iter(item_ids)
+    for one, request_id in zip(prepared, request_ids, strict=True):
+        one.values["id"] = request_id
+        for values in one.item_values:  # in position order, as RETURNING would give them
+            values["request_id"], values["id"] = request_id, next(next_item)
+
+
 def store(*, session: Session, prepared: Prepared, actor: str | None = None) -> Request:
     """Write a prepared request, its items and its ``request:received`` event."""
     request = prepared.request
@@ -529,6 +545,13 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
         return
     requests, items = Request.__table__, Item.__table__
     request_defaults, item_defaults = _defaults(requests), _defaults(items)
+    if prepared[0].values.get("id") is not None:  # ids taken beforehand (take_ids)
+        bulk.insert_rows(session, requests, [_complete(p.values, request_defaults) for p in prepared],
+                         returning=False)
+        bulk.insert_rows(session, items, _same_keys([
+            _complete(values, item_defaults) for p in prepared for values in p.item_values]),
+            returning=False)
+        return
     ids = bulk.insert_rows(session, requests,
                            [_complete(p.values, request_defaults) for p in prepared])
     rows = []

@@ -1,0 +1,60 @@
+"""docket.db's write helper on the engine under test: one_round_trip stores all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+
+from docket import audit, bulk
+from docket.audit.models import Event
+from docket.db import one_round_trip
+from docket.intake.models import Item
+
+
+def _events(sessions) -> int:
+    with sessions() as s:
+        return s.execute(select(func.count()).select_from(Event)).scalar_one()
+
+
+def _event(subject: str) -> audit.Pending:
+    return audit.Pending(actor="test", action="thing:done", subject=subject, payload={"n": 1})
+
+
+def test_the_writes_and_their_events_are_committed_together(sessions) -> None:
+    session = sessions()
+    with one_round_trip(session):
+        audit.record_many(session=session, events=[_event("thing:1"), _event("thing:2")])
+    session.close()
+    assert _events(sessions) == 2
+    with sessions() as s:
+        assert audit.verify(session=s).ok
+
+
+def test_a_statement_the_database_refuses_stores_nothing(sessions) -> None:
+    session = sessions()
+    orphan = {"position": 0, "url": "https://social.example/x", "status": "received",
+              "jurisdiction": "KZ", "reason": "hate_speech", "request_id": 987654}
+    with pytest.raises(DBAPIError):  # no request 987654: the foreign key refuses the item
+        with one_round_trip(session):
+            audit.record_many(session=session, events=[_event("thing:1")])
+            bulk.insert_rows(session, Item.__table__, [orphan], returning=False)
+    session.close()
+    assert _events(sessions) == 0
+    # The connection went back to the pool usable: the next write works.
+    session = sessions()
+    with one_round_trip(session):
+        audit.record_many(session=session, events=[_event("thing:2")])
+    session.close()
+    assert _events(sessions) == 1
+
+
+def test_an_exception_in_the_block_stores_nothing(sessions) -> None:
+    session = sessions()
+    with pytest.raises(RuntimeError), one_round_trip(session):
+        audit.record_many(session=session, events=[_event("thing:1")])
+        raise RuntimeError("the change failed")
+    session.close()
+    assert _events(sessions) == 0
+    with sessions() as s:
+        assert audit.verify(session=s).ok
