@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from docket.db import UTCDateTime, json_text
+from docket.db import UTCDateTime, deferred_writes, json_text
 
 Converter = Callable[[Any], Any] | None
 _UTC = dt.UTC
@@ -61,6 +61,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         elif convert is not None:
             values[index] = [convert(v) for v in values[index]]
     if connection.dialect.name == "postgresql":
+        deferred = deferred_writes(session)
+        if deferred is not None and not returning:  # inside db.one_round_trip
+            deferred += _postgresql_inserts(connection, table, columns, values)
+            return []
         ids = _insert_postgresql(connection, table, columns, values, returning)
     else:
         ids = _insert_sqlite(connection, table, columns, values, len(rows), returning)
@@ -127,27 +131,15 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
     raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     count = len(values[0])
-    pipelined = raw.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
-    if count <= _POSTGRESQL_VALUES_ROWS or (pipelined and not returning):
-        # In pipeline mode (db.one_round_trip) COPY cannot run: INSERTs of up to
-        # 65535 parameters (PostgreSQL's limit), queued without waiting for results.
-        per_statement = max(1, min(count, 65535 // len(columns)))
-        head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        rows = list(zip(*values, strict=True))
-        ids: list[int] = []
+    if count <= _POSTGRESQL_VALUES_ROWS:
+        [(sql, params)] = _postgresql_inserts(connection, table, columns, values)
+        sql += " RETURNING id" if returning else ""
         with raw.cursor() as cursor:
-            for start in range(0, count, per_statement):
-                chunk = rows[start:start + per_statement]
-                sql = head + ", ".join([one] * len(chunk)) + (" RETURNING id" if returning else "")
-                params = tuple(v for row in chunk for v in row)
-                try:
-                    cursor.execute(sql, params)
-                except psycopg.Error as exc:  # as SQLAlchemy would raise it
-                    raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
-                if returning:
-                    ids += [row[0] for row in cursor.fetchall()]
-        return sorted(ids)
+            try:
+                cursor.execute(sql, params)
+            except psycopg.Error as exc:  # as SQLAlchemy would raise it
+                raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+            return sorted(row[0] for row in cursor.fetchall()) if returning else []
     taken: list[int] = []
     if returning:
         sequence = _sequence(connection, table)
@@ -156,11 +148,24 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
         taken.sort()
         columns, values = ["id", *columns], [taken, *values]
     names = ", ".join(quote(c) for c in columns)
-    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+    with raw.cursor() as cursor, cursor.copy(
             f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
         for row in zip(*values, strict=True):
             copy.write_row(row)
     return taken
+
+
+def _postgresql_inserts(connection: Connection, table: Table, columns: list[str],
+                        values: list[list[Any]]) -> list[tuple[str, tuple[Any, ...]]]:
+    """``INSERT … VALUES`` statements for the rows, each within PostgreSQL's parameter limit."""
+    quote = connection.dialect.identifier_preparer.quote
+    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    rows = list(zip(*values, strict=True))
+    per_statement = max(1, 65535 // len(columns))
+    return [(head + ", ".join([one] * len(chunk)), tuple(v for row in chunk for v in row))
+            for chunk in (rows[start:start + per_statement]
+                          for start in range(0, len(rows), per_statement))]
 
 
 def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list[int]] | None:

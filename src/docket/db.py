@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
@@ -192,14 +192,27 @@ def begin_reads(session: Session) -> Session:
     return begin_readonly(session)
 
 
+_DEFERRED = "docket.deferred_writes"
+_MAX_PARAMETERS = 65535  # PostgreSQL's limit for one statement
+
+
+def deferred_writes(session: Session) -> list[tuple[str, tuple[Any, ...]]] | None:
+    """Where :func:`one_round_trip` collects the block's statements, or None outside one
+    (execute them then as usual). :mod:`docket.bulk` and the audit chain look here."""
+    found: list[tuple[str, tuple[Any, ...]]] | None = session.info.get(_DEFERRED)
+    return found
+
+
 @contextmanager
 def one_round_trip(session: Session) -> Iterator[None]:
     """Run the writes of the block and commit them. On PostgreSQL, when the block starts
-    the session's transaction, BEGIN, the block's statements and COMMIT are queued in
-    psycopg's pipeline mode and sent together: one round trip to the server, so no lock
-    a statement takes waits on this process (or its GIL) before the commit. What the
-    block executes must therefore not read a result (no RETURNING, no SELECT); write with
-    :mod:`docket.bulk` and :func:`docket.audit.record_many`, with ids taken beforehand.
+    the session's transaction, the block's statements are not sent as they come: they
+    are collected and sent at the end as one statement (each a data-modifying WITH
+    clause; the last may be a SELECT such as the audit append), which PostgreSQL runs
+    atomically and commits on its own: one round trip, and no lock a statement takes
+    waits on this process (or its GIL) before the commit. So what the block writes must
+    not read a result (no RETURNING): write with :mod:`docket.bulk` and
+    :func:`docket.audit.record_many`, with ids taken beforehand (``bulk.take_ids``).
 
     Elsewhere (SQLite, or a session whose transaction has begun) the block runs in the
     session's transaction, which is committed when it ends. Either way an exception in
@@ -209,30 +222,52 @@ def one_round_trip(session: Session) -> Iterator[None]:
         session.commit()
         return
     import psycopg
-    from psycopg.pq import TransactionStatus
     from sqlalchemy.exc import DBAPIError
 
-    # Autocommit at the driver: psycopg would otherwise send its own BEGIN and wait for
-    # it before queueing anything; here BEGIN and COMMIT are statements of the pipeline.
+    # Autocommit: one statement is its own transaction, with no BEGIN or COMMIT to send.
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
-    statement = "COMMIT"
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    session.info[_DEFERRED] = statements
     try:
-        with raw.pipeline():
-            raw.execute("BEGIN")
-            yield
-            raw.execute(statement)
-    except BaseException as exc:
-        if raw.info.transaction_status != TransactionStatus.IDLE:
-            # The block failed before COMMIT was queued, or a statement failed: end the
-            # server's transaction before the connection goes back to the pool.
-            with suppress(psycopg.Error):  # a broken connection: the pool drops it
-                raw.execute("ROLLBACK")
-        if isinstance(exc, psycopg.Error):  # as SQLAlchemy raises driver errors elsewhere
-            raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
-        raise
+        yield
+    finally:
+        del session.info[_DEFERRED]
+    if statements:
+        sql, params = _one_statement(statements)
+        try:
+            if len(params) <= _MAX_PARAMETERS:
+                raw.execute(sql, params)
+            else:  # too large for one statement: the same writes in one transaction
+                with raw.transaction():
+                    for one, values in statements:
+                        raw.execute(one, values)
+        except psycopg.Error as exc:  # as SQLAlchemy raises driver errors elsewhere
+            raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
     session.commit()  # the server has committed; this ends the session's transaction
+
+
+_WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+
+
+def _one_statement(statements: list[tuple[str, tuple[Any, ...]]]) -> tuple[str, tuple[Any, ...]]:
+    """``statements`` as one: each write a WITH clause, then the one SELECT among them (the
+    audit append) or ``SELECT 1``. The order of the statements does not matter: PostgreSQL
+    runs every data-modifying WITH clause exactly once, all on the same snapshot, and
+    checks foreign keys at the end of the statement (an item may name the request that a
+    sibling clause inserts)."""
+    selects = [one for one in statements if one[0].startswith("SELECT ")]
+    writes = [one for one in statements if not one[0].startswith("SELECT ")]
+    if len(selects) > 1 or not all(sql.startswith(_WRITES) for sql, _ in writes):
+        raise ValueError("one_round_trip combines writes (INSERT, UPDATE, DELETE) and at most "
+                         f"one SELECT, not: {[sql[:30] for sql, _ in statements]}")
+    main = selects[0] if selects else ("SELECT 1", ())
+    if not writes:
+        return main
+    clauses = ", ".join(f"w{number} AS ({sql})" for number, (sql, _) in enumerate(writes))
+    return (f"WITH {clauses} {main[0]}",
+            tuple(v for _, values in [*writes, main] for v in values))
 
 
 @contextmanager

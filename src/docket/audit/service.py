@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from docket import bulk
 from docket.audit.models import ChainHead, Event
-from docket.db import json_text, utcnow
+from docket.db import deferred_writes, json_text, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -137,6 +137,10 @@ def _append_postgresql(session: Session, events: Sequence[Pending], payloads: li
     params = (at, [e.actor for e in events], [e.action for e in events],
               [e.subject for e in events], [json_text(p) for p in payloads],
               [head.decode() for head, _ in parts], [tail.decode() for _, tail in parts])
+    deferred = deferred_writes(session)
+    if deferred is not None:  # inside db.one_round_trip: sent with the other writes
+        deferred.append((_APPEND, params))
+        return
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
         try:
