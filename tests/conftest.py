@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from docket import bulk
 from docket import db as database
 from docket.catalog.service import _defaults
 from docket.parties import service as parties
@@ -77,6 +78,7 @@ def _empty(engine: Engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            bulk.forget_ids()  # the ids this process took are handed out again
         else:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -169,17 +171,46 @@ def _postgresql_inserts(connection: Connection, table: Table, columns: list[str]
 
 
 def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list[int]] | None:
-    """Ids for rows not yet inserted, ``n`` for each ``(table, n)``, from the tables'
-    sequences in one statement (PostgreSQL): INSERTs that carry their ids need no
-    RETURNING, so they can be queued without waiting (:func:`docket.db.one_round_trip`).
-    None on SQLite, where RETURNING costs no round trip. Ids taken and not used are gaps,
-    as a rolled-back insert leaves."""
+    """Ids for rows not yet inserted, ``n`` for each ``(table, n)``, ascending, from the
+    tables' sequences (PostgreSQL): INSERTs that carry their ids need no RETURNING, so
+    they can be sent without waiting (:func:`docket.db.one_round_trip`). None on SQLite,
+    where RETURNING costs no round trip.
+
+    The process takes ids from a sequence a block at a time (the "hi/lo" way of ORMs)
+    and hands them out from memory: one statement every few hundred ids rather than one
+    per call. Ids a process took and did not use (it stopped) are gaps, as rolled-back
+    inserts leave; ids follow arrival order within a process, not across processes."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return None
-    sql = "SELECT " + ", ".join(["ARRAY(SELECT nextval(%s) FROM generate_series(1, %s))"] * len(wanted))
-    params = tuple(x for table, n in wanted for x in (_sequence(connection, table), n))
-    return [sorted(ids) for ids in connection.exec_driver_sql(sql, params).one()]
+    while True:
+        with _FREE_LOCK:
+            short = [(table, n) for table, n in wanted if len(_FREE.setdefault(table.name, deque())) < n]
+            if not short:
+                return [[_FREE[table.name].popleft() for _ in range(n)] for table, n in wanted]
+        # Outside the lock: another thread may fill (or drain) the block meanwhile; the
+        # loop takes what it needs once there is enough.
+        sizes = [max(n, _ID_BLOCK) for _, n in short]
+        sql = "SELECT " + ", ".join(["ARRAY(SELECT nextval(%s) FROM generate_series(1, %s))"] * len(short))
+        params = tuple(x for (table, _), size in zip(short, sizes, strict=True)
+                       for x in (_sequence(connection, table), size))
+        blocks = connection.exec_driver_sql(sql, params).one()
+        with _FREE_LOCK:
+            for (table, _), ids in zip(short, blocks, strict=True):
+                # Sorted with what is left: two threads may have refilled at once.
+                _FREE[table.name] = deque(sorted([*_FREE[table.name], *ids]))
+
+
+def forget_ids() -> None:
+    """Drop the ids this process holds: for a database whose sequences were restarted
+    under it (the test suite's TRUNCATE … RESTART IDENTITY), where they would collide."""
+    with _FREE_LOCK:
+        _FREE.clear()
+
+
+_ID_BLOCK = 500
+_FREE: dict[str, deque[int]] = {}
+_FREE_LOCK = threading.Lock()
 
 
 _SEQUENCES: dict[str, str] = {}
