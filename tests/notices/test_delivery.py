@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import pickle
 import socket
 import time
@@ -660,3 +662,65 @@ def test_receivers_serve_concurrent_deliveries() -> None:
         assert len(smtp.unique_by_message_id()) == 12
         assert sorted(hooks.ids) == sorted(f"w{i}" for i in range(12))
         assert len(smtp.messages_to("u3@example.org")) == 1
+
+
+# ------------------------------------------------------------------- what send_email refuses
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\n", "\r", "\x00", "\u2028"], ids=repr)
+@pytest.mark.parametrize("where", ["subject", "to", "header"])
+def test_header_injection_is_refused_and_nothing_is_sent(smtp: SmtpReceiver, where: str, brk: str) -> None:
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    clean = {"message_id": "n1", "to": "a@example.org", "subject": "S", "text": "T", "html": "<p>H</p>",
+             "headers": {"X-Docket-Notice": "acknowledgement"}}
+    injected = {
+        "subject": {"subject": f"Subject{brk}Bcc: x@evil.example"},
+        "to": {"to": f"a@example.org{brk}Bcc: x@evil.example"},
+        "header": {"headers": {"X-Docket-Notice": f"Subject{brk}Bcc: x@evil.example"}},
+    }[where]
+    with pytest.raises(DeliveryError) as caught:
+        send_email(config, **{**clean, **injected})
+    assert caught.value.permanent is True
+
+    send_email(config, **{**clean, "message_id": "n2"})  # the receiver works: only this arrives
+    [message] = smtp.wait_for(1)
+    [received] = smtp.received
+    assert received.rcpt_tos == ("a@example.org",)
+    assert message["Message-ID"] == "<n2@docket>"
+    assert message["Bcc"] is None and b"evil" not in received.raw
+
+
+@pytest.mark.parametrize("name", ["Bcc", "Cc", "Reply-To", "X Bad", "X:Bad", "X\r\nBcc", "Content-Type"])
+def test_extra_headers_must_be_plain_field_names(smtp: SmtpReceiver, name: str) -> None:
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    with pytest.raises(ValueError):
+        send_email(config, message_id="n1", to="a@example.org", subject="S", text="T", html=None,
+                   headers={name: "x@evil.example"})
+    assert smtp.received == []
+
+
+def test_a_long_subject_and_a_named_sender_arrive_intact(smtp: SmtpReceiver) -> None:
+    subject = " ".join([RUSSIAN_SUBJECT, "R-2026/17", KAZAKH_SUBJECT, "Request received"] * 3)
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    send_email(config, message_id="n1", to="a@example.org", subject=subject, text=TEXT, html=HTML,
+               headers={"X-Docket-Notice": "acknowledgement"})
+    [message] = smtp.wait_for(1)
+    [received] = smtp.received
+    assert message["Subject"] == subject
+    assert message["From"].addresses[0].display_name == "Docket"
+    assert message["From"].addresses[0].addr_spec == "notices@docket.example"
+    assert message["X-Docket-Notice"] == "acknowledgement"
+    assert message["MIME-Version"] == "1.0"
+    assert all(len(line) <= 78 for line in received.raw.split(b"\r\n"))
+    assert [p.get_content() for p in message.iter_parts()] == [TEXT, HTML + "\n"]
+
+
+def test_an_address_that_is_not_ascii_goes_out_with_smtputf8(smtp: SmtpReceiver) -> None:
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    send_email(config, message_id="n1", to="Айгерім <айгерім@пример.kz>", subject="S", text="T", html=None)
+    smtp.wait_for(1)
+    [received] = smtp.received
+    assert received.rcpt_tos == ("айгерім@пример.kz",)
+    message = email.message_from_string(received.raw.decode("utf-8"), policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "айгерім@пример.kz"
+    assert message["To"].addresses[0].display_name == "Айгерім"

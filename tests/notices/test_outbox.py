@@ -3,17 +3,24 @@ workers that never share a message, and gag-order holds."""
 
 from __future__ import annotations
 
+import email.policy
+import re
 import threading
 import time
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from docket.cli import app as cli
 from docket.db import transaction, utcnow
+from docket.notices import compose
 from docket.notices import service as notices
 from docket.notices.models import OutboxMessage
+from docket.notices.render import render
 from docket.notices.worker import OutboxWorker
 from tests.notices.conftest import body_text
 
@@ -183,3 +190,131 @@ def test_no_smtp_server_means_eml_files(app, settings, sessions, tmp_path) -> No
     assert dead.status == "dead" and "not found" in dead.last_error
     with sessions() as s:
         assert s.execute(select(OutboxMessage)).scalars().all()
+
+
+# ------------------------------------------------------------ acknowledgements, without SMTP
+
+
+def post_requests(client, submitter, languages) -> list[int]:
+    """One request per language from ``submitter``; each is acknowledged by e-mail."""
+    ids = []
+    for n, language in enumerate(languages):
+        r = client.post("/api/v1/requests", headers=submitter.headers, json={
+            "jurisdiction": "KZ", "reason": "hate_speech", "language": language, "reference": f"MISD-2026/{n}",
+            "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
+            "explanation": "Calls for violence against an ethnic group.",
+            "items": [{"url": f"https://social.example/@aidos_k/{n}{k}"} for k in range(n % 3 + 1)]})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    return ids
+
+
+@pytest.fixture
+def file_worker(app, settings):
+    """An outbox worker without SMTP: every e-mail becomes an .eml file in ``mail_dir``."""
+    runner = OutboxWorker(app.state.sessionmaker, settings)
+    yield runner
+    runner.stop()
+
+
+def eml_files(settings) -> dict[int, bytes]:
+    """Outbox id -> the bytes of its .eml file."""
+    folder = Path(settings.mail_dir)
+    files = sorted(folder.glob("*.eml")) if folder.is_dir() else []
+    return {int(path.name.split("-", 1)[0]): path.read_bytes() for path in files}
+
+
+def acknowledgements(sessions) -> list[OutboxMessage]:
+    with sessions() as s:
+        return list(s.execute(select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement")
+                              .order_by(OutboxMessage.id)).scalars())
+
+
+def test_without_smtp_each_acknowledgement_is_an_eml_file_saying_what_the_notice_says(
+    client, kz_ministry_with_email, file_worker, sessions, settings
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk"])
+    assert file_worker.run_once() == 3
+    files = eml_files(settings)
+    messages = acknowledgements(sessions)
+    assert sorted(files) == [m.id for m in messages] and {m.status for m in messages} == {"sent"}
+    for outbox in messages:
+        raw = files[outbox.id]
+        with sessions() as s:
+            notice = render("acknowledgement", outbox.language,
+                            compose.context_for(s, s.get(OutboxMessage, outbox.id), settings))
+        mail = BytesParser(policy=email.policy.default).parsebytes(raw.replace(b"\r\n", b"\n"))
+        assert mail["From"].addresses[0].addr_spec == settings.mail_from
+        assert mail["To"].addresses[0].addr_spec == "requests@misd.example.kz"
+        assert mail["Subject"] == notice.subject
+        assert mail["Message-ID"] == f"<{outbox.message_id}@docket>"
+        assert mail["X-Docket-Message-Id"] == outbox.message_id
+        assert mail["X-Docket-Notice"] == "acknowledgement"
+        assert mail["Date"].datetime is not None
+        assert mail.get_content_type() == "multipart/alternative"
+        parts = list(mail.iter_parts())
+        assert [(p.get_content_type(), p.get_content_charset()) for p in parts] == [
+            ("text/plain", "utf-8"), ("text/html", "utf-8")]
+        assert [p.get_content() for p in parts] == [notice.text, notice.html]
+        assert raw.isascii() and all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    assert "Запрос" in BytesParser(policy=email.policy.default).parsebytes(files[messages[1].id])["Subject"]
+
+
+def test_a_round_reads_the_requests_of_all_its_acknowledgements_in_one_query(
+    client, kz_ministry_with_email, file_worker, sessions, settings, engine
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk", "de", "tr", "en"])
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert file_worker.run_once() == 6
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if re.search(r"\bFROM requests\b", s)]) == 1
+    assert {m.status for m in acknowledgements(sessions)} == {"sent"}
+    assert len(eml_files(settings)) == 6
+
+
+def test_an_acknowledgement_of_a_missing_request_is_dead_and_the_round_goes_on(
+    client, kz_ministry_with_email, file_worker, sessions, settings
+) -> None:
+    [first, second] = post_requests(client, kz_ministry_with_email, ["en", "ru"])
+    with transaction(sessions) as s:
+        notices.acknowledge(session=s, request_id=second + 1000, to="requests@misd.example.kz",
+                            language="en", status="open", missing=[])
+    assert file_worker.run_once() == 3
+    statuses = {m.context["request_id"]: (m.status, m.last_error) for m in acknowledgements(sessions)}
+    assert statuses[first] == ("sent", None) and statuses[second] == ("sent", None)
+    status, error = statuses[second + 1000]
+    assert status == "dead" and f"Request {second + 1000} not found" in error
+    assert len(eml_files(settings)) == 2
+
+
+@pytest.mark.parametrize("recipient", ["requests@misd.example.kz\r\nBcc: x@evil.example",
+                                       "requests@misd.example.kz\nBcc: x@evil.example",
+                                       "not an address"])  # (NUL: PostgreSQL stores no such text)
+def test_a_recipient_that_is_not_one_address_is_dead_and_nothing_goes_out(
+    client, kz_ministry_with_email, app, settings, sessions, smtp, recipient
+) -> None:
+    [request_id] = post_requests(client, kz_ministry_with_email, ["en"])
+    with transaction(sessions) as s:
+        notices.acknowledge(session=s, request_id=request_id, to=recipient, language="en", status="open",
+                            missing=[])
+    for live in (settings, settings.model_copy(update={"smtp_url": smtp.url})):  # .eml, then SMTP
+        with transaction(sessions) as s:  # every message due again, the good one too
+            s.execute(update(OutboxMessage).values(status="pending", next_attempt_at=utcnow(),
+                                                   lease_until=None, attempts=0))
+        runner = OutboxWorker(app.state.sessionmaker, live)
+        try:
+            assert runner.run_once() == 2
+        finally:
+            runner.stop()
+        bad = next(m for m in acknowledgements(sessions) if m.recipient == recipient)
+        assert bad.status == "dead" and "address" in bad.last_error
+    assert list(eml_files(settings)) == [m.id for m in acknowledgements(sessions) if m.recipient != recipient]
+    assert [r.rcpt_tos for r in smtp.received] == [("requests@misd.example.kz",)]
+    assert b"evil" not in smtp.received[0].raw

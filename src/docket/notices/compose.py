@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from docket.appeals import tokens
@@ -13,7 +14,7 @@ from docket.appeals.models import Appeal
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
 from docket.intake.models import Item, Request
-from docket.notices.models import OutboxMessage
+from docket.notices.models import Channel, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.settings import Settings
@@ -38,22 +39,47 @@ def appeal_deadline(decision: Decision, settings: Settings) -> dt.date:
     return (start + dt.timedelta(days=settings.appeal_window_days)).date()
 
 
-_ACKNOWLEDGED = (
-    select(Request.id, Request.reference, Request.received_at, Request.deadline_at, Request.status,
-           Request.missing, select(func.count(Item.id)).where(Item.request_id == Request.id)
-           .correlate(Request).scalar_subquery().label("items_count"))
-    .where(Request.id == bindparam("request_id"))
+# What an acknowledgement shows: some columns and a count of the items. Every request gets one.
+_ACKNOWLEDGED_COLUMNS = (
+    Request.id, Request.reference, Request.received_at, Request.deadline_at, Request.status,
+    Request.missing, select(func.count(Item.id)).where(Item.request_id == Request.id)
+    .correlate(Request).scalar_subquery().label("items_count"),
 )
+_ACKNOWLEDGED = select(*_ACKNOWLEDGED_COLUMNS).where(Request.id == bindparam("request_id"))
+_ACKNOWLEDGED_MANY = select(*_ACKNOWLEDGED_COLUMNS).where(
+    Request.id.in_(bindparam("request_ids", expanding=True)))
 
 
-def context_for(session: Session, message: OutboxMessage, settings: Settings) -> dict[str, Any]:
-    """The template context of ``message`` (webhooks: their payload as enqueued)."""
+def acknowledged(*, session: Session, messages: Iterable[OutboxMessage]) -> dict[int, Row[Any] | None]:
+    """What the acknowledgements among ``messages`` show, for all of them in one query: request
+    id -> its row, or None when the request is gone. For :func:`context_for`."""
+    # An id that is not an int is left to context_for, which reads it as before.
+    ids = {request_id for message in messages
+           if message.kind == "acknowledgement" and message.channel == Channel.email
+           and type(request_id := message.context.get("request_id")) is int}
+    if not ids:
+        return {}
+    found: dict[int, Row[Any] | None] = dict.fromkeys(ids)
+    for row in session.execute(_ACKNOWLEDGED_MANY, {"request_ids": sorted(ids)}):
+        found[row.id] = row
+    return found
+
+
+def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
+                acknowledged: Mapping[int, Row[Any] | None] | None = None) -> dict[str, Any]:
+    """The template context of ``message`` (webhooks: their payload as enqueued).
+
+    ``acknowledged``: what :func:`acknowledged` read for the round; an acknowledgement of a
+    request not in it reads its own."""
     base = {"platform": settings.platform_name}
     data = message.context
     kind = message.kind
     if kind == "acknowledgement":
-        # The columns it shows and a count of the items: every request gets one of these.
-        row = session.execute(_ACKNOWLEDGED, {"request_id": data["request_id"]}).first()
+        request_id = data["request_id"]
+        if acknowledged is not None and type(request_id) is int and request_id in acknowledged:
+            row = acknowledged[request_id]
+        else:
+            row = session.execute(_ACKNOWLEDGED, {"request_id": request_id}).first()
         if row is None:
             raise Gone(f"Request {data['request_id']} not found")
         return {**base, "request_id": row.id, "reference": row.reference,

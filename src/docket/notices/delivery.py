@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.policy
 import hashlib
 import hmac
-import re
 import secrets
 import smtplib
 import ssl
@@ -41,13 +39,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import formatdate
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import orjson
+
+from docket.notices import mime
 
 __all__ = [
     "DeliveryError",
@@ -85,26 +84,8 @@ def _rebuild_delivery_error(message: str, permanent: bool) -> DeliveryError:
 _SECURITY = ("none", "starttls", "tls")
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
-# RFC 5322 dot-atom-text: what may stand left of the "@" in a Message-ID without quoting.
-_ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"
-_MSG_ID_LEFT = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
-# Headers send_email writes itself; `headers=` may not replace them.
-_RESERVED_HEADERS = {
-    "from",
-    "to",
-    "subject",
-    "date",
-    "message-id",
-    "x-docket-message-id",
-    "mime-version",
-    "content-type",
-    "content-transfer-encoding",
-}
-# Bodies: 7-bit safe transfer encodings (quoted-printable or base64, whichever is shorter) so
-# that non-ASCII text survives relays without 8BITMIME; headers as RFC 2047 encoded words.
-# Line ends: "\n" inside encoded bodies, as Python's email package writes them by default (so a
-# part decodes to exactly the text given); smtplib turns the lines on the wire into CRLF.
-_MAIL_POLICY = email.policy.default.clone(cte_type="7bit")
+# The message itself is written by docket.notices.mime: a 7-bit clean multipart/alternative
+# (quoted-printable or base64 bodies, RFC 2047 headers) with CRLF line ends, sent as is.
 
 
 @dataclass(frozen=True)
@@ -126,7 +107,7 @@ class SmtpConfig:
             raise ValueError(f"SMTP port {self.port} is out of range 1-65535")
         if self.security not in _SECURITY:
             raise ValueError(f"SMTP security must be one of {_SECURITY}, not {self.security!r}")
-        if not self.sender or not _envelope_address(self.sender):
+        if not self.sender or not mime.envelope_address(self.sender):
             raise ValueError(f"SMTP sender {self.sender!r} is not an e-mail address")
         if self.password is not None and not self.username:
             raise ValueError("an SMTP password was given without a user name")
@@ -204,46 +185,6 @@ class SmtpConfig:
         )
 
 
-def _envelope_address(value: str) -> str | None:
-    """The bare addr-spec in 'Name <a@b>' or 'a@b', or None when there is none."""
-    try:
-        message = EmailMessage(policy=email.policy.default)
-        message["To"] = value
-        addresses = message["To"].addresses
-    except Exception:  # the header parser raises several types on garbage
-        return None
-    if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
-        return None
-    return str(addresses[0].addr_spec)
-
-
-def _build_message(
-    config: SmtpConfig,
-    *,
-    message_id: str,
-    to: str,
-    subject: str,
-    text: str,
-    html: str | None,
-    headers: Mapping[str, str] | None,
-) -> EmailMessage:
-    message = EmailMessage(policy=_MAIL_POLICY)
-    message["From"] = config.sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = f"<{message_id}@docket>"
-    message["X-Docket-Message-Id"] = message_id
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text, charset="utf-8")
-    if html is not None:
-        message.add_alternative(html, subtype="html", charset="utf-8")
-        for part in message.iter_parts():  # EmailMessage adds one to each part it makes
-            del part["MIME-Version"]
-    return message
-
-
 def send_email(
     config: SmtpConfig,
     *,
@@ -259,55 +200,55 @@ def send_email(
     ``message_id`` is the outbox id; it becomes ``Message-ID: <{message_id}@docket>`` and
     ``X-Docket-Message-Id: {message_id}``, the same on every retry. It must be a dot-atom
     (letters, digits, ``.-_+=`` and the like; no spaces, ``@`` or ``<>``): ValueError otherwise,
-    as for ``headers`` that try to replace one of the headers written here.
+    as for ``headers`` whose names are not field names, would replace one of the headers
+    written here or are address fields (Cc, Bcc, Reply-To...). Extra header values are text.
+    The message is composed by :func:`docket.notices.mime.compose`.
 
     Raises DeliveryError(permanent=True) when the recipient or the message is refused with a
-    5xx reply, or when ``to`` is not an e-mail address; DeliveryError(permanent=False) for
+    5xx reply, when ``to`` is not one e-mail address, or when a header value (subject, ``to``,
+    extra headers) holds a line break or NUL; DeliveryError(permanent=False) for
     4xx replies, connection errors, timeouts, TLS failures, a refused login or sender (a fix
     on our side makes a retry succeed).
     """
-    if not isinstance(message_id, str) or not _MSG_ID_LEFT.fullmatch(message_id):
-        raise ValueError(f"message_id {message_id!r} cannot stand in a Message-ID")
-    for name in headers or {}:
-        if name.strip().lower() in _RESERVED_HEADERS:
-            raise ValueError(f"header {name!r} is set by send_email and may not be replaced")
-
-    sender = _envelope_address(config.sender)
-    recipient = _envelope_address(to) if "\r" not in to and "\n" not in to else None
+    mime.check_message_id(message_id)
+    mime.check_header_names(headers)
+    sender = mime.envelope_address(config.sender)
+    recipient = mime.envelope_address(to)
     if sender is None:  # pragma: no cover - SmtpConfig checks it
         raise ValueError(f"sender {config.sender!r} is not an e-mail address")
     if recipient is None:
         raise DeliveryError(f"recipient {to!r} is not an e-mail address", permanent=True)
     try:
-        message = _build_message(
-            config,
-            message_id=message_id,
+        message = mime.compose(
+            sender=config.sender,
             to=to,
             subject=subject,
             text=text,
             html=html,
+            message_id=message_id,
             headers=headers,
         )
     except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header value
         raise DeliveryError(f"cannot build the e-mail: {exc}", permanent=True) from exc
+    # An address that is not ASCII needs SMTPUTF8 (a server without it: a temporary failure).
+    options = () if sender.isascii() and recipient.isascii() else ("SMTPUTF8",)
 
     where = f"{config.host}:{config.port}"
     client: smtplib.SMTP | None = None
     try:
-        context = ssl.create_default_context()
         if config.security == "tls":
             client = smtplib.SMTP_SSL(
-                config.host, config.port, timeout=config.timeout, context=context
+                config.host, config.port, timeout=config.timeout, context=_tls_context()
             )
         else:
             client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
         client.ehlo()
         if config.security == "starttls":
-            client.starttls(context=context)
+            client.starttls(context=_tls_context())
             client.ehlo()
         if config.username:
             _login(client, config.username, config.password or "")
-        client.send_message(message, from_addr=sender, to_addrs=[recipient])
+        client.sendmail(sender, [recipient], message, mail_options=options)
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()), (0, b""))
         raise DeliveryError(
@@ -340,6 +281,12 @@ def send_email(
     finally:
         if client is not None:
             _close_quietly(client)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """The system's default TLS settings, loaded once (loading the CA store costs milliseconds)."""
+    return ssl.create_default_context()
 
 
 def _login(client: smtplib.SMTP, username: str, password: str) -> None:

@@ -254,29 +254,41 @@ def _as_moment(value: Any) -> date | datetime:
     return value
 
 
+# Babel parses a locale given by name on every call, several times per date; the parsed Locale
+# (immutable) and the datetime pattern are kept per language instead.
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@cache
+def _datetime_pattern(lang: str) -> str:
+    return re.sub(r"'([^']*)'", r"\1", str(get_datetime_format("long", locale=_locale(lang))))
+
+
 def format_day(value: Any, lang: str) -> str:
     """A date (or the UTC day of a datetime) in the locale's long format."""
     value = _as_moment(value)
     if isinstance(value, datetime):
         value = _utc(value).date()
-    return format_date(value, format="long", locale=lang)
+    return format_date(value, format="long", locale=_locale(lang))
 
 
 def format_moment(value: Any, lang: str) -> str:
     """A datetime as the locale's long date and short time, in UTC; a date as a long date."""
     value = _as_moment(value)
+    locale = _locale(lang)
     if not isinstance(value, datetime):
-        return format_date(value, format="long", locale=lang)
+        return format_date(value, format="long", locale=locale)
     value = _utc(value)
-    pattern = re.sub(r"'([^']*)'", r"\1", str(get_datetime_format("long", locale=lang)))
-    day = format_date(value.date(), format="long", locale=lang)
-    time = format_time(value.time(), format="short", locale=lang) + " UTC"
-    return pattern.replace("{1}", day).replace("{0}", time)
+    day = format_date(value.date(), format="long", locale=locale)
+    time = format_time(value.time(), format="short", locale=locale) + " UTC"
+    return _datetime_pattern(lang).replace("{1}", day).replace("{0}", time)
 
 
 def country_name(code: str, lang: str) -> str:
     """The name of an ISO 3166 territory in ``lang``, or the code itself when unknown."""
-    return Locale.parse(lang).territories.get(str(code).strip().upper(), str(code))
+    return _locale(lang).territories.get(str(code).strip().upper(), str(code))
 
 
 def format_countries(codes: Iterable[str] | None, lang: str) -> str:
@@ -285,7 +297,7 @@ def format_countries(codes: Iterable[str] | None, lang: str) -> str:
         name = country_name(code, lang)
         if code != "*" and name not in names:
             names.append(name)
-    return format_list(names, locale=lang) if names else ""
+    return format_list(names, locale=_locale(lang)) if names else ""
 
 
 def is_everywhere(scope: Iterable[str] | None) -> bool:

@@ -11,18 +11,18 @@ sees (Message-ID, webhook-id) and can drop as a duplicate.
 from __future__ import annotations
 
 import datetime as dt
-import email.message
-import email.policy
 import logging
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
 from docket.db import begin_readonly, transaction, utcnow
-from docket.notices import compose, delivery
+from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
 from docket.notices.service import OUTBOX_CHANGED
@@ -42,6 +42,9 @@ class OutboxWorker:
         self.factory, self.settings, self.batch = factory, settings, batch
         self.smtp = (delivery.SmtpConfig.from_url(settings.smtp_url, sender=settings.mail_from)
                      if settings.smtp_url else None)
+        if self.smtp is None and not mime.envelope_address(settings.mail_from):
+            # As SmtpConfig does: a bad sender is our configuration, not any message's fault.
+            raise ValueError(f"DOCKET_MAIL_FROM {settings.mail_from!r} is not an e-mail address")
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -80,16 +83,18 @@ class OutboxWorker:
         ids = self.claim(utcnow())
         sent: list[int] = []
         try:
-            # One read transaction for the round: the messages in one query, and what each
-            # notice says composed from the same snapshot (a session per message cost more
-            # than rendering it).
+            # One read transaction for the round: the messages in one query, the requests
+            # their acknowledgements show in another, and what each notice says composed
+            # from the same snapshot (a session, or a query, per message cost more than
+            # rendering it).
             with self.factory() as session:
                 begin_readonly(session)
-                messages = session.execute(
+                messages = [message for message in session.execute(
                     select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-                ).scalars().all() if ids else []
+                ).scalars() if message.status == OutboxStatus.pending] if ids else []
+                acknowledged = compose.acknowledged(session=session, messages=messages)
                 for message in messages:
-                    if message.status == OutboxStatus.pending and self._deliver(session, message):
+                    if self._deliver(session, message, acknowledged):
                         sent.append(message.id)
         finally:
             self._sent(sent)
@@ -104,10 +109,11 @@ class OutboxWorker:
                 return False
             return self._deliver(session, message)
 
-    def _deliver(self, session: Session, message: OutboxMessage) -> bool:
+    def _deliver(self, session: Session, message: OutboxMessage,
+                 acknowledged: Mapping[int, Any] | None = None) -> bool:
         """Send ``message``; on a failure, record it (in a transaction of its own)."""
         try:
-            self._send(session, message)
+            self._send(session, message, acknowledged)
         except delivery.DeliveryError as exc:
             self._failed(message.id, str(exc), permanent=exc.permanent)
         except (compose.Gone, ValueError) as exc:
@@ -116,7 +122,7 @@ class OutboxWorker:
             return True
         return False
 
-    def _send(self, session: Session, message: OutboxMessage) -> None:
+    def _send(self, session: Session, message: OutboxMessage, acknowledged: Mapping[int, Any] | None) -> None:
         if message.channel == Channel.webhook:
             endpoint = session.get(WebhookEndpoint, int(message.recipient.split(":", 1)[1]))
             if endpoint is None or not endpoint.active:
@@ -124,24 +130,21 @@ class OutboxWorker:
             delivery.post_webhook(endpoint.url, endpoint.secret, msg_id=message.message_id,
                                   event_type=message.kind, payload=message.context)
             return
-        rendered = render(message.kind, message.language, compose.context_for(session, message, self.settings))
+        context = compose.context_for(session, message, self.settings, acknowledged=acknowledged)
+        rendered = render(message.kind, message.language, context)
         headers = {"X-Docket-Notice": message.kind}
         if self.smtp is not None:
             delivery.send_email(self.smtp, message_id=message.message_id, to=message.recipient,
                                 subject=rendered.subject, text=rendered.text, html=rendered.html, headers=headers)
-        else:
-            self._to_file(message, rendered.subject, rendered.text, rendered.html)
-
-    def _to_file(self, message: OutboxMessage, subject: str, text: str, html: str) -> None:
-        """Without DOCKET_SMTP_URL, each e-mail becomes an .eml file in DOCKET_MAIL_DIR."""
-        mail = email.message.EmailMessage(policy=email.policy.SMTP)
-        mail["From"], mail["To"], mail["Subject"] = self.settings.mail_from, message.recipient, subject
-        mail["Message-ID"] = f"<{message.message_id}@docket>"
-        mail.set_content(text)
-        mail.add_alternative(html, subtype="html")
+            return
+        # Without DOCKET_SMTP_URL, each e-mail becomes an .eml file in DOCKET_MAIL_DIR: the
+        # bytes send_email would hand over (a recipient or header mime refuses: ValueError).
+        data = mime.compose(sender=self.settings.mail_from, to=message.recipient, subject=rendered.subject,
+                            text=rendered.text, html=rendered.html, message_id=message.message_id,
+                            headers=headers)
         folder = Path(self.settings.mail_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(bytes(mail))
+        (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(data)
 
     # ------------------------------------------------------------ marking
     def _sent(self, outbox_ids: list[int]) -> None:
