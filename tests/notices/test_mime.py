@@ -8,7 +8,9 @@ agent stores mail (and as tests/notices/receivers.py does), so that text decodes
 
 from __future__ import annotations
 
+import base64
 import email.policy
+import re
 from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -49,6 +51,19 @@ def read(raw: bytes) -> EmailMessage:
 def head_lines(raw: bytes) -> list[bytes]:
     head, _, _ = raw.partition(b"\r\n\r\n")
     return head.split(b"\r\n")
+
+
+def encoded_words_are_whole(raw: bytes) -> bool:
+    """RFC 2047: every encoded word is at most 75 characters and holds whole characters."""
+    words = re.findall(rb"=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=", raw.partition(b"\r\n\r\n")[0])
+    for word in words:
+        if len(word) + 12 > 75:
+            return False
+        try:
+            base64.b64decode(word, validate=True).decode("utf-8")
+        except ValueError:  # binascii.Error, UnicodeDecodeError
+            return False
+    return True
 
 
 def unfolded(raw: bytes, name: str) -> str:
@@ -135,6 +150,7 @@ def test_a_long_subject_is_folded_and_unfolds_to_the_same_string() -> None:
         assert all(len(line) <= 78 for line in head_lines(raw))
         assert read(raw)["Subject"] == subject
         assert parse(raw)["Subject"] == subject  # also read straight from the CRLF bytes
+        assert encoded_words_are_whole(raw)
 
 
 def test_plain_ascii_words_stay_readable() -> None:
@@ -157,6 +173,7 @@ def test_any_header_value_reads_back_exactly(value: str) -> None:
     assert message["Subject"] == value
     assert message["X-Docket-Notice"] == value
     assert all(len(line) <= 78 for line in head_lines(raw))
+    assert encoded_words_are_whole(raw)
 
 
 name_chars = st.characters(blacklist_categories=("Cs", "Zs", "Cc"), blacklist_characters=UNSAFE)
@@ -174,6 +191,7 @@ def test_display_names_are_written_so_they_read_back(name: str, addr: str) -> No
     message = parse(raw)
     assert message["To"].addresses[0].addr_spec == message["From"].addresses[0].addr_spec == addr
     assert all(len(line) <= 78 for line in head_lines(raw))
+    assert encoded_words_are_whole(raw)
     read_back = message["To"].addresses[0].display_name
     if given_name.isascii() or len(given_name.encode()) <= 45:
         assert read_back == given_name  # quoted, plain or one encoded word

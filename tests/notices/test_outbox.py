@@ -318,3 +318,10 @@ def test_a_recipient_that_is_not_one_address_is_dead_and_nothing_goes_out(
     assert list(eml_files(settings)) == [m.id for m in acknowledgements(sessions) if m.recipient != recipient]
     assert [r.rcpt_tos for r in smtp.received] == [("requests@misd.example.kz",)]
     assert b"evil" not in smtp.received[0].raw
+
+
+def test_a_sender_that_is_not_an_address_stops_the_worker_at_start(app, settings) -> None:
+    # A configuration error, not any message's: nothing would be marked dead for it.
+    with pytest.raises(ValueError, match="DOCKET_MAIL_FROM"):
+        OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"mail_from": "docket\r\nBcc: x@y"}))
+    OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"mail_from": "Docket <d@example.org>"})).stop()
