@@ -10,10 +10,10 @@ from functools import cache
 from typing import Any
 
 import pytest
-from markupsafe import escape
 from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
+from markupsafe import escape
 
 from docket.notices import render as render_module
 from docket.notices.render import KINDS, LANGUAGES, Rendered, extract_messages, render
