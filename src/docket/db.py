@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -238,7 +239,9 @@ def one_round_trip(session: Session) -> Iterator[None]:
         sql, params = _one_statement(statements)
         try:
             if len(params) <= _MAX_PARAMETERS:
-                raw.execute(sql, params)
+                # With $n placeholders numbered once per shape of statement: psycopg would
+                # otherwise parse the whole statement for its %s on every call.
+                psycopg.RawCursor(raw).execute(_numbered(sql), params)
             else:  # too large for one statement: the same writes in one transaction
                 with raw.transaction():
                     for one, values in statements:
@@ -249,6 +252,16 @@ def one_round_trip(session: Session) -> Iterator[None]:
 
 
 _WRITES = ("INSERT ", "UPDATE ", "DELETE ")
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> str:
+    """``sql`` with its ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``, … (the statements
+    combined here are docket's own, with no other ``%`` in them)."""
+    if "%%" in sql:
+        raise ValueError("a combined statement may not contain an escaped %")
+    head, *rest = sql.split("%s")
+    return head + "".join(f"${number}{part}" for number, part in enumerate(rest, start=1))
 
 
 def _one_statement(statements: list[tuple[str, tuple[Any, ...]]]) -> tuple[str, tuple[Any, ...]]:
