@@ -19,6 +19,7 @@ SQLite's text format, JSON through the engine's serializer with ``None`` as JSON
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 import threading
 from collections import deque
@@ -160,14 +161,21 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
 def _postgresql_inserts(connection: Connection, table: Table, columns: list[str],
                         values: list[list[Any]]) -> list[tuple[str, tuple[Any, ...]]]:
     """``INSERT … VALUES`` statements for the rows, each within PostgreSQL's parameter limit."""
-    quote = connection.dialect.identifier_preparer.quote
-    head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     rows = list(zip(*values, strict=True))
     per_statement = max(1, 65535 // len(columns))
-    return [(head + ", ".join([one] * len(chunk)), tuple(v for row in chunk for v in row))
+    preparer = connection.dialect.identifier_preparer  # one per engine: a stable cache key
+    return [(_values_sql(preparer, table.name, tuple(columns), len(chunk)),
+             tuple(v for row in chunk for v in row))
             for chunk in (rows[start:start + per_statement]
                           for start in range(0, len(rows), per_statement))]
+
+
+@functools.lru_cache(maxsize=512)
+def _values_sql(preparer: Any, table: str, columns: tuple[str, ...], count: int) -> str:
+    quote = preparer.quote
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES {', '.join([one] * count)}")
 
 
 def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list[int]] | None:

@@ -127,16 +127,17 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
 
 
-_APPEND = "SELECT docket_audit_append(%s, %s, %s, %s, %s, %s, %s)"
+_APPEND = "SELECT docket_audit_append(%s, %s::json)"
 
 
 def _append_postgresql(session: Session, events: Sequence[Pending], payloads: list[dict[str, Any]],
                        parts: list[tuple[bytes, bytes]], at: dt.datetime) -> None:
     """One call of ``docket_audit_append`` (migration 0011), which holds the head's row
     lock from its first line to the commit: no round trip to Python happens under it."""
-    params = (at, [e.actor for e in events], [e.action for e in events],
-              [e.subject for e in events], [json_text(p) for p in payloads],
-              [head.decode() for head, _ in parts], [tail.decode() for _, tail in parts])
+    params = (at, orjson.dumps([
+        {"actor": e.actor, "action": e.action, "subject": e.subject, "payload": json_text(data),
+         "head": head.decode(), "tail": tail.decode()}
+        for e, data, (head, tail) in zip(events, payloads, parts, strict=True)]).decode())
     deferred = deferred_writes(session)
     if deferred is not None:  # inside db.one_round_trip: sent with the other writes
         deferred.append((_APPEND, params))
