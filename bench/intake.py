@@ -369,13 +369,14 @@ def postgres_cpu_seconds() -> float:
     return total
 
 
-def cpu_components(server_pid: int, worker_pid: int | None) -> dict[str, float]:
+def cpu_components(server_pid: int, worker_pid: int | None, postgres: bool) -> dict[str, float]:
     """CPU seconds so far of the server, the outbox worker process (if any) and the
     local PostgreSQL, for the per-request breakdown."""
     parts = {"server": cpu_seconds(server_pid) or 0.0}
     if worker_pid is not None:
         parts["worker"] = cpu_seconds(worker_pid) or 0.0
-    parts["postgres"] = postgres_cpu_seconds()
+    if postgres:
+        parts["postgres"] = postgres_cpu_seconds()
     return parts
 
 
@@ -571,7 +572,7 @@ def measure(
             warmup=WARMUP_SECONDS, seconds=args.seconds, target=target,
             server_cpu=lambda: cpu_seconds(proc.pid), client=args.client,
             profile=(lambda: py_spy(proc.pid, profile, args)) if profile else None,
-            components=lambda: cpu_components(proc.pid, worker_pid),
+            components=lambda: cpu_components(proc.pid, worker_pid, "postgresql" in env["BENCH_DATABASE_URL"]),
         ))
     outcome.log_problems = log_problems(log)
     return outcome

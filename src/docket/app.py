@@ -97,8 +97,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    # Enforcement first: FastAPI tries routers in order, and visibility is the hot path.
-    for router in (enforcement_router, catalog_router, parties_router, intake_router, reports_router,
+    # The hot paths first, as FastAPI tries routers in order: visibility (every view of
+    # restricted content), then intake (every request and report).
+    for router in (enforcement_router, intake_router, reports_router, catalog_router, parties_router,
                    review_router, appeals_router, notices_router, content_router, audit_router,
                    transparency_router):
         app.include_router(router)
