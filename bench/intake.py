@@ -370,14 +370,29 @@ def postgres_cpu_seconds() -> float:
 
 
 def cpu_components(server_pid: int, worker_pid: int | None, postgres: bool) -> dict[str, float]:
-    """CPU seconds so far of the server, the outbox worker process (if any) and the
-    local PostgreSQL, for the per-request breakdown."""
+    """CPU seconds so far of the server, the outbox worker process (``worker_pid``, or
+    the one `docket serve` started) and the local PostgreSQL, for the per-request breakdown."""
     parts = {"server": cpu_seconds(server_pid) or 0.0}
-    if worker_pid is not None:
-        parts["worker"] = cpu_seconds(worker_pid) or 0.0
+    workers = [worker_pid] if worker_pid is not None else children(server_pid)
+    if workers:
+        parts["worker"] = sum(cpu_seconds(pid) or 0.0 for pid in workers)
     if postgres:
         parts["postgres"] = postgres_cpu_seconds()
     return parts
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(")") + 2:].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -733,9 +748,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--client", choices=("httpx", "raw"), default="httpx",
                         help="the load generator: httpx.AsyncClient (default), or a minimal "
                              "HTTP/1.1 client on asyncio streams that uses far less CPU")
-    parser.add_argument("--worker", choices=("in-process", "separate"), default="in-process",
-                        help="the outbox worker inside docket serve (the default) or in its own "
-                             "`docket worker` process (the production layout)")
+    parser.add_argument("--worker", choices=("serve", "separate"), default="serve",
+                        help="the outbox worker as `docket serve` runs it (a process it starts; "
+                             "the default) or as a `docket worker` this script starts beside "
+                             "`DOCKET_RUN_WORKER=false docket serve`")
     parser.add_argument("--py-spy", metavar="DIR",
                         help="record a py-spy profile of docket during the measured window "
                              "into DIR/<engine>-docket.txt")

@@ -2,7 +2,10 @@
 
 import json
 import os
+import signal
 import subprocess
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -114,3 +117,43 @@ def test_db_upgrade_on_a_new_postgresql_database(tmp_path, database_url) -> None
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_serve_delivers_the_outbox_from_a_worker_process_it_restarts_and_stops(tmp_path) -> None:
+    env = {**_env(tmp_path), "DOCKET_OUTBOX_POLL_SECONDS": "0.2"}
+    mail = tmp_path / "docket-mail"  # the default DOCKET_MAIL_DIR, in the working directory
+    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, _out):
+        workers = _workers_of(tmp_path)
+        assert len(workers) == 1  # a process of its own, not a thread of the server
+        _wait_for(lambda: any(mail.glob("*-acknowledgement.eml")))
+        os.kill(workers[0], signal.SIGKILL)  # a worker that dies is started again
+        _wait_for(lambda: len(_workers_of(tmp_path)) == 1 and _workers_of(tmp_path) != workers, 15)
+        before = set(mail.glob("*.eml"))
+        sent = httpx.post(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_kz_ministry"},
+                          json={"jurisdiction": "KZ", "reason": "hate_speech",
+                                "legal_basis": [{"law": "kz-informatization-18-2", "provision": "Art. 18-2"}],
+                                "explanation": "Calls for violence against an ethnic group.",
+                                "items": [{"url": "https://social.example/@x/990001"}]})
+        assert sent.status_code == 201
+        _wait_for(lambda: any(p.name.endswith("-acknowledgement.eml") for p in set(mail.glob("*.eml")) - before))
+    _wait_for(lambda: not _workers_of(tmp_path), 20)  # stopped with the server
+
+
+def _workers_of(folder: Path) -> list[int]:
+    """The `docket worker` processes running in ``folder`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and b"\0worker\0--parent\0" in (entry / "cmdline").read_bytes()
+                    and (entry / "cwd").resolve() == folder.resolve()):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,7 +93,8 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="fill an empty database with a demo")] = False,
 ) -> None:
-    """Run docket in one process: the API, the pages and, unless DOCKET_RUN_WORKER=false, the outbox worker."""
+    """Run docket: the API and the pages and, unless DOCKET_RUN_WORKER=false, the outbox
+    worker in a process of its own that this one starts, restarts and stops."""
     import uvicorn
 
     from docket.app import create_app
@@ -107,7 +109,22 @@ def serve(
             summary = load_demo(session=session, base_url=settings.base_url, settings=settings)
         console.print(summary, soft_wrap=True)  # whole lines: the curl commands stay copyable
     console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning")
+    worker = None
+    if settings.run_worker:
+        from docket.notices.supervisor import WorkerProcess
+
+        # Not in this process's threads: rendering e-mails would share the API's GIL. The
+        # worker signs the appeal links in notices, so it gets this process's key, even
+        # one generated for this run.
+        settings = settings.with_secret()
+        worker = WorkerProcess(env={**os.environ, "DOCKET_SECRET_KEY": settings.secret_key})
+        worker.start()
+        settings = settings.model_copy(update={"run_worker": False})
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning")
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 # ---------------------------------------------------------------- db

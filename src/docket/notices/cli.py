@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,7 +16,11 @@ holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_i
 
 # ---------------------------------------------------------------- outbox
 # ``docket worker`` (docket.cli registers it as a top-level command).
-def worker(once: Annotated[bool, typer.Option("--once", help="deliver what is due, then exit")] = False) -> None:
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="deliver what is due, then exit")] = False,
+    parent: Annotated[int | None, typer.Option(
+        "--parent", hidden=True, help="stop when the process with this id (docket serve) is gone")] = None,
+) -> None:
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
     from docket import db as database
     from docket.notices.worker import OutboxWorker
@@ -33,10 +37,27 @@ def worker(once: Annotated[bool, typer.Option("--once", help="deliver what is du
         base.console.print(f"{total} messages tried")
         return
     base.console.print("docket worker: delivering the outbox (Ctrl-C to stop)")
+    if parent is not None:
+        _stop_without(parent, runner)
     try:
         runner.run_forever()
     except KeyboardInterrupt:
         pass
+
+
+def _stop_without(parent: int, runner: Any) -> None:
+    """Stop ``runner`` once the process ``parent`` is gone (this one is then adopted by
+    another), so that a server killed outright leaves no worker behind."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        runner.stop()
+
+    threading.Thread(target=watch, name="docket-parent-watch", daemon=True).start()
 
 
 @outbox_app.command("list")

@@ -341,6 +341,9 @@ def _environment(lang: str) -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        # The templates ship with the package: no file-system check on every get_template
+        # (each one stat()s the template and the ones it extends).
+        auto_reload=False,
         **_ENV_OPTIONS,
     )
     env.policies["ext.i18n.trimmed"] = True
