@@ -12,18 +12,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from docket import __version__, errors
+from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
 from docket.content.api import router as content_router
 from docket.db import READONLY, make_engine, make_sessionmaker
-from docket.jobs import Jobs
 from docket.deps import Db
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
-from docket.appeals.api import router as appeals_router
 from docket.intake.api import router as intake_router
 from docket.intake.report_api import router as reports_router
+from docket.jobs import Jobs
 from docket.notices.api import router as notices_router
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
@@ -56,6 +56,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings)
         jobs.start()
+        writer = None
+        if engine.dialect.name == "sqlite":  # one writer at a time: commit requests in groups
+            from docket.intake.group_commit import GroupCommit
+
+            writer = GroupCommit(app.state.sessionmaker)
+            writer.start()
+        app.state.intake_writer = writer
         worker = None
         if settings.run_worker:
             from docket.notices.worker import OutboxWorker
@@ -66,6 +73,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         yield
         if worker is not None:
             worker.stop()
+        if writer is not None:
+            writer.stop()
         jobs.stop()
         follower.stop()
         if app.state.owns_engine:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -81,6 +83,29 @@ def _json_deserializer(value: str | bytes) -> Any:
     return orjson.loads(value)
 
 
+_SQLITE_BUSY_TIMEOUT = 30.0  # seconds a transaction waits for another process's write lock
+
+
+def _begin_immediate(raw: Any) -> None:
+    """BEGIN IMMEDIATE, waiting for another process's write lock by trying every
+    millisecond. SQLite's own busy handler sleeps ever longer (up to 100 ms at a time)
+    and so never finds the lock free between the back-to-back transactions of a busy
+    server: the outbox worker, beside ``docket serve``, starved under load."""
+    deadline = time.monotonic() + _SQLITE_BUSY_TIMEOUT
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.001)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(_SQLITE_BUSY_TIMEOUT * 1000)}")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``: SQLite in WAL mode with write transactions serialized, or PostgreSQL."""
     if url.startswith("sqlite"):
@@ -124,7 +149,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 raise TimeoutError("another transaction in this process held the SQLite write lock for 30 s")
             conn.info["docket_write_lock"] = True
             try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                _begin_immediate(conn.connection.driver_connection)
             except BaseException:
                 conn.info.pop("docket_write_lock", None)
                 write_lock.release()
