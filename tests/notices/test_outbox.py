@@ -325,3 +325,18 @@ def test_a_sender_that_is_not_an_address_stops_the_worker_at_start(app, settings
     with pytest.raises(ValueError, match="DOCKET_MAIL_FROM"):
         OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"mail_from": "docket\r\nBcc: x@y"}))
     OutboxWorker(app.state.sessionmaker, settings.model_copy(update={"mail_from": "Docket <d@example.org>"})).stop()
+
+
+def test_each_message_sent_leaves_one_notice_sent_event(sessions, hooks, worker) -> None:
+    from docket.audit.models import Event
+
+    ids = event(sessions, 3)
+    assert worker.run_once() == 3
+    assert worker.run_once() == 0  # sent messages are not taken again
+    with sessions() as s:
+        sent = s.execute(select(Event).where(Event.action == "notice:sent").order_by(Event.seq)).scalars().all()
+        assert [e.payload["outbox"] for e in sent] == ids
+        assert all(e.payload["channel"] == "webhook" and e.payload["kind"] == "decision.made"
+                   and e.payload["attempts"] == 1 and e.actor == "system:outbox" for e in sent)
+        assert [m.status for m in s.execute(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).scalars()] \
+            == ["sent"] * 3

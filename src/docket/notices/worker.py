@@ -148,21 +148,25 @@ class OutboxWorker:
 
     # ------------------------------------------------------------ marking
     def _sent(self, outbox_ids: list[int]) -> None:
-        """Mark messages sent, with one ``notice:sent`` event each, in one transaction."""
+        """Mark messages sent, with one ``notice:sent`` event each, in one transaction:
+        one UPDATE … RETURNING for the round, not an ORM object per message."""
         if not outbox_ids:
             return
-        now = utcnow()
+        table = OutboxMessage.__table__
         with transaction(self.factory) as session:
-            messages = session.execute(
-                select(OutboxMessage).where(OutboxMessage.id.in_(outbox_ids)).order_by(OutboxMessage.id)
-            ).scalars().all()
-            for message in messages:
-                message.status, message.sent_at, message.lease_until = OutboxStatus.sent, now, None
+            # Not twice: a worker that took the message over after this one's lease ran
+            # out, and sent it again, may have marked it already (one event per sending).
+            marked = session.execute(
+                update(table).where(table.c.id.in_(outbox_ids), table.c.status != OutboxStatus.sent)
+                .values(status=OutboxStatus.sent, sent_at=utcnow(), lease_until=None)
+                .returning(table.c.id, table.c.subject, table.c.kind, table.c.channel, table.c.message_id,
+                           table.c.attempts)
+            ).all()
             audit.record_many(session=session, events=[audit.Pending(
-                actor="system:outbox", action="notice:sent", subject=message.subject or f"outbox:{message.id}",
-                payload={"outbox": message.id, "kind": message.kind, "channel": str(message.channel),
-                         "message_id": message.message_id, "attempts": message.attempts},
-            ) for message in messages])
+                actor="system:outbox", action="notice:sent", subject=row.subject or f"outbox:{row.id}",
+                payload={"outbox": row.id, "kind": row.kind, "channel": str(row.channel),
+                         "message_id": row.message_id, "attempts": row.attempts},
+            ) for row in sorted(marked, key=lambda row: row.id)])
 
     def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         now = utcnow()
