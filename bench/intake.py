@@ -5,14 +5,16 @@ For each database engine (SQLite, PostgreSQL or both) this script:
 1. makes a fresh database (a temporary directory for SQLite; a new database
    ``docket_bench_<random>`` on the ``--pg-url`` server for PostgreSQL, dropped afterwards),
 2. runs ``docket db upgrade`` and creates a government submitter and its token with the CLI,
-3. starts ``docket serve`` (one uvicorn process, rate limits lifted, log level WARNING),
+3. starts ``docket serve`` (one uvicorn process and the outbox worker process it starts,
+   rate limits lifted, log level WARNING),
    warms up for about a second and then drives ``--concurrency`` HTTP clients, each
    posting requests of 5 items (distinct URLs) in a loop, for ``--seconds``,
 4. stops docket, starts ``bench/bare_app.py`` (the same stack — FastAPI, uvicorn,
    ``docket.db.make_engine``, the per-request transaction ``docket.deps.Db`` — with one
    route that does one durable insert per request) on the same database, and drives it
    the same way with the same body,
-5. prints both rates, the ratio docket / bare, latencies and errors.
+5. prints both rates, the ratio docket / bare, latencies and errors, and the CPU each
+   request cost the server, the outbox worker and the local PostgreSQL.
 
 The goal from the issue is a ratio of at least 0.5 on SQLite and on PostgreSQL. The
 script exits 0 whether the goal is met or missed; it exits 1 when a run could not be
