@@ -58,3 +58,20 @@ def test_an_exception_in_the_block_stores_nothing(sessions) -> None:
     assert _events(sessions) == 0
     with sessions() as s:
         assert audit.verify(session=s).ok
+
+
+def test_writes_too_large_for_one_statement_are_still_one_transaction(sessions) -> None:
+    from docket.content.models import Content
+    from docket.db import utcnow
+
+    now = utcnow()
+    rows = [{"id": f"post-{i}", "url": f"https://social.example/p/{i}", "normalized_url": f"https://social.example/p/{i}",
+             "type": "post", "author_id": "a", "registered_at": now, "updated_at": now} for i in range(10_000)]
+    session = sessions()
+    with one_round_trip(session):  # 70,000 parameters: over PostgreSQL's 65,535 for one statement
+        bulk.insert_rows(session, Content.__table__, rows, returning=False)
+        audit.record_many(session=session, events=[_event("content:bulk")])
+    session.close()
+    with sessions() as s:
+        assert s.execute(select(func.count()).select_from(Content)).scalar_one() == 10_000
+    assert _events(sessions) == 1

@@ -266,7 +266,8 @@ def one_round_trip(session: Session) -> Iterator[None]:
             if len(params) <= _MAX_PARAMETERS:
                 # With $n placeholders numbered once per shape of statement: psycopg would
                 # otherwise parse the whole statement for its %s on every call.
-                psycopg.RawCursor(raw).execute(_numbered(sql), params)
+                with psycopg.RawCursor(raw) as cursor:
+                    cursor.execute(_numbered(sql), params)
             else:  # too large for one statement: the same writes in one transaction
                 with raw.transaction():
                     for one, values in statements:
