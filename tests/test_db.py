@@ -75,3 +75,18 @@ def test_writes_too_large_for_one_statement_are_still_one_transaction(sessions) 
     with sessions() as s:
         assert s.execute(select(func.count()).select_from(Content)).scalar_one() == 10_000
     assert _events(sessions) == 1
+
+
+def test_a_write_that_would_escape_the_statement_is_refused(sessions) -> None:
+    from docket.content.models import Content
+
+    session = sessions()
+    if session.get_bind().dialect.name != "postgresql":
+        session.close()
+        pytest.skip("on SQLite the block is an ordinary transaction")
+    row = {"id": "post-1", "url": "https://social.example/p/1", "type": "post"}
+    with pytest.raises(RuntimeError), one_round_trip(session):
+        bulk.insert_rows(session, Content.__table__, [row], returning=True)  # would need a result
+    session.close()
+    with sessions() as s:
+        assert s.execute(select(func.count()).select_from(Content)).scalar_one() == 0

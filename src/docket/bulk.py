@@ -51,6 +51,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     (SQLAlchemy's own multi-row inserts rely on the same)."""
     if not rows:
         return []
+    deferred = deferred_writes(session)
+    if deferred is not None and (returning or session.new or session.dirty or session.deleted):
+        # Inside db.one_round_trip (PostgreSQL, autocommit): a statement sent now, a RETURNING
+        # or an ORM flush, would be committed on its own, outside the block's statement.
+        raise RuntimeError("inside one_round_trip, rows carry their ids (no RETURNING) and "
+                           "nothing is left for the ORM to flush")
     session.flush()  # what the ORM has pending goes first, as Session.execute would do
     connection = session.connection()
     columns = list(rows[0])
@@ -64,8 +70,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         elif convert is not None:
             values[index] = [convert(v) for v in values[index]]
     if connection.dialect.name == "postgresql":
-        deferred = deferred_writes(session)
-        if deferred is not None and not returning:  # inside db.one_round_trip
+        if deferred is not None:  # inside db.one_round_trip: sent with the block's other writes
             deferred += _postgresql_inserts(connection, table, columns, values)
             return []
         ids = _insert_postgresql(connection, table, columns, values, returning)
