@@ -95,8 +95,9 @@ def submit_request(
 
     A well-formed but incomplete request is accepted (201) with status
     ``needs_clarification`` and the list of what is ``missing``."""
-    # Reads first, in a read-only transaction of their own; the call's write transaction
-    # then holds its locks only to store the request and its event.
+    # Reads first (on PostgreSQL outside any transaction, on SQLite in a read transaction
+    # of their own), ids taken beforehand on PostgreSQL; the write then holds its locks
+    # only to store the request and its event.
     if principal.submitter_id is None:
         raise Forbidden("only a submitter's token can send requests")
     with request.app.state.sessionmaker() as reading:
@@ -121,10 +122,9 @@ def submit_request(
                 raise Conflict("a submission with this Idempotency-Key is in progress; retry") from None
             return replay
     # Plain multi-row INSERTs and the answer built from the stored values: no ORM objects
-    # to flush or to load again, no second validation of the answer. Committed here, in
-    # this thread, rather than after FastAPI serializes the answer; on PostgreSQL the
-    # writes, the audit append and the COMMIT go to the server in one round trip, so the
-    # audit chain's lock (and SQLite's write lock) is held for the least time.
+    # to flush or to load again, no second validation of the answer. Committed before
+    # the answer is sent: on PostgreSQL as one statement (the writes and the audit
+    # append), on SQLite by the writer that commits the waiting requests together.
     writer = getattr(request.app.state, "intake_writer", None)
     if writer is not None and record is None:  # SQLite: stored with others' (group_commit)
         writer.store(prepared)
