@@ -190,3 +190,14 @@ def test_the_hash_covers_the_sorted_canonical_json_and_the_hash_before(sessions)
         assert row.prev_hash == prev
         assert row.hash == hashlib.sha256(canonical.encode()).hexdigest()
         prev = row.hash
+
+
+def test_small_and_large_appends_make_one_chain(sessions) -> None:
+    # On PostgreSQL up to 20 events go through docket_audit_append, more are hashed in
+    # Python and copied in: both must continue the same chain.
+    for size in (1, 50, 3, 21, 20):
+        with transaction(sessions) as s:
+            audit.record_many(session=s, events=[
+                audit.Pending("test", "thing:done", f"thing:{size}-{i}", {"i": i, "text": "Привет"})
+                for i in range(size)])
+    assert verify_cli() == (0, {"ok": True, "events": 95, "bad_event": None, "problem": None})
