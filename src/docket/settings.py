@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     mail_dir: str = Field(default="docket-mail", description="folder for .eml files when no SMTP server is set")
     appeal_window_days: int = Field(default=183, ge=1, le=3650,
                                     description="days an appeal stays open after the notice (1..3650)")
-    run_worker: bool = Field(default=True, description="true: docket serve delivers the outbox in-process")
+    run_worker: bool = Field(default=True, description="true: docket serve starts the outbox worker, a process of its own")
     outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="tries before a message is dead (1..100)")
     outbox_backoff_seconds: float = Field(default=2.0, gt=0, le=3600, description="first retry delay in seconds")
     outbox_max_backoff_seconds: float = Field(default=3600.0, gt=0, le=86400, description="longest retry delay")
