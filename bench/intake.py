@@ -13,8 +13,11 @@ For each database engine (SQLite, PostgreSQL or both) this script:
    ``docket.db.make_engine``, the per-request transaction ``docket.deps.Db`` — with one
    route that does one durable insert per request) on the same database, and drives it
    the same way with the same body,
-5. prints both rates, the ratio docket / bare, latencies and errors, and the CPU each
-   request cost the server, the outbox worker and the local PostgreSQL.
+5. repeats 3 and 4 ``--rounds`` times (default 1), each round on the same database, and
+6. prints the rates, the ratio docket / bare (with several rounds, the median of the
+   rounds' ratios: the machine's speed may drift between rounds, less within one),
+   latencies and errors, and the CPU each request cost the server, the outbox worker and
+   the local PostgreSQL.
 
 The goal from the issue is a ratio of at least 0.5 on SQLite and on PostgreSQL. The
 script exits 0 whether the goal is met or missed; it exits 1 when a run could not be
@@ -46,6 +49,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -152,15 +156,28 @@ class LoadResult:
 @dataclass
 class EngineResult:
     engine: str
-    docket: LoadResult | None = None
-    bare: LoadResult | None = None
+    # One (docket, bare) pair per round, measured one after the other (--rounds).
+    rounds: list[tuple[LoadResult, LoadResult]] = field(default_factory=list)
     failure: str | None = None
+
+    def loads(self) -> Iterator[LoadResult]:
+        for pair in self.rounds:
+            yield from pair
+
+    @property
+    def ratios(self) -> list[float]:
+        return [docket.rate / bare.rate for docket, bare in self.rounds if bare.rate]
 
     @property
     def ratio(self) -> float | None:
-        if self.docket is None or self.bare is None or not self.bare.rate:
-            return None
-        return self.docket.rate / self.bare.rate
+        """The median of the rounds' ratios: each round compares docket with the bare
+        insert measured right after it, so a drift of the machine's speed between rounds
+        does not skew it."""
+        return statistics.median(self.ratios) if self.ratios else None
+
+    def median_rate(self, which: int) -> float | None:
+        rates = [pair[which].rate for pair in self.rounds]
+        return statistics.median(rates) if rates else None
 
     @property
     def goal_met(self) -> bool:
@@ -535,38 +552,16 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
                                    "--email", "bench@ministry.example")["submitter"]["id"]
             token = docket_cli(env, "token", "create", "--submitter", str(submitter))["token"]
 
-            port = free_port()
-            argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1",
-                    "--port", str(port)]
-            # The acknowledgements go to the run's own folder, removed with it (not the
-            # current directory's docket-mail).
-            serve_env, worker = {**env, "DOCKET_MAIL_DIR": str(workdir / "mail")}, None
-            if args.worker == "separate":
-                # The production layout: the outbox worker in a process of its own, so
-                # rendering and sending acknowledgements does not share the API's GIL.
-                serve_env = {**serve_env, "DOCKET_RUN_WORKER": "false"}
-                worker = subprocess.Popen(
-                    [sys.executable, "-c", DOCKET_MAIN, "worker"], env=serve_env,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                result.docket = measure(
-                    "docket", argv, serve_env, port, workdir / "docket.log", args,
-                    path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
-                    profile=(Path(args.py_spy).resolve() / f"{engine}-docket.txt"
-                             if args.py_spy else None),
-                    worker_pid=worker.pid if worker is not None else None,
-                )
-            finally:
-                if worker is not None:
-                    worker.terminate()
-                    worker.wait(timeout=30)
-            result.docket.rows = count_rows(url, "requests")
-
-            port = free_port()
-            argv = [sys.executable, str(BARE_APP), "--host", "127.0.0.1", "--port", str(port)]
-            result.bare = measure("bare", argv, env, port, workdir / "bare.log", args,
-                                  path="/bare", headers={})
-            result.bare.rows = count_rows(url, "bench_bare")
+            for number in range(1, args.rounds + 1):
+                label = "" if args.rounds == 1 else f"#{number}"
+                docket = measure_docket(engine, url, env, workdir, args, token, label)
+                port = free_port()
+                argv = [sys.executable, str(BARE_APP), "--host", "127.0.0.1", "--port", str(port)]
+                before = count_rows(url, "bench_bare") or 0
+                bare = measure(f"bare{label}", argv, env, port, workdir / f"bare{label}.log", args,
+                               path="/bare", headers={})
+                bare.rows = (count_rows(url, "bench_bare") or 0) - before
+                result.rounds.append((docket, bare))
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         result.failure = str(exc)
     except Exception as exc:  # e.g. the PostgreSQL server is unreachable
@@ -574,6 +569,38 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def measure_docket(engine: str, url: str, env: dict[str, str], workdir: Path,
+                   args: argparse.Namespace, token: str, label: str) -> LoadResult:
+    """One measured run of ``docket serve`` (and the worker the chosen layout needs)."""
+    port = free_port()
+    argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    # The acknowledgements go to the run's own folder, removed with it (not the current
+    # directory's docket-mail).
+    serve_env, worker = {**env, "DOCKET_MAIL_DIR": str(workdir / "mail")}, None
+    if args.worker == "separate":
+        # The outbox worker as a `docket worker` of its own, beside a server told not to
+        # start one.
+        serve_env = {**serve_env, "DOCKET_RUN_WORKER": "false"}
+        worker = subprocess.Popen(
+            [sys.executable, "-c", DOCKET_MAIN, "worker"], env=serve_env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    before = count_rows(url, "requests") or 0
+    try:
+        docket = measure(
+            f"docket{label}", argv, serve_env, port, workdir / f"docket{label}.log", args,
+            path="/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
+            profile=(Path(args.py_spy).resolve() / f"{engine}-docket{label}.txt"
+                     if args.py_spy else None),
+            worker_pid=worker.pid if worker is not None else None,
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    docket.rows = (count_rows(url, "requests") or 0) - before
+    return docket
 
 
 def measure(
@@ -636,7 +663,7 @@ def report(results: list[EngineResult], args: argparse.Namespace) -> None:
           f"{WARMUP_SECONDS:g} s warm-up, {ITEMS_PER_REQUEST} items and ~{body_size()} bytes "
           "per request")
     print()
-    header = (f"{'engine':<11}{'target':<8}{'ok':>8}{'req/s':>10}{'items/s':>10}{'p50 ms':>9}"
+    header = (f"{'engine':<11}{'target':<10}{'ok':>8}{'req/s':>10}{'items/s':>10}{'p50 ms':>9}"
               f"{'p95 ms':>9}{'errors':>8}{'rows':>9}{'srv cpu':>9}{'cli cpu':>9}")
     print(header)
     print("-" * len(header))
@@ -644,11 +671,9 @@ def report(results: list[EngineResult], args: argparse.Namespace) -> None:
         if r.failure:
             print(f"{r.engine:<11}FAILED: {r.failure.splitlines()[0]}")
             continue
-        for load in (r.docket, r.bare):
-            if load is None:
-                continue
-            items = load.rate * ITEMS_PER_REQUEST if load.target == "docket" else None
-            print(f"{r.engine:<11}{load.target:<8}{load.ok:>8}{load.rate:>10.1f}{_fmt(items):>10}"
+        for load in r.loads():
+            items = load.rate * ITEMS_PER_REQUEST if load.target.startswith("docket") else None
+            print(f"{r.engine:<11}{load.target:<10}{load.ok:>8}{load.rate:>10.1f}{_fmt(items):>10}"
                   f"{_fmt(load.percentile(0.5)):>9}{_fmt(load.percentile(0.95)):>9}"
                   f"{load.errors:>8}{_fmt(load.rows, 'd'):>9}{_pct(load.server_cpu):>9}"
                   f"{_pct(load.client_cpu):>9}")
@@ -656,19 +681,23 @@ def report(results: list[EngineResult], args: argparse.Namespace) -> None:
     print("CPU ms per request (what each request costs the machine; postgres: every local "
           "PostgreSQL process)")
     for r in results:
-        for load in (r.docket, r.bare):
-            if load is not None and load.cpu_ms:
+        for load in r.loads():
+            if load.cpu_ms:
                 parts = ", ".join(f"{name} {ms:.2f}" for name, ms in load.cpu_ms.items())
-                print(f"{r.engine:<11}{load.target:<8}{parts}, total {sum(load.cpu_ms.values()):.2f}")
+                print(f"{r.engine:<11}{load.target:<10}{parts}, total {sum(load.cpu_ms.values()):.2f}")
     print()
-    print(f"{'engine':<11}{'docket req/s':>13}{'items/s':>10}{'bare ins/s':>12}{'ratio':>8}  goal")
+    median = " (medians of the rounds)" if args.rounds > 1 else ""
+    print(f"{'engine':<11}{'docket req/s':>13}{'items/s':>10}{'bare ins/s':>12}{'ratio':>8}  goal{median}")
     for r in results:
-        if r.failure or r.docket is None or r.bare is None:
+        docket_rate, bare_rate = r.median_rate(0), r.median_rate(1)
+        if r.failure or docket_rate is None or bare_rate is None:
             print(f"{r.engine:<11}{'-':>13}{'-':>10}{'-':>12}{'-':>8}  not measured")
             continue
-        print(f"{r.engine:<11}{r.docket.rate:>13.1f}{r.docket.rate * ITEMS_PER_REQUEST:>10.1f}"
-              f"{r.bare.rate:>12.1f}{_fmt(r.ratio, '.2f'):>8}  "
-              f"{'met' if r.goal_met else 'missed'}")
+        rounds = (" (rounds: " + ", ".join(f"{x:.2f}" for x in r.ratios) + ")"
+                  if len(r.rounds) > 1 else "")
+        print(f"{r.engine:<11}{docket_rate:>13.1f}{docket_rate * ITEMS_PER_REQUEST:>10.1f}"
+              f"{bare_rate:>12.1f}{_fmt(r.ratio, '.2f'):>8}  "
+              f"{'met' if r.goal_met else 'missed'}{rounds}")
     notes = list(_notes(results))
     if notes:
         print()
@@ -690,9 +719,7 @@ def report(results: list[EngineResult], args: argparse.Namespace) -> None:
 def _notes(results: list[EngineResult]) -> Iterator[str]:
     """Errors, lost rows, log problems and a saturated load generator, in words."""
     for r in results:
-        for load in (r.docket, r.bare):
-            if load is None:
-                continue
+        for load in r.loads():
             where = f"{r.engine}/{load.target}"
             if load.errors:
                 kinds = ", ".join(f"{k} x{n}" for k, n in load.error_kinds.most_common())
@@ -724,10 +751,12 @@ def json_summary(results: list[EngineResult], args: argparse.Namespace) -> dict[
         "body_bytes": body_size(), "goal_ratio": GOAL_RATIO,
         "engines": {
             r.engine: {
-                "docket": r.docket.summary() if r.docket else None,
-                "bare": r.bare.summary() if r.bare else None,
+                "rounds": [{"docket": docket.summary(), "bare": bare.summary(),
+                            "ratio": _round(docket.rate / bare.rate if bare.rate else None, 3)}
+                           for docket, bare in r.rounds],
+                "docket_rate": _round(r.median_rate(0)), "bare_rate": _round(r.median_rate(1)),
                 "docket_items_per_s":
-                    _round(r.docket.rate * ITEMS_PER_REQUEST) if r.docket else None,
+                    _round(r.median_rate(0) * ITEMS_PER_REQUEST) if r.rounds else None,
                 "ratio": _round(r.ratio, 3), "goal_met": r.goal_met, "failure": r.failure,
             } for r in results
         },
@@ -743,6 +772,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Measure docket's intake rate against a bare one-insert endpoint.")
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per target")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure docket, then the bare insert, this many times in turn; "
+                             "the ratio is the median of the rounds' ratios")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
                         help="a PostgreSQL server to make a throw-away database on "
@@ -761,8 +793,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="with --py-spy: sample only the thread holding the GIL")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.concurrency < 1:
-        parser.error("--seconds must be > 0 and --concurrency >= 1")
+    if args.seconds <= 0 or args.concurrency < 1 or args.rounds < 1:
+        parser.error("--seconds must be > 0, --concurrency and --rounds >= 1")
     if not args.pg_url.startswith(("postgresql://", "postgresql+psycopg://")):
         parser.error("--pg-url must be a postgresql:// or postgresql+psycopg:// URL")
     args.pg_url = args.pg_url.replace("postgresql://", "postgresql+psycopg://", 1)

@@ -206,7 +206,11 @@ class OutboxWorker:
             except Exception:  # the database may be away; the next round tries again
                 log.exception("outbox round failed")
                 busy = 0
-            if not busy:
+            if busy < self.batch:
+                # The round was not full: what was due is delivered. Wait for the next
+                # poll (or a commit in this process) rather than go again at once, which
+                # under steady load made rounds of one or two messages, each paying a
+                # round's queries.
                 self._wake.wait(self.settings.outbox_poll_seconds)
                 self._wake.clear()
 
