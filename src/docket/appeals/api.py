@@ -50,6 +50,7 @@ def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSetti
         if who.submitter_id is None:
             raise Forbidden("a requester appeals with its submitter's API token; the author, with "
                             "the token from the statement of reasons")
+        assert body.decision_id is not None  # AppealCreate takes a token or a decision_id
         decision_id, appellant, submitter_id = body.decision_id, "requester", who.submitter_id
         decision = access.visible(db, who, Decision, decision_id)
     try:
