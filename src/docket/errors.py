@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +19,7 @@ log = logging.getLogger("docket")
 
 PROBLEM_TYPE = "https://docket.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.db)
 
 
 class DocketError(Exception):
@@ -161,6 +163,14 @@ def install(app: FastAPI) -> None:
             return html
         return problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> Response:
+        from docket.db import is_connection_lost
+
+        if not is_connection_lost(exc):
+            return await _unexpected(request, exc)
+        return unavailable(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         correlation_id = uuid.uuid4().hex
@@ -176,6 +186,24 @@ def install(app: FastAPI) -> None:
             "something went wrong on our side; quote the correlation id when reporting it",
             slug="internal", correlation_id=correlation_id,
         )
+
+
+def unavailable(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After for a call that lost its database connection. A write's outcome
+    is then unknown (the commit may or may not have happened): the client retries with
+    the same Idempotency-Key, which either stores it or answers the first result."""
+    log.warning("database connection lost on %s %s: %s", request.method, request.url.path,
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    detail = ("the connection to the database was lost; whether this change was stored is "
+              "unknown: retry with the same Idempotency-Key" if writes else
+              "the connection to the database was lost; retry")
+    html = _page(request, 503, "Try again in a moment", detail)
+    if html is not None:
+        html.headers.update(headers)
+        return html
+    return problem(503, "Service unavailable", detail, slug="unavailable", headers=headers)
 
 
 class BodyLimit:

@@ -7,6 +7,7 @@ comes from the in-memory principal cache, so these routes are plain async code.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -181,4 +182,8 @@ def snapshot(request: Request, _who: Platform) -> StreamingResponse:
             if chunk:
                 yield b"\n".join(chunk) + b"\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    # The first line read before the answer starts: a database that is away is then a 503
+    # (docket.errors), not a stream cut before its first byte.
+    stream = lines()
+    first = next(stream)
+    return StreamingResponse(itertools.chain([first], stream), media_type="application/x-ndjson")
