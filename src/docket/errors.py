@@ -142,6 +142,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if in_path := [e for e in exc.errors() if e["loc"][0] == "path"]:
+            # An id that is not a number, or one no record can have (bounds.Id): the path
+            # names nothing, as for any id that does not exist, whatever the body says.
+            detail = f"nothing at {request.url.path}"
+            if (html := _page(request, 404, "Not found", detail)) is not None:
+                return html
+            return problem(404, "Not found", detail, slug="not-found", errors=[
+                {"field": _field(e["loc"]), "message": _message(e)} for e in in_path])
         if (html := _page(request, 422, "Invalid address",
                           "a value in the address of this page is not valid")) is not None:
             return html
@@ -206,10 +214,50 @@ def unavailable(request: Request, exc: Exception) -> Response:
     return problem(503, "Service unavailable", detail, slug="unavailable", headers=headers)
 
 
+MAX_JSON_DEPTH = 32  # docket's deepest body is 4; the parser recurses once per level
+
+
+def _is_json(scope: Scope) -> bool:
+    """Whether the app will read the body as JSON (FastAPI does so without a Content-Type)."""
+    declared = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+    media = declared.split(b";", 1)[0].strip()
+    return not media or media == b"application/json" or media.endswith(b"+json")
+
+
+def json_problem(body: bytes) -> str | None:
+    """What makes ``body`` unreadable before any parsing: bytes that are not UTF-8 (RFC 8259
+    §8.1), or arrays and objects nested more than MAX_JSON_DEPTH deep; None if neither.
+    Other syntax errors are left to the parser, which names where they are."""
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"not UTF-8 (byte {exc.start})"
+    # Depth cannot exceed the number of opening brackets: most bodies stop here.
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return None
+    try:
+        value = orjson.loads(body)  # C, linear; refuses past 1024 levels itself
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc) or "recursion" in str(exc):
+            return f"nested more than {MAX_JSON_DEPTH} levels deep"
+        return None  # the app's parser reports it with its position
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        node, depth = level.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"nested more than {MAX_JSON_DEPTH} levels deep"
+        children = node.values() if isinstance(node, dict) else node
+        level.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
 class BodyLimit:
-    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them,
-    and NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
-    text, and no legitimate request carries one)."""
+    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them;
+    NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
+    text, and no legitimate request carries one); and JSON bodies that are not UTF-8 or
+    nest too deeply (:func:`json_problem`) with a 422 naming the body, which the
+    framework's parser would answer with a bare 400."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -244,6 +292,11 @@ class BodyLimit:
         body = b"".join(chunks)
         if b"\\u0000" in body or b"\x00" in body:
             await _nul(scope, receive, send)
+            return
+        if body and _is_json(scope) and (message := json_problem(body)) is not None:
+            response = problem(422, "Invalid input", "the body is not valid JSON",
+                               slug="validation", errors=[{"field": "body", "message": message}])
+            await response(scope, receive, send)
             return
         replayed = False
 

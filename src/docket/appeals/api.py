@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from docket.appeals import service, tokens
 from docket.appeals.models import AppealStatus
 from docket.appeals.schemas import AppealCreate, AppealDecisionCreate, AppealRead
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import NotFound, Unauthenticated, Unprocessable, problem
@@ -82,7 +83,7 @@ def list_appeals(db: Db, _who: Reviewer,
 
 
 @router.get("/{appeal_id}", response_model=AppealRead)
-def get_appeal(appeal_id: int, db: Db, _who: Reviewer) -> AppealRead:
+def get_appeal(appeal_id: Id, db: Db, _who: Reviewer) -> AppealRead:
     """One appeal. Who: reviewers."""
     appeal = service.get(session=db, appeal_id=appeal_id)
     if appeal is None:
@@ -91,7 +92,7 @@ def get_appeal(appeal_id: int, db: Db, _who: Reviewer) -> AppealRead:
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead)
-def decide_appeal(appeal_id: int, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
+def decide_appeal(appeal_id: Id, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
     """Uphold or reverse. Who: a reviewer who took no part in the original decision;
     a reversal lifts the restriction at once."""
     appeal = service.get(session=db, appeal_id=appeal_id)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from docket.bounds import Seq
 from docket.db import begin_readonly, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
@@ -136,7 +137,7 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
 @router.get("/restrictions/changes")
 async def changes(
     request: Request, _who: Platform,
-    after: Annotated[int, Query(ge=0, description="the cursor you have applied")] = 0,
+    after: Annotated[Seq, Query(description="the cursor you have applied")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to long-poll when nothing is new")] = 0,
 ) -> Response:

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from docket import audit
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
@@ -175,7 +176,7 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
 
 
 @router.get("/items/{item_id}/reports", response_model=list[ReportRead])
-def item_reports(item_id: int, db: Db, who: Staff) -> list[ReportRead]:
+def item_reports(item_id: Id, db: Db, who: Staff) -> list[ReportRead]:
     """The reports that make up a case. Who: staff."""
     visible_item(session=db, principal=who, item_id=item_id)
     return [ReportRead.model_validate(r) for r in reports.list_reports(session=db, item_id=item_id)]
@@ -201,7 +202,7 @@ def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Rev
 class DesignationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    submitter_id: int
+    submitter_id: Id
     designating_body: str = Field(min_length=1, max_length=200)
     reasons: list[str] = Field(min_length=1, max_length=30)
     jurisdictions: list[str] = Field(min_length=1, max_length=50)

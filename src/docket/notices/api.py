@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import NotFound
@@ -105,7 +106,7 @@ def list_webhooks(db: Db, who: Platform) -> list[EndpointRead]:
 
 
 @router.delete("/webhooks/{endpoint_id}", response_model=EndpointRead)
-def remove_webhook(endpoint_id: int, db: Db, who: Platform) -> EndpointRead:
+def remove_webhook(endpoint_id: Id, db: Db, who: Platform) -> EndpointRead:
     """Stop deliveries to an endpoint. Who: its owner (404 for anyone else)."""
     endpoint = db.get(WebhookEndpoint, endpoint_id)
     if endpoint is None or endpoint.owner_id != who.user_id:
@@ -122,7 +123,7 @@ def list_holds(db: Db, _who: Legal, status_: Annotated[str | None, Query(alias="
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldRead)
-def release_hold(hold_id: int, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
+def release_hold(hold_id: Id, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
     """Lift a hold: the held notices go out. Who: legal."""
     hold = db.get(NoticeHold, hold_id)
     if hold is None:
