@@ -136,3 +136,4 @@ def test_json_nested_within_the_limit_is_read_as_usual(client, kz_ministry) -> N
     answer = client.post("/api/v1/tokens", content=body,
                          headers={**kz_ministry.headers, "Content-Type": "application/json"})
     assert _fields(answer) == ["name"]  # a list is not a name: the body itself was read
+

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from docket.audit import service
-from docket.bounds import Seq
 from docket.audit.schemas import EventPage, EventRead
+from docket.bounds import Seq
 from docket.deps import Db
 from docket.parties.auth import Permission, Principal, require
 
