@@ -137,3 +137,12 @@ def test_json_nested_within_the_limit_is_read_as_usual(client, kz_ministry) -> N
                          headers={**kz_ministry.headers, "Content-Type": "application/json"})
     assert _fields(answer) == ["name"]  # a list is not a name: the body itself was read
 
+
+
+def test_names_with_line_breaks_are_a_422_naming_them(client, kz_ministry) -> None:
+    answer = client.post("/api/v1/tokens", json={"name": "ci\r\nBcc: x@y.example"},
+                         headers=kz_ministry.headers)
+    assert _fields(answer) == ["name"]
+    report = {"url": "https://social.example/@aidos_k/81724", "reason": "hate_speech",
+              "reporter_name": "Aruzhan\nS.", "reporter_email": "aruzhan@mail.example"}
+    assert _fields(client.post("/api/v1/reports", json=report)) == ["reporter_name"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -103,6 +104,13 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return out
 
 
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic's errors as the API reports them: ``[{field, message}]``, a body that does not
+    parse named ``body``. The CLI reports its options' errors the same way."""
+    return [{"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
+             "message": _message(e)} for e in errors]
+
+
 def _message(error: dict[str, Any]) -> str:
     if error.get("type") == "json_invalid":
         ctx = error.get("ctx") or {}
@@ -153,11 +161,7 @@ def install(app: FastAPI) -> None:
         if (html := _page(request, 422, "Invalid address",
                           "a value in the address of this page is not valid")) is not None:
             return html
-        errors = [
-            {"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
-             "message": _message(e)}
-            for e in exc.errors()
-        ]
+        errors = field_errors(exc.errors())
         malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
         detail = "the body is not valid JSON" if malformed else "some fields are invalid"
         return problem(422, "Invalid input", detail, slug="validation", errors=errors)
