@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -21,6 +22,23 @@ log = logging.getLogger("docket")
 PROBLEM_TYPE = "https://docket.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.db)
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field, as `items[3].url`; `body` for the body itself")
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error (RFC 9457 ``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description=f"{PROBLEM_TYPE}<slug>")
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = Field(default=None, description="what is wrong, per field")
 
 
 class DocketError(Exception):

@@ -24,6 +24,7 @@ from docket.db import begin_readonly, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
 from docket.enforcement.notices import LANGUAGES, notice_text
+from docket.enforcement.schemas import ChangePage, VisibilityRead
 from docket.errors import Forbidden, Unprocessable
 from docket.parties.auth import Permission, Principal, cached_principal
 
@@ -85,7 +86,8 @@ async def _platform_inline(request: Request) -> None:
     await platform(await cached_principal(request))
 
 
-@router.get("/visibility", responses={200: {"description": "the verdict for one viewer"}})
+@router.get("/visibility", responses={200: {"description": "the verdict for one viewer",
+                                            "model": VisibilityRead}})
 async def visibility(request: Request) -> Response:
     """May a viewer in ``country`` see ``content_id``? Who: platform.
 
@@ -104,7 +106,8 @@ async def visibility(request: Request) -> Response:
     return Response(orjson.dumps(visibility_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
 
 
-@router.post("/visibility", responses={200: {"description": "one verdict per pair, in order"}})
+@router.post("/visibility", responses={200: {"description": "one verdict per pair, in order",
+                                             "model": list[VisibilityRead]}})
 async def visibility_batch(request: Request, _who: Platform) -> Response:
     """Up to 1000 checks in one call: a JSON array of ``{content_id, author_id?, country}``;
     the answer is an array of verdicts in the same order. Who: platform."""
@@ -134,7 +137,7 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
     return Response(orjson.dumps(out), media_type=JSON)
 
 
-@router.get("/restrictions/changes")
+@router.get("/restrictions/changes", responses={200: {"model": ChangePage}})
 async def changes(
     request: Request, _who: Platform,
     after: Annotated[Seq, Query(description="the cursor you have applied")] = 0,

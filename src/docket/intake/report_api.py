@@ -20,7 +20,16 @@ from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unauthenticated, Unprocessable
 from docket.intake import reports
 from docket.intake.models import Designation
-from docket.intake.schemas import ReportAccepted, ReportBatch, ReportIn, ReportRead
+from docket.intake.schemas import (
+    DesignationCreated,
+    DesignationRead,
+    ReportAccepted,
+    ReportBatch,
+    ReportBatchRead,
+    ReportIn,
+    ReportRead,
+    SuspensionRead,
+)
 from docket.parties import service as parties
 from docket.parties.auth import Permission, Principal, principal_for, require
 from docket.parties.models import Submitter
@@ -127,7 +136,7 @@ def report(body: ReportIn, request: Request, db: Db, settings: AppSettings,
     return take_report(request, db, settings, who, body)
 
 
-@router.post("/reports/batch")
+@router.post("/reports/batch", responses={200: {"model": ReportBatchRead}})
 def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSettings,
                  who: Annotated[Principal, Depends(require(Permission.content_write))]) -> Response:
     """Up to 500 reports, each validated and taken on its own; the answer says per report
@@ -189,7 +198,8 @@ class SuspensionCreate(BaseModel):
     days: int = Field(ge=1, le=365)
 
 
-@router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED)
+@router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED,
+             response_model=SuspensionRead)
 def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Reviewer) -> dict[str, Any]:
     """Suspend a reporter who sends manifestly unfounded reports (DSA Art. 23), for a period
     and with a reason; its reports are refused meanwhile. Who: reviewers."""
@@ -241,14 +251,15 @@ def designate(*, session: Session, actor: str, data: DesignationCreate) -> Desig
     return designation
 
 
-@router.post("/designations", status_code=status.HTTP_201_CREATED)
+@router.post("/designations", status_code=status.HTTP_201_CREATED,
+             response_model=DesignationCreated)
 def add_designation(body: DesignationCreate, db: Db, who: Admin) -> dict[str, Any]:
     """Designate a trusted flagger for reasons and jurisdictions (DSA Art. 22). Who: admin."""
     d = designate(session=db, actor=who.actor, data=body)
     return {"id": d.id, "submitter_id": d.submitter_id, "reasons": d.reasons, "jurisdictions": d.jurisdictions}
 
 
-@router.get("/designations")
+@router.get("/designations", response_model=list[DesignationRead])
 def list_designations(db: Db, _who: Staff) -> list[dict[str, Any]]:
     """Trusted-flagger designations. Who: staff."""
     return [{"id": d.id, "submitter_id": d.submitter_id, "designating_body": d.designating_body,

@@ -226,6 +226,51 @@ class ReportBatch(BaseModel):
     reports: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
 
+class BatchProblem(BaseModel):
+    """Why one report of a batch was refused: a problem document without its type."""
+
+    status: int
+    title: str
+    detail: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class BatchResult(BaseModel):
+    index: int = Field(description="the report's position in the batch")
+    status: Literal["accepted", "rejected"]
+    report_id: int | None = None
+    item_id: int | None = None
+    new_case: bool | None = None
+    reference: str | None = None
+    problem: BatchProblem | None = Field(default=None, description="with status rejected")
+
+
+class ReportBatchRead(BaseModel):
+    accepted: int = Field(description="how many reports were taken")
+    results: list[BatchResult]
+
+
+class SuspensionRead(BaseModel):
+    id: int
+    reporter_key: str
+    ends_at: dt.datetime
+    reason: str
+    unfounded_reports: int = Field(description="its reports on cases decided no_action")
+
+
+class DesignationCreated(BaseModel):
+    id: int
+    submitter_id: int
+    reasons: list[str]
+    jurisdictions: list[str]
+
+
+class DesignationRead(DesignationCreated):
+    designating_body: str
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None
+
+
 class ReportRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
