@@ -47,9 +47,11 @@ def with_problems(schema: dict[str, Any]) -> dict[str, Any]:
     components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     components["Problem"].pop("$defs", None)
     for path, operations in schema.get("paths", {}).items():
-        # Pages answer errors with an HTML page (docket.errors._page).
-        content = ({PROBLEM_JSON: {"schema": _REF}} if path.startswith(("/api/", "/healthz"))
-                   else {"text/html": {"schema": {"type": "string"}}})
+        # Pages answer errors with an HTML page (docket.errors._page), except what the
+        # middlewares refuse before any route runs (errors.BodyLimit: 413, 422).
+        content: dict[str, Any] = {PROBLEM_JSON: {"schema": _REF}}
+        if not path.startswith(("/api/", "/healthz")):
+            content = {"text/html": {"schema": {"type": "string"}}, **content}
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
