@@ -22,9 +22,12 @@ from schemathesis.specs.openapi.checks import (
 
 pytestmark = pytest.mark.slow
 
-# Examples per operation, per caller and per mode (valid input, then invalid): 52 operations
-# x 2 callers x (POSITIVE + NEGATIVE) stays well under two minutes on either engine.
-EXAMPLES = int(os.environ.get("DOCKET_FUZZ_EXAMPLES", "8"))
+# Bounds, so that a run stays well under two minutes per engine on CI's two cores:
+# examples per operation, caller and mode (valid input, then invalid), and at most
+# COVERAGE of Schemathesis's boundary cases per operation (2147483647, 2147483648, 0, -1,
+# too long, wrong types, ...), sampled evenly from all of them.
+EXAMPLES = int(os.environ.get("DOCKET_FUZZ_EXAMPLES", "5"))
+COVERAGE = int(os.environ.get("DOCKET_FUZZ_COVERAGE", "30"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
@@ -49,8 +52,12 @@ def test_no_operation_answers_outside_its_schema(client, app, admin_ada, kz_mini
     operations = [result.ok() for result in schema.get_all_operations()]
     cases: Counter[str] = Counter()
     failures: dict[tuple[str, str], str] = {}
-    for who, headers in (("admin", admin_ada.headers), ("government", kz_ministry.headers)):
-        for operation in operations:
+    callers = (("admin", admin_ada.headers), ("government", kz_ministry.headers))
+    for operation in operations:
+        # The boundaries, with the token that reaches the most code.
+        for case in _sampled(_boundaries(schema, operation), COVERAGE):
+            _check(case, "admin", admin_ada.headers, cases, failures, kind="coverage")
+        for who, headers in callers:
             for mode in (schemathesis.GenerationMode.POSITIVE,
                          schemathesis.GenerationMode.NEGATIVE):
                 _fuzz(operation, mode, who, headers, cases, failures)
@@ -62,6 +69,34 @@ def test_no_operation_answers_outside_its_schema(client, app, admin_ada, kz_mini
                                      for (op, who), text in sorted(failures.items()))
 
 
+def _boundaries(schema: Any, operation: Any) -> list[Any]:
+    return list(schema.iter_coverage_cases(
+        operation, generation_config=schema.config.generation_for(operation=operation,
+                                                                  phase="coverage"),
+        generation_modes=[schemathesis.GenerationMode.POSITIVE,
+                          schemathesis.GenerationMode.NEGATIVE]))
+
+
+def _sampled(items: list[Any], at_most: int) -> list[Any]:
+    if len(items) <= at_most:
+        return items
+    return [items[round(n * (len(items) - 1) / (at_most - 1))] for n in range(at_most)]
+
+
+def _check(case: Any, who: str, headers: dict[str, str], cases: Counter[str],
+           failures: dict[tuple[str, str], str], *, kind: str) -> None:
+    """Send ``case`` with the caller's token (unless the case is about the Authorization
+    header itself) and hold the answer to the document."""
+    positive = case.meta is None or case.meta.generation.mode.name == "POSITIVE"
+    sent = {**headers, **(case.headers or {})} if positive else headers
+    response = case.call(headers=sent)
+    cases[kind] += 1
+    try:
+        case.validate_response(response, checks=CHECKS, headers=sent)
+    except (FailureGroup, AssertionError) as exc:
+        failures.setdefault((case.operation.label, who), f"{exc}")
+
+
 def _fuzz(operation: Any, mode: Any, who: str, headers: dict[str, str],
           cases: Counter[str], failures: dict[tuple[str, str], str]) -> None:
     strategy = operation.as_strategy(generation_mode=mode)
@@ -71,16 +106,7 @@ def _fuzz(operation: Any, mode: Any, who: str, headers: dict[str, str],
               verbosity=hypothesis.Verbosity.quiet)
     @given(case=strategy)
     def run(case: Any) -> None:
-        # The caller's token, unless the case is about the Authorization header itself.
-        sent = {**headers, **(case.headers or {})} if mode.name == "POSITIVE" else headers
-        response = case.call(headers=sent)
-        cases[mode.name.lower()] += 1
-        try:
-            case.validate_response(response, checks=CHECKS, headers=sent)
-        except FailureGroup as exc:
-            failures.setdefault((operation.label, who), f"{exc}")
-        except AssertionError as exc:
-            failures.setdefault((operation.label, who), f"{exc}")
+        _check(case, who, headers, cases, failures, kind=mode.name.lower())
 
     try:
         run()
