@@ -59,13 +59,15 @@ class Tally:
             elif response.status_code == 503 and (
                     "retry-after" not in response.headers
                     or response.headers["content-type"] != "application/problem+json"):
-                self.unexpected.append(f"{route} 503 without Retry-After or problem: {response.headers}")
+                self.unexpected.append(f"{route} 503 without Retry-After or a problem: "
+                                       f"{response.headers}")
 
 
 def _own_database(database_url: str) -> tuple[str, str]:
     """A database of its own for the server: terminating its backends touches nobody else."""
     name = f"docket_faults_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(database_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -118,7 +120,8 @@ def test_a_write_that_loses_its_connection_is_a_503_and_its_retry_stores_it_once
     with engine.connect() as holder:
         holder.execute(text("SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE"))
         sender = threading.Thread(
-            target=lambda: answers.append(client.post("/api/v1/requests", json=body, headers=headers)))
+            target=lambda: answers.append(
+                client.post("/api/v1/requests", json=body, headers=headers)))
         sender.start()
         deadline = time.monotonic() + 60
         while not _terminate_where(engine, "wait_event_type = 'Lock'"):
@@ -186,7 +189,8 @@ def _client(base: str, kz: str, platform: str, tally: Tally, stop: threading.Eve
 @pytest.mark.slow
 def test_it_answers_every_call_while_postgresql_drops_its_connections(tmp_path, database_url):
     url, name = _own_database(database_url)
-    admin_url = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+    admin_url = (make_url(database_url).set(database="postgres")
+                 .render_as_string(hide_password=False))
     engine = database.make_engine(url)
     try:
         database.upgrade(engine)

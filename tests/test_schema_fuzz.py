@@ -40,7 +40,7 @@ def _without_lifespan(app: Any) -> Any:
         if scope["type"] != "lifespan":
             await app(scope, receive, send)
             return
-        while (message := await receive())["type"] != "lifespan.shutdown":
+        while (await receive())["type"] != "lifespan.shutdown":
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
 

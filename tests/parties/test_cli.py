@@ -35,7 +35,8 @@ def test_submitter_add_rejects_an_unknown_country(sessions) -> None:
 
 
 def test_user_add_with_roles_and_jurisdictions(sessions) -> None:
-    code, out = run("user", "add", "--email", "Dana@Docket.example", "--role", "local_representative",
+    code, out = run("user", "add", "--email", "Dana@Docket.example",
+                    "--role", "local_representative",
                     "--jurisdiction", "KZ", "--jurisdiction", "TR")
     assert code == 0
     assert out["user"]["email"] == "dana@docket.example"

@@ -16,7 +16,7 @@ class WithheldNotice(BaseModel):
 
 class VisibilityRead(BaseModel):
     content_id: str
-    country: str | None = Field(description="the viewer's country; null when docket does not know it")
+    country: str | None = Field(description="the viewer's country; null when unknown")
     visible: bool
     withheld_in: list[str] | Literal["global"]
     notice: WithheldNotice | None
