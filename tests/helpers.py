@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,11 +35,17 @@ def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 6
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    # Read the output as it comes: a server that logs more than a pipe holds (64 KiB)
+    # would otherwise block on its next log line.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"docket serve exited: {proc.stdout.read() if proc.stdout else ''}")
+                reader.join(timeout=5)
+                raise RuntimeError(f"docket serve exited: {''.join(lines)}")
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
@@ -51,8 +58,9 @@ def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 6
     finally:
         proc.terminate()
         try:
-            stdout, _ = proc.communicate(timeout=15)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-            stdout, _ = proc.communicate()
-        out.append(stdout or "")
+            proc.wait()
+        reader.join(timeout=15)
+        out.append("".join(lines))

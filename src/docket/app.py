@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from docket import __version__, errors
+from docket import __version__, errors, openapi
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
@@ -38,6 +39,14 @@ regulators, trusted flaggers and users — through one process, the same for
 everybody. Authenticate with `Authorization: Bearer <token>`; errors are
 RFC 9457 `application/problem+json`.
 """
+
+
+class Health(BaseModel):
+    """What ``GET /healthz`` answers while the process and its database are up."""
+
+    status: Literal["ok"]
+    version: str
+    database: Literal["sqlite", "postgresql"]
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -98,10 +107,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
     app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds)
     errors.install(app)
+    openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.get("/healthz", tags=["operations"], response_model=Health)
     def healthz(db: Db) -> dict[str, Any]:
         """Liveness and database reachability. Who: anyone."""
         db.execute(text("SELECT 1"))

@@ -29,10 +29,9 @@ from typing import Any
 import psycopg
 from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from docket.db import UTCDateTime, deferred_writes, json_text
+from docket.db import UTCDateTime, deferred_writes, driver_error, json_text
 
 Converter = Callable[[Any], Any] | None
 _UTC = dt.UTC
@@ -115,7 +114,7 @@ def _insert_sqlite(connection: Connection, table: Table, columns: list[str],
             try:
                 cursor.execute(sql, params)
             except sqlite3.Error as exc:  # as SQLAlchemy would raise it (IntegrityError, ...)
-                raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+                raise driver_error(connection, sql, params, exc) from exc
             if returning:
                 ids += [row[0] for row in cursor.fetchall()]
     finally:
@@ -146,7 +145,7 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
             try:
                 cursor.execute(sql, params)
             except psycopg.Error as exc:  # as SQLAlchemy would raise it
-                raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+                raise driver_error(connection, sql, params, exc) from exc
             return sorted(row[0] for row in cursor.fetchall()) if returning else []
     taken: list[int] = []
     if returning:
@@ -156,10 +155,13 @@ def _insert_postgresql(connection: Connection, table: Table, columns: list[str],
         taken.sort()
         columns, values = ["id", *columns], [taken, *values]
     names = ", ".join(quote(c) for c in columns)
-    with raw.cursor() as cursor, cursor.copy(
-            f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-        for row in zip(*values, strict=True):
-            copy.write_row(row)
+    statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+    except psycopg.Error as exc:
+        raise driver_error(connection, statement, None, exc) from exc
     return taken
 
 

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from docket import db as database
-from docket.errors import DocketError
+from docket.errors import DocketError, field_errors
 from docket.settings import Settings, SettingsError, get_settings
 
 app = typer.Typer(help="docket: one global process for requests to restrict content.",
@@ -70,6 +71,9 @@ def _session(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Sessio
     except DocketError as exc:
         fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
         raise _fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
+    except ValidationError as exc:  # an option the API's schema refuses, named as the API does
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in field_errors(exc.errors()))
+        raise _fail(f"some options are invalid ({fields})", 1, as_json) from None
     finally:
         engine.dispose()
 

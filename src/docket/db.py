@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import select
 import sqlite3
 import threading
 import time
@@ -14,7 +15,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -162,12 +164,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 write_lock.release()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         json_serializer=_json_serializer,
         json_deserializer=_json_deserializer,
-        # No pre-ping: it costs a round trip on every checkout. A connection the server
-        # dropped fails one transaction, and the pool then replaces every stale one.
+        # No pre-ping: it costs a round trip on every checkout. _drop_closed (below) finds
+        # the connections the server closed without one.
         pool_recycle=1800,
         # More connections than requests allowed in flight (DOCKET_MAX_CONCURRENT_REQUESTS)
         # plus the feed follower and the jobs: a request never waits for a connection
@@ -176,6 +178,55 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         max_overflow=kwargs.pop("max_overflow", 20),
         **kwargs,
     )
+    event.listen(engine, "checkout", _drop_closed)
+    return engine
+
+
+def _drop_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled PostgreSQL connection that the server has closed, so that the pool
+    connects anew instead of failing the call that gets it.
+
+    A server that ends a connection (a restart, pg_terminate_backend, an idle timeout)
+    sends an error and closes the socket, so an idle connection with something to read is
+    one it has given up on: seeing that is one poll of the socket, with no round trip
+    (pre-ping would cost one on every checkout of the hot intake path). A connection lost
+    without a word (a dead host) still fails its next call, which is answered 503
+    (docket.errors) and that connection replaced."""
+    if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
+        raise sa_exc.DisconnectionError("the server closed this pooled connection")
+
+
+def _readable(fd: int) -> bool:
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means the call lost its database connection (or could not get one),
+    so that what it did is unknown or undone, and the same call may succeed if retried."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError)
+
+
+def driver_error(connection: Connection, statement: str, params: Any,
+                 exc: Exception) -> sa_exc.DBAPIError:
+    """``exc``, which the driver raised on ``connection``'s own cursor (the fast paths that
+    bypass SQLAlchemy), as SQLAlchemy raises it elsewhere: wrapped (IntegrityError, …),
+    and when the connection was lost, with the connection invalidated, so that the pool
+    replaces it and nothing tries to roll it back (:func:`is_connection_lost`)."""
+    raw = connection.connection.driver_connection
+    lost = bool(connection.dialect.is_disconnect(exc, raw, None))
+    if lost:
+        connection.invalidate(exc)
+    return sa_exc.DBAPIError.instance(statement, params, exc, connection.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -248,7 +299,6 @@ def one_round_trip(session: Session) -> Iterator[None]:
         session.commit()
         return
     import psycopg
-    from sqlalchemy.exc import DBAPIError
 
     # Autocommit: one statement is its own transaction, with no BEGIN or COMMIT to send.
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -272,8 +322,8 @@ def one_round_trip(session: Session) -> Iterator[None]:
                 with raw.transaction():
                     for one, values in statements:
                         raw.execute(one, values)
-        except psycopg.Error as exc:  # as SQLAlchemy raises driver errors elsewhere
-            raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+        except psycopg.Error as exc:
+            raise driver_error(connection, sql, params, exc) from exc
     session.commit()  # the server has committed; this ends the session's transaction
 
 

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from docket.db import is_connection_lost
 from docket.settings import Settings
 
 _startup_frozen = False
@@ -45,7 +46,13 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(session.commit)
     except BaseException:
         if session.in_transaction():
-            await run_in_threadpool(session.rollback)
+            try:
+                await run_in_threadpool(session.rollback)
+            except Exception as lost:
+                # The connection is gone (often with the call's own error), and with it
+                # the transaction: answer the call's error, not this one.
+                if not is_connection_lost(lost):
+                    raise
         raise
     finally:
         session.close()

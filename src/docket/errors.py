@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,6 +21,24 @@ log = logging.getLogger("docket")
 
 PROBLEM_TYPE = "https://docket.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.db)
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field, as `items[3].url`; `body` for the body itself")
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error (RFC 9457 ``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description=f"{PROBLEM_TYPE}<slug>")
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = Field(default=None, description="what is wrong, per field")
 
 
 class DocketError(Exception):
@@ -113,6 +134,13 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return out
 
 
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic's errors as the API reports them: ``[{field, message}]``, a body that does not
+    parse named ``body``. The CLI reports its options' errors the same way."""
+    return [{"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
+             "message": _message(e)} for e in errors]
+
+
 def _message(error: dict[str, Any]) -> str:
     if error.get("type") == "json_invalid":
         ctx = error.get("ctx") or {}
@@ -154,14 +182,18 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if in_path := [e for e in exc.errors() if e["loc"][0] == "path"]:
+            # An id that is not a number, or one no record can have (bounds.Id): the path
+            # names nothing, as for any id that does not exist, whatever the body says.
+            detail = f"nothing at {request.url.path}"
+            if (html := _page(request, 404, "Not found", detail)) is not None:
+                return html
+            return problem(404, "Not found", detail, slug="not-found", errors=[
+                {"field": _field(e["loc"]), "message": _message(e)} for e in in_path])
         if (html := _page(request, 422, "Invalid address",
                           "a value in the address of this page is not valid")) is not None:
             return html
-        errors = [
-            {"field": "body" if e.get("type") == "json_invalid" else _field(e["loc"]),
-             "message": _message(e)}
-            for e in exc.errors()
-        ]
+        errors = field_errors(exc.errors())
         malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
         detail = "the body is not valid JSON" if malformed else "some fields are invalid"
         return problem(422, "Invalid input", detail, slug="validation", errors=errors)
@@ -174,6 +206,14 @@ def install(app: FastAPI) -> None:
         if (html := _page(request, exc.status_code, title, detail)) is not None:
             return html
         return problem(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> Response:
+        from docket.db import is_connection_lost
+
+        if not is_connection_lost(exc):
+            return await _unexpected(request, exc)
+        return unavailable(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -192,10 +232,68 @@ def install(app: FastAPI) -> None:
         )
 
 
+def unavailable(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After for a call that lost its database connection. A write's outcome
+    is then unknown (the commit may or may not have happened): the client retries with
+    the same Idempotency-Key, which either stores it or answers the first result."""
+    log.warning("database connection lost on %s %s: %s", request.method, request.url.path,
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    writes = request.method not in ("GET", "HEAD", "OPTIONS")
+    detail = ("the connection to the database was lost; whether this change was stored is "
+              "unknown: retry with the same Idempotency-Key" if writes else
+              "the connection to the database was lost; retry")
+    html = _page(request, 503, "Try again in a moment", detail)
+    if html is not None:
+        html.headers.update(headers)
+        return html
+    return problem(503, "Service unavailable", detail, slug="unavailable", headers=headers)
+
+
+MAX_JSON_DEPTH = 32  # docket's deepest body is 4; the parser recurses once per level
+
+
+def _is_json(scope: Scope) -> bool:
+    """Whether the app will read the body as JSON (FastAPI does so without a Content-Type)."""
+    declared = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+    media = declared.split(b";", 1)[0].strip()
+    return not media or media == b"application/json" or media.endswith(b"+json")
+
+
+def json_problem(body: bytes) -> str | None:
+    """What makes ``body`` unreadable before any parsing: bytes that are not UTF-8 (RFC 8259
+    §8.1), or arrays and objects nested more than MAX_JSON_DEPTH deep; None if neither.
+    Other syntax errors are left to the parser, which names where they are."""
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"not UTF-8 (byte {exc.start})"
+    # Depth cannot exceed the number of opening brackets: most bodies stop here.
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return None
+    try:
+        value = orjson.loads(body)  # C, linear; refuses past 1024 levels itself
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc) or "recursion" in str(exc):
+            return f"nested more than {MAX_JSON_DEPTH} levels deep"
+        return None  # the app's parser reports it with its position
+    level: list[tuple[Any, int]] = [(value, 1)]
+    while level:
+        node, depth = level.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"nested more than {MAX_JSON_DEPTH} levels deep"
+        children = node.values() if isinstance(node, dict) else node
+        level.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return None
+
+
 class BodyLimit:
-    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them,
-    and NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
-    text, and no legitimate request carries one)."""
+    """Reject request bodies over ``limit`` bytes with a 413 before the app reads them;
+    NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
+    text, and no legitimate request carries one); and JSON bodies that are not UTF-8 or
+    nest too deeply (:func:`json_problem`) with a 422 naming the body, which the
+    framework's parser would answer with a bare 400."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -230,6 +328,11 @@ class BodyLimit:
         body = b"".join(chunks)
         if b"\\u0000" in body or b"\x00" in body:
             await _nul(scope, receive, send)
+            return
+        if body and _is_json(scope) and (message := json_problem(body)) is not None:
+            response = problem(422, "Invalid input", "the body is not valid JSON",
+                               slug="validation", errors=[{"field": "body", "message": message}])
+            await response(scope, receive, send)
             return
         replayed = False
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 import orjson
+import pytest
 
 from docket.db import transaction, utcnow
 from docket.enforcement import service as enforcement
@@ -88,3 +90,26 @@ def test_a_reader_that_disconnects_loses_nothing_and_duplicates_nothing(client, 
     assert seen == sorted(seen) and len(seen) == len(set(seen)) == 60
     assert seen == list(range(1, 61))
     assert sorted(subjects) == sorted(f"w{n}-{i}" for n in range(4) for i in range(15))
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DOCKET_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="terminating backends is a PostgreSQL fault: SQLite has no connections to lose",
+)
+def test_the_follower_carries_on_after_the_database_drops_its_connections(
+        app, client, platform, restrict, eventually, engine) -> None:
+    from tests.test_faults import _terminate_where
+
+    def hidden(content_id: str) -> bool:
+        r = client.get("/api/v1/visibility", params={"content_id": content_id, "country": "KZ"},
+                       headers=platform.headers)
+        return r.status_code == 200 and not r.json()["visible"]
+
+    restrict("post-before", jurisdiction="KZ")
+    assert eventually(lambda: hidden("post-before"))
+    for _ in range(3):  # the follower's connection, and every other, cut again and again
+        assert _terminate_where(engine, "true")
+        time.sleep(0.3)
+    restrict("post-after", jurisdiction="KZ")
+    assert eventually(lambda: hidden("post-after"))
+    assert app.state.follower._thread.is_alive()

@@ -14,6 +14,7 @@ from docket.access import Purpose
 from docket.appeals import service, tokens
 from docket.appeals.models import Appeal, AppealStatus
 from docket.appeals.schemas import AppealCreate, AppealDecisionCreate, AppealRead
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Forbidden, NotFound, Unauthenticated, Unprocessable, problem
@@ -80,13 +81,13 @@ def list_appeals(db: Db, who: Reviewer,
 
 
 @router.get("/{appeal_id}", response_model=AppealRead)
-def get_appeal(appeal_id: int, db: Db, who: Reviewer) -> AppealRead:
+def get_appeal(appeal_id: Id, db: Db, who: Reviewer) -> AppealRead:
     """One appeal. Who: reviewers (a local representative: its countries)."""
     return AppealRead.model_validate(access.visible(db, who, Appeal, appeal_id))
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead)
-def decide_appeal(appeal_id: int, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
+def decide_appeal(appeal_id: Id, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
     """Uphold or reverse. Who: a reviewer entitled to the item's jurisdiction who took no
     part in the original decision; a reversal lifts the restriction at once."""
     appeal = access.visible(db, who, Appeal, appeal_id, purpose=Purpose.act, for_update=True)

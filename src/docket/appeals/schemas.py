@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from docket.bounds import Id
+
 
 class AppealCreate(BaseModel):
     """An author appeals with the ``token`` from the statement of reasons (no account
@@ -13,7 +15,7 @@ class AppealCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     token: str | None = Field(default=None, max_length=100)
-    decision_id: int | None = Field(default=None, ge=1)
+    decision_id: Id | None = None
     statement: str = Field(min_length=1, max_length=5000, description="why the decision is wrong")
     contact_email: EmailStr | None = None
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")

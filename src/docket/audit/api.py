@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from docket.audit import service
 from docket.audit.schemas import EventPage, EventRead
+from docket.bounds import Seq
 from docket.deps import Db
 from docket.parties.auth import Permission, Principal, require
 
@@ -20,7 +21,7 @@ def list_events(
     _who: Annotated[Principal, Depends(require(Permission.audit_read))],
     subject: Annotated[str | None, Query(max_length=120)] = None,
     action: Annotated[str | None, Query(max_length=80)] = None,
-    after: Annotated[int, Query(ge=0, description="return events after this sequence number")] = 0,
+    after: Annotated[Seq, Query(description="return events after this sequence number")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventPage:
     """Events in chain order. Who: auditor, admin. Page with ``after=next_after``."""

@@ -12,12 +12,11 @@ from typing import Any
 import orjson
 import psycopg
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from docket import bulk
 from docket.audit.models import ChainHead, Event
-from docket.db import deferred_writes, json_text, utcnow
+from docket.db import deferred_writes, driver_error, json_text, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -151,12 +150,12 @@ def _append_postgresql(session: Session, events: Sequence[Pending], payloads: li
     if deferred is not None:  # inside db.one_round_trip: sent with the other writes
         deferred.append((_APPEND, params))
         return
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cursor:  # type: ignore[union-attr]
+    connection = session.connection()
+    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
         try:
             cursor.execute(_APPEND, params)
         except psycopg.Error as exc:  # as SQLAlchemy would raise it
-            raise DBAPIError.instance(_APPEND, params, exc, psycopg.Error) from exc
+            raise driver_error(connection, _APPEND, params, exc) from exc
 
 
 def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],

@@ -7,6 +7,7 @@ comes from the in-memory principal cache, so these routes are plain async code.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Iterator
 from functools import lru_cache
@@ -18,10 +19,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from docket.bounds import Seq
 from docket.db import begin_readonly, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
 from docket.enforcement.notices import LANGUAGES, notice_text
+from docket.enforcement.schemas import ChangePage, VisibilityRead
 from docket.errors import Forbidden, Unprocessable
 from docket.parties.auth import Permission, Principal, cached_principal
 
@@ -83,7 +86,8 @@ async def _platform_inline(request: Request) -> None:
     await platform(await cached_principal(request))
 
 
-@router.get("/visibility", responses={200: {"description": "the verdict for one viewer"}})
+@router.get("/visibility", responses={200: {"description": "the verdict for one viewer",
+                                            "model": VisibilityRead}})
 async def visibility(request: Request) -> Response:
     """May a viewer in ``country`` see ``content_id``? Who: platform.
 
@@ -102,7 +106,8 @@ async def visibility(request: Request) -> Response:
     return Response(orjson.dumps(visibility_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
 
 
-@router.post("/visibility", responses={200: {"description": "one verdict per pair, in order"}})
+@router.post("/visibility", responses={200: {"description": "one verdict per pair, in order",
+                                             "model": list[VisibilityRead]}})
 async def visibility_batch(request: Request, _who: Platform) -> Response:
     """Up to 1000 checks in one call: a JSON array of ``{content_id, author_id?, country}``;
     the answer is an array of verdicts in the same order. Who: platform."""
@@ -132,10 +137,10 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
     return Response(orjson.dumps(out), media_type=JSON)
 
 
-@router.get("/restrictions/changes")
+@router.get("/restrictions/changes", responses={200: {"model": ChangePage}})
 async def changes(
     request: Request, _who: Platform,
-    after: Annotated[int, Query(ge=0, description="the cursor you have applied")] = 0,
+    after: Annotated[Seq, Query(description="the cursor you have applied")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to long-poll when nothing is new")] = 0,
 ) -> Response:
@@ -181,4 +186,8 @@ def snapshot(request: Request, _who: Platform) -> StreamingResponse:
             if chunk:
                 yield b"\n".join(chunk) + b"\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
+    # The first line read before the answer starts: a database that is away is then a 503
+    # (docket.errors), not a stream cut before its first byte.
+    stream = lines()
+    first = next(stream)
+    return StreamingResponse(itertools.chain([first], stream), media_type="application/x-ndjson")

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket.db import begin_readonly, read_snapshot, utcnow
+from docket.db import begin_readonly, is_connection_lost, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex
 
@@ -20,7 +20,11 @@ class FeedFollower:
     """Loads the index from the database, then polls the change feed.
 
     A commit in this process that changed the feed wakes the follower at once;
-    changes made by other processes arrive within ``poll_seconds``."""
+    changes made by other processes arrive within ``poll_seconds``. When the database is
+    away, it logs that and tries again every ``retry_seconds``, serving the index it has
+    meanwhile."""
+
+    retry_seconds = 1.0
 
     def __init__(self, engine: Engine, factory: sessionmaker[Session], index: RestrictionIndex,
                  poll_seconds: float = 0.2, batch: int = 5000) -> None:
@@ -75,6 +79,10 @@ class FeedFollower:
             self._wake.clear()
             try:
                 self.catch_up()
-            except Exception:  # the database may be away for a moment; try again next round
-                log.exception("following the restriction feed failed")
-                self._stop.wait(1.0)
+            except Exception as exc:  # the database may be away for a moment; try again
+                if is_connection_lost(exc):  # expected in a fault: one line, no traceback
+                    log.warning("following the restriction feed: database connection lost; "
+                                "retrying in %.0f s", self.retry_seconds)
+                else:
+                    log.exception("following the restriction feed failed")
+                self._stop.wait(self.retry_seconds)

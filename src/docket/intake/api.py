@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 from typing import Annotated
 
@@ -13,7 +12,8 @@ from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from docket import access, audit
+from docket import access, audit, bounds
+from docket.bounds import Id, Moment
 from docket.db import begin_reads, one_round_trip
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Forbidden, Unprocessable
@@ -152,7 +152,7 @@ def _replay(db: Db, owner: str, key: str, digest: str) -> JSONResponse | None:
 
 
 @router.get("/{request_id}", response_model=RequestRead)
-def get_request(request_id: int, db: Db, principal: Limited) -> RequestRead:
+def get_request(request_id: Id, db: Db, principal: Limited) -> RequestRead:
     """One request with its items and their status. Who: its submitter; staff (a local
     representative: its countries); 404 for anyone else."""
     _readers(principal)
@@ -163,7 +163,7 @@ def _cursor(value: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(base64.urlsafe_b64decode(value.encode()).decode())
+        return bounds.check_id(int(base64.urlsafe_b64decode(value.encode()).decode()))
     except (ValueError, UnicodeDecodeError):
         raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 
@@ -173,9 +173,9 @@ def list_requests(
     db: Db, principal: Limited,
     status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
     jurisdiction: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
-    submitter: Annotated[int | None, Query(description="staff only")] = None,
-    received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None,
+    submitter: Annotated[Id | None, Query(description="staff only")] = None,
+    received_from: Moment | None = None,
+    received_to: Moment | None = None,
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> RequestPage:
@@ -193,7 +193,7 @@ def list_requests(
 
 @router.post("/{request_id}/clarifications", response_model=RequestRead)
 def clarify_request(
-    request_id: int, body: ClarificationCreate, db: Db, settings: AppSettings, principal: Limited,
+    request_id: Id, body: ClarificationCreate, db: Db, settings: AppSettings, principal: Limited,
 ) -> RequestRead:
     """Supply what a request was missing; the check runs again and the clock restarts
     where the law says so. Who: the request's submitter."""

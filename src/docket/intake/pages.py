@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from docket import access
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.db import utcnow
@@ -257,14 +258,14 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
-def request_page(request: Request, request_id: int, user: PortalUser, db: Db) -> Response:
+def request_page(request: Request, request_id: Id, user: PortalUser, db: Db) -> Response:
     """One of the organisation's requests: its items, their status and the effect given,
     and the clarification form when one is asked for. Who: a person of its submitter."""
     return _request_page(request, db, user, _own(db, user, request_id))
 
 
 @router.post("/requests/{request_id}/clarifications", response_class=HTMLResponse)
-def clarify(request: Request, request_id: int, user: PortalUser, db: Db, settings: AppSettings,
+def clarify(request: Request, request_id: Id, user: PortalUser, db: Db, settings: AppSettings,
             form: Form) -> Response:
     """Supply what a request was missing (the service behind
     ``POST /api/v1/requests/{id}/clarifications``). Who: a person of its submitter."""
@@ -298,7 +299,7 @@ def clarify(request: Request, request_id: int, user: PortalUser, db: Db, setting
 
 
 @router.get("/requests/{request_id}/letter", response_class=HTMLResponse)
-def letter(request: Request, request_id: int, user: PortalUser, db: Db) -> Response:
+def letter(request: Request, request_id: Id, user: PortalUser, db: Db) -> Response:
     """The effect-given letter: per item what was decided, where, since when and on which
     ground; nothing about the content's author beyond the content's address. Printable.
     Who: a person of the request's submitter."""
@@ -371,7 +372,7 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
 
 
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
-def revoke_token(request: Request, token_id: int, user: PortalUser, db: Db, form: Form) -> Response:
+def revoke_token(request: Request, token_id: Id, user: PortalUser, db: Db, form: Form) -> Response:
     """Revoke one of the organisation's API tokens; it stops working at once. Who: a person
     of the token's submitter."""
     token = access.own(db, user.principal, ApiToken, token_id, what="token")

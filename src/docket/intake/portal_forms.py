@@ -10,6 +10,8 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from docket.bounds import FIRST_DAY, LAST_DAY, RANGE
+
 # Laws that apply in a region rather than in one country.
 REGION_NAMES = {"EU": "European Union (every member state)",
                 "EEA": "European Economic Area (every member state)"}
@@ -126,6 +128,8 @@ def day(value: str, field: str, *,
         date = dt.date.fromisoformat(value)
     except ValueError:
         return None, {field: "a date as YYYY-MM-DD"}
+    if not FIRST_DAY <= date <= LAST_DAY:  # the day after must be a date too
+        return None, {field: f"a date {RANGE}"}
     start = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     return start + dt.timedelta(days=1 if next_day else 0), {}
 

@@ -14,13 +14,23 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from docket import access, audit
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
 from docket.intake import reports
 from docket.intake.models import Designation, Item
-from docket.intake.schemas import ReportAccepted, ReportBatch, ReportIn, ReportRead
+from docket.intake.schemas import (
+    DesignationCreated,
+    DesignationRead,
+    ReportAccepted,
+    ReportBatch,
+    ReportBatchRead,
+    ReportIn,
+    ReportRead,
+    SuspensionRead,
+)
 from docket.parties import service as parties
 from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.parties.models import Submitter
@@ -140,7 +150,7 @@ def report(body: ReportIn, request: Request, response: Response, db: Db, setting
     return accepted
 
 
-@router.post("/reports/batch")
+@router.post("/reports/batch", responses={200: {"model": ReportBatchRead}})
 def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSettings,
                  who: Annotated[Principal, Depends(require(Permission.content_write))]) -> Response:
     """Up to 500 reports, each validated and taken on its own; the answer says per report
@@ -189,7 +199,7 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
 
 
 @router.get("/items/{item_id}/reports", response_model=list[ReportRead])
-def item_reports(item_id: int, db: Db, who: Staff) -> list[ReportRead]:
+def item_reports(item_id: Id, db: Db, who: Staff) -> list[ReportRead]:
     """The reports that make up a case. Who: staff (a local representative: its countries)."""
     access.visible(db, who, Item, item_id)
     return [ReportRead.model_validate(r) for r in reports.list_reports(session=db, item_id=item_id)]
@@ -202,7 +212,8 @@ class SuspensionCreate(BaseModel):
     days: int = Field(ge=1, le=365)
 
 
-@router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED)
+@router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED,
+             response_model=SuspensionRead)
 def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Reviewer) -> dict[str, Any]:
     """Suspend a reporter who sends manifestly unfounded reports (DSA Art. 23), for a period
     and with a reason; its reports are refused meanwhile, everywhere. Who: reviewers whose
@@ -222,7 +233,7 @@ def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Rev
 class DesignationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    submitter_id: int
+    submitter_id: Id
     designating_body: str = Field(min_length=1, max_length=200)
     reasons: list[str] = Field(min_length=1, max_length=30)
     jurisdictions: list[str] = Field(min_length=1, max_length=50)
@@ -261,14 +272,15 @@ def designate(*, session: Session, actor: str, data: DesignationCreate) -> Desig
     return designation
 
 
-@router.post("/designations", status_code=status.HTTP_201_CREATED)
+@router.post("/designations", status_code=status.HTTP_201_CREATED,
+             response_model=DesignationCreated)
 def add_designation(body: DesignationCreate, db: Db, who: Admin) -> dict[str, Any]:
     """Designate a trusted flagger for reasons and jurisdictions (DSA Art. 22). Who: admin."""
     d = designate(session=db, actor=who.actor, data=body)
     return {"id": d.id, "submitter_id": d.submitter_id, "reasons": d.reasons, "jurisdictions": d.jurisdictions}
 
 
-@router.get("/designations")
+@router.get("/designations", response_model=list[DesignationRead])
 def list_designations(db: Db, _who: Staff) -> list[dict[str, Any]]:
     """Trusted-flagger designations. Who: staff."""
     return [{"id": d.id, "submitter_id": d.submitter_id, "designating_body": d.designating_body,

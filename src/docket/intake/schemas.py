@@ -6,9 +6,10 @@ import datetime as dt
 import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from docket.content.urls import InvalidURL, normalize_url
+from docket.parties.schemas import Email, Name, OptionalName
 
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
 EXPLANATION_MAX = 10_000
@@ -49,7 +50,7 @@ class LegalBasis(_Input):
 
 
 class Officer(_Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     title: str | None = Field(default=None, max_length=200)
 
 
@@ -191,8 +192,8 @@ class ReportIn(_Input):
     reporter_id: str | None = Field(default=None, min_length=1, max_length=100, description=(
         "the platform's id of the signed-in user (platform channel only)"))
     reporter_verified: bool = Field(default=False, description="the platform has verified this user")
-    reporter_name: str | None = Field(default=None, max_length=200)
-    reporter_email: EmailStr | None = None
+    reporter_name: OptionalName | None = None
+    reporter_email: Email | None = None
     bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith")
 
     @field_validator("url")
@@ -226,6 +227,51 @@ class ReportBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reports: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
+class BatchProblem(BaseModel):
+    """Why one report of a batch was refused: a problem document without its type."""
+
+    status: int
+    title: str
+    detail: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class BatchResult(BaseModel):
+    index: int = Field(description="the report's position in the batch")
+    status: Literal["accepted", "rejected"]
+    report_id: int | None = None
+    item_id: int | None = None
+    new_case: bool | None = None
+    reference: str | None = None
+    problem: BatchProblem | None = Field(default=None, description="with status rejected")
+
+
+class ReportBatchRead(BaseModel):
+    accepted: int = Field(description="how many reports were taken")
+    results: list[BatchResult]
+
+
+class SuspensionRead(BaseModel):
+    id: int
+    reporter_key: str
+    ends_at: dt.datetime
+    reason: str
+    unfounded_reports: int = Field(description="its reports on cases decided no_action")
+
+
+class DesignationCreated(BaseModel):
+    id: int
+    submitter_id: int
+    reasons: list[str]
+    jurisdictions: list[str]
+
+
+class DesignationRead(DesignationCreated):
+    designating_body: str
+    valid_from: dt.datetime
+    valid_to: dt.datetime | None
 
 
 class ReportRead(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from docket import access
 from docket.access import Purpose
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import Db
 from docket.notices import delivery, service
@@ -104,7 +105,7 @@ def list_webhooks(db: Db, who: Platform) -> list[EndpointRead]:
 
 
 @router.delete("/webhooks/{endpoint_id}", response_model=EndpointRead)
-def remove_webhook(endpoint_id: int, db: Db, who: Platform) -> EndpointRead:
+def remove_webhook(endpoint_id: Id, db: Db, who: Platform) -> EndpointRead:
     """Stop deliveries to an endpoint. Who: its owner (404 for anyone else)."""
     endpoint = access.own(db, who, WebhookEndpoint, endpoint_id, what="webhook endpoint")
     endpoint.active = False
@@ -119,7 +120,7 @@ def list_holds(db: Db, who: Legal, status_: Annotated[str | None, Query(alias="s
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldRead)
-def release_hold(hold_id: int, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
+def release_hold(hold_id: Id, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
     """Lift a hold: the held notices go out. Who: legal."""
     hold = access.visible(db, who, NoticeHold, hold_id, purpose=Purpose.act, what="hold")
     service.release_hold(session=db, hold=hold, actor=who.actor, reason=body.reason, now=utcnow())

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
@@ -70,7 +71,7 @@ def _retry(request: Request, db: Session, who: SignedIn, ids: list[int] | None) 
 
 
 @router.post("/admin/outbox/{outbox_id}/retry", response_class=HTMLResponse)
-def retry_one(outbox_id: int, request: Request, db: Db, who: OutboxAdmin, form: Form) -> Response:
+def retry_one(outbox_id: Id, request: Request, db: Db, who: OutboxAdmin, form: Form) -> Response:
     """Put one dead message back in the queue, due now. Who: admin (outbox:admin)."""
     return _retry(request, db, who, [outbox_id])
 

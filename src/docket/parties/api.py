@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from docket import access
+from docket.bounds import Id
 from docket.deps import Db
 from docket.errors import NotFound
 from docket.parties import service
@@ -31,7 +32,7 @@ def me(db: Db, principal: CurrentPrincipal) -> Me:
 
 
 @router.get("/submitters/{submitter_id}", response_model=SubmitterRead)
-def get_submitter(submitter_id: int, db: Db, principal: CurrentPrincipal) -> SubmitterRead:
+def get_submitter(submitter_id: Id, db: Db, principal: CurrentPrincipal) -> SubmitterRead:
     """One submitter. Who: that submitter itself, or staff who may read parties; 404 to anyone else."""
     visible = principal.submitter_id == submitter_id or principal.can(Permission.parties_read)
     submitter = service.get_submitter(session=db, submitter_id=submitter_id) if visible else None
@@ -59,7 +60,7 @@ def create_token(body: TokenCreate, db: Db, principal: CurrentPrincipal) -> Toke
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-def revoke_token(token_id: int, db: Db, principal: CurrentPrincipal) -> TokenRead:
+def revoke_token(token_id: Id, db: Db, principal: CurrentPrincipal) -> TokenRead:
     """Revoke one of the caller's own tokens. Who: its owner; anyone else gets a 404."""
     access.own(db, principal, ApiToken, token_id, what="token")
     return TokenRead.model_validate(service.revoke_token(session=db, actor=principal.actor, token_id=token_id))

@@ -30,10 +30,13 @@ def submitter_add(
 ) -> None:
     """Register an organisation that may send requests."""
     from docket.parties import service
+    from docket.parties.schemas import SubmitterCreate
 
     with base._session(as_json) as session:
-        s = service.create_submitter(session=session, actor=base._actor(), name=name, kind=kind,
-                                     country=country, email=email, verified=verified)
+        checked = SubmitterCreate(name=name, email=email)
+        s = service.create_submitter(session=session, actor=base._actor(), name=checked.name,
+                                     kind=kind, country=country, email=checked.email,
+                                     verified=verified)
         data = {"id": s.id, "name": s.name, "kind": s.kind, "country": s.country,
                 "email": s.email, "verified": s.verified}
     base._emit(as_json, {"submitter": data}, f"submitter {data['id']}: {name} ({data['kind']}, {data['country']})")
@@ -72,13 +75,16 @@ def user_add(
 
     from docket.parties import service
     from docket.parties.models import Role
+    from docket.parties.schemas import PersonCreate
 
     generated = None
     if password is None and Role.platform.value not in role:
         password = generated = secrets.token_urlsafe(12)
     with base._session(as_json) as session:
-        u = service.create_user(session=session, actor=base._actor(), email=email, roles=role,
-                                jurisdictions=jurisdiction or [], name=name, password=password)
+        checked = PersonCreate(email=email, name=name)
+        u = service.create_user(session=session, actor=base._actor(), email=checked.email,
+                                roles=role, jurisdictions=jurisdiction or [], name=checked.name,
+                                password=password)
         data: dict[str, Any] = {"id": u.id, "email": u.email,
                                 "roles": sorted({r.role for r in u.roles}),
                                 "jurisdictions": sorted({r.jurisdiction for r in u.roles if r.jurisdiction})}
@@ -138,16 +144,18 @@ def person_add(
 
     from docket.errors import NotFound
     from docket.parties import service
+    from docket.parties.schemas import PersonCreate
 
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(12)
     with base._session(as_json) as session:
+        checked = PersonCreate(email=email, name=name)
         owner = service.get_submitter(session=session, submitter_id=submitter)
         if owner is None:
             raise NotFound(f"no submitter {submitter}")
         person = service.create_person(session=session, actor=base._actor(), submitter=owner,
-                                       email=email, name=name, password=password)
+                                       email=checked.email, name=checked.name, password=password)
         data: dict[str, Any] = {"id": person.id, "email": person.email, "submitter_id": owner.id}
     if generated:
         data["password"] = generated
@@ -182,10 +190,12 @@ def token_create(
 ) -> None:
     """Make an API token for a submitter or a user; it is shown once."""
     from docket.parties import service
+    from docket.parties.schemas import TokenCreate
 
     if (submitter is None) == (user is None):
         raise base._fail("give exactly one of --submitter ID or --user EMAIL", 2, as_json)
     with base._session(as_json) as session:
+        label = TokenCreate(name=name).name
         owner: dict[str, Any] = {}
         if submitter is not None:
             owner["submitter"] = service.get_submitter(session=session, submitter_id=submitter)
@@ -195,7 +205,8 @@ def token_create(
             owner["user"] = service.get_user_by_email(session=session, email=user or "")
             if owner["user"] is None:
                 raise base._fail(f"no user {user}", 1, as_json)
-        token, plain = service.create_token(session=session, actor=base._actor(), name=name, **owner)
+        token, plain = service.create_token(session=session, actor=base._actor(), name=label,
+                                            **owner)
         data = {"id": token.id, "token": plain, "prefix": token.prefix,
                 "submitter_id": token.submitter_id, "user_id": token.user_id}
     base._emit(as_json, data, f"token {data['id']}: {plain}\n(shown once; docket keeps only its hash)")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.db import utcnow
@@ -215,13 +216,13 @@ def _submitter_page(request: Request, db: Session, submitter: Submitter, *, stat
 
 
 @router.get("/admin/submitters/{submitter_id}", response_class=HTMLResponse)
-def submitter_page(submitter_id: int, request: Request, db: Db, who: Admin) -> Response:
+def submitter_page(submitter_id: Id, request: Request, db: Db, who: Admin) -> Response:
     """One submitter: its details, its people and its API tokens. Who: admin."""
     return _submitter_page(request, db, _submitter(db, submitter_id))
 
 
 @router.post("/admin/submitters/{submitter_id}", response_class=HTMLResponse)
-def edit_submitter(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def edit_submitter(submitter_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Change a submitter's details (``update_submitter``, audited). Who: admin."""
     submitter = _submitter(db, submitter_id)
     fields = ("name", "kind", "country", "email", "verified")
@@ -243,7 +244,7 @@ def _rerender(request: Request, db: Session, submitter_id: int, *, status: int, 
 
 
 @router.post("/admin/submitters/{submitter_id}/people", response_class=HTMLResponse)
-def add_person(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def add_person(submitter_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Add a person of the submitter who signs in to the portal (``create_person``,
     audited). Who: admin."""
     submitter = _submitter(db, submitter_id)
@@ -262,7 +263,7 @@ def add_person(submitter_id: int, request: Request, db: Db, who: Admin, form: Fo
 
 
 @router.post("/admin/submitters/{submitter_id}/tokens", response_class=HTMLResponse)
-def add_submitter_token(submitter_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def add_submitter_token(submitter_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Make an API token for the submitter; the page shows it once (``create_token``,
     audited). Who: admin."""
     submitter = _submitter(db, submitter_id)
@@ -279,7 +280,7 @@ def add_submitter_token(submitter_id: int, request: Request, db: Db, who: Admin,
 
 
 @router.post("/admin/tokens/{token_id}/revoke", response_class=HTMLResponse)
-def revoke_token(token_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def revoke_token(token_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Revoke an API token at once (``revoke_token``, audited). Who: admin."""
     token = service.get_token(session=db, token_id=token_id)
     if token is None:
@@ -366,13 +367,13 @@ def _user_page(request: Request, db: Session, user: User, *, status: int = 200, 
 
 
 @router.get("/admin/users/{user_id}", response_class=HTMLResponse)
-def user_page(user_id: int, request: Request, db: Db, who: Admin) -> Response:
+def user_page(user_id: Id, request: Request, db: Db, who: Admin) -> Response:
     """One account: roles, lock-out, password, tokens. Who: admin."""
     return _user_page(request, db, _user(db, user_id))
 
 
 @router.post("/admin/users/{user_id}/roles", response_class=HTMLResponse)
-def set_roles(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def set_roles(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Replace a staff user's roles and a local representative's countries (``set_roles``,
     audited). Who: admin."""
     user = _user(db, user_id)
@@ -394,7 +395,7 @@ def _back(form: dict[str, Any], user: User) -> str:
 
 
 @router.post("/admin/users/{user_id}/password", response_class=HTMLResponse)
-def set_password(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def set_password(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Give an account a new password (``set_password``, audited). Who: admin."""
     user = _user(db, user_id)
     password = str(form.get("password") or "")
@@ -409,7 +410,7 @@ def set_password(user_id: int, request: Request, db: Db, who: Admin, form: Form)
 
 
 @router.post("/admin/users/{user_id}/unlock", response_class=HTMLResponse)
-def unlock(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def unlock(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Lift a sign-in lock-out before it runs out (``unlock``, audited). Who: admin."""
     user = _user(db, user_id)
     service.unlock(session=db, actor=who.principal.actor, user=user)
@@ -418,14 +419,14 @@ def unlock(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Re
 
 
 @router.post("/admin/users/{user_id}/deactivate", response_class=HTMLResponse)
-def deactivate(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def deactivate(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Deactivate an account: its sessions and tokens stop working (``set_active``,
     audited). Who: admin."""
     return _set_active(request, db, who, form, user_id, False)
 
 
 @router.post("/admin/users/{user_id}/reactivate", response_class=HTMLResponse)
-def reactivate(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def reactivate(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Bring a deactivated account back (``set_active``, audited). Who: admin."""
     return _set_active(request, db, who, form, user_id, True)
 
@@ -444,7 +445,7 @@ def _set_active(request: Request, db: Session, who: SignedIn, form: dict[str, An
 
 
 @router.post("/admin/users/{user_id}/tokens", response_class=HTMLResponse)
-def add_user_token(user_id: int, request: Request, db: Db, who: Admin, form: Form) -> Response:
+def add_user_token(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
     """Make an API token for a staff user or service account; shown once (``create_token``,
     audited). Who: admin."""
     user = _user(db, user_id)

@@ -10,10 +10,11 @@ import orjson
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
-from docket import access
+from docket import access, bounds
 from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.audit.schemas import EventPage, EventRead
+from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Unprocessable
@@ -65,7 +66,8 @@ def parse_queue_cursor(cursor: str | None) -> tuple[object, ...] | None:
         return None
     try:
         p, sv, d, f, c, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return (int(p), int(sv), int(d), int(f), int(c), dt.datetime.fromisoformat(r), int(i))
+        return (*bounds.queue_keys(int(p), int(sv), int(d), int(f), int(c)),
+                bounds.utc_moment(dt.datetime.fromisoformat(r)), bounds.check_id(int(i)))
     except (ValueError, TypeError, orjson.JSONDecodeError):
         raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 
@@ -109,20 +111,20 @@ def get_queue(
 
 
 @router.get("/items/{item_id}", response_model=ItemReviewRead)
-def get_item(item_id: int, db: Db, who: StaffReader) -> ItemReviewRead:
+def get_item(item_id: Id, db: Db, who: StaffReader) -> ItemReviewRead:
     """One item with its findings. Who: staff (a local representative: its jurisdictions)."""
     return ItemReviewRead.model_validate(access.visible(db, who, Item, item_id))
 
 
 @router.get("/items/{item_id}/decisions", response_model=list[DecisionRead])
-def get_item_decisions(item_id: int, db: Db, who: StaffReader) -> list[DecisionRead]:
+def get_item_decisions(item_id: Id, db: Db, who: StaffReader) -> list[DecisionRead]:
     """Every decision on an item, including rejected ones. Who: staff."""
     access.visible(db, who, Item, item_id)
     return [decision_read(d) for d in service.decisions_for(session=db, item_id=item_id)]
 
 
 @router.get("/items/{item_id}/events", response_model=EventPage)
-def get_item_events(item_id: int, db: Db, who: StaffReader) -> EventPage:
+def get_item_events(item_id: Id, db: Db, who: StaffReader) -> EventPage:
     """The item's history from the audit log, from receipt to decision. Who: staff."""
     item = access.visible(db, who, Item, item_id)
     events = [
@@ -134,7 +136,7 @@ def get_item_events(item_id: int, db: Db, who: StaffReader) -> EventPage:
 
 
 @router.post("/items/{item_id}/claim", response_model=ClaimRead)
-def claim_item(item_id: int, db: Db, who: Reviewer, settings: AppSettings) -> ClaimRead:
+def claim_item(item_id: Id, db: Db, who: Reviewer, settings: AppSettings) -> ClaimRead:
     """Claim an item; nobody else is handed it until the claim expires. Who: reviewers."""
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act)
     item = service.claim(session=db, principal=who, item=item, now=utcnow(),
@@ -143,7 +145,7 @@ def claim_item(item_id: int, db: Db, who: Reviewer, settings: AppSettings) -> Cl
 
 
 @router.post("/items/{item_id}/release", response_model=ClaimRead)
-def release_item(item_id: int, db: Db, who: Reviewer) -> ClaimRead:
+def release_item(item_id: Id, db: Db, who: Reviewer) -> ClaimRead:
     """Give a claimed item back to the queue. Who: the reviewer holding it, or an admin."""
     item = service.release(session=db, principal=who,
                            item=access.visible(db, who, Item, item_id, purpose=Purpose.act), now=utcnow())
@@ -151,14 +153,14 @@ def release_item(item_id: int, db: Db, who: Reviewer) -> ClaimRead:
 
 
 @router.post("/items/{item_id}/review", response_model=ItemReviewRead)
-def review_item(item_id: int, body: ReviewCreate, db: Db, who: Reviewer) -> ItemReviewRead:
+def review_item(item_id: Id, body: ReviewCreate, db: Db, who: Reviewer) -> ItemReviewRead:
     """Record a policy, legal or rights finding. Who: reviewers with the step's role."""
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
     return ItemReviewRead.model_validate(service.review(session=db, principal=who, item=item, data=body, now=utcnow()))
 
 
 @router.post("/items/{item_id}/decision", response_model=DecisionRead, status_code=status.HTTP_201_CREATED)
-def decide_item(item_id: int, body: DecisionCreate, db: Db, who: Reviewer) -> DecisionRead:
+def decide_item(item_id: Id, body: DecisionCreate, db: Db, who: Reviewer) -> DecisionRead:
     """Decide an item; the answer says whether it `takes_effect` now or `awaits_approval`. Who: reviewers."""
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
     return decision_read(service.decide(session=db, principal=who, item=item, data=body, now=utcnow()))
@@ -171,7 +173,7 @@ def approvals_inbox(db: Db, who: Reviewer) -> list[DecisionRead]:
 
 
 @router.post("/decisions/{decision_id}/approve", response_model=DecisionRead)
-def approve_decision(decision_id: int, db: Db, who: Reviewer, body: ApprovalCreate | None = None) -> DecisionRead:
+def approve_decision(decision_id: Id, db: Db, who: Reviewer, body: ApprovalCreate | None = None) -> DecisionRead:
     """Approve another person's decision; it takes effect. Who: a different reviewer
     (the local representative where the catalog requires its sign-off)."""
     decision = access.visible(db, who, Decision, decision_id, purpose=Purpose.act, for_update=True)
@@ -180,7 +182,7 @@ def approve_decision(decision_id: int, db: Db, who: Reviewer, body: ApprovalCrea
 
 
 @router.post("/decisions/{decision_id}/reject", response_model=DecisionRead)
-def reject_decision(decision_id: int, body: RejectionCreate, db: Db, who: Reviewer) -> DecisionRead:
+def reject_decision(decision_id: Id, body: RejectionCreate, db: Db, who: Reviewer) -> DecisionRead:
     """Refuse another person's decision, with a reason. Who: a different reviewer."""
     decision = access.visible(db, who, Decision, decision_id, purpose=Purpose.act, for_update=True)
     return decision_read(service.reject(session=db, principal=who, decision=decision, reason=body.reason, now=utcnow()))
@@ -197,7 +199,7 @@ def _items_of(db: Db, who: Principal, request_id: int, item_ids: list[int]) -> l
 
 
 @router.post("/requests/{request_id}/items/review", response_model=BulkResult)
-def bulk_review(request_id: int, body: BulkReview, db: Db, who: Reviewer) -> BulkResult:
+def bulk_review(request_id: Id, body: BulkReview, db: Db, who: Reviewer) -> BulkResult:
     """The same finding for many items of one request, one event per item; all or nothing. Who: reviewers."""
     items = _items_of(db, who, request_id, body.item_ids)
     data = ReviewCreate.model_validate(body.model_dump(exclude={"item_ids"}))
@@ -211,7 +213,7 @@ def bulk_review(request_id: int, body: BulkReview, db: Db, who: Reviewer) -> Bul
 
 
 @router.post("/requests/{request_id}/items/decision", response_model=BulkResult, status_code=status.HTTP_201_CREATED)
-def bulk_decision(request_id: int, body: BulkDecision, db: Db, who: Reviewer) -> BulkResult:
+def bulk_decision(request_id: Id, body: BulkDecision, db: Db, who: Reviewer) -> BulkResult:
     """One decision for many items of one request that share the same findings; one decision
     and one event per item; all or nothing. Who: reviewers."""
     items = _items_of(db, who, request_id, body.item_ids)

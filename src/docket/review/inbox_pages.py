@@ -20,6 +20,7 @@ from docket.access import Purpose
 from docket.appeals import service as appeals
 from docket.appeals.models import Appeal
 from docket.appeals.schemas import AppealDecisionCreate
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.db import utcnow
 from docket.deps import Db
@@ -108,14 +109,14 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
 
 
 @router.post("/decisions/{decision_id}/approve", response_class=HTMLResponse)
-def approve_decision(request: Request, decision_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def approve_decision(request: Request, decision_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Approve another person's decision; it takes effect. Who: a different reviewer (the local
     representative where the catalog requires its sign-off)."""
     return _four_eyes(request, db, who, decision_id, form, "approve")
 
 
 @router.post("/decisions/{decision_id}/reject", response_class=HTMLResponse)
-def reject_decision(request: Request, decision_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def reject_decision(request: Request, decision_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Refuse another person's decision, with a reason. Who: a different reviewer."""
     return _four_eyes(request, db, who, decision_id, form, "reject")
 
@@ -150,7 +151,7 @@ def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
 
 
 @router.post("/appeals/{appeal_id}/decision", response_class=HTMLResponse)
-def decide_appeal(request: Request, appeal_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Uphold or reverse a decision on appeal. Who: a reviewer who took no part in the original
     decision; a reversal lifts the restriction at once."""
     appeal = access.visible(db, who.principal, Appeal, appeal_id, purpose=Purpose.act, for_update=True)
@@ -205,7 +206,7 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
-def request_page(request: Request, request_id: int, db: Db, who: StaffReader) -> Response:
+def request_page(request: Request, request_id: Id, db: Db, who: StaffReader) -> Response:
     """A request with its items, and forms for one finding or one decision on many of them.
     Who: staff (a local representative: its countries); only reviewing roles see the forms."""
     return render.page(request, "console/request.html", _request_context(db, who, request_id),
@@ -255,7 +256,7 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
 
 
 @router.post("/requests/{request_id}/review", response_class=HTMLResponse)
-def bulk_review(request: Request, request_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def bulk_review(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """The same finding for many items of one request; all or nothing. Who: reviewers with the step's role."""
     values: dict[str, Any] = {"step_finding": console.text_field(form, "step_finding", 60), "notes": console.text_field(form, "notes"),
                               "question": console.text_field(form, "question")}
@@ -277,7 +278,7 @@ def bulk_review(request: Request, request_id: int, db: Db, who: Reviewer, form: 
 
 
 @router.post("/requests/{request_id}/decision", response_class=HTMLResponse)
-def bulk_decision(request: Request, request_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def bulk_decision(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """One decision for many items of one request, one decision per item; all or nothing.
     Who: reviewers."""
     body, values = console.decision_data(form)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from docket import access
 from docket.access import Purpose
 from docket.audit import service as audit_service
+from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
@@ -225,7 +226,7 @@ def item_page_response(request: Request, db: Session, who: SignedIn, item_id: in
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int, db: Db, who: StaffReader) -> Response:
+def item_page(request: Request, item_id: Id, db: Db, who: StaffReader) -> Response:
     """One item: the request, the content, what else is known about it, the review steps,
     the decision form and the history from the audit log. Who: staff (a local
     representative: its countries); only reviewing roles see the forms."""
@@ -233,7 +234,7 @@ def item_page(request: Request, item_id: int, db: Db, who: StaffReader) -> Respo
 
 
 @router.post("/items/{item_id}/claim", response_class=HTMLResponse)
-def claim_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form, settings: AppSettings) -> Response:
+def claim_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form, settings: AppSettings) -> Response:
     """Claim an item for oneself. Who: reviewers."""
     back = console.back_to(form, f"/console/items/{item_id}")
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
@@ -246,7 +247,7 @@ def claim_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form
 
 
 @router.post("/items/{item_id}/release", response_class=HTMLResponse)
-def release_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def release_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Give a claimed item back to the queue. Who: the reviewer holding it (or an admin reviewer)."""
     back = console.back_to(form, f"/console/items/{item_id}")
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
@@ -269,7 +270,7 @@ def _claim_refused(request: Request, db: Session, who: SignedIn, item_id: int, b
 
 
 @router.post("/items/{item_id}/review", response_class=HTMLResponse)
-def review_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def review_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Record a policy, legal or human-rights finding. Who: reviewers with the step's role."""
     values = {"step": console.text_field(form, "step", 20), "finding": console.text_field(form, "finding", 40),
               "flags": console.list_field(form, "flags"), "notes": console.text_field(form, "notes"), "question": console.text_field(form, "question")}
@@ -290,7 +291,7 @@ def review_item(request: Request, item_id: int, db: Db, who: Reviewer, form: For
 
 
 @router.post("/items/{item_id}/decision", response_class=HTMLResponse)
-def decide_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
+def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Decide an item; it takes effect now or waits for a second person (four eyes). Who: reviewers."""
     body, values = console.decision_data(form)
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from docket.bounds import Id
 from docket.review.states import Outcome, RiskFlag, Step
 
 Country = Annotated[str, Field(pattern=r"^([A-Za-z]{2}|\*)$")]
@@ -62,11 +63,11 @@ class RejectionCreate(_Input):
 
 
 class BulkReview(ReviewCreate):
-    item_ids: list[int] = Field(min_length=1, max_length=1000)
+    item_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class BulkDecision(DecisionCreate):
-    item_ids: list[int] = Field(min_length=1, max_length=1000)
+    item_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class ClaimRead(BaseModel):

@@ -15,6 +15,7 @@ from docket.deps import Db
 from docket.errors import NotFound
 from docket.transparency import aggregates, render
 from docket.transparency.periods import latest_half_year, resolve
+from docket.transparency.schemas import TransparencyReport
 
 router = APIRouter(tags=["transparency"])
 
@@ -34,7 +35,7 @@ def _published(db: Db, period: str | None, start: str | None, to: str | None) ->
     return aggregates.report(session=db, period=chosen, now=now)
 
 
-@router.get("/api/v1/transparency/report")
+@router.get("/api/v1/transparency/report", response_model=TransparencyReport)
 def transparency_report(db: Db, period: PeriodQ = None,
                         start: FromQ = None, to: DayQ = None) -> dict[str, Any]:
     """The period report as JSON: aggregates and equal-treatment figures, no personal data;

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from docket.bounds import FIRST_DAY, LAST_DAY, RANGE, check_day
 from docket.errors import Unprocessable
 
 _LABEL = re.compile(r"^(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
@@ -39,6 +40,9 @@ def parse_period(label: str) -> Period:
         raise Unprocessable(f"not a period: {label!r} (use 2026, 2026-H1, 2026-Q3 or 2026-11)",
                             errors=[{"field": "period", "message": "use YYYY, YYYY-H1, YYYY-Q3 or YYYY-MM"}])
     year = int(m["year"])
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise Unprocessable(f"not a period docket reports on: {label!r}",
+                            errors=[{"field": "period", "message": f"a period {RANGE}"}])
     if m["half"]:
         first, months = 1 + 6 * (int(m["half"]) - 1), 6
     elif m["quarter"]:
@@ -54,10 +58,15 @@ def parse_period(label: str) -> Period:
 
 def _day(value: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise Unprocessable(f"not a date: {value!r} (use YYYY-MM-DD)",
                             errors=[{"field": field, "message": "use YYYY-MM-DD"}]) from None
+    try:
+        return check_day(day)
+    except ValueError as exc:
+        raise Unprocessable(f"not a day docket reports on: {value!r}",
+                            errors=[{"field": field, "message": str(exc)}]) from None
 
 
 def period_between(start: str, to: str) -> Period:
