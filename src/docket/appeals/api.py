@@ -17,6 +17,7 @@ from docket.deps import AppSettings, Db
 from docket.errors import NotFound, Unauthenticated, Unprocessable, problem
 from docket.parties.auth import Permission, Principal, principal_for, require
 from docket.review.models import Decision
+from docket.web.client import client_address
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
@@ -42,7 +43,7 @@ def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSetti
     reasons; a submitter (its API token) for a decision not to act on its own request."""
     now = utcnow()
     if body.token is not None:
-        client = request.client.host if request.client else "unknown"
+        client = client_address(request)
         request.app.state.ratelimiter.hit(f"appeal-ip:{client}", PUBLIC_APPEALS_PER_MINUTE)
         decision_id = tokens.decision_of(settings.secret_key, body.token)
         if decision_id is None:

@@ -33,6 +33,7 @@ from docket.notices.compose import appeal_deadline
 from docket.review.models import Decision
 from docket.settings import Settings
 from docket.web.auth import MaybeUser
+from docket.web.client import client_address
 from docket.web.forms import Form, field_errors
 from docket.web.render import add_template_package, flash, page, redirect
 
@@ -141,7 +142,7 @@ def file_appeal(request: Request, form: Form, db: Db, settings: AppSettings) -> 
             errors["contact_email"] = "enter an e-mail address like name@example.org, or none"
         return _view(request, db, settings, token, decision, values=values, errors=errors,
                      status=422)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     try:
         request.app.state.ratelimiter.hit(f"appeal-ip:{client}", PUBLIC_APPEALS_PER_MINUTE)
     except RateLimited as limited:

@@ -24,6 +24,7 @@ from docket.parties import service as parties
 from docket.parties.auth import Permission, Principal, principal_for, require
 from docket.parties.models import Submitter
 from docket.review.service import visible_item
+from docket.web.client import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 Staff = Annotated[Principal, Depends(require(Permission.requests_read_all))]
@@ -91,7 +92,7 @@ def _sender(request: Request, who: Principal | None, report: ReportIn) -> tuple[
         limiter.hit(f"reporter:{key}", PER_REPORTER_PER_MINUTE)
         return "api", key
     if who is None:
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request)
         key = reports.reporter_key_for_address(address)
         limiter.hit(f"anon:{key}", ANONYMOUS_PER_MINUTE)
         return "form", key
