@@ -37,6 +37,14 @@ def release_holds(factory: sessionmaker[Session]) -> list[int]:
         return release_due_holds(session=session, now=utcnow())
 
 
+def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
+    """Delete sign-in counters idle for a day that block nobody (``web.throttle``)."""
+    from docket.web.throttle import forget_old
+
+    with transaction(factory) as session:
+        return forget_old(session=session, now=utcnow())
+
+
 class Jobs:
     """A background thread that runs the deadline watch and restriction expiry."""
 
@@ -69,5 +77,6 @@ class Jobs:
                 released = release_holds(self.factory)
                 if released:
                     log.info("released %d notice holds that ended", len(released))
+                forget_sign_in_failures(self.factory)
             except Exception:  # keep the watch alive; the next round tries again
                 log.exception("deadline check failed")

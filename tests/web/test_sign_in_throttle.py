@@ -5,6 +5,7 @@ out from another address."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -82,8 +83,6 @@ def failures(sessions: Any) -> list[dict[str, Any]]:
 
 def time_passes(sessions: Any, seconds: int) -> None:
     """Move every throttle's clock back by ``seconds``: as if that much time had passed."""
-    import datetime as dt
-
     step = dt.timedelta(seconds=seconds)
     with database.transaction(sessions) as s:
         for row in s.scalars(select(SignInThrottle)).all():
@@ -269,3 +268,22 @@ def test_successes_do_not_count_against_the_address(
         make_user(f"clerk{n}@docket.example", "auditor", password=PASSWORD)
         assert sign_in(office, f"clerk{n}@docket.example").status_code == 303
         office.cookies.clear()
+
+
+def test_counters_idle_for_a_day_are_forgotten(
+        at: Callable[[str], TestClient], make_user: Any, sessions: Any, quick: None) -> None:
+    from docket.jobs import forget_sign_in_failures
+
+    make_user(ADA, "admin", password=PASSWORD)
+    sign_in(at(ATTACKER), NOBODY, "a guess")  # a pair, an address and an account counter
+    time_passes(sessions, 23 * 3600)
+    sign_in(at(HOME), NOBODY, "a guess")  # touches the account again, and two new counters
+    assert forget_sign_in_failures(sessions) == 0
+    time_passes(sessions, 2 * 3600)
+    assert forget_sign_in_failures(sessions) == 2  # the attacker's pair and address
+    # However old, a counter that still makes somebody wait is kept.
+    time_passes(sessions, 2 * 24 * 3600)
+    with database.transaction(sessions) as s:
+        s.execute(update(SignInThrottle).values(
+            blocked_until=database.utcnow() + throttle.FIRST_DELAY * dt.timedelta(seconds=1)))
+    assert forget_sign_in_failures(sessions) == 0
