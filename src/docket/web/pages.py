@@ -138,17 +138,9 @@ def _html_error(request: Request, status: int, title: str, detail: str) -> Respo
                 status=status, title=title)
 
 
-def install(app: FastAPI) -> None:
-    """Mount the web: static files, these pages, sign-in redirects and HTML error pages."""
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.state.html_error = _html_error
-
-    @app.exception_handler(SignInRequired)
-    async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
-        return redirect(request, exc.next_url)
-
-    app.include_router(router)
-    # Each area's pages live with its domain (DESIGN.md: a package's pages.py).
+def page_routers() -> list[APIRouter]:
+    """Every router of pages: these, and each area's, which live with their domains
+    (DESIGN.md: a package's pages.py)."""
     from docket.appeals import pages as appeals_pages
     from docket.catalog import pages as catalog_pages
     from docket.enforcement import pages as enforcement_pages
@@ -159,6 +151,19 @@ def install(app: FastAPI) -> None:
     from docket.review import inbox_pages as console_inboxes
     from docket.review import pages as console_pages
 
-    for area in (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages, enforcement_pages,
-                 admin_pages, catalog_pages, notices_pages):
-        app.include_router(area.router)
+    areas = (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages,
+             enforcement_pages, admin_pages, catalog_pages, notices_pages)
+    return [router, *(area.router for area in areas)]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the web: static files, the pages, sign-in redirects and HTML error pages."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.html_error = _html_error
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        return redirect(request, exc.next_url)
+
+    for pages in page_routers():
+        app.include_router(pages)
