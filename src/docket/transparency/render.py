@@ -135,7 +135,8 @@ def html_policy() -> str:
 
     assert _env.loader is not None
     source = _env.loader.get_source(_env, "report.html")[0]
-    styles = " ".join(sha256_source(css) for css in re.findall(r"<style>(.*?)</style>", source, re.S))
+    inline = re.findall(r"<style>(.*?)</style>", source, re.S)
+    styles = " ".join(sha256_source(css) for css in inline)
     return (f"default-src 'none'; style-src {styles}; form-action 'none'; frame-ancestors 'none'; "
             "base-uri 'none'")
 

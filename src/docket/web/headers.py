@@ -136,6 +136,8 @@ class Documentation:
         self.app = app
         self.paths = {p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
                       if p}
+        # A cheap first test for every request (the path may carry a root path before it).
+        self.ends = tuple(self.paths)
         self._policies: dict[tuple[str, str], list[Header]] = {}
 
     async def policy(self, scope: Scope) -> list[Header] | None:
@@ -188,8 +190,10 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         secure = self.https or scope.get("scheme") == "https"
-        documentation = (await self.documentation.policy(scope)
-                         if self.documentation is not None else None)
+        documentation = None
+        if self.documentation is not None and scope["path"].endswith(self.documentation.ends):
+            documentation = await self.documentation.policy(scope)
+        table = self._headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -200,7 +204,7 @@ class SecurityHeaders:
                         html = value.startswith(b"text/html")
                     elif name == b"content-security-policy":
                         own_policy = True
-                headers += self._headers[(html, secure, own_policy or documentation is not None)]
+                headers += table[(html, secure, own_policy or documentation is not None)]
                 if documentation is not None and not own_policy:
                     headers += documentation
                 message["headers"] = headers
