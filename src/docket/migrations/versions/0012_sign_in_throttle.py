@@ -38,7 +38,10 @@ def upgrade() -> None:
     with op.batch_alter_table('sign_in_throttles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sign_in_throttles_account'), ['account'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35 and later have it): the batch's default on
+    # SQLite, copying "users" and dropping the original, fails once other tables refer
+    # to its rows (foreign keys are on).
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
 
