@@ -48,10 +48,12 @@ def other_site() -> Iterator[Callable[[str], str]]:
 
 
 def refusals(page: Any) -> list[str]:
-    """Collect what Chromium reports on the console about refused content (CSP)."""
+    """Collect what Chromium reports on the console about refused content (CSP) and about
+    the headers themselves (an unknown Permissions-Policy feature, say)."""
     seen: list[str] = []
+    words = ("Content Security Policy", "Refused", "Permissions-Policy", "Permissions Policy")
     page.on("console", lambda message: seen.append(message.text)
-            if "Content Security Policy" in message.text or "Refused" in message.text else None)
+            if any(word in message.text for word in words) else None)
     return seen
 
 

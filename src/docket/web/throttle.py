@@ -160,10 +160,13 @@ def succeeded(*, session: Session, keys: Keys) -> None:
     """The password was right: clear the pair, and take the attempt back off the address
     and the account (lifting the address's block if it was this attempt that set it)."""
     session.execute(delete(_TABLE).where(T.key == keys.pair))
-    session.execute(update(_TABLE).where(T.key.in_((keys.address, keys.account)), T.failures > 0)
-                    .values(failures=T.failures - 1,
-                            blocked_until=case((T.failures - 1 < ADDRESS_LIMIT, None),
-                                               else_=T.blocked_until)))
+    # One row at a time, in admit's order (pair, address, account): two transactions
+    # that lock the same rows in the same order cannot deadlock on PostgreSQL.
+    for key in (keys.address, keys.account):
+        session.execute(update(_TABLE).where(T.key == key, T.failures > 0)
+                        .values(failures=T.failures - 1,
+                                blocked_until=case((T.failures - 1 < ADDRESS_LIMIT, None),
+                                                   else_=T.blocked_until)))
 
 
 def clear_account(*, session: Session, account: str) -> int:
