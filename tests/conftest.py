@@ -10,7 +10,9 @@ after each test every non-catalog table is emptied, which takes a few millisecon
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from docket import bulk
 from docket import db as database
 from docket.catalog.service import _defaults
 from docket.parties import service as parties
+from docket.ratelimit import side_file_url
 from docket.settings import Settings, get_settings
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
@@ -86,6 +89,11 @@ def _empty(engine: Engine) -> None:
             text("DELETE FROM laws WHERE id NOT IN (" + ",".join(f"'{x}'" for x in default_laws) + ")")
         )
         conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+    if engine.dialect.name == "sqlite":  # SQLite keeps the rate-limit buckets in a file beside
+        side = make_url(side_file_url(engine.url.render_as_string())).database
+        if side and os.path.exists(side):
+            with contextlib.closing(sqlite3.connect(side)) as limits, limits:
+                limits.execute("DELETE FROM rate_limits")
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from docket.jobs import Jobs
 from docket.notices.api import router as notices_router
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
-from docket.ratelimit import RateLimiter
+from docket.ratelimit import LimitStore, RateLimiter
 from docket.review.api import router as review_router
 from docket.settings import Settings, get_settings
 from docket.transparency.api import router as transparency_router
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                 poll_seconds=settings.feed_poll_seconds)
         follower.start()
         app.state.follower = follower
-        jobs = Jobs(app.state.sessionmaker, settings)
+        jobs = Jobs(app.state.sessionmaker, settings, limits=app.state.ratelimiter.store)
         jobs.start()
         writer = None
         if engine.dialect.name == "sqlite":  # one writer at a time: commit requests in groups
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             writer.stop()
         jobs.stop()
         follower.stop()
+        app.state.ratelimiter.store.dispose()
         if app.state.owns_engine:
             engine.dispose()
 
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.owns_engine = True
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY))
-    app.state.ratelimiter = RateLimiter()
+    app.state.ratelimiter = RateLimiter(LimitStore(engine))
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
     app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds)
     errors.install(app)

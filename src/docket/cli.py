@@ -121,7 +121,10 @@ def serve(
         worker.start()
         settings = settings.model_copy(update={"run_worker": False})
     try:
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning")
+        # No proxy_headers: uvicorn would take X-Forwarded-For from any local peer; docket
+        # believes it only from DOCKET_TRUSTED_PROXIES (docket.web.client).
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning",
+                    proxy_headers=False)
     finally:
         if worker is not None:
             worker.stop()

@@ -56,6 +56,7 @@ USERS = [
      ["local_representative"], ["TR"]),
     ("dkt_demo_priya", "priya@docket.example", "Priya Chief Compliance Officer (IN)",
      ["local_representative"], ["IN"]),
+    ("dkt_demo_frank", "frank@docket.example", "Frank Appeals", ["legal", "reviewer"], []),
     ("dkt_demo_erin", "erin@docket.example", "Erin Auditor", ["auditor"], []),
     ("dkt_demo_platform", "platform@docket.example", "Platform service account", ["platform"], []),
 ]
@@ -346,7 +347,8 @@ def _history(session: Session, settings: Settings) -> int:
     span = (period.end - period.start).total_seconds()
     submitters = {token: session.execute(select(Submitter).where(Submitter.name == name)).scalar_one()
                   for token, name, *_ in SUBMITTERS}
-    staff = {n: _as(session, f"{n}@docket.example") for n in ("alice", "bob", "carol", "dana", "emre", "priya")}
+    staff = {n: _as(session, f"{n}@docket.example")
+             for n in ("alice", "bob", "carol", "dana", "emre", "priya", "frank")}
     by_step = {"policy": staff["alice"], "legal": staff["bob"], "rights": staff["carol"]}
     approvers = [staff["dana"], staff["emre"], staff["priya"], staff["alice"], staff["carol"]]
     restricted: list[tuple[object, dt.datetime]] = []
@@ -393,13 +395,15 @@ def _history(session: Session, settings: Settings) -> int:
             if outcome == "restricted":
                 restricted.append((decision, when))
     _history_reports(session, settings, period.start, staff["alice"], staff["bob"])
-    # Three authors appeal; someone who took no part decides: one restriction is reversed.
+    # Three authors appeal; someone entitled to the country who took no part decides (Frank,
+    # who reviews appeals; the country's own representative when she took no part): one
+    # restriction is reversed.
     for n, (decision, when) in enumerate(restricted[:3]):
         filed = when + dt.timedelta(days=2)
         appeal = appeals.file(session=session, decision=decision, appellant="author", submitter_id=None,
                               statement="The post reports facts of public interest.", contact_email=None,
                               language="en", window=dt.timedelta(days=settings.appeal_window_days), now=filed)
-        for judge in (staff["emre"], staff["priya"], staff["dana"]):
+        for judge in (staff["frank"], staff["emre"], staff["priya"], staff["dana"]):
             try:
                 with session.begin_nested():
                     appeals.decide(session=session, principal=judge, appeal=appeal,
@@ -468,7 +472,8 @@ def _howto(base_url: str) -> str:
         "   (a reviewer's question waits for Viet Nam's answer)",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
-        f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_frank'"
+        "   (Frank took part in no decision: he may decide appeals)",
         f"  curl -s -X POST {base_url}/api/v1/reports -H 'Content-Type: application/json' "
         "-d '{\"url\": \"https://social.example/@aidos_k/81724\", \"reason\": \"hate_speech\"}'",
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",

@@ -46,12 +46,24 @@ class Forbidden(DocketError):
     status, title, slug = 403, "Not allowed", "forbidden"
 
 
+class RoleRequired(Forbidden):
+    """The caller reaches the record but none of its roles may take this step on it (a
+    legal finding without the legal role, a sign-off only the local representative may
+    give). Never used for records outside a caller's reach: those are a 404."""
+
+    slug = "role-required"
+
+
 class NotFound(DocketError):
     status, title, slug = 404, "Not found", "not-found"
 
 
 class Conflict(DocketError):
     status, title, slug = 409, "Conflict", "conflict"
+
+
+class Gone(DocketError):
+    status, title, slug = 410, "Gone", "gone"
 
 
 class PayloadTooLarge(DocketError):
@@ -114,12 +126,14 @@ def _message(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
-def _page(request: Request, status: int, title: str, detail: str) -> Response | None:
-    """An HTML error page for page routes (everything outside /api/), when the web is on."""
+def _page(request: Request, status: int, title: str, detail: str,
+          slug: str | None = None) -> Response | None:
+    """An HTML error page for page routes (everything outside /api/), when the web is on;
+    it names the problem type as the API would (``data-problem``)."""
     render = getattr(request.app.state, "html_error", None)
     if render is None or request.url.path.startswith(("/api/", "/healthz", "/openapi")):
         return None
-    response: Response = render(request, status, title, detail)
+    response: Response = render(request, status, title, detail, slug or str(status))
     return response
 
 
@@ -129,7 +143,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DocketError)
     async def _domain(request: Request, exc: DocketError) -> Response:
-        if (html := _page(request, exc.status, exc.title, exc.detail)) is not None:
+        if (html := _page(request, exc.status, exc.title, exc.detail, exc.slug)) is not None:
             for key, value in exc.headers.items():
                 html.headers[key] = value
             return html

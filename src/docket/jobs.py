@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket.db import transaction, utcnow
+from docket.ratelimit import LimitStore
 from docket.settings import Settings
 
 log = logging.getLogger("docket.jobs")
+SWEEP_SECONDS = 600  # how often full rate-limit buckets are deleted
 
 
 def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
@@ -46,10 +49,14 @@ def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
 
 
 class Jobs:
-    """A background thread that runs the deadline watch and restriction expiry."""
+    """A background thread that runs the deadline watch, restriction expiry, the release
+    of ended holds and, every ten minutes, forgets rate-limit buckets that are full again."""
 
-    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+    def __init__(self, factory: sessionmaker[Session], settings: Settings,
+                 limits: LimitStore | None = None) -> None:
         self.factory = factory
+        self.limits = limits
+        self._last_sweep = 0.0
         self.interval = settings.deadline_check_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -78,5 +85,8 @@ class Jobs:
                 if released:
                     log.info("released %d notice holds that ended", len(released))
                 forget_sign_in_failures(self.factory)
+                if self.limits is not None and time.monotonic() - self._last_sweep > SWEEP_SECONDS:
+                    self._last_sweep = time.monotonic()
+                    self.limits.forget_idle()
             except Exception:  # keep the watch alive; the next round tries again
                 log.exception("deadline check failed")

@@ -1,7 +1,23 @@
-"""Per-token rate limits: a token bucket per caller, the same numbers for every caller of a kind.
+"""Rate limits that hold across every process and node of a deployment.
 
-The buckets live in the process; with N processes behind a balancer a caller
-gets up to N times the rate (see docs/operations.md).
+Each limit is a token bucket per key ("token:12", "anon:…", "anon-new-cases"): up to
+``per_minute`` calls at once, refilled at ``per_minute`` a minute. The buckets live in the
+database every node shares, as GCRA (one "theoretical arrival time" per key), and one
+statement both reads and moves a bucket, so two nodes can never both take its last call:
+
+- PostgreSQL: the ``rate_limits`` table of docket's database, written in autocommit (a
+  one-statement transaction, its row lock held for that statement only);
+- SQLite: the table in a file of its own beside the database (``docket.db-limits``), so
+  a limit never waits on the database's one writer (nor deadlocks with a call that holds
+  it) and its commits need no fsync: losing the buckets in a power cut is harmless.
+
+So that a busy caller does not cost a database write per call, each process takes calls
+from a bucket in leases: first one call, then twice as many each time a lease is used up
+within a second, up to a twentieth of the limit (at most 100); what a lease did not use
+goes back to the bucket with the next lease. Every call a process lets through was taken
+from the shared bucket, so the limit holds exactly across all nodes: a caller spread over
+N nodes gets no more than ``per_minute`` a minute (at worst a little less, for calls
+leased by one node and left unused until that lease expires).
 """
 
 from __future__ import annotations
@@ -10,32 +26,162 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
 
+from sqlalchemy import Column, Float, Integer, String, Table, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+
+from docket.db import Base
 from docket.errors import RateLimited
+
+WINDOW = 60.0  # a bucket holds a minute's worth of calls
+LEASE_SECONDS = 1.0
+MAX_LEASE = 100
+
+# The same table in docket's database (PostgreSQL) and in SQLite's side file.
+rate_limits = Table(
+    "rate_limits", Base.metadata,
+    Column("key", String(200), primary_key=True),
+    # When the bucket would be full again, in seconds since the epoch (GCRA's TAT).
+    Column("tat", Float, nullable=False),
+    # How many calls the last statement took (what RETURNING reports).
+    Column("granted", Integer, nullable=False, server_default="0"),
+)
+
+# One statement: take up to :want calls from :key's bucket after giving back :back unused
+# ones. GREATEST/LEAST/FLOOR are PostgreSQL's; SQLite's scalar max/min and a cast (the
+# value is never negative there) do the same.
+_TAKE = """
+INSERT INTO rate_limits (key, tat, granted)
+VALUES (:key, :now + {least}(:want, :capacity) * :t, {least}(:want, :capacity))
+ON CONFLICT (key) DO UPDATE SET
+  tat = {greatest}(rate_limits.tat - :back * :t, :now)
+        + {greatest}(0, {least}(:want, {floor}((:now + :window - {greatest}(rate_limits.tat - :back * :t, :now))
+                                               / :t + 1e-9))) * :t,
+  granted = {greatest}(0, {least}(:want, {floor}((:now + :window - {greatest}(rate_limits.tat - :back * :t, :now))
+                                                 / :t + 1e-9)))
+RETURNING tat, granted
+"""
+_SQL = {
+    "postgresql": _TAKE.format(greatest="GREATEST", least="LEAST", floor="FLOOR"),
+    "sqlite": _TAKE.format(greatest="max", least="min", floor="CAST").replace(
+        "+ 1e-9)))", "+ 1e-9 AS INTEGER)))"),
+}
+
+
+def side_file_url(database_url: str) -> str:
+    """Where SQLite keeps the buckets: a file beside the database."""
+    url = make_url(database_url)
+    path = url.database or "docket.db"
+    return url.set(database=f"{path}-limits").render_as_string(hide_password=False)
+
+
+def _side_engine(database_url: str) -> Engine:
+    url = side_file_url(database_url)
+    Path(make_url(url).database or "").parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           pool_size=5, max_overflow=10)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    rate_limits.create(engine, checkfirst=True)
+    return engine
+
+
+class LimitStore:
+    """The shared buckets: take calls from one, give unused ones back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._owned = engine.dialect.name == "sqlite"
+        self.engine = _side_engine(engine.url.render_as_string(hide_password=False)) if self._owned \
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._sql = text(_SQL[self.engine.dialect.name])
+
+    def take(self, key: str, per_minute: int, want: int, back: int = 0,
+             now: float | None = None) -> tuple[int, float]:
+        """Take up to ``want`` calls from ``key``'s bucket (after giving ``back`` unused
+        ones back); returns how many were taken and, when none, the seconds until one is."""
+        now = time.time() if now is None else now
+        t = WINDOW / per_minute
+        with self.engine.begin() as conn:
+            tat, granted = conn.execute(self._sql, {
+                "key": key, "now": now, "want": want, "back": back, "t": t, "window": WINDOW,
+                "capacity": per_minute}).one()
+        return int(granted), 0.0 if granted else max(0.0, tat + t - now - WINDOW)
+
+    def reset(self) -> None:
+        """Forget every bucket (tests; an operator after changing the limits)."""
+        with self.engine.begin() as conn:
+            conn.execute(rate_limits.delete())
+
+    def forget_idle(self, now: float | None = None) -> int:
+        """Delete the buckets that are full again (they hold nothing a new row would not)."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(rate_limits.delete().where(
+                rate_limits.c.tat < (time.time() if now is None else now))).rowcount)
+
+    def dispose(self) -> None:
+        if self._owned:
+            self.engine.dispose()
+
+
+@dataclass
+class _Lease:
+    left: int  # calls taken from the bucket and not used yet
+    size: int  # how many this lease took
+    until: float  # when unused calls stop being handed out (monotonic clock)
 
 
 class RateLimiter:
-    """Allow ``per_minute`` calls a minute per key, with bursts up to a minute's worth."""
+    """Allow ``per_minute`` calls a minute per key, across every process that shares the
+    store (see the module's docstring)."""
 
-    def __init__(self, max_keys: int = 100_000) -> None:
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+    def __init__(self, store: LimitStore, max_keys: int = 100_000) -> None:
+        self.store = store
+        self._leases: OrderedDict[str, _Lease] = OrderedDict()
         self._lock = threading.Lock()
         self._max_keys = max_keys
 
     def hit(self, key: str, per_minute: int) -> None:
         """Take one call from ``key``'s bucket, or raise a 429 with Retry-After."""
-        rate = per_minute / 60.0
+        wait = self.wait(key, per_minute)
+        if wait is not None:
+            seconds = max(1, math.ceil(wait))
+            raise RateLimited(f"more than {per_minute} calls a minute; try again in {seconds} s",
+                              headers={"Retry-After": str(seconds)})
+
+    def wait(self, key: str, per_minute: int) -> float | None:
+        """Take one call from ``key``'s bucket: None when taken, else the seconds to wait."""
         now = time.monotonic()
         with self._lock:
-            tokens, last = self._buckets.pop(key, (float(per_minute), now))
-            tokens = min(float(per_minute), tokens + (now - last) * rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                wait = max(1, math.ceil((1.0 - tokens) / rate))
-                raise RateLimited(
-                    f"more than {per_minute} calls a minute; try again in {wait} s",
-                    headers={"Retry-After": str(wait)},
-                )
-            self._buckets[key] = (tokens - 1.0, now)
-            while len(self._buckets) > self._max_keys:
-                self._buckets.popitem(last=False)
+            lease = self._leases.get(key)
+            if lease is not None and lease.left > 0 and lease.until > now:
+                lease.left -= 1
+                return None
+            previous = self._leases.pop(key, None)
+        size, back = self._next_size(previous, per_minute, now)
+        granted, retry = self.store.take(key, per_minute, size, back)
+        with self._lock:
+            if granted:
+                self._leases[key] = _Lease(left=granted - 1, size=granted, until=now + LEASE_SECONDS)
+                while len(self._leases) > self._max_keys:
+                    self._leases.popitem(last=False)
+        return None if granted else retry
+
+    @staticmethod
+    def _next_size(previous: _Lease | None, per_minute: int, now: float) -> tuple[int, int]:
+        """The next lease's size, and the calls of the last one to give back."""
+        cap = max(1, min(MAX_LEASE, per_minute // 20))
+        if previous is None:
+            return 1, 0
+        back = max(0, previous.left)
+        if back == 0 and previous.until > now:  # used up in time: a busy caller
+            return min(cap, previous.size * 2), 0
+        return max(1, min(cap, previous.size - back)), back

@@ -54,6 +54,16 @@ class Settings(BaseSettings):
         default="*=600",
         description="requests per minute per token, by submitter kind: '*=600,user=60'",
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+                    "is believed, e.g. '10.0.0.0/8,fd00::/8'; empty: forwarding headers are ignored",
+    )
+    anonymous_new_cases_per_minute: int = Field(
+        default=60, ge=1, le=100_000,
+        description="new cases anonymous reports may open a minute, all together (1..100000); "
+                    "beyond it they still join open cases",
+    )
     claim_minutes: int = Field(
         default=30, ge=1, le=24 * 60,
         description="minutes a reviewer's claim on an item lasts (1..1440)",
@@ -142,6 +152,23 @@ class Settings(BaseSettings):
     @property
     def rate_limit_per_kind(self) -> dict[str, int]:
         return parse_rate_limits(self.rate_limits)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        from docket.web.client import parse_networks
+
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"must be IP addresses or networks separated by commas ({exc})") from None
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[Any, ...]:
+        from docket.web.client import parse_networks
+
+        return parse_networks(self.trusted_proxies)
 
     @field_validator("smtp_url")
     @classmethod

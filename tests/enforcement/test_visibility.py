@@ -67,8 +67,8 @@ def test_a_wider_scope(client, platform, restrict, eventually) -> None:
 
 
 def test_expiry(client, platform, restrict, eventually, sessions) -> None:
-    from docket.enforcement.service import expire_due, for_decision
     from docket.db import transaction
+    from docket.enforcement.service import expire_due, for_decision
 
     ends = utcnow() + dt.timedelta(seconds=1.5)
     restrict("post-6", jurisdiction="DE", ends_at=ends)

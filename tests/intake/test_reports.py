@@ -32,11 +32,14 @@ def test_reports_about_the_same_content_and_ground_are_one_case(client, platform
     third = post(client, platform, content_id="p1", reason="cyberbullying", reporter_id="u1")
     assert second.json()["item_id"] == third.json()["item_id"] == first.json()["item_id"]
     item = client.get(f"/api/v1/items/{first.json()['item_id']}", headers=reviewer_alice.headers).json()
-    assert item["report_count"] == 3 and item["reporter_count"] == 2
+    # u1's second report repeats its first: stored once, counted once, its reference given.
+    assert third.status_code == 200 and third.json()["repeat"] is True
+    assert third.json()["report_id"] == first.json()["report_id"]
+    assert item["report_count"] == 2 and item["reporter_count"] == 2
     legal = post(client, platform, content_id="p1", reason="cyberbullying", jurisdiction="kz", reporter_id="u3")
     assert legal.json()["new_case"] is True and legal.json()["item_id"] != first.json()["item_id"]
     listed = client.get(f"/api/v1/items/{first.json()['item_id']}/reports", headers=reviewer_alice.headers).json()
-    assert [r["reporter_key"] for r in listed] == ["user:u1", "user:u2", "user:u1"]
+    assert [r["reporter_key"] for r in listed] == ["user:u1", "user:u2"]
 
 
 def test_an_art16_notice_is_marked(client, platform, reviewer_alice) -> None:
@@ -60,7 +63,11 @@ def test_bad_reports_are_422(client, platform, kz_ministry) -> None:
     assert post(client, platform, content_id="p", reason="nope", reporter_id="u").status_code == 422
     assert post(client, platform, content_id="p", reason="hate_speech", jurisdiction="XX",
                 reporter_id="u").status_code == 422
-    assert post(client, kz_ministry, content_id="p", reason="hate_speech").status_code == 422
+
+
+def test_organisations_do_not_report_they_send_requests(client, kz_ministry) -> None:
+    r = post(client, kz_ministry, content_id="p", reason="hate_speech")
+    assert r.status_code == 403 and "/api/v1/requests" in r.json()["detail"]
 
 
 def test_a_batch_takes_each_report_on_its_own(client, platform) -> None:
@@ -93,12 +100,16 @@ def test_a_batch_counts_the_cases_it_opens_and_joins(client, platform, reviewer_
     ]}
     out = client.post("/api/v1/reports/batch", json=batch, headers=platform.headers).json()
     assert [r["new_case"] for r in out["results"]] == [False, False, True, False, False]
+    # u1 on k1 repeats its report outside the batch, u3 on k2 inside it: each counts once.
+    assert [r["repeat"] for r in out["results"]] == [True, False, False, False, True]
+    assert out["results"][0]["report_id"] == first["report_id"]
+    assert out["results"][4]["report_id"] == out["results"][3]["report_id"]
     assert {r["item_id"] for r in out["results"][:2]} == {first["item_id"]}
     assert [r["reference"] for r in out["results"]] == [f"R-{r['report_id']}" for r in out["results"]]
     joined = client.get(f"/api/v1/items/{first['item_id']}", headers=reviewer_alice.headers).json()
     opened = client.get(f"/api/v1/items/{out['results'][2]['item_id']}", headers=reviewer_alice.headers).json()
-    assert (joined["report_count"], joined["reporter_count"]) == (3, 2)
-    assert (opened["report_count"], opened["reporter_count"]) == (3, 2)
+    assert (joined["report_count"], joined["reporter_count"]) == (2, 2)
+    assert (opened["report_count"], opened["reporter_count"]) == (2, 2)
     assert opened["possible_coordination"] is False
 
 

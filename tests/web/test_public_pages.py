@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from docket import db as database
 from docket.appeals import tokens
 from docket.audit.models import Event
-from docket.intake.reports import reporter_key_for_address
 from docket.review.models import Decision
+from docket.web.client import address_key
 from tests.conftest import SECRET
 from tests.web.conftest import csrf_of, post_form
 
@@ -74,20 +74,22 @@ def test_a_report_with_name_email_and_bona_fide_is_an_art16_notice_with_a_refere
     [stored] = _case_reports(web, reviewer_alice, URL)
     assert f"R-{stored['id']}" == reference
     assert stored["channel"] == "form" and stored["art16_notice"] is True
-    assert stored["reporter_key"] == reporter_key_for_address("testclient")
+    assert stored["reporter_key"] == address_key(SECRET, "testclient")
     assert stored["jurisdiction"] == "KZ" and stored["reason"] == "cyberbullying"
 
 
 def test_the_form_and_the_anonymous_api_are_one_channel(web: Any, reviewer_alice: Any) -> None:
-    """A form report and an anonymous API report on the same content and ground join one case."""
+    """A form report and an anonymous API report on the same content and ground are one
+    channel: from one address they are one reporter's, and count once."""
     api = web.post("/api/v1/reports", json={"url": URL, "reason": "cyberbullying"})
     assert api.status_code == 201, api.text
     sent = _report(web)
     assert sent.status_code == 303
+    assert f"ref={api.json()['reference']}&" in sent.headers["location"]
     reports = _case_reports(web, reviewer_alice, URL)
-    assert [r["channel"] for r in reports] == ["form", "form"]
+    assert [r["channel"] for r in reports] == ["form"]
     assert {r["item_id"] for r in reports} == {api.json()["item_id"]}
-    assert reports[1]["art16_notice"] is False
+    assert reports[0]["art16_notice"] is False
     page = web.get(sent.headers["location"])
     assert "an ordinary report" in page.text and "no e-mail address" in page.text
 
@@ -121,19 +123,23 @@ def test_the_form_shares_the_anonymous_limit_of_the_api(web: Any, reviewer_alice
     for n in range(3):
         api = web.post("/api/v1/reports", json={"url": f"{URL}{n}", "reason": "hate_speech"})
         assert api.status_code == 201
-    for _ in range(2):
-        assert _report(web).status_code == 303
+    first, again = _report(web), _report(web)
+    assert first.status_code == again.status_code == 303
+    # The same reporter twice on one case: counted once, and told so.
+    assert again.headers["location"] == first.headers["location"]
+    assert "reported this content already" in web.get(again.headers["location"]).text
     limited = _report(web, explanation="kept text")
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) >= 1
     assert "try again in" in limited.text and "kept text</textarea>" in limited.text
-    assert len(_case_reports(web, reviewer_alice, URL)) == 2
+    assert len(_case_reports(web, reviewer_alice, URL)) == 1
     api = web.post("/api/v1/reports", json={"url": URL, "reason": "hate_speech"})
     assert api.status_code == 429
 
 
 def test_a_suspended_reporter_is_told_why(web: Any, reviewer_alice: Any) -> None:
-    key = reporter_key_for_address("testclient")
+    assert _report(web, url="https://social.example/@x/1").status_code == 303
+    key = address_key(SECRET, "testclient")
     r = web.post(f"/api/v1/reporters/{key}/suspension", headers=reviewer_alice.headers,
                  json={"reason": "Dozens of unfounded reports.", "days": 7})
     assert r.status_code == 201, r.text
@@ -258,11 +264,12 @@ def test_after_the_window_the_link_is_gone(web: Any, decided: Any, sessions: Any
         s.execute(update(Decision).where(Decision.id == decision).values(
             effective_at=database.utcnow() - dt.timedelta(days=200)))
     page = web.get(f"/appeal?token={token}")
-    assert page.status_code == 410 and "closed on" in page.text
-    assert 'name="statement"' not in page.text
+    assert page.status_code == 410 and "expired on" in page.text
+    # An expired link shows nothing of the decision any more.
+    assert 'name="statement"' not in page.text and "What we did" not in page.text
     late = web.post("/appeal", data={"token": token, "statement": "Late.",
                                      "csrf_token": form_token})
-    assert late.status_code == 410 and "not accepted" in late.text
+    assert late.status_code == 410 and "expired on" in late.text
     assert len(_actions(sessions, "appeal:refused")) == 1
 
 

@@ -9,54 +9,49 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
 from sqlalchemy.exc import IntegrityError
 
+from docket import access
+from docket.access import Purpose
 from docket.appeals import service, tokens
-from docket.appeals.models import AppealStatus
+from docket.appeals.models import Appeal, AppealStatus
 from docket.appeals.schemas import AppealCreate, AppealDecisionCreate, AppealRead
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
-from docket.errors import NotFound, Unauthenticated, Unprocessable, problem
-from docket.parties.auth import Permission, Principal, principal_for, require
+from docket.errors import Forbidden, NotFound, Unauthenticated, Unprocessable, problem
+from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.review.models import Decision
-from docket.web.client import client_address
+from docket.web.client import address_key, client_address
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 PUBLIC_APPEALS_PER_MINUTE = 10
 
 
-def _optional_principal(request: Request, db: Db) -> Principal | None:
-    header = request.headers.get("authorization")
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
-    principal = principal_for(db, value.strip()) if scheme.lower() == "bearer" else None
-    if principal is None:
-        raise Unauthenticated("the token is unknown or revoked")
-    return principal
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AppealRead,
              responses={409: {"description": "late, duplicate, or nothing to appeal (recorded)"}})
 def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSettings,
-                who: Annotated[Principal | None, Depends(_optional_principal)]) -> AppealRead | Response:
+                who: OptionalPrincipal) -> AppealRead | Response:
     """Appeal a decision (DSA Art. 20). Who: anyone with the appeal token of a statement of
     reasons; a submitter (its API token) for a decision not to act on its own request."""
     now = utcnow()
     if body.token is not None:
-        client = client_address(request)
-        request.app.state.ratelimiter.hit(f"appeal-ip:{client}", PUBLIC_APPEALS_PER_MINUTE)
+        request.app.state.ratelimiter.hit(
+            f"appeal:{address_key(settings.secret_key, client_address(request))}", PUBLIC_APPEALS_PER_MINUTE)
         decision_id = tokens.decision_of(settings.secret_key, body.token)
         if decision_id is None:
             raise Unprocessable("this appeal link is not valid",
                                 errors=[{"field": "token", "message": "use the link from your statement of reasons"}])
         appellant, submitter_id = "author", None
+        decision = db.get(Decision, decision_id)
+        if decision is None:
+            raise NotFound(f"no decision {decision_id}")
     else:
-        if who is None or who.submitter_id is None:
+        if who is None:
             raise Unauthenticated("a requester's appeal needs the submitter's API token")
+        if who.submitter_id is None:
+            raise Forbidden("a requester appeals with its submitter's API token; the author, with "
+                            "the token from the statement of reasons")
         decision_id, appellant, submitter_id = body.decision_id, "requester", who.submitter_id
-    decision = db.get(Decision, decision_id)
-    if decision is None or (submitter_id is not None and decision.item.request.submitter_id != submitter_id):
-        raise NotFound(f"no decision {decision_id}")
+        decision = access.visible(db, who, Decision, decision_id)
     try:
         appeal = service.file(
             session=db, decision=decision, appellant=appellant, statement=body.statement,
@@ -76,27 +71,23 @@ def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSetti
 
 
 @router.get("", response_model=list[AppealRead])
-def list_appeals(db: Db, _who: Reviewer,
+def list_appeals(db: Db, who: Reviewer,
                  status_: Annotated[AppealStatus | None, Query(alias="status")] = None) -> list[AppealRead]:
-    """Appeals, oldest first (the appeals queue). Who: reviewers."""
-    return [AppealRead.model_validate(a) for a in service.list_appeals(session=db, status=status_)]
+    """Appeals, oldest first (the appeals queue). Who: reviewers (a local representative:
+    its countries)."""
+    return [AppealRead.model_validate(a) for a in service.list_appeals(session=db, principal=who, status=status_)]
 
 
 @router.get("/{appeal_id}", response_model=AppealRead)
-def get_appeal(appeal_id: int, db: Db, _who: Reviewer) -> AppealRead:
-    """One appeal. Who: reviewers."""
-    appeal = service.get(session=db, appeal_id=appeal_id)
-    if appeal is None:
-        raise NotFound(f"no appeal {appeal_id}")
-    return AppealRead.model_validate(appeal)
+def get_appeal(appeal_id: int, db: Db, who: Reviewer) -> AppealRead:
+    """One appeal. Who: reviewers (a local representative: its countries)."""
+    return AppealRead.model_validate(access.visible(db, who, Appeal, appeal_id))
 
 
 @router.post("/{appeal_id}/decision", response_model=AppealRead)
 def decide_appeal(appeal_id: int, body: AppealDecisionCreate, db: Db, who: Reviewer) -> AppealRead:
-    """Uphold or reverse. Who: a reviewer who took no part in the original decision;
-    a reversal lifts the restriction at once."""
-    appeal = service.get(session=db, appeal_id=appeal_id)
-    if appeal is None:
-        raise NotFound(f"no appeal {appeal_id}")
+    """Uphold or reverse. Who: a reviewer entitled to the item's jurisdiction who took no
+    part in the original decision; a reversal lifts the restriction at once."""
+    appeal = access.visible(db, who, Appeal, appeal_id, purpose=Purpose.act, for_update=True)
     return AppealRead.model_validate(service.decide(session=db, principal=who, appeal=appeal,
                                                     outcome=body.outcome, explanation=body.explanation, now=utcnow()))

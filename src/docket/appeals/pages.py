@@ -28,12 +28,12 @@ from docket.content.models import Content
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.enforcement.notices import LANGUAGES
-from docket.errors import NotFound, RateLimited
+from docket.errors import Gone, NotFound, RateLimited
 from docket.notices.compose import appeal_deadline
 from docket.review.models import Decision
 from docket.settings import Settings
 from docket.web.auth import MaybeUser
-from docket.web.client import client_address
+from docket.web.client import address_key, client_address
 from docket.web.forms import Form, field_errors
 from docket.web.render import add_template_package, flash, page, redirect
 
@@ -47,11 +47,18 @@ NO_LINK = ("this appeal link is not valid: open the link in the statement of rea
 
 
 def _decision(db: Session, settings: Settings, token: str | None) -> Decision:
-    """The decision a token is for; a 404 page for a missing, forged or unknown token."""
+    """The decision a token is for; a 404 page for a missing, forged or unknown token, and
+    a 410 page, which shows nothing of the decision, once the link has expired."""
     decision_id = tokens.decision_of(settings.secret_key, token) if token else None
     decision = db.get(Decision, decision_id) if decision_id is not None else None
     if decision is None:
         raise NotFound(NO_LINK)
+    expires = service.link_expires_at(session=db, decision=decision,
+                                      window=dt.timedelta(days=settings.appeal_window_days))
+    if expires is not None and expires <= utcnow():
+        raise Gone(f"this appeal link expired on {expires:%Y-%m-%d}: the time to appeal has passed. "
+                   "You can still turn to a certified out-of-court dispute settlement body or "
+                   "the courts, as the statement of reasons explains")
     return decision
 
 
@@ -90,14 +97,19 @@ def _view(request: Request, db: Session, settings: Settings, token: str, decisio
         service.check_appealable(session=db, decision=decision, appellant="author", window=window,
                                  now=utcnow())
     except service.AppealRefused as refused:
-        if "appeal_id" in refused.extra:
+        if refused.extra.get("heard"):
+            state, code = "heard", 200
+        elif "appeal_id" in refused.extra:
             state, code = "open", 200
         else:
             state, reason, code = "closed", refused.detail, 410
     item = decision.item
     content = db.get(Content, item.content_id) if item.content_id else None
-    latest = db.execute(select(Appeal).where(Appeal.decision_id == decision.id)
-                        .order_by(Appeal.id.desc()).limit(1)).scalar_one_or_none()
+    # The author's own appeal, else whichever appeal is open (a requester's, say).
+    latest = service.earlier_appeal(session=db, decision_id=decision.id, appellant="author",
+                                    submitter_id=None) or db.execute(
+        select(Appeal).where(Appeal.decision_id == decision.id).order_by(Appeal.id.desc()).limit(1)
+    ).scalar_one_or_none()
     return page(request, "public/appeal.html", {
         "token": token, "decision": decision, "reference": f"D-{decision.id}",
         "outcome_words": _outcome_words(decision), "where": _where(decision),
@@ -126,7 +138,13 @@ def file_appeal(request: Request, form: Form, db: Db, settings: AppSettings) -> 
     """File the author's appeal, as ``POST /api/v1/appeals`` with the token does. Who: anyone
     holding the link (at most 10 appeals a minute from one address)."""
     token = str(form.get("token") or "")[:100]
-    decision = _decision(db, settings, token)
+    try:
+        decision = _decision(db, settings, token)
+    except Gone as expired:  # an appeal all the same, refused: it stays on record
+        service.record_refusal(session=db, decision_id=tokens.decision_of(settings.secret_key, token),
+                               appellant="author", reason=expired)
+        db.commit()
+        raise
     values = {name: str(form.get(name) or "").strip()[:6000]
               for name in ("statement", "contact_email", "language")}
     try:
@@ -142,9 +160,9 @@ def file_appeal(request: Request, form: Form, db: Db, settings: AppSettings) -> 
             errors["contact_email"] = "enter an e-mail address like name@example.org, or none"
         return _view(request, db, settings, token, decision, values=values, errors=errors,
                      status=422)
-    client = client_address(request)
     try:
-        request.app.state.ratelimiter.hit(f"appeal-ip:{client}", PUBLIC_APPEALS_PER_MINUTE)
+        request.app.state.ratelimiter.hit(
+            f"appeal:{address_key(settings.secret_key, client_address(request))}", PUBLIC_APPEALS_PER_MINUTE)
     except RateLimited as limited:
         wait = limited.detail.split("; ")[-1]
         response = _view(request, db, settings, token, decision, values=values, status=429, errors={

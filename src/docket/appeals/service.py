@@ -9,16 +9,16 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import access, audit
+from docket.access import REVIEWING_ROLES
 from docket.appeals.models import Appeal, AppealStatus
 from docket.enforcement import service as enforcement
-from docket.errors import Conflict, DocketError, Forbidden
+from docket.errors import Conflict, DocketError, RoleRequired
 from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.review.models import Decision, DecisionStatus, Review
-from docket.review.service import REVIEWING_ROLES
 from docket.review.states import next_state
 
 RESTRICTING = frozenset({"restricted", "removed_policy"})
@@ -31,6 +31,7 @@ class AppealRefused(Conflict):
 
 def check_appealable(
     *, session: Session, decision: Decision, appellant: str, window: dt.timedelta, now: dt.datetime,
+    submitter_id: int | None = None,
 ) -> None:
     """Raise AppealRefused if ``appellant`` cannot appeal ``decision`` now (the checks of ``file``)."""
     if decision.status != DecisionStatus.effective or decision.effective_at is None:
@@ -39,15 +40,46 @@ def check_appealable(
         raise AppealRefused("the author can appeal a decision that restricted the content; this one did not")
     if appellant == "requester" and decision.outcome not in NOT_ACTED:
         raise AppealRefused("the requester can appeal a decision not to act; this one acted")
-    closes = decision.effective_at + window
-    if now > closes:
-        raise AppealRefused(f"the appeal window for decision {decision.id} closed on {closes:%Y-%m-%d}",
-                            closed_on=closes.date().isoformat())
     open_one = session.execute(
         select(Appeal.id).where(Appeal.decision_id == decision.id, Appeal.status == AppealStatus.open)
     ).scalar_one_or_none()
     if open_one is not None:
         raise AppealRefused(f"decision {decision.id} already has an open appeal ({open_one})", appeal_id=open_one)
+    heard = earlier_appeal(session=session, decision_id=decision.id, appellant=appellant,
+                           submitter_id=submitter_id)
+    if heard is not None:
+        raise AppealRefused(
+            f"your appeal against decision {decision.id} was heard on {heard.decided_at:%Y-%m-%d} "
+            f"({heard.status}); a decision can be appealed once", appeal_id=heard.id,
+            heard=True)
+    closes = decision.effective_at + window
+    if now > closes:
+        raise AppealRefused(f"the appeal window for decision {decision.id} closed on {closes:%Y-%m-%d}",
+                            closed_on=closes.date().isoformat())
+
+
+def earlier_appeal(*, session: Session, decision_id: int, appellant: str,
+                   submitter_id: int | None) -> Appeal | None:
+    """The appeal this appellant already made against a decision, if any (one each: the
+    author through the link, each requester through its token)."""
+    query = select(Appeal).where(Appeal.decision_id == decision_id, Appeal.appellant == appellant)
+    if submitter_id is not None:
+        query = query.where(Appeal.submitter_id == submitter_id)
+    return session.execute(query.order_by(Appeal.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def link_expires_at(*, session: Session, decision: Decision, window: dt.timedelta) -> dt.datetime | None:
+    """When the author's appeal link stops working: when the appeal window closes, or, once
+    an appeal was made through it, 30 days after that appeal was decided (so the author can
+    read the outcome); None while the appeal is open or the decision is not in effect."""
+    made = earlier_appeal(session=session, decision_id=decision.id, appellant="author", submitter_id=None)
+    if made is not None:
+        return made.decided_at + LINK_AFTER_DECISION if made.decided_at else None
+    start = decision.effective_at or decision.decided_at
+    return start + window if start else None
+
+
+LINK_AFTER_DECISION = dt.timedelta(days=30)
 
 
 def file(
@@ -55,7 +87,8 @@ def file(
     language: str | None, submitter_id: int | None, window: dt.timedelta, now: dt.datetime,
 ) -> Appeal:
     """Take an appeal against ``decision`` (raises AppealRefused with the reason otherwise)."""
-    check_appealable(session=session, decision=decision, appellant=appellant, window=window, now=now)
+    check_appealable(session=session, decision=decision, appellant=appellant, window=window, now=now,
+                     submitter_id=submitter_id)
     appeal = Appeal(decision_id=decision.id, item_id=decision.item_id, appellant=appellant,
                     submitter_id=submitter_id, contact_email=contact_email, language=language,
                     statement=statement, status=AppealStatus.open, received_at=now)
@@ -89,13 +122,16 @@ def took_part(session: Session, decision: Decision, user_id: int | None) -> bool
 def decide(
     *, session: Session, principal: Principal, appeal: Appeal, outcome: str, explanation: str, now: dt.datetime,
 ) -> Appeal:
-    """Uphold or reverse; a person who took part in the original decision may do neither."""
-    if not principal.roles & REVIEWING_ROLES:
-        raise Forbidden("deciding an appeal needs a reviewing role")
-    if appeal.status != AppealStatus.open:
-        raise Conflict(f"appeal {appeal.id} is already {appeal.status}")
+    """Uphold or reverse. Only someone with a reviewing role for the item's jurisdiction who
+    took no part in the original decision (decided, approved or reviewed it) may do either.
+    The caller is checked to reach the appeal before (``access.visible``)."""
     decision = session.get(Decision, appeal.decision_id)
     assert decision is not None
+    jurisdiction = decision.item.jurisdiction
+    if not access.roles_in(principal, jurisdiction) & REVIEWING_ROLES:
+        raise RoleRequired(f"deciding an appeal about {jurisdiction} needs a reviewing role there")
+    if appeal.status != AppealStatus.open:
+        raise Conflict(f"appeal {appeal.id} is already {appeal.status}")
     if took_part(session, decision, principal.user_id):
         raise Conflict("you took part in the original decision; another reviewer must decide this appeal")
     appeal.status = AppealStatus(outcome)
@@ -141,12 +177,10 @@ def _reverse(session: Session, decision: Decision, item: Item, actor: str, now: 
     intake.refresh_status(item.request)
 
 
-def get(*, session: Session, appeal_id: int) -> Appeal | None:
-    return session.get(Appeal, appeal_id)
-
-
-def list_appeals(*, session: Session, status: str | None = None, limit: int = 100) -> Sequence[Appeal]:
-    query = select(Appeal).order_by(Appeal.received_at)
+def list_appeals(*, session: Session, principal: Principal, status: str | None = None,
+                 limit: int = 100) -> Sequence[Appeal]:
+    """The appeals ``principal`` reaches, oldest first."""
+    query = access.scoped(select(Appeal), principal, Appeal).order_by(Appeal.received_at, Appeal.id)
     if status:
         query = query.where(Appeal.status == status)
     return session.execute(query.limit(limit)).scalars().all()

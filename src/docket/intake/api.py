@@ -13,10 +13,10 @@ from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from docket import audit
+from docket import access, audit
 from docket.db import begin_reads, one_round_trip
 from docket.deps import AppSettings, Db
-from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docket.errors import Conflict, Forbidden, Unprocessable
 from docket.intake import service
 from docket.intake.models import IdempotencyKey, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
@@ -69,14 +69,10 @@ def _submitter(db: Db, principal: Principal) -> Submitter:
     return submitter
 
 
-def _visible(db: Db, principal: Principal, request_id: int, *, for_update: bool = False) -> Request:
-    """The request if the caller may see it; 404 otherwise (never confirm someone else's)."""
+def _readers(principal: Principal) -> None:
+    """403 unless the caller is a submitter or staff who may read requests."""
     if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
         raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
-    found = service.get(session=db, request_id=request_id, for_update=for_update)
-    if found is None or (principal.submitter_id is not None and found.submitter_id != principal.submitter_id):
-        raise NotFound(f"no request {request_id}")
-    return found
 
 
 def _body_hash(body: RequestCreate) -> str:
@@ -157,8 +153,10 @@ def _replay(db: Db, owner: str, key: str, digest: str) -> JSONResponse | None:
 
 @router.get("/{request_id}", response_model=RequestRead)
 def get_request(request_id: int, db: Db, principal: Limited) -> RequestRead:
-    """One request with its items and their status. Who: its submitter, staff."""
-    return RequestRead.model_validate(_visible(db, principal, request_id))
+    """One request with its items and their status. Who: its submitter; staff (a local
+    representative: its countries); 404 for anyone else."""
+    _readers(principal)
+    return RequestRead.model_validate(access.visible(db, principal, Request, request_id))
 
 
 def _cursor(value: str | None) -> int | None:
@@ -181,13 +179,11 @@ def list_requests(
     cursor: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> RequestPage:
-    """Requests, newest first. Who: a submitter (its own only), staff (all)."""
-    if principal.submitter_id is not None:
-        submitter = principal.submitter_id  # a submitter only ever sees its own
-    elif not principal.can(Permission.requests_read_all):
-        raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
+    """Requests, newest first. Who: a submitter (its own only), staff (a local
+    representative: its countries)."""
+    _readers(principal)
     rows = service.list_requests(
-        session=db, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
+        session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
         received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
     )
     more, rows = len(rows) > limit, rows[:limit]
@@ -203,7 +199,7 @@ def clarify_request(
     where the law says so. Who: the request's submitter."""
     if principal.submitter_id is None:
         raise Forbidden("only the submitter of a request can clarify it")
-    found = _visible(db, principal, request_id, for_update=True)
+    found = access.visible(db, principal, Request, request_id, for_update=True)
     submitter = _submitter(db, principal)
     return RequestRead.model_validate(service.clarify(
         session=db, settings=settings, request=found, submitter=submitter, data=body,

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from docket import access
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.db import utcnow
@@ -33,7 +34,7 @@ from docket.intake.models import Channel, RequestStatus
 from docket.intake.models import Request as DocketRequest
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestRead
 from docket.parties import service as parties
-from docket.parties.models import Submitter
+from docket.parties.models import ApiToken, Submitter
 from docket.review import service as review
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
@@ -63,10 +64,8 @@ def _submitter(db: Session, user: SignedIn) -> Submitter:
 def _own(db: Session, user: SignedIn, request_id: int, *,
          for_update: bool = False) -> DocketRequest:
     """One of the submitter's own requests; 404 for anyone else's (never confirm it exists)."""
-    found = service.get(session=db, request_id=request_id, for_update=for_update)
-    if found is None or found.submitter_id != user.principal.submitter_id:
-        raise NotFound(f"no request {request_id}")
-    return found
+    return access.visible(db, user.principal, DocketRequest, request_id, for_update=for_update,
+                          what="request")
 
 
 def _common(db: Session) -> dict[str, Any]:
@@ -119,7 +118,7 @@ def requests_page(
     more = False
     if not errors:
         rows = service.list_requests(
-            session=db, submitter_id=user.principal.submitter_id, status=status or None,
+            session=db, principal=user.principal, status=status or None,
             jurisdiction=jurisdiction or None, received_from=start, received_to=end,
             before_id=before, limit=PAGE_SIZE + 1)
         more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
@@ -326,7 +325,7 @@ def letter(request: Request, request_id: int, user: PortalUser, db: Db) -> Respo
 def _tokens_page(request: Request, db: Session, user: SignedIn,
                  values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                  status: int = 200) -> Response:
-    own = parties.list_tokens(session=db, submitter_id=user.principal.submitter_id)
+    own = access.own_records(db, user.principal, ApiToken)
     values = {"form_key": secrets.token_urlsafe(18), **(values or {})}
     context = {"tokens": list(reversed(own)), "values": values, "errors": errors or {},
                "fmt": forms.when}
@@ -375,9 +374,7 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
 def revoke_token(request: Request, token_id: int, user: PortalUser, db: Db, form: Form) -> Response:
     """Revoke one of the organisation's API tokens; it stops working at once. Who: a person
     of the token's submitter."""
-    token = parties.get_token(session=db, token_id=token_id)
-    if token is None or token.submitter_id != user.principal.submitter_id:
-        raise NotFound(f"no token {token_id}")
+    token = access.own(db, user.principal, ApiToken, token_id, what="token")
     try:
         parties.revoke_token(session=db, actor=_actor(user), token_id=token_id)
     except Conflict:

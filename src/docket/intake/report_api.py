@@ -4,6 +4,7 @@ form without a token, and trusted-flagger designations."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any
 
 import orjson
@@ -12,19 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import access, audit
 from docket.catalog import service as catalog
 from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
-from docket.errors import DocketError, Unauthenticated, Unprocessable
+from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
 from docket.intake import reports
-from docket.intake.models import Designation
+from docket.intake.models import Designation, Item
 from docket.intake.schemas import ReportAccepted, ReportBatch, ReportIn, ReportRead
 from docket.parties import service as parties
-from docket.parties.auth import Permission, Principal, principal_for, require
+from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.parties.models import Submitter
-from docket.review.service import visible_item
-from docket.web.client import client_address
+from docket.web.client import address_key, client_address
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 Staff = Annotated[Principal, Depends(require(Permission.requests_read_all))]
@@ -34,6 +34,7 @@ Admin = Annotated[Principal, Depends(require(Permission.parties_write))]
 CHANNEL_NAMES = {"api": "Reports from the platform's users", "form": "Reports from the public form"}
 PER_REPORTER_PER_MINUTE = 20
 ANONYMOUS_PER_MINUTE = 5
+NEW_CASES_KEY = "anonymous-new-cases"
 
 
 def _existing_channel_submitter(session: Session, channel: str) -> Submitter | None:
@@ -70,17 +71,6 @@ def _channel_submitter(request: Request, db: Session, channel: str, country: str
         return channel_submitter(session, channel, country)
 
 
-def _caller(request: Request, db: Db) -> Principal | None:
-    header = request.headers.get("authorization")
-    if not header:
-        return None
-    scheme, _, value = header.partition(" ")
-    principal = principal_for(db, value.strip()) if scheme.lower() == "bearer" else None
-    if principal is None:
-        raise Unauthenticated("the token is unknown or revoked")
-    return principal
-
-
 def _sender(request: Request, who: Principal | None, report: ReportIn) -> tuple[str, str]:
     """The channel and reporter key of one report, after its rate limit (429 when over)."""
     limiter = request.app.state.ratelimiter
@@ -92,39 +82,62 @@ def _sender(request: Request, who: Principal | None, report: ReportIn) -> tuple[
         limiter.hit(f"reporter:{key}", PER_REPORTER_PER_MINUTE)
         return "api", key
     if who is None:
-        address = client_address(request)
-        key = reports.reporter_key_for_address(address)
-        limiter.hit(f"anon:{key}", ANONYMOUS_PER_MINUTE)
+        key = address_key(request.app.state.settings.secret_key, client_address(request))
+        limiter.hit(f"report:{key}", ANONYMOUS_PER_MINUTE)
         return "form", key
-    raise Unprocessable("reports come from the platform's token or from the public form (no token); "
-                        "organisations send requests to /api/v1/requests")
+    raise Forbidden("reports come from the platform's token or from the public form (no token); "
+                    "organisations send requests to /api/v1/requests")
 
 
 def _accepted(accepted: reports.Accepted) -> ReportAccepted:
     return ReportAccepted(report_id=accepted.report_id, item_id=accepted.item_id, new_case=accepted.new_case,
-                          reference=f"R-{accepted.report_id}")
+                          reference=f"R-{accepted.report_id}", repeat=accepted.repeat)
 
 
 def take_report(request: Request, db: Session, settings: Any, who: Principal | None,
                 report: ReportIn) -> ReportAccepted:
-    """One report from the API or the public form page: limits, then the batch path."""
+    """One report from the API or the public form page: the sender's limit, then the batch
+    path — its reads first, in a read-only transaction of their own; then, for an anonymous
+    report that would open a new case, the ceiling on those for everybody together (a
+    flood of made-up cases must not bury the queue; reports on open cases still go in)."""
     channel, key = _sender(request, who, report)
     submitter = _channel_submitter(request, db, channel, settings.home_country)
-    accepted = reports.submit_report(session=db, settings=settings, channel_submitter=submitter,
-                                     report=report, reporter_key=key, channel=channel)
-    return _accepted(accepted)
+    incoming = [reports.Incoming(report, key, channel)]
+    with request.app.state.sessionmaker() as reading:
+        begin_readonly(reading)
+        plan = reports.plan_reports(session=reading, settings=settings,
+                                    channel_submitter=submitter, incoming=incoming)
+    if channel == "form" and plan.prepared:
+        wait = request.app.state.ratelimiter.wait(NEW_CASES_KEY, settings.anonymous_new_cases_per_minute)
+        if wait is not None:
+            seconds = max(1, math.ceil(wait))
+            raise RateLimited(f"too many new reports from the public right now; reports about content "
+                              f"already under review are still taken; try again in {seconds} s",
+                              headers={"Retry-After": str(seconds)})
+    [result] = reports.submit_reports(session=db, settings=settings, channel_submitter=submitter,
+                                      incoming=incoming, plan=plan)
+    if isinstance(result, DocketError):
+        raise result
+    return _accepted(result)
 
 
 def _problem(exc: DocketError) -> dict[str, Any]:
     return {"status": exc.status, "title": exc.title, "detail": exc.detail, "errors": exc.errors}
 
 
-@router.post("/reports", response_model=ReportAccepted, status_code=status.HTTP_201_CREATED)
-def report(body: ReportIn, request: Request, db: Db, settings: AppSettings,
-           who: Annotated[Principal | None, Depends(_caller)]) -> ReportAccepted:
+@router.post("/reports", response_model=ReportAccepted, status_code=status.HTTP_201_CREATED,
+             responses={200: {"model": ReportAccepted, "description": "a repeat: stored before"},
+                        429: {"description": "over a limit; Retry-After says when to try again"}})
+def report(body: ReportIn, request: Request, response: Response, db: Db, settings: AppSettings,
+           who: OptionalPrincipal) -> ReportAccepted:
     """Report content. Who: the platform for a signed-in user (with ``reporter_id``), or
-    anyone without a token (the public form; stricter limits by address)."""
-    return take_report(request, db, settings, who, body)
+    anyone without a token (the public form; stricter limits by address, and a ceiling on
+    the new cases anonymous reports open). A reporter's repeat of its own report on a case
+    stores nothing and answers 200 with the first report's reference."""
+    accepted = take_report(request, db, settings, who, body)
+    if accepted.repeat:
+        response.status_code = status.HTTP_200_OK
+    return accepted
 
 
 @router.post("/reports/batch")
@@ -167,7 +180,7 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
             else:
                 results[index] = {"index": index, "status": "accepted",
                                   "report_id": outcome.report_id, "item_id": outcome.item_id,
-                                  "new_case": outcome.new_case,
+                                  "new_case": outcome.new_case, "repeat": outcome.repeat,
                                   "reference": f"R-{outcome.report_id}"}
     done = [r for r in results if r is not None]
     # Serialized here, once: FastAPI would walk the 500 answers through jsonable_encoder.
@@ -177,8 +190,8 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
 
 @router.get("/items/{item_id}/reports", response_model=list[ReportRead])
 def item_reports(item_id: int, db: Db, who: Staff) -> list[ReportRead]:
-    """The reports that make up a case. Who: staff."""
-    visible_item(session=db, principal=who, item_id=item_id)
+    """The reports that make up a case. Who: staff (a local representative: its countries)."""
+    access.visible(db, who, Item, item_id)
     return [ReportRead.model_validate(r) for r in reports.list_reports(session=db, item_id=item_id)]
 
 
@@ -192,7 +205,14 @@ class SuspensionCreate(BaseModel):
 @router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED)
 def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Reviewer) -> dict[str, Any]:
     """Suspend a reporter who sends manifestly unfounded reports (DSA Art. 23), for a period
-    and with a reason; its reports are refused meanwhile. Who: reviewers."""
+    and with a reason; its reports are refused meanwhile, everywhere. Who: reviewers whose
+    reach is every jurisdiction (not a local representative, who acts for its countries);
+    404 for a reporter docket has no report from."""
+    if not access.reach(who, access.Purpose.act).everything:
+        raise Forbidden("a suspension applies in every country: it needs the reviewer, legal or "
+                        "rights role")
+    if not reports.has_reported(session=db, reporter_key=reporter_key):
+        raise NotFound(f"no reporter {reporter_key!r}")
     s = reports.suspend(session=db, actor=who.actor, reporter_key=reporter_key, reason=body.reason,
                         days=body.days, now=utcnow())
     return {"id": s.id, "reporter_key": s.reporter_key, "ends_at": s.ends_at, "reason": s.reason,

@@ -23,7 +23,7 @@ from docket.intake.report_api import take_report
 from docket.intake.schemas import ReportIn
 from docket.web.auth import MaybeUser
 from docket.web.forms import Form, field_errors
-from docket.web.render import add_template_package, page, redirect
+from docket.web.render import add_template_package, flash, page, redirect
 
 router = APIRouter(include_in_schema=False)
 add_template_package("docket.intake")
@@ -115,6 +115,9 @@ def send_report(request: Request, form: Form, db: Db, settings: AppSettings) -> 
         found = {_API_TO_FORM.get(e["field"], e["field"]): e["message"]
                  for e in refused.errors or []}
         return _form(request, db, values, found or {"form": refused.detail}, status=refused.status)
+    if accepted.repeat:
+        flash(request, f"You had reported this content already ({accepted.reference}); a case counts "
+                       "each reporter once, so nothing new was stored.", "warning")
     sig = _receipt_sig(settings.secret_key, accepted.report_id)
     return redirect(request, f"/report/sent?ref={accepted.reference}&sig={sig}")
 

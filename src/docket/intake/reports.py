@@ -11,7 +11,6 @@ unless the content changed since.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,11 +38,9 @@ class Accepted:
     report_id: int
     item_id: int
     new_case: bool
-
-
-def reporter_key_for_address(address: str) -> str:
-    """An anonymous reporter: a stable, non-reversible key of the network address."""
-    return "anon:" + hashlib.sha256(address.encode()).hexdigest()[:20]
+    # The reporter had reported this case already: nothing was stored, and ``report_id``
+    # is its first report's (a case counts each reporter's report once).
+    repeat: bool = False
 
 
 def ground_of(report: ReportIn) -> str:
@@ -209,6 +206,10 @@ def submit_reports(
     keys = sorted({key_of[i] for i in live})
     _lock_cases(session, keys)
     case_of = _existing_cases(session, keys)  # again: another batch may have opened some
+    stored_before, first_in_batch = _repeats(session, incoming, live, key_of, case_of)
+    for i, report_id in stored_before.items():
+        results[i] = Accepted(report_id, case_of[key_of[i]], False, repeat=True)
+    live = [i for i in live if i not in stored_before and i not in first_in_batch]
 
     openers = _openers(plan, live, case_of)
     events: list[audit.Pending] = []
@@ -252,9 +253,40 @@ def submit_reports(
                      "reason": one.report.reason, "art16": row["art16_notice"],
                      "channel": one.channel}))
         results[i] = Accepted(report_id, row["item_id"], i in new_cases)
+    for i, first in first_in_batch.items():
+        taken = results[first]
+        assert isinstance(taken, Accepted)
+        results[i] = Accepted(taken.report_id, taken.item_id, False, repeat=True)
     events += _recount(session, sorted({r["item_id"] for r in rows} - fresh.keys()), fresh, now)
     audit.record_many(session=session, events=events)
     return results  # type: ignore[return-value]
+
+
+def _repeats(session: Session, incoming: Sequence[Incoming], live: Sequence[int],
+             key_of: dict[int, str], case_of: dict[str, int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Reports whose reporter reported the same case before: by index, the id of its report
+    already stored, and the index of its first report in this batch. Each reporter counts
+    once per case, however often it sends the same report."""
+    cases = sorted({case_of[key_of[i]] for i in live if key_of[i] in case_of})
+    reporters = sorted({incoming[i].reporter_key for i in live})
+    earlier: dict[tuple[int, str], int] = {}
+    if cases:
+        earlier = {(item_id, key): int(first) for item_id, key, first in session.execute(
+            select(Report.item_id, Report.reporter_key, func.min(Report.id))
+            .where(Report.item_id.in_(cases), Report.reporter_key.in_(reporters))
+            .group_by(Report.item_id, Report.reporter_key))}
+    stored_before: dict[int, int] = {}
+    first_in_batch: dict[int, int] = {}
+    first: dict[tuple[str, str], int] = {}
+    for i in live:
+        case, who = key_of[i], incoming[i].reporter_key
+        if (case_of.get(case), who) in earlier:
+            stored_before[i] = earlier[(case_of[case], who)]
+        elif (case, who) in first:
+            first_in_batch[i] = first[(case, who)]
+        else:
+            first[(case, who)] = i
+    return stored_before, first_in_batch
 
 
 def _art16(report: ReportIn) -> bool:
@@ -389,6 +421,12 @@ def reporter_contacts(*, session: Session, item_id: int) -> list[tuple[str, int]
         .where(Report.item_id == item_id, Report.reporter_email.is_not(None))
         .group_by(Report.reporter_email).order_by(Report.reporter_email)
     )]
+
+
+def has_reported(*, session: Session, reporter_key: str) -> bool:
+    """Whether docket holds any report from ``reporter_key``."""
+    return session.execute(
+        select(Report.id).where(Report.reporter_key == reporter_key).limit(1)).first() is not None
 
 
 def suspend(*, session: Session, actor: str, reporter_key: str, reason: str, days: int,

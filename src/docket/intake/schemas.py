@@ -217,6 +217,9 @@ class ReportAccepted(BaseModel):
     item_id: int
     new_case: bool
     reference: str
+    repeat: bool = Field(default=False, description=(
+        "this reporter had reported this case already: nothing new was stored (200, not 201), "
+        "and the reference is that first report's; a case counts each reporter once"))
 
 
 class ReportBatch(BaseModel):

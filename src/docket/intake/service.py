@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from docket import audit, bulk
+from docket import access, audit, bulk
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.catalog.service import JurisdictionInfo, LawInfo
@@ -43,7 +43,7 @@ from docket.intake.schemas import (
     normalized_url,
 )
 from docket.notices import service as notices
-from docket.parties.auth import ConfirmedSubmitter
+from docket.parties.auth import ConfirmedSubmitter, Principal
 from docket.parties.models import Submitter
 from docket.review.states import OPEN_STATES, ItemState
 from docket.settings import Settings
@@ -572,12 +572,13 @@ def get(*, session: Session, request_id: int, for_update: bool = False) -> Reque
 
 
 def list_requests(
-    *, session: Session, submitter_id: int | None = None, status: str | None = None,
-    jurisdiction: str | None = None, received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None, before_id: int | None = None, limit: int = 50,
+    *, session: Session, principal: Principal, submitter_id: int | None = None,
+    status: str | None = None, jurisdiction: str | None = None,
+    received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
+    before_id: int | None = None, limit: int = 50,
 ) -> Sequence[Request]:
-    """Newest first; page with ``before_id``."""
-    query = select(Request)
+    """The requests ``principal`` reaches, newest first; page with ``before_id``."""
+    query = access.scoped(select(Request), principal, Request)
     if submitter_id is not None:
         query = query.where(Request.submitter_id == submitter_id)
     if status:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
+from docket import access
+from docket.access import Purpose
 from docket.db import utcnow
 from docket.deps import Db
-from docket.errors import NotFound
 from docket.notices import delivery, service
 from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
 from docket.parties.auth import Permission, Principal, require
@@ -99,34 +100,28 @@ def add_webhook(body: EndpointCreate, db: Db, who: Platform) -> EndpointCreated:
 @router.get("/webhooks", response_model=list[EndpointRead])
 def list_webhooks(db: Db, who: Platform) -> list[EndpointRead]:
     """The caller's endpoints. Who: platform."""
-    rows = db.execute(select(WebhookEndpoint).where(WebhookEndpoint.owner_id == who.user_id)
-                      .order_by(WebhookEndpoint.id)).scalars()
-    return [EndpointRead.model_validate(e) for e in rows]
+    return [EndpointRead.model_validate(e) for e in access.own_records(db, who, WebhookEndpoint)]
 
 
 @router.delete("/webhooks/{endpoint_id}", response_model=EndpointRead)
 def remove_webhook(endpoint_id: int, db: Db, who: Platform) -> EndpointRead:
     """Stop deliveries to an endpoint. Who: its owner (404 for anyone else)."""
-    endpoint = db.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.owner_id != who.user_id:
-        raise NotFound(f"no webhook endpoint {endpoint_id}")
+    endpoint = access.own(db, who, WebhookEndpoint, endpoint_id, what="webhook endpoint")
     endpoint.active = False
     return EndpointRead.model_validate(endpoint)
 
 
 @router.get("/holds", response_model=list[HoldRead])
-def list_holds(db: Db, _who: Legal, status_: Annotated[str | None, Query(alias="status", pattern="^(held|released)$")] = None
+def list_holds(db: Db, who: Legal, status_: Annotated[str | None, Query(alias="status", pattern="^(held|released)$")] = None
                ) -> list[HoldRead]:
     """Gag-order holds, the next review first. Who: legal."""
-    return [HoldRead.model_validate(h) for h in service.list_holds(session=db, status=status_)]
+    return [HoldRead.model_validate(h) for h in service.list_holds(session=db, within=access.reach(who), status=status_)]
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldRead)
 def release_hold(hold_id: int, body: HoldRelease, db: Db, who: Legal) -> HoldRead:
     """Lift a hold: the held notices go out. Who: legal."""
-    hold = db.get(NoticeHold, hold_id)
-    if hold is None:
-        raise NotFound(f"no hold {hold_id}")
+    hold = access.visible(db, who, NoticeHold, hold_id, purpose=Purpose.act, what="hold")
     service.release_hold(session=db, hold=hold, actor=who.actor, reason=body.reason, now=utcnow())
     return HoldRead.model_validate(hold)
 

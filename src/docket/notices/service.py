@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, bulk
+from docket import access, audit, bulk
 from docket.db import utcnow
 from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
@@ -118,8 +118,11 @@ def release_due_holds(*, session: Session, now: dt.datetime) -> list[int]:
     return [h.id for h in due]
 
 
-def list_holds(*, session: Session, status: str | None = None) -> Sequence[NoticeHold]:
-    query = select(NoticeHold).order_by(NoticeHold.review_at)
+def list_holds(*, session: Session, within: access.Reach = access.EVERYTHING,
+               status: str | None = None) -> Sequence[NoticeHold]:
+    """Holds, the next review first: those of the requests ``within`` reach (the command
+    line, an operator's, sees every one)."""
+    query = access.narrowed(select(NoticeHold), within, NoticeHold).order_by(NoticeHold.review_at)
     if status:
         query = query.where(NoticeHold.status == status)
     return session.execute(query).scalars().all()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from docket import access
 from docket.deps import Db
 from docket.errors import NotFound
 from docket.parties import service
-from docket.parties.auth import CurrentPrincipal, Permission, Principal
+from docket.parties.auth import CurrentPrincipal, Permission
 from docket.parties.models import ApiToken, User
 from docket.parties.schemas import Me, SubmitterRead, TokenCreate, TokenCreated, TokenRead
 
@@ -39,17 +40,10 @@ def get_submitter(submitter_id: int, db: Db, principal: CurrentPrincipal) -> Sub
     return SubmitterRead.model_validate(submitter)
 
 
-def _own_tokens_query(principal: Principal) -> dict[str, int | None]:
-    if principal.submitter_id is not None:
-        return {"submitter_id": principal.submitter_id}
-    return {"user_id": principal.user_id}
-
-
 @router.get("/tokens", response_model=list[TokenRead])
 def list_tokens(db: Db, principal: CurrentPrincipal) -> list[TokenRead]:
     """The caller's own tokens (never their values). Who: any valid token."""
-    tokens = service.list_tokens(session=db, **_own_tokens_query(principal))
-    return [TokenRead.model_validate(t) for t in tokens]
+    return [TokenRead.model_validate(t) for t in access.own_records(db, principal, ApiToken)]
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED)
@@ -67,8 +61,5 @@ def create_token(body: TokenCreate, db: Db, principal: CurrentPrincipal) -> Toke
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
 def revoke_token(token_id: int, db: Db, principal: CurrentPrincipal) -> TokenRead:
     """Revoke one of the caller's own tokens. Who: its owner; anyone else gets a 404."""
-    token = db.get(ApiToken, token_id)
-    own = _own_tokens_query(principal)
-    if token is None or any(getattr(token, k) != v for k, v in own.items()):
-        raise NotFound(f"no token {token_id}")
+    access.own(db, principal, ApiToken, token_id, what="token")
     return TokenRead.model_validate(service.revoke_token(session=db, actor=principal.actor, token_id=token_id))

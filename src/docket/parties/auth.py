@@ -145,6 +145,18 @@ def current_principal(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+def optional_principal(request: Request) -> Principal | None:
+    """The caller for routes anyone may call without a token (the public report form, an
+    author's appeal): None without an Authorization header; with one, the token must be
+    valid (401 otherwise), as everywhere."""
+    if not request.headers.get("authorization"):
+        return None
+    return current_principal(request)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
 _TOKEN_OWNER = (
     select(ApiToken.id, ApiToken.submitter_id, Submitter.kind, ApiToken.user_id, User.active)
     .outerjoin(Submitter, Submitter.id == ApiToken.submitter_id)

@@ -321,6 +321,7 @@ def find_active_token(*, session: Session, plain: str) -> ApiToken | None:
 def list_tokens(
     *, session: Session, submitter_id: int | None = None, user_id: int | None = None
 ) -> Sequence[ApiToken]:
+    """Tokens, oldest first, of a submitter or a user (all without either: the CLI)."""
     query = select(ApiToken).order_by(ApiToken.id)
     if submitter_id is not None:
         query = query.where(ApiToken.submitter_id == submitter_id)

@@ -10,12 +10,13 @@ import orjson
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
+from docket import access
+from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.audit.schemas import EventPage, EventRead
 from docket.db import utcnow
 from docket.deps import AppSettings, Db
-from docket.errors import Conflict, NotFound, Unprocessable
-from docket.intake import service as intake
+from docket.errors import Conflict, Unprocessable
 from docket.intake.models import Item, Request
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
@@ -110,20 +111,20 @@ def get_queue(
 @router.get("/items/{item_id}", response_model=ItemReviewRead)
 def get_item(item_id: int, db: Db, who: StaffReader) -> ItemReviewRead:
     """One item with its findings. Who: staff (a local representative: its jurisdictions)."""
-    return ItemReviewRead.model_validate(service.visible_item(session=db, principal=who, item_id=item_id))
+    return ItemReviewRead.model_validate(access.visible(db, who, Item, item_id))
 
 
 @router.get("/items/{item_id}/decisions", response_model=list[DecisionRead])
 def get_item_decisions(item_id: int, db: Db, who: StaffReader) -> list[DecisionRead]:
     """Every decision on an item, including rejected ones. Who: staff."""
-    service.visible_item(session=db, principal=who, item_id=item_id)
+    access.visible(db, who, Item, item_id)
     return [decision_read(d) for d in service.decisions_for(session=db, item_id=item_id)]
 
 
 @router.get("/items/{item_id}/events", response_model=EventPage)
 def get_item_events(item_id: int, db: Db, who: StaffReader) -> EventPage:
     """The item's history from the audit log, from receipt to decision. Who: staff."""
-    item = service.visible_item(session=db, principal=who, item_id=item_id)
+    item = access.visible(db, who, Item, item_id)
     events = [
         *audit_service.list_events(session=db, subject=f"request:{item.request_id}", limit=1000),
         *audit_service.list_events(session=db, subject=f"item:{item_id}", limit=1000),
@@ -135,7 +136,7 @@ def get_item_events(item_id: int, db: Db, who: StaffReader) -> EventPage:
 @router.post("/items/{item_id}/claim", response_model=ClaimRead)
 def claim_item(item_id: int, db: Db, who: Reviewer, settings: AppSettings) -> ClaimRead:
     """Claim an item; nobody else is handed it until the claim expires. Who: reviewers."""
-    item = service.visible_item(session=db, principal=who, item_id=item_id)
+    item = access.visible(db, who, Item, item_id, purpose=Purpose.act)
     item = service.claim(session=db, principal=who, item=item, now=utcnow(),
                          ttl=dt.timedelta(minutes=settings.claim_minutes))
     return ClaimRead(item_id=item.id, assigned_to=item.assigned_to, claim_expires_at=item.claim_expires_at)
@@ -145,21 +146,21 @@ def claim_item(item_id: int, db: Db, who: Reviewer, settings: AppSettings) -> Cl
 def release_item(item_id: int, db: Db, who: Reviewer) -> ClaimRead:
     """Give a claimed item back to the queue. Who: the reviewer holding it, or an admin."""
     item = service.release(session=db, principal=who,
-                           item=service.visible_item(session=db, principal=who, item_id=item_id), now=utcnow())
+                           item=access.visible(db, who, Item, item_id, purpose=Purpose.act), now=utcnow())
     return ClaimRead(item_id=item.id, assigned_to=None, claim_expires_at=None)
 
 
 @router.post("/items/{item_id}/review", response_model=ItemReviewRead)
 def review_item(item_id: int, body: ReviewCreate, db: Db, who: Reviewer) -> ItemReviewRead:
     """Record a policy, legal or rights finding. Who: reviewers with the step's role."""
-    item = service.visible_item(session=db, principal=who, item_id=item_id, for_update=True)
+    item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
     return ItemReviewRead.model_validate(service.review(session=db, principal=who, item=item, data=body, now=utcnow()))
 
 
 @router.post("/items/{item_id}/decision", response_model=DecisionRead, status_code=status.HTTP_201_CREATED)
 def decide_item(item_id: int, body: DecisionCreate, db: Db, who: Reviewer) -> DecisionRead:
     """Decide an item; the answer says whether it `takes_effect` now or `awaits_approval`. Who: reviewers."""
-    item = service.visible_item(session=db, principal=who, item_id=item_id, for_update=True)
+    item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
     return decision_read(service.decide(session=db, principal=who, item=item, data=body, now=utcnow()))
 
 
@@ -173,7 +174,7 @@ def approvals_inbox(db: Db, who: Reviewer) -> list[DecisionRead]:
 def approve_decision(decision_id: int, db: Db, who: Reviewer, body: ApprovalCreate | None = None) -> DecisionRead:
     """Approve another person's decision; it takes effect. Who: a different reviewer
     (the local representative where the catalog requires its sign-off)."""
-    decision = service.visible_decision(session=db, principal=who, decision_id=decision_id)
+    decision = access.visible(db, who, Decision, decision_id, purpose=Purpose.act, for_update=True)
     return decision_read(service.approve(session=db, principal=who, decision=decision,
                                          note=body.note if body else None, now=utcnow()))
 
@@ -181,20 +182,18 @@ def approve_decision(decision_id: int, db: Db, who: Reviewer, body: ApprovalCrea
 @router.post("/decisions/{decision_id}/reject", response_model=DecisionRead)
 def reject_decision(decision_id: int, body: RejectionCreate, db: Db, who: Reviewer) -> DecisionRead:
     """Refuse another person's decision, with a reason. Who: a different reviewer."""
-    decision = service.visible_decision(session=db, principal=who, decision_id=decision_id)
+    decision = access.visible(db, who, Decision, decision_id, purpose=Purpose.act, for_update=True)
     return decision_read(service.reject(session=db, principal=who, decision=decision, reason=body.reason, now=utcnow()))
 
 
 def _items_of(db: Db, who: Principal, request_id: int, item_ids: list[int]) -> list[Item]:
-    request = intake.get(session=db, request_id=request_id)
-    if request is None:
-        raise NotFound(f"no request {request_id}")
+    request = access.visible(db, who, Request, request_id, purpose=Purpose.act)
     own = {i.id: i for i in request.items}
     stray = [i for i in item_ids if i not in own]
     if stray:
         raise Unprocessable(f"items {stray} are not items of request {request_id}",
                             errors=[{"field": "item_ids", "message": "items of this request only"}])
-    return [service.visible_item(session=db, principal=who, item_id=i, for_update=True) for i in dict.fromkeys(item_ids)]
+    return [access.visible(db, who, Item, i, purpose=Purpose.act, for_update=True) for i in dict.fromkeys(item_ids)]
 
 
 @router.post("/requests/{request_id}/items/review", response_model=BulkResult)

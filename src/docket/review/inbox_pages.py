@@ -15,16 +15,17 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from docket import access
+from docket.access import Purpose
 from docket.appeals import service as appeals
+from docket.appeals.models import Appeal
 from docket.appeals.schemas import AppealDecisionCreate
 from docket.catalog import service as catalog
 from docket.db import utcnow
 from docket.deps import Db
-from docket.errors import DocketError, NotFound
-from docket.intake import service as intake
+from docket.errors import DocketError
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
-from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
 from docket.review import console, service
 from docket.review.console import (
@@ -72,7 +73,7 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
                verb: str) -> Response:
     """Approve or reject, and show the refusal beside the form it came from."""
     key = f"{verb}-{decision_id}"
-    decision = service.visible_decision(session=db, principal=who.principal, decision_id=decision_id)
+    decision = access.visible(db, who.principal, Decision, decision_id, purpose=Purpose.act, for_update=True)
     item_id, from_state = decision.item_id, decision.from_state
     back = console.back_to(form, "/console/approvals")
     values = {"note": console.text_field(form, "note"), "reason": console.text_field(form, "reason")}
@@ -125,7 +126,7 @@ APPEAL_FILTERS = {"open": "Open", "upheld": "Upheld", "reversed": "Reversed", "a
 
 def _appeals_context(db: Session, who: SignedIn, shown: str, errs: dict[str, dict[str, str]] | None = None,
                      vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    found = appeals.list_appeals(session=db, status=None if shown == "all" else shown)
+    found = appeals.list_appeals(session=db, principal=who.principal, status=None if shown == "all" else shown)
     rows = []
     for appeal in found:
         decision = db.get(Decision, appeal.decision_id)
@@ -152,9 +153,7 @@ def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
 def decide_appeal(request: Request, appeal_id: int, db: Db, who: Reviewer, form: Form) -> Response:
     """Uphold or reverse a decision on appeal. Who: a reviewer who took no part in the original
     decision; a reversal lifts the restriction at once."""
-    appeal = appeals.get(session=db, appeal_id=appeal_id)
-    if appeal is None:
-        raise NotFound(f"no appeal {appeal_id}")
+    appeal = access.visible(db, who.principal, Appeal, appeal_id, purpose=Purpose.act, for_update=True)
     key = f"appeal-{appeal_id}"
     values = {"outcome": console.text_field(form, "outcome", 20), "explanation": console.text_field(form, "explanation")}
     try:
@@ -175,19 +174,11 @@ def decide_appeal(request: Request, appeal_id: int, db: Db, who: Reviewer, form:
 
 
 # ---------------------------------------------------------------- a request and bulk decisions
-def _visible_request(db: Session, principal: Principal, request_id: int) -> DocketRequest:
-    found = intake.get(session=db, request_id=request_id)
-    limit = service.jurisdiction_limit(principal)
-    if found is None or (limit is not None and found.jurisdiction not in limit):
-        raise NotFound(f"no request {request_id}")
-    return found
-
-
 def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "", errors: dict[str, str] | None = None,
                      values: dict[str, Any] | None = None, item_errors: dict[int, str] | None = None) -> dict[str, Any]:
     """The request page; ``which`` form ("review" or "decision") is shown again with its errors."""
     now = utcnow()
-    req = _visible_request(db, who.principal, request_id)
+    req = access.visible(db, who.principal, DocketRequest, request_id, what="request")
     names = console.names(db, {i.assigned_to for i in req.items})
     reasons = console.reason_labels(db)
     items = [{"item": i, "clock": console.clock(i.deadline_at, now), "state": STATES.get(str(i.status), str(i.status)),
@@ -204,7 +195,7 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
         "req": req, "submitter": db.get(Submitter, req.submitter_id), "items": items, "laws": laws,
         "country": catalog.country_name(req.jurisdiction), "reason": reasons.get(req.reason, req.reason),
         "errs": errs, "vals": vals, "item_errors": {which: item_errors or {}} if which else {},
-        "can_review": who.principal.can(Permission.review),
+        "can_review": access.may_act(who.principal, jurisdiction=req.jurisdiction),
         "findings": findings, "outcomes": list(OUTCOMES.items()), "outcome_labels": OUTCOMES,
         "countries": [("*", "Everywhere (*)"), *console.countries(db)],
         "law_options": [(law.id, f"{law.citation} — {law.title}")
@@ -226,7 +217,7 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
           apply: Callable[[Item, Any], Any]) -> tuple[list[Any] | None, Response | None]:
     """Apply one service call to each selected item, in one transaction: all of them, or
     none (every refusal is shown beside its item)."""
-    req = _visible_request(db, who.principal, request_id)
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, what="request")
     selected = console.list_field(form, "item_ids")
     values["item_ids"] = selected
 
@@ -248,7 +239,7 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
     for item_id in dict.fromkeys(int(s) for s in selected):
         try:
             with db.begin_nested():  # one savepoint each, so every item's refusal can be shown
-                item = service.visible_item(session=db, principal=who.principal, item_id=item_id, for_update=True)
+                item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)
                 done.append(apply(item, data))
         except DocketError as exc:
             refused[item_id] = exc

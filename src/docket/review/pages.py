@@ -19,6 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from docket import access
+from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
@@ -121,7 +123,8 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
         "item": r, "clock": console.clock(r.deadline_at, now), "kind": kinds.get(r.request_id, ""),
         "country": catalog.country_name(r.jurisdiction), "reason": reasons.get(r.reason, r.reason),
         "state": STATES.get(str(r.status), str(r.status)),
-        "claim": console.claim_of(r, now, names, who.user_id), "claimable": str(r.status) in CLAIMABLE,
+        "claim": console.claim_of(r, now, names, who.user_id),
+        "claimable": str(r.status) in CLAIMABLE and access.may_act(who.principal, jurisdiction=r.jurisdiction),
     } for r in rows]
     assigned_options = [("me", "Claimed by me"), ("none", "Not claimed")]
     if raw["assigned"].isdigit():
@@ -153,7 +156,7 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
                   vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     principal = who.principal
     now = utcnow()
-    item = service.visible_item(session=db, principal=principal, item_id=item_id)
+    item = access.visible(db, principal, Item, item_id)
     req = item.request
     submitter = db.get(Submitter, req.submitter_id)
     laws = []
@@ -178,7 +181,7 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
     actors = console.actors(db, {e.actor for e in events}, names)
     history = [{"at": e.at, "who": actors.get(e.actor, e.actor), "what": e.action.replace(":", " ").replace("_", " "),
                 "details": console.details(e.payload)} for e in events]
-    can_review = principal.can(Permission.review)
+    can_review = access.may_act(principal, jurisdiction=item.jurisdiction)
     status = ItemState(item.status)
     steps = []
     for step in Step:
@@ -233,7 +236,7 @@ def item_page(request: Request, item_id: int, db: Db, who: StaffReader) -> Respo
 def claim_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form, settings: AppSettings) -> Response:
     """Claim an item for oneself. Who: reviewers."""
     back = console.back_to(form, f"/console/items/{item_id}")
-    item = service.visible_item(session=db, principal=who.principal, item_id=item_id)
+    item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
     done, error = console.attempt(db, lambda: service.claim(session=db, principal=who.principal, item=item, now=utcnow(),
                                                      ttl=dt.timedelta(minutes=settings.claim_minutes)))
     if error is not None:
@@ -246,7 +249,7 @@ def claim_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form
 def release_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
     """Give a claimed item back to the queue. Who: the reviewer holding it (or an admin reviewer)."""
     back = console.back_to(form, f"/console/items/{item_id}")
-    item = service.visible_item(session=db, principal=who.principal, item_id=item_id)
+    item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
     _, error = console.attempt(db, lambda: service.release(session=db, principal=who.principal, item=item, now=utcnow()))
     if error is not None:
         return _claim_refused(request, db, who, item_id, back, error)
@@ -270,12 +273,12 @@ def review_item(request: Request, item_id: int, db: Db, who: Reviewer, form: For
     """Record a policy, legal or human-rights finding. Who: reviewers with the step's role."""
     values = {"step": console.text_field(form, "step", 20), "finding": console.text_field(form, "finding", 40),
               "flags": console.list_field(form, "flags"), "notes": console.text_field(form, "notes"), "question": console.text_field(form, "question")}
+    item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)
     try:
         data = ReviewCreate.model_validate({k: v for k, v in values.items() if v not in (None, [])})
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422, errs={"review": console.validation_errors(exc)},
                           vals={"review": values})
-    item = service.visible_item(session=db, principal=who.principal, item_id=item_id, for_update=True)
     done, error = console.attempt(db, lambda: service.review(session=db, principal=who.principal, item=item, data=data,
                                                       now=utcnow()))
     if error is not None:
@@ -290,12 +293,12 @@ def review_item(request: Request, item_id: int, db: Db, who: Reviewer, form: For
 def decide_item(request: Request, item_id: int, db: Db, who: Reviewer, form: Form) -> Response:
     """Decide an item; it takes effect now or waits for a second person (four eyes). Who: reviewers."""
     body, values = console.decision_data(form)
+    item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)
     try:
         data = DecisionCreate.model_validate(body)
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422, errs={"decision": console.validation_errors(exc)},
                           vals={"decision": values})
-    item = service.visible_item(session=db, principal=who.principal, item_id=item_id, for_update=True)
     decision, error = console.attempt(db, lambda: service.decide(session=db, principal=who.principal, item=item, data=data,
                                                           now=utcnow()))
     if error is not None:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import access, audit
+from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, SubjectKind
-from docket.errors import Conflict, Forbidden, NotFound, Unprocessable
+from docket.errors import Conflict, RoleRequired, Unprocessable
 from docket.intake import service as intake
 from docket.intake.models import Item, Report, Request
 from docket.notices import service as notices
@@ -25,7 +26,6 @@ from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step, next_state
 
-REVIEWING_ROLES = frozenset({Role.reviewer, Role.legal, Role.rights, Role.local_representative})
 STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.policy: REVIEWING_ROLES,
     Step.legal: frozenset({Role.legal, Role.local_representative}),
@@ -34,28 +34,12 @@ STEP_ROLES: dict[Step, frozenset[Role]] = {
 GLOBAL = "*"
 
 
-def jurisdiction_limit(principal: Principal) -> frozenset[str] | None:
-    """The countries a caller may see and decide, or None for all.
-
-    A local representative answers for its jurisdictions only; any other staff role sees all."""
-    if principal.roles and principal.roles <= {Role.local_representative}:
-        return principal.jurisdictions
-    return None
-
-
-def visible_item(*, session: Session, principal: Principal, item_id: int, for_update: bool = False) -> Item:
-    """The item if the caller may see it; 404 otherwise."""
-    item = session.get(Item, item_id, with_for_update=for_update or None)
-    limit = jurisdiction_limit(principal)
-    if item is None or (limit is not None and item.jurisdiction not in limit):
-        raise NotFound(f"no item {item_id}")
-    return item
-
-
-def _require_roles(principal: Principal, roles: frozenset[Role], what: str) -> None:
-    if not principal.roles & roles:
+def _require_roles(principal: Principal, jurisdiction: str, roles: frozenset[Role], what: str) -> None:
+    """403 unless one of the caller's roles that count in ``jurisdiction`` is one of ``roles``
+    (a local representative's role counts only in its own countries)."""
+    if not access.roles_in(principal, jurisdiction) & roles:
         names = ", ".join(sorted(r.value for r in roles))
-        raise Forbidden(f"{what} needs one of the roles: {names}")
+        raise RoleRequired(f"{what} needs one of the roles: {names}")
 
 
 def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
@@ -88,10 +72,7 @@ def queue(
     limit: int = 50,
 ) -> Sequence[Item]:
     """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
-    query = select(Item).where(Item.queue_open.is_(True))
-    limit_to = jurisdiction_limit(principal)
-    if limit_to is not None:
-        query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+    query = access.scoped(select(Item).where(Item.queue_open.is_(True)), principal, Item)
     if jurisdiction:
         query = query.where(Item.jurisdiction == jurisdiction.upper())
     if reason:
@@ -150,7 +131,7 @@ def release(*, session: Session, principal: Principal, item: Item, now: dt.datet
 # ---------------------------------------------------------------- findings
 def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Item:
     """Record one step's finding and move the item as the state table says."""
-    _require_roles(principal, STEP_ROLES[data.step], f"the {data.step.value} review")
+    _require_roles(principal, item.jurisdiction, STEP_ROLES[data.step], f"the {data.step.value} review")
     if data.finding not in FINDINGS[data.step]:
         allowed = ", ".join(sorted(FINDINGS[data.step]))
         raise Unprocessable(f"'{data.finding}' is not a {data.step.value} finding",
@@ -296,7 +277,7 @@ def _is_local_rep(principal: Principal, jurisdiction: str) -> bool:
 
 def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decision:
     """Decide one item. It takes effect now, or waits for a second person's approval."""
-    _require_roles(principal, REVIEWING_ROLES, "a decision")
+    _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a decision")
     _check_claim(item, principal, now)
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
         raise Conflict(f"item {item.id} is already {item.status}")
@@ -368,14 +349,6 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
         request_decided=not was_decided and item.request.status == "decided")
 
 
-def visible_decision(*, session: Session, principal: Principal, decision_id: int) -> Decision:
-    decision = session.get(Decision, decision_id, with_for_update=True)
-    if decision is None:
-        raise NotFound(f"no decision {decision_id}")
-    visible_item(session=session, principal=principal, item_id=decision.item_id)
-    return decision
-
-
 def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
     """What keeps ``principal`` from approving ``decision`` ("own_decision", "local_representative"),
     or None. approve() enforces the same rules; this lets a page say so before anyone tries."""
@@ -389,14 +362,14 @@ def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
 
 def approve(*, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime) -> Decision:
     """A second, different staff member approves; the decision then takes effect."""
-    _require_roles(principal, REVIEWING_ROLES, "an approval")
+    _require_roles(principal, decision.item.jurisdiction, REVIEWING_ROLES, "an approval")
     if decision.status != DecisionStatus.awaiting_approval:
         raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
     if decision.decided_by == principal.user_id:
         raise Conflict("the person who decided cannot also approve: four eyes need a second person")
     rep = decision.local_rep_jurisdiction
     if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
-        raise Forbidden(f"this restriction needs the sign-off of the local representative for {rep}")
+        raise RoleRequired(f"this restriction needs the sign-off of the local representative for {rep}")
     item = decision.item
     _move(session, item, "approve")
     decision.approved_by, decision.approved_at = principal.user_id, now
@@ -410,7 +383,7 @@ def approve(*, session: Session, principal: Principal, decision: Decision, note:
 
 def reject(*, session: Session, principal: Principal, decision: Decision, reason: str, now: dt.datetime) -> Decision:
     """The second person refuses the decision; the item goes back to the step it was decided from."""
-    _require_roles(principal, REVIEWING_ROLES, "a rejection")
+    _require_roles(principal, decision.item.jurisdiction, REVIEWING_ROLES, "a rejection")
     if decision.status != DecisionStatus.awaiting_approval:
         raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
     if decision.decided_by == principal.user_id:
@@ -428,11 +401,8 @@ def reject(*, session: Session, principal: Principal, decision: Decision, reason
 
 def pending_approvals(*, session: Session, principal: Principal, limit: int = 100) -> Sequence[Decision]:
     """Decisions awaiting a second person, oldest first (the approvals inbox)."""
-    query = select(Decision).join(Item, Item.id == Decision.item_id).where(
-        Decision.status == DecisionStatus.awaiting_approval)
-    limit_to = jurisdiction_limit(principal)
-    if limit_to is not None:
-        query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+    query = access.scoped(select(Decision).join(Item, Item.id == Decision.item_id), principal, Decision,
+                          access.Purpose.act, joined=True).where(Decision.status == DecisionStatus.awaiting_approval)
     return session.execute(query.order_by(Item.priority, Item.deadline_at, Decision.id).limit(limit)).scalars().all()
 
 
@@ -470,10 +440,7 @@ def related(*, session: Session, principal: Principal, item: Item, limit: int = 
             else Item.normalized_url == item.normalized_url if item.normalized_url else None)
     others: Sequence[Item] = []
     if same is not None:
-        query = select(Item).where(same, Item.id != item.id)
-        limit_to = jurisdiction_limit(principal)
-        if limit_to is not None:
-            query = query.where(Item.jurisdiction.in_(sorted(limit_to)))
+        query = access.scoped(select(Item).where(same, Item.id != item.id), principal, Item)
         others = session.execute(query.order_by(Item.received_at.desc(), Item.id.desc()).limit(limit)).scalars().all()
     reports = session.execute(
         select(Report).where(Report.item_id.in_([item.id, *(o.id for o in others)]))

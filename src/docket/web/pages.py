@@ -133,9 +133,9 @@ async def sign_out(request: Request, form: Form) -> Response:
     return response
 
 
-def _html_error(request: Request, status: int, title: str, detail: str) -> Response:
-    return page(request, "error.html", {"status": status, "heading": title, "detail": detail},
-                status=status, title=title)
+def _html_error(request: Request, status: int, title: str, detail: str, slug: str) -> Response:
+    return page(request, "error.html", {"status": status, "heading": title, "detail": detail,
+                                        "problem": slug}, status=status, title=title)
 
 
 def page_routers() -> list[APIRouter]:

@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, case, delete, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from docket.web.client import network_of
 from docket.web.models import SignInThrottle
 
 # Core statements on the table: the counters are never loaded as ORM objects, so nothing
@@ -84,9 +85,10 @@ def account_key(*, secret: str, email: str) -> str:
 
 
 def keys_for(*, secret: str, address: str, email: str) -> Keys:
-    """The counters an attempt from ``address`` on ``email`` is counted against."""
-    email = normal_email(email)
-    return Keys(pair=_mac(secret, "pair", address, email), address=_mac(secret, "address", address),
+    """The counters an attempt from ``address`` on ``email`` is counted against (by the
+    client's network: an IPv6 client holds a whole /64)."""
+    email, network = normal_email(email), network_of(address)
+    return Keys(pair=_mac(secret, "pair", network, email), address=_mac(secret, "address", network),
                 account=account_key(secret=secret, email=email))
 
 
