@@ -1,7 +1,7 @@
 """sign-in throttles replace the per-account lock-out
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-10 10:00:00
 
 Failed sign-ins are counted per (address, account) pair, per address and per account,
@@ -18,8 +18,8 @@ from alembic import op
 
 import docket.db
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = '0012'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
