@@ -32,6 +32,7 @@ from docket.ratelimit import LimitStore, RateLimiter
 from docket.review.api import router as review_router
 from docket.settings import Settings, get_settings
 from docket.transparency.api import router as transparency_router
+from docket.web import headers as security_headers
 
 DESCRIPTION = """
 docket runs every request to restrict content — from governments, courts,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    security_headers.install(app, base_url=settings.base_url)  # around all of the above
 
     @app.get("/healthz", tags=["operations"], response_model=Health)
     def healthz(db: Db) -> dict[str, Any]:

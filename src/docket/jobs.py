@@ -40,6 +40,14 @@ def release_holds(factory: sessionmaker[Session]) -> list[int]:
         return release_due_holds(session=session, now=utcnow())
 
 
+def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
+    """Delete sign-in counters idle for a day that block nobody (``web.throttle``)."""
+    from docket.web.throttle import forget_old
+
+    with transaction(factory) as session:
+        return forget_old(session=session, now=utcnow())
+
+
 class Jobs:
     """A background thread that runs the deadline watch, restriction expiry, the release
     of ended holds and, every ten minutes, forgets rate-limit buckets that are full again."""
@@ -76,6 +84,7 @@ class Jobs:
                 released = release_holds(self.factory)
                 if released:
                     log.info("released %d notice holds that ended", len(released))
+                forget_sign_in_failures(self.factory)
                 if self.limits is not None and time.monotonic() - self._last_sweep > SWEEP_SECONDS:
                     self._last_sweep = time.monotonic()
                     self.limits.forget_idle()

@@ -142,20 +142,22 @@ def test_a_token_made_on_the_page_is_shown_once_works_and_stops_when_revoked(
     assert len(events(web, auditor_erin, "token:revoked", subject)) == 1
 
 
-def test_a_locked_official_is_unlocked_and_a_new_password_works(
+def test_an_official_kept_waiting_is_unlocked_and_a_new_password_works(
         web: TestClient, ada: Party, kz_ministry: Party, make_person: Any, auditor_erin: Party,
         browser: TestClient) -> None:
     person = make_person(kz_ministry, "aigerim@misd.example.kz", "Aigerim")
-    for _ in range(5):
+    for _ in range(4):
         sign_in(browser, "aigerim@misd.example.kz", "wrong password")
-    assert "locked" in sign_in(browser, "aigerim@misd.example.kz").text
+    assert sign_in(browser, "aigerim@misd.example.kz").status_code == 429
     page = f"/admin/submitters/{kz_ministry.id}"
-    assert "locked" in web.get(page).text
+    assert "sign-in slowed" in web.get(page).text
+    assert "sign-in slowed until" in web.get(f"/admin/users/{person.id}").text
     unlocked = post_form(web, page, f"/admin/users/{person.id}/unlock", {"next": page})
     assert unlocked.status_code == 303 and unlocked.headers["location"] == page
+    assert "sign-in slowed" not in web.get(page).text
     assert sign_in(browser, "aigerim@misd.example.kz").headers["location"] == "/portal"
     [event] = events(web, auditor_erin, "user:unlocked", f"user:{person.id}")
-    assert event["actor"] == f"user:{ada.id}"
+    assert event["actor"] == f"user:{ada.id}" and event["payload"]["cleared"] == 2  # pair, account
 
     account = f"/admin/users/{person.id}"
     short = post_form(web, account, f"{account}/password", {"password": "short"})
@@ -466,11 +468,12 @@ def test_the_cli_adds_and_lists_people_and_unlocks_an_account(
     unknown = runner.invoke(cli, ["person", "add", "--submitter", "999", "--email", "c@x.example", "--json"])
     assert unknown.exit_code == 1 and "no submitter 999" in unknown.stdout
 
-    for _ in range(5):
+    for _ in range(4):
         sign_in(browser, "aigerim@misd.example.kz", "wrong password")
-    assert "locked" in sign_in(browser, "aigerim@misd.example.kz", person["password"]).text
+    assert sign_in(browser, "aigerim@misd.example.kz", person["password"]).status_code == 429
     unlocked = runner.invoke(cli, ["user", "unlock", "aigerim@misd.example.kz", "--json"])
     assert unlocked.exit_code == 0, unlocked.output
+    assert orjson.loads(unlocked.stdout)["unlocked"]["cleared"] == 2
     assert sign_in(browser, "aigerim@misd.example.kz", person["password"]).status_code == 303
     [event] = events(browser, auditor_erin, "user:unlocked", f"user:{person['id']}")
     assert event["actor"].startswith("cli:")

@@ -404,7 +404,8 @@ def test_the_letter_states_the_effect_per_item(web: Any, client: Any, official: 
         explanation="Criticism of an official; lawful.")
 
     letter = web.get(f"/portal/requests/{new}/letter")
-    assert letter.status_code == 200 and "@media print" in letter.text
+    assert letter.status_code == 200 and 'href="/static/letter.css' in letter.text
+    assert "@media print" in web.get("/static/letter.css").text  # it prints as a letter
     text = letter.text
     first, second = text.split('id="item-0"')[1].split('id="item-1"')
     assert "Restricted" in first and "Kazakhstan" in first and LAW_CITATION in first

@@ -1,4 +1,4 @@
-"""Sign-in, sessions, CSRF, lock-out and the HTML error pages."""
+"""Sign-in, sessions, CSRF and the HTML error pages (throttling: test_sign_in_throttle.py)."""
 
 from __future__ import annotations
 
@@ -78,18 +78,6 @@ def test_empty_fields_are_shown_next_to_the_field(web: Any) -> None:
     response = web.post("/sign-in", data={"email": "", "password": "", "csrf_token": token})
     assert response.status_code == 422
     assert 'id="email-error"' in response.text and 'id="password-error"' in response.text
-
-
-def test_five_failures_lock_the_account_even_for_the_right_password(
-        web: Any, make_user: Any, sessions: Any) -> None:
-    make_user("alice@docket.example", "reviewer", password=PASSWORD)
-    for _ in range(5):
-        assert sign_in(web, "alice@docket.example", "wrong").status_code == 401
-    locked = sign_in(web, "alice@docket.example")
-    assert locked.status_code == 401 and "locked" in locked.text
-    actions = _actions(sessions)
-    assert actions.count("user:sign_in_failed") == 6 and "user:locked" in actions
-    assert "user:sign_in" not in actions
 
 
 def test_a_form_without_the_csrf_token_changes_nothing(web: Any, make_user: Any,

@@ -115,17 +115,22 @@ def user_list(as_json: JsonOpt = False) -> None:
 @user_app.command("unlock")
 def user_unlock(email: Annotated[str, typer.Argument(help="the account's e-mail")],
                 as_json: JsonOpt = False) -> None:
-    """Lift a sign-in lock-out (after five wrong passwords) before it runs out."""
-    from docket.errors import NotFound
+    """Forget an account's failed sign-ins, so no address waits to try it again."""
+    from docket.errors import NotFound, Unprocessable
     from docket.parties import service
+    from docket.settings import get_settings
 
+    secret = get_settings().secret_key
     with base._session(as_json) as session:
+        if not secret:
+            raise Unprocessable("set DOCKET_SECRET_KEY to the server's key: the sign-in "
+                                "counters are kept under it")
         user = service.get_user_by_email(session=session, email=email)
         if user is None:
             raise NotFound(f"no user {email}")
-        service.unlock(session=session, actor=base._actor(), user=user)
-        data = {"id": user.id, "email": user.email}
-    base._emit(as_json, {"unlocked": data}, f"{data['email']} may sign in again")
+        cleared = service.unlock(session=session, actor=base._actor(), user=user, secret=secret)
+        data = {"id": user.id, "email": user.email, "cleared": cleared}
+    base._emit(as_json, {"unlocked": data}, f"{data['email']}: sign-in attempts no longer wait")
 
 
 # ---------------------------------------------------------------- person (of a submitter)
@@ -170,13 +175,11 @@ def person_list(submitter: Annotated[int, typer.Option(help="the submitter's id"
     from docket.parties import service
 
     with base._session(as_json) as session:
-        rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active,
-                 "locked_until": p.locked_until}
+        rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active}
                 for p in service.list_people(session=session, submitter_id=submitter)]
-    table = Table("id", "email", "name", "active", "locked until")
+    table = Table("id", "email", "name", "active")
     for r in rows:
-        table.add_row(str(r["id"]), r["email"], r["name"], "yes" if r["active"] else "no",
-                      str(r["locked_until"] or ""))
+        table.add_row(str(r["id"]), r["email"], r["name"], "yes" if r["active"] else "no")
     base._emit(as_json, {"people": rows}, table)
 
 

@@ -58,9 +58,6 @@ class User(Base):
     # A person of a submitter (an official of an agency) rather than staff: signs in
     # to the portal and acts as that submitter. Staff users have no submitter.
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("submitters.id"), index=True)
-    # Sign-in lock-out after repeated failures.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None]
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

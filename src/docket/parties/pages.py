@@ -22,7 +22,7 @@ from docket.errors import DocketError, NotFound
 from docket.parties import service
 from docket.parties.auth import Permission
 from docket.parties.models import ApiToken, Role, Submitter, User
-from docket.web import render
+from docket.web import render, throttle
 from docket.web.auth import page_permission
 from docket.web.forms import Form, field_errors
 from docket.web.pages import safe_next
@@ -78,8 +78,12 @@ def kind_options() -> list[tuple[str, str]]:
     return [(k.value, k.value.replace("_", " ")) for k in RequesterKind]
 
 
-def is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utcnow()
+def slowed(request: Request, db: Session, users: Iterable[User]) -> dict[int, Any]:
+    """{user id: until when} for the accounts some address must wait to try again."""
+    secret = request.app.state.settings.secret_key
+    keys = {throttle.account_key(secret=secret, email=u.email): u.id for u in users}
+    until = throttle.slowed_until(session=db, accounts=keys, now=utcnow())
+    return {keys[key]: when for key, when in until.items()}
 
 
 def _email(value: str | None) -> str | None:
@@ -206,12 +210,13 @@ def _submitter_page(request: Request, db: Session, submitter: Submitter, *, stat
                     **context: Any) -> Response:
     values = {"name": submitter.name, "kind": str(submitter.kind), "country": submitter.country,
               "email": submitter.email or "", "verified": submitter.verified}
+    people = service.list_people(session=db, submitter_id=submitter.id)
     return render.page(request, "admin/submitter.html", {
         "submitter": submitter, "self_values": values, "self_errors": {}, "person_values": {},
-        "person_errors": {}, "token_values": {}, "token_errors": {},
-        "people": service.list_people(session=db, submitter_id=submitter.id),
+        "person_errors": {}, "token_values": {}, "token_errors": {}, "people": people,
         "tokens": service.list_tokens(session=db, submitter_id=submitter.id),
-        "kinds": kind_options(), "countries": country_options(db), "is_locked": is_locked,
+        "kinds": kind_options(), "countries": country_options(db),
+        "slowed": slowed(request, db, people),
         "country_name": catalog.country_name, **context}, status=status, title=submitter.name)
 
 
@@ -314,7 +319,8 @@ def users(request: Request, db: Db, who: Admin) -> Response:
     """Staff users and platform service accounts with their roles. Who: admin."""
     rows = db.scalars(select(User).where(User.submitter_id.is_(None)).order_by(User.id)).all()
     return render.page(request, "admin/users.html", {
-        "users": rows, "is_locked": is_locked, "country_name": catalog.country_name}, title="Users")
+        "users": rows, "slowed": slowed(request, db, rows), "country_name": catalog.country_name},
+        title="Users")
 
 
 def _user_form(request: Request, db: Session, values: dict[str, Any], errors: dict[str, str],
@@ -358,7 +364,7 @@ def _user_page(request: Request, db: Session, user: User, *, status: int = 200, 
     roles = {"role": sorted({str(r.role) for r in user.roles}),
              "jurisdiction": sorted({r.jurisdiction for r in user.roles if r.jurisdiction})}
     return render.page(request, "admin/user.html", {
-        "account": user, "submitter": submitter, "locked": is_locked(user),
+        "account": user, "submitter": submitter, "slowed": slowed(request, db, [user]).get(user.id),
         "values": roles, "errors": {}, "password_errors": {}, "token_values": {}, "token_errors": {},
         "tokens": service.list_tokens(session=db, user_id=user.id) if submitter is None else [],
         "roles": role_options(), "countries": country_options(db),
@@ -411,10 +417,12 @@ def set_password(user_id: Id, request: Request, db: Db, who: Admin, form: Form) 
 
 @router.post("/admin/users/{user_id}/unlock", response_class=HTMLResponse)
 def unlock(user_id: Id, request: Request, db: Db, who: Admin, form: Form) -> Response:
-    """Lift a sign-in lock-out before it runs out (``unlock``, audited). Who: admin."""
+    """Forget an account's failed sign-ins from every address, so nobody waits to try it
+    again (``unlock``, audited). Who: admin."""
     user = _user(db, user_id)
-    service.unlock(session=db, actor=who.principal.actor, user=user)
-    render.flash(request, f"{user.email} is unlocked and may sign in again.")
+    service.unlock(session=db, actor=who.principal.actor, user=user,
+                   secret=request.app.state.settings.secret_key)
+    render.flash(request, f"{user.email} is unlocked: sign-in attempts no longer wait.")
     return render.redirect(request, _back(form, user))
 
 

@@ -17,6 +17,7 @@ from docket.catalog.models import RequesterKind
 from docket.db import utcnow
 from docket.errors import Conflict, NotFound, Unprocessable
 from docket.parties.models import ApiToken, Role, Submitter, User, UserRole
+from docket.web import throttle
 
 TOKEN_PREFIX = "dkt_"
 # Long passphrases beat complex short ones (NIST SP 800-63B); the sign-in form reads 1000.
@@ -196,11 +197,15 @@ def list_people(*, session: Session, submitter_id: int) -> Sequence[User]:
                            .order_by(User.id)).all()
 
 
-def unlock(*, session: Session, actor: str, user: User) -> None:
-    """Lift a sign-in lock-out before it ends (audited)."""
-    user.locked_until = None
-    user.failed_logins = 0
-    audit.record(session=session, actor=actor, action="user:unlocked", subject=f"user:{user.id}")
+def unlock(*, session: Session, actor: str, user: User, secret: str) -> int:
+    """Forget the failed sign-ins counted on an account, from every address, so nobody
+    waits to try it again (audited); ``secret`` is the server's, which keys the counters.
+    Returns how many counters were cleared."""
+    cleared = throttle.clear_account(session=session,
+                                     account=throttle.account_key(secret=secret, email=user.email))
+    audit.record(session=session, actor=actor, action="user:unlocked", subject=f"user:{user.id}",
+                 payload={"cleared": cleared})
+    return cleared
 
 
 def set_password(*, session: Session, actor: str, user: User, password: str) -> None:

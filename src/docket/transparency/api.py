@@ -48,4 +48,5 @@ def transparency_page(db: Db, period: PeriodQ = None,
                       start: FromQ = None, to: DayQ = None) -> HTMLResponse:
     """The period report as one self-contained HTML page with SVG charts; without a period,
     the latest complete half-year. Who: anyone."""
-    return HTMLResponse(render.html(_published(db, period, start, to)))
+    return HTMLResponse(render.html(_published(db, period, start, to)),
+                        headers={"Content-Security-Policy": render.html_policy()})

@@ -25,3 +25,23 @@ class WebSession(Base):
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted for one key: an (address, account) pair, an address, or an
+    account. Shared by every process of a deployment, as the database is.
+
+    Keys are HMAC-SHA256 under the server's secret, so neither the addresses nor the
+    e-mails people typed (sometimes a password, typed into the wrong field) are stored."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))  # "pair", "address" or "account"
+    # The account's key on "pair" and "account" rows, so an unlock finds all of them.
+    account: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Failures (and attempts still being checked) since ``started_at``.
+    failures: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[dt.datetime]
+    last_at: Mapped[dt.datetime]
+    blocked_until: Mapped[dt.datetime | None]

@@ -4,6 +4,7 @@ domains, in each package's ``pages.py``."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -13,13 +14,15 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import transaction
-from docket.web import sessions
+from docket.db import transaction, utcnow
+from docket.web import sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
+from docket.web.client import client_address
 from docket.web.forms import Form
 from docket.web.render import SESSION_COOKIE, flash, page, redirect
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("docket.sign_in")
 STATIC = Path(__file__).parent / "static"
 
 
@@ -61,8 +64,9 @@ async def sign_in_page(request: Request, user: MaybeUser,
 
 @router.post("/sign-in", response_class=HTMLResponse)
 async def sign_in(request: Request, form: Form) -> Response:
-    """Check the password, open a session, go on to ``next``. Who: anyone (5 failures lock
-    the account for 15 minutes)."""
+    """Check the password, open a session, go on to ``next``. Who: anyone (failed attempts
+    are throttled per address and account: ``web.throttle``; a throttled attempt is the
+    form again with 429 and Retry-After)."""
     email = str(form.get("email") or "").strip()[:254]
     password = str(form.get("password") or "")[:1000]
     target = safe_next(str(form.get("next") or ""), "")
@@ -74,21 +78,34 @@ async def sign_in(request: Request, form: Form) -> Response:
     if errors:
         return page(request, "sign_in.html", {"errors": errors, "values": {"email": email},
                                               "next": target}, status=422, title="Sign in")
+    keys = throttle.keys_for(secret=request.app.state.settings.secret_key,
+                             address=client_address(request), email=email)
 
-    def attempt() -> tuple[str | None, str | None]:
-        with transaction(request.app.state.sessionmaker) as db:
+    def attempt() -> tuple[str | None, str, int]:
+        factory = request.app.state.sessionmaker
+        # Counted in a transaction of its own, before the password check: the counters'
+        # rows stay locked only for that short moment, not for argon2's.
+        with transaction(factory) as db:
+            admitted = throttle.admit(session=db, keys=keys, now=utcnow())
+        if admitted.retry_after:
+            log.info("sign-in throttled: address %s, %d s", keys.address[:16], admitted.retry_after)
+            return None, sessions.throttled_message(admitted.retry_after), admitted.retry_after
+        with transaction(factory) as db:
             try:
-                return sessions.sign_in(session=db, email=email, password=password,
-                                        user_agent=request.headers.get("user-agent", "")), None
+                return sessions.sign_in(session=db, email=email, password=password, keys=keys,
+                                        attempt=admitted,
+                                        user_agent=request.headers.get("user-agent", "")), "", 0
             except sessions.SignInFailed as failed:
-                return None, failed.message
+                return None, failed.message, 0
 
-    token, failure = await run_in_threadpool(attempt)
+    token, failure, retry_after = await run_in_threadpool(attempt)
     if token is None:
-        return page(request, "sign_in.html",
-                    {"errors": {"form": failure or "sign-in failed"},
-                     "values": {"email": email}, "next": target},
-                    status=401, title="Sign in")
+        response = page(request, "sign_in.html",
+                        {"errors": {"form": failure}, "values": {"email": email}, "next": target},
+                        status=429 if retry_after else 401, title="Sign in")
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     with request.app.state.sessionmaker() as db:
         signed = await run_in_threadpool(sessions.load, session=db, token=token)
     request.state.user = signed
@@ -121,17 +138,9 @@ def _html_error(request: Request, status: int, title: str, detail: str, slug: st
                                         "problem": slug}, status=status, title=title)
 
 
-def install(app: FastAPI) -> None:
-    """Mount the web: static files, these pages, sign-in redirects and HTML error pages."""
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.state.html_error = _html_error
-
-    @app.exception_handler(SignInRequired)
-    async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
-        return redirect(request, exc.next_url)
-
-    app.include_router(router)
-    # Each area's pages live with its domain (DESIGN.md: a package's pages.py).
+def page_routers() -> list[APIRouter]:
+    """Every router of pages: these, and each area's, which live with their domains
+    (DESIGN.md: a package's pages.py)."""
     from docket.appeals import pages as appeals_pages
     from docket.catalog import pages as catalog_pages
     from docket.enforcement import pages as enforcement_pages
@@ -142,6 +151,19 @@ def install(app: FastAPI) -> None:
     from docket.review import inbox_pages as console_inboxes
     from docket.review import pages as console_pages
 
-    for area in (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages, enforcement_pages,
-                 admin_pages, catalog_pages, notices_pages):
-        app.include_router(area.router)
+    areas = (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages,
+             enforcement_pages, admin_pages, catalog_pages, notices_pages)
+    return [router, *(area.router for area in areas)]
+
+
+def install(app: FastAPI) -> None:
+    """Mount the web: static files, the pages, sign-in redirects and HTML error pages."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.html_error = _html_error
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        return redirect(request, exc.next_url)
+
+    for pages in page_routers():
+        app.include_router(pages)

@@ -1,4 +1,5 @@
-"""Sign-in for people: passwords (argon2), server-side sessions, lock-out, all audited.
+"""Sign-in for people: passwords (argon2), server-side sessions, all audited; the
+throttling of failed attempts lives in ``web.throttle``.
 
 A browser holds a random session token in an HttpOnly cookie; the database keeps only
 its SHA-256, so a stolen database does not sign anybody in. Sign-out revokes the row."""
@@ -6,6 +7,7 @@ its SHA-256, so a stolen database does not sign anybody in. Sign-out revokes the
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -17,23 +19,29 @@ from docket.db import utcnow
 from docket.parties import service as parties
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Role, Submitter, User, UserRole
+from docket.web import throttle
 from docket.web.models import WebSession
 
 SESSION_HOURS = 12
 # Sessions idle this long end, whatever their expiry.
 IDLE_MINUTES = 120
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
-# Checked against when the e-mail is unknown, so a wrong address costs the same time.
+# Checked against when the account is unknown or has no password, so that costs the same time.
 _DUMMY_HASH = parties.hash_password("not-a-real-password")
 
 
 class SignInFailed(Exception):
-    """Wrong e-mail or password, or a locked or deactivated account (one message for all)."""
+    """Wrong e-mail or password, or a deactivated account (one message for all)."""
 
     def __init__(self, message: str = "the e-mail address or the password is wrong") -> None:
         super().__init__(message)
         self.message = message
+
+
+def throttled_message(retry_after: int) -> str:
+    """What a throttled attempt is told: the same for every account, known or not."""
+    wait = (f"{retry_after} seconds" if retry_after < 120
+            else f"{math.ceil(retry_after / 60)} minutes")
+    return f"too many failed sign-ins from your network; try again in {wait}"
 
 
 @dataclass(frozen=True)
@@ -65,40 +73,33 @@ class SignedIn:
         return self.principal.can(Permission(permission))
 
 
-def sign_in(*, session: Session, email: str, password: str, user_agent: str = "",
+def sign_in(*, session: Session, email: str, password: str, keys: throttle.Keys,
+            attempt: throttle.Admission, user_agent: str = "",
             now: dt.datetime | None = None) -> str:
     """Check the password and open a session; returns the cookie's token.
 
-    Raises SignInFailed. After MAX_FAILURES failures in a row the account is locked for
-    LOCK_MINUTES; the lock, each failure and each sign-in are audit events."""
+    Call after ``throttle.admit`` let ``attempt`` through. Raises SignInFailed, with one
+    message for every reason; each failure and each sign-in is an audit event."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        parties.check_password(_DUMMY_HASH, password)
+    # Only the columns needed: the same one statement whether the account exists or not
+    # (the User entity would load its roles too).
+    user = session.execute(select(User.id, User.password_hash, User.active)
+                           .where(User.email == throttle.normal_email(email))).first()
+    # One argon2 verification whatever the account (unknown, without a password,
+    # deactivated): the answer takes the same time, so it tells nobody which e-mails exist.
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    right = parties.check_password(stored, password)
+    if user is None or not user.password_hash or not user.active or not right:
+        reason = ("unknown_email" if user is None else "no_password" if not user.password_hash
+                  else "inactive" if not user.active else "wrong_password")
+        # The address only as its keyed hash: failures from one address can be told apart
+        # without the log keeping anybody's address.
         audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
-                     subject="user:unknown", payload={"reason": "unknown_email"})
+                     subject="user:unknown" if user is None else f"user:{user.id}",
+                     payload={"reason": reason, "address": keys.address[:16],
+                              "failures": attempt.failures, "delay": attempt.delay})
         raise SignInFailed()
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
-                     subject=f"user:{user.id}", payload={"reason": "locked"})
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise SignInFailed(f"too many failed attempts: this account is locked; try again in "
-                           f"{minutes} minutes or ask an administrator")
-    if not user.active or not parties.check_password(user.password_hash, password):
-        user.failed_logins += 1
-        reason = "inactive" if not user.active else "wrong_password"
-        audit.record(session=session, actor="anonymous", action="user:sign_in_failed",
-                     subject=f"user:{user.id}", payload={"reason": reason,
-                                                         "failures": user.failed_logins})
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            audit.record(session=session, actor="system", action="user:locked",
-                         subject=f"user:{user.id}",
-                         payload={"until": user.locked_until.isoformat(), "minutes": LOCK_MINUTES})
-        raise SignInFailed()
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.succeeded(session=session, keys=keys)
     token = secrets.token_urlsafe(32)
     row = WebSession(token_hash=parties.hash_token(token), user_id=user.id,
                      csrf_token=secrets.token_urlsafe(32), created_at=now, last_seen_at=now,

@@ -1,7 +1,7 @@
 """rate limits shared by every node (token buckets, see docket/ratelimit.py)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 11:00:00
 
 On SQLite the buckets live in a file of their own beside the database; the table here
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013'
-down_revision: str | None = '0011'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
