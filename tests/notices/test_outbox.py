@@ -52,6 +52,8 @@ def test_a_failing_receiver_is_retried_with_growing_delays(sessions, hooks, work
     worker.drain()
     assert row(sessions, outbox_id).status == "sent"
     assert len(hooks.wait_for(1)) == 1
+    # Every try carried the webhook-id the row was written with.
+    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 3
 
 
 def test_a_permanent_failure_goes_to_the_dead_letter_and_can_be_retried(sessions, hooks, worker) -> None:
@@ -102,6 +104,7 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
     assert hooks.requests == 2 and hooks.duplicates == 1
     assert len(hooks.deliveries) == 1  # the receiver accepted it once
     assert row(sessions, outbox_id).status == "sent"
+    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 2  # by another worker
 
 
 def test_workers_never_share_a_message(sessions, hooks, app, settings, smtp) -> None:
@@ -340,3 +343,30 @@ def test_each_message_sent_leaves_one_notice_sent_event(sessions, hooks, worker)
                    and e.payload["attempts"] == 1 and e.actor == "system:outbox" for e in sent)
         assert [m.status for m in s.execute(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).scalars()] \
             == ["sent"] * 3
+
+
+# ------------------------------------------------------------ e-mails over SMTP
+
+
+def test_a_round_sends_its_emails_over_one_smtp_connection(
+    client, kz_ministry_with_email, worker, smtp, sessions
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk", "de"])
+    assert worker.run_once() == 4
+    assert len(smtp.wait_for(4)) == 4 and smtp.connections == 1
+    assert {m.status for m in acknowledgements(sessions)} == {"sent"}
+
+
+def test_an_email_refused_for_now_goes_again_with_the_same_message_id(
+    client, kz_ministry_with_email, worker, smtp, sessions
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru"])
+    smtp.fail_next(1)  # 451 on the first e-mail's DATA; the second goes through
+    assert worker.run_once() == 2
+    first, second = acknowledgements(sessions)
+    assert (first.status, second.status) == ("pending", "sent") and "451" in first.last_error
+    time.sleep(0.06)  # the backoff
+    worker.drain()
+    assert row(sessions, first.id).status == "sent"
+    assert [item.message_id for item in smtp.refused] == [f"<{first.message_id}@docket>"]
+    assert smtp.message_ids == [f"<{second.message_id}@docket>", f"<{first.message_id}@docket>"]
