@@ -89,7 +89,7 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
     crashing = OutboxWorker(app.state.sessionmaker, live)
     [outbox_id] = event(sessions)
 
-    def die(outbox_id: int) -> None:
+    def die(*args: object) -> None:
         raise SystemExit("killed between send and mark")
 
     monkeypatch.setattr(crashing, "_sent", die)
@@ -370,3 +370,34 @@ def test_an_email_refused_for_now_goes_again_with_the_same_message_id(
     assert row(sessions, first.id).status == "sent"
     assert [item.message_id for item in smtp.refused] == [f"<{first.message_id}@docket>"]
     assert smtp.message_ids == [f"<{second.message_id}@docket>", f"<{first.message_id}@docket>"]
+
+
+def test_a_round_that_outlasts_its_lease_leaves_the_rest_to_the_worker_that_took_over(
+    client, kz_ministry_with_email, app, settings, smtp, sessions
+) -> None:
+    from docket.audit.models import Event
+
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk"])
+    live = settings.model_copy(update={"smtp_url": smtp.url, "outbox_lease_seconds": 1.0})
+    slow, other = (OutboxWorker(app.state.sessionmaker, live) for _ in range(2))
+    smtp.stall(after=0)  # the server takes the slow worker's first e-mail and never says so
+    round_ = threading.Thread(target=slow.run_once)
+    round_.start()
+    try:
+        smtp.wait_stalled(timeout=30)
+        deadline = time.monotonic() + 30
+        while not other.run_once():  # its lease runs out: the other worker takes all three
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        smtp.release()  # the slow worker hears "250" at last, and its round goes on
+        round_.join(30)
+    first, second, third = acknowledgements(sessions)
+    # The first e-mail was in flight when the lease ran out: it went twice. The slow worker
+    # sent nothing after it, or the other two would have gone twice too.
+    assert sorted(smtp.message_ids) == sorted(
+        f"<{m.message_id}@docket>" for m in (first, first, second, third))
+    assert {m.status for m in (first, second, third)} == {"sent"}
+    with sessions() as s:
+        marked = s.execute(select(Event.payload).where(Event.action == "notice:sent")).scalars()
+        assert sorted(event["outbox"] for event in marked) == [first.id, second.id, third.id]

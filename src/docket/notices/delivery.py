@@ -17,9 +17,10 @@ webhook: 408, 429, 5xx, 3xx, network error  ``DeliveryError(permanent=False)``
 webhook: any other 4xx                      ``DeliveryError(permanent=True)``
 ==========================================  =========================================
 
-Idempotency: the outbox id of a notice travels with every attempt, as the e-mail's
-``Message-ID: <{id}@docket>`` (and ``X-Docket-Message-Id``) and as the webhook's
-``webhook-id``, so a receiver that sees a retry of something it already has can drop it.
+Idempotency: the id of an outbox message (``outbox.message_id``, written with the row)
+travels with every attempt, as the e-mail's ``Message-ID: <{id}@docket>`` (and
+``X-Docket-Message-Id``) and as the webhook's ``webhook-id``, so a receiver that sees a
+retry of something it already has can drop it.
 
 Webhooks follow Standard Webhooks (https://www.standardwebhooks.com/): the signature is
 ``v1,`` + base64(HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}")), where the

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
@@ -41,10 +41,23 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
+_OUTBOX = OutboxMessage.__table__
+# Not twice: a worker that took the message over after this one's lease ran out, and sent
+# it again, may have marked it already (one event per message). Built once, and run
+# without the ORM: it runs for every message sent.
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("outbox_id"), _OUTBOX.c.status != OutboxStatus.sent)
+    .values(status=OutboxStatus.sent, sent_at=bindparam("at"), lease_until=None)
+    .returning(_OUTBOX.c.attempts)
+)
+
+
 class OutboxWorker:
     def __init__(self, factory: sessionmaker[Session], settings: Settings, *,
                  batch: int = 20) -> None:
         self.factory, self.settings, self.batch = factory, settings, batch
+        self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
         self.smtp = (delivery.SmtpConfig.from_url(settings.smtp_url, sender=settings.mail_from)
                      if settings.smtp_url else None)
         if self.smtp is None and not mime.envelope_address(settings.mail_from):
@@ -73,34 +86,40 @@ class OutboxWorker:
                 .with_for_update(skip_locked=True)
             ).scalars())
             if ids:
-                lease = dt.timedelta(seconds=self.settings.outbox_lease_seconds)
                 session.execute(
                     update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                    .values(lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+                    .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
                     .execution_options(synchronize_session=False))
         return ids
 
     def run_once(self) -> int:
         """Deliver what is due now; return how many messages were tried."""
-        ids = self.claim(utcnow())
+        claimed_at = utcnow()
+        ids = self.claim(claimed_at)
         if not ids:
             return 0
         # One read transaction for the round: the messages in one query, the requests
         # their acknowledgements show in another, and what each notice says composed
         # from the same snapshot (a session, or a query, per message cost more than
-        # rendering it). One SMTP session for the round's e-mails, too.
-        with self.factory() as session, self._smtp_session() as smtp:
+        # rendering it). One connection for the round's marks, and one SMTP session for
+        # its e-mails.
+        with self.factory() as session, session.get_bind().connect() as connection, \
+                self.factory(bind=connection) as marking, self._smtp_session() as smtp:
             begin_readonly(session)
             messages = [message for message in session.execute(
                 select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
             ).scalars() if message.status == OutboxStatus.pending]
             acknowledged = compose.acknowledged(session=session, messages=messages)
             for message in messages:
+                if utcnow() >= claimed_at + self.lease:
+                    # A slow round (a receiver that takes its time): another worker may
+                    # have claimed the rest since, and would send it too. It is theirs.
+                    break
                 if self._deliver(session, message, acknowledged, smtp):
                     # Marked before the next one is sent. If marking fails (the database
                     # is away) the round stops here: what it has not sent stays leased
                     # and goes out later, rather than more messages going out unmarked.
-                    self._sent(message)
+                    self._sent(marking, message)
         return len(ids)
 
     def _smtp_session(self) -> contextlib.AbstractContextManager[delivery.SmtpConnection | None]:
@@ -148,17 +167,12 @@ class OutboxWorker:
         (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(data)
 
     # ------------------------------------------------------------ marking
-    def _sent(self, message: OutboxMessage) -> None:
-        """Mark one message sent, with its ``notice:sent`` event, in a transaction of its own."""
-        table = OutboxMessage.__table__
-        with transaction(self.factory) as session:
-            # Not twice: a worker that took the message over after this one's lease ran
-            # out, and sent it again, may have marked it already (one event per message).
-            attempts = session.execute(
-                update(table).where(table.c.id == message.id, table.c.status != OutboxStatus.sent)
-                .values(status=OutboxStatus.sent, sent_at=utcnow(), lease_until=None)
-                .returning(table.c.attempts)
-            ).scalar()
+    def _sent(self, session: Session, message: OutboxMessage) -> None:
+        """Mark one message sent, with its ``notice:sent`` event, in a transaction of its own
+        (``session`` is the round's, on a connection of its own)."""
+        with session.begin():
+            attempts = session.connection().execute(
+                _MARK_SENT, {"outbox_id": message.id, "at": utcnow()}).scalar()
             if attempts is not None:
                 audit.record(session=session, actor="system:outbox", action="notice:sent",
                              subject=message.subject or f"outbox:{message.id}",
