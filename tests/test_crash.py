@@ -30,7 +30,7 @@ from tests.helpers import docket_command, free_port
 
 pytestmark = pytest.mark.slow
 
-KILLS = 4
+KILLS = 3
 CLIENTS = 6
 # 201s each life of the server must have given before it is killed (so that every kill
 # lands in the middle of intake), and the most it may give (which bounds the test).
