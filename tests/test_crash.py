@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from docket.audit.models import Event
 from docket.intake.models import Item, Request
@@ -273,16 +273,19 @@ def test_intake_survives_sigkill_of_the_server_and_its_worker(
         items: dict[int, list[int]] = {}
         for item in s.execute(select(Item).order_by(Item.id)).scalars():
             items.setdefault(item.request_id, []).append(item.id)
-        received = {event.subject: event.payload for event in s.execute(
-            select(Event).where(Event.action == "request:received")).scalars()}
+        events = s.execute(select(Event).where(Event.action == "request:received")).scalars()
+        received = {event.subject: event.payload for event in events}
+        recorded = s.execute(select(func.count()).select_from(Event)
+                             .where(Event.action == "request:received")).scalar_one()
     answers = {call.answer["id"]: call.answer for call in calls if call.answer is not None}
-    # Each key stored one request (no retry made a second), and each is what its 201 said.
+    # Each key stored one request (no retry made a second), and each is what its 201 said,
+    # with its items and one request:received event naming them.
     assert len(answers) == len(calls) and set(stored) == set(answers)
     for request_id, answer in answers.items():
         assert stored[request_id].reference == answer["reference"]
         assert items[request_id] == [item["id"] for item in answer["items"]]
         assert received[f"request:{request_id}"]["items"] == items[request_id]
-    assert len(received) == len(stored)
+    assert recorded == len(received) == len(stored)
 
     verify = subprocess.run(docket_command("audit", "verify", "--json"), env=server_env,
                             cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT)
