@@ -18,6 +18,7 @@ arrive::
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
@@ -60,6 +61,7 @@ class ReceivedEmail:
     message: EmailMessage
     raw: bytes  # exactly as received over SMTP (CRLF line ends)
     login: str | None  # the user name it authenticated as, if it did
+    connection: int = 0  # which SMTP session carried it: 1 for the first the server saw, ...
 
     @property
     def message_id(self) -> str | None:
@@ -95,6 +97,9 @@ class _SmtpHandler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
         if self.receiver.credentials and not session.authenticated:
             return "530 5.7.0 Authentication required"
+        limit = self.receiver.messages_per_connection
+        if limit is not None and self.receiver._carried(session) >= limit:
+            return "421 4.7.0 Too many messages in this session, closing"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -108,9 +113,6 @@ class _SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        failure = self.receiver._take_failure()
-        if failure is not None:
-            return failure
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):  # only with decode_data=True, which we do not use
             raw = raw.encode("utf-8", "surrogateescape")
@@ -118,15 +120,24 @@ class _SmtpHandler:
         # does, so that every text part decodes with "\n" line ends. `raw` keeps the wire bytes.
         message = email.message_from_bytes(raw.replace(b"\r\n", b"\n"), policy=email.policy.default)
         login = session.auth_data if session.authenticated else None  # what _authenticate gave
-        self.receiver._record(
-            ReceivedEmail(
-                mail_from=envelope.mail_from,
-                rcpt_tos=tuple(envelope.rcpt_tos),
-                message=message,  # type: ignore[arg-type]
-                raw=raw,
-                login=login if isinstance(login, str) else None,
-            )
+        item = ReceivedEmail(
+            mail_from=envelope.mail_from,
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            message=message,  # type: ignore[arg-type]
+            raw=raw,
+            login=login if isinstance(login, str) else None,
+            connection=self.receiver._connection(session),
         )
+        failure = self.receiver._take_failure(item)
+        if failure is not None:
+            return failure
+        stall = self.receiver._take_stall()
+        if stall is not None:
+            if stall:  # taken: the message is the server's now, but the sender never hears so
+                self.receiver._record(item)
+            await self.receiver._stalled()
+            return "250 2.0.0 Message accepted late" if stall else "451 4.3.0 Stalled"
+        self.receiver._record(item)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -139,9 +150,19 @@ class SmtpReceiver:
     - ``credentials``: user -> password. When given, AUTH (PLAIN, LOGIN) is offered on the
       plain connection and MAIL FROM without a successful login is refused with 530.
     - ``fail_next(n, reply)``: answer DATA of the next ``n`` messages with ``reply`` (default
-      ``451 4.3.0 Try again later``) instead of accepting them, to test retries.
+      ``451 4.3.0 Try again later``) instead of accepting them, to test retries; what they
+      were is kept in ``refused``.
+    - ``stall(after=n, accept=True)``: answer nothing to the DATA that comes when ``n``
+      messages have been accepted, until ``release()`` (or ``stop()``): the sender hangs
+      there, to be killed in the middle of a round. With ``accept`` the stalled message is
+      kept (in ``received``) as a server that took it but whose "250" never arrived would
+      keep it; ``wait_stalled()`` waits for the moment.
 
-    STARTTLS and implicit TLS are not offered.
+    - ``messages_per_connection``: after this many accepted messages in one SMTP session,
+      answer MAIL FROM with ``421`` (as servers that limit a session do); None: no limit.
+
+    STARTTLS and implicit TLS are not offered. Each received message says which SMTP
+    session carried it (``connection``); ``connections`` counts the sessions that did.
 
     Reading: ``received`` (envelope + message), ``messages`` (parsed ``EmailMessage`` objects,
     ``policy=email.policy.default``), ``message_ids``, ``messages_to(addr)``,
@@ -153,13 +174,20 @@ class SmtpReceiver:
         *,
         reject: Mapping[str, str] | None = None,
         credentials: Mapping[str, str] | None = None,
+        messages_per_connection: int | None = None,
     ) -> None:
         self.credentials = dict(credentials or {})
+        self.messages_per_connection = messages_per_connection
+        self._sessions = 0  # SMTP sessions numbered so far
         self._handler = _SmtpHandler(self, {a.lower(): r for a, r in (reject or {}).items()})
         self._condition = threading.Condition()
         self._received: list[ReceivedEmail] = []
         self._failures: list[str] = []
         self.failed = 0  # DATA commands answered from fail_next()
+        self.refused: list[ReceivedEmail] = []  # ... and what those messages were
+        self._stall: tuple[int, bool] | None = None  # (after how many accepted, keep it)
+        self._is_stalled = False
+        self._release = threading.Event()
         kwargs: dict[str, Any] = {}
         if self.credentials:
             kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
@@ -181,6 +209,7 @@ class SmtpReceiver:
     def stop(self) -> None:
         if self._running:
             self._running = False
+            self._release.set()  # a stalled DATA ends, so the server's loop can stop
             self._controller.stop()
 
     def __enter__(self) -> SmtpReceiver:
@@ -210,6 +239,25 @@ class SmtpReceiver:
         with self._condition:
             self._failures.extend([reply] * n)
 
+    def stall(self, *, after: int, accept: bool = True) -> None:
+        """Stall the DATA that comes when `after` messages have been accepted (see the class)."""
+        with self._condition:
+            self._stall = (after, accept)
+            self._release.clear()
+
+    def wait_stalled(self, timeout: float = 5.0) -> None:
+        """Block until a DATA is stalled; TimeoutError (saying how many arrived) otherwise."""
+        _wait(
+            self._condition,
+            lambda: self._is_stalled,
+            timeout,
+            lambda: f"no DATA stalled within {timeout}s; {len(self._received)} e-mail(s) arrived",
+        )
+
+    def release(self) -> None:
+        """Let a stalled DATA end (with 250 when its message was kept, else 451)."""
+        self._release.set()
+
     def reject_recipient(self, address: str, reply: str = "550 5.1.1 No such user") -> None:
         """From now on, answer RCPT TO `address` with `reply`."""
         self._handler.reject[address.lower()] = reply
@@ -228,6 +276,11 @@ class SmtpReceiver:
     def message_ids(self) -> list[str | None]:
         """The Message-ID of each accepted message, in arrival order (repeats included)."""
         return [item.message_id for item in self.received]
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP sessions carried the accepted messages."""
+        return len({item.connection for item in self.received})
 
     def messages_to(self, address: str) -> list[EmailMessage]:
         """Messages whose envelope recipients (RCPT TO) include `address` (case-insensitive)."""
@@ -266,12 +319,44 @@ class SmtpReceiver:
             self._received.append(item)
             self._condition.notify_all()
 
-    def _take_failure(self) -> str | None:
+    def _take_failure(self, item: ReceivedEmail) -> str | None:
         with self._condition:
             if not self._failures:
                 return None
             self.failed += 1
+            self.refused.append(item)
             return self._failures.pop(0)
+
+    def _connection(self, session: Any) -> int:
+        """The number of the SMTP session ``session`` (aiosmtpd makes one per connection)."""
+        with self._condition:
+            number = getattr(session, "docket_number", None)
+            if number is None:
+                self._sessions += 1
+                number = session.docket_number = self._sessions
+            return int(number)
+
+    def _carried(self, session: Any) -> int:
+        number = self._connection(session)
+        return sum(item.connection == number for item in self.received)
+
+    def _take_stall(self) -> bool | None:
+        """Whether to keep the message now arriving, when it is the one to stall; else None."""
+        with self._condition:
+            if self._stall is None or len(self._received) != self._stall[0]:
+                return None
+            keep = self._stall[1]
+            self._stall = None
+            return keep
+
+    async def _stalled(self) -> None:
+        with self._condition:
+            self._is_stalled = True
+            self._condition.notify_all()
+        while not self._release.is_set():  # the server's event loop must not block
+            await asyncio.sleep(0.02)
+        with self._condition:
+            self._is_stalled = False
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         if isinstance(auth_data, LoginPassword):
@@ -338,7 +423,8 @@ class WebhookReceiver:
     3. 409 when its ``webhook-id`` was accepted before (counted in ``duplicates``);
     4. 204, and ``(headers, json body)`` is appended to ``deliveries``.
 
-    ``secret`` defaults to a fresh ``whsec_`` secret; ``requests`` counts every POST.
+    ``secret`` defaults to a fresh ``whsec_`` secret; ``requests`` counts every POST and
+    ``attempt_ids`` lists their webhook-ids.
     """
 
     def __init__(self, secret: str | None = None, *, tolerance: int = 300) -> None:
@@ -351,6 +437,7 @@ class WebhookReceiver:
         self.rejections: list[str] = []  # why each rejected request failed verification
         self._deliveries: list[Delivery] = []
         self._seen: set[str] = set()
+        self._attempt_ids: list[str] = []
         self._failures: list[int] = []
         self._condition = threading.Condition()
         self._server: _WebhookServer | None = None
@@ -413,6 +500,12 @@ class WebhookReceiver:
         """The webhook-id of each accepted delivery, in arrival order."""
         return [d.headers["webhook-id"] for d in self.deliveries]
 
+    @property
+    def attempt_ids(self) -> list[str]:
+        """The webhook-id of every POST, in arrival order: failed, refused and duplicates too."""
+        with self._condition:
+            return list(self._attempt_ids)
+
     def wait_for(self, n: int, timeout: float = 5.0) -> list[Delivery]:
         """Block until at least `n` deliveries were accepted; return all of them.
 
@@ -435,6 +528,7 @@ class WebhookReceiver:
     def _handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
         with self._condition:
             self.requests += 1
+            self._attempt_ids.append(headers.get("webhook-id", ""))
             if self._failures:
                 self.failed += 1
                 status = self._failures.pop(0)

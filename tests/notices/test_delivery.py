@@ -18,6 +18,7 @@ import pytest
 from docket.notices.delivery import (
     DeliveryError,
     SmtpConfig,
+    SmtpConnection,
     new_webhook_secret,
     post_webhook,
     send_email,
@@ -199,6 +200,59 @@ def test_retries_carry_the_same_message_id_so_the_receiver_can_drop_them(
     assert smtp.message_ids == ["<n-7@docket>"] * 3 + ["<n-8@docket>"]
     unique = smtp.unique_by_message_id()
     assert list(unique) == ["<n-7@docket>", "<n-8@docket>"]
+
+
+def test_one_connection_carries_several_emails(smtp: SmtpReceiver) -> None:
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    with SmtpConnection(config) as connection:
+        for n in range(3):
+            connection.send(message_id=f"n{n}", to="a@example.org", subject="S", text="T",
+                            html=None)
+    assert smtp.message_ids == ["<n0@docket>", "<n1@docket>", "<n2@docket>"]
+    assert smtp.connections == 1 and connection.connections == 1
+
+
+def test_a_refused_email_leaves_the_connection_to_the_next(smtp: SmtpReceiver) -> None:
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    with SmtpConnection(config) as connection:
+        connection.send(message_id="n1", to="a@example.org", subject="S", text="T", html=None)
+        with pytest.raises(DeliveryError) as gone:
+            connection.send(message_id="n2", to="gone@example.org", subject="S", text="T",
+                            html=None)
+        smtp.fail_next(1)  # 451 on DATA
+        with pytest.raises(DeliveryError) as later:
+            connection.send(message_id="n3", to="a@example.org", subject="S", text="T", html=None)
+        connection.send(message_id="n4", to="a@example.org", subject="S", text="T", html=None)
+    assert gone.value.permanent is True and later.value.permanent is False
+    assert smtp.message_ids == ["<n1@docket>", "<n4@docket>"]
+    assert [item.message_id for item in smtp.refused] == ["<n3@docket>"]
+    assert smtp.connections == 1 and connection.connections == 1
+
+
+def test_a_session_the_server_ends_is_opened_again_for_the_same_email() -> None:
+    # Servers limit the messages of one session (answering 421, then closing).
+    with SmtpReceiver(messages_per_connection=2) as smtp:
+        config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+        with SmtpConnection(config) as connection:
+            for n in range(5):
+                connection.send(message_id=f"n{n}", to="a@example.org", subject="S", text="T",
+                            html=None)
+        assert smtp.message_ids == [f"<n{n}@docket>" for n in range(5)]
+        assert [item.connection for item in smtp.received] == [1, 1, 2, 2, 3]
+        assert connection.connections == 3
+
+
+def test_a_server_gone_between_two_emails_fails_the_second_for_now() -> None:
+    smtp = SmtpReceiver().start()
+    config = SmtpConfig.from_url(smtp.url, sender=SENDER)
+    with SmtpConnection(config) as connection:
+        connection.send(message_id="n1", to="a@example.org", subject="S", text="T", html=None)
+        smtp.stop()
+        with pytest.raises(DeliveryError) as caught:  # its session is gone; a new one is refused
+            connection.send(message_id="n2", to="a@example.org", subject="S", text="T", html=None)
+    assert caught.value.permanent is False
+    assert "refused" in str(caught.value), caught.value  # by the new connection
+    assert smtp.message_ids == ["<n1@docket>"]
 
 
 def test_unreachable_smtp_server_is_a_temporary_failure(closed_port: int) -> None:

@@ -52,6 +52,8 @@ def test_a_failing_receiver_is_retried_with_growing_delays(sessions, hooks, work
     worker.drain()
     assert row(sessions, outbox_id).status == "sent"
     assert len(hooks.wait_for(1)) == 1
+    # Every try carried the webhook-id the row was written with.
+    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 3
 
 
 def test_a_permanent_failure_goes_to_the_dead_letter_and_can_be_retried(sessions, hooks, worker) -> None:
@@ -87,7 +89,7 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
     crashing = OutboxWorker(app.state.sessionmaker, live)
     [outbox_id] = event(sessions)
 
-    def die(outbox_id: int) -> None:
+    def die(*args: object) -> None:
         raise SystemExit("killed between send and mark")
 
     monkeypatch.setattr(crashing, "_sent", die)
@@ -102,6 +104,7 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
     assert hooks.requests == 2 and hooks.duplicates == 1
     assert len(hooks.deliveries) == 1  # the receiver accepted it once
     assert row(sessions, outbox_id).status == "sent"
+    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 2  # by another worker
 
 
 def test_workers_never_share_a_message(sessions, hooks, app, settings, smtp) -> None:
@@ -340,3 +343,61 @@ def test_each_message_sent_leaves_one_notice_sent_event(sessions, hooks, worker)
                    and e.payload["attempts"] == 1 and e.actor == "system:outbox" for e in sent)
         assert [m.status for m in s.execute(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).scalars()] \
             == ["sent"] * 3
+
+
+# ------------------------------------------------------------ e-mails over SMTP
+
+
+def test_a_round_sends_its_emails_over_one_smtp_connection(
+    client, kz_ministry_with_email, worker, smtp, sessions
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk", "de"])
+    assert worker.run_once() == 4
+    assert len(smtp.wait_for(4)) == 4 and smtp.connections == 1
+    assert {m.status for m in acknowledgements(sessions)} == {"sent"}
+
+
+def test_an_email_refused_for_now_goes_again_with_the_same_message_id(
+    client, kz_ministry_with_email, worker, smtp, sessions
+) -> None:
+    post_requests(client, kz_ministry_with_email, ["en", "ru"])
+    smtp.fail_next(1)  # 451 on the first e-mail's DATA; the second goes through
+    assert worker.run_once() == 2
+    first, second = acknowledgements(sessions)
+    assert (first.status, second.status) == ("pending", "sent") and "451" in first.last_error
+    time.sleep(0.06)  # the backoff
+    worker.drain()
+    assert row(sessions, first.id).status == "sent"
+    assert [item.message_id for item in smtp.refused] == [f"<{first.message_id}@docket>"]
+    assert smtp.message_ids == [f"<{second.message_id}@docket>", f"<{first.message_id}@docket>"]
+
+
+def test_a_round_that_outlasts_its_lease_leaves_the_rest_to_the_worker_that_took_over(
+    client, kz_ministry_with_email, app, settings, smtp, sessions
+) -> None:
+    from docket.audit.models import Event
+
+    post_requests(client, kz_ministry_with_email, ["en", "ru", "kk"])
+    live = settings.model_copy(update={"smtp_url": smtp.url, "outbox_lease_seconds": 1.0})
+    slow, other = (OutboxWorker(app.state.sessionmaker, live) for _ in range(2))
+    smtp.stall(after=0)  # the server takes the slow worker's first e-mail and never says so
+    round_ = threading.Thread(target=slow.run_once)
+    round_.start()
+    try:
+        smtp.wait_stalled(timeout=30)
+        deadline = time.monotonic() + 30
+        while not other.run_once():  # its lease runs out: the other worker takes all three
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        smtp.release()  # the slow worker hears "250" at last, and its round goes on
+        round_.join(30)
+    first, second, third = acknowledgements(sessions)
+    # The first e-mail was in flight when the lease ran out: it went twice. The slow worker
+    # sent nothing after it, or the other two would have gone twice too.
+    assert sorted(smtp.message_ids) == sorted(
+        f"<{m.message_id}@docket>" for m in (first, first, second, third))
+    assert {m.status for m in (first, second, third)} == {"sent"}
+    with sessions() as s:
+        marked = s.execute(select(Event.payload).where(Event.action == "notice:sent")).scalars()
+        assert sorted(event["outbox"] for event in marked) == [first.id, second.id, third.id]

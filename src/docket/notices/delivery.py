@@ -17,9 +17,10 @@ webhook: 408, 429, 5xx, 3xx, network error  ``DeliveryError(permanent=False)``
 webhook: any other 4xx                      ``DeliveryError(permanent=True)``
 ==========================================  =========================================
 
-Idempotency: the outbox id of a notice travels with every attempt, as the e-mail's
-``Message-ID: <{id}@docket>`` (and ``X-Docket-Message-Id``) and as the webhook's
-``webhook-id``, so a receiver that sees a retry of something it already has can drop it.
+Idempotency: the id of an outbox message (``outbox.message_id``, written with the row)
+travels with every attempt, as the e-mail's ``Message-ID: <{id}@docket>`` (and
+``X-Docket-Message-Id``) and as the webhook's ``webhook-id``, so a receiver that sees a
+retry of something it already has can drop it.
 
 Webhooks follow Standard Webhooks (https://www.standardwebhooks.com/): the signature is
 ``v1,`` + base64(HMAC-SHA256(key, "{webhook-id}.{webhook-timestamp}.{body}")), where the
@@ -51,6 +52,7 @@ from docket.notices import mime
 __all__ = [
     "DeliveryError",
     "SmtpConfig",
+    "SmtpConnection",
     "new_webhook_secret",
     "post_webhook",
     "send_email",
@@ -197,8 +199,8 @@ def send_email(
 ) -> None:
     """Send one e-mail: ``multipart/alternative`` (text + html), or ``text/plain`` without html.
 
-    ``message_id`` is the outbox id; it becomes ``Message-ID: <{message_id}@docket>`` and
-    ``X-Docket-Message-Id: {message_id}``, the same on every retry. It must be a dot-atom
+    ``message_id`` is the outbox message's id; it becomes ``Message-ID: <{message_id}@docket>``
+    and ``X-Docket-Message-Id: {message_id}``, the same on every retry. It must be a dot-atom
     (letters, digits, ``.-_+=`` and the like; no spaces, ``@`` or ``<>``): ValueError otherwise,
     as for ``headers`` whose names are not field names, would replace one of the headers
     written here or are address fields (Cc, Bcc, Reply-To...). Extra header values are text.
@@ -208,79 +210,149 @@ def send_email(
     5xx reply, when ``to`` is not one e-mail address, or when a header value (subject, ``to``,
     extra headers) holds a line break or NUL; DeliveryError(permanent=False) for
     4xx replies, connection errors, timeouts, TLS failures, a refused login or sender (a fix
-    on our side makes a retry succeed).
+    on our side makes a retry succeed). Several e-mails in a row: :class:`SmtpConnection`.
     """
-    mime.check_message_id(message_id)
-    mime.check_header_names(headers)
-    sender = mime.envelope_address(config.sender)
-    recipient = mime.envelope_address(to)
-    if sender is None:  # pragma: no cover - SmtpConfig checks it
-        raise ValueError(f"sender {config.sender!r} is not an e-mail address")
-    if recipient is None:
-        raise DeliveryError(f"recipient {to!r} is not an e-mail address", permanent=True)
-    try:
-        message = mime.compose(
-            sender=config.sender,
-            to=to,
-            subject=subject,
-            text=text,
-            html=html,
-            message_id=message_id,
-            headers=headers,
-        )
-    except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header value
-        raise DeliveryError(f"cannot build the e-mail: {exc}", permanent=True) from exc
-    # An address that is not ASCII needs SMTPUTF8 (a server without it: a temporary failure).
-    options = () if sender.isascii() and recipient.isascii() else ("SMTPUTF8",)
+    with SmtpConnection(config) as connection:
+        connection.send(message_id=message_id, to=to, subject=subject, text=text, html=html,
+                        headers=headers)
 
-    where = f"{config.host}:{config.port}"
-    client: smtplib.SMTP | None = None
-    try:
+
+class SmtpConnection:
+    """One SMTP session for several e-mails in a row (the outbox worker's round): connect,
+    TLS and login once, not for every message. :meth:`send` is :func:`send_email`.
+
+    The first send connects; :meth:`close` (or the end of a ``with`` block) says QUIT. A
+    refused recipient or message leaves the session usable (smtplib sends RSET); any other
+    failure closes it and the next send connects again. When the server has ended a session
+    that already carried a message (it disconnected, or answered 421: idle time, a limit of
+    messages per connection), the message is tried once more on a new connection."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._client: smtplib.SMTP | None = None
+        self.connections = 0  # sessions opened so far
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            _close_quietly(client)
+
+    def send(
+        self,
+        *,
+        message_id: str,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Send one e-mail on this session (see :func:`send_email`)."""
+        mime.check_message_id(message_id)
+        mime.check_header_names(headers)
+        sender = mime.envelope_address(self.config.sender)
+        recipient = mime.envelope_address(to)
+        if sender is None:  # pragma: no cover - SmtpConfig checks it
+            raise ValueError(f"sender {self.config.sender!r} is not an e-mail address")
+        if recipient is None:
+            raise DeliveryError(f"recipient {to!r} is not an e-mail address", permanent=True)
+        try:
+            message = mime.compose(
+                sender=self.config.sender,
+                to=to,
+                subject=subject,
+                text=text,
+                html=html,
+                message_id=message_id,
+                headers=headers,
+            )
+        except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header value
+            raise DeliveryError(f"cannot build the e-mail: {exc}", permanent=True) from exc
+        # An address that is not ASCII needs SMTPUTF8 (a server without it: a temporary failure).
+        options = () if sender.isascii() and recipient.isascii() else ("SMTPUTF8",)
+        if self._client is not None:
+            try:
+                self._client.sendmail(sender, [recipient], message, mail_options=options)
+                return
+            except (OSError, smtplib.SMTPException) as exc:
+                if not _session_ended(exc):
+                    raise self._failed(exc, recipient) from exc
+                self.close()  # not this message's fault: once more, on a new connection
+        try:
+            self._connect().sendmail(sender, [recipient], message, mail_options=options)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise self._failed(exc, recipient) from exc
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
         if config.security == "tls":
             client = smtplib.SMTP_SSL(
                 config.host, config.port, timeout=config.timeout, context=_tls_context()
             )
         else:
             client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        self._client = client  # from here on, close() ends it
+        self.connections += 1
         client.ehlo()
         if config.security == "starttls":
             client.starttls(context=_tls_context())
             client.ehlo()
         if config.username:
             _login(client, config.username, config.password or "")
-        client.sendmail(sender, [recipient], message, mail_options=options)
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, reply = next(iter(exc.recipients.values()), (0, b""))
-        raise DeliveryError(
-            f"SMTP server {where} refused recipient {recipient}: {code} {_text(reply)}",
-            permanent=500 <= code < 600,
-        ) from exc
-    except smtplib.SMTPDataError as exc:
-        raise DeliveryError(
-            f"SMTP server {where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}",
-            permanent=500 <= exc.smtp_code < 600,
-        ) from exc
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(
-            f"SMTP login to {where} as {config.username!r} failed: "
-            f"{exc.smtp_code} {_text(exc.smtp_error)}"
-        ) from exc
-    except smtplib.SMTPSenderRefused as exc:
-        raise DeliveryError(
-            f"SMTP server {where} refused sender {exc.sender}: "
-            f"{exc.smtp_code} {_text(exc.smtp_error)}"
-        ) from exc
-    except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(
-            f"SMTP server {where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
-        ) from exc
-    except TimeoutError as exc:
-        raise DeliveryError(f"SMTP server {where} timed out after {config.timeout}s") from exc
-    except (OSError, smtplib.SMTPException) as exc:  # refused, reset, TLS, not supported...
-        raise DeliveryError(f"SMTP delivery to {where} failed: {exc!r}") from exc
-    finally:
-        if client is not None:
-            _close_quietly(client)
+        return client
+
+    def _failed(self, exc: BaseException, recipient: str) -> DeliveryError:
+        """The DeliveryError for ``exc``; the session is closed unless only this message was
+        refused (smtplib then sent RSET, and the next message can follow)."""
+        if not isinstance(exc, _REFUSALS):
+            self.close()
+        where = f"{self.config.host}:{self.config.port}"
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            code, reply = next(iter(exc.recipients.values()), (0, b""))
+            return DeliveryError(
+                f"SMTP server {where} refused recipient {recipient}: {code} {_text(reply)}",
+                permanent=500 <= code < 600,
+            )
+        if isinstance(exc, smtplib.SMTPDataError):
+            return DeliveryError(
+                f"SMTP server {where} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}",
+                permanent=500 <= exc.smtp_code < 600,
+            )
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return DeliveryError(
+                f"SMTP login to {where} as {self.config.username!r} failed: "
+                f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            )
+        if isinstance(exc, smtplib.SMTPSenderRefused):
+            return DeliveryError(
+                f"SMTP server {where} refused sender {exc.sender}: "
+                f"{exc.smtp_code} {_text(exc.smtp_error)}"
+            )
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return DeliveryError(
+                f"SMTP server {where} answered {exc.smtp_code} {_text(exc.smtp_error)}"
+            )
+        if isinstance(exc, TimeoutError):
+            return DeliveryError(f"SMTP server {where} timed out after {self.config.timeout}s")
+        # refused, reset, TLS, not supported...
+        return DeliveryError(f"SMTP delivery to {where} failed: {exc!r}")
+
+
+# Refusals of one message, after which smtplib has reset the session for the next one.
+_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
+
+
+def _session_ended(exc: BaseException) -> bool:
+    """Whether ``exc`` says the server ended the session (rather than refused a message)."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    return isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError)
 
 
 @cache

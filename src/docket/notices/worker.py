@@ -3,13 +3,17 @@ exponential backoff and a dead letter.
 
 Claiming takes a lease in its own transaction (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so several workers never take the same row). Delivery happens outside
-any transaction. A worker that dies between sending and marking leaves the lease to
-run out; the next worker sends again with the same message id, which the receiver
-sees (Message-ID, webhook-id) and can drop as a duplicate.
+any transaction, and each message is marked sent in a short transaction of its own as
+soon as the receiver took it, before the next one goes out. So a worker that dies has
+sent at most one message it did not mark: the one in flight. The next worker sends that
+one again after the lease runs out, with the same message id (Message-ID, webhook-id,
+written with the row), by which the receiver can drop it as a duplicate: delivery is at
+least once (docs/operations.md, "The outbox after a crash").
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -17,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
@@ -37,9 +41,23 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
+_OUTBOX = OutboxMessage.__table__
+# Not twice: a worker that took the message over after this one's lease ran out, and sent
+# it again, may have marked it already (one event per message). Built once, and run
+# without the ORM: it runs for every message sent.
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("outbox_id"), _OUTBOX.c.status != OutboxStatus.sent)
+    .values(status=OutboxStatus.sent, sent_at=bindparam("at"), lease_until=None)
+    .returning(_OUTBOX.c.attempts)
+)
+
+
 class OutboxWorker:
-    def __init__(self, factory: sessionmaker[Session], settings: Settings, *, batch: int = 20) -> None:
+    def __init__(self, factory: sessionmaker[Session], settings: Settings, *,
+                 batch: int = 20) -> None:
         self.factory, self.settings, self.batch = factory, settings, batch
+        self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
         self.smtp = (delivery.SmtpConfig.from_url(settings.smtp_url, sender=settings.mail_from)
                      if settings.smtp_url else None)
         if self.smtp is None and not mime.envelope_address(settings.mail_from):
@@ -60,7 +78,8 @@ class OutboxWorker:
         with transaction(self.factory) as session:
             ids = list(session.execute(
                 select(OutboxMessage.id)
-                .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now,
+                .where(OutboxMessage.status == OutboxStatus.pending,
+                       OutboxMessage.next_attempt_at <= now,
                        (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now))
                 .order_by(OutboxMessage.id).limit(self.batch)
                 # Two workers must never take the same row: skip rows another worker holds.
@@ -69,51 +88,51 @@ class OutboxWorker:
             if ids:
                 session.execute(
                     update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                    .values(lease_until=now + dt.timedelta(seconds=self.settings.outbox_lease_seconds),
-                            attempts=OutboxMessage.attempts + 1)
+                    .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
                     .execution_options(synchronize_session=False))
         return ids
 
     def run_once(self) -> int:
-        """Deliver what is due now; return how many messages were tried.
-
-        Messages sent are marked in one transaction at the end of the round (a crash in
-        between sends them again after their lease: delivery is at least once, and each
-        message keeps its Message-ID / webhook-id so receivers can drop the twin)."""
-        ids = self.claim(utcnow())
-        sent: list[int] = []
-        try:
-            # One read transaction for the round: the messages in one query, the requests
-            # their acknowledgements show in another, and what each notice says composed
-            # from the same snapshot (a session, or a query, per message cost more than
-            # rendering it).
-            with self.factory() as session:
-                begin_readonly(session)
-                messages = [message for message in session.execute(
-                    select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-                ).scalars() if message.status == OutboxStatus.pending] if ids else []
-                acknowledged = compose.acknowledged(session=session, messages=messages)
-                for message in messages:
-                    if self._deliver(session, message, acknowledged):
-                        sent.append(message.id)
-        finally:
-            self._sent(sent)
+        """Deliver what is due now; return how many messages were tried."""
+        claimed_at = utcnow()
+        ids = self.claim(claimed_at)
+        if not ids:
+            return 0
+        # One read transaction for the round: the messages in one query, the requests
+        # their acknowledgements show in another, and what each notice says composed
+        # from the same snapshot (a session, or a query, per message cost more than
+        # rendering it). One connection for the round's marks, and one SMTP session for
+        # its e-mails.
+        with self.factory() as session, session.get_bind().connect() as connection, \
+                self.factory(bind=connection) as marking, self._smtp_session() as smtp:
+            begin_readonly(session)
+            messages = [message for message in session.execute(
+                select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+            ).scalars() if message.status == OutboxStatus.pending]
+            acknowledged = compose.acknowledged(session=session, messages=messages)
+            for message in messages:
+                if utcnow() >= claimed_at + self.lease:
+                    # A slow round (a receiver that takes its time): another worker may
+                    # have claimed the rest since, and would send it too. It is theirs.
+                    break
+                if self._deliver(session, message, acknowledged, smtp):
+                    # Marked before the next one is sent. If marking fails (the database
+                    # is away) the round stops here: what it has not sent stays leased
+                    # and goes out later, rather than more messages going out unmarked.
+                    self._sent(marking, message)
         return len(ids)
 
-    def deliver(self, outbox_id: int) -> bool:
-        """Send one leased message; True when it went out (the caller marks it sent)."""
-        with self.factory() as session:
-            begin_readonly(session)
-            message = session.get(OutboxMessage, outbox_id)
-            if message is None or message.status != OutboxStatus.pending:
-                return False
-            return self._deliver(session, message)
+    def _smtp_session(self) -> contextlib.AbstractContextManager[delivery.SmtpConnection | None]:
+        if self.smtp is None:
+            return contextlib.nullcontext()
+        return delivery.SmtpConnection(self.smtp)
 
     def _deliver(self, session: Session, message: OutboxMessage,
-                 acknowledged: Mapping[int, Any] | None = None) -> bool:
+                 acknowledged: Mapping[int, Any] | None,
+                 smtp: delivery.SmtpConnection | None) -> bool:
         """Send ``message``; on a failure, record it (in a transaction of its own)."""
         try:
-            self._send(session, message, acknowledged)
+            self._send(session, message, acknowledged, smtp)
         except delivery.DeliveryError as exc:
             self._failed(message.id, str(exc), permanent=exc.permanent)
         except (compose.Gone, ValueError) as exc:
@@ -122,7 +141,8 @@ class OutboxWorker:
             return True
         return False
 
-    def _send(self, session: Session, message: OutboxMessage, acknowledged: Mapping[int, Any] | None) -> None:
+    def _send(self, session: Session, message: OutboxMessage,
+              acknowledged: Mapping[int, Any] | None, smtp: delivery.SmtpConnection | None) -> None:
         if message.channel == Channel.webhook:
             endpoint = session.get(WebhookEndpoint, int(message.recipient.split(":", 1)[1]))
             if endpoint is None or not endpoint.active:
@@ -133,40 +153,32 @@ class OutboxWorker:
         context = compose.context_for(session, message, self.settings, acknowledged=acknowledged)
         rendered = render(message.kind, message.language, context)
         headers = {"X-Docket-Notice": message.kind}
-        if self.smtp is not None:
-            delivery.send_email(self.smtp, message_id=message.message_id, to=message.recipient,
-                                subject=rendered.subject, text=rendered.text, html=rendered.html, headers=headers)
+        if smtp is not None:
+            smtp.send(message_id=message.message_id, to=message.recipient, subject=rendered.subject,
+                      text=rendered.text, html=rendered.html, headers=headers)
             return
         # Without DOCKET_SMTP_URL, each e-mail becomes an .eml file in DOCKET_MAIL_DIR: the
         # bytes send_email would hand over (a recipient or header mime refuses: ValueError).
-        data = mime.compose(sender=self.settings.mail_from, to=message.recipient, subject=rendered.subject,
-                            text=rendered.text, html=rendered.html, message_id=message.message_id,
-                            headers=headers)
+        data = mime.compose(sender=self.settings.mail_from, to=message.recipient,
+                            subject=rendered.subject, text=rendered.text, html=rendered.html,
+                            message_id=message.message_id, headers=headers)
         folder = Path(self.settings.mail_dir)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(data)
 
     # ------------------------------------------------------------ marking
-    def _sent(self, outbox_ids: list[int]) -> None:
-        """Mark messages sent, with one ``notice:sent`` event each, in one transaction:
-        one UPDATE … RETURNING for the round, not an ORM object per message."""
-        if not outbox_ids:
-            return
-        table = OutboxMessage.__table__
-        with transaction(self.factory) as session:
-            # Not twice: a worker that took the message over after this one's lease ran
-            # out, and sent it again, may have marked it already (one event per sending).
-            marked = session.execute(
-                update(table).where(table.c.id.in_(outbox_ids), table.c.status != OutboxStatus.sent)
-                .values(status=OutboxStatus.sent, sent_at=utcnow(), lease_until=None)
-                .returning(table.c.id, table.c.subject, table.c.kind, table.c.channel, table.c.message_id,
-                           table.c.attempts)
-            ).all()
-            audit.record_many(session=session, events=[audit.Pending(
-                actor="system:outbox", action="notice:sent", subject=row.subject or f"outbox:{row.id}",
-                payload={"outbox": row.id, "kind": row.kind, "channel": str(row.channel),
-                         "message_id": row.message_id, "attempts": row.attempts},
-            ) for row in sorted(marked, key=lambda row: row.id)])
+    def _sent(self, session: Session, message: OutboxMessage) -> None:
+        """Mark one message sent, with its ``notice:sent`` event, in a transaction of its own
+        (``session`` is the round's, on a connection of its own)."""
+        with session.begin():
+            attempts = session.connection().execute(
+                _MARK_SENT, {"outbox_id": message.id, "at": utcnow()}).scalar()
+            if attempts is not None:
+                audit.record(session=session, actor="system:outbox", action="notice:sent",
+                             subject=message.subject or f"outbox:{message.id}",
+                             payload={"outbox": message.id, "kind": message.kind,
+                                      "channel": str(message.channel),
+                                      "message_id": message.message_id, "attempts": attempts})
 
     def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         now = utcnow()
@@ -178,9 +190,10 @@ class OutboxWorker:
                 message.status = OutboxStatus.dead
                 audit.record(session=session, actor="system:outbox", action="notice:dead",
                              subject=message.subject or f"outbox:{message.id}",
-                             payload={"outbox": message.id, "kind": message.kind, "error": error[:500],
-                                      "attempts": message.attempts})
-                log.warning("outbox message %s is dead after %s tries: %s", message.id, message.attempts, error)
+                             payload={"outbox": message.id, "kind": message.kind,
+                                      "error": error[:500], "attempts": message.attempts})
+                log.warning("outbox message %s is dead after %s tries: %s", message.id,
+                            message.attempts, error)
             else:
                 message.next_attempt_at = now + backoff(message.attempts, self.settings)
 
