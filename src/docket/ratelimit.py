@@ -17,7 +17,9 @@ within a second, up to a twentieth of the limit (at most 100); what a lease did 
 goes back to the bucket with the next lease. Every call a process lets through was taken
 from the shared bucket, so the limit holds exactly across all nodes: a caller spread over
 N nodes gets no more than ``per_minute`` a minute (at worst a little less, for calls
-leased by one node and left unused until that lease expires).
+leased by one node and left unused until that lease expires). A caller over its limit is
+refused from memory until the bucket has a call again (at most a second), so hammering
+costs the database nothing more.
 """
 
 from __future__ import annotations
@@ -137,6 +139,7 @@ class _Lease:
     left: int  # calls taken from the bucket and not used yet
     size: int  # how many this lease took
     until: float  # when unused calls stop being handed out (monotonic clock)
+    refused_until: float = 0.0  # the bucket was empty: refuse here until then, unasked
 
 
 class RateLimiter:
@@ -162,17 +165,23 @@ class RateLimiter:
         now = time.monotonic()
         with self._lock:
             lease = self._leases.get(key)
-            if lease is not None and lease.left > 0 and lease.until > now:
-                lease.left -= 1
-                return None
+            if lease is not None:
+                if lease.refused_until > now:  # a caller over its limit costs no statement
+                    return lease.refused_until - now
+                if lease.left > 0 and lease.until > now:
+                    lease.left -= 1
+                    return None
             previous = self._leases.pop(key, None)
         size, back = self._next_size(previous, per_minute, now)
         granted, retry = self.store.take(key, per_minute, size, back)
         with self._lock:
             if granted:
                 self._leases[key] = _Lease(left=granted - 1, size=granted, until=now + LEASE_SECONDS)
-                while len(self._leases) > self._max_keys:
-                    self._leases.popitem(last=False)
+            else:  # ask the bucket again when it has a call, or in a second at the latest
+                self._leases[key] = _Lease(left=0, size=1, until=now,
+                                           refused_until=now + min(retry, LEASE_SECONDS))
+            while len(self._leases) > self._max_keys:
+                self._leases.popitem(last=False)
         return None if granted else retry
 
     @staticmethod

@@ -144,3 +144,25 @@ def test_leases_never_let_more_through_than_the_limit(engine, sessions) -> None:
     assert per_minute * 0.8 <= sum(taken) <= per_minute + refilled + 1
     for limiter in limiters:
         limiter.store.dispose()
+
+
+def test_a_caller_over_its_limit_costs_the_database_nothing_more(engine, sessions) -> None:
+    """Refusals come from memory until the bucket has a call again: hammering a limit does
+    not turn into a statement per call."""
+    store = LimitStore(engine)
+    statements = 0
+    take = store.take
+
+    def counted(*args: Any, **kwargs: Any) -> tuple[int, float]:
+        nonlocal statements
+        statements += 1
+        return take(*args, **kwargs)
+
+    store.take = counted  # type: ignore[method-assign]
+    limiter = RateLimiter(store)
+    start = time.time()
+    answers = [limiter.wait("hammer", 60) for _ in range(1000)]
+    allowed = sum(a is None for a in answers)
+    assert 60 <= allowed <= 60 + (time.time() - start) + 1  # the bucket, and what refilled meanwhile
+    assert statements < 30, statements
+    store.dispose()
