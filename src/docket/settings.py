@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FIELDS = ("secret_key", "database_url")
+_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token")
 
 
 class SettingsError(Exception):
@@ -110,6 +110,15 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (one readable line per record) or json (one JSON object per line)"
+    )
+    access_log: bool = Field(default=False, description="true: one log line per HTTP request (docket.access)")
+    metrics_token: str = Field(
+        default="",
+        description="a bearer token of at least 32 printable ASCII characters that may read /metrics "
+                    "(for Prometheus); unset: only admins and auditors may",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -141,6 +150,13 @@ class Settings(BaseSettings):
     def _check_secret_key(cls, value: str) -> str:
         if value and len(value) < 32:
             raise ValueError("must be at least 32 characters")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: str) -> str:
+        if value and (len(value) < 32 or not all("!" <= c <= "~" for c in value)):
+            raise ValueError("must be at least 32 printable ASCII characters, without spaces")
         return value
 
     @field_validator("rate_limits")

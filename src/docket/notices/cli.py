@@ -24,9 +24,11 @@ def worker(
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
     from docket import db as database
     from docket.notices.worker import OutboxWorker
+    from docket.operations import logs
     from docket.settings import get_settings
 
     settings = get_settings()
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
     engine = database.make_engine(settings.database_url)
     base._require_schema(engine, settings)
     runner = OutboxWorker(database.make_sessionmaker(engine), settings)
