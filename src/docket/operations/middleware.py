@@ -74,15 +74,15 @@ class Observe:
         path = getattr(scope.get("route"), "path", None)
         if isinstance(path, str):
             return path
+        mounted = scope.get("root_path", "")
+        if mounted != root and mounted.startswith(root):  # a mount (the static files)
+            return mounted[len(root):] + "/{path}"
         endpoint = scope.get("endpoint")
         if endpoint is not None:  # the documentation pages: plain Starlette routes
             if self._by_endpoint is None:
                 self._by_endpoint = {r.endpoint: r.path for r in self.routes()
                                      if isinstance(r, Route)}
             return self._by_endpoint.get(endpoint, UNMATCHED)
-        mounted = scope.get("root_path", "")
-        if mounted != root and mounted.startswith(root):  # a mount (the static files)
-            return mounted[len(root):] + "/{path}"
         return UNMATCHED
 
 
