@@ -478,6 +478,8 @@ def _howto(base_url: str) -> str:
         "-d '{\"url\": \"https://social.example/@aidos_k/81724\", \"reason\": \"hate_speech\"}'",
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
+        f"  curl -s {base_url}/metrics -H 'Authorization: Bearer dkt_demo_erin'"
+        "   (Prometheus metrics: admins, auditors, or DOCKET_METRICS_TOKEN)",
         "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",
         f"  open {base_url}/docs for the interactive API documentation",
         "",
