@@ -24,7 +24,8 @@ def test_serve_logs_json_lines_and_serves_metrics(tmp_path) -> None:
         assert health.headers["x-request-id"] == "probe-1"
         metrics = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         assert metrics.status_code == 200
-        assert 'docket_http_request_duration_seconds_count{method="GET",route="/healthz"' in metrics.text
+        seen = 'docket_http_request_duration_seconds_count{method="GET",route="/healthz"'
+        assert seen in metrics.text
         assert httpx.get(f"{base}/metrics").status_code == 401
     lines = [line for line in out[0].splitlines()
              if line.strip() and not line.startswith("docket listening")]
