@@ -128,6 +128,23 @@ def test_text_logs_carry_the_request_id_too(client, app, capsys) -> None:
     assert "ERROR docket [text-1] unhandled error text-1" in err
 
 
+def test_an_access_line_is_one_line_whatever_the_path(settings, engine, sessions, capsys) -> None:
+    from docket.app import create_app
+
+    app = create_app(settings.model_copy(update={"access_log": True}), engine=engine)
+    app.state.owns_engine = False
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            capsys.readouterr()
+            c.get("/x%0A2026-12-02 00:00:00,000 ERROR docket [forged] a line", headers={HEADER: "p-1"})
+            err = capsys.readouterr().err
+    finally:
+        logs.configure()
+    assert "[forged]" in err and not any(line.startswith("2026-12-02 00:00:00")
+                                          for line in err.splitlines())
+    assert "docket.access [p-1] GET /x\\n2026-12-02" in err
+
+
 def test_lines_outside_a_request_have_no_id(capsys) -> None:
     logs.configure(fmt="json")
     try:

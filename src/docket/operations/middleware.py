@@ -65,6 +65,8 @@ class Observe:
             if self.access_log and access.isEnabledFor(logging.INFO):
                 duration_ms = round(seconds * 1000, 2)
                 method, path = scope["method"], scope["path"]
+                if not path.isprintable():  # a decoded %0A must not start a forged line
+                    path = path.encode("unicode_escape").decode("ascii")
                 access.info("%s %s %d %.2f ms", method, path, status, duration_ms, extra={
                     "method": method, "path": path, "status": status, "duration_ms": duration_ms})
 
