@@ -136,7 +136,8 @@ def test_an_access_line_is_one_line_whatever_the_path(settings, engine, sessions
     try:
         with TestClient(app, raise_server_exceptions=False) as c:
             capsys.readouterr()
-            c.get("/x%0A2026-12-02 00:00:00,000 ERROR docket [forged] a line", headers={HEADER: "p-1"})
+            c.get("/x%0A2026-12-02 00:00:00,000 ERROR docket [forged] a line",
+                  headers={HEADER: "p-1"})
             err = capsys.readouterr().err
     finally:
         logs.configure()
