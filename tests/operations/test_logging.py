@@ -154,3 +154,16 @@ def test_lines_outside_a_request_have_no_id(capsys) -> None:
         assert line["request_id"] is None and line["level"] == "WARNING"
     finally:
         logs.configure()
+
+
+def test_a_bad_log_format_or_metrics_token_stops_start_up() -> None:
+    from docket.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="DOCKET_LOG_FORMAT"):
+        load_settings(log_format="xml")
+    with pytest.raises(SettingsError, match="DOCKET_METRICS_TOKEN: must be at least 32") as caught:
+        load_settings(metrics_token="short-secret")
+    assert "short-secret" not in str(caught.value)  # a secret is never echoed
+    with pytest.raises(SettingsError, match="DOCKET_METRICS_TOKEN"):
+        load_settings(metrics_token="x" * 31 + " y")
+    assert load_settings(metrics_token="x" * 32).metrics_token == "x" * 32
