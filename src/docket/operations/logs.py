@@ -135,6 +135,9 @@ def configure(*, level: str = "INFO", fmt: str = "text",
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs each request it makes at INFO: a line per webhook delivered, which the
+    # outbox records already (failures are the worker's own warnings).
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
     return handler
 
 
