@@ -203,6 +203,9 @@ def test_a_restore_refuses_what_is_not_a_backup_it_understands(
     assert {"text": "not an SQLite database", "other-sqlite": "not docket's",
             "newer-docket": "schema version 9999"}[what] in refused.value.message
     _unchanged(path, old)
+    with pytest.raises(ops.Refused):  # nor into a new place, which is not made
+        ops.restore(database_url=f"sqlite:///{tmp_path / 'new' / 'docket.db'}", source=source)
+    assert not (tmp_path / "new").exists()
 
 
 @sqlite_only

@@ -86,6 +86,8 @@ def _refusals(as_json: bool) -> Iterator[None]:
             for line in exc.details.get("commands", []):
                 base.err.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk, a directory it may not write to
+        raise base._fail(str(exc), 1, as_json) from None
 
 
 @contextmanager

@@ -101,8 +101,10 @@ def restore(*, database_url: str, source: Path, keep: bool = True,
     if not target.exists() and Path(f"{target}-wal").exists():
         # SQLite would replay that log into the restored file.
         raise Refused(f"{target}-wal is left from a database that is gone; move it away first")
+    made_directory = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.restoring-{os.getpid()}")
+    restored = False
     try:
         copy(source, staging, progress=progress)
         from_revision = _refuse_unless_restorable(source, staging, progress)
@@ -115,8 +117,12 @@ def restore(*, database_url: str, source: Path, keep: bool = True,
             engine.dispose()
         _single_file(staging)
         kept = _swap(staging, target, keep=keep)
+        restored = True
     finally:
         staging.unlink(missing_ok=True)
+        if made_directory and not restored:
+            with contextlib.suppress(OSError):  # a refused restore leaves nothing behind
+                target.parent.rmdir()
     integrity, audit = check(target, progress=progress)
     if integrity != "ok":  # cannot be, for a file that passed before it was renamed
         raise Refused(f"the restored database failed PRAGMA integrity_check: {integrity}")
@@ -208,9 +214,9 @@ def _swap(staging: Path, target: Path, *, keep: bool) -> Path | None:
                 raise
             raise Refused(f"{target} is in use (docket serve or docket worker has it open): "
                           "stop them, then restore") from None
-        if keep:
+        if keep:  # a second name for the old file; the database's name is never missing
             kept = _kept_name(target)
-            os.rename(target, kept)
+            os.link(target, kept)
         os.replace(staging, target)
         _fsync(target.parent)
         live.execute("ROLLBACK")
