@@ -76,7 +76,7 @@ def backup(*, database_url: str, target: Path, force: bool = False,
                 raise Refused(f"{target} exists; give --force to overwrite it") from None
         _fsync(target.parent)
     finally:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
     return BackupResult(
         engine="sqlite", path=str(target), bytes=target.stat().st_size, pages=pages,
         events=audit.events, audit_head={"seq": audit.head_seq, "hash": audit.head_hash},
@@ -119,7 +119,7 @@ def restore(*, database_url: str, source: Path, keep: bool = True,
         kept = _swap(staging, target, keep=keep)
         restored = True
     finally:
-        staging.unlink(missing_ok=True)
+        _remove(staging)
         if made_directory and not restored:
             with contextlib.suppress(OSError):  # a refused restore leaves nothing behind
                 target.parent.rmdir()
@@ -258,6 +258,12 @@ def _reading(path: Path) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def _remove(path: Path) -> None:
+    """Delete the database file ``path`` and whatever SQLite kept beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
