@@ -288,10 +288,13 @@ def flagger_designate(
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
 # Commands kept with their domains; they use the helpers above, so they are imported last.
 from docket.notices import cli as notices_cli  # noqa: E402
+from docket.ops import cli as ops_cli  # noqa: E402
 from docket.parties import cli as parties_cli  # noqa: E402
 from docket.transparency.cli import export_app  # noqa: E402
 
 app.command()(notices_cli.worker)
+app.command()(ops_cli.backup)
+app.command()(ops_cli.restore)
 for _name, _group in (
     ("db", db_app), ("law", law_app), ("submitter", parties_cli.submitter_app), ("user", parties_cli.user_app),
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),

@@ -378,9 +378,11 @@ def _history(session: Session, settings: Settings) -> int:
                 for step, finding in FINDINGS_FOR[outcome]:
                     review.review(session=session, principal=by_step[step], item=item, now=when,
                                   data=ReviewCreate(step=step, finding=finding, flags=[]))
-                decision = review.decide(session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
-                    outcome=outcome, policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
-                    explanation="Decided on the findings of the policy, legal and human-rights reviews."))
+                decision = review.decide(
+                    session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
+                        outcome=outcome,
+                        policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
+                        explanation="Decided on the findings of the policy, legal and human-rights reviews."))
             except DocketError:
                 continue  # left in review: a real desk has open items too
             for approver in approvers:
