@@ -1,4 +1,4 @@
-"""What the request-id/metrics middleware (docket.operations.middleware.Observe) costs
+"""What the request-id/metrics middleware (docket.ops.middleware.Observe) costs
 each request.
 
 It builds docket's application on a fresh SQLite database with a platform token, then
@@ -39,8 +39,8 @@ from typing import Any
 
 from docket import db as database
 from docket.app import create_app
-from docket.operations import logs
-from docket.operations.middleware import Observe
+from docket.ops import logs
+from docket.ops.middleware import Observe
 from docket.parties import service as parties
 from docket.settings import Settings
 

@@ -25,10 +25,10 @@ from docket.intake.api import router as intake_router
 from docket.intake.report_api import router as reports_router
 from docket.jobs import Jobs
 from docket.notices.api import router as notices_router
-from docket.operations import logs
-from docket.operations import middleware as observe
-from docket.operations.api import router as operations_router
-from docket.operations.metrics import Metrics
+from docket.ops import logs
+from docket.ops import middleware as observe
+from docket.ops.api import router as operations_router
+from docket.ops.metrics import Metrics
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
 from docket.ratelimit import LimitStore, RateLimiter

@@ -102,7 +102,7 @@ def serve(
     import uvicorn
 
     from docket.app import create_app
-    from docket.operations import logs
+    from docket.ops import logs
 
     settings = get_settings()
     engine = database.make_engine(settings.database_url)
@@ -129,7 +129,7 @@ def serve(
         # No proxy_headers: uvicorn would take X-Forwarded-For from any local peer; docket
         # believes it only from DOCKET_TRUSTED_PROXIES (docket.web.client).
         # Logging: uvicorn's own lines go through docket's handler, in its format
-        # (docket.operations.logs), and docket writes the access lines.
+        # (docket.ops.logs), and docket writes the access lines.
         uvicorn.run(create_app(settings, engine=engine), host=host, port=port, proxy_headers=False,
                     **logs.uvicorn_options())
     finally:

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docket.operations.logs import current_request_id
+from docket.ops.logs import current_request_id
 
 log = logging.getLogger("docket")
 

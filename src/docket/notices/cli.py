@@ -25,7 +25,7 @@ def worker(
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
     from docket import db as database
     from docket.notices.worker import OutboxWorker
-    from docket.operations import logs
+    from docket.ops import logs
     from docket.settings import get_settings
 
     settings = get_settings()

@@ -1,4 +1,7 @@
-"""Backing up and restoring docket's database: ``docket backup`` and ``docket restore``.
+"""Operations: backing up and restoring docket's database (``docket backup`` and
+``docket restore``, here), and the running service's logs and metrics
+(:mod:`docket.ops.logs`, :mod:`docket.ops.middleware`, :mod:`docket.ops.metrics`,
+``GET /metrics`` in :mod:`docket.ops.api`).
 
 SQLite (:mod:`docket.ops.sqlite`): the online backup API copies one consistent snapshot
 while ``docket serve`` keeps writing, and every copy is checked (``PRAGMA

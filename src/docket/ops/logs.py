@@ -2,7 +2,7 @@
 object per line (DOCKET_LOG_FORMAT), every record carrying the id of the request it was
 logged for (``request_id``; None outside a request).
 
-The id lives in a context variable that :class:`docket.operations.middleware.Observe`
+The id lives in a context variable that :class:`docket.ops.middleware.Observe`
 sets for each request; Starlette copies the context into the threads that run sync
 routes, so lines logged there carry it too."""
 

@@ -3,7 +3,7 @@
 Two kinds: counters kept by this process since it started (HTTP latency, visibility
 checks), in a registry of the app's own (tests build many apps; the library's global
 registry would refuse the second), and gauges read from the database at each scrape
-(:func:`docket.operations.service.snapshot`), the same on every node."""
+(:func:`docket.ops.service.snapshot`), the same on every node."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 
 from docket import __version__
-from docket.operations.service import Snapshot
+from docket.ops.service import Snapshot
 
 # From a visibility check (well under a millisecond) to a slow transparency report.
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docket.operations.logs import accepted_request_id, request_id
-from docket.operations.metrics import Metrics
+from docket.ops.logs import accepted_request_id, request_id
+from docket.ops.metrics import Metrics
 
 access = logging.getLogger("docket.access")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -13,7 +13,7 @@ from docket import access
 from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import Forbidden
-from docket.operations import service
+from docket.ops import service
 from docket.parties.auth import Permission, current_principal
 
 router = APIRouter(tags=["operations"])

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import DisconnectionError
 
-from docket.operations import logs
+from docket.ops import logs
 
 HEADER = "X-Request-ID"
 
