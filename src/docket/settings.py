@@ -90,17 +90,22 @@ class Settings(BaseSettings):
     )
     platform_name: str = Field(default="Social Example", max_length=100,
                                description="the platform's name, as notices show it")
-    home_country: str = Field(default="IE", pattern=r"^[A-Z]{2}$",
-                              description="the platform's home country (ISO code): where reports under its rules are filed")
+    home_country: str = Field(
+        default="IE", pattern=r"^[A-Z]{2}$",
+        description="the platform's home country (ISO code): where reports under its rules are filed",
+    )
     smtp_url: str | None = Field(
         default=None,
-        description="smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; unset: e-mails go to DOCKET_MAIL_DIR",
+        description=("smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; "
+                     "unset: e-mails go to DOCKET_MAIL_DIR"),
     )
     mail_from: str = Field(default="docket@localhost", description="the From address of notices")
     mail_dir: str = Field(default="docket-mail", description="folder for .eml files when no SMTP server is set")
     appeal_window_days: int = Field(default=183, ge=1, le=3650,
                                     description="days an appeal stays open after the notice (1..3650)")
-    run_worker: bool = Field(default=True, description="true: docket serve starts the outbox worker, a process of its own")
+    run_worker: bool = Field(
+        default=True, description="true: docket serve starts the outbox worker, a process of its own",
+    )
     outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="tries before a message is dead (1..100)")
     outbox_backoff_seconds: float = Field(default=2.0, gt=0, le=3600, description="first retry delay in seconds")
     outbox_max_backoff_seconds: float = Field(default=3600.0, gt=0, le=86400, description="longest retry delay")
