@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
 from docket.enforcement.index import Verdict
 
@@ -87,12 +88,13 @@ class Server:
     """docket's side: restriction records and the change feed, as enforcement.service keeps them."""
 
     clock: Clock
+    base: int = 0  # the feed's cursor before the first record (a database may have history)
     records: list[Record] = field(default_factory=list)
     feed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def cursor(self) -> int:
-        return len(self.feed)
+        return self.base + len(self.feed)
 
     def start(self, subject_kind: str, subject_id: str, scope: tuple[str, ...], notice_kind: str,
               lifetime: float | None) -> Record:
@@ -125,7 +127,7 @@ class Server:
                              if r.ends_at is None or r.ends_at > now]
 
     def changes_after(self, after: int, limit: int) -> list[dict[str, Any]]:
-        return self.feed[after:after + limit]
+        return self.feed[after - self.base:after - self.base + limit]
 
 
 Expected = tuple[bool, list[str] | str, set[str | None], str]
@@ -140,9 +142,10 @@ class Reader:
     loaded_at: int = 0  # the cursor of the last snapshot loaded
     loaded_when: float = 0.0  # the clock when it was taken
 
-    def load(self, cursor: int) -> None:
+    def load(self, cursor: int, when: float | None = None) -> None:
+        """A snapshot current to ``cursor``, taken at ``when`` (by default the model's clock)."""
         self.cursor = self.loaded_at = cursor
-        self.loaded_when = self.server.clock.now
+        self.loaded_when = self.server.clock.now if when is None else when
 
     def read_to(self, cursor: int) -> None:
         self.cursor = max(self.cursor, cursor)  # a change seen twice is applied once
@@ -201,3 +204,55 @@ def compare(verdict: Verdict, fast: bool, expected: Expected,
     assert verdict.withheld_in == withheld, (question, got, expected)
     assert verdict.kind in kinds, (question, got, expected)
     assert verdict.rule == rule, (question, got, expected)
+
+
+class DocketSide(RuleBasedStateMachine):
+    """The rules that change docket's restrictions; a subclass adds a reader and compares it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = Clock()
+        self.server = Server(self.clock)
+        self.reader = Reader(self.server)
+
+    @rule(subject_kind=subject_kinds, subject_id=subject_ids, scope=scopes, kind=notice_kinds,
+          lifetime=lifetimes)
+    def start(self, subject_kind: str, subject_id: str, scope: tuple[str, ...], kind: str,
+              lifetime: float | None) -> None:
+        self._start(self.server.start(subject_kind, subject_id, scope, kind, lifetime))
+
+    @precondition(lambda self: self.server.running())
+    @rule(data=st.data())
+    def end(self, data: st.DataObject) -> None:
+        """A reversal: the restriction ends before its time."""
+        record = data.draw(st.sampled_from(self.server.running()))
+        self.server.end(record)
+        self._end(record)
+
+    @precondition(lambda self: self.server.running())
+    @rule(data=st.data(), lifetime=lifetimes)
+    def change_end_time(self, data: st.DataObject, lifetime: float | None) -> None:
+        """A new end time: the restriction ends and one like it starts with the new end."""
+        old = data.draw(st.sampled_from(self.server.running()))
+        self.server.end(old)
+        self._end(old)
+        self._start(self.server.start(old.subject_kind, old.subject_id, old.scope,
+                                      old.notice_kind, lifetime))
+
+    @rule(seconds=steps)
+    def time_passes(self, seconds: float) -> None:
+        self.clock.now += seconds
+
+    @rule()
+    def expire_due(self) -> None:
+        self._expire(self.server.expire_due())
+
+    # What the model's server did, done again by a subclass with a real one.
+    def _start(self, record: Record) -> None:
+        pass
+
+    def _end(self, record: Record) -> None:
+        pass
+
+    def _expire(self, due: list[Record]) -> None:
+        pass

@@ -13,64 +13,20 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 
 from docket.enforcement.index import RestrictionIndex
-from tests.enforcement.index_model import (
-    Clock,
-    Reader,
-    Server,
-    compare,
-    lifetimes,
-    notice_kinds,
-    questions,
-    scopes,
-    steps,
-    subject_ids,
-    subject_kinds,
-)
+from tests.enforcement.index_model import DocketSide, compare, questions
 
 BOUNDED = settings(max_examples=60, stateful_step_count=30, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow])
 
 
-class ServerIndexMachine(RuleBasedStateMachine):
+class ServerIndexMachine(DocketSide):
     def __init__(self) -> None:
         super().__init__()
-        self.clock = Clock()
-        self.server = Server(self.clock)
-        self.reader = Reader(self.server)
         self.indexes = {mode: RestrictionIndex(unknown_country=mode, clock=self.clock)
                         for mode in ("fail_closed", "fail_open")}
-
-    # ------------------------------------------------------------ docket's side
-    @rule(subject_kind=subject_kinds, subject_id=subject_ids, scope=scopes, kind=notice_kinds,
-          lifetime=lifetimes)
-    def start(self, subject_kind: str, subject_id: str, scope: tuple[str, ...], kind: str,
-              lifetime: float | None) -> None:
-        self.server.start(subject_kind, subject_id, scope, kind, lifetime)
-
-    @precondition(lambda self: self.server.running())
-    @rule(data=st.data())
-    def end(self, data: st.DataObject) -> None:
-        """A reversal: the restriction ends before its time."""
-        self.server.end(data.draw(st.sampled_from(self.server.running())))
-
-    @precondition(lambda self: self.server.running())
-    @rule(data=st.data(), lifetime=lifetimes)
-    def change_end_time(self, data: st.DataObject, lifetime: float | None) -> None:
-        """A new end time: the restriction ends and one like it starts with the new end."""
-        old = data.draw(st.sampled_from(self.server.running()))
-        self.server.end(old)
-        self.server.start(old.subject_kind, old.subject_id, old.scope, old.notice_kind, lifetime)
-
-    @rule(seconds=steps)
-    def time_passes(self, seconds: float) -> None:
-        self.clock.now += seconds
-
-    @rule()
-    def expire_due(self) -> None:
-        self.server.expire_due()
 
     # ------------------------------------------------------------ the index's side
     def _apply(self, first: int, last: int) -> None:
