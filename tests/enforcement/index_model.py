@@ -221,6 +221,14 @@ class DocketSide(RuleBasedStateMachine):
               lifetime: float | None) -> None:
         self._start(self.server.start(subject_kind, subject_id, scope, kind, lifetime))
 
+    @precondition(lambda self: self.server.records)
+    @rule(data=st.data(), scope=scopes, kind=notice_kinds, lifetime=lifetimes)
+    def start_another_on_one_subject(self, data: st.DataObject, scope: tuple[str, ...],
+                                     kind: str, lifetime: float | None) -> None:
+        """Several restrictions on one subject: another decision about the same content."""
+        on = data.draw(st.sampled_from(self.server.running() or self.server.records))
+        self._start(self.server.start(on.subject_kind, on.subject_id, scope, kind, lifetime))
+
     @precondition(lambda self: self.server.running())
     @rule(data=st.data())
     def end(self, data: st.DataObject) -> None:
