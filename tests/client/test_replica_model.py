@@ -20,7 +20,7 @@ from hypothesis.stateful import invariant, rule
 from docket.client import RestrictionReplica
 from tests.enforcement.index_model import DocketSide, compare, questions
 
-BOUNDED = settings(max_examples=40, stateful_step_count=30, deadline=None, derandomize=True,
+BOUNDED = settings(max_examples=150, stateful_step_count=30, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow])
 TOKEN = "platform-token"
 
@@ -61,7 +61,7 @@ class ReplicaMachine(DocketSide):
             assert replica.bootstrap() == len(rows)
         self.reader.load(cursor)
 
-    @rule(page=st.integers(1, 4), resend=st.sampled_from([0, 0, 1, 3]))
+    @rule(page=st.sampled_from([1, 2, 3, 1000]), resend=st.sampled_from([0, 0, 1, 3]))
     def poll(self, page: int, resend: int) -> None:
         """One long-poll: the next page of changes, perhaps with some already applied."""
         self.page, self.resend = page, min(resend, self.reader.cursor)

@@ -27,7 +27,7 @@ T0 = 1_800_000_000.0  # 2027-01-15: the model's clock starts here, whatever the 
 SCOPED = ["KZ", "DE", "TR"]
 # US is never restricted; None stands for a country docket does not know.
 COUNTRIES: list[str | None] = [*SCOPED, "US", None]
-SUBJECTS = ["a", "b", "c"]  # the same ids name content and accounts, so a mix-up of the two shows
+SUBJECTS = ["a", "b"]  # the same ids name content and accounts, so a mix-up of the two shows
 CONTENT = [*SUBJECTS, "z"]
 AUTHORS: list[str | None] = [None, *SUBJECTS, "z"]
 KINDS = ["legal_demand", "local_law", "policy"]

@@ -18,7 +18,7 @@ from hypothesis.stateful import invariant, precondition, rule
 from docket.enforcement.index import RestrictionIndex
 from tests.enforcement.index_model import DocketSide, compare, questions
 
-BOUNDED = settings(max_examples=60, stateful_step_count=30, deadline=None, derandomize=True,
+BOUNDED = settings(max_examples=150, stateful_step_count=30, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow])
 
 
