@@ -14,6 +14,7 @@ of that snapshot because they had already run out at ``t``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,20 +68,22 @@ class Record:
         """As the snapshot serves it (enforcement.service.snapshot)."""
         return {"id": self.id, "subject_kind": self.subject_kind, "subject_id": self.subject_id,
                 "scope": list(self.scope), "notice_kind": self.notice_kind,
-                "ends_at": _iso(self.ends_at)}
+                "ends_at": _iso(self.ends_at, self.id)}
 
     def change(self, op: str, cursor: int) -> dict[str, Any]:
         """As the feed serves it (enforcement.service.change_dict)."""
         return {"cursor": cursor, "op": op, "restriction_id": self.id,
                 "subject_kind": self.subject_kind, "subject_id": self.subject_id,
                 "scope": list(self.scope), "notice_kind": self.notice_kind,
-                "ends_at": _iso(self.ends_at), "at": "2027-01-15T00:00:00+00:00"}
+                "ends_at": _iso(self.ends_at, self.id + cursor), "at": "2027-01-15T00:00:00+00:00"}
 
 
-def _iso(epoch: float | None) -> str | None:
-    import datetime as dt
-
-    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat()
+def _iso(epoch: float | None, form: int = 0) -> str | None:
+    """An ISO 8601 time in one of the forms a reader must take: +00:00, Z, or naive (UTC)."""
+    if epoch is None:
+        return None
+    text = dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat()
+    return (text, text.replace("+00:00", "Z"), text.removesuffix("+00:00"))[form % 3]
 
 
 @dataclass
