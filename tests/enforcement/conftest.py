@@ -85,6 +85,12 @@ def eventually() -> Any:
     return go
 
 
+@pytest.fixture
+def decision_to_enforce(sessions: Any) -> int:
+    """The id of an effective decision that restrictions can be started for directly."""
+    return _seed_decision(sessions)
+
+
 def _seed_decision(sessions: Any) -> int:
     """A minimal effective decision to hang restrictions on (for feed tests)."""
     from docket.review.models import Decision

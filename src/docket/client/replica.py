@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -27,8 +29,10 @@ log = logging.getLogger("docket.client")
 
 class RestrictionReplica:
     def __init__(self, base_url: str, token: str, *, unknown_country: str = "fail_closed",
-                 wait: float = 20.0, max_backoff: float = 30.0, transport: httpx.BaseTransport | None = None) -> None:
-        self.index = RestrictionIndex(unknown_country=unknown_country)
+                 wait: float = 20.0, max_backoff: float = 30.0,
+                 transport: httpx.BaseTransport | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.index = RestrictionIndex(unknown_country=unknown_country, clock=clock)
         # The hot path, bound once: no extra call layer per check.
         self.is_visible = self.index.is_visible
         self.wait, self.max_backoff = wait, max_backoff

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 GLOBAL = "*"
@@ -71,10 +71,13 @@ class RestrictionIndex:
     values whole. Writers (the feed follower) serialize on ``_lock``.
     """
 
-    def __init__(self, *, unknown_country: str = "fail_closed") -> None:
+    def __init__(self, *, unknown_country: str = "fail_closed",
+                 clock: Callable[[], float] = time.time) -> None:
         if unknown_country not in ("fail_closed", "fail_open"):
             raise ValueError("unknown_country must be fail_closed or fail_open")
         self.unknown_country = unknown_country
+        # POSIX seconds; a test passes its own clock to expire restrictions without sleeping.
+        self.clock = clock
         self.content: dict[str, Group | tuple[Group, ...]] = {}
         self.accounts: dict[str, Group | tuple[Group, ...]] = {}
         self._groups: dict[tuple[frozenset[str], str, float | None], Group] = {}
@@ -172,7 +175,7 @@ class RestrictionIndex:
                 return True
             if type(found) is Group and country is not None:
                 # One restriction, no account: answer without building a verdict.
-                if found.ends_at is not None and time.time() >= found.ends_at:
+                if found.ends_at is not None and self.clock() >= found.ends_at:
                     return True
                 return not (found.is_global or country in found.scope)
         return self.check(content_id, country, author_id).visible
@@ -192,7 +195,7 @@ class RestrictionIndex:
                 groups.append(value)
             else:
                 groups.extend(value)
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         active = [g for g in groups if g.active(now)]
         if not active:
             return VISIBLE
