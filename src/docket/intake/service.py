@@ -386,10 +386,10 @@ def _acknowledge(session: Session, prepared: Prepared) -> None:
 
 def clarify(
     *, session: Session, settings: Settings, request: Request, submitter: Submitter,
-    data: ClarificationCreate, actor: str,
+    data: ClarificationCreate, actor: str, now: dt.datetime | None = None,
 ) -> Request:
     """Take what the submitter supplied, check the request again, and restart the clock
-    where the law says so."""
+    where the law says so; ``now`` (default: the current time) is when it was answered."""
     if request.status != RequestStatus.needs_clarification:
         raise Conflict(f"request {request.id} is {request.status}; it needs no clarification")
     supplied = sorted(data.model_fields_set - {"message"})
@@ -418,9 +418,9 @@ def clarify(
         emergency_explanation=request.emergency_explanation, items=request.items,
     )
     rule = _clock(session, settings, place, cited, request.emergency)
-    now = utcnow()
+    now = now or utcnow()
     restarted = rule.restarts_on_clarification
-    started = now if restarted else request.clock_started_at
+    started = rule.start_after_clarification(started_at=request.clock_started_at, answered_at=now)
     request.missing = missing
     request.clock_rule = rule.as_dict()
     request.clock_started_at = started
