@@ -45,6 +45,7 @@ from docket.intake.schemas import (
 from docket.notices import service as notices
 from docket.parties.auth import ConfirmedSubmitter, Principal
 from docket.parties.models import Submitter
+from docket.review.moves import move
 from docket.review.states import OPEN_STATES, ItemState
 from docket.settings import Settings
 
@@ -428,7 +429,7 @@ def clarify(
     request.clarifications += 1
     for item in request.items:
         if item.status == ItemState.clarification_requested and not missing:
-            item.status = ItemState.legal_review  # TRANSITIONS: clarification_requested --clarified-->
+            move(session=session, item=item, action="clarified")
         item.set_deadline(request.deadline_at)
     refresh_status(request)
     kind = RequesterKind(submitter.kind)
@@ -456,9 +457,10 @@ def _apply_item_fixes(session: Session, request: Request, fixes: list[ItemFix]) 
     for fix in fixes:
         item = by_position[fix.position]
         resolved = _resolve_items(session, [ItemIn(url=fix.url, content_id=fix.content_id)])[0]
-        item.url, item.normalized_url = resolved.url, resolved.normalized_url
-        item.content_id = resolved.content_id
-        item.status = ItemStatus.received if resolved.found else ItemStatus.content_not_found
+        # Named anew, the item is looked up again and its review starts over; the state
+        # table allows that only before any decision is on its way (409 otherwise).
+        move(session=session, item=item, action="reidentified:found" if resolved.found else "reidentified:not_found",
+             url=resolved.url, normalized_url=resolved.normalized_url, content_id=resolved.content_id)
 
 
 def refresh_status(request: Request) -> RequestStatus:
