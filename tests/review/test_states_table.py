@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from docket.appeals import service as appeals
 from docket.appeals.models import Appeal
@@ -285,3 +286,15 @@ def test_a_clarification_cannot_rename_an_item_under_review_or_decided(client, a
         "items": [{"position": positions[legal], "url": "https://social.example/@s/0"}]})
     assert r.status_code == 200, r.text
     assert client.get(f"/api/v1/items/{legal}", headers=bob_legal.headers).json()["status"] == "received"
+
+
+def test_a_move_made_meanwhile_is_not_overwritten(sessions, in_every_state) -> None:
+    item_id = in_every_state[S.legal_review]
+    with pytest.raises(Conflict, match="changed while"), transaction(sessions) as s:
+        item = s.get(Item, item_id)
+        # Another reviewer's finding lands after this one read the item...
+        s.execute(update(Item).where(Item.id == item_id).values(status=S.rights_review)
+                  .execution_options(synchronize_session=False))
+        # ...so the move this one makes from the state it read is refused, not applied over it.
+        assert item.status == S.legal_review
+        moves.move(session=s, item=item, action="legal:lawful")
