@@ -166,6 +166,8 @@ CLARIFIED = [
     # An emergency's clock restarts as well.
     ("KZ", ["kz-informatization-18-2"], True, "03-02 09:00", ["03-02 20:00"], "03-03 20:00"),
     ("DE", ["de-netzdg-3"], True, "03-02 11:00", ["03-02 13:30"], "03-03 13:30"),
+    # So does the global emergency default, where no cited law keeps clocks running.
+    ("FR", ["eu-dsa-9"], True, "03-02 09:00", ["03-02 15:00"], "03-03 15:00"),
 ]
 
 
@@ -194,6 +196,7 @@ STRICT_48 = law("strict-48", 48, restarts=False)
 UNTIMED_STRICT = law("untimed-strict", None, restarts=False)
 URGENT_2 = law("urgent-2", 72, 2)
 SHORT_3 = law("short-3", 3)
+EARLY_ID_6 = law("0-first-by-id", 6)  # an id that sorts before any letter
 
 
 # (jurisdiction, cited, in force, emergency, answers, expected deadline, source, law)
@@ -215,6 +218,8 @@ SYNTHETIC = [
     (XA, [], [LENIENT_48], False, [], "03-05 09:00", "jurisdiction", None),
     # Without an emergency clock of its own, its default clock counts in an emergency.
     (XB, [LENIENT_48], [LENIENT_48], True, [], "03-02 21:00", "jurisdiction", None),
+    # A law's clock as short as the jurisdiction's own: the jurisdiction's, whatever the law's id.
+    (XA, [EARLY_ID_6], [EARLY_ID_6], True, [], "03-02 15:00", "jurisdiction", None),
     # A law's emergency clock shorter than the jurisdiction's.
     (XA, [LENIENT_48], [LENIENT_48, URGENT_2], True, [], "03-02 11:00", "law", "urgent-2"),
     # A law in force but not cited counts in an emergency, its ordinary clock too.
