@@ -461,3 +461,22 @@ def test_every_portal_page_has_a_title_one_heading_and_labelled_fields(
         assert len(fields) == len(controls), where  # every visible control has an id…
         for field in fields:
             assert f'for="{field}"' in html, (where, field)  # …and a label
+
+
+def test_a_clarification_refused_for_one_item_changes_no_other(
+        web: Any, official: Any, submit: Any, act: Any, reviewer_alice: Any, sessions: Any) -> None:
+    new = request_id(submit(complete(items="https://social.example/\nhttps://social.example/@aidos/1002\n")))
+    seen = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
+    assert seen["missing"] == ["items[0].url"]
+    act(reviewer_alice, f"/items/{seen['items'][1]['id']}/review", step="policy", finding="compliant")
+    seen = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
+    token = csrf_of(web, f"/portal/requests/{new}")
+    # Item 1 is under review: it cannot be named anew, so item 0's fix is not kept either.
+    refused = web.post(f"/portal/requests/{new}/clarifications", follow_redirects=False,
+                       data={"csrf_token": token, "item_0": "https://social.example/@aidos/1001",
+                             "item_1": "https://social.example/@aidos/1003"})
+    assert refused.status_code == 303
+    assert "is legal_review" in web.get(f"/portal/requests/{new}").text
+    after = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
+    assert [(i["url"], i["status"]) for i in after["items"]] == [(i["url"], i["status"]) for i in seen["items"]]
+    assert after["missing"] == ["items[0].url"] and events(sessions, "request:clarified") == []

@@ -19,7 +19,7 @@ from docket.intake.models import Item
 from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.review.models import Decision, DecisionStatus, Review
-from docket.review.states import next_state
+from docket.review.moves import move
 
 RESTRICTING = frozenset({"restricted", "removed_policy"})
 NOT_ACTED = frozenset({"no_action", "rejected_invalid", "rejected_overbroad", "content_not_found", "already_removed"})
@@ -168,10 +168,8 @@ def _reverse(session: Session, decision: Decision, item: Item, actor: str, now: 
                                   subject=f"item:{item.id}", decision_id=decision.id)
         return
     # A decision not to act, reversed: the item goes back to legal review for a new decision.
-    target = next_state(item.status, "reopen")
-    if target is None:
-        raise Conflict(f"item {item.id} is {item.status}; it cannot be reopened")
-    item.status, item.outcome, item.decided_at, item.scope = target, None, None, None
+    move(session=session, item=item, action="reopen")
+    item.outcome, item.decided_at, item.scope = None, None, None
     item.action_outcome, item.decide_seconds, item.effect_seconds = None, None, None
     item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
     intake.refresh_status(item.request)

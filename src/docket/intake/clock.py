@@ -4,6 +4,9 @@ The rule, the same for every submitter: the shortest clock among the cited laws
 that set one; else the jurisdiction's default; else DOCKET_DEFAULT_CLOCK_HOURS.
 An emergency gets the shortest clock known for the jurisdiction (its laws and
 its own emergency clock), or DOCKET_EMERGENCY_CLOCK_HOURS when it has none.
+An answered clarification restarts the clock unless the cited law whose clock
+applies says it keeps running (when no cited law sets the clock: unless any
+cited law says so); asking for a clarification never pauses the clock.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ class ClockRule:
                 "emergency": self.emergency, "restarts_on_clarification": self.restarts_on_clarification}
 
     def deadline(self, started_at: dt.datetime) -> dt.datetime:
+        """When the platform must have acted, for a clock started at ``started_at``."""
         return started_at + dt.timedelta(hours=self.hours)
+
+    def start_after_clarification(self, *, started_at: dt.datetime, answered_at: dt.datetime) -> dt.datetime:
+        """When the clock runs from once a clarification is answered at ``answered_at``: that
+        moment if the rule restarts the clock, else the start it had (asking never pauses it)."""
+        return answered_at if self.restarts_on_clarification else started_at
 
 
 def resolve(
@@ -47,7 +56,7 @@ def resolve(
                 if hours:
                     candidates.append((hours, "law", law.id))
         if not candidates:
-            return ClockRule(emergency_default_hours, "default", None, True, True)
+            return ClockRule(emergency_default_hours, "default", None, True, _restarts(cited))
         hours, source, law_id = min(candidates, key=lambda c: (c[0], c[2] or ""))
         return ClockRule(hours, source, law_id, True, _restarts(cited))
     timed = sorted((law for law in cited if law.clock_hours), key=lambda x: (x.clock_hours, x.id))

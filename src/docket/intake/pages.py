@@ -283,6 +283,7 @@ def clarify(request: Request, request_id: Id, user: PortalUser, db: Db, settings
         service.clarify(session=db, settings=settings, request=found,
                         submitter=_submitter(db, user), data=data, actor=_actor(user))
     except Conflict as exc:
+        db.rollback()  # an item that may not be named anew can follow others already changed
         flash(request, exc.detail, "error")
         return redirect(request, f"/portal/requests/{request_id}")
     except Unprocessable as exc:

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from docket import audit, bulk
 from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.content.models import Content
 from docket.db import utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
+from docket.intake import completeness
 from docket.intake import service as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
 from docket.intake.schemas import ItemIn, ReportIn, RequestCreate, normalized_url
@@ -290,8 +292,16 @@ def _repeats(session: Session, incoming: Sequence[Incoming], live: Sequence[int]
 
 
 def _art16(report: ReportIn) -> bool:
-    """A report with the DSA Art. 16 elements: explanation, name, e-mail, good faith."""
-    return bool(report.explanation and report.reporter_name and report.reporter_email and report.bona_fide)
+    """Whether a report carries the DSA Art. 16 elements, by the one completeness check:
+    an explanation, the exact location, the reporter's name and e-mail (not needed for
+    child sexual abuse, Art. 16(2)(c)) and the statement of good faith."""
+    url = normalized_url(report.url) if report.url and not report.content_id else None
+    return not completeness.missing_elements(
+        kind=RequesterKind.user, has_contact=bool(report.reporter_name and report.reporter_email),
+        legal_basis=[], explanation=report.explanation, reason=report.reason, bona_fide=report.bona_fide,
+        confidential=False, confidentiality_basis=None, emergency=False, emergency_explanation=None,
+        items=[completeness.ItemCheck(0, url, report.content_id)],
+    )
 
 
 def _refuse_suspended(session: Session, incoming: Sequence[Incoming],

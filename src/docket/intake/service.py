@@ -45,6 +45,7 @@ from docket.intake.schemas import (
 from docket.notices import service as notices
 from docket.parties.auth import ConfirmedSubmitter, Principal
 from docket.parties.models import Submitter
+from docket.review.moves import move
 from docket.review.states import OPEN_STATES, ItemState
 from docket.settings import Settings
 
@@ -386,10 +387,10 @@ def _acknowledge(session: Session, prepared: Prepared) -> None:
 
 def clarify(
     *, session: Session, settings: Settings, request: Request, submitter: Submitter,
-    data: ClarificationCreate, actor: str,
+    data: ClarificationCreate, actor: str, now: dt.datetime | None = None,
 ) -> Request:
     """Take what the submitter supplied, check the request again, and restart the clock
-    where the law says so."""
+    where the law says so; ``now`` (default: the current time) is when it was answered."""
     if request.status != RequestStatus.needs_clarification:
         raise Conflict(f"request {request.id} is {request.status}; it needs no clarification")
     supplied = sorted(data.model_fields_set - {"message"})
@@ -418,9 +419,9 @@ def clarify(
         emergency_explanation=request.emergency_explanation, items=request.items,
     )
     rule = _clock(session, settings, place, cited, request.emergency)
-    now = utcnow()
+    now = now or utcnow()
     restarted = rule.restarts_on_clarification
-    started = now if restarted else request.clock_started_at
+    started = rule.start_after_clarification(started_at=request.clock_started_at, answered_at=now)
     request.missing = missing
     request.clock_rule = rule.as_dict()
     request.clock_started_at = started
@@ -428,7 +429,7 @@ def clarify(
     request.clarifications += 1
     for item in request.items:
         if item.status == ItemState.clarification_requested and not missing:
-            item.status = ItemState.legal_review  # TRANSITIONS: clarification_requested --clarified-->
+            move(session=session, item=item, action="clarified")
         item.set_deadline(request.deadline_at)
     refresh_status(request)
     kind = RequesterKind(submitter.kind)
@@ -456,9 +457,10 @@ def _apply_item_fixes(session: Session, request: Request, fixes: list[ItemFix]) 
     for fix in fixes:
         item = by_position[fix.position]
         resolved = _resolve_items(session, [ItemIn(url=fix.url, content_id=fix.content_id)])[0]
-        item.url, item.normalized_url = resolved.url, resolved.normalized_url
-        item.content_id = resolved.content_id
-        item.status = ItemStatus.received if resolved.found else ItemStatus.content_not_found
+        # Named anew, the item is looked up again and its review starts over; the state
+        # table allows that only before any decision is on its way (409 otherwise).
+        move(session=session, item=item, action="reidentified:found" if resolved.found else "reidentified:not_found",
+             url=resolved.url, normalized_url=resolved.normalized_url, content_id=resolved.content_id)
 
 
 def refresh_status(request: Request) -> RequestStatus:

@@ -23,8 +23,9 @@ from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
+from docket.review.moves import move
 from docket.review.schemas import DecisionCreate, ReviewCreate
-from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step, next_state
+from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 
 STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.policy: REVIEWING_ROLES,
@@ -45,23 +46,6 @@ def _require_roles(principal: Principal, jurisdiction: str, roles: frozenset[Rol
 def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
     if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
         raise Conflict(f"item {item.id} is claimed by user {item.assigned_to} until {item.claim_expires_at:%H:%M} UTC")
-
-
-def _move(session: Session, item: Item, action: str, **values: object) -> ItemState:
-    """Apply one transition from the table, as a conditional update on the current state."""
-    old = ItemState(item.status)
-    new = next_state(old, action)
-    if new is None:
-        raise Conflict(f"item {item.id} is {old.value}; '{action}' is not allowed from there")
-    # WHERE status = old: two reviewers acting on one item at once cannot both move it.
-    done = session.execute(
-        update(Item).where(Item.id == item.id, Item.status == old)
-        .values(status=new, **values).execution_options(synchronize_session=False)
-    ).rowcount
-    if not done:
-        raise Conflict(f"item {item.id} changed while you were working on it; reload it")
-    session.refresh(item)
-    return new
 
 
 # ---------------------------------------------------------------- queue
@@ -154,7 +138,7 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
         values["clarification_question"] = question
     if data.step == Step.rights:
         values["risk_flags"] = sorted({f.value for f in data.flags})
-    new = _move(session, item, f"{data.step.value}:{data.finding}", **values)
+    new = move(session=session, item=item, action=f"{data.step.value}:{data.finding}", **values)
     session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
                        flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
     if new == ItemState.clarification_requested:
@@ -299,7 +283,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
     )
-    _move(session, item, "decide_for_approval" if reasons else "decide")
+    move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
     # approval is still to come (the approvals inbox is where that happens).
     item.assigned_to, item.claim_expires_at = None, None
@@ -373,7 +357,7 @@ def approve(
     if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
         raise RoleRequired(f"this restriction needs the sign-off of the local representative for {rep}")
     item = decision.item
-    _move(session, item, "approve")
+    move(session=session, item=item, action="approve")
     decision.approved_by, decision.approved_at = principal.user_id, now
     audit.record(
         session=session, actor=principal.actor, action="decision:approved", subject=f"item:{item.id}",
@@ -391,7 +375,7 @@ def reject(*, session: Session, principal: Principal, decision: Decision, reason
     if decision.decided_by == principal.user_id:
         raise Conflict("the person who decided cannot also review the decision")
     item = decision.item
-    _move(session, item, f"reject:{decision.from_state}")
+    move(session=session, item=item, action=f"reject:{decision.from_state}")
     decision.status = DecisionStatus.rejected
     decision.rejected_by, decision.rejected_at, decision.rejection_reason = principal.user_id, now, reason
     audit.record(

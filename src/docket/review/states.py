@@ -54,8 +54,9 @@ FINDINGS: dict[Step, frozenset[str]] = {
 }
 
 S = ItemState
-# (state, action) → next state. Actions: "<step>:<finding>", "decide", "approve", "reject",
-# "clarified". This table is the whole process; nothing else moves an item.
+# (state, action) → next state. Actions: "<step>:<finding>", "decide", "decide_for_approval",
+# "approve", "reject:<state>", "reopen", "clarified", "reidentified:<found|not_found>".
+# This table is the whole process; nothing else moves an item (docket.review.moves.move).
 TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.received, "policy:compliant"): S.legal_review,
     (S.received, "policy:violates"): S.policy_review,
@@ -86,6 +87,14 @@ TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.awaiting_approval, "reject:rights_review"): S.rights_review,
     # An appeal reversed a decision not to act: decide again from the legal review.
     (S.decided, "reopen"): S.legal_review,
+    # A clarification names an item's content anew: it is looked up again and its review
+    # starts over — only while no review is under way or a question about it is open.
+    (S.received, "reidentified:found"): S.received,
+    (S.received, "reidentified:not_found"): S.content_not_found,
+    (S.content_not_found, "reidentified:found"): S.received,
+    (S.content_not_found, "reidentified:not_found"): S.content_not_found,
+    (S.clarification_requested, "reidentified:found"): S.received,
+    (S.clarification_requested, "reidentified:not_found"): S.content_not_found,
 }
 
 # The finding an outcome must follow from: (step, findings that allow it).
