@@ -24,7 +24,10 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
 from docket.enforcement.index import Verdict
 
-T0 = 1_800_000_000.0  # 2027-01-15: the model's clock starts here, whatever the wall clock says
+# The model's clock starts here (2096-10-02), whatever the wall clock says; far enough
+# ahead that a snapshot taken at the wall clock (FeedFollower.load) never finds one of
+# the model's restrictions over.
+T0 = 4_000_000_000.0
 SCOPED = ["KZ", "DE", "TR"]
 # US is never restricted; None stands for a country docket does not know.
 COUNTRIES: list[str | None] = [*SCOPED, "US", None]
@@ -169,9 +172,9 @@ class Reader:
         return len({(r.subject_kind, r.subject_id) for r in self.held()})
 
     def expect(self, content_id: str, country: str | None, author_id: str | None,
-               unknown_country: str) -> Expected:
+               unknown_country: str, now: float | None = None) -> Expected:
         """visible, withheld_in, the notice kinds allowed, rule: by brute force over the records."""
-        now = self.server.clock.now
+        now = self.server.clock.now if now is None else now
         applies = [r for r in self.held() if (r.ends_at is None or now < r.ends_at) and (
             (r.subject_kind == "content" and r.subject_id == content_id)
             or (r.subject_kind == "account" and r.subject_id == author_id))]
@@ -253,6 +256,15 @@ class DocketSide(RuleBasedStateMachine):
     @rule(seconds=steps)
     def time_passes(self, seconds: float) -> None:
         self.clock.now += seconds
+
+    @precondition(lambda self: any(r.ends_at is not None and r.ends_at > self.clock.now
+                                   for r in self.server.running()))
+    @rule(data=st.data())
+    def time_reaches_an_end(self, data: st.DataObject) -> None:
+        """The clock stops exactly at a restriction's end: from that instant it is over."""
+        ends = sorted({r.ends_at for r in self.server.running()
+                       if r.ends_at is not None and r.ends_at > self.clock.now})
+        self.clock.now = data.draw(st.sampled_from(ends))
 
     @rule()
     def expire_due(self) -> None:
