@@ -36,7 +36,8 @@ def test_a_long_poll_returns_when_a_change_arrives(client, platform, restrict) -
     answers: list[dict] = []
     # The longest wait there is: a poll that waited it out instead of answering the change
     # would still be waiting when the change has long been made.
-    poll = threading.Thread(target=lambda: answers.append(changes(client, platform, after=0, wait=30)))
+    poll = threading.Thread(
+        target=lambda: answers.append(changes(client, platform, after=0, wait=30)))
     poll.start()
     restrict("post-3")
     poll.join(timeout=20)
