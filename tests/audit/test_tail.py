@@ -20,6 +20,8 @@ from docket.cli import app as cli
 from docket.db import transaction
 
 EVENTS = 5
+REWRITTEN = "the head's hash does not match event 5: the last events or the head were rewritten"
+HEADLESS = "the chain's head is missing (it was deleted)"
 
 
 @pytest.fixture
@@ -74,13 +76,15 @@ def hash_of(sessions: Any, seq: int) -> str:
         return s.scalar(select(Event.hash).where(Event.seq == seq)) or ""
 
 
-def assert_caught(sessions: Any, bad_event: int | None, words: str) -> None:
+def assert_caught(sessions: Any, bad_event: int | None, problem: str, *,
+                  count: int = EVENTS) -> None:
+    """Verification fails at ``bad_event`` with ``problem``, ``count`` events checked."""
     result, code, data, human = verified(sessions)
-    assert not result.ok and result.bad_seq == bad_event and words in (result.problem or "")
+    assert result == Verification(False, count, bad_event, problem)
     assert code == 1
     assert data == {"ok": False, "events": result.count, "bad_event": bad_event,
                     "problem": result.problem}
-    assert words in " ".join(human.split())  # the terminal wraps long lines
+    assert problem in " ".join(human.split())  # the terminal wraps long lines
 
 
 def test_an_intact_chain_and_its_head_agree(chain: Any) -> None:
@@ -91,47 +95,54 @@ def test_an_intact_chain_and_its_head_agree(chain: Any) -> None:
 
 def test_the_last_event_edited_and_re_hashed_is_caught_by_the_head(chain: Any) -> None:
     rewrite(chain, EVENTS, {"i": 99})
-    assert_caught(chain, EVENTS, f"does not match event {EVENTS}")
+    assert_caught(chain, EVENTS, REWRITTEN)
 
 
 def test_an_edit_re_hashed_to_the_end_of_the_chain_is_caught_by_the_head(chain: Any) -> None:
     rewrite(chain, 3, {"i": "changed"})
-    assert_caught(chain, EVENTS, f"does not match event {EVENTS}")
+    assert_caught(chain, EVENTS, REWRITTEN)
 
 
 def test_an_edited_head_hash_is_caught(chain: Any) -> None:
     move_head(chain, EVENTS, "f" * 64)
-    assert_caught(chain, EVENTS, f"does not match event {EVENTS}")
+    assert_caught(chain, EVENTS, REWRITTEN)
 
 
 def test_a_head_moved_past_the_last_event_is_caught(chain: Any) -> None:
     move_head(chain, EVENTS + 1, hash_of(chain, EVENTS))
-    assert_caught(chain, EVENTS + 1, f"its head records event {EVENTS + 1}")
+    assert_caught(chain, EVENTS + 1, "the chain ends at event 5 but its head records event 6")
+
+
+def test_a_head_moved_back_with_the_events_left_is_caught(chain: Any) -> None:
+    """Events after the head: appended without moving it, or the head moved back."""
+    move_head(chain, EVENTS - 2, hash_of(chain, EVENTS - 2))
+    assert_caught(chain, EVENTS - 1, "the chain ends at event 5 but its head records event 3")
 
 
 def test_a_deleted_last_event_is_caught_by_the_head(chain: Any) -> None:
     with transaction(chain) as s:
         s.execute(delete(Event).where(Event.seq == EVENTS))
-    assert_caught(chain, EVENTS, f"its head records event {EVENTS}")
+    assert_caught(chain, EVENTS, "the chain ends at event 4 but its head records event 5",
+                  count=EVENTS - 1)
 
 
 def test_every_event_deleted_is_caught_by_the_head(chain: Any) -> None:
     with transaction(chain) as s:
         s.execute(delete(Event))
-    assert_caught(chain, 1, f"its head records event {EVENTS}")
+    assert_caught(chain, 1, "the chain ends at event 0 but its head records event 5", count=0)
 
 
 def test_every_event_and_the_head_deleted_is_caught(chain: Any) -> None:
     with transaction(chain) as s:
         s.execute(delete(Event))
         s.execute(delete(ChainHead))
-    assert_caught(chain, None, "head is missing")
+    assert_caught(chain, None, HEADLESS, count=0)
 
 
 def test_a_missing_head_is_caught_even_with_the_events_intact(chain: Any) -> None:
     with transaction(chain) as s:
         s.execute(delete(ChainHead))
-    assert_caught(chain, None, "head is missing")
+    assert_caught(chain, None, HEADLESS)
 
 
 # What a chain whose head lives in the same database cannot catch: a shorter (or empty)
@@ -151,3 +162,13 @@ def test_uncaught_today_every_event_deleted_and_the_head_reset(chain: Any) -> No
     move_head(chain, 0, GENESIS)
     result, code, _, _ = verified(chain)
     assert result.ok and code == 0 and result.count == 0
+
+
+def test_a_long_chain_is_read_in_batches_and_reports_its_progress(chain: Any) -> None:
+    seen: list[int] = []
+    with chain() as s:
+        result = verify(session=s, batch=2, progress=seen.append)
+    assert result == Verification(True, EVENTS) and seen == [2, 2, 1]
+    rewrite(chain, EVENTS, {"i": 99})  # the head is checked after the last batch too
+    with chain() as s:
+        assert verify(session=s, batch=2) == Verification(False, EVENTS, EVENTS, REWRITTEN)
