@@ -329,11 +329,14 @@ async def drive(
             result.profile = await asyncio.to_thread(finish)
 
     deadline = warmup + seconds + REQUEST_TIMEOUT + 10
-    async with posters(client, url, headers, concurrency) as posts:
-        async with asyncio.timeout(deadline), asyncio.TaskGroup() as tasks:
-            tasks.create_task(meter())
-            for post in posts:
-                tasks.create_task(worker(post))
+    async with (
+        posters(client, url, headers, concurrency) as posts,
+        asyncio.timeout(deadline),
+        asyncio.TaskGroup() as tasks,
+    ):
+        tasks.create_task(meter())
+        for post in posts:
+            tasks.create_task(worker(post))
     return result
 
 

@@ -331,7 +331,8 @@ def _decision(did: int, iid: int, outcome: str, scope: list[str], decided: dt.da
             "ground": "policy" if outcome == "removed_policy" else "legal", "explanation": "Generated.",
             "from_state": CLOSED.get(outcome, "legal_review"), "status": status, "approval_reasons": [],
             "decided_by": 1, "decided_at": decided, "effective_at": effective,
-            "approved_by": 1 if effective > decided else None, "approved_at": effective if effective > decided else None}
+            "approved_by": 1 if effective > decided else None,
+            "approved_at": effective if effective > decided else None}
 
 
 # ----------------------------------------------------------------- the hand-written SQL
@@ -357,7 +358,7 @@ def _hand_sql(pg: bool) -> dict[str, str]:
     # The same table the report reads: items carry their request's submitter, jurisdiction,
     # reason and received_at, the outcome of the standing decision and the seconds to decide
     # and to give effect (migration 0009).
-    base = f"""WITH b AS (
+    base = """WITH b AS (
         SELECT i.id, i.request_id, i.submitter_id, i.jurisdiction AS j, s.kind AS k, i.reason AS rs,
                COALESCE(i.action_outcome, 'pending') AS o, i.decide_seconds AS dd, i.effect_seconds AS de,
                i.flag_rank AS fr, i.possible_coordination AS pc
@@ -379,7 +380,7 @@ def _hand_sql(pg: bool) -> dict[str, str]:
         "effect": base + median_by("SELECT de AS d FROM b", ""),
         "equal_times": base + median_by(f"SELECT submitter_id, j, dd AS d FROM b WHERE k IN {gov}",
                                         "submitter_id, j"),
-        "histogram": base + f"""
+        "histogram": base + """
             SELECT CASE WHEN t < 3600 THEN 0 WHEN t < 86400 THEN 1 WHEN t < 172800 THEN 2 WHEN t < 604800 THEN 3
                         WHEN t < 2592000 THEN 4 ELSE 5 END AS bucket, COUNT(*)
             FROM (SELECT dd AS t FROM b WHERE dd IS NOT NULL) x GROUP BY bucket""",

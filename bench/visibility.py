@@ -149,10 +149,8 @@ def query_pairs(rng: random.Random, size: int, count: int) -> list[tuple[str, st
     """``count`` (content id, country): half restricted ids over all ``size``, half not."""
     pairs = []
     for _ in range(count):
-        if rng.random() < 0.5:
-            cid = restricted_id(rng.randrange(size))
-        else:
-            cid = unrestricted_id(rng.randrange(10_000_000))
+        restricted = rng.random() < 0.5
+        cid = restricted_id(rng.randrange(size)) if restricted else unrestricted_id(rng.randrange(10_000_000))
         pairs.append((cid, rng.choice(QUERY_COUNTRIES)))
     return pairs
 

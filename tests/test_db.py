@@ -35,10 +35,9 @@ def test_a_statement_the_database_refuses_stores_nothing(sessions) -> None:
     session = sessions()
     orphan = {"position": 0, "url": "https://social.example/x", "status": "received",
               "jurisdiction": "KZ", "reason": "hate_speech", "request_id": 987654}
-    with pytest.raises(DBAPIError):  # no request 987654: the foreign key refuses the item
-        with one_round_trip(session):
-            audit.record_many(session=session, events=[_event("thing:1")])
-            bulk.insert_rows(session, Item.__table__, [orphan], returning=False)
+    with pytest.raises(DBAPIError), one_round_trip(session):  # no request 987654: the foreign key refuses the item
+        audit.record_many(session=session, events=[_event("thing:1")])
+        bulk.insert_rows(session, Item.__table__, [orphan], returning=False)
     session.close()
     assert _events(sessions) == 0
     # The connection went back to the pool usable: the next write works.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
@@ -27,6 +26,10 @@ from docket.intake.api import router as intake_router
 from docket.intake.report_api import router as reports_router
 from docket.jobs import Jobs
 from docket.notices.api import router as notices_router
+from docket.ops import logs
+from docket.ops import middleware as observe
+from docket.ops.api import router as operations_router
+from docket.ops.metrics import Metrics
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
 from docket.ratelimit import LimitStore, RateLimiter
@@ -57,9 +60,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     lifetimes (sessions, cached tokens, sign-in blocks)."""
     settings = (settings or get_settings()).with_secret()
     engine = engine or make_engine(settings.database_url)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -113,11 +114,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds,
                                                max_entries=settings.token_cache_entries,
                                                clock=clock)
+    app.state.metrics = Metrics()
     errors.install(app)
     openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
     security_headers.install(app, base_url=settings.base_url)  # around all of the above
+    # Around everything, the security headers too: the request id is on every answer.
+    observe.install(app, metrics=app.state.metrics, access_log=settings.access_log)
 
     @app.get("/healthz", tags=["operations"], response_model=Health)
     def healthz(db: Db) -> dict[str, Any]:
@@ -129,7 +133,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # restricted content), then intake (every request and report).
     for router in (enforcement_router, intake_router, reports_router, catalog_router, parties_router,
                    review_router, appeals_router, notices_router, content_router, audit_router,
-                   transparency_router):
+                   transparency_router, operations_router):
         app.include_router(router)
     from docket.web import pages as web_pages
 

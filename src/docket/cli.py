@@ -102,6 +102,7 @@ def serve(
     import uvicorn
 
     from docket.app import create_app
+    from docket.ops import logs
 
     settings = get_settings()
     engine = database.make_engine(settings.database_url)
@@ -127,8 +128,10 @@ def serve(
     try:
         # No proxy_headers: uvicorn would take X-Forwarded-For from any local peer; docket
         # believes it only from DOCKET_TRUSTED_PROXIES (docket.web.client).
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level="warning",
-                    proxy_headers=False)
+        # Logging: uvicorn's own lines go through docket's handler, in its format
+        # (docket.ops.logs), and docket writes the access lines.
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, proxy_headers=False,
+                    **logs.uvicorn_options())
     finally:
         if worker is not None:
             worker.stop()
@@ -286,10 +289,13 @@ def flagger_designate(
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
 # Commands kept with their domains; they use the helpers above, so they are imported last.
 from docket.notices import cli as notices_cli  # noqa: E402
+from docket.ops import cli as ops_cli  # noqa: E402
 from docket.parties import cli as parties_cli  # noqa: E402
 from docket.transparency.cli import export_app  # noqa: E402
 
 app.command()(notices_cli.worker)
+app.command()(ops_cli.backup)
+app.command()(ops_cli.restore)
 for _name, _group in (
     ("db", db_app), ("law", law_app), ("submitter", parties_cli.submitter_app), ("user", parties_cli.user_app),
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),

@@ -378,9 +378,11 @@ def _history(session: Session, settings: Settings) -> int:
                 for step, finding in FINDINGS_FOR[outcome]:
                     review.review(session=session, principal=by_step[step], item=item, now=when,
                                   data=ReviewCreate(step=step, finding=finding, flags=[]))
-                decision = review.decide(session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
-                    outcome=outcome, policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
-                    explanation="Decided on the findings of the policy, legal and human-rights reviews."))
+                decision = review.decide(
+                    session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
+                        outcome=outcome,
+                        policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
+                        explanation="Decided on the findings of the policy, legal and human-rights reviews."))
             except DocketError:
                 continue  # left in review: a real desk has open items too
             for approver in approvers:
@@ -478,6 +480,8 @@ def _howto(base_url: str) -> str:
         "-d '{\"url\": \"https://social.example/@aidos_k/81724\", \"reason\": \"hate_speech\"}'",
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
+        f"  curl -s {base_url}/metrics -H 'Authorization: Bearer dkt_demo_erin'"
+        "   (Prometheus metrics: admins, auditors, or DOCKET_METRICS_TOKEN)",
         "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",
         f"  open {base_url}/docs for the interactive API documentation",
         "",

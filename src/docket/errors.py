@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from docket.ops.logs import current_request_id
+
 log = logging.getLogger("docket")
 
 PROBLEM_TYPE = "https://docket.dev/problems/"
@@ -159,7 +161,7 @@ def _page(request: Request, status: int, title: str, detail: str,
     """An HTML error page for page routes (everything outside /api/), when the web is on;
     it names the problem type as the API would (``data-problem``)."""
     render = getattr(request.app.state, "html_error", None)
-    if render is None or request.url.path.startswith(("/api/", "/healthz", "/openapi")):
+    if render is None or request.url.path.startswith(("/api/", "/healthz", "/openapi", "/metrics")):
         return None
     response: Response = render(request, status, title, detail, slug or str(status))
     return response
@@ -217,7 +219,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        correlation_id = uuid.uuid4().hex
+        # The request's id: the same in the answer, its X-Request-ID header and the log.
+        correlation_id = current_request_id() or uuid.uuid4().hex
         log.error(
             "unhandled error %s on %s %s", correlation_id, request.method, request.url.path,
             exc_info=exc,

@@ -24,6 +24,7 @@ __all__ = [
     "Designation", "Report", "ReporterSuspension",
     "Appeal", "NoticeHold", "OutboxMessage", "WebhookEndpoint",
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
-    "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review", "Submitter", "User", "UserRole",
+    "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
+    "Submitter", "User", "UserRole",
     "ExportReceipt", "WebSession",
 ]

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FIELDS = ("secret_key", "database_url")
+_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token")
 
 
 class SettingsError(Exception):
@@ -95,17 +95,22 @@ class Settings(BaseSettings):
     )
     platform_name: str = Field(default="Social Example", max_length=100,
                                description="the platform's name, as notices show it")
-    home_country: str = Field(default="IE", pattern=r"^[A-Z]{2}$",
-                              description="the platform's home country (ISO code): where reports under its rules are filed")
+    home_country: str = Field(
+        default="IE", pattern=r"^[A-Z]{2}$",
+        description="the platform's home country (ISO code): where reports under its rules are filed",
+    )
     smtp_url: str | None = Field(
         default=None,
-        description="smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; unset: e-mails go to DOCKET_MAIL_DIR",
+        description=("smtp://[user[:password]@]host[:port][?starttls=true] or smtps://…; "
+                     "unset: e-mails go to DOCKET_MAIL_DIR"),
     )
     mail_from: str = Field(default="docket@localhost", description="the From address of notices")
     mail_dir: str = Field(default="docket-mail", description="folder for .eml files when no SMTP server is set")
     appeal_window_days: int = Field(default=183, ge=1, le=3650,
                                     description="days an appeal stays open after the notice (1..3650)")
-    run_worker: bool = Field(default=True, description="true: docket serve starts the outbox worker, a process of its own")
+    run_worker: bool = Field(
+        default=True, description="true: docket serve starts the outbox worker, a process of its own",
+    )
     outbox_max_attempts: int = Field(default=8, ge=1, le=100, description="tries before a message is dead (1..100)")
     outbox_backoff_seconds: float = Field(default=2.0, gt=0, le=3600, description="first retry delay in seconds")
     outbox_max_backoff_seconds: float = Field(default=3600.0, gt=0, le=86400, description="longest retry delay")
@@ -114,6 +119,15 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="seconds between outbox checks")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (one readable line per record) or json (one JSON object per line)"
+    )
+    access_log: bool = Field(default=False, description="true: one log line per HTTP request (docket.access)")
+    metrics_token: str = Field(
+        default="",
+        description="a bearer token of at least 32 printable ASCII characters that may read /metrics "
+                    "(for Prometheus); unset: only admins and auditors may",
     )
 
     @model_validator(mode="before")
@@ -146,6 +160,13 @@ class Settings(BaseSettings):
     def _check_secret_key(cls, value: str) -> str:
         if value and len(value) < 32:
             raise ValueError("must be at least 32 characters")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: str) -> str:
+        if value and (len(value) < 32 or not all("!" <= c <= "~" for c in value)):
+            raise ValueError("must be at least 32 printable ASCII characters, without spaces")
         return value
 
     @field_validator("rate_limits")

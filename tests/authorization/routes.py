@@ -126,6 +126,7 @@ API: dict[str, Route] = {
     "GET /docs/oauth2-redirect": Route(ALL),
     "GET /redoc": Route(ALL),
     "GET /healthz": Route(ALL),
+    "GET /metrics": Route(AUDIT),  # and the scraper's token (tests/ops)
     # Enforcement: the platform's systems.
     "GET /api/v1/visibility": Route(PLATFORM, query={"content_id": "kz-1", "country": "KZ"}),
     "POST /api/v1/visibility": Route(PLATFORM, body=lambda w, r: [{"content_id": "kz-1", "country": "KZ"}]),  # type: ignore[arg-type,return-value]

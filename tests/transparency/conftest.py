@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import text
 
 from docket import db as database
-from tests.review.conftest import reviewed_to_rights, send  # noqa: F401  (fixtures)
+from tests.review.conftest import send  # noqa: F401  (the fixture; F811 below is its use)
 
 T0 = dt.datetime(2026, 3, 2, 10, 0)
 
 
 @pytest.fixture
-def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make_submitter: Any,
+def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make_submitter: Any,  # noqa: F811
             tr_btk: Any, reviewer_alice: Any, bob_legal: Any, dana_kz: Any) -> dict[str, Any]:
     """A known case history, pushed through the API, then moved into 2026-H1 at known times.
 

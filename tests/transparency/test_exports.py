@@ -64,7 +64,8 @@ def test_dsa_statements_follow_the_transparency_databases_rules(case: Any, clien
         assert secret not in text, secret
     items = case["items"]
     by_puid = {s["puid"]: s for s in found}
-    puid = {name: f"docket-decision-{decision_of(client, bob_legal, items[name])}" for name in ("de1", "f1", "f2", "c1")}
+    puid = {name: f"docket-decision-{decision_of(client, bob_legal, items[name])}"
+            for name in ("de1", "f1", "f2", "c1")}
     assert sorted(by_puid) == sorted(puid.values())
 
     court = by_puid[puid["de1"]]  # an authority's order, restricted in Germany, reversed on appeal later

@@ -292,20 +292,27 @@ def test_the_report_of_a_case_history_is_exact(case: Any, sessions: Any) -> None
         {"outcome": "no_action", "items": 2, "share": 18.2}, {"outcome": "pending", "items": 1, "share": 9.1},
         {"outcome": "removed_policy", "items": 2, "share": 18.2}, {"outcome": "restricted", "items": 6, "share": 54.5}]
     assert data["requests_by_month"] == [
-        {"month": "2026-02", "jurisdiction": "KZ", "requests": 1}, {"month": "2026-03", "jurisdiction": "DE", "requests": 1},
-        {"month": "2026-04", "jurisdiction": "FR", "requests": 1}, {"month": "2026-04", "jurisdiction": "TR", "requests": 1},
-        {"month": "2026-05", "jurisdiction": "DE", "requests": 3}, {"month": "2026-06", "jurisdiction": "IE", "requests": 1}]
+        {"month": "2026-02", "jurisdiction": "KZ", "requests": 1},
+        {"month": "2026-03", "jurisdiction": "DE", "requests": 1},
+        {"month": "2026-04", "jurisdiction": "FR", "requests": 1},
+        {"month": "2026-04", "jurisdiction": "TR", "requests": 1},
+        {"month": "2026-05", "jurisdiction": "DE", "requests": 3},
+        {"month": "2026-06", "jurisdiction": "IE", "requests": 1}]
     assert [(b["bucket"], b["items"]) for b in data["decision_times"]] == [
         ("< 1 h", 0), ("1–24 h", 6), ("1–2 days", 2), ("2–7 days", 2), ("7–30 days", 0), ("≥ 30 days", 0)]
     assert data["user_reports"] == [{"reason": "cyberbullying", "reports": 2}, {"reason": "hate_speech", "reports": 12}]
     assert [(g["code"], g["all"], g["court"], g["other"]) for g in data["google_summary"]] == [
-        ("FR", {"requests": 1, "complied_share": 100.0, "items": 2}, {"requests": 0, "complied_share": None, "items": 0},
+        ("FR", {"requests": 1, "complied_share": 100.0, "items": 2},
+         {"requests": 0, "complied_share": None, "items": 0},
          {"requests": 1, "complied_share": 100.0, "items": 2}),
-        ("DE", {"requests": 1, "complied_share": 100.0, "items": 1}, {"requests": 1, "complied_share": 100.0, "items": 1},
+        ("DE", {"requests": 1, "complied_share": 100.0, "items": 1},
+         {"requests": 1, "complied_share": 100.0, "items": 1},
          {"requests": 0, "complied_share": None, "items": 0}),
-        ("KZ", {"requests": 1, "complied_share": 100.0, "items": 3}, {"requests": 0, "complied_share": None, "items": 0},
+        ("KZ", {"requests": 1, "complied_share": 100.0, "items": 3},
+         {"requests": 0, "complied_share": None, "items": 0},
          {"requests": 1, "complied_share": 100.0, "items": 3}),
-        ("TR", {"requests": 1, "complied_share": 0.0, "items": 1}, {"requests": 0, "complied_share": None, "items": 0},
+        ("TR", {"requests": 1, "complied_share": 0.0, "items": 1},
+         {"requests": 0, "complied_share": None, "items": 0},
          {"requests": 1, "complied_share": 0.0, "items": 1})]
     equal = data["equal_treatment"]
     assert equal["queue_rule"] == QUEUE_RULE

@@ -68,8 +68,10 @@ def test_the_report_counts_every_figure_exactly(history: Any, sessions: Any) -> 
         {"outcome": "no_action", "items": 1, "share": 20.0}, {"outcome": "pending", "items": 2, "share": 40.0},
         {"outcome": "removed_policy", "items": 1, "share": 20.0}, {"outcome": "restricted", "items": 1, "share": 20.0}]
     assert data["requests_by_month"] == [
-        {"month": "2026-03", "jurisdiction": "KZ", "requests": 1}, {"month": "2026-04", "jurisdiction": "DE", "requests": 1},
-        {"month": "2026-04", "jurisdiction": "TR", "requests": 1}, {"month": "2026-05", "jurisdiction": "IE", "requests": 1}]
+        {"month": "2026-03", "jurisdiction": "KZ", "requests": 1},
+        {"month": "2026-04", "jurisdiction": "DE", "requests": 1},
+        {"month": "2026-04", "jurisdiction": "TR", "requests": 1},
+        {"month": "2026-05", "jurisdiction": "IE", "requests": 1}]
     assert [b["items"] for b in data["decision_times"]] == [0, 2, 1, 0, 0, 0]
     assert data["user_reports"] == [{"reason": "cyberbullying", "reports": 1}]
     # Other periods see none of it.

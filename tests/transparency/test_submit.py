@@ -40,8 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
-        status, headers, answer = self.server.receiver.handle(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                                              body)
+        received = {k.lower(): v for k, v in self.headers.items()}
+        status, headers, answer = self.server.receiver.handle(self.path, received, body)
         payload = json.dumps(answer).encode()
         self.send_response(status)
         for name, value in headers.items():

@@ -16,7 +16,8 @@ from docket.parties.auth import Permission, Principal, require
 router = APIRouter(prefix="/api/v1/content", tags=["content"])
 
 
-@router.post("", response_model=ContentRead, responses={200: {"description": "updated"}, 201: {"description": "created"}})
+@router.post("", response_model=ContentRead,
+             responses={200: {"description": "updated"}, 201: {"description": "created"}})
 def upsert_content(
     body: ContentUpsert, db: Db, response: Response,
     who: Annotated[Principal, Depends(require(Permission.content_write))],

@@ -48,6 +48,4 @@ def is_exact(normalized: str) -> bool:
     if parts.path in ("", "/"):
         return False
     first = parts.path.strip("/").split("/", 1)[0].lower()
-    if first in {"search", "explore", "hashtag", "home", "feed", "trending"}:
-        return False
-    return True
+    return first not in {"search", "explore", "hashtag", "home", "feed", "trending"}

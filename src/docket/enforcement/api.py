@@ -103,6 +103,7 @@ async def visibility(request: Request) -> Response:
         raise _bad("author_id", "at most 200 characters")
     country = _country(params.get("country"))
     verdict = restriction_index(request).check(content_id, country, author_id)
+    request.app.state.metrics.checked(visible=verdict.visible, withheld=not verdict.visible)
     return Response(orjson.dumps(visibility_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
 
 
@@ -134,6 +135,8 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
             raise _bad(f"[{n}].{sorted(extra)[0]}", "unknown field")
         country = _country(pair.get("country"))
         out.append(visibility_answer(content_id, country, index.check(content_id, country, author_id, now), lang))
+    visible = sum(1 for answer in out if answer["visible"])
+    request.app.state.metrics.checked(visible=visible, withheld=len(out) - visible)
     return Response(orjson.dumps(out), media_type=JSON)
 
 

@@ -71,7 +71,8 @@ class FeedFollower:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        event.remove(self.factory, "after_commit", self._after_commit)
+        if event.contains(self.factory, "after_commit", self._after_commit):  # stopped twice
+            event.remove(self.factory, "after_commit", self._after_commit)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -25,7 +25,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "local_law": "Этот материал недоступен в стране «{where}» в соответствии с местным законодательством.",
         "policy": "Этот материал удалён за нарушение правил платформы.",
         "legal_demand_several": "Этот материал недоступен в нескольких странах по требованию властей.",
-        "local_law_several": "Этот материал недоступен в нескольких странах в соответствии с местным законодательством.",
+        "local_law_several": ("Этот материал недоступен в нескольких странах "
+                              "в соответствии с местным законодательством."),
     },
     "kk": {
         "legal_demand": "Бұл материал заңды талап бойынша «{where}» елінде шектелген.",
@@ -38,7 +39,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "legal_demand": "Dieser Inhalt wurde in {where} aufgrund einer rechtlichen Anordnung gesperrt.",
         "local_law": "Dieser Inhalt wurde in {where} aufgrund lokaler Gesetze gesperrt.",
         "policy": "Dieser Inhalt wurde wegen eines Verstoßes gegen die Regeln der Plattform entfernt.",
-        "legal_demand_several": "Dieser Inhalt wurde in mehreren Ländern aufgrund einer rechtlichen Anordnung gesperrt.",
+        "legal_demand_several": ("Dieser Inhalt wurde in mehreren Ländern "
+                                 "aufgrund einer rechtlichen Anordnung gesperrt."),
         "local_law_several": "Dieser Inhalt wurde in mehreren Ländern aufgrund lokaler Gesetze gesperrt.",
     },
     "tr": {

@@ -165,7 +165,8 @@ def _cursor(value: str | None) -> int | None:
     try:
         return bounds.check_id(int(base64.urlsafe_b64decode(value.encode()).decode()))
     except (ValueError, UnicodeDecodeError):
-        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+        raise Unprocessable("invalid cursor",
+                            errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 
 
 @router.get("", response_model=RequestPage)

@@ -70,8 +70,10 @@ def time_left(deadline: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
     days, hours, minutes = span // 1440, span % 1440 // 60, span % 60
     if days:
         words = f"{days} d {hours} h"
+    elif hours:
+        words = f"{hours} h {minutes} min"
     else:
-        words = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        words = f"{minutes} min"
     return (f"overdue by {words}", True) if seconds < 0 else (f"{words} left", False)
 
 

@@ -260,7 +260,8 @@ def designate(*, session: Session, actor: str, data: DesignationCreate) -> Desig
         raise Unprocessable("a designation must end after it starts",
                             errors=[{"field": "valid_to", "message": "later than valid_from"}])
     designation = Designation(submitter_id=data.submitter_id, designating_body=data.designating_body,
-                              reasons=sorted(set(data.reasons)), jurisdictions=sorted({c.upper() for c in data.jurisdictions}),
+                              reasons=sorted(set(data.reasons)),
+                              jurisdictions=sorted({c.upper() for c in data.jurisdictions}),
                               valid_from=data.valid_from, valid_to=data.valid_to)
     session.add(designation)
     session.flush()

@@ -113,10 +113,13 @@ def remove_webhook(endpoint_id: Id, db: Db, who: Platform) -> EndpointRead:
 
 
 @router.get("/holds", response_model=list[HoldRead])
-def list_holds(db: Db, who: Legal, status_: Annotated[str | None, Query(alias="status", pattern="^(held|released)$")] = None
-               ) -> list[HoldRead]:
+def list_holds(
+    db: Db, who: Legal,
+    status_: Annotated[str | None, Query(alias="status", pattern="^(held|released)$")] = None,
+) -> list[HoldRead]:
     """Gag-order holds, the next review first. Who: legal."""
-    return [HoldRead.model_validate(h) for h in service.list_holds(session=db, within=access.reach(who), status=status_)]
+    holds = service.list_holds(session=db, within=access.reach(who), status=status_)
+    return [HoldRead.model_validate(h) for h in holds]
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldRead)
@@ -128,9 +131,11 @@ def release_hold(hold_id: Id, body: HoldRelease, db: Db, who: Legal) -> HoldRead
 
 
 @router.get("/outbox", response_model=list[OutboxRead])
-def list_outbox(db: Db, _who: Admin,
-                status_: Annotated[str | None, Query(alias="status", pattern="^(pending|held|sent|dead|cancelled)$")] = None,
-                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[OutboxRead]:
+def list_outbox(
+    db: Db, _who: Admin,
+    status_: Annotated[str | None, Query(alias="status", pattern="^(pending|held|sent|dead|cancelled)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OutboxRead]:
     """Messages, newest first. Who: admin."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status_:

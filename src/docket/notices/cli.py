@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 import typer
@@ -24,9 +25,11 @@ def worker(
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
     from docket import db as database
     from docket.notices.worker import OutboxWorker
+    from docket.ops import logs
     from docket.settings import get_settings
 
     settings = get_settings()
+    logs.configure(level=settings.log_level, fmt=settings.log_format)
     engine = database.make_engine(settings.database_url)
     base._require_schema(engine, settings)
     runner = OutboxWorker(database.make_sessionmaker(engine), settings)
@@ -39,10 +42,8 @@ def worker(
     base.console.print("docket worker: delivering the outbox (Ctrl-C to stop)")
     if parent is not None:
         _stop_without(parent, runner)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         runner.run_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 def _stop_without(parent: int, runner: Any) -> None:
@@ -111,7 +112,8 @@ def holds_list(as_json: JsonOpt = False) -> None:
                  "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
     table = Table("id", "request", "status", "review by", "legal reason")
     for r in rows:
-        table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}", r["legal_reason"][:60])
+        table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}",
+                      r["legal_reason"][:60])
     base._emit(as_json, {"holds": rows}, table)
 
 

@@ -117,8 +117,9 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
         kind_of = RequesterKind(submitter.kind)
         if kind == "reporter_outcome":
             # The reference the reporter was given when it reported: R-<report id>.
-            return {**base, "report_reference": f"R-{data.get('report_id', '?')}", "content_url": url, "outcome": decision.outcome,
-                    "scope": decision.scope, "decided_at": decision.effective_at or decision.decided_at,
+            return {**base, "report_reference": f"R-{data.get('report_id', '?')}", "content_url": url,
+                    "outcome": decision.outcome, "scope": decision.scope,
+                    "decided_at": decision.effective_at or decision.decided_at,
                     "explanation": decision.explanation, "appeal_url": None, "appeal_deadline": None}
         return {
             **base, "content_url": url, "content_id": item.content_id or "", "outcome": decision.outcome,

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     webhooks_manage = "webhooks:manage"
     holds_manage = "holds:manage"
     outbox_admin = "outbox:admin"
+    metrics_read = "metrics:read"
 
 
 # Who may do what. No entry names a particular submitter or country: the same
@@ -47,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(
         {Permission.audit_read, Permission.catalog_write, Permission.parties_read,
          Permission.parties_write, Permission.requests_read_all, Permission.queue_read,
-         Permission.content_read, Permission.outbox_admin}
+         Permission.content_read, Permission.outbox_admin, Permission.metrics_read}
     ),
     Role.reviewer: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
@@ -67,7 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.auditor: frozenset(
         {Permission.audit_read, Permission.requests_read_all, Permission.parties_read,
-         Permission.content_read}
+         Permission.content_read, Permission.metrics_read}
     ),
     Role.platform: frozenset(
         {Permission.content_write, Permission.content_read, Permission.visibility_read,

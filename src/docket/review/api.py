@@ -69,7 +69,8 @@ def parse_queue_cursor(cursor: str | None) -> tuple[object, ...] | None:
         return (*bounds.queue_keys(int(p), int(sv), int(d), int(f), int(c)),
                 bounds.utc_moment(dt.datetime.fromisoformat(r)), bounds.check_id(int(i)))
     except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+        raise Unprocessable("invalid cursor",
+                            errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
 
 
 @router.get("/queue", response_model=QueuePage)

@@ -55,7 +55,8 @@ FINDING_LABELS = {
 STEP_LABELS = {"policy": "Policy review", "legal": "Legal review", "rights": "Human-rights review"}
 FLAG_LABELS = {
     "political_speech": "Political speech", "journalism": "Journalism", "election_period": "Election period",
-    "minority_or_religious": "Minority or religious group", "overbroad": "Overbroad", "public_interest": "Public interest",
+    "minority_or_religious": "Minority or religious group", "overbroad": "Overbroad",
+    "public_interest": "Public interest",
 }
 APPROVAL_REASONS = {
     "risk_flags": "the human-rights review raised risk flags",
@@ -166,7 +167,8 @@ def actors(db: Session, actors: set[str], names: Mapping[int, str]) -> dict[str,
     out = {a: names[int(a[5:])] for a in actors if a.startswith("user:") and a[5:].isdigit() and int(a[5:]) in names}
     ids = sorted(int(a[10:]) for a in actors if a.startswith("submitter:") and a[10:].isdigit())
     if ids:
-        out |= {f"submitter:{i}": n for i, n in db.execute(select(Submitter.id, Submitter.name).where(Submitter.id.in_(ids)))}
+        rows = db.execute(select(Submitter.id, Submitter.name).where(Submitter.id.in_(ids)))
+        out |= {f"submitter:{i}": n for i, n in rows}
     return out
 
 

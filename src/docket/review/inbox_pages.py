@@ -156,7 +156,8 @@ def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: 
     decision; a reversal lifts the restriction at once."""
     appeal = access.visible(db, who.principal, Appeal, appeal_id, purpose=Purpose.act, for_update=True)
     key = f"appeal-{appeal_id}"
-    values = {"outcome": console.text_field(form, "outcome", 20), "explanation": console.text_field(form, "explanation")}
+    values = {"outcome": console.text_field(form, "outcome", 20),
+              "explanation": console.text_field(form, "explanation")}
     try:
         data = AppealDecisionCreate.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
@@ -258,7 +259,8 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
 @router.post("/requests/{request_id}/review", response_class=HTMLResponse)
 def bulk_review(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """The same finding for many items of one request; all or nothing. Who: reviewers with the step's role."""
-    values: dict[str, Any] = {"step_finding": console.text_field(form, "step_finding", 60), "notes": console.text_field(form, "notes"),
+    values: dict[str, Any] = {"step_finding": console.text_field(form, "step_finding", 60),
+                              "notes": console.text_field(form, "notes"),
                               "question": console.text_field(form, "question")}
     step, _, finding = (values["step_finding"] or "").partition(":")
 

@@ -220,7 +220,8 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
 
 
 def item_page_response(request: Request, db: Session, who: SignedIn, item_id: int, *, status: int = 200,
-               errs: dict[str, dict[str, str]] | None = None, vals: dict[str, dict[str, Any]] | None = None) -> Response:
+                       errs: dict[str, dict[str, str]] | None = None,
+                       vals: dict[str, dict[str, Any]] | None = None) -> Response:
     context = _item_context(db, who, item_id, errs, vals)
     return render.page(request, "console/item.html", context, status=status, title=f"Item {item_id}")
 
@@ -238,8 +239,9 @@ def claim_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form,
     """Claim an item for oneself. Who: reviewers."""
     back = console.back_to(form, f"/console/items/{item_id}")
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
-    done, error = console.attempt(db, lambda: service.claim(session=db, principal=who.principal, item=item, now=utcnow(),
-                                                     ttl=dt.timedelta(minutes=settings.claim_minutes)))
+    done, error = console.attempt(db, lambda: service.claim(session=db, principal=who.principal, item=item,
+                                                            now=utcnow(),
+                                                            ttl=dt.timedelta(minutes=settings.claim_minutes)))
     if error is not None:
         return _claim_refused(request, db, who, item_id, back, error)
     render.flash(request, f"You claimed item {item_id} until {done.claim_expires_at:%H:%M} UTC.")
@@ -251,7 +253,8 @@ def release_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: For
     """Give a claimed item back to the queue. Who: the reviewer holding it (or an admin reviewer)."""
     back = console.back_to(form, f"/console/items/{item_id}")
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act)
-    _, error = console.attempt(db, lambda: service.release(session=db, principal=who.principal, item=item, now=utcnow()))
+    _, error = console.attempt(db, lambda: service.release(session=db, principal=who.principal, item=item,
+                                                           now=utcnow()))
     if error is not None:
         return _claim_refused(request, db, who, item_id, back, error)
     render.flash(request, f"Item {item_id} is back in the queue.")
@@ -266,25 +269,27 @@ def _claim_refused(request: Request, db: Session, who: SignedIn, item_id: int, b
         context, _ = _queue_context(db, who, dict(parse_qsl(parts.query)))
         context["row_errors"] = {item_id: error.detail}
         return render.page(request, "console/queue.html", context, status=error.status, title="Review queue")
-    return item_page_response(request, db, who, item_id, status=error.status, errs={"claim": {"form": error.detail}})
+    return item_page_response(request, db, who, item_id, status=error.status,
+                              errs={"claim": {"form": error.detail}})
 
 
 @router.post("/items/{item_id}/review", response_class=HTMLResponse)
 def review_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Record a policy, legal or human-rights finding. Who: reviewers with the step's role."""
     values = {"step": console.text_field(form, "step", 20), "finding": console.text_field(form, "finding", 40),
-              "flags": console.list_field(form, "flags"), "notes": console.text_field(form, "notes"), "question": console.text_field(form, "question")}
+              "flags": console.list_field(form, "flags"), "notes": console.text_field(form, "notes"),
+              "question": console.text_field(form, "question")}
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)
     try:
         data = ReviewCreate.model_validate({k: v for k, v in values.items() if v not in (None, [])})
     except ValidationError as exc:
-        return item_page_response(request, db, who, item_id, status=422, errs={"review": console.validation_errors(exc)},
-                          vals={"review": values})
+        return item_page_response(request, db, who, item_id, status=422,
+                                  errs={"review": console.validation_errors(exc)}, vals={"review": values})
     done, error = console.attempt(db, lambda: service.review(session=db, principal=who.principal, item=item, data=data,
                                                       now=utcnow()))
     if error is not None:
-        return item_page_response(request, db, who, item_id, status=error.status, errs={"review": console.service_errors(error)},
-                          vals={"review": values})
+        return item_page_response(request, db, who, item_id, status=error.status,
+                                  errs={"review": console.service_errors(error)}, vals={"review": values})
     render.flash(request, f"{STEP_LABELS[data.step.value]}: “{FINDING_LABELS.get(data.finding, data.finding)}” "
                           f"recorded. The item is now in: {STATES.get(str(done.status), str(done.status))}.")
     return render.redirect(request, f"/console/items/{item_id}#next")
@@ -298,13 +303,13 @@ def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     try:
         data = DecisionCreate.model_validate(body)
     except ValidationError as exc:
-        return item_page_response(request, db, who, item_id, status=422, errs={"decision": console.validation_errors(exc)},
-                          vals={"decision": values})
-    decision, error = console.attempt(db, lambda: service.decide(session=db, principal=who.principal, item=item, data=data,
-                                                          now=utcnow()))
+        return item_page_response(request, db, who, item_id, status=422,
+                                  errs={"decision": console.validation_errors(exc)}, vals={"decision": values})
+    decision, error = console.attempt(db, lambda: service.decide(session=db, principal=who.principal, item=item,
+                                                                 data=data, now=utcnow()))
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,
-                          errs={"decision": console.service_errors(error)}, vals={"decision": values})
+                                  errs={"decision": console.service_errors(error)}, vals={"decision": values})
     if decision.status == DecisionStatus.awaiting_approval:
         render.flash(request, f"Decision {decision.id} recorded. It waits for a second person's approval "
                               f"(four eyes) because {'; '.join(console.approval_reasons(decision))}.", "warning")

@@ -68,8 +68,8 @@ def _move(session: Session, item: Item, action: str, **values: object) -> ItemSt
 def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
-    unassigned: bool = False, overdue: bool | None = None, after: tuple[int, dt.datetime, dt.datetime, int] | None = None,
-    limit: int = 50,
+    unassigned: bool = False, overdue: bool | None = None,
+    after: tuple[int, dt.datetime, dt.datetime, int] | None = None, limit: int = 50,
 ) -> Sequence[Item]:
     """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
     query = access.scoped(select(Item).where(Item.queue_open.is_(True)), principal, Item)
@@ -241,8 +241,8 @@ QUEUE_ORDER = (Item.priority, Item.severity, Item.due_hour, Item.flag_rank, Item
 # The same order in words, as the API, the console and transparency reports state it.
 QUEUE_RULE = ("Open items: emergencies first; then by the severity class of the reason (child safety, "
               "terrorist content, imminent self-harm first); then the earliest statutory deadline, to the hour "
-              "(so overdue items lead); then a trusted flagger within its designated area; then more distinct reporters; "
-              "then the earliest received. The requester's identity is never a sort key.")
+              "(so overdue items lead); then a trusted flagger within its designated area; "
+              "then more distinct reporters; then the earliest received. The requester's identity is never a sort key.")
 
 
 def _resolve_late(session: Session, item: Item) -> None:
@@ -360,7 +360,9 @@ def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
     return None
 
 
-def approve(*, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime) -> Decision:
+def approve(
+    *, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime,
+) -> Decision:
     """A second, different staff member approves; the decision then takes effect."""
     _require_roles(principal, decision.item.jurisdiction, REVIEWING_ROLES, "an approval")
     if decision.status != DecisionStatus.awaiting_approval:

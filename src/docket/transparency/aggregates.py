@@ -48,7 +48,8 @@ def standing() -> Any:
     effect now, or a restriction reversed on appeal. Rejected decisions never took effect;
     a reversed decision not to act was replaced by the item's reopening."""
     return and_(Decision.effective_at.is_not(None),
-                or_(Decision.status == "effective", and_(Decision.status == "reversed", Decision.outcome.in_(COMPLIED))))
+                or_(Decision.status == "effective",
+                    and_(Decision.status == "reversed", Decision.outcome.in_(COMPLIED))))
 
 
 def standing_decision() -> Any:
