@@ -25,7 +25,8 @@ ENTRIES = 3
 
 @pytest.fixture
 def settings(settings: Any) -> Any:
-    return settings.model_copy(update={"token_cache_entries": ENTRIES})
+    # The shortest TTL there is (whole seconds): a cache that only kept longer ones fails.
+    return settings.model_copy(update={"token_cache_entries": ENTRIES, "token_cache_seconds": 1})
 
 
 def ttl(app: Any) -> float:
