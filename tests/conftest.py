@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from docket import bulk
 from docket import db as database
 from docket.catalog.service import _defaults
+from docket.clock import SYSTEM
 from docket.parties import service as parties
 from docket.ratelimit import side_file_url
 from docket.settings import Settings, get_settings
+from tests.clock import FakeClock
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
 SECRET = "test-secret-key-0123456789abcdef-0123456789"
@@ -112,10 +114,18 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> Any:
+def clock() -> FakeClock:
+    """A clock the test moves by hand; a test that asks for it gets an ``app`` on it."""
+    return FakeClock()
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, sessions: sessionmaker[Session],
+        request: pytest.FixtureRequest) -> Any:
     from docket.app import create_app
 
-    application = create_app(settings, engine=engine)
+    chosen = request.getfixturevalue("clock") if "clock" in request.fixturenames else SYSTEM
+    application = create_app(settings, engine=engine, clock=chosen)
     application.state.owns_engine = False
     return application
 

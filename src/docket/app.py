@@ -15,6 +15,7 @@ from docket import __version__, errors, openapi
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
 from docket.catalog.api import router as catalog_router
+from docket.clock import SYSTEM, Clock
 from docket.content.api import router as content_router
 from docket.db import READONLY, make_engine, make_sessionmaker
 from docket.deps import Db
@@ -53,8 +54,10 @@ class Health(BaseModel):
     database: Literal["sqlite", "postgresql"]
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """Build the app for ``settings`` (default: from the environment)."""
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+               clock: Clock = SYSTEM) -> FastAPI:
+    """Build the app for ``settings`` (default: from the environment); ``clock`` decides
+    lifetimes (sessions, cached tokens, sign-in blocks)."""
     settings = (settings or get_settings()).with_secret()
     engine = engine or make_engine(settings.database_url)
     logs.configure(level=settings.log_level, fmt=settings.log_format)
@@ -78,7 +81,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if settings.run_worker:
             from docket.notices.worker import OutboxWorker
 
-            worker = OutboxWorker(app.state.sessionmaker, settings)
+            worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
         app.state.worker = worker
         yield
@@ -107,7 +110,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY))
     app.state.ratelimiter = RateLimiter(LimitStore(engine))
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
-    app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds)
+    app.state.clock = clock
+    app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds,
+                                               max_entries=settings.token_cache_entries,
+                                               clock=clock)
     app.state.metrics = Metrics()
     errors.install(app)
     openapi.install(app)

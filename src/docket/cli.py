@@ -235,7 +235,8 @@ def audit_verify(as_json: JsonOpt = False) -> None:
         return
     _emit(as_json, data)
     if not as_json:
-        err.print(f"[red]audit chain broken at event {result.bad_seq}:[/red] {result.problem}")
+        where = f" at event {result.bad_seq}" if result.bad_seq is not None else ""
+        err.print(f"[red]audit chain broken{where}:[/red] {result.problem}")
     raise typer.Exit(1)
 
 

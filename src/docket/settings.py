@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         default=10, ge=0, le=300,
         description="seconds the visibility routes trust a checked token without the database (0..300)",
     )
+    token_cache_entries: int = Field(
+        default=10_000, ge=1, le=1_000_000,
+        description=("tokens the visibility routes' cache holds; when full it starts again"
+                     " empty (1..1000000)"),
+    )
     max_concurrent_requests: int = Field(
         default=30, ge=1, le=1000,
         description="API calls a process works on at once; more wait their turn (1..1000)",

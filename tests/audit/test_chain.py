@@ -201,3 +201,30 @@ def test_small_and_large_appends_make_one_chain(sessions) -> None:
                 audit.Pending("test", "thing:done", f"thing:{size}-{i}", {"i": i, "text": "Привет"})
                 for i in range(size)])
     assert verify_cli() == (0, {"ok": True, "events": 95, "bad_event": None, "problem": None})
+
+
+def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_it(sessions) -> None:
+    from docket.audit.service import Verification, event_hash, verify
+
+    def check() -> Verification:
+        with sessions() as s:
+            return verify(session=s, batch=2)
+
+    _fill(sessions)
+    with transaction(sessions) as s:  # event 2 edited and re-hashed, event 3 left alone
+        row = s.execute(text("SELECT seq, at, actor, action, subject, prev_hash FROM events "
+                             "WHERE seq = 2")).one()
+        at = row.at if isinstance(row.at, dt.datetime) else dt.datetime.fromisoformat(row.at)
+        at = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+        digest = event_hash(seq=2, at=at, actor=row.actor, action=row.action,
+                            subject=row.subject, payload={"i": 99}, prev_hash=row.prev_hash)
+        s.execute(text("""UPDATE events SET payload = '{"i": 99}', hash = :h WHERE seq = 2"""),
+                  {"h": digest})
+    assert check() == Verification(
+        False, 2, 3, "event 3 does not follow event 2 (prev_hash differs)")
+    with transaction(sessions) as s:
+        s.execute(text("UPDATE events SET actor = 'someone else' WHERE seq = 2"))
+    assert check() == Verification(False, 1, 2, "event 2 was altered (hash differs)")
+    with transaction(sessions) as s:
+        s.execute(text("DELETE FROM events WHERE seq = 2"))
+    assert check() == Verification(False, 1, 2, "event 2 is missing (next is 3)")

@@ -74,7 +74,7 @@ def eventually() -> Any:
     """Poll ``check`` until it holds (the index follows the feed in a background thread)."""
     import time
 
-    def go(check: Any, timeout: float = 5.0) -> Any:
+    def go(check: Any, timeout: float = 30.0) -> Any:
         deadline = time.monotonic() + timeout
         while True:
             result = check()

@@ -64,8 +64,9 @@ def test_an_appeal_reverses_the_restriction_and_everyone_told_hears_of_it(
     decided = client.post(f"/api/v1/appeals/{appeal['id']}/decision", headers=frank.headers,
                           json={"outcome": "reversed", "explanation": "Quoting the post to condemn it."})
     assert decided.status_code == 200 and decided.json()["status"] == "reversed"
-    # The content is visible in KZ again within a second.
-    deadline = time.monotonic() + 1.0
+    # The content is visible in KZ again, once the index has followed the feed (how soon
+    # is measured in bench/, not asserted here: a loaded machine must not fail the test).
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         seen = client.get("/api/v1/visibility", params={"content_id": "post-81724", "country": "KZ"},
                           headers=platform.headers).json()

@@ -265,11 +265,11 @@ def test_unreachable_smtp_server_is_a_temporary_failure(closed_port: int) -> Non
 
 def test_silent_smtp_server_times_out_as_a_temporary_failure(silent_port: int) -> None:
     config = SmtpConfig("127.0.0.1", silent_port, None, None, "none", SENDER, timeout=0.5)
-    started = time.monotonic()
     with pytest.raises(DeliveryError) as caught:
         send_email(config, message_id="n1", to="a@example.org", subject="S", text="T", html=None)
+    # A server that never answers would hold the test forever without the timeout.
     assert caught.value.permanent is False
-    assert time.monotonic() - started < 5
+    assert "timed out" in str(caught.value)
 
 
 def test_recipient_refused_with_5xx_is_permanent(smtp: SmtpReceiver) -> None:
@@ -631,7 +631,6 @@ def test_unreachable_webhook_is_temporary(closed_port: int) -> None:
 
 
 def test_silent_webhook_times_out_as_temporary(silent_port: int) -> None:
-    started = time.monotonic()
     with pytest.raises(DeliveryError) as caught:
         post_webhook(
             f"http://127.0.0.1:{silent_port}/hook",
@@ -643,7 +642,6 @@ def test_silent_webhook_times_out_as_temporary(silent_port: int) -> None:
         )
     assert caught.value.permanent is False
     assert "timed out" in str(caught.value)
-    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,10 @@ workers that never share a message, and gag-order holds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.policy
 import re
 import threading
-import time
 from email.parser import BytesParser
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from docket.notices import service as notices
 from docket.notices.models import OutboxMessage
 from docket.notices.render import render
 from docket.notices.worker import OutboxWorker
+from tests.clock import FakeClock
 from tests.notices.conftest import body_text
 
 
@@ -37,25 +38,50 @@ def row(sessions, outbox_id: int) -> OutboxMessage:
         return s.get(OutboxMessage, outbox_id)
 
 
-def test_a_failing_receiver_is_retried_with_growing_delays(sessions, hooks, worker) -> None:
+def on_a_clock(app, settings, smtp, **changes) -> tuple[OutboxWorker, FakeClock]:
+    """A worker whose time moves only when the test moves it, from now on (so what the
+    test queued before is due)."""
+    clock = FakeClock()
+    live = settings.model_copy(update={"smtp_url": smtp.url, **changes})
+    return OutboxWorker(app.state.sessionmaker, live, clock=clock), clock
+
+
+def test_a_failing_receiver_is_retried_with_growing_delays(sessions, hooks, app, settings, smtp) -> None:
     [outbox_id] = event(sessions)
-    hooks.fail_next(2, status=503)
-    worker.run_once()
-    first = row(sessions, outbox_id)
-    assert first.status == "pending" and first.attempts == 1 and "503" in first.last_error
-    time.sleep(0.06)
-    worker.run_once()
-    second = row(sessions, outbox_id)
-    assert second.attempts == 2
-    second_wait = (second.next_attempt_at - utcnow()).total_seconds()
-    first_wait = (first.next_attempt_at - utcnow()).total_seconds()
-    assert second_wait > first_wait - 0.06
-    time.sleep(0.15)
-    worker.drain()
+    runner, clock = on_a_clock(app, settings, smtp, outbox_backoff_seconds=10)
+    hooks.fail_next(3, status=503)
+    delays = []
+    for attempt in (1, 2, 3):
+        tried_at = clock.now()
+        assert runner.run_once() == 1
+        failed = row(sessions, outbox_id)
+        assert failed.status == "pending" and failed.attempts == attempt and "503" in failed.last_error
+        delays.append(failed.next_attempt_at - tried_at)
+        clock.advance((delays[-1] - dt.timedelta(seconds=1)).total_seconds())
+        assert runner.run_once() == 0  # not a moment before its time
+        clock.advance(1)
+    assert delays == [dt.timedelta(seconds=s) for s in (10, 20, 40)]  # doubling each time
+    assert runner.run_once() == 1
     assert row(sessions, outbox_id).status == "sent"
     assert len(hooks.wait_for(1)) == 1
     # Every try carried the webhook-id the row was written with.
-    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 3
+    assert hooks.attempt_ids == [row(sessions, outbox_id).message_id] * 4
+    runner.stop()
+
+
+def test_the_delay_stops_growing_at_the_longest_backoff(sessions, hooks, app, settings, smtp) -> None:
+    [outbox_id] = event(sessions)
+    runner, clock = on_a_clock(app, settings, smtp, outbox_backoff_seconds=10,
+                               outbox_max_backoff_seconds=25)
+    hooks.fail_next(3, status=503)
+    delays = []
+    for _ in range(3):
+        tried_at = clock.now()
+        assert runner.run_once() == 1
+        delays.append(row(sessions, outbox_id).next_attempt_at - tried_at)
+        clock.advance(delays[-1].total_seconds())
+    assert delays == [dt.timedelta(seconds=s) for s in (10, 20, 25)]
+    runner.stop()
 
 
 def test_a_permanent_failure_goes_to_the_dead_letter_and_can_be_retried(sessions, hooks, worker) -> None:
@@ -72,24 +98,24 @@ def test_a_permanent_failure_goes_to_the_dead_letter_and_can_be_retried(sessions
 
 
 def test_too_many_tries_is_dead(sessions, hooks, app, settings, smtp) -> None:
-    runner = OutboxWorker(app.state.sessionmaker, settings.model_copy(update={
-        "outbox_max_attempts": 2, "outbox_backoff_seconds": 0.01, "smtp_url": smtp.url}))
     [outbox_id] = event(sessions)
+    runner, clock = on_a_clock(app, settings, smtp, outbox_max_attempts=2, outbox_backoff_seconds=10)
     hooks.fail_next(5, status=500)
     for _ in range(4):
         runner.run_once()
-        time.sleep(0.05)
+        clock.advance(3600)
     dead = row(sessions, outbox_id)
     assert dead.status == "dead" and dead.attempts == 2
+    assert hooks.requests == 2
+    runner.stop()
 
 
 def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hooks, app, settings, smtp,
                                                                   monkeypatch) -> None:
-    # A lease long enough that a loaded machine cannot let it lapse before the second
-    # worker looks (the flake this had at 0.3 s), short enough to wait out.
-    live = settings.model_copy(update={"outbox_lease_seconds": 1.5, "smtp_url": smtp.url})
-    crashing = OutboxWorker(app.state.sessionmaker, live)
     [outbox_id] = event(sessions)
+    clock = FakeClock()  # the lease runs out when the test says so, however loaded the machine
+    live = settings.model_copy(update={"outbox_lease_seconds": 60, "smtp_url": smtp.url})
+    crashing = OutboxWorker(app.state.sessionmaker, live, clock=clock)
 
     def die(*args: object) -> None:
         raise SystemExit("killed between send and mark")
@@ -99,10 +125,11 @@ def test_a_crash_between_send_and_mark_sends_no_accepted_duplicate(sessions, hoo
         crashing.run_once()
     assert len(hooks.wait_for(1)) == 1
     assert row(sessions, outbox_id).status == "pending"  # never marked
-    OutboxWorker(app.state.sessionmaker, live).run_once()  # the lease still holds: nothing yet
+    clock.advance(59)
+    OutboxWorker(app.state.sessionmaker, live, clock=clock).run_once()  # the lease holds: nothing yet
     assert hooks.requests == 1
-    time.sleep(1.55)
-    OutboxWorker(app.state.sessionmaker, live).run_once()
+    clock.advance(2)  # the lease has run out
+    OutboxWorker(app.state.sessionmaker, live, clock=clock).run_once()
     assert hooks.requests == 2 and hooks.duplicates == 1
     assert len(hooks.deliveries) == 1  # the receiver accepted it once
     assert row(sessions, outbox_id).status == "sent"
@@ -360,15 +387,18 @@ def test_a_round_sends_its_emails_over_one_smtp_connection(
 
 
 def test_an_email_refused_for_now_goes_again_with_the_same_message_id(
-    client, kz_ministry_with_email, worker, smtp, sessions
+    client, kz_ministry_with_email, app, settings, smtp, sessions
 ) -> None:
     post_requests(client, kz_ministry_with_email, ["en", "ru"])
+    worker, clock = on_a_clock(app, settings, smtp)
     smtp.fail_next(1)  # 451 on the first e-mail's DATA; the second goes through
     assert worker.run_once() == 2
     first, second = acknowledgements(sessions)
     assert (first.status, second.status) == ("pending", "sent") and "451" in first.last_error
-    time.sleep(0.06)  # the backoff
-    worker.drain()
+    assert worker.run_once() == 0  # it waits for its backoff…
+    clock.advance(settings.outbox_backoff_seconds)
+    assert worker.run_once() == 1  # …and goes again then
+    worker.stop()
     assert row(sessions, first.id).status == "sent"
     assert [item.message_id for item in smtp.refused] == [f"<{first.message_id}@docket>"]
     assert smtp.message_ids == [f"<{second.message_id}@docket>", f"<{first.message_id}@docket>"]
@@ -380,17 +410,17 @@ def test_a_round_that_outlasts_its_lease_leaves_the_rest_to_the_worker_that_took
     from docket.audit.models import Event
 
     post_requests(client, kz_ministry_with_email, ["en", "ru", "kk"])
-    live = settings.model_copy(update={"smtp_url": smtp.url, "outbox_lease_seconds": 1.0})
-    slow, other = (OutboxWorker(app.state.sessionmaker, live) for _ in range(2))
+    clock = FakeClock()
+    live = settings.model_copy(update={"smtp_url": smtp.url, "outbox_lease_seconds": 60})
+    slow, other = (OutboxWorker(app.state.sessionmaker, live, clock=clock) for _ in range(2))
     smtp.stall(after=0)  # the server takes the slow worker's first e-mail and never says so
     round_ = threading.Thread(target=slow.run_once)
     round_.start()
     try:
         smtp.wait_stalled(timeout=30)
-        deadline = time.monotonic() + 30
-        while not other.run_once():  # its lease runs out: the other worker takes all three
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        assert other.run_once() == 0  # all three are leased to the slow worker
+        clock.advance(61)  # its lease has run out: the other worker takes all three
+        assert other.run_once() == 3
     finally:
         smtp.release()  # the slow worker hears "250" at last, and its round goes on
         round_.join(30)

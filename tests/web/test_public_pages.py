@@ -284,7 +284,7 @@ def test_without_parameters_the_withheld_page_offers_a_form_and_the_demo(web: An
 
 
 def _visible_notice(web: Any, platform: Any, country: str, lang: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while True:
         seen = web.get("/api/v1/visibility", headers=platform.headers, params={
             "content_id": "post-9", "country": country, "lang": lang}).json()

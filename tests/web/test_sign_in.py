@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+import pytest
+from argon2 import PasswordHasher
+from argon2.exceptions import VerifyMismatchError
 from sqlalchemy import select
 
 from docket import db as database
 from docket.audit.models import Event
+from docket.parties.models import User
 from docket.web.render import SESSION_COOKIE
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
@@ -30,15 +35,37 @@ def test_staff_sign_in_opens_a_session_and_goes_to_the_queue(web: Any, make_user
     assert "user:sign_in" in _actions(sessions)
 
 
-def test_the_session_token_is_stored_only_as_a_hash(web: Any, make_user: Any, sessions: Any) -> None:
+def substrings(secret: str, size: int = 6) -> set[str]:
+    return {secret[i:i + size] for i in range(len(secret) - size + 1)}
+
+
+def test_the_session_token_is_stored_only_as_a_hash(web: Any, make_user: Any,
+                                                    sessions: Any) -> None:
     from docket.web.models import WebSession
 
     make_user("alice@docket.example", "reviewer", password=PASSWORD)
     sign_in(web, "alice@docket.example")
     plain = web.cookies.get(SESSION_COOKIE)
+    assert plain
     with database.transaction(sessions) as s:
-        stored = s.scalars(select(WebSession.token_hash)).all()
-    assert plain and stored and plain not in stored
+        [stored] = s.scalars(select(WebSession.token_hash)).all()
+    assert stored == hashlib.sha256(plain.encode()).hexdigest()
+    assert not any(part in stored for part in substrings(plain))
+
+
+def test_the_password_is_stored_only_as_an_argon2_hash(web: Any, make_user: Any,
+                                                       sessions: Any) -> None:
+    alice = make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    with database.transaction(sessions) as s:
+        user = s.get(User, alice.id)
+        assert user is not None and user.password_hash
+        stored = user.password_hash
+    assert stored.startswith("$argon2id$")
+    assert PasswordHasher().verify(stored, PASSWORD)  # the hash of this password…
+    with pytest.raises(VerifyMismatchError):
+        PasswordHasher().verify(stored, PASSWORD + " ")  # …and of no other
+    assert not any(part in stored for part in substrings(PASSWORD))
+    assert sign_in(web, "alice@docket.example").status_code == 303
 
 
 def test_an_official_goes_to_the_portal(web: Any, kz_ministry: Any, make_person: Any) -> None:

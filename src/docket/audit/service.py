@@ -223,11 +223,21 @@ def verify(*, session: Session, batch: int = 5000, progress: Any = None) -> Veri
             progress(len(rows))
         session.expunge_all()
     count = expected_seq - 1
+    # The head is written with every append: it is what shows that events were cut off
+    # the end, or that the last ones were rewritten and re-hashed (the links would hold).
     head = session.get(ChainHead, 1)
-    if head is not None and (head.seq != count or head.hash != prev):
+    if head is None:
+        return Verification(False, count, None, "the chain's head is missing (it was deleted)")
+    if head.seq != count:
         return Verification(
-            False, count, count + 1,
+            False, count, count + 1 if head.seq > count else head.seq + 1,
             f"the chain ends at event {count} but its head records event {head.seq}",
+        )
+    if head.hash != prev:
+        return Verification(
+            False, count, count,
+            f"the head's hash does not match event {count}: the last events or the head "
+            "were rewritten",
         )
     return Verification(True, count)
 

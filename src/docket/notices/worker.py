@@ -25,7 +25,8 @@ from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
-from docket.db import begin_readonly, transaction, utcnow
+from docket.clock import SYSTEM, Clock
+from docket.db import begin_readonly, transaction
 from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
@@ -55,8 +56,8 @@ _MARK_SENT = (
 
 class OutboxWorker:
     def __init__(self, factory: sessionmaker[Session], settings: Settings, *,
-                 batch: int = 20) -> None:
-        self.factory, self.settings, self.batch = factory, settings, batch
+                 batch: int = 20, clock: Clock = SYSTEM) -> None:
+        self.factory, self.settings, self.batch, self.clock = factory, settings, batch, clock
         self.lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
         self.smtp = (delivery.SmtpConfig.from_url(settings.smtp_url, sender=settings.mail_from)
                      if settings.smtp_url else None)
@@ -94,7 +95,7 @@ class OutboxWorker:
 
     def run_once(self) -> int:
         """Deliver what is due now; return how many messages were tried."""
-        claimed_at = utcnow()
+        claimed_at = self.clock.now()
         ids = self.claim(claimed_at)
         if not ids:
             return 0
@@ -111,7 +112,7 @@ class OutboxWorker:
             ).scalars() if message.status == OutboxStatus.pending]
             acknowledged = compose.acknowledged(session=session, messages=messages)
             for message in messages:
-                if utcnow() >= claimed_at + self.lease:
+                if self.clock.now() >= claimed_at + self.lease:
                     # A slow round (a receiver that takes its time): another worker may
                     # have claimed the rest since, and would send it too. It is theirs.
                     break
@@ -172,7 +173,7 @@ class OutboxWorker:
         (``session`` is the round's, on a connection of its own)."""
         with session.begin():
             attempts = session.connection().execute(
-                _MARK_SENT, {"outbox_id": message.id, "at": utcnow()}).scalar()
+                _MARK_SENT, {"outbox_id": message.id, "at": self.clock.now()}).scalar()
             if attempts is not None:
                 audit.record(session=session, actor="system:outbox", action="notice:sent",
                              subject=message.subject or f"outbox:{message.id}",
@@ -181,7 +182,7 @@ class OutboxWorker:
                                       "message_id": message.message_id, "attempts": attempts})
 
     def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
-        now = utcnow()
+        now = self.clock.now()
         with transaction(self.factory) as session:
             message = session.get(OutboxMessage, outbox_id)
             assert message is not None

@@ -7,7 +7,6 @@ its own records, as 404 otherwise) live in the services that load records.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from docket.clock import SYSTEM, Clock
 from docket.db import begin_readonly
 from docket.errors import Forbidden, Unauthenticated
 from docket.parties import service
@@ -190,15 +190,21 @@ def principal_for(session: Session, plain: str) -> Principal | None:
 class PrincipalCache:
     """Checked tokens for ``ttl`` seconds, so hot routes (visibility) need no database.
 
-    A revoked token keeps working on these routes for at most ``ttl`` seconds."""
+    A revoked token, a deactivated account or a changed role is seen on these routes
+    after at most ``ttl`` seconds (by ``clock``). At most ``max_entries`` tokens are kept;
+    when it is full the cache starts again empty (tokens are then checked again)."""
 
-    def __init__(self, factory: sessionmaker[Session], ttl: float) -> None:
-        self.factory, self.ttl = factory, ttl
+    def __init__(self, factory: sessionmaker[Session], ttl: float, *,
+                 max_entries: int = 10_000, clock: Clock = SYSTEM) -> None:
+        self.factory, self.ttl, self.max_entries, self.clock = factory, ttl, max_entries, clock
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def cached(self, plain: str) -> tuple[bool, Principal | None]:
         entry = self._entries.get(service.hash_token(plain))
-        if entry is not None and entry[0] > time.monotonic():
+        if entry is not None and entry[0] > self.clock.monotonic():
             return True, entry[1]
         return False, None
 
@@ -206,9 +212,10 @@ class PrincipalCache:
         with self.factory() as session:
             principal = principal_for(session, plain)
         if self.ttl > 0:
-            if len(self._entries) > 10_000:
+            if len(self._entries) >= self.max_entries:
                 self._entries.clear()
-            self._entries[service.hash_token(plain)] = (time.monotonic() + self.ttl, principal)
+            self._entries[service.hash_token(plain)] = (self.clock.monotonic() + self.ttl,
+                                                        principal)
         return principal
 
 

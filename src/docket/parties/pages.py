@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError, NotFound
 from docket.parties import service
@@ -82,7 +81,7 @@ def slowed(request: Request, db: Session, users: Iterable[User]) -> dict[int, An
     """{user id: until when} for the accounts some address must wait to try again."""
     secret = request.app.state.settings.secret_key
     keys = {throttle.account_key(secret=secret, email=u.email): u.id for u in users}
-    until = throttle.slowed_until(session=db, accounts=keys, now=utcnow())
+    until = throttle.slowed_until(session=db, accounts=keys, now=request.app.state.clock.now())
     return {keys[key]: when for key, when in until.items()}
 
 

@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import begin_readonly, transaction, utcnow
+from docket.db import begin_readonly, transaction
 from docket.errors import Forbidden
 from docket.parties.auth import Permission
 from docket.web import sessions
@@ -38,13 +38,14 @@ def _load(request: Request) -> SignedIn | None:
     if not token:
         return None
     factory: sessionmaker[Session] = request.app.state.sessionmaker
+    now = request.app.state.clock.now()
     with factory() as session:
         begin_readonly(session)
-        user = sessions.load(session=session, token=token)
+        user = sessions.load(session=session, token=token, now=now)
     if user is not None and (user.last_seen_at is None
-                             or user.last_seen_at < utcnow() - dt.timedelta(minutes=1)):
+                             or user.last_seen_at < now - dt.timedelta(minutes=1)):
         with transaction(factory) as session:
-            sessions.touch(session=session, session_id=user.session_id)
+            sessions.touch(session=session, session_id=user.session_id, now=now)
     return user
 
 

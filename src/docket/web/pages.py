@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import transaction, utcnow
+from docket.db import transaction
 from docket.web import sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
 from docket.web.client import client_address
@@ -81,19 +81,21 @@ async def sign_in(request: Request, form: Form) -> Response:
     keys = throttle.keys_for(secret=request.app.state.settings.secret_key,
                              address=client_address(request), email=email)
 
+    clock = request.app.state.clock
+
     def attempt() -> tuple[str | None, str, int]:
         factory = request.app.state.sessionmaker
         # Counted in a transaction of its own, before the password check: the counters'
         # rows stay locked only for that short moment, not for argon2's.
         with transaction(factory) as db:
-            admitted = throttle.admit(session=db, keys=keys, now=utcnow())
+            admitted = throttle.admit(session=db, keys=keys, now=clock.now())
         if admitted.retry_after:
             log.info("sign-in throttled: address %s, %d s", keys.address[:16], admitted.retry_after)
             return None, sessions.throttled_message(admitted.retry_after), admitted.retry_after
         with transaction(factory) as db:
             try:
                 return sessions.sign_in(session=db, email=email, password=password, keys=keys,
-                                        attempt=admitted,
+                                        attempt=admitted, now=clock.now(),
                                         user_agent=request.headers.get("user-agent", "")), "", 0
             except sessions.SignInFailed as failed:
                 return None, failed.message, 0
@@ -107,7 +109,8 @@ async def sign_in(request: Request, form: Form) -> Response:
             response.headers["Retry-After"] = str(retry_after)
         return response
     with request.app.state.sessionmaker() as db:
-        signed = await run_in_threadpool(sessions.load, session=db, token=token)
+        signed = await run_in_threadpool(sessions.load, session=db, token=token,
+                                         now=clock.now())
     request.state.user = signed
     flash(request, f"Signed in as {signed.name or signed.email}." if signed else "Signed in.")
     response = redirect(request, target or home_for(signed))
@@ -124,7 +127,7 @@ async def sign_out(request: Request, form: Form) -> Response:
     if token:
         def revoke() -> None:
             with transaction(request.app.state.sessionmaker) as db:
-                sessions.sign_out(session=db, token=token)
+                sessions.sign_out(session=db, token=token, now=request.app.state.clock.now())
         await run_in_threadpool(revoke)
     request.state.user = None
     flash(request, "You are signed out.")

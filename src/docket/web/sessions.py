@@ -154,11 +154,12 @@ def touch(*, session: Session, session_id: int, now: dt.datetime | None = None) 
                     .values(last_seen_at=now or utcnow()))
 
 
-def sign_out(*, session: Session, token: str) -> None:
+def sign_out(*, session: Session, token: str, now: dt.datetime | None = None) -> None:
+    """Revoke the session a cookie stands for (nothing if it is unknown or revoked)."""
     row = session.scalar(select(WebSession).where(
         WebSession.token_hash == parties.hash_token(token), WebSession.revoked_at.is_(None)))
     if row is None:
         return
-    row.revoked_at = utcnow()
+    row.revoked_at = now or utcnow()
     audit.record(session=session, actor=f"user:{row.user_id}", action="user:sign_out",
                  subject=f"user:{row.user_id}", payload={"session": row.id})
