@@ -181,7 +181,10 @@ def _unstructured(name: str, value: str) -> str:
         return _checked(CRLF.join(lines) + CRLF)
     run: list[str] = []
     for word in words:
-        if word.isascii() and word.isprintable() and "=?" not in word and len(word) < MAX_LINE:
+        # A plain word goes as it is where it fits: on a line of its own at worst, or beside
+        # the header's name when it comes first. Otherwise it is encoded, which can be folded.
+        room = MAX_LINE - 1 if run or " " in lines[-1] else MAX_LINE - len(lines[-1]) - 1
+        if word.isascii() and word.isprintable() and "=?" not in word and len(word) <= room:
             if run:
                 _place_encoded(lines, " ".join(run))
                 run = []
