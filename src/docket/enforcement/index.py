@@ -200,11 +200,7 @@ class RestrictionIndex:
         if not active:
             return VISIBLE
         everywhere = [g for g in active if g.is_global]
-        withheld: list[str] | str
-        if everywhere:
-            withheld = "global"
-        else:
-            withheld = sorted({c for g in active for c in g.countries})
+        withheld: list[str] | str = "global" if everywhere else sorted({c for g in active for c in g.countries})
         if country is None:
             hidden = self.unknown_country == "fail_closed"
             chosen = everywhere[0] if everywhere else active[0]
