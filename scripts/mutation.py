@@ -64,7 +64,18 @@ MODULES: dict[str, tuple[str, list[str]]] = {
 }
 
 PYTEST_ARGS = ["-p", "no:xdist", "-p", "no:randomly", "-p", "no:cacheprovider", "-x", "-q",
-               "-m", "not slow and not browser", "--timeout=120"]
+               "-m", "not slow and not browser", "--timeout=120", "-p", "mutation_profile"]
+
+# Loaded into every test run (-p mutation_profile): Hypothesis draws the same examples for
+# every mutant (a mutant is killed by the tests, not by luck) and its health checks, which
+# time input generation, stay quiet under mutmut's tracing and a busy machine.
+PROFILE = """\
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("mutation", derandomize=True, deadline=None, database=None,
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile("mutation")
+"""
 
 # mutmut's exit codes per mutant (mutmut/stats.py), folded into what the table counts.
 KILLED = {1, 3, 37}
@@ -129,8 +140,10 @@ def _prepare(name: str) -> tuple[Path, list[str]]:
         f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         "use_git_change_detection = false\n"
+        'also_copy = ["mutation_profile.py"]\n'
     )
     (work / "pyproject.toml").write_text(config)
+    (work / "mutation_profile.py").write_text(PROFILE)
     return work, tests
 
 
@@ -171,6 +184,7 @@ def _table_mutants(source: str) -> list[tuple[str, int, str]]:
                 for i, entry in enumerate(entries):
                     label = ast.unparse(entry) if entry is not None else "**"
                     sites.append((f"{target.id} without {label}", nodes.index(node), i))
+    lines = text.splitlines()
     mutants = []
     for index, (label, position, entry_at) in enumerate(sites):
         copy = ast.parse(text)
@@ -184,6 +198,8 @@ def _table_mutants(source: str) -> list[tuple[str, int, str]]:
         elif isinstance(twin, ast.Set) and entry_at is not None:
             line = twin.elts[entry_at].lineno
             del twin.elts[entry_at]
+        if "pragma: no mutate" in lines[line - 1]:  # an equivalent mutant, marked as mutmut's
+            continue
         mutants.append((f"{TABLE_PREFIX}{index}: {label}", line, ast.unparse(copy)))
     return mutants
 
