@@ -42,7 +42,7 @@ WORK = ROOT / ".mutation"
 # relative to the repository; mutmut then runs, per mutant, only those that reach the
 # mutated function.
 MODULES: dict[str, tuple[str, list[str]]] = {
-    "index": ("src/docket/enforcement/index.py", ["tests/enforcement"]),
+    "index": ("src/docket/enforcement/index.py", ["tests/enforcement", "tests/client"]),
     "clock": ("src/docket/intake/clock.py", [
         "tests/intake/test_clock*.py", "tests/intake/test_clarify.py",
     ]),
