@@ -261,14 +261,19 @@ def _diffs(work: Path, names: list[str], source: str) -> dict[str, str]:
         os.chdir(here)
 
 
+def choose(every: list[str], *, sample: int | None, seed: int, module: str) -> list[str]:
+    """The mutants to run: all of them, or a sample that depends only on its arguments."""
+    if sample is None or sample >= len(every):
+        return every
+    return sorted(random.Random(f"{seed}:{module}").sample(every, sample))
+
+
 def run_module(name: str, *, sample: int | None, seed: int, progress: Progress) -> Result:
     source, _ = MODULES[name]
     work, tests = _prepare(name)
     tables = {n: (line, code) for n, line, code in _table_mutants(source)}
     every = _mutant_names(source) + list(tables)
-    chosen = every
-    if sample is not None and sample < len(every):
-        chosen = sorted(random.Random(f"{seed}:{name}").sample(every, sample))
+    chosen = choose(every, sample=sample, seed=seed, module=name)
     by_mutmut = [n for n in chosen if n not in tables]
     result = Result(module=name, path=source, mutants=len(chosen), sampled_from=len(every))
 
