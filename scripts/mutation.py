@@ -8,7 +8,7 @@ SQLite, one process per mutant, stopping at the first failure.
 
     python scripts/mutation.py                        # every module, every mutant
     python scripts/mutation.py --module clock -m states
-    python scripts/mutation.py --sample 15 --min-score 60   # what CI runs
+    python scripts/mutation.py --sample 6 --min-score 50    # what CI runs
     python scripts/mutation.py --json > mutation.json
 
 A mutant that no test can tell from the original (an equivalent mutant) is marked in the
@@ -288,6 +288,8 @@ def run_module(name: str, *, sample: int | None, seed: int, progress: Progress) 
     for done, mutant in enumerate((n for n in chosen if n in tables), len(by_mutmut)):
         progress.update(task, completed=done, description=f"{name}: tables")
         code = _run_table_mutant(work, source, tables[mutant][1], tests, env)
+        if code == 4:  # pytest's usage error: the command is wrong, not the mutant
+            raise SystemExit(f"pytest refused its arguments for {name}: {PYTEST_ARGS + tests}")
         codes[mutant] = 1 if code == 2 else code  # 2: the mutant broke collection (an import)
     result.seconds = round(time.monotonic() - started, 1)
     progress.update(task, completed=len(chosen), description=f"{name}: done")
