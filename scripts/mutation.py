@@ -8,7 +8,7 @@ SQLite, one process per mutant, stopping at the first failure.
 
     python scripts/mutation.py                        # every module, every mutant
     python scripts/mutation.py --module clock -m states
-    python scripts/mutation.py --sample 6 --min-score 50    # what CI runs
+    python scripts/mutation.py --sample 6 --min-score 15    # what CI runs
     python scripts/mutation.py --json > mutation.json
 
 A mutant that no test can tell from the original (an equivalent mutant) is marked in the
