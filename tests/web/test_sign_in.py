@@ -158,3 +158,24 @@ def test_the_menu_offers_only_what_the_roles_allow(web: Any, make_user: Any) -> 
     assert sign_in(web, "ada@docket.example").headers["location"] == "/console"
     menu = web.get("/").text
     assert 'href="/admin"' in menu
+
+
+def test_a_csrf_token_of_another_session_does_not_pass(web: Any, app: Any, make_user: Any,
+                                                       sessions: Any) -> None:
+    """Each session has a CSRF secret of its own: a token read off one signed-in user's
+    form is refused in another's session (and changes nothing)."""
+    from fastapi.testclient import TestClient
+
+    make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    make_user("bob@docket.example", "reviewer", password=PASSWORD)
+    sign_in(web, "alice@docket.example")
+    alices_token = csrf_of(web, "/")
+    with TestClient(app, raise_server_exceptions=False) as other:
+        sign_in(other, "bob@docket.example")
+        before = _actions(sessions)
+        forged = other.post("/sign-out", data={"csrf_token": alices_token}, follow_redirects=False)
+        assert forged.status_code == 403
+        assert "Sign out" in other.get("/").text  # Bob is still signed in
+        assert _actions(sessions) == before
+        own = other.post("/sign-out", data={"csrf_token": csrf_of(other, "/")}, follow_redirects=False)
+        assert own.status_code == 303
