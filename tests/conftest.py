@@ -11,6 +11,7 @@ after each test every non-catalog table is emptied, which takes a few millisecon
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import uuid
@@ -117,6 +118,20 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
 def clock() -> FakeClock:
     """A clock the test moves by hand; a test that asks for it gets an ``app`` on it."""
     return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def _logging_left_as_found() -> Iterator[None]:
+    """Building an app puts docket's log handler on the root logger at the app's level; take
+    it off after the test, so a later test in the same process (a CLI command whose output
+    it reads, say) does not get the log lines of libraries it calls."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    for handler in list(root.handlers):
+        if getattr(handler, "docket", False) and handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ PERSONAL = ("@", "author-of-", "Aruzhan", "Nurpeisova", "u-1", "new-0", "alice",
 def run(*args: str) -> dict[str, Any]:
     result = CliRunner().invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()  # logs, if any, go to stderr
     assert len(lines) == 1, result.output  # one JSON object, no progress bar
     return dict(json.loads(lines[0]))
 
@@ -266,5 +266,5 @@ def test_bad_input_is_one_clear_line(args: list[str], message: str, sessions: An
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["export", *args, "--json"])
     assert result.exit_code == 1, result.output
-    assert message in json.loads(result.output)["error"]
+    assert message in json.loads(result.stdout)["error"]
     assert not any(tmp_path.iterdir())  # nothing written

@@ -140,8 +140,8 @@ def test_the_cli_writes_each_format(history: Any, tmp_path: Any) -> None:
     out = runner.invoke(app, ["report", "--period", "2026-H1", "--format", "csv", "--out", str(tmp_path / "csv"),
                               "--json"])
     assert out.exit_code == 0, out.output
-    summary = json.loads(out.output)
-    assert summary["requests"] == 4 and summary["items"] == 5 and len(out.output.strip().splitlines()) == 1
+    summary = json.loads(out.stdout)  # logs, if any, go to stderr
+    assert summary["requests"] == 4 and summary["items"] == 5 and len(out.stdout.strip().splitlines()) == 1
     assert (tmp_path / "csv" / "google-summary.csv").read_text().splitlines()[0] == GOOGLE_HEADER
     for fmt in ("json", "html"):
         out = runner.invoke(app, ["report", "--from", "2026-01-01", "--to", "2026-06-30", "--format", fmt,
