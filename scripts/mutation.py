@@ -4,12 +4,15 @@ Each module in MODULES is mutated on its own, in a scratch copy of the tree unde
 .mutation/NAME (mutmut works in a `mutants/` folder beside the sources), and each mutant
 runs only the tests mapped to its module, and of those only the ones that reach the
 mutated function (mutmut records which tests call which function first). Tests run on
-SQLite, one process per mutant, stopping at the first failure.
+SQLite, one process per mutant, stopping at the first failure; with --pg-url, the mutants
+SQLite's tests left alive run again with the tests on PostgreSQL (code only PostgreSQL
+runs is tested only there).
 
     python scripts/mutation.py                        # every module, every mutant
     python scripts/mutation.py --module clock -m states
     python scripts/mutation.py --sample 6 --min-score 15    # what CI runs
     python scripts/mutation.py --json > mutation.json
+    python scripts/mutation.py -m audit --pg-url postgresql+psycopg://postgres@localhost/postgres
 
 A mutant that no test can tell from the original (an equivalent mutant) is marked in the
 source with `# pragma: no mutate` and a comment saying why; see docs/development.md.
@@ -122,10 +125,10 @@ def _tests(patterns: list[str]) -> list[str]:
     return found
 
 
-def _prepare(name: str) -> tuple[Path, list[str]]:
+def _prepare(name: str, folder: str | None = None) -> tuple[Path, list[str]]:
     """A scratch copy of the tree for one module, with mutmut configured for it."""
     source, patterns = MODULES[name]
-    work = WORK / name
+    work = WORK / (folder or name)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
@@ -268,7 +271,8 @@ def choose(every: list[str], *, sample: int | None, seed: int, module: str) -> l
     return sorted(random.Random(f"{seed}:{module}").sample(every, sample))
 
 
-def run_module(name: str, *, sample: int | None, seed: int, progress: Progress) -> Result:
+def run_module(name: str, *, sample: int | None, seed: int, progress: Progress,
+               pg_url: str | None = None) -> Result:
     source, _ = MODULES[name]
     work, tests = _prepare(name)
     tables = {n: (line, code) for n, line, code in _table_mutants(source)}
@@ -291,6 +295,9 @@ def run_module(name: str, *, sample: int | None, seed: int, progress: Progress) 
         if code == 4:  # pytest's usage error: the command is wrong, not the mutant
             raise SystemExit(f"pytest refused its arguments for {name}: {PYTEST_ARGS + tests}")
         codes[mutant] = 1 if code == 2 else code  # 2: the mutant broke collection (an import)
+    if pg_url:  # what SQLite's run left alive, run again with the tests on PostgreSQL
+        alive = [m for m in chosen if codes[m] in SURVIVED]
+        codes |= _on_postgresql(name, source, alive, tables, pg_url, env, progress, task)
     result.seconds = round(time.monotonic() - started, 1)
     progress.update(task, completed=len(chosen), description=f"{name}: done")
 
@@ -319,6 +326,29 @@ def run_module(name: str, *, sample: int | None, seed: int, progress: Progress) 
             location, diff = _location(source, diffs[mutant]), diffs[mutant]
         result.survivors.append(Survivor(mutant, status, location, diff))
     return result
+
+
+def _on_postgresql(name: str, source: str, alive: list[str], tables: dict[str, tuple[int, str]],
+                   pg_url: str, env: dict[str, str], progress: Progress, task: TaskID,
+                   ) -> dict[str, int | None]:
+    """Exit codes of the mutants in ``alive`` with the tests on PostgreSQL.
+
+    Code that only PostgreSQL runs (the audit log's function-call and COPY appends, say)
+    is reached by the tests only there; a mutant either engine's tests kill is killed."""
+    if not alive:
+        return {}
+    progress.update(task, description=f"{name}: survivors on PostgreSQL")
+    work, tests = _prepare(name, f"{name}-postgresql")
+    env = env | {"DOCKET_TEST_DATABASE_URL": pg_url}
+    by_mutmut = [n for n in alive if n not in tables]
+    codes: dict[str, int | None] = {}
+    if by_mutmut:
+        codes = _run_mutmut(name, work, source, by_mutmut, every_one=False, env=env,
+                            progress=progress, task=task)
+    for mutant in (n for n in alive if n in tables):
+        code = _run_table_mutant(work, source, tables[mutant][1], tests, env)
+        codes[mutant] = 1 if code == 2 else code
+    return codes
 
 
 def _run_mutmut(name: str, work: Path, source: str, chosen: list[str], *, every_one: bool,
@@ -383,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=23, help="the sample's seed (default 23)")
     parser.add_argument("--min-score", type=float, metavar="P",
                         help="exit 1 if any module's score is below P percent")
+    parser.add_argument("--pg-url", default=os.environ.get("DOCKET_MUTATION_PG_URL"),
+                        help="also run what survives SQLite's tests against PostgreSQL's, on a "
+                             "server the tests may create databases on (default: "
+                             "$DOCKET_MUTATION_PG_URL; none: SQLite only)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--save", type=Path, metavar="FILE", help="also write the JSON to FILE")
     args = parser.parse_args(argv)
@@ -398,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
                   console=Console(stderr=True), transient=args.json) as progress:
         for name in args.module or list(MODULES):
             results.append(run_module(name, sample=args.sample, seed=args.seed,
-                                      progress=progress))
+                                      progress=progress, pg_url=args.pg_url))
     data = json.dumps([asdict(r) | {"score": round(r.score, 1)} for r in results], indent=2)
     if args.save:
         args.save.write_text(data + "\n")

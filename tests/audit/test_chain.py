@@ -228,3 +228,14 @@ def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_i
     with transaction(sessions) as s:
         s.execute(text("DELETE FROM events WHERE seq = 2"))
     assert check() == Verification(False, 1, 2, "event 2 is missing (next is 3)")
+
+
+def test_a_subjects_history_starts_at_the_first_event_of_the_log(sessions) -> None:
+    # A case's history (the console's and GET /api/v1/items/{id}) asks for a subject's
+    # events without a starting point: the log's very first event is part of it.
+    from docket.audit.service import list_events
+
+    _fill(sessions, 3)
+    with sessions() as s:
+        assert [e.seq for e in list_events(session=s, subject="thing:0")] == [1]
+        assert [e.seq for e in list_events(session=s)] == [1, 2, 3]

@@ -141,3 +141,27 @@ def test_a_revoked_token_is_refused_on_every_route_once_the_ttl_is_up(
                 wrong.append(f"{key} with {name}'s revoked token: {status} "
                              f"(anonymous: {anonymous}, needs a token: {needs_token})")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_every_refusal_of_a_revoked_token_says_the_same(
+        client: TestClient, app: Any, clock: FakeClock, make_user: Any, kz_ministry: Party) -> None:
+    # The hot routes answer from caches of their own (the platform's visibility check, a
+    # submitter's intake); a revoked token gets from each the same RFC 6750 answer as from
+    # any other route, so a client handles one 401.
+    platform = make_user("platform@docket.test", "platform")
+    body = {"jurisdiction": "KZ", "reason": "hate_speech", "language": "ru",
+            "legal_basis": [{"law": "kz-informatization-18-2", "provision": "Art. 18-2(1)"}],
+            "explanation": "The post calls for violence against an ethnic group.",
+            "items": [{"url": "https://social.example/@someone/1"}]}
+    assert client.get(VISIBILITY, headers=platform.headers).status_code == 200
+    assert client.post("/api/v1/requests", headers=kz_ministry.headers, json=body).status_code == 201
+    revoke(platform)
+    revoke(kz_ministry)
+    clock.advance(ttl(app))
+    answers = [client.get(VISIBILITY, headers=platform.headers),
+               client.post("/api/v1/requests", headers=kz_ministry.headers, json=body),
+               client.get("/api/v1/me", headers=platform.headers)]
+    for r in answers:
+        assert r.status_code == 401, r.text
+        assert r.headers["www-authenticate"] == 'Bearer realm="docket", error="invalid_token"'
+        assert r.json()["detail"] == "the token is unknown or revoked"

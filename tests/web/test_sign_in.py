@@ -179,3 +179,21 @@ def test_a_csrf_token_of_another_session_does_not_pass(web: Any, app: Any, make_
         assert _actions(sessions) == before
         own = other.post("/sign-out", data={"csrf_token": csrf_of(other, "/")}, follow_redirects=False)
         assert own.status_code == 303
+
+
+def test_a_session_records_its_browser_and_its_audit_events_name_it(
+        web: Any, make_user: Any, sessions: Any) -> None:
+    from docket.web.models import WebSession
+
+    alice = make_user("alice@docket.example", "reviewer", password=PASSWORD)
+    agent = "Mozilla/5.0 (X11; Linux x86_64) " + "x" * 400  # longer than the column
+    web.headers["user-agent"] = agent
+    sign_in(web, "alice@docket.example")
+    web.post("/sign-out", data={"csrf_token": csrf_of(web, "/")})
+    with database.transaction(sessions) as s:
+        [row] = s.scalars(select(WebSession)).all()
+        events = {e.action: e for e in s.scalars(select(Event).where(Event.subject == f"user:{alice.id}"))}
+        assert row.user_agent == agent[:300]
+        assert events["user:sign_in"].payload == {"session": row.id}
+        assert events["user:sign_out"].payload == {"session": row.id}
+        assert events["user:sign_in"].actor == events["user:sign_out"].actor == f"user:{alice.id}"
