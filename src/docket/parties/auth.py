@@ -155,6 +155,13 @@ def principal_for(session: Session, plain: str) -> Principal | None:
         return Principal(token_id=token_id, submitter_id=submitter_id, submitter_kind=str(kind))
     if not active:
         return None
+    return user_principal(session, user_id=user_id, token_id=token_id)
+
+
+def user_principal(session: Session, *, user_id: int, token_id: int = 0) -> Principal:
+    """A person's principal from their roles (and a local representative's countries): the
+    same for an API token and a web session (``token_id`` 0), so a page never grants
+    more than the API would."""
     roles = session.execute(_ROLES, {"user_id": user_id}).all()
     return Principal(
         token_id=token_id, user_id=user_id, roles=frozenset(Role(r.role) for r in roles),
