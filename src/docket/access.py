@@ -33,7 +33,7 @@ from docket.errors import NotFound
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, WebhookEndpoint
 from docket.parties.auth import Permission, Principal
-from docket.parties.models import ApiToken, Role
+from docket.parties.models import ApiToken, Role, Submitter
 from docket.review.models import Decision
 
 # Roles that reach every jurisdiction, for reading and for acting.
@@ -145,6 +145,16 @@ def visible(session: Session, principal: Principal, model: type[T], record_id: i
     if found is None:
         raise NotFound(f"no {what or model.__name__.lower()} {record_id}")
     return found  # type: ignore[no-any-return]
+
+
+def submitter(session: Session, principal: Principal, submitter_id: int) -> Submitter:
+    """Submitter ``submitter_id`` if ``principal`` may read it: that submitter itself, or
+    staff who may read parties; a 404, as for one that does not exist, to anyone else."""
+    reaches = principal.submitter_id == submitter_id or principal.can(Permission.parties_read)
+    found = session.get(Submitter, submitter_id) if reaches else None
+    if found is None:
+        raise NotFound(f"no submitter {submitter_id}")
+    return found
 
 
 def owned(principal: Principal, model: type[Any]) -> Any:

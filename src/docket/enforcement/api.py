@@ -26,7 +26,8 @@ from docket.enforcement.index import RestrictionIndex, Verdict
 from docket.enforcement.notices import LANGUAGES, notice_text
 from docket.enforcement.schemas import ChangePage, VisibilityRead
 from docket.errors import Forbidden, Unprocessable
-from docket.parties.auth import Permission, Principal, cached_principal
+from docket.parties import auth
+from docket.parties.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["enforcement"])
 COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
@@ -34,7 +35,7 @@ MAX_BATCH = 1000
 JSON = "application/json"
 
 
-async def platform(principal: Annotated[Principal, Depends(cached_principal)]) -> Principal:
+async def platform(principal: Annotated[Principal, Depends(auth.principal(cached=True))]) -> Principal:
     if not principal.can(Permission.visibility_read):
         raise Forbidden("this call needs the 'visibility:read' permission (the platform role)")
     return principal
@@ -83,7 +84,7 @@ def _bad(field: str, message: str) -> Unprocessable:
 async def _platform_inline(request: Request) -> None:
     """The Platform check without FastAPI's dependency machinery: this route's cost is
     mostly framework overhead, so it does the same checks itself."""
-    await platform(await cached_principal(request))
+    await platform(await auth.principal(cached=True)(request))
 
 
 @router.get("/visibility", responses={200: {"description": "the verdict for one viewer",

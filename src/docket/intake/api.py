@@ -20,13 +20,13 @@ from docket.errors import Conflict, Forbidden, Unprocessable
 from docket.intake import service
 from docket.intake.models import IdempotencyKey, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
+from docket.parties import auth
 from docket.parties import service as parties
 from docket.parties.auth import (
     CurrentPrincipal,
     Permission,
     Principal,
     confirm_submitter,
-    submitter_principal,
 )
 from docket.parties.models import Submitter
 
@@ -52,7 +52,7 @@ Limited = Annotated[Principal, Depends(rate_limited)]
 
 
 async def rate_limited_submitter(request: HttpRequest,
-                                 principal: Annotated[Principal, Depends(submitter_principal)]
+                                 principal: Annotated[Principal, Depends(auth.principal(route_confirms=True))]
                                  ) -> Principal:
     """:func:`rate_limited` for submit_request, which confirms the token itself."""
     return await rate_limited(request, principal)

@@ -7,14 +7,14 @@ import hmac
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from starlette.concurrency import run_in_threadpool
 
 from docket import access
 from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import Forbidden
 from docket.ops import service
-from docket.parties.auth import Permission, current_principal
+from docket.parties import auth
+from docket.parties.auth import Permission
 
 router = APIRouter(tags=["operations"])
 
@@ -29,7 +29,7 @@ async def metrics_reader(request: Request) -> None:
     if expected and scheme.lower() == "bearer" and hmac.compare_digest(
             presented.strip().encode(), expected.encode()):
         return
-    principal = await run_in_threadpool(current_principal, request)
+    principal = await auth.principal()(request)
     if not (principal.can(Permission.metrics_read) and access.reach(principal).everything):
         raise Forbidden(f"this call needs the '{Permission.metrics_read.value}' permission")
 

@@ -7,9 +7,8 @@ from fastapi import APIRouter, status
 from docket import access
 from docket.bounds import Id
 from docket.deps import Db
-from docket.errors import NotFound
 from docket.parties import service
-from docket.parties.auth import CurrentPrincipal, Permission
+from docket.parties.auth import CurrentPrincipal
 from docket.parties.models import ApiToken, User
 from docket.parties.schemas import Me, SubmitterRead, TokenCreate, TokenCreated, TokenRead
 
@@ -34,11 +33,7 @@ def me(db: Db, principal: CurrentPrincipal) -> Me:
 @router.get("/submitters/{submitter_id}", response_model=SubmitterRead)
 def get_submitter(submitter_id: Id, db: Db, principal: CurrentPrincipal) -> SubmitterRead:
     """One submitter. Who: that submitter itself, or staff who may read parties; 404 to anyone else."""
-    visible = principal.submitter_id == submitter_id or principal.can(Permission.parties_read)
-    submitter = service.get_submitter(session=db, submitter_id=submitter_id) if visible else None
-    if submitter is None:
-        raise NotFound(f"no submitter {submitter_id}")
-    return SubmitterRead.model_validate(submitter)
+    return SubmitterRead.model_validate(access.submitter(db, principal, submitter_id))
 
 
 @router.get("/tokens", response_model=list[TokenRead])

@@ -1,16 +1,17 @@
-"""Authentication and authorization: one dependency that every route uses.
+"""Authentication and authorization: one dependency factory, :func:`principal`, that
+every API route uses to know its caller, and :func:`require` built on it.
 
 ``Authorization: Bearer <token>``. A missing, unknown or revoked token is a 401;
 a role without the permission is a 403. Record-level rules (a submitter sees only
-its own records, as 404 otherwise) live in the services that load records.
+its own records, as 404 otherwise) live in ``docket.access``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal, overload
 
 from fastapi import Depends, Request
 from sqlalchemy import bindparam, select
@@ -126,36 +127,11 @@ def _bearer(request: Request) -> str:
     return value.strip()
 
 
-def current_principal(request: Request) -> Principal:
-    """The caller, from its bearer token (401 when missing, unknown, revoked or deactivated).
-
-    Read in a short read-only transaction of its own, so that the call's own transaction
-    (and on SQLite its write lock) starts only when the route first needs the database."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
-        begin_readonly(session)
-        principal = principal_for(session, _bearer(request))
-    if principal is None:
-        raise Unauthenticated(
-            "the token is unknown or revoked",
-            headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
-        )
-    return principal
-
-
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-
-
-def optional_principal(request: Request) -> Principal | None:
-    """The caller for routes anyone may call without a token (the public report form, an
-    author's appeal): None without an Authorization header; with one, the token must be
-    valid (401 otherwise), as everywhere."""
-    if not request.headers.get("authorization"):
-        return None
-    return current_principal(request)
-
-
-OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+def _invalid_token() -> Unauthenticated:
+    return Unauthenticated(
+        "the token is unknown or revoked",
+        headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
+    )
 
 
 _TOKEN_OWNER = (
@@ -179,6 +155,13 @@ def principal_for(session: Session, plain: str) -> Principal | None:
         return Principal(token_id=token_id, submitter_id=submitter_id, submitter_kind=str(kind))
     if not active:
         return None
+    return user_principal(session, user_id=user_id, token_id=token_id)
+
+
+def user_principal(session: Session, *, user_id: int, token_id: int = 0) -> Principal:
+    """A person's principal from their roles (and a local representative's countries): the
+    same for an API token and a web session (``token_id`` 0), so a page never grants
+    more than the API would."""
     roles = session.execute(_ROLES, {"user_id": user_id}).all()
     return Principal(
         token_id=token_id, user_id=user_id, roles=frozenset(Role(r.role) for r in roles),
@@ -187,17 +170,47 @@ def principal_for(session: Session, plain: str) -> Principal | None:
     )
 
 
-class PrincipalCache:
-    """Checked tokens for ``ttl`` seconds, so hot routes (visibility) need no database.
+class SubmitterTokens:
+    """Submitters' tokens this application has seen, for intake's hot path: the dependency
+    answers from here without a query or a hop to the thread pool, and the route then
+    confirms the token in the read transaction it opens anyway (:func:`confirm_submitter`),
+    so a revoked token, whichever process revoked it, is refused at the next call."""
 
-    A revoked token, a deactivated account or a changed role is seen on these routes
-    after at most ``ttl`` seconds (by ``clock``). At most ``max_entries`` tokens are kept;
-    when it is full the cache starts again empty (tokens are then checked again)."""
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: dict[str, Principal] = {}
+        self._max = max_entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token_hash: str) -> Principal | None:
+        return self._entries.get(token_hash)
+
+    def put(self, token_hash: str, principal: Principal) -> None:
+        if len(self._entries) >= self._max:
+            self._entries.clear()
+        self._entries[token_hash] = principal
+
+    def forget(self, token_hash: str) -> None:
+        self._entries.pop(token_hash, None)
+
+
+class PrincipalCache:
+    """The tokens one application has checked, built once in ``create_app`` and kept as
+    ``app.state.principal_cache`` (so two applications in one process never share it).
+
+    Checked tokens are trusted for ``ttl`` seconds by ``principal(cached=True)``, so hot
+    routes (visibility) need no database: a revoked token, a deactivated account or a
+    changed role is seen on these routes after at most ``ttl`` seconds (by ``clock``).
+    ``submitters`` holds submitters' tokens for ``principal(route_confirms=True)``. Each
+    keeps at most ``max_entries`` tokens; when full it starts again empty (tokens are then
+    checked again)."""
 
     def __init__(self, factory: sessionmaker[Session], ttl: float, *,
                  max_entries: int = 10_000, clock: Clock = SYSTEM) -> None:
         self.factory, self.ttl, self.max_entries, self.clock = factory, ttl, max_entries, clock
         self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self.submitters = SubmitterTokens(max_entries)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -218,59 +231,86 @@ class PrincipalCache:
                                                         principal)
         return principal
 
-
-async def cached_principal(request: Request) -> Principal:
-    """Like current_principal, from the in-memory cache when it can (see PrincipalCache)."""
-    plain = _bearer(request)
-    cache: PrincipalCache = request.app.state.principal_cache
-    hit, principal = cache.cached(plain)
-    if not hit:
-        principal = await run_in_threadpool(cache.load, plain)
-    if principal is None:
-        raise Unauthenticated(
-            "the token is unknown or revoked",
-            headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
-        )
-    return principal
+    def check(self, plain: str) -> Principal | None:
+        """The token looked up now (nothing cached), in a short read-only transaction of
+        its own: the call's own transaction (and on SQLite its write lock) starts only when
+        the route first needs the database."""
+        with self.factory() as session:
+            begin_readonly(session)
+            return principal_for(session, plain)
 
 
-class SubmitterTokens:
-    """Submitters' tokens seen by this process, for intake's hot path: the dependency
-    answers from here without a query or a hop to the thread pool, and the route then
-    confirms the token in the read transaction it opens anyway (:func:`confirm_submitter`),
-    so a revoked token, whichever process revoked it, is refused at the next call."""
-
-    def __init__(self, max_entries: int = 10_000) -> None:
-        self._entries: dict[str, Principal] = {}
-        self._max = max_entries
-
-    def get(self, token_hash: str) -> Principal | None:
-        return self._entries.get(token_hash)
-
-    def put(self, token_hash: str, principal: Principal) -> None:
-        if len(self._entries) >= self._max:
-            self._entries.clear()
-        self._entries[token_hash] = principal
-
-    def forget(self, token_hash: str) -> None:
-        self._entries.pop(token_hash, None)
+Dependency = Callable[[Request], Awaitable[Principal]]
+OptionalDependency = Callable[[Request], Awaitable[Principal | None]]
+_DEPENDENCIES: dict[tuple[bool, bool, bool], OptionalDependency] = {}
 
 
-submitter_tokens = SubmitterTokens()
+@overload
+def principal(*, cached: bool = False, optional: Literal[False] = False,
+              route_confirms: bool = False) -> Dependency: ...
+@overload
+def principal(*, cached: bool = False, optional: Literal[True],
+              route_confirms: bool = False) -> OptionalDependency: ...
+def principal(*, cached: bool = False, optional: bool = False,
+              route_confirms: bool = False) -> Dependency | OptionalDependency:
+    """The dependency that says who is calling, from ``Authorization: Bearer <token>``:
+    a 401 with RFC 6750's ``WWW-Authenticate`` when the token is missing, unknown, revoked
+    or its account deactivated. Use it as ``Annotated[Principal, Depends(principal(...))]``.
+
+    - ``optional``: None without an Authorization header, for routes anyone may call (the
+      public report form, an author's appeal); with one the token must be valid, as
+      everywhere.
+    - ``cached``: from the application's cache when it checked the token less than
+      ``DOCKET_TOKEN_CACHE_SECONDS`` ago, with no database (see :class:`PrincipalCache`).
+    - ``route_confirms``: a submitter's token this application has seen is answered from
+      memory; the route must confirm it with :func:`confirm_submitter` in its first read
+      transaction (401 there if it was revoked since). Other tokens are checked now.
+
+    Without ``cached`` or ``route_confirms`` the token is checked on every call. The same
+    options give the same function, so FastAPI resolves the caller once per request however
+    many dependencies ask for it."""
+    key = (cached, optional, route_confirms)
+    found = _DEPENDENCIES.get(key)
+    if found is None:
+        if cached and route_confirms:
+            raise ValueError("a cached caller is never confirmed by the route")
+        found = _DEPENDENCIES[key] = _dependency(cached=cached, optional=optional,
+                                                 route_confirms=route_confirms)
+    return found
 
 
-async def submitter_principal(request: Request) -> Principal:
-    """Like current_principal, for routes that confirm the token themselves with
-    :func:`confirm_submitter` in their first read transaction (401 there if it was revoked
-    since it was seen). Other tokens are looked up as by current_principal."""
-    plain = _bearer(request)
-    principal = submitter_tokens.get(service.hash_token(plain))
-    if principal is not None:
-        return principal
-    principal = await run_in_threadpool(current_principal, request)
-    if principal.submitter_id is not None:
-        submitter_tokens.put(service.hash_token(plain), principal)
-    return principal
+def _dependency(*, cached: bool, optional: bool, route_confirms: bool) -> OptionalDependency:
+    async def caller(request: Request) -> Principal | None:
+        if optional and not request.headers.get("authorization"):
+            return None
+        plain = _bearer(request)
+        cache: PrincipalCache = request.app.state.principal_cache
+        found: Principal | None
+        if cached:
+            hit, found = cache.cached(plain)
+            if not hit:
+                found = await run_in_threadpool(cache.load, plain)
+        elif route_confirms:
+            token_hash = service.hash_token(plain)
+            found = cache.submitters.get(token_hash)
+            if found is None:
+                found = await run_in_threadpool(cache.check, plain)
+                if found is not None and found.submitter_id is not None:
+                    cache.submitters.put(token_hash, found)
+        else:
+            found = await run_in_threadpool(cache.check, plain)
+        if found is None:
+            raise _invalid_token()
+        return found
+
+    options = [name for name, on in (("cached", cached), ("optional", optional),
+                                     ("route_confirms", route_confirms)) if on]
+    caller.__name__ = caller.__qualname__ = f"principal({', '.join(f'{o}=True' for o in options)})"
+    return caller
+
+
+CurrentPrincipal = Annotated[Principal, Depends(principal())]
+OptionalPrincipal = Annotated[Principal | None, Depends(principal(optional=True))]
 
 
 @dataclass(frozen=True)
@@ -294,23 +334,22 @@ _CONFIRM = (
 
 def confirm_submitter(session: Session, request: Request,
                       principal: Principal) -> ConfirmedSubmitter:
-    """The submitter of ``principal``'s token, read in ``session``; a 401, as from
-    current_principal, if the token was revoked since :func:`submitter_principal` saw it."""
+    """The submitter of ``principal``'s token, read in ``session``; a 401, as from any
+    caller dependency, if the token was revoked since ``principal(route_confirms=True)``
+    saw it."""
     token_hash = service.hash_token(_bearer(request))
+    seen: SubmitterTokens = request.app.state.principal_cache.submitters
     row = session.connection().execute(_CONFIRM, {"token_id": principal.token_id,
                                                   "token_hash": token_hash}).first()
     if row is None:
-        submitter_tokens.forget(token_hash)
-        raise Unauthenticated(
-            "the token is unknown or revoked",
-            headers={"WWW-Authenticate": 'Bearer realm="docket", error="invalid_token"'},
-        )
+        seen.forget(token_hash)
+        raise _invalid_token()
     if str(row.kind) != principal.submitter_kind:  # the submitter changed kind meanwhile
-        submitter_tokens.forget(token_hash)
+        seen.forget(token_hash)
     return ConfirmedSubmitter(row.id, str(row.kind), row.email, row.country)
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
 
     async def check(principal: CurrentPrincipal) -> Principal:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.db import utcnow
 from docket.parties import service as parties
-from docket.parties.auth import Permission, Principal
-from docket.parties.models import Role, Submitter, User, UserRole
+from docket.parties.auth import Permission, Principal, user_principal
+from docket.parties.models import Role, Submitter, User
 from docket.web import throttle
 from docket.web.models import WebSession
 
@@ -135,14 +135,7 @@ def load(*, session: Session, token: str, now: dt.datetime | None = None) -> Sig
         principal = Principal(token_id=0, submitter_id=submitter.id,
                               submitter_kind=str(submitter.kind), user_id=user.id)
     else:
-        roles = session.execute(
-            select(UserRole.role, UserRole.jurisdiction).where(UserRole.user_id == user.id)
-        ).all()
-        principal = Principal(
-            token_id=0, user_id=user.id, roles=frozenset(Role(r.role) for r in roles),
-            jurisdictions=frozenset(r.jurisdiction for r in roles
-                                    if r.role == Role.local_representative and r.jurisdiction),
-        )
+        principal = user_principal(session, user_id=user.id)
     return SignedIn(principal=principal, user_id=user.id, email=user.email, name=user.name,
                     session_id=row.id, csrf_token=row.csrf_token, submitter_name=submitter_name,
                     last_seen_at=row.last_seen_at)
