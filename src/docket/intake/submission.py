@@ -126,9 +126,11 @@ def submit_many(
     appended to ``events`` when given (for the caller to record with its own, in one
     append) or recorded now. With ``commit`` they are committed here before this returns:
     by ``writer`` (SQLite's group commit, shared with other calls' requests) when there is
-    one and no ``idempotency`` key, else on PostgreSQL as one statement (the writes and
-    the audit append; ids taken by ``prepare_many(take_ids=True)``). With
-    ``idempotency`` (one request), a key used before answers with its first answer."""
+    one and no ``idempotency`` key; else by :func:`docket.db.one_round_trip`, on
+    PostgreSQL one statement (the writes and the audit append; ids taken by
+    ``prepare_many(take_ids=True)``), or the session's transaction where one has begun
+    (the key's). With ``idempotency`` (one request), a key used before answers with its
+    first answer and stores nothing."""
     taken = None
     if idempotency is not None:
         assert len(prepared) == 1, "an idempotency key covers one request"
