@@ -52,9 +52,9 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 import docket
-from docket import audit
 from docket import db as database
-from docket.intake import service as intake
+from docket.intake import submission as intake
+from docket.intake.models import Channel
 from docket.intake.schemas import RequestCreate
 from docket.notices.models import OutboxMessage, OutboxStatus
 from docket.notices.worker import OutboxWorker
@@ -101,10 +101,8 @@ def load(factory: Any, settings: Settings, messages: int) -> None:
             data = [RequestCreate.model_validate(body(n))
                     for n in range(start, min(messages, start + 500))]
             prepared = intake.prepare_many(session=session, settings=settings, submitter=submitter,
-                                           data=data)
-            intake.take_ids(session=session, prepared=prepared)
-            audit.record_many(session=session,
-                              events=intake.store_many(session=session, prepared=prepared))
+                                           data=data, channel=Channel.api, take_ids=True)
+            intake.submit_many(session=session, prepared=prepared)
 
 
 def start_probe(url: str) -> subprocess.Popen[str]:

@@ -485,7 +485,8 @@ def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, flo
     import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
     from docket.db import make_engine, make_sessionmaker, transaction, upgrade, utcnow
     from docket.enforcement.models import Restriction
-    from docket.intake import service as intake
+    from docket.intake import submission as intake
+    from docket.intake.models import Channel
     from docket.intake.schemas import RequestCreate
     from docket.parties import service as parties
     from docket.review.models import Decision
@@ -515,7 +516,9 @@ def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, flo
                     legal_basis=[{"citation": "bench"}],
                     items=[{"url": "https://social.example/@bench/1"}],
                 ),
-            )
+                channel=Channel.api,
+            ).request
+            assert request is not None
             decision = Decision(
                 item_id=request.items[0].id,
                 outcome="restricted",

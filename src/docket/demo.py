@@ -15,8 +15,8 @@ from docket.appeals import service as appeals
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
 from docket.db import utcnow
-from docket.intake import service as intake
-from docket.intake.models import Item
+from docket.intake import submission as intake
+from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
 from docket.notices.models import OutboxMessage
 from docket.parties import service as parties
@@ -162,7 +162,7 @@ def _load_cases(session: Session, settings: Settings) -> int:
     submitters = {s.name: s for s in session.execute(select(Submitter)).scalars()}
     for token, body in REQUESTS:
         intake.submit(session=session, settings=settings, submitter=submitters[by_token[token]],
-                      data=RequestCreate.model_validate(body))
+                      data=RequestCreate.model_validate(body), channel=Channel.api)
     return len(REQUESTS)
 
 
@@ -367,7 +367,9 @@ def _history(session: Session, settings: Settings) -> int:
                     "legal_basis": [{"law": law}] if law else [{"citation": "as cited in the order"}],
                     "bona_fide": True, "reference": f"H-{count:03d}"}
             request = intake.submit(session=session, settings=settings, submitter=submitters[token],
-                                    data=RequestCreate.model_validate(body), now=at)
+                                    data=RequestCreate.model_validate(body), channel=Channel.api,
+                                    now=at).request
+            assert request is not None
             # Its acknowledgement went out minutes after it arrived, as the worker does.
             session.execute(update(OutboxMessage).where(
                 OutboxMessage.kind == "acknowledgement", OutboxMessage.subject == f"request:{request.id}"

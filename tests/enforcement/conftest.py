@@ -8,7 +8,7 @@ import pytest
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
 from docket.db import transaction, utcnow
-from docket.intake import service as intake
+from docket.intake import submission as intake
 from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
 from docket.parties.auth import Principal
@@ -44,7 +44,8 @@ def restrict(sessions: Any, settings: Settings) -> Any:
                 author_id=author_id or f"author-of-{content_id}"))
             request = intake.submit(session=s, settings=settings, submitter=submitter, data=RequestCreate(
                 jurisdiction=jurisdiction, reason="hate_speech", explanation="Illegal.", bona_fide=True,
-                legal_basis=[{"citation": "Penal code"}], items=[{"content_id": content_id}]))
+                legal_basis=[{"citation": "Penal code"}], items=[{"content_id": content_id}]),
+                channel="api").request
             item = request.items[0]
             who, now = made["user"], utcnow()
             findings = [("policy", "violates")] if outcome == "removed_policy" else [
@@ -100,7 +101,7 @@ def _seed_decision(sessions: Any) -> int:
         user = parties.create_user(session=s, actor="test", email="seed@docket.test", roles=["legal"])
         request = intake.submit(session=s, settings=Settings(), submitter=submitter, data=RequestCreate(
             jurisdiction="KZ", reason="hate_speech", explanation="x", legal_basis=[{"citation": "x"}],
-            items=[{"url": "https://social.example/@a/1"}]))
+            items=[{"url": "https://social.example/@a/1"}]), channel="api").request
         decision = Decision(item_id=request.items[0].id, outcome="restricted", scope=["KZ"], explanation="x",
                             from_state="rights_review", status="effective", decided_by=user.id)
         s.add(decision)

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from docket.catalog import service as catalog
 from docket.catalog.service import JurisdictionInfo, LawInfo
 from docket.db import transaction
-from docket.intake import clock
-from docket.intake import service as intake
+from docket.intake import clarification, clock
+from docket.intake import submission as intake
 from docket.intake.schemas import ClarificationCreate, RequestCreate
 from docket.parties import service as parties
 from docket.settings import Settings
@@ -306,12 +306,13 @@ def test_intake_keeps_the_tables_deadline(sessions, kz_agency, code, laws, emerg
     with transaction(sessions) as s:
         submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
         request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
-                                data=RequestCreate.model_validate(_body(code, laws, emergency, complete=not answers)))
+                                channel="api", data=RequestCreate.model_validate(
+                                    _body(code, laws, emergency, complete=not answers))).request
         for n, answered in enumerate(answers, start=1):  # the last answer completes the request
             data = ClarificationCreate(explanation="Incites violence.") if n == len(answers) else \
                 ClarificationCreate(message="We are gathering the explanation.")
-            intake.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
-                           data=data, now=at(answered))
+            clarification.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
+                                  data=data, now=at(answered))
         assert request.status == "open"
         assert request.deadline_at == at(expected)
         assert all(item.deadline_at == at(expected) for item in request.items)
@@ -323,11 +324,12 @@ def test_a_clarification_that_cites_a_law_takes_that_laws_clock_and_its_restart_
                         clock_hours=12, clock_restarts_on_clarification=False)
         submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
         request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
-                                data=RequestCreate.model_validate(_body("KZ", [], False, complete=False)))
+                                channel="api",
+                                data=RequestCreate.model_validate(_body("KZ", [], False, complete=False))).request
         assert request.status == "needs_clarification" and request.deadline_at == at("03-03 09:00")
-        intake.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
-                       data=ClarificationCreate(legal_basis=[{"law": "kz-strict-12"}], explanation="Incites."),
-                       now=at("03-02 15:00"))
+        clarification.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
+                              data=ClarificationCreate(legal_basis=[{"law": "kz-strict-12"}], explanation="Incites."),
+                              now=at("03-02 15:00"))
         # The clock kept running from receipt, now 12 hours long.
         assert request.status == "open" and request.deadline_at == at("03-02 21:00")
         assert request.clock_started_at == T0

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from docket import audit
 from docket.audit.models import Event
 from docket.db import transaction
-from docket.intake import service
+from docket.intake import submission
 from docket.intake.group_commit import GroupCommit
 from docket.intake.models import Item, Request
 from docket.intake.schemas import RequestCreate
@@ -18,10 +18,11 @@ from docket.parties.models import Submitter
 from docket.settings import Settings
 
 
-def _prepared(sessions, submitter_id: int, body, n: int) -> list[service.Prepared]:
+def _prepared(sessions, submitter_id: int, body, n: int) -> list[submission.Prepared]:
     with sessions() as s:
         submitter = s.get(Submitter, submitter_id)
-        return [service.prepare(session=s, settings=Settings(), submitter=submitter, data=RequestCreate(
+        return [submission.prepare(session=s, settings=Settings(), submitter=submitter, channel="api",
+                                   data=RequestCreate(
             **body(reference=f"G-{i}", items=[{"url": f"https://social.example/@g/{i}-{k}"} for k in range(3)])))
             for i in range(n)]
 

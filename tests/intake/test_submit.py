@@ -164,13 +164,13 @@ def test_only_submitters_send_requests(client, reviewer_alice, platform, body) -
 def test_a_request_its_items_and_its_event_are_one_transaction(
     client, kz_ministry, body, sessions, monkeypatch
 ) -> None:
-    from docket.intake import service
+    from docket import audit
 
     def broken_record(**kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(service.audit, "record", broken_record)
-    monkeypatch.setattr(service.audit, "record_many", broken_record)
+    monkeypatch.setattr(audit, "record", broken_record)
+    monkeypatch.setattr(audit, "record_many", broken_record)
     before = counts(sessions)
     r = client.post("/api/v1/requests", json=body(), headers=kz_ministry.headers)
     assert r.status_code == 500 and r.json()["correlation_id"]

@@ -1,24 +1,22 @@
-"""Requests from submitters: the API channel into intake.submit()."""
+"""Requests from submitters: the API channel into intake.submit_many()."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Depends, Header, Query, status
 from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
 
-from docket import access, audit, bounds
+from docket import access, bounds
 from docket.bounds import Id, Moment
-from docket.db import begin_reads, one_round_trip
+from docket.db import begin_reads
 from docket.deps import AppSettings, Db
-from docket.errors import Conflict, Forbidden, Unprocessable
-from docket.intake import service
-from docket.intake.models import IdempotencyKey, Request, RequestStatus
+from docket.errors import Forbidden, Unprocessable
+from docket.intake import clarification, idempotency, reading
+from docket.intake import submission as intake
+from docket.intake.models import Channel, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
 from docket.parties import auth
 from docket.parties import service as parties
@@ -75,10 +73,6 @@ def _readers(principal: Principal) -> None:
         raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
 
 
-def _body_hash(body: RequestCreate) -> str:
-    return hashlib.sha256(orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestRead,
              responses={409: {"description": "the Idempotency-Key was used with another body"},
                         413: {"description": "body too large"}, 422: {"description": "invalid input"},
@@ -96,59 +90,21 @@ def submit_request(
     # only to store the request and its event.
     if principal.submitter_id is None:
         raise Forbidden("only a submitter's token can send requests")
-    with request.app.state.sessionmaker() as reading:
-        begin_reads(reading)
-        submitter = confirm_submitter(reading, request, principal)  # 401 if revoked since
-        prepared = service.prepare(session=reading, settings=settings, submitter=submitter, data=body)
-        service.take_ids(session=reading, prepared=[prepared])
-    record: IdempotencyKey | None = None
-    if idempotency_key:
-        owner, digest = f"submitter:{submitter.id}", _body_hash(body)
-        replay = _replay(db, owner, idempotency_key, digest)
-        if replay is not None:
-            return replay
-        record = IdempotencyKey(owner=owner, key=idempotency_key, body_hash=digest, status_code=201, response={})
-        db.add(record)
-        try:
-            db.flush()  # takes the key now; a concurrent twin waits here, then finds it taken
-        except IntegrityError:
-            db.rollback()
-            replay = _replay(db, owner, idempotency_key, digest)
-            if replay is None:  # pragma: no cover - the twin rolled back; ask to retry
-                raise Conflict("a submission with this Idempotency-Key is in progress; retry") from None
-            return replay
-    # Plain multi-row INSERTs and the answer built from the stored values: no ORM objects
-    # to flush or to load again, no second validation of the answer. Committed before
-    # the answer is sent: on PostgreSQL as one statement (the writes and the audit
-    # append), on SQLite by the writer that commits the waiting requests together.
-    writer = getattr(request.app.state, "intake_writer", None)
-    if writer is not None and record is None:  # SQLite: stored with others' (group_commit)
-        writer.store(prepared)
-    else:
-        with one_round_trip(db):
-            audit.record_many(session=db, events=service.store_many(session=db, prepared=[prepared]))
-            if record is not None:
-                record.response = orjson.loads(_answer(prepared))
-    return Response(_answer(prepared), status_code=status.HTTP_201_CREATED,
-                    media_type="application/json")
-
-
-def _answer(prepared: service.Prepared) -> bytes:
-    return orjson.dumps(service.answer(prepared), option=orjson.OPT_UTC_Z)
-
-
-def _replay(db: Db, owner: str, key: str, digest: str) -> JSONResponse | None:
-    from sqlalchemy import select
-
-    found = db.execute(
-        select(IdempotencyKey).where(IdempotencyKey.owner == owner, IdempotencyKey.key == key)
-    ).scalar_one_or_none()
-    if found is None:
-        return None
-    if found.body_hash != digest:
-        raise Conflict("this Idempotency-Key was already used with a different body")
-    return JSONResponse(found.response, status_code=found.status_code,
-                        headers={"Idempotent-Replayed": "true"})
+    with request.app.state.sessionmaker() as reads:
+        begin_reads(reads)
+        submitter = confirm_submitter(reads, request, principal)  # 401 if revoked since
+        prepared = intake.prepare(session=reads, settings=settings, submitter=submitter, data=body,
+                                  channel=Channel.api, take_ids=True)
+    key = idempotency.Key(f"submitter:{submitter.id}", idempotency_key,
+                          idempotency.body_hash(body)) if idempotency_key else None
+    # Committed before the answer is sent: on PostgreSQL as one statement (the writes and
+    # the audit append), on SQLite by the writer that commits the waiting requests together.
+    [done] = intake.submit_many(session=db, prepared=[prepared], idempotency=key, commit=True,
+                                writer=getattr(request.app.state, "intake_writer", None))
+    if done.replayed is not None:
+        return JSONResponse(done.replayed.response, status_code=done.replayed.status_code,
+                            headers={"Idempotent-Replayed": "true"})
+    return Response(done.body(), status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.get("/{request_id}", response_model=RequestRead)
@@ -183,7 +139,7 @@ def list_requests(
     """Requests, newest first. Who: a submitter (its own only), staff (a local
     representative: its countries)."""
     _readers(principal)
-    rows = service.list_requests(
+    rows = reading.list_requests(
         session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
         received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
     )
@@ -202,7 +158,7 @@ def clarify_request(
         raise Forbidden("only the submitter of a request can clarify it")
     found = access.visible(db, principal, Request, request_id, for_update=True)
     submitter = _submitter(db, principal)
-    return RequestRead.model_validate(service.clarify(
+    return RequestRead.model_validate(clarification.clarify(
         session=db, settings=settings, request=found, submitter=submitter, data=body,
         actor=principal.actor,
     ))

@@ -21,13 +21,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import audit
 from docket.db import transaction
-from docket.intake import service
+from docket.intake import submission
 
 log = logging.getLogger("docket.intake")
 
@@ -55,14 +55,16 @@ class GroupCommit:
             self._thread.join(timeout=self.timeout)
             self._thread = None
 
-    def store(self, prepared: service.Prepared) -> None:
-        """Store ``prepared`` (its request, items, acknowledgement and event); return once
-        it is committed, with its ids set in its values. Raises what storing it raised."""
+    def store(self, prepared: Sequence[submission.Prepared]) -> None:
+        """Store ``prepared`` (their requests, items, acknowledgements and events); return
+        once they are committed, with their ids set in their values. Raises what storing
+        one raised."""
         if self._thread is None or not self._thread.is_alive():
             raise RuntimeError("the intake writer is not running")
-        self.submit(prepared).result(timeout=self.timeout)
+        for done in [self.submit(one) for one in prepared]:  # all queued, then waited for
+            done.result(timeout=self.timeout)
 
-    def submit(self, prepared: service.Prepared) -> Future[None]:
+    def submit(self, prepared: submission.Prepared) -> Future[None]:
         """Queue ``prepared``; the future is done once it is committed (or refused)."""
         done: Future[None] = Future()
         self._queue.put((prepared, done))
@@ -71,7 +73,7 @@ class GroupCommit:
     def _run(self) -> None:
         while True:
             first = self._queue.get()
-            batch: list[tuple[service.Prepared, Future[None]]] = []
+            batch: list[tuple[submission.Prepared, Future[None]]] = []
             stopping = first is _STOP
             if not stopping:
                 batch.append(first)  # type: ignore[arg-type]
@@ -89,7 +91,7 @@ class GroupCommit:
             if stopping and self._queue.empty():
                 return
 
-    def _write(self, batch: list[tuple[service.Prepared, Future[None]]]) -> None:
+    def _write(self, batch: list[tuple[submission.Prepared, Future[None]]]) -> None:
         try:
             self._commit([prepared for prepared, _ in batch])
         except Exception as exc:
@@ -110,13 +112,13 @@ class GroupCommit:
         for _, done in batch:
             done.set_result(None)
 
-    def _commit(self, prepared: list[service.Prepared]) -> None:
+    def _commit(self, prepared: list[submission.Prepared]) -> None:
         with transaction(self.factory) as session:
-            audit.record_many(session=session, events=service.store_many(session=session, prepared=prepared))
+            submission.submit_many(session=session, prepared=prepared)
         self.batches += 1
 
 
-def _forget_ids(prepared: service.Prepared) -> None:
+def _forget_ids(prepared: submission.Prepared) -> None:
     """Undo the ids a rolled-back attempt set, so that the next one inserts afresh."""
     prepared.values.pop("id", None)
     for values in prepared.item_values:

@@ -3,15 +3,14 @@ trusted flagger) send requests, follow them, answer clarification requests, read
 given, and manage their organisation's API tokens.
 
 Every page acts as the submitter through the same services as the API: a request sent here
-goes through intake (``prepare`` then ``store``, as ``POST /api/v1/requests``) with the
-channel ``portal``; a clarification through ``intake.clarify``; tokens through
+goes through ``intake.submit`` (the one way in, as ``POST /api/v1/requests``) with the
+channel ``portal``; a clarification through ``clarification.clarify``; tokens through
 ``parties.service``. Events name the person (``user:<id>``), whose account names the
 submitter."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -29,11 +28,12 @@ from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, NotFound, Unprocessable
+from docket.intake import clarification, idempotency, reading
 from docket.intake import portal_forms as forms
-from docket.intake import service
+from docket.intake import submission as intake
 from docket.intake.models import Channel, RequestStatus
 from docket.intake.models import Request as DocketRequest
-from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestRead
+from docket.intake.schemas import ClarificationCreate, RequestCreate
 from docket.parties import service as parties
 from docket.parties.models import ApiToken, Submitter
 from docket.review import service as review
@@ -118,7 +118,7 @@ def requests_page(
     rows: Sequence[DocketRequest] = []
     more = False
     if not errors:
-        rows = service.list_requests(
+        rows = reading.list_requests(
             session=db, principal=user.principal, status=status or None,
             jurisdiction=jurisdiction or None, received_from=start, received_to=end,
             before_id=before, limit=PAGE_SIZE + 1)
@@ -189,29 +189,20 @@ def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSett
         return _new_form(request, db, user, values, forms.request_errors(
             [(list(e["loc"]), e["type"], str(e["msg"])) for e in exc.errors()], lines), 422)
     # Without a key (not sent from the form) the submission is simply not deduplicated.
-    owner = f"submitter:{submitter.id}"
-    key = f"portal:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}"
-    digest = service.request_hash(data)
+    form_key = forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)
+    key = idempotency.Key(f"submitter:{submitter.id}", f"portal:{form_key}", idempotency.body_hash(data))
     try:
-        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
-    except Conflict as exc:
+        submitted = intake.submit(session=db, settings=settings, submitter=submitter, data=data,
+                                  channel=Channel.portal, actor=_actor(user), idempotency=key)
+    except idempotency.KeyReused as exc:
         return _sent_already(request, db, user, values, exc)
-    if earlier is not None:
-        return _replayed(request, earlier.response)
-    try:
-        prepared = service.prepare(session=db, settings=settings, submitter=submitter, data=data,
-                                   channel=Channel.portal)
     except Unprocessable as exc:
         errors = forms.request_errors(forms.problem(exc), lines)
         return _new_form(request, db, user, values, errors, 422)
-    record = service.take_key(session=db, owner=owner, key=key, body_hash=digest)
-    if record is None:  # a twin of this form won the race; it is stored (or being stored)
-        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
-        if earlier is None:  # pragma: no cover - the twin rolled back
-            raise Conflict("this form is being sent already; wait a moment and reload")
-        return _replayed(request, earlier.response)
-    created = service.store(session=db, prepared=prepared, actor=_actor(user))
-    record.response = RequestRead.model_validate(created).model_dump(mode="json")
+    if submitted.replayed is not None:
+        return _replayed(request, submitted.replayed.response)
+    created = submitted.request
+    assert created is not None
     if created.status == RequestStatus.needs_clarification:
         flash(request, f"Request {created.id} is received, but it is incomplete: "
                        "supply what is missing below so that it can be reviewed.", "warning")
@@ -227,10 +218,10 @@ def _replayed(request: Request, answer: dict[str, Any]) -> Response:
 
 
 def _sent_already(request: Request, db: Session, user: SignedIn, values: dict[str, Any],
-                  exc: Conflict) -> Response:
+                  exc: idempotency.KeyReused) -> Response:
     """The same form key with other values (sent, then edited after going back)."""
     values = {**values, "form_key": secrets.token_urlsafe(18)}
-    earlier = exc.extra.get("request_id")
+    earlier = exc.request_id
     message = (f"This form was already sent as request {earlier}, with other values. "
                "Check that request; to send these values as another request, send the form again.")
     return _new_form(request, db, user, values, {"form": message}, 409)
@@ -280,8 +271,8 @@ def clarify(request: Request, request_id: Id, user: PortalUser, db: Db, settings
             [(list(e["loc"]), e["type"], str(e["msg"])) for e in exc.errors()], positions, shown)
         return _request_page(request, db, user, found, values, errors, 422)
     try:
-        service.clarify(session=db, settings=settings, request=found,
-                        submitter=_submitter(db, user), data=data, actor=_actor(user))
+        clarification.clarify(session=db, settings=settings, request=found,
+                              submitter=_submitter(db, user), data=data, actor=_actor(user))
     except Conflict as exc:
         db.rollback()  # an item that may not be named anew can follow others already changed
         flash(request, exc.detail, "error")
@@ -351,16 +342,16 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
                             {"name": "give the token a name of up to 120 characters, "
                                      "e.g. the system that will use it"}, 422)
     submitter = _submitter(db, user)
-    owner = f"submitter:{submitter.id}"
-    key = f"portal-token:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}"
-    digest = hashlib.sha256(name.encode()).hexdigest()
+    owner, digest = f"submitter:{submitter.id}", idempotency.body_hash(name)
+    key = idempotency.Key(owner, f"portal-token:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}",
+                          digest)
     try:
-        earlier = service.first_answer(session=db, owner=owner, key=key, body_hash=digest)
-    except Conflict:
+        earlier = idempotency.first_answer(session=db, key=key)
+    except idempotency.KeyReused:
         earlier = None
-        key = f"portal-token:{secrets.token_urlsafe(18)}"  # edited and sent again: a new token
-    record = None if earlier else service.take_key(session=db, owner=owner, key=key,
-                                                   body_hash=digest)
+        # edited and sent again: a new token
+        key = idempotency.Key(owner, f"portal-token:{secrets.token_urlsafe(18)}", digest)
+    record = None if earlier else idempotency.take(session=db, key=key)
     if record is None:
         flash(request, "This form was sent already and its token was made then; a token is "
                        "shown only once. Revoke it below if it was not copied.", "warning")

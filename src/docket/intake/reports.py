@@ -3,9 +3,9 @@
 A report about content on a ground (the platform's rules, or the law of one
 jurisdiction) joins the open case for that content and ground — one review item,
 which counts its reports and distinct reporters. A new case is opened through the
-same intake path as every request (a request of the channel's submitter, with one
-item). A report on content already decided on that ground joins the decided case
-unless the content changed since.
+same intake path as every request (``intake.submit_many``: a request of the channel's
+submitter, with one item, checked by ``prepare_many``). A report on content already
+decided on that ground joins the decided case unless the content changed since.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from docket.content.models import Content
 from docket.db import utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import completeness
-from docket.intake import service as intake
+from docket.intake import submission as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
 from docket.intake.schemas import ItemIn, ReportIn, RequestCreate, normalized_url
 from docket.parties.models import Submitter
@@ -228,7 +228,7 @@ def submit_reports(
             values.update(report_count=counts[key].reports, reporter_count=counts[key].reporters,
                           crowd=-counts[key].reporters,
                           possible_coordination=counts[key].coordinated)
-        events += intake.store_many(session=session, prepared=prepared)
+        intake.submit_many(session=session, prepared=prepared, events=events)
         for key, one in zip(openers, prepared, strict=True):
             case_of[key] = one.item_values[0]["id"]
             fresh[case_of[key]] = counts[key]

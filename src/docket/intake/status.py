@@ -1,0 +1,25 @@
+"""A request's status, derived from what it lacks and from its items' states."""
+
+from __future__ import annotations
+
+from docket.intake.models import Request, RequestStatus
+from docket.review.states import OPEN_STATES, ItemState
+
+
+def refresh_status(request: Request) -> RequestStatus:
+    """Derive a request's status from what it lacks and from its items' states, and put
+    its open items in the review queue or take them out."""
+    states = [ItemState(i.status) for i in request.items]
+    if request.missing or ItemState.clarification_requested in states:
+        status = RequestStatus.needs_clarification
+    elif states and all(s == ItemState.decided for s in states):
+        status = RequestStatus.decided
+    elif ItemState.decided in states:
+        status = RequestStatus.partially_decided
+    else:
+        status = RequestStatus.open
+    request.status = status
+    waiting = status == RequestStatus.needs_clarification
+    for item in request.items:
+        item.queue_open = not waiting and ItemState(item.status) in OPEN_STATES
+    return status

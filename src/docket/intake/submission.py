@@ -1,0 +1,407 @@
+"""The one way in. Every channel — the API, the portal, user reports, the demo (and
+later document import) — ends in :func:`submit` or :func:`submit_many`: the same checks
+(:mod:`docket.intake.checks`), the same clock, the same ``request:received`` event naming
+the channel, the same acknowledgement. Nothing else stores a request.
+
+A channel that wants its reads out of its write transaction runs :func:`prepare_many`
+(reads only) first, in a read-only transaction of its own, and hands what it returns to
+:func:`submit_many`; :func:`submit` does both in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from pydantic import BaseModel
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from docket import audit, bulk
+from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
+from docket.db import one_round_trip, utcnow
+from docket.intake import checks, clock
+from docket.intake import idempotency as keys
+from docket.intake.checks import SubmitterLike
+from docket.intake.models import Channel, IdempotencyKey, Item, ItemStatus, Request, RequestStatus
+from docket.intake.schemas import ItemRead, RequestCreate, RequestRead
+from docket.notices import service as notices
+from docket.settings import Settings
+
+if TYPE_CHECKING:  # group_commit imports this module to store what it queues
+    from docket.intake.group_commit import GroupCommit
+
+
+@dataclass
+class Prepared:
+    """A request checked, resolved and timed, not yet stored: its column values and its
+    items' (plain dicts; batches insert them as they are). ``request`` builds the ORM
+    object for callers that work with one."""
+
+    values: dict[str, Any]
+    item_values: list[dict[str, Any]]
+    submitter_kind: RequesterKind
+    submitter_email: str | None
+    _request: Request | None = None
+
+    @property
+    def request(self) -> Request:
+        if self._request is None:
+            request = Request(**self.values)
+            request.items = [Item(**values) for values in self.item_values]
+            self._request = request
+        return self._request
+
+
+@dataclass
+class Submitted:
+    """A request that went in: its id, its answer (``RequestRead``'s shape), the ORM object
+    when :func:`submit` stored it, and the first answer when an idempotency key replayed it
+    (then nothing was stored)."""
+
+    id: int
+    request: Request | None = None
+    replayed: IdempotencyKey | None = None
+    prepared: Prepared | None = None
+
+    @property
+    def answer(self) -> dict[str, Any]:
+        """The answer body: the request as stored (the first answer, for a replay)."""
+        if self.replayed is not None:
+            return self.replayed.response
+        assert self.prepared is not None
+        return _answer(self.prepared)
+
+    def body(self) -> bytes:
+        """The answer serialized as the API sends it."""
+        return orjson.dumps(self.answer, option=orjson.OPT_UTC_Z)
+
+
+def _replay(earlier: IdempotencyKey) -> Submitted:
+    return Submitted(earlier.response.get("id", 0), replayed=earlier)
+
+
+def submit(
+    *, session: Session, settings: Settings, submitter: SubmitterLike, data: RequestCreate,
+    channel: Channel, actor: str | None = None, now: dt.datetime | None = None,
+    idempotency: keys.Key | None = None,
+) -> Submitted:
+    """Receive one request in the caller's transaction: check it, time it, store it with its
+    items, its ``request:received`` event and its acknowledgement.
+
+    ``now`` (default: the current time) is when it was received — imports of earlier
+    records and the demo's history set it. With ``idempotency``, a key used before answers
+    with its first answer and stores nothing (:class:`~docket.intake.idempotency.KeyReused`
+    when the body differs)."""
+    if idempotency is not None:
+        earlier = keys.first_answer(session=session, key=idempotency)
+        if earlier is not None:
+            return _replay(earlier)
+    prepared = prepare(session=session, settings=settings, submitter=submitter, data=data,
+                       channel=channel, now=now)
+    taken = None
+    if idempotency is not None:
+        taken, earlier = keys.claim(session=session, key=idempotency)
+        if earlier is not None:
+            return _replay(earlier)
+    request = _store(session, prepared, actor)
+    if taken is not None:
+        taken.response = RequestRead.model_validate(request).model_dump(mode="json")
+    return Submitted(request.id, request=request, prepared=prepared)
+
+
+def submit_many(
+    *, session: Session, prepared: Sequence[Prepared], actor: str | None = None,
+    idempotency: keys.Key | None = None, commit: bool = False, writer: GroupCommit | None = None,
+    events: list[audit.Pending] | None = None,
+) -> list[Submitted]:
+    """Store requests :func:`prepare_many` checked, with multi-row INSERTs and no ORM
+    objects: their items, their ``request:received`` events and their acknowledgements.
+    Their ids are set in their values.
+
+    Without ``commit`` they are written in the caller's transaction, and their events
+    appended to ``events`` when given (for the caller to record with its own, in one
+    append) or recorded now. With ``commit`` they are committed here before this returns:
+    by ``writer`` (SQLite's group commit, shared with other calls' requests) when there is
+    one and no ``idempotency`` key; else by :func:`docket.db.one_round_trip`, on
+    PostgreSQL one statement (the writes and the audit append; ids taken by
+    ``prepare_many(take_ids=True)``), or the session's transaction where one has begun
+    (the key's). With ``idempotency`` (one request), a key used before answers with its
+    first answer and stores nothing."""
+    taken = None
+    if idempotency is not None:
+        assert len(prepared) == 1, "an idempotency key covers one request"
+        earlier = keys.first_answer(session=session, key=idempotency)
+        if earlier is None:
+            taken, earlier = keys.claim(session=session, key=idempotency)
+        if earlier is not None:
+            return [_replay(earlier)]
+    if commit and writer is not None and taken is None:
+        writer.store(prepared)
+    elif commit:
+        with one_round_trip(session):
+            audit.record_many(session=session, events=_store_many(session, prepared, actor))
+            if taken is not None:
+                taken.response = orjson.loads(orjson.dumps(_answer(prepared[0]), option=orjson.OPT_UTC_Z))
+    elif events is not None:
+        events += _store_many(session, prepared, actor)
+    else:
+        audit.record_many(session=session, events=_store_many(session, prepared, actor))
+    return [Submitted(one.values["id"], prepared=one) for one in prepared]
+
+
+def prepare(
+    *, session: Session, settings: Settings, submitter: SubmitterLike, data: RequestCreate,
+    channel: Channel, now: dt.datetime | None = None, take_ids: bool = False,
+) -> Prepared:
+    """:func:`prepare_many` for one request."""
+    return prepare_many(session=session, settings=settings, submitter=submitter, data=[data],
+                        channel=channel, now=now, take_ids=take_ids)[0]
+
+
+def prepare_many(
+    *, session: Session, settings: Settings, submitter: SubmitterLike,
+    data: Sequence[RequestCreate], channel: Channel, now: dt.datetime | None = None,
+    take_ids: bool = False,
+) -> list[Prepared]:
+    """Everything submit decides, from reads only, for requests of one submitter: check
+    each against the catalog, resolve its items (the registry looked up once for all),
+    find what is missing and set the clock. Nothing is stored: :func:`submit_many` does.
+    Raises on the first request the catalog rejects (batches check their reports before).
+
+    The API runs this in a read-only transaction, so that the write transaction that
+    follows is as short as it can be; ``take_ids`` gives the requests and their items
+    their ids now (PostgreSQL, one statement), so that storing them waits for nothing."""
+    staged = [checks.stage(d.items) for d in data]
+    found = checks.lookup(session, [i for group in staged for i in group])
+    rules: dict[tuple[Any, ...], clock.ClockRule] = {}
+    now = now or utcnow()
+    prepared = [_prepare_one(session, settings, submitter, d, channel, (found, group), rules, now)
+                for d, group in zip(data, staged, strict=True)]
+    if take_ids:
+        _take_ids(session, prepared)
+    return prepared
+
+
+def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
+                 data: RequestCreate, channel: Channel,
+                 resolved: tuple[tuple[dict[str, Any], dict[str, Any]], list[checks.ResolvedItem]],
+                 rules: dict[tuple[Any, ...], clock.ClockRule], now: dt.datetime) -> Prepared:
+    place, cited = checks.catalog_checks(
+        session, jurisdiction=data.jurisdiction, reason=data.reason,
+        scope=data.requested_scope, legal_basis=data.legal_basis,
+    )
+    items = checks.resolve_items(session, data.items, *resolved)
+    legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
+    # A case opened by a user report is always reviewable: whether the report carries the
+    # DSA Art. 16 elements is recorded on the report itself.
+    missing = [] if channel == Channel.report else checks.missing(
+        submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
+        bona_fide=data.bona_fide, confidential=data.confidential,
+        confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
+        emergency_explanation=data.emergency_explanation, items=items,
+    )
+    severity = catalog.reason_severity(session=session, code=data.reason) or 3
+    flag_rank = 0 if checks.designated(session, submitter, data.reason, place.code, now) else 1
+    rule_key = (place.code, tuple(law.id for law in cited), data.emergency)
+    rule = rules.get(rule_key)
+    if rule is None:  # the same jurisdiction, laws and urgency: the same rule, within one call
+        rule = rules[rule_key] = checks.clock_rule(session, settings, place, cited, data.emergency)
+    kind = RequesterKind(submitter.kind)
+    deadline = rule.deadline(now)
+    values = dict(
+        submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
+        reference=data.reference, legal_basis=legal_basis, reason=data.reason,
+        explanation=data.explanation, requested_action=data.requested_action,
+        requested_scope=data.requested_scope or [place.code],
+        issuing_officer=data.issuing_officer.model_dump(exclude_none=True) if data.issuing_officer else None,
+        language=data.language, confidential=data.confidential,
+        confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
+        emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
+        art16_notice=not kind.is_official and "bona_fide" not in missing and "explanation" not in missing,
+        status=RequestStatus.needs_clarification if missing else RequestStatus.open,
+        missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
+        clock_rule=rule.as_dict(),
+    )
+    item_values = [
+        dict(
+            position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
+            status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
+            jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
+            severity=severity, flag_rank=flag_rank, crowd=0, deadline_at=deadline,
+            due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=not missing,
+            risk_flags=[], submitter_id=submitter.id,
+        )
+        for i in items
+    ]
+    return Prepared(values, item_values, kind, submitter.email)
+
+
+def _take_ids(session: Session, prepared: Sequence[Prepared]) -> None:
+    """Give prepared requests and their items their ids now, on PostgreSQL (one statement;
+    see :func:`docket.bulk.take_ids`), so that :func:`_store_many` inserts them without
+    waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
+    taken = bulk.take_ids(session, [(Request.__table__, len(prepared)),
+                                    (Item.__table__, sum(len(p.item_values) for p in prepared))])
+    if taken is None:
+        return
+    request_ids, item_ids = taken
+    next_item = iter(item_ids)
+    for one, request_id in zip(prepared, request_ids, strict=True):
+        one.values["id"] = request_id
+        for values in one.item_values:  # in position order, as RETURNING would give them
+            values["request_id"], values["id"] = request_id, next(next_item)
+
+
+def _store(session: Session, prepared: Prepared, actor: str | None) -> Request:
+    """Write a prepared request, its items and its ``request:received`` event."""
+    request = prepared.request
+    _insert(session, request)
+    prepared.values["id"] = request.id
+    for values, item in zip(prepared.item_values, request.items, strict=True):
+        values["id"], values["case_key"] = item.id, item.case_key
+    audit.record(session=session, **_received_event(prepared, actor).__dict__)
+    _acknowledge(session, prepared)
+    return request
+
+
+def _store_many(session: Session, prepared: Sequence[Prepared],
+                actor: str | None) -> list[audit.Pending]:
+    """Write several prepared requests with multi-row INSERTs; return their
+    ``request:received`` events for the caller to append with its own events
+    (:func:`audit.record_many`) in the same transaction. The requests are not attached to
+    the session; their ids and their items' ids are set in ``values``/``item_values``."""
+    _insert_rows(session, prepared)
+    notices.acknowledge_many(session=session, receipts=[
+        notices.Receipt(one.values["id"], one.submitter_email, one.values["language"],
+                        one.values["status"].value, list(one.values["missing"]))
+        for one in prepared if one.submitter_email])
+    return [_received_event(one, actor) for one in prepared]
+
+
+def _answer(prepared: Prepared) -> dict[str, Any]:
+    """A stored request as the API shows it (``RequestRead``), from its values: no ORM
+    object to load, nothing to validate again. Fields the values lack take the schema's
+    default (an item's outcome, say); serialize with orjson."""
+    values, items = prepared.values, prepared.item_values
+    return {**{name: values.get(name, default) for name, default in _REQUEST_FIELDS},
+            "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS}
+                      for i in items]}
+
+
+def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    """A read schema's fields with their defaults (None for the required ones, which the
+    stored values always have)."""
+    return [(name, None if field.is_required() else field.default)
+            for name, field in model.model_fields.items() if name not in skip]
+
+
+_REQUEST_FIELDS = _fields(RequestRead, skip=("items",))
+_ITEM_FIELDS = _fields(ItemRead)
+
+
+def _received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:
+    """The ``request:received`` event of a stored request: the same shape for everybody."""
+    request, items = prepared.values, prepared.item_values
+    return audit.Pending(
+        actor=actor or f"submitter:{request['submitter_id']}", action="request:received",
+        subject=f"request:{request['id']}",
+        payload={
+            "channel": str(request["channel"]), "submitter_kind": prepared.submitter_kind.value,
+            "jurisdiction": request["jurisdiction"], "reason": request["reason"],
+            "status": request["status"].value, "missing": request["missing"],
+            "clock_rule": request["clock_rule"], "deadline_at": request["deadline_at"].isoformat(),
+            "items": [i["id"] for i in items],
+            "not_found": [i["id"] for i in items if i["status"] == ItemStatus.content_not_found],
+        },
+    )
+
+
+def _acknowledge(session: Session, prepared: Prepared) -> None:
+    request = prepared.values
+    if prepared.submitter_email:
+        notices.acknowledge(session=session, request_id=request["id"], to=prepared.submitter_email,
+                            language=request["language"], status=request["status"].value,
+                            missing=list(request["missing"]))
+
+
+def _row(obj: Request | Item, skip: tuple[str, ...]) -> dict[str, Any]:
+    """An object's column values, with Python-side defaults filled in on the object too."""
+    row = {}
+    for column in type(obj).__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(obj, column.key)
+        if value is None and column.default is not None:
+            arg = column.default.arg  # type: ignore[attr-defined]
+            value = arg(None) if column.default.is_callable else arg  # type: ignore[attr-defined]
+            setattr(obj, column.key, value)
+        row[column.key] = value
+    return row
+
+
+def _insert(session: Session, request: Request) -> None:
+    """INSERT the request and its items as two plain statements, then attach them to the
+    session as if loaded. The ORM's unit of work would cost more than the rest of intake."""
+    request.id = session.execute(
+        insert(Request.__table__).returning(Request.__table__.c.id), _row(request, skip=("id",))
+    ).scalar_one()
+    rows = [{**_row(i, skip=("id", "request_id")), "request_id": request.id} for i in request.items]
+    ids = session.execute(
+        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    for item, item_id in zip(request.items, ids, strict=True):
+        item.id, item.request_id = item_id, request.id
+        make_transient_to_detached(item)
+    make_transient_to_detached(request)
+    session.add(request)
+
+
+def _defaults(table: Any) -> list[tuple[str, Any, bool]]:
+    return [(c.key, c.default.arg, c.default.is_callable)  # type: ignore[attr-defined]
+            for c in table.columns if c.default is not None]
+
+
+def _complete(values: dict[str, Any], defaults: list[tuple[str, Any, bool]]) -> dict[str, Any]:
+    """``values`` with the columns' Python-side defaults filled in (as the ORM would)."""
+    for key, arg, is_callable in defaults:
+        if values.get(key) is None:
+            values[key] = arg(None) if is_callable else arg
+    return values
+
+
+def _same_keys(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with every key any of them has (None where missing), for one INSERT."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return rows if all(len(row) == len(keys) for row in rows) else [
+        {k: row.get(k) for k in keys} for row in rows]
+
+
+def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
+    """Several prepared requests with two multi-row INSERTs (requests, then all items),
+    from their plain values: no ORM objects. Sets the ids in the values."""
+    if not prepared:
+        return
+    requests, items = Request.__table__, Item.__table__
+    request_defaults, item_defaults = _defaults(requests), _defaults(items)
+    if prepared[0].values.get("id") is not None:  # ids taken beforehand (take_ids)
+        bulk.insert_rows(session, requests, [_complete(p.values, request_defaults) for p in prepared],
+                         returning=False)
+        bulk.insert_rows(session, items, _same_keys([
+            _complete(values, item_defaults) for p in prepared for values in p.item_values]),
+            returning=False)
+        return
+    ids = bulk.insert_rows(session, requests,
+                           [_complete(p.values, request_defaults) for p in prepared])
+    rows = []
+    for one, request_id in zip(prepared, ids, strict=True):
+        one.values["id"] = request_id
+        for values in one.item_values:
+            values["request_id"] = request_id
+            rows.append(_complete(values, item_defaults))
+    item_ids = bulk.insert_rows(session, items, _same_keys(rows))
+    for values, item_id in zip(rows, item_ids, strict=True):
+        values["id"] = item_id
