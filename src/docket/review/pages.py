@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from docket import access
+from docket import access, effects
 from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.bounds import Id
@@ -285,7 +285,7 @@ def review_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422,
                                   errs={"review": console.validation_errors(exc)}, vals={"review": values})
-    done, error = console.attempt(db, lambda: service.review(session=db, principal=who.principal, item=item, data=data,
+    done, error = console.attempt(db, lambda: effects.review(session=db, principal=who.principal, item=item, data=data,
                                                       now=utcnow()))
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,
@@ -305,7 +305,7 @@ def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422,
                                   errs={"decision": console.validation_errors(exc)}, vals={"decision": values})
-    decision, error = console.attempt(db, lambda: service.decide(session=db, principal=who.principal, item=item,
+    decision, error = console.attempt(db, lambda: effects.decide(session=db, principal=who.principal, item=item,
                                                                  data=data, now=utcnow()))
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,

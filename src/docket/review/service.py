@@ -14,12 +14,9 @@ from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
-from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import Conflict, RoleRequired, Unprocessable
-from docket.intake import service as intake
 from docket.intake.models import Item, Report, Request
-from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
@@ -41,6 +38,39 @@ def _require_roles(principal: Principal, jurisdiction: str, roles: frozenset[Rol
     if not access.roles_in(principal, jurisdiction) & roles:
         names = ", ".join(sorted(r.value for r in roles))
         raise RoleRequired(f"{what} needs one of the roles: {names}")
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What a review step did: the item and the state it moved to (a question for the
+    requester follows when that is ``clarification_requested``)."""
+
+    item: Item
+    state: ItemState
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a decision or an approval did: the decision, the item's new state, and whether
+    the decision took effect now (its effects follow) or still awaits a second person."""
+
+    decision: Decision
+    item: Item
+    state: ItemState
+
+    @property
+    def took_effect(self) -> bool:
+        return self.decision.status == DecisionStatus.effective
+
+
+@dataclass(frozen=True)
+class Reversed:
+    """What an appeal's reversal did to a decision and its item: a restricting decision's
+    restrictions are to be lifted (``lift``); a decision not to act reopened the item."""
+
+    decision: Decision
+    item: Item
+    lift: bool
 
 
 def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
@@ -113,8 +143,9 @@ def release(*, session: Session, principal: Principal, item: Item, now: dt.datet
 
 
 # ---------------------------------------------------------------- findings
-def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Item:
-    """Record one step's finding and move the item as the state table says."""
+def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Reviewed:
+    """Record one step's finding and move the item as the state table says (what follows
+    a question for the requester is docket.effects' to apply)."""
     _require_roles(principal, item.jurisdiction, STEP_ROLES[data.step], f"the {data.step.value} review")
     if data.finding not in FINDINGS[data.step]:
         allowed = ", ".join(sorted(FINDINGS[data.step]))
@@ -141,19 +172,12 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     new = move(session=session, item=item, action=f"{data.step.value}:{data.finding}", **values)
     session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
                        flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
-    if new == ItemState.clarification_requested:
-        request = item.request
-        request.missing = [*request.missing, f"items[{item.position}].clarification"]
-        intake.refresh_status(request)
-        submitter = session.get(Submitter, request.submitter_id)
-        notices.clarification_requested(session=session, request=request, item=item,
-                                        to=submitter.email if submitter else None)
     audit.record(
         session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
         payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
                  "from": str(old), "to": new.value, "notes": data.notes, "question": question},
     )
-    return item
+    return Reviewed(item=item, state=new)
 
 
 # ---------------------------------------------------------------- decisions
@@ -259,8 +283,9 @@ def _is_local_rep(principal: Principal, jurisdiction: str) -> bool:
     return Role.local_representative in principal.roles and jurisdiction in principal.jurisdictions
 
 
-def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decision:
-    """Decide one item. It takes effect now, or waits for a second person's approval."""
+def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decided:
+    """Decide one item. It takes effect now, or waits for a second person's approval
+    (docket.effects applies what follows a decision that took effect)."""
     _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a decision")
     _check_claim(item, principal, now)
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
@@ -283,7 +308,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
     )
-    move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
+    state = move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
     # approval is still to come (the approvals inbox is where that happens).
     item.assigned_to, item.claim_expires_at = None, None
@@ -295,8 +320,8 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
                  "law": law, "approval_reasons": reasons, "local_rep": rep},
     )
     if not reasons:
-        _take_effect(session, decision, item, principal.actor, now)
-    return decision
+        _settle(decision, item, now)
+    return Decided(decision=decision, item=item, state=state)
 
 
 def _seconds(start: dt.datetime, end: dt.datetime) -> float:
@@ -304,7 +329,8 @@ def _seconds(start: dt.datetime, end: dt.datetime) -> float:
     return round((end - start).total_seconds(), 3)
 
 
-def _take_effect(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
+def _settle(decision: Decision, item: Item, now: dt.datetime) -> None:
+    """The decision is in effect from ``now``: the item carries its outcome."""
     decision.status, decision.effective_at = DecisionStatus.effective, now
     item.outcome, item.decided_at, item.scope = decision.outcome, now, decision.scope
     # What transparency reports read (see Item): the action taken and how long it took.
@@ -312,25 +338,6 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
     item.decide_seconds = _seconds(item.received_at, decision.decided_at)
     item.effect_seconds = _seconds(item.received_at, now)
     item.assigned_to, item.claim_expires_at = None, None
-    was_decided = item.request.status == "decided"
-    intake.refresh_status(item.request)
-    audit.record(
-        session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
-        payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
-                 "request_status": item.request.status.value},
-    )
-    if Outcome(decision.outcome) in RESTRICTING and item.content_id is not None:
-        submitter = session.get(Submitter, item.request.submitter_id)
-        enforcement.start(
-            session=session, actor=actor, decision_id=decision.id, content_id=item.content_id,
-            scope=decision.scope, ends_at=decision.ends_at, now=now,
-            notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
-                                                    submitter_kind=str(submitter.kind if submitter else "user")),
-        )
-    notices.decision_took_effect(
-        session=session, decision=decision, item=item, request=item.request,
-        submitter=session.get(Submitter, item.request.submitter_id), now=now,
-        request_decided=not was_decided and item.request.status == "decided")
 
 
 def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
@@ -346,8 +353,9 @@ def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
 
 def approve(
     *, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime,
-) -> Decision:
-    """A second, different staff member approves; the decision then takes effect."""
+) -> Decided:
+    """A second, different staff member approves; the decision then takes effect
+    (docket.effects applies what follows)."""
     _require_roles(principal, decision.item.jurisdiction, REVIEWING_ROLES, "an approval")
     if decision.status != DecisionStatus.awaiting_approval:
         raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
@@ -357,14 +365,14 @@ def approve(
     if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
         raise RoleRequired(f"this restriction needs the sign-off of the local representative for {rep}")
     item = decision.item
-    move(session=session, item=item, action="approve")
+    state = move(session=session, item=item, action="approve")
     decision.approved_by, decision.approved_at = principal.user_id, now
     audit.record(
         session=session, actor=principal.actor, action="decision:approved", subject=f"item:{item.id}",
         payload={"decision": decision.id, "note": note, "local_rep": bool(rep and _is_local_rep(principal, rep))},
     )
-    _take_effect(session, decision, item, principal.actor, now)
-    return decision
+    _settle(decision, item, now)
+    return Decided(decision=decision, item=item, state=state)
 
 
 def reject(*, session: Session, principal: Principal, decision: Decision, reason: str, now: dt.datetime) -> Decision:
@@ -383,6 +391,21 @@ def reject(*, session: Session, principal: Principal, decision: Decision, reason
         payload={"decision": decision.id, "reason": reason, "back_to": decision.from_state},
     )
     return decision
+
+
+def reverse(*, session: Session, decision: Decision, item: Item) -> Reversed:
+    """An appeal reversed ``decision``: a restricting one leaves the item with no action taken
+    (its restrictions are lifted by docket.effects); one not to act sends the item back to
+    legal review for a new decision."""
+    decision.status = DecisionStatus.reversed
+    if decision.outcome in RESTRICTING:
+        item.outcome, item.scope = "no_action", []
+        return Reversed(decision=decision, item=item, lift=True)
+    move(session=session, item=item, action="reopen")
+    item.outcome, item.decided_at, item.scope = None, None, None
+    item.action_outcome, item.decide_seconds, item.effect_seconds = None, None, None
+    item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
+    return Reversed(decision=decision, item=item, lift=False)
 
 
 def pending_approvals(*, session: Session, principal: Principal, limit: int = 100) -> Sequence[Decision]:
