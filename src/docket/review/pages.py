@@ -166,7 +166,7 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
         laws.append({"id": basis.get("law"), "title": law.title if law else None,
                      "citation": law.citation if law else basis.get("citation"), "provision": basis.get("provision")})
     content = content_registry.get(session=db, content_id=item.content_id) if item.content_id else None
-    related = service.related(session=db, principal=principal, item=item)
+    related = console.related(session=db, principal=principal, item=item)
     reviews = service.reviews_for(session=db, item_id=item.id)
     decisions = service.decisions_for(session=db, item_id=item.id)
     events = [*audit_service.list_events(session=db, subject=f"request:{req.id}", limit=1000),

@@ -14,9 +14,8 @@ from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
-from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import Conflict, RoleRequired, Unprocessable
-from docket.intake.models import Item, Report, Request
+from docket.intake.models import Item, Request
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
@@ -431,41 +430,6 @@ def requester_kinds(*, session: Session, request_ids: set[int]) -> dict[int, str
     rows = session.execute(select(Request.id, Submitter.kind).join(Submitter, Submitter.id == Request.submitter_id)
                            .where(Request.id.in_(sorted(request_ids))))
     return {request_id: str(kind) for request_id, kind in rows}
-
-
-@dataclass(frozen=True)
-class Related:
-    """What else docket knows about an item's content, so nobody decides blind."""
-
-    items: Sequence[Item]  # other requests' items and report cases about the same content
-    reports: Sequence[Report]  # user reports on this item and on those items
-    restrictions: Sequence[Restriction]  # restrictions of this content (or its author's account), ended ones too
-
-
-def related(*, session: Session, principal: Principal, item: Item, limit: int = 100) -> Related:
-    """Other items, reports and restrictions about the same content as ``item``."""
-    # By content id (indexed); by address only for content the registry does not know (rare).
-    same = (Item.content_id == item.content_id if item.content_id
-            else Item.normalized_url == item.normalized_url if item.normalized_url else None)
-    others: Sequence[Item] = []
-    if same is not None:
-        query = access.scoped(select(Item).where(same, Item.id != item.id), principal, Item)
-        others = session.execute(query.order_by(Item.received_at.desc(), Item.id.desc()).limit(limit)).scalars().all()
-    reports = session.execute(
-        select(Report).where(Report.item_id.in_([item.id, *(o.id for o in others)]))
-        .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)
-    ).scalars().all()
-    restrictions: Sequence[Restriction] = []
-    if item.content_id:
-        subjects = [(Restriction.subject_kind == SubjectKind.content) & (Restriction.subject_id == item.content_id)]
-        registered = content_registry.get(session=session, content_id=item.content_id)
-        if registered is not None and registered.author_id:
-            subjects.append((Restriction.subject_kind == SubjectKind.account)
-                            & (Restriction.subject_id == registered.author_id))
-        restrictions = session.execute(
-            select(Restriction).where(or_(*subjects)).order_by(Restriction.id.desc()).limit(limit)
-        ).scalars().all()
-    return Related(items=others, reports=reports, restrictions=restrictions)
 
 
 # ---------------------------------------------------------------- deadlines
