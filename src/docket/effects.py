@@ -3,9 +3,10 @@
 Review decides and says what happened (``review.service``'s ``Reviewed``, ``Decided``,
 ``Reversed``); this module applies what must follow, always in this order: the request's
 status, restrictions and the change feed, notices to each party (their addresses found
-here and handed to ``notices``), with the audit events each step writes. Review,
-enforcement and notices do not import one another's services; the callers (the API,
-the console, appeals, the demo, the jobs) call this module, in their own transaction.
+here and handed to ``notices``), with the audit events each step writes. So review
+imports neither enforcement nor notices, enforcement does not import notices and
+notices does not look its recipients up in intake; the callers (the API, the console,
+appeals, the demo, the expiry job) call this module, in their own transaction.
 
 ``review``, ``decide`` and ``approve`` do both halves at once and answer as
 ``review.service`` did before: the item, the decision.
