@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from docket import effects
 from docket.appeals import service as appeals
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
@@ -183,14 +184,14 @@ def _review_cases(session: Session) -> None:
 
     def steps(item: Item, *findings: tuple[Principal, str, str, list[str]]) -> None:
         for who, step, finding, flags in findings:
-            review.review(session=session, principal=who, item=item, now=now,
-                          data=ReviewCreate(step=step, finding=finding, flags=flags))
+            effects.review(session=session, principal=who, item=item, now=now,
+                           data=ReviewCreate(step=step, finding=finding, flags=flags))
 
     # Germany: a court's defamation order, restricted in Germany only; takes effect at once.
     court = items["post-55102"]
     steps(court, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
           (carol, "rights", "no_concern", []))
-    review.decide(session=session, principal=bob, item=court, now=now, data=DecisionCreate(
+    effects.decide(session=session, principal=bob, item=court, now=now, data=DecisionCreate(
         outcome="restricted", law="§ 186 StGB",
         explanation="The court found the bribery claim untrue and defamatory; restricted in Germany only."))
     # Kazakhstan: a cartoon of the minister. Illegal under the cited law, but political
@@ -198,7 +199,7 @@ def _review_cases(session: Session) -> None:
     cartoon = items["post-81723"]
     steps(cartoon, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
           (carol, "rights", "concern", ["political_speech", "public_interest"]))
-    review.decide(session=session, principal=carol, item=cartoon, now=now, data=DecisionCreate(
+    effects.decide(session=session, principal=carol, item=cartoon, now=now, data=DecisionCreate(
         outcome="rejected_overbroad",
         explanation="Satire of a public official is protected political speech (ICCPR Art. 19)."))
     # Kazakhstan: the rally call is in legal review, claimed by Bob.
@@ -209,23 +210,23 @@ def _review_cases(session: Session) -> None:
     fake = items["post-77310"]
     steps(fake, (alice, "policy", "compliant", []), (bob, "legal", "illegal", []),
           (carol, "rights", "no_concern", []))
-    review.decide(session=session, principal=bob, item=fake, now=now, data=DecisionCreate(
+    effects.decide(session=session, principal=bob, item=fake, now=now, data=DecisionCreate(
         outcome="restricted", explanation="Fabricated image likely to incite communal violence (IT Act s. 69A)."))
     # Türkiye: an emergency death threat breaks the platform's rules: removed everywhere,
     # approved by a second person because it is an emergency.
     threat = items["post-66001"]
     steps(threat, (alice, "policy", "violates", []))
-    removal = review.decide(session=session, principal=alice, item=threat, now=now, data=DecisionCreate(
+    removal = effects.decide(session=session, principal=alice, item=threat, now=now, data=DecisionCreate(
         outcome="removed_policy", policy_clause="Community Standards 3.2: violent threats and doxxing",
         explanation="A death threat with the target's home address."))
-    review.approve(session=session, principal=bob, decision=removal, note="Confirmed.", now=now)
+    effects.approve(session=session, principal=bob, decision=removal, note="Confirmed.", now=now)
     # (The request was confidential: the author's statement of reasons waits in a hold.)
     # Viet Nam: "opposing the State" names no statement and no provision; the legal
     # reviewer asks the ministry which (the question goes to it by e-mail and shows in its
     # portal; the notes stay internal). The item leaves the queue until it answers.
     vn = items["post-44120"]
     steps(vn, (alice, "policy", "compliant", []))
-    review.review(session=session, principal=bob, item=vn, now=now, data=ReviewCreate(
+    effects.review(session=session, principal=bob, item=vn, now=now, data=ReviewCreate(
         step="legal", finding="needs_clarification",
         question="Which statement in the post is said to oppose the State, and which provision of "
                  "Decree 147 Art. 8 does it breach? Criticism of a policy is not by itself unlawful.",
@@ -233,7 +234,7 @@ def _review_cases(session: Session) -> None:
     # A trusted flagger's notice about a child: removed everywhere.
     csam = items["post-30001"]
     steps(csam, (alice, "policy", "violates", []))
-    review.decide(session=session, principal=alice, item=csam, now=now, data=DecisionCreate(
+    effects.decide(session=session, principal=alice, item=csam, now=now, data=DecisionCreate(
         outcome="removed_policy", policy_clause="Child safety policy 1.1",
         explanation="Sexualised depiction of a minor; reported to the national hotline."))
 
@@ -378,9 +379,9 @@ def _history(session: Session, settings: Settings) -> int:
             when = at + dt.timedelta(hours=rng.uniform(2, 30))
             try:
                 for step, finding in FINDINGS_FOR[outcome]:
-                    review.review(session=session, principal=by_step[step], item=item, now=when,
-                                  data=ReviewCreate(step=step, finding=finding, flags=[]))
-                decision = review.decide(
+                    effects.review(session=session, principal=by_step[step], item=item, now=when,
+                                   data=ReviewCreate(step=step, finding=finding, flags=[]))
+                decision = effects.decide(
                     session=session, principal=staff["bob"], item=item, now=when, data=DecisionCreate(
                         outcome=outcome,
                         policy_clause="Community Standards 3.1" if outcome == "removed_policy" else None,
@@ -392,8 +393,8 @@ def _history(session: Session, settings: Settings) -> int:
                     break
                 try:
                     with session.begin_nested():
-                        review.approve(session=session, principal=approver, decision=decision, note=None,
-                                       now=when + dt.timedelta(hours=rng.uniform(1, 10)))
+                        effects.approve(session=session, principal=approver, decision=decision, note=None,
+                                        now=when + dt.timedelta(hours=rng.uniform(1, 10)))
                 except DocketError:
                     continue
             if outcome == "restricted":
@@ -445,17 +446,17 @@ def _history_reports(session: Session, settings: Settings, start: dt.datetime,
         assert item is not None
         when = at + dt.timedelta(hours=20)
         if n == 0:
-            review.review(session=session, principal=reviewer, item=item, now=when,
-                          data=ReviewCreate(step="policy", finding="violates", flags=[]))
-            review.decide(session=session, principal=reviewer, item=item, now=when, data=DecisionCreate(
+            effects.review(session=session, principal=reviewer, item=item, now=when,
+                           data=ReviewCreate(step="policy", finding="violates", flags=[]))
+            effects.decide(session=session, principal=reviewer, item=item, now=when, data=DecisionCreate(
                 outcome="removed_policy", policy_clause="Community Standards 2.1: bullying and harassment",
                 explanation="Repeated insults aimed at a private person."))
         else:
-            review.review(session=session, principal=reviewer, item=item, now=when,
-                          data=ReviewCreate(step="policy", finding="compliant", flags=[]))
-            review.review(session=session, principal=lawyer, item=item, now=when,
-                          data=ReviewCreate(step="legal", finding="lawful", flags=[]))
-            review.decide(session=session, principal=lawyer, item=item, now=when, data=DecisionCreate(
+            effects.review(session=session, principal=reviewer, item=item, now=when,
+                           data=ReviewCreate(step="policy", finding="compliant", flags=[]))
+            effects.review(session=session, principal=lawyer, item=item, now=when,
+                           data=ReviewCreate(step="legal", finding="lawful", flags=[]))
+            effects.decide(session=session, principal=lawyer, item=item, now=when, data=DecisionCreate(
                 outcome="no_action", explanation="Sharp criticism of a politician; lawful under § 193 StGB."))
 
 

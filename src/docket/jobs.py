@@ -26,10 +26,10 @@ def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
 
 def expire_restrictions(factory: sessionmaker[Session]) -> list[int]:
     """End restrictions whose period is over, in a transaction of its own."""
-    from docket.enforcement.service import expire_due
+    from docket.effects import expire_restrictions
 
     with transaction(factory) as session:
-        return expire_due(session=session, now=utcnow())
+        return expire_restrictions(session=session, now=utcnow())
 
 
 def release_holds(factory: sessionmaker[Session]) -> list[int]:

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from docket import effects
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
 from docket.db import transaction, utcnow
@@ -13,7 +14,6 @@ from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
 from docket.parties.auth import Principal
 from docket.parties.models import Role
-from docket.review import service as review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
 
@@ -51,16 +51,16 @@ def restrict(sessions: Any, settings: Settings) -> Any:
             findings = [("policy", "violates")] if outcome == "removed_policy" else [
                 ("policy", "compliant"), ("legal", "illegal"), ("rights", "no_concern")]
             for step, finding in findings:
-                review.review(session=s, principal=who, item=item, now=now,
-                              data=ReviewCreate(step=step, finding=finding))
+                effects.review(session=s, principal=who, item=item, now=now,
+                               data=ReviewCreate(step=step, finding=finding))
             data = DecisionCreate(outcome=outcome, scope=scope, scope_reason="Orders in each country.",
                                   policy_clause="3.2" if outcome == "removed_policy" else None,
                                   explanation="Reasons.", ends_at=ends_at)
-            decision = review.decide(session=s, principal=who, item=item, data=data, now=now)
+            decision = effects.decide(session=s, principal=who, item=item, data=data, now=now)
             if decision.status != "effective":
                 other = parties.create_user(session=s, actor="test", email=f"approver-{decision.id}@docket.test",
                                             roles=["local_representative", "reviewer"], jurisdictions=[jurisdiction])
-                review.approve(session=s, decision=decision, note=None, now=now, principal=Principal(
+                effects.approve(session=s, decision=decision, note=None, now=now, principal=Principal(
                     token_id=0, user_id=other.id, roles=frozenset({Role.local_representative, Role.reviewer}),
                     jurisdictions=frozenset({jurisdiction})))
             from docket.enforcement import service as enforcement

@@ -1,5 +1,5 @@
 """File and decide appeals. A reversal ends the restriction at once and tells everyone
-who was told of the original decision."""
+who was told of the original decision (review reverses, docket.effects applies)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docket import access, audit
+from docket import access, audit, effects
 from docket.access import REVIEWING_ROLES
 from docket.appeals.models import Appeal, AppealStatus
-from docket.enforcement import service as enforcement
 from docket.errors import Conflict, DocketError, RoleRequired
-from docket.intake import service as intake
 from docket.intake.models import Item
 from docket.notices import service as notices
 from docket.parties.auth import Principal
+from docket.review import service as review
 from docket.review.models import Decision, DecisionStatus, Review
-from docket.review.moves import move
 
 RESTRICTING = frozenset({"restricted", "removed_policy"})
 NOT_ACTED = frozenset({"no_action", "rejected_invalid", "rejected_overbroad", "content_not_found", "already_removed"})
@@ -139,7 +137,8 @@ def decide(
     item = session.get(Item, decision.item_id)
     assert item is not None
     if outcome == AppealStatus.reversed:
-        _reverse(session, decision, item, principal.actor, now)
+        reversal = review.reverse(session=session, decision=decision, item=item)
+        effects.after_reversal(session=session, reversal=reversal, actor=principal.actor, now=now)
     audit.record(session=session, actor=principal.actor, action="appeal:decided", subject=f"item:{item.id}",
                  payload={"appeal": appeal.id, "decision": decision.id, "outcome": outcome})
     notices.enqueue_event(session=session, event_type="appeal.decided", subject=f"item:{item.id}",
@@ -149,30 +148,6 @@ def decide(
     notices.enqueue_email(session=session, kind="appeal_decided", to=appeal.contact_email, language=appeal.language,
                           context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}", decision_id=decision.id)
     return appeal
-
-
-def _reverse(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
-    decision.status = DecisionStatus.reversed
-    if decision.outcome in RESTRICTING:
-        # The restriction ends now: the feed, every node's index and the platform's webhooks follow.
-        for restriction in enforcement.for_decision(session=session, decision_id=decision.id):
-            if restriction.ended_at is None:
-                enforcement.end(session=session, actor=actor, restriction=restriction,
-                                reason="reversed_on_appeal", now=now)
-        item.outcome, item.scope = "no_action", []
-        notices.cancel_held(session=session, decision_id=decision.id)
-        told = {m.recipient: m for m in notices.told_of(session=session, decision_id=decision.id)}
-        for address, message in told.items():
-            notices.enqueue_email(session=session, kind="restriction_lifted", to=address,
-                                  language=message.language, context={"decision_id": decision.id},
-                                  subject=f"item:{item.id}", decision_id=decision.id)
-        return
-    # A decision not to act, reversed: the item goes back to legal review for a new decision.
-    move(session=session, item=item, action="reopen")
-    item.outcome, item.decided_at, item.scope = None, None, None
-    item.action_outcome, item.decide_seconds, item.effect_seconds = None, None, None
-    item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
-    intake.refresh_status(item.request)
 
 
 def list_appeals(*, session: Session, principal: Principal, status: str | None = None,

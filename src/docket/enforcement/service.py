@@ -4,7 +4,7 @@ and every change appended to the feed in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -17,9 +17,12 @@ from docket.content import service as content_registry
 from docket.db import utcnow
 from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.errors import Conflict
-from docket.notices import service as notices
 
 FEED_CHANGED = "docket.feed_changed"  # session.info flag: wake the local follower after commit
+
+# Told of each change as it is appended (docket.effects passes one that tells the
+# platform's webhooks), so enforcement needs to know nothing of notices.
+Announce = Callable[[Restriction, RestrictionChange], None]
 
 
 def _append(session: Session, restriction: Restriction, op: str) -> RestrictionChange:
@@ -46,9 +49,9 @@ def notice_kind_for(*, outcome: str, submitter_kind: str) -> NoticeKind:
 
 def start(
     *, session: Session, actor: str, decision_id: int, content_id: str, scope: list[str],
-    notice_kind: NoticeKind, ends_at: dt.datetime | None, now: dt.datetime,
+    notice_kind: NoticeKind, ends_at: dt.datetime | None, now: dt.datetime, announce: Announce | None = None,
 ) -> Restriction:
-    """Put a decision into effect: one restriction row and its feed change.
+    """Put a decision into effect: one restriction row and its feed change (``announce``d).
 
     An account item restricts every piece of that author's content in the scope."""
     registered = content_registry.get(session=session, content_id=content_id)
@@ -63,8 +66,8 @@ def start(
     session.add(restriction)
     session.flush()
     change = _append(session, restriction, "start")
-    notices.enqueue_event(session=session, event_type="restriction.created", payload=change_dict(change),
-                          subject=f"restriction:{restriction.id}", decision_id=decision_id)
+    if announce is not None:
+        announce(restriction, change)
     audit.record(
         session=session, actor=actor, action="restriction:started", subject=f"restriction:{restriction.id}",
         payload={"decision": decision_id, "subject": f"{subject[0].value}:{subject[1]}", "scope": scope,
@@ -74,15 +77,16 @@ def start(
     return restriction
 
 
-def end(*, session: Session, actor: str, restriction: Restriction, reason: str, now: dt.datetime) -> Restriction:
-    """End a restriction (reversal, expiry); the row stays, with when and why it ended."""
+def end(*, session: Session, actor: str, restriction: Restriction, reason: str, now: dt.datetime,
+        announce: Announce | None = None) -> Restriction:
+    """End a restriction (reversal, expiry); the row stays, with when and why it ended.
+    The feed change is ``announce``d."""
     if restriction.ended_at is not None:
         raise Conflict(f"restriction {restriction.id} already ended")
     restriction.ended_at, restriction.ended_reason = now, reason
     change = _append(session, restriction, "end")
-    notices.enqueue_event(session=session, event_type="restriction.ended",
-                          payload={**change_dict(change), "reason": reason},
-                          subject=f"restriction:{restriction.id}", decision_id=restriction.decision_id)
+    if announce is not None:
+        announce(restriction, change)
     audit.record(
         session=session, actor=actor, action="restriction:ended", subject=f"restriction:{restriction.id}",
         payload={"reason": reason, "decision": restriction.decision_id, "cursor": change.cursor},
@@ -96,14 +100,15 @@ def for_decision(*, session: Session, decision_id: int) -> Sequence[Restriction]
     ).scalars().all()
 
 
-def expire_due(*, session: Session, now: dt.datetime) -> list[int]:
+def expire_due(*, session: Session, now: dt.datetime, announce: Announce | None = None) -> list[int]:
     """End restrictions whose period is over (the index already hides nothing past ``ends_at``)."""
     due = session.execute(
         select(Restriction).where(Restriction.ended_at.is_(None), Restriction.ends_at <= now)
         .order_by(Restriction.id).with_for_update()
     ).scalars().all()
     for restriction in due:
-        end(session=session, actor="system:expiry", restriction=restriction, reason="expired", now=now)
+        end(session=session, actor="system:expiry", restriction=restriction, reason="expired", now=now,
+            announce=announce)
     return [r.id for r in due]
 
 

@@ -228,40 +228,43 @@ def clarification_requested(*, session: Session, request: Any, item: Any, to: st
                   subject=f"request:{request.id}")
 
 
-def decision_took_effect(*, session: Session, decision: Any, item: Any, request: Any, submitter: Any,
-                         request_decided: bool, now: dt.datetime) -> None:
+@dataclass(frozen=True)
+class Told:
+    """Who hears of a decision, as docket.effects found them."""
+
+    author: str | None  # the author's address, when the decision restricted the content
+    author_language: str | None
+    reporters: Sequence[tuple[str, int]]  # each reporter's address, with its first report's id
+    requester: str | None  # the requester's address, once every item of its request is decided
+
+
+def decision_took_effect(*, session: Session, decision: Any, item: Any, request: Any, told: Told,
+                         now: dt.datetime) -> None:
     """Tell the platform (webhook), the author (statement of reasons, unless a gag order
-    holds it) and, once every item is decided, the requester (effect given)."""
+    holds it), each reporter (the outcome) and the requester (effect given)."""
     enqueue_event(session=session, event_type="decision.made", subject=f"item:{item.id}", decision_id=decision.id,
                   payload={"decision_id": decision.id, "item_id": item.id, "request_id": request.id,
                            "content_id": item.content_id, "outcome": decision.outcome, "scope": decision.scope,
                            "ground": decision.ground, "jurisdiction": item.jurisdiction,
                            "effective_at": now.isoformat()})
-    if decision.outcome in ("restricted", "removed_policy") and item.content_id:
-        from docket.content.models import Content
-
-        content = session.get(Content, item.content_id)
-        if content is not None and content.author_contact:
-            hold = None
-            if request.confidential:
-                hold = hold_for(session=session, request_id=request.id,
-                                legal_reason=request.confidentiality_basis or "confidential request",
-                                review_at=now + dt.timedelta(days=HOLD_REVIEW_DAYS))
-            message = enqueue_email(
-                session=session, kind="statement_of_reasons", to=content.author_contact,
-                language=content.language, context={"decision_id": decision.id}, subject=f"item:{item.id}",
-                decision_id=decision.id, hold=hold)
-            if hold is not None and message is not None:
-                session.flush()
-                audit.record(session=session, actor="system", action="notice:held", subject=f"item:{item.id}",
-                             payload={"hold": hold.id, "outbox": message.id, "decision": decision.id})
-    from docket.intake.reports import reporter_contacts
-
-    for address, report_id in reporter_contacts(session=session, item_id=item.id):
+    if told.author:
+        hold = None
+        if request.confidential:
+            hold = hold_for(session=session, request_id=request.id,
+                            legal_reason=request.confidentiality_basis or "confidential request",
+                            review_at=now + dt.timedelta(days=HOLD_REVIEW_DAYS))
+        message = enqueue_email(
+            session=session, kind="statement_of_reasons", to=told.author,
+            language=told.author_language, context={"decision_id": decision.id}, subject=f"item:{item.id}",
+            decision_id=decision.id, hold=hold)
+        if hold is not None and message is not None:
+            session.flush()
+            audit.record(session=session, actor="system", action="notice:held", subject=f"item:{item.id}",
+                         payload={"hold": hold.id, "outbox": message.id, "decision": decision.id})
+    for address, report_id in told.reporters:
         enqueue_email(session=session, kind="reporter_outcome", to=address, language=None,
                       context={"decision_id": decision.id, "report_id": report_id},
                       subject=f"item:{item.id}", decision_id=decision.id)
-    if request_decided and submitter is not None:
-        enqueue_email(session=session, kind="effect_given", to=submitter.email, language=request.language,
-                      context={"request_id": request.id}, subject=f"request:{request.id}",
-                      decision_id=decision.id)
+    enqueue_email(session=session, kind="effect_given", to=told.requester, language=request.language,
+                  context={"request_id": request.id}, subject=f"request:{request.id}", decision_id=decision.id)
+

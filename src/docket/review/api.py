@@ -10,7 +10,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
-from docket import access, bounds
+from docket import access, bounds, effects
 from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.audit.schemas import EventPage, EventRead
@@ -157,14 +157,14 @@ def release_item(item_id: Id, db: Db, who: Reviewer) -> ClaimRead:
 def review_item(item_id: Id, body: ReviewCreate, db: Db, who: Reviewer) -> ItemReviewRead:
     """Record a policy, legal or rights finding. Who: reviewers with the step's role."""
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
-    return ItemReviewRead.model_validate(service.review(session=db, principal=who, item=item, data=body, now=utcnow()))
+    return ItemReviewRead.model_validate(effects.review(session=db, principal=who, item=item, data=body, now=utcnow()))
 
 
 @router.post("/items/{item_id}/decision", response_model=DecisionRead, status_code=status.HTTP_201_CREATED)
 def decide_item(item_id: Id, body: DecisionCreate, db: Db, who: Reviewer) -> DecisionRead:
     """Decide an item; the answer says whether it `takes_effect` now or `awaits_approval`. Who: reviewers."""
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
-    return decision_read(service.decide(session=db, principal=who, item=item, data=body, now=utcnow()))
+    return decision_read(effects.decide(session=db, principal=who, item=item, data=body, now=utcnow()))
 
 
 @router.get("/decisions", response_model=list[DecisionRead])
@@ -178,7 +178,7 @@ def approve_decision(decision_id: Id, db: Db, who: Reviewer, body: ApprovalCreat
     """Approve another person's decision; it takes effect. Who: a different reviewer
     (the local representative where the catalog requires its sign-off)."""
     decision = access.visible(db, who, Decision, decision_id, purpose=Purpose.act, for_update=True)
-    return decision_read(service.approve(session=db, principal=who, decision=decision,
+    return decision_read(effects.approve(session=db, principal=who, decision=decision,
                                          note=body.note if body else None, now=utcnow()))
 
 
@@ -207,7 +207,7 @@ def bulk_review(request_id: Id, body: BulkReview, db: Db, who: Reviewer) -> Bulk
     now = utcnow()
     for item in items:
         try:
-            service.review(session=db, principal=who, item=item, data=data, now=now)
+            effects.review(session=db, principal=who, item=item, data=data, now=now)
         except Conflict as exc:
             raise Conflict(f"item {item.id}: {exc.detail}; nothing was changed") from None
     return BulkResult(items=[i.id for i in items])
@@ -223,7 +223,7 @@ def bulk_decision(request_id: Id, body: BulkDecision, db: Db, who: Reviewer) -> 
     decisions = []
     for item in items:
         try:
-            decisions.append(service.decide(session=db, principal=who, item=item, data=data, now=now))
+            decisions.append(effects.decide(session=db, principal=who, item=item, data=data, now=now))
         except Conflict as exc:
             raise Conflict(f"item {item.id}: {exc.detail}; nothing was changed") from None
     return BulkResult(items=[i.id for i in items], decisions=[decision_read(d) for d in decisions])

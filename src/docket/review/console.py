@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from docket import access
 from docket.catalog import service as catalog
+from docket.content import service as content_registry
+from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import DocketError, NotFound
-from docket.intake.models import Item
+from docket.intake.models import Item, Report
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
@@ -212,3 +216,41 @@ def decision_data(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     if "ends_at" in body and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?", body["ends_at"]):
         body["ends_at"] += "Z"  # the form's field is in UTC
     return body, values
+
+
+# ---------------------------------------------------------------- the item page's "related" panel
+# The console reads across the stages here (restrictions are enforcement's), so that
+# review's service imports nothing of the stages after it.
+@dataclass(frozen=True)
+class Related:
+    """What else docket knows about an item's content, so nobody decides blind."""
+
+    items: Sequence[Item]  # other requests' items and report cases about the same content
+    reports: Sequence[Report]  # user reports on this item and on those items
+    restrictions: Sequence[Restriction]  # restrictions of this content (or its author's account), ended ones too
+
+
+def related(*, session: Session, principal: Principal, item: Item, limit: int = 100) -> Related:
+    """Other items, reports and restrictions about the same content as ``item``."""
+    # By content id (indexed); by address only for content the registry does not know (rare).
+    same = (Item.content_id == item.content_id if item.content_id
+            else Item.normalized_url == item.normalized_url if item.normalized_url else None)
+    others: Sequence[Item] = []
+    if same is not None:
+        query = access.scoped(select(Item).where(same, Item.id != item.id), principal, Item)
+        others = session.execute(query.order_by(Item.received_at.desc(), Item.id.desc()).limit(limit)).scalars().all()
+    reports = session.execute(
+        select(Report).where(Report.item_id.in_([item.id, *(o.id for o in others)]))
+        .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)
+    ).scalars().all()
+    restrictions: Sequence[Restriction] = []
+    if item.content_id:
+        subjects = [(Restriction.subject_kind == SubjectKind.content) & (Restriction.subject_id == item.content_id)]
+        registered = content_registry.get(session=session, content_id=item.content_id)
+        if registered is not None and registered.author_id:
+            subjects.append((Restriction.subject_kind == SubjectKind.account)
+                            & (Restriction.subject_id == registered.author_id))
+        restrictions = session.execute(
+            select(Restriction).where(or_(*subjects)).order_by(Restriction.id.desc()).limit(limit)
+        ).scalars().all()
+    return Related(items=others, reports=reports, restrictions=restrictions)

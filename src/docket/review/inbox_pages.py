@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from docket import access
+from docket import access, effects
 from docket.access import Purpose
 from docket.appeals import service as appeals
 from docket.appeals.models import Appeal
@@ -93,7 +93,7 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
     except ValidationError as exc:
         return again(422, console.validation_errors(exc))
     if verb == "approve":
-        _, error = console.attempt(db, lambda: service.approve(session=db, principal=who.principal, decision=decision,
+        _, error = console.attempt(db, lambda: effects.approve(session=db, principal=who.principal, decision=decision,
                                                         note=note, now=utcnow()))
     else:
         _, error = console.attempt(db, lambda: service.reject(session=db, principal=who.principal, decision=decision,
@@ -270,7 +270,7 @@ def bulk_review(request: Request, request_id: Id, db: Db, who: Reviewer, form: F
 
     now = utcnow()
     done, page = _bulk(request, db, who, request_id, "review", form, values, build,
-                       lambda item, data: service.review(session=db, principal=who.principal, item=item,
+                       lambda item, data: effects.review(session=db, principal=who.principal, item=item,
                                                          data=data, now=now))
     if page is not None:
         return page
@@ -287,7 +287,7 @@ def bulk_decision(request: Request, request_id: Id, db: Db, who: Reviewer, form:
     now = utcnow()
     done, page = _bulk(request, db, who, request_id, "decision", form, values,
                        lambda: DecisionCreate.model_validate(body),
-                       lambda item, data: service.decide(session=db, principal=who.principal, item=item,
+                       lambda item, data: effects.decide(session=db, principal=who.principal, item=item,
                                                          data=data, now=now))
     if page is not None:
         return page

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from docket import access
+from docket import access, effects
 from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.bounds import Id
@@ -166,7 +166,7 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
         laws.append({"id": basis.get("law"), "title": law.title if law else None,
                      "citation": law.citation if law else basis.get("citation"), "provision": basis.get("provision")})
     content = content_registry.get(session=db, content_id=item.content_id) if item.content_id else None
-    related = service.related(session=db, principal=principal, item=item)
+    related = console.related(session=db, principal=principal, item=item)
     reviews = service.reviews_for(session=db, item_id=item.id)
     decisions = service.decisions_for(session=db, item_id=item.id)
     events = [*audit_service.list_events(session=db, subject=f"request:{req.id}", limit=1000),
@@ -285,7 +285,7 @@ def review_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422,
                                   errs={"review": console.validation_errors(exc)}, vals={"review": values})
-    done, error = console.attempt(db, lambda: service.review(session=db, principal=who.principal, item=item, data=data,
+    done, error = console.attempt(db, lambda: effects.review(session=db, principal=who.principal, item=item, data=data,
                                                       now=utcnow()))
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,
@@ -305,7 +305,7 @@ def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     except ValidationError as exc:
         return item_page_response(request, db, who, item_id, status=422,
                                   errs={"decision": console.validation_errors(exc)}, vals={"decision": values})
-    decision, error = console.attempt(db, lambda: service.decide(session=db, principal=who.principal, item=item,
+    decision, error = console.attempt(db, lambda: effects.decide(session=db, principal=who.principal, item=item,
                                                                  data=data, now=utcnow()))
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,

@@ -14,12 +14,8 @@ from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.db import utcnow
-from docket.enforcement import service as enforcement
-from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import Conflict, RoleRequired, Unprocessable
-from docket.intake import service as intake
-from docket.intake.models import Item, Report, Request
-from docket.notices import service as notices
+from docket.intake.models import Item, Request
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
@@ -41,6 +37,39 @@ def _require_roles(principal: Principal, jurisdiction: str, roles: frozenset[Rol
     if not access.roles_in(principal, jurisdiction) & roles:
         names = ", ".join(sorted(r.value for r in roles))
         raise RoleRequired(f"{what} needs one of the roles: {names}")
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What a review step did: the item and the state it moved to (a question for the
+    requester follows when that is ``clarification_requested``)."""
+
+    item: Item
+    state: ItemState
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a decision or an approval did: the decision, the item's new state, and whether
+    the decision took effect now (its effects follow) or still awaits a second person."""
+
+    decision: Decision
+    item: Item
+    state: ItemState
+
+    @property
+    def took_effect(self) -> bool:
+        return self.decision.status == DecisionStatus.effective
+
+
+@dataclass(frozen=True)
+class Reversed:
+    """What an appeal's reversal did to a decision and its item: a restricting decision's
+    restrictions are to be lifted (``lift``); a decision not to act reopened the item."""
+
+    decision: Decision
+    item: Item
+    lift: bool
 
 
 def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
@@ -113,8 +142,9 @@ def release(*, session: Session, principal: Principal, item: Item, now: dt.datet
 
 
 # ---------------------------------------------------------------- findings
-def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Item:
-    """Record one step's finding and move the item as the state table says."""
+def review(*, session: Session, principal: Principal, item: Item, data: ReviewCreate, now: dt.datetime) -> Reviewed:
+    """Record one step's finding and move the item as the state table says (what follows
+    a question for the requester is docket.effects' to apply)."""
     _require_roles(principal, item.jurisdiction, STEP_ROLES[data.step], f"the {data.step.value} review")
     if data.finding not in FINDINGS[data.step]:
         allowed = ", ".join(sorted(FINDINGS[data.step]))
@@ -141,19 +171,12 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     new = move(session=session, item=item, action=f"{data.step.value}:{data.finding}", **values)
     session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
                        flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
-    if new == ItemState.clarification_requested:
-        request = item.request
-        request.missing = [*request.missing, f"items[{item.position}].clarification"]
-        intake.refresh_status(request)
-        submitter = session.get(Submitter, request.submitter_id)
-        notices.clarification_requested(session=session, request=request, item=item,
-                                        to=submitter.email if submitter else None)
     audit.record(
         session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
         payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
                  "from": str(old), "to": new.value, "notes": data.notes, "question": question},
     )
-    return item
+    return Reviewed(item=item, state=new)
 
 
 # ---------------------------------------------------------------- decisions
@@ -259,8 +282,9 @@ def _is_local_rep(principal: Principal, jurisdiction: str) -> bool:
     return Role.local_representative in principal.roles and jurisdiction in principal.jurisdictions
 
 
-def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decision:
-    """Decide one item. It takes effect now, or waits for a second person's approval."""
+def decide(*, session: Session, principal: Principal, item: Item, data: DecisionCreate, now: dt.datetime) -> Decided:
+    """Decide one item. It takes effect now, or waits for a second person's approval
+    (docket.effects applies what follows a decision that took effect)."""
     _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a decision")
     _check_claim(item, principal, now)
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
@@ -283,7 +307,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
     )
-    move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
+    state = move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
     # approval is still to come (the approvals inbox is where that happens).
     item.assigned_to, item.claim_expires_at = None, None
@@ -295,8 +319,8 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
                  "law": law, "approval_reasons": reasons, "local_rep": rep},
     )
     if not reasons:
-        _take_effect(session, decision, item, principal.actor, now)
-    return decision
+        _settle(decision, item, now)
+    return Decided(decision=decision, item=item, state=state)
 
 
 def _seconds(start: dt.datetime, end: dt.datetime) -> float:
@@ -304,7 +328,8 @@ def _seconds(start: dt.datetime, end: dt.datetime) -> float:
     return round((end - start).total_seconds(), 3)
 
 
-def _take_effect(session: Session, decision: Decision, item: Item, actor: str, now: dt.datetime) -> None:
+def _settle(decision: Decision, item: Item, now: dt.datetime) -> None:
+    """The decision is in effect from ``now``: the item carries its outcome."""
     decision.status, decision.effective_at = DecisionStatus.effective, now
     item.outcome, item.decided_at, item.scope = decision.outcome, now, decision.scope
     # What transparency reports read (see Item): the action taken and how long it took.
@@ -312,25 +337,6 @@ def _take_effect(session: Session, decision: Decision, item: Item, actor: str, n
     item.decide_seconds = _seconds(item.received_at, decision.decided_at)
     item.effect_seconds = _seconds(item.received_at, now)
     item.assigned_to, item.claim_expires_at = None, None
-    was_decided = item.request.status == "decided"
-    intake.refresh_status(item.request)
-    audit.record(
-        session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
-        payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
-                 "request_status": item.request.status.value},
-    )
-    if Outcome(decision.outcome) in RESTRICTING and item.content_id is not None:
-        submitter = session.get(Submitter, item.request.submitter_id)
-        enforcement.start(
-            session=session, actor=actor, decision_id=decision.id, content_id=item.content_id,
-            scope=decision.scope, ends_at=decision.ends_at, now=now,
-            notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
-                                                    submitter_kind=str(submitter.kind if submitter else "user")),
-        )
-    notices.decision_took_effect(
-        session=session, decision=decision, item=item, request=item.request,
-        submitter=session.get(Submitter, item.request.submitter_id), now=now,
-        request_decided=not was_decided and item.request.status == "decided")
 
 
 def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
@@ -346,8 +352,9 @@ def approval_blocker(*, principal: Principal, decision: Decision) -> str | None:
 
 def approve(
     *, session: Session, principal: Principal, decision: Decision, note: str | None, now: dt.datetime,
-) -> Decision:
-    """A second, different staff member approves; the decision then takes effect."""
+) -> Decided:
+    """A second, different staff member approves; the decision then takes effect
+    (docket.effects applies what follows)."""
     _require_roles(principal, decision.item.jurisdiction, REVIEWING_ROLES, "an approval")
     if decision.status != DecisionStatus.awaiting_approval:
         raise Conflict(f"decision {decision.id} is {decision.status}; it awaits no approval")
@@ -357,14 +364,14 @@ def approve(
     if rep and "local_representative" in decision.approval_reasons and not _is_local_rep(principal, rep):
         raise RoleRequired(f"this restriction needs the sign-off of the local representative for {rep}")
     item = decision.item
-    move(session=session, item=item, action="approve")
+    state = move(session=session, item=item, action="approve")
     decision.approved_by, decision.approved_at = principal.user_id, now
     audit.record(
         session=session, actor=principal.actor, action="decision:approved", subject=f"item:{item.id}",
         payload={"decision": decision.id, "note": note, "local_rep": bool(rep and _is_local_rep(principal, rep))},
     )
-    _take_effect(session, decision, item, principal.actor, now)
-    return decision
+    _settle(decision, item, now)
+    return Decided(decision=decision, item=item, state=state)
 
 
 def reject(*, session: Session, principal: Principal, decision: Decision, reason: str, now: dt.datetime) -> Decision:
@@ -383,6 +390,21 @@ def reject(*, session: Session, principal: Principal, decision: Decision, reason
         payload={"decision": decision.id, "reason": reason, "back_to": decision.from_state},
     )
     return decision
+
+
+def reverse(*, session: Session, decision: Decision, item: Item) -> Reversed:
+    """An appeal reversed ``decision``: a restricting one leaves the item with no action taken
+    (its restrictions are lifted by docket.effects); one not to act sends the item back to
+    legal review for a new decision."""
+    decision.status = DecisionStatus.reversed
+    if decision.outcome in RESTRICTING:
+        item.outcome, item.scope = "no_action", []
+        return Reversed(decision=decision, item=item, lift=True)
+    move(session=session, item=item, action="reopen")
+    item.outcome, item.decided_at, item.scope = None, None, None
+    item.action_outcome, item.decide_seconds, item.effect_seconds = None, None, None
+    item.legal_finding, item.rights_finding, item.risk_flags = None, None, []
+    return Reversed(decision=decision, item=item, lift=False)
 
 
 def pending_approvals(*, session: Session, principal: Principal, limit: int = 100) -> Sequence[Decision]:
@@ -408,41 +430,6 @@ def requester_kinds(*, session: Session, request_ids: set[int]) -> dict[int, str
     rows = session.execute(select(Request.id, Submitter.kind).join(Submitter, Submitter.id == Request.submitter_id)
                            .where(Request.id.in_(sorted(request_ids))))
     return {request_id: str(kind) for request_id, kind in rows}
-
-
-@dataclass(frozen=True)
-class Related:
-    """What else docket knows about an item's content, so nobody decides blind."""
-
-    items: Sequence[Item]  # other requests' items and report cases about the same content
-    reports: Sequence[Report]  # user reports on this item and on those items
-    restrictions: Sequence[Restriction]  # restrictions of this content (or its author's account), ended ones too
-
-
-def related(*, session: Session, principal: Principal, item: Item, limit: int = 100) -> Related:
-    """Other items, reports and restrictions about the same content as ``item``."""
-    # By content id (indexed); by address only for content the registry does not know (rare).
-    same = (Item.content_id == item.content_id if item.content_id
-            else Item.normalized_url == item.normalized_url if item.normalized_url else None)
-    others: Sequence[Item] = []
-    if same is not None:
-        query = access.scoped(select(Item).where(same, Item.id != item.id), principal, Item)
-        others = session.execute(query.order_by(Item.received_at.desc(), Item.id.desc()).limit(limit)).scalars().all()
-    reports = session.execute(
-        select(Report).where(Report.item_id.in_([item.id, *(o.id for o in others)]))
-        .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)
-    ).scalars().all()
-    restrictions: Sequence[Restriction] = []
-    if item.content_id:
-        subjects = [(Restriction.subject_kind == SubjectKind.content) & (Restriction.subject_id == item.content_id)]
-        registered = content_registry.get(session=session, content_id=item.content_id)
-        if registered is not None and registered.author_id:
-            subjects.append((Restriction.subject_kind == SubjectKind.account)
-                            & (Restriction.subject_id == registered.author_id))
-        restrictions = session.execute(
-            select(Restriction).where(or_(*subjects)).order_by(Restriction.id.desc()).limit(limit)
-        ).scalars().all()
-    return Related(items=others, reports=reports, restrictions=restrictions)
 
 
 # ---------------------------------------------------------------- deadlines
