@@ -52,7 +52,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 import docket
-from docket import audit
+from docket import audit, schema
 from docket import db as database
 from docket.intake import service as intake
 from docket.intake.schemas import RequestCreate
@@ -149,7 +149,7 @@ def run(engine_name: str, channel: str, messages: int, pg_url: str,
     with contextlib.ExitStack() as stack, fresh_database(engine_name, pg_url, workdir) as url:
         engine = database.make_engine(url)
         stack.callback(engine.dispose)
-        database.upgrade(engine)
+        schema.upgrade(engine)
         factory = database.make_sessionmaker(engine)
         smtp_url = None
         if channel == "smtp":

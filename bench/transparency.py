@@ -74,12 +74,12 @@ from docket.db import (
     make_engine,
     make_sessionmaker,
     transaction,
-    upgrade,
 )
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter, User
 from docket.review.models import Decision
+from docket.schema import upgrade
 from docket.transparency import aggregates
 from docket.transparency.periods import parse_period
 

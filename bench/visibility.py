@@ -483,12 +483,13 @@ def wait_ready(server: Server) -> float:
 def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, float]:
     """Schema, a platform token and ``size`` restrictions; returns the token and the insert time."""
     import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
-    from docket.db import make_engine, make_sessionmaker, transaction, upgrade, utcnow
+    from docket.db import make_engine, make_sessionmaker, transaction, utcnow
     from docket.enforcement.models import Restriction
     from docket.intake import service as intake
     from docket.intake.schemas import RequestCreate
     from docket.parties import service as parties
     from docket.review.models import Decision
+    from docket.schema import upgrade
     from docket.settings import Settings
 
     engine = make_engine(url)

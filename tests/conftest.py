@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import bulk
+from docket import bulk, schema
 from docket import db as database
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
@@ -72,7 +72,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = database.make_engine(database_url)
-    database.upgrade(engine)
+    schema.upgrade(engine)
     _empty(engine)  # every test starts from the same state: catalog only, no events
     yield engine
     engine.dispose()

@@ -28,10 +28,12 @@ from docket.enforcement.index import RestrictionIndex
 from docket.intake import pages as portal_pages
 from docket.intake import report_pages
 from docket.intake.api import router as intake_router
+from docket.intake.group_commit import GroupCommit
 from docket.intake.report_api import router as reports_router
 from docket.jobs import Jobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
+from docket.notices.worker import OutboxWorker
 from docket.ops import logs
 from docket.ops import middleware as observe
 from docket.ops.api import router as operations_router
@@ -90,15 +92,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         jobs.start()
         writer = None
         if engine.dialect.name == "sqlite":  # one writer at a time: commit requests in groups
-            from docket.intake.group_commit import GroupCommit
-
             writer = GroupCommit(app.state.sessionmaker)
             writer.start()
         app.state.intake_writer = writer
         worker = None
         if settings.run_worker:
-            from docket.notices.worker import OutboxWorker
-
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
         app.state.worker = worker

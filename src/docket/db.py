@@ -380,17 +380,6 @@ def alembic_config(engine: Engine) -> Any:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (Alembic), then add any missing catalog defaults."""
-    from alembic import command
-
-    from docket.catalog.service import seed_defaults
-
-    command.upgrade(alembic_config(engine), revision)
-    with transaction(make_sessionmaker(engine)) as session:
-        seed_defaults(session=session)
-
-
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

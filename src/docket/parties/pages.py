@@ -19,6 +19,7 @@ from docket.catalog.models import RequesterKind
 from docket.catalog.pages import country_options
 from docket.deps import Db
 from docket.errors import DocketError, NotFound
+from docket.notices.pages import outbox_counts
 from docket.parties import service
 from docket.parties.auth import Permission
 from docket.parties.models import ApiToken, Role, Submitter, User
@@ -98,8 +99,6 @@ class TokenForm(BaseModel):
 @router.get("/admin", response_class=HTMLResponse)
 def overview(request: Request, db: Db, who: Admin) -> Response:
     """Where administrators start: counts and links to every admin page. Who: admin."""
-    from docket.notices.pages import outbox_counts
-
     count = lambda q: db.scalar(select(func.count()).select_from(q)) or 0  # noqa: E731
     by_status = outbox_counts(db)
     figures = {
