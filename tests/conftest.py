@@ -25,8 +25,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import bulk, schema
 from docket import db as database
+from docket import schema
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
@@ -84,7 +84,6 @@ def _empty(engine: Engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            bulk.forget_ids()  # the ids this process took are handed out again
         else:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))

@@ -45,6 +45,7 @@ from docket.ratelimit import LimitStore, RateLimiter
 from docket.review import inbox_pages as console_inboxes
 from docket.review import pages as console_pages
 from docket.review.api import router as review_router
+from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
 from docket.transparency.api import router as transparency_router
 from docket.web import headers as security_headers
@@ -122,8 +123,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.owns_engine = True
-    app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY))
+    # What the application keeps between calls (id blocks, the audit head hint, the catalog
+    # cache): its own, never another application's in the same process; its sessions carry it.
+    app.state.runtime = runtime = Runtime()
+    app.state.sessionmaker = make_sessionmaker(engine, runtime)
+    app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY), runtime)
     app.state.ratelimiter = RateLimiter(LimitStore(engine))
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
     app.state.clock = clock

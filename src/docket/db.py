@@ -20,6 +20,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from docket.runtime import KEY as RUNTIME
+from docket.runtime import Runtime
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -229,8 +232,11 @@ def driver_error(connection: Connection, statement: str, params: Any,
                                       connection_invalidated=lost)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_sessionmaker(engine: Engine, runtime: Runtime | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine`` that carry ``runtime`` (the application's; a new one if none is
+    given, for a command or worker of its own), reached with :func:`docket.runtime.of`."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True,
+                        info={RUNTIME: runtime if runtime is not None else Runtime()})
 
 
 @contextmanager
