@@ -19,6 +19,8 @@ from docket.parties import cli as parties_cli
 from docket.settings import SettingsError, get_settings
 from docket.transparency.cli import export_app
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 app = typer.Typer(help="docket: one global process for requests to restrict content.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)

@@ -10,6 +10,8 @@ from rich.table import Table
 
 from docket import cli_base as base
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
 outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
 holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)

@@ -9,6 +9,8 @@ from rich.table import Table
 
 from docket import cli_base as base
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
 submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
 user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
