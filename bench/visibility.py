@@ -17,7 +17,7 @@ The goals from the issue, measured in one run on the same server settings:
     1,000,000 items in at most 100 MB; the figure at 10,000,000 is reported.
 
 For each size the script makes a fresh SQLite database in a temporary directory
-(``docket.db.upgrade``), a platform user and token (``docket user add``/``token create``),
+(``docket.schema.upgrade``), a platform user and token (``docket user add``/``token create``),
 one effective decision (through docket's services) and N content restrictions
 bulk-inserted with the driver's ``executemany`` (values in their stored form, through each
 column type's bind processor): 70% one country (KZ, TR, RU, IN, DE, VN; legal demand), 20%

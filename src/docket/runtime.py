@@ -37,12 +37,6 @@ class Runtime:
     # garbage collector's reach (docket.deps.get_db).
     startup_frozen: bool = False
 
-    def forget_ids(self) -> None:
-        """Drop the ids this runtime holds: for a database whose sequences were restarted
-        under it (TRUNCATE … RESTART IDENTITY), where they would collide."""
-        with self.free_ids_lock:
-            self.free_ids.clear()
-
 
 def of(session: Session) -> Runtime:
     """The runtime of the application (or command) whose sessionmaker made ``session``. A
