@@ -33,8 +33,8 @@ class Runtime:
     # Catalog rows that exist, by (kind, key): (good until, on the monotonic clock; row)
     # (docket.catalog.service).
     catalog: dict[tuple[str, str], tuple[float, Any]] = field(default_factory=dict)
-    # Whether what the process built before its first call was frozen out of the cyclic
-    # garbage collector's reach (docket.deps.get_db).
+    # Whether what the process built before the application's first call was frozen out
+    # of the cyclic garbage collector's reach (docket.deps.get_db).
     startup_frozen: bool = False
 
 
