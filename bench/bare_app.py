@@ -42,6 +42,7 @@ from sqlalchemy.engine import Engine
 
 from docket.db import UTCDateTime, make_engine, make_sessionmaker, utcnow
 from docket.deps import Db
+from docket.runtime import Runtime
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 
@@ -83,7 +84,8 @@ def create_app(database_url: str, *, engine: Engine | None = None) -> FastAPI:
     app = FastAPI(title="docket bench: bare insert", lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.runtime = runtime = Runtime()  # as create_app: docket.deps.Db reads it
+    app.state.sessionmaker = make_sessionmaker(engine, runtime)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

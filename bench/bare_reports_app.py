@@ -44,6 +44,7 @@ from sqlalchemy.engine import Engine
 from docket.db import make_engine, make_sessionmaker, utcnow
 from docket.deps import Db
 from docket.intake.models import Report
+from docket.runtime import Runtime
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 TABLE = "bench_bare_reports"
@@ -103,7 +104,8 @@ def create_app(database_url: str, *, engine: Engine | None = None) -> FastAPI:
     app = FastAPI(title="docket bench: bare report insert", lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.runtime = runtime = Runtime()  # as create_app: docket.deps.Db reads it
+    app.state.sessionmaker = make_sessionmaker(engine, runtime)
     statement = insert(bench_bare_reports).returning(bench_bare_reports.c.id,
                                                      sort_by_parameter_order=True)
 

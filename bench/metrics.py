@@ -38,6 +38,7 @@ import time
 from typing import Any
 
 from docket import db as database
+from docket import schema
 from docket.app import create_app
 from docket.ops import logs
 from docket.ops.middleware import Observe
@@ -80,7 +81,7 @@ async def main(requests: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         engine = database.make_engine(url)
-        database.upgrade(engine)
+        schema.upgrade(engine)
         with database.transaction(database.make_sessionmaker(engine)) as s:
             user = parties.create_user(session=s, actor="bench", email="platform@bench.example",
                                        roles=["platform"])

@@ -52,6 +52,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 import docket
+from docket import schema
 from docket import db as database
 from docket.intake import submission as intake
 from docket.intake.models import Channel
@@ -147,7 +148,7 @@ def run(engine_name: str, channel: str, messages: int, pg_url: str,
     with contextlib.ExitStack() as stack, fresh_database(engine_name, pg_url, workdir) as url:
         engine = database.make_engine(url)
         stack.callback(engine.dispose)
-        database.upgrade(engine)
+        schema.upgrade(engine)
         factory = database.make_sessionmaker(engine)
         smtp_url = None
         if channel == "smtp":

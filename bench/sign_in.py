@@ -52,13 +52,14 @@ def sign_in_timings(database_url: str, samples: int) -> None:
     from fastapi.testclient import TestClient
 
     from docket import db as database
+    from docket import schema
     from docket.app import create_app
     from docket.parties import service as parties
     from docket.settings import Settings
 
     logging.disable(logging.INFO)
     engine = database.make_engine(database_url)
-    database.upgrade(engine)
+    schema.upgrade(engine)
     with database.transaction(database.make_sessionmaker(engine)) as session:
         if parties.get_user_by_email(session=session, email=KNOWN) is None:
             parties.create_user(session=session, actor="bench", email=KNOWN, roles=["reviewer"],

@@ -7,7 +7,7 @@ same run. For each engine (SQLite, PostgreSQL or both) this script:
 
 1. makes a fresh database (a temporary file for SQLite; ``docket_bench_transparency`` on
    the ``--pg-url`` server for PostgreSQL, dropped and made again, and dropped at the
-   end) and runs docket's migrations (``docket.db.upgrade``);
+   end) and runs docket's migrations (``docket.schema.upgrade``);
 2. bulk-loads ``--items`` decided items received in 2026-H1 (``executemany`` on SQLite,
    ``COPY`` on PostgreSQL; not through the services, which would take hours): requests of
    1 to 5 items from 40 government submitters in 10 jurisdictions (courts, ministries,
@@ -74,12 +74,12 @@ from docket.db import (
     make_engine,
     make_sessionmaker,
     transaction,
-    upgrade,
 )
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter, User
 from docket.review.models import Decision
+from docket.schema import upgrade
 from docket.transparency import aggregates
 from docket.transparency.periods import parse_period
 

@@ -17,7 +17,7 @@ The goals from the issue, measured in one run on the same server settings:
     1,000,000 items in at most 100 MB; the figure at 10,000,000 is reported.
 
 For each size the script makes a fresh SQLite database in a temporary directory
-(``docket.db.upgrade``), a platform user and token (``docket user add``/``token create``),
+(``docket.schema.upgrade``), a platform user and token (``docket user add``/``token create``),
 one effective decision (through docket's services) and N content restrictions
 bulk-inserted with the driver's ``executemany`` (values in their stored form, through each
 column type's bind processor): 70% one country (KZ, TR, RU, IN, DE, VN; legal demand), 20%
@@ -483,13 +483,14 @@ def wait_ready(server: Server) -> float:
 def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, float]:
     """Schema, a platform token and ``size`` restrictions; returns the token and the insert time."""
     import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
-    from docket.db import make_engine, make_sessionmaker, transaction, upgrade, utcnow
+    from docket.db import make_engine, make_sessionmaker, transaction, utcnow
     from docket.enforcement.models import Restriction
     from docket.intake import submission as intake
     from docket.intake.models import Channel
     from docket.intake.schemas import RequestCreate
     from docket.parties import service as parties
     from docket.review.models import Decision
+    from docket.schema import upgrade
     from docket.settings import Settings
 
     engine = make_engine(url)

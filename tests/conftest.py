@@ -25,8 +25,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import bulk
 from docket import db as database
+from docket import schema
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
@@ -72,7 +72,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = database.make_engine(database_url)
-    database.upgrade(engine)
+    schema.upgrade(engine)
     _empty(engine)  # every test starts from the same state: catalog only, no events
     yield engine
     engine.dispose()
@@ -84,7 +84,6 @@ def _empty(engine: Engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            bulk.forget_ids()  # the ids this process took are handed out again
         else:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from docket import audit, ops
+from docket import audit, ops, schema
 from docket import db as database
 from docket.audit.models import Event
 from docket.cli import app as cli
@@ -126,7 +126,7 @@ def previous(tmp_path) -> Iterator[tuple[str, Path]]:
     path.parent.mkdir()
     url = f"sqlite:///{path}"
     engine = database.make_engine(url)
-    database.upgrade(engine)
+    schema.upgrade(engine)
     _fill(database.make_sessionmaker(engine), 3)
     engine.dispose()
     yield url, path
@@ -167,7 +167,7 @@ def test_a_restore_replaces_the_database_and_keeps_the_previous_one(
 def test_a_restore_upgrades_an_older_backup(tmp_path) -> None:
     older = tmp_path / "old.db"
     engine = database.make_engine(f"sqlite:///{older}")
-    database.upgrade(engine, "0012")
+    schema.upgrade(engine, "0012")
     engine.dispose()
     sqlite_ops.copy(older, tmp_path / "old-backup.db")  # as docket backup writes it
     target = tmp_path / "new" / "docket.db"

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from docket import db as database
+from docket import schema
 from docket.intake.models import Request
 from docket.parties import service as parties
 from tests.helpers import running_server
@@ -193,7 +194,7 @@ def test_it_answers_every_call_while_postgresql_drops_its_connections(tmp_path, 
                  .render_as_string(hide_password=False))
     engine = database.make_engine(url)
     try:
-        database.upgrade(engine)
+        schema.upgrade(engine)
         with database.transaction(database.make_sessionmaker(engine)) as s:
             ministry = parties.create_submitter(
                 session=s, actor="test", name="Ministry of Information and Social Development",

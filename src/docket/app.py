@@ -6,37 +6,50 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from docket import __version__, errors, openapi
+from docket.appeals import pages as appeals_pages
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
+from docket.catalog import pages as catalog_pages
 from docket.catalog.api import router as catalog_router
 from docket.clock import SYSTEM, Clock
 from docket.content.api import router as content_router
 from docket.db import READONLY, make_engine, make_sessionmaker
 from docket.deps import Db
+from docket.enforcement import pages as enforcement_pages
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
+from docket.intake import pages as portal_pages
+from docket.intake import report_pages
 from docket.intake.api import router as intake_router
+from docket.intake.group_commit import GroupCommit
 from docket.intake.report_api import router as reports_router
 from docket.jobs import Jobs
+from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
+from docket.notices.worker import OutboxWorker
 from docket.ops import logs
 from docket.ops import middleware as observe
 from docket.ops.api import router as operations_router
 from docket.ops.metrics import Metrics
+from docket.parties import pages as admin_pages
 from docket.parties.api import router as parties_router
 from docket.parties.auth import PrincipalCache
 from docket.ratelimit import LimitStore, RateLimiter
+from docket.review import inbox_pages as console_inboxes
+from docket.review import pages as console_pages
 from docket.review.api import router as review_router
+from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
 from docket.transparency.api import router as transparency_router
 from docket.web import headers as security_headers
+from docket.web import pages as web_pages
 
 DESCRIPTION = """
 docket runs every request to restrict content — from governments, courts,
@@ -52,6 +65,14 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     database: Literal["sqlite", "postgresql"]
+
+
+def page_routers() -> list[APIRouter]:
+    """Every router of pages: the web's own (sign-in, the home page), and each area's, which
+    live with their domains (DESIGN.md: a package's pages.py)."""
+    areas = (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages,
+             enforcement_pages, admin_pages, catalog_pages, notices_pages)
+    return [web_pages.router, *(area.router for area in areas)]
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
@@ -72,15 +93,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         jobs.start()
         writer = None
         if engine.dialect.name == "sqlite":  # one writer at a time: commit requests in groups
-            from docket.intake.group_commit import GroupCommit
-
             writer = GroupCommit(app.state.sessionmaker)
             writer.start()
         app.state.intake_writer = writer
         worker = None
         if settings.run_worker:
-            from docket.notices.worker import OutboxWorker
-
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
         app.state.worker = worker
@@ -106,8 +123,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.owns_engine = True
-    app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY))
+    # What the application keeps between calls (id blocks, the audit head hint, the catalog
+    # cache): its own, never another application's in the same process; its sessions carry it.
+    app.state.runtime = runtime = Runtime()
+    app.state.sessionmaker = make_sessionmaker(engine, runtime)
+    app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY), runtime)
     app.state.ratelimiter = RateLimiter(LimitStore(engine))
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
     app.state.clock = clock
@@ -135,7 +155,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    review_router, appeals_router, notices_router, content_router, audit_router,
                    transparency_router, operations_router):
         app.include_router(router)
-    from docket.web import pages as web_pages
-
-    web_pages.install(app)
+    web_pages.install(app, page_routers())
     return app

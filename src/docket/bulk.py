@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sqlite3
-import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -31,6 +30,7 @@ from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
+from docket import runtime
 from docket.db import UTCDateTime, deferred_writes, driver_error, json_text
 
 Converter = Callable[[Any], Any] | None
@@ -191,18 +191,21 @@ def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list
     they can be sent without waiting (:func:`docket.db.one_round_trip`). None on SQLite,
     where RETURNING costs no round trip.
 
-    The process takes ids from a sequence a block at a time (the "hi/lo" way of ORMs)
-    and hands them out from memory: one statement every few hundred ids rather than one
-    per call. Ids a process took and did not use (it stopped) are gaps, as rolled-back
-    inserts leave; ids follow arrival order within a process, not across processes."""
+    The application takes ids from a sequence a block at a time (the "hi/lo" way of ORMs)
+    and hands them out from memory (its runtime's): one statement every few hundred ids
+    rather than one per call. Ids an application took and did not use (it stopped) are
+    gaps, as rolled-back inserts leave; ids follow arrival order within an application,
+    not across applications or processes."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return None
+    state = runtime.of(session)  # the application's blocks (docket.runtime)
+    free, lock = state.free_ids, state.free_ids_lock
     while True:
-        with _FREE_LOCK:
-            short = [(table, n) for table, n in wanted if len(_FREE.setdefault(table.name, deque())) < n]
+        with lock:
+            short = [(table, n) for table, n in wanted if len(free.setdefault(table.name, deque())) < n]
             if not short:
-                return [[_FREE[table.name].popleft() for _ in range(n)] for table, n in wanted]
+                return [[free[table.name].popleft() for _ in range(n)] for table, n in wanted]
         # Outside the lock: another thread may fill (or drain) the block meanwhile; the
         # loop takes what it needs once there is enough.
         sizes = [max(n, _ID_BLOCK) for _, n in short]
@@ -210,22 +213,13 @@ def take_ids(session: Session, wanted: Sequence[tuple[Table, int]]) -> list[list
         params = tuple(x for (table, _), size in zip(short, sizes, strict=True)
                        for x in (_sequence(connection, table), size))
         blocks = connection.exec_driver_sql(sql, params).one()
-        with _FREE_LOCK:
+        with lock:
             for (table, _), ids in zip(short, blocks, strict=True):
                 # Sorted with what is left: two threads may have refilled at once.
-                _FREE[table.name] = deque(sorted([*_FREE[table.name], *ids]))
-
-
-def forget_ids() -> None:
-    """Drop the ids this process holds: for a database whose sequences were restarted
-    under it (the test suite's TRUNCATE … RESTART IDENTITY), where they would collide."""
-    with _FREE_LOCK:
-        _FREE.clear()
+                free[table.name] = deque(sorted([*free[table.name], *ids]))
 
 
 _ID_BLOCK = 500
-_FREE: dict[str, deque[int]] = {}
-_FREE_LOCK = threading.Lock()
 
 
 _SEQUENCES: dict[str, str] = {}

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
-import orjson
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from docket import db as database
-from docket.errors import DocketError, field_errors
-from docket.settings import Settings, SettingsError, get_settings
+from docket import schema
+from docket.cli_base import JsonOpt, actor, console, emit, err, require_schema, unit_of_work
+from docket.notices import cli as notices_cli
+from docket.ops import cli as ops_cli
+from docket.parties import cli as parties_cli
+from docket.settings import SettingsError, get_settings
+from docket.transparency.cli import export_app
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 app = typer.Typer(help="docket: one global process for requests to restrict content.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -28,66 +28,6 @@ law_app = typer.Typer(help="Laws and statutory clocks in the catalog.", no_args_
 audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Statutory deadlines.", no_args_is_help=True)
 flagger_app = typer.Typer(help="Trusted-flagger designations (DSA Art. 22).", no_args_is_help=True)
-
-console = Console()
-err = Console(stderr=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
-
-
-def _emit(as_json: bool, data: dict[str, Any], human: str | Table | None = None) -> None:
-    if as_json:
-        sys.stdout.write(orjson.dumps(data, default=str).decode() + "\n")
-    elif human is not None:
-        console.print(human)
-
-
-def _fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
-    if as_json:
-        sys.stdout.write(orjson.dumps({"error": message}).decode() + "\n")
-    else:
-        err.print(f"[red]docket:[/red] {message}")
-    return typer.Exit(code)
-
-
-@contextmanager
-def _session(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Session]:
-    """A unit of work for one command; domain errors become one clear line and exit 1."""
-    settings = get_settings()
-    engine = database.make_engine(settings.database_url)
-    try:
-        if upgrade:
-            database.upgrade(engine)
-        else:
-            _require_schema(engine, settings)
-        with database.transaction(database.make_sessionmaker(engine)) as session:
-            yield session
-    except DocketError as exc:
-        fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
-        raise _fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
-    except ValidationError as exc:  # an option the API's schema refuses, named as the API does
-        fields = "; ".join(f"{e['field']}: {e['message']}" for e in field_errors(exc.errors()))
-        raise _fail(f"some options are invalid ({fields})", 1, as_json) from None
-    finally:
-        engine.dispose()
-
-
-def _require_schema(engine: Any, settings: Settings) -> None:
-    current = database.current_revision(engine)
-    if current != database.head_revision(engine):
-        if settings.is_sqlite:
-            database.upgrade(engine)  # the embedded default keeps itself up to date
-            return
-        raise _fail(
-            f"the database schema is at {current or 'nothing'}, not the latest; "
-            "run 'docket db upgrade' first"
-        )
 
 
 # ---------------------------------------------------------------- serve
@@ -106,7 +46,7 @@ def serve(
 
     settings = get_settings()
     engine = database.make_engine(settings.database_url)
-    _require_schema(engine, settings)
+    require_schema(engine, settings)
     if demo:
         from docket.demo import load_demo
 
@@ -145,11 +85,11 @@ def db_upgrade(as_json: JsonOpt = False) -> None:
     engine = database.make_engine(settings.database_url)
     try:
         before = database.current_revision(engine)
-        database.upgrade(engine)
+        schema.upgrade(engine)
         after = database.current_revision(engine)
     finally:
         engine.dispose()
-    _emit(as_json, {"from": before, "to": after, "engine": engine.dialect.name},
+    emit(as_json, {"from": before, "to": after, "engine": engine.dialect.name},
           f"schema {before or '(empty)'} → {after} on {engine.dialect.name}")
 
 
@@ -162,7 +102,7 @@ def db_current(as_json: JsonOpt = False) -> None:
         current, head = database.current_revision(engine), database.head_revision(engine)
     finally:
         engine.dispose()
-    _emit(as_json, {"current": current, "head": head, "up_to_date": current == head},
+    emit(as_json, {"current": current, "head": head, "up_to_date": current == head},
           f"schema {current or '(empty)'} (latest {head})")
 
 
@@ -175,7 +115,7 @@ def law_list(
     """List the laws in the catalog with their statutory clocks."""
     from docket.catalog import service
 
-    with _session(as_json) as session:
+    with unit_of_work(as_json) as session:
         laws = [service.law_dict(x) for x in service.list_laws(session=session, applies_in=jurisdiction)]
     table = Table("id", "in", "citation", "clock", "emergency", "local rep")
     for law in laws:
@@ -183,7 +123,7 @@ def law_list(
         emergency = f"{law['emergency_clock_hours']} h" if law["emergency_clock_hours"] else "-"
         table.add_row(law["id"], law["applies_in"], law["citation"], clock, emergency,
                       "sign-off" if law["local_rep_signoff"] else "")
-    _emit(as_json, {"laws": laws}, table)
+    emit(as_json, {"laws": laws}, table)
 
 
 @law_app.command("add")
@@ -204,15 +144,15 @@ def law_add(
     """Add a law to the catalog (an audited change)."""
     from docket.catalog import service
 
-    with _session(as_json) as session:
+    with unit_of_work(as_json) as session:
         law = service.add_law(
-            session=session, actor=_actor(), id=id, applies_in=jurisdiction, citation=citation,
+            session=session, actor=actor(), id=id, applies_in=jurisdiction, citation=citation,
             title=title, clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
             clock_basis=clock_basis, local_rep_signoff=local_rep_signoff,
             clock_restarts_on_clarification=not no_clock_restart,
         )
         data = service.law_dict(law)
-    _emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")
+    emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")
 
 
 # ---------------------------------------------------------------- audit
@@ -221,7 +161,7 @@ def audit_verify(as_json: JsonOpt = False) -> None:
     """Check the whole audit chain; exit 1 and name the first bad event if it was tampered with."""
     from docket.audit import service
 
-    with _session(as_json) as session:
+    with unit_of_work(as_json) as session:
         total = service.count_events(session=session)
         if as_json or not sys.stderr.isatty():
             result = service.verify(session=session)
@@ -231,9 +171,9 @@ def audit_verify(as_json: JsonOpt = False) -> None:
                 result = service.verify(session=session, progress=lambda n: progress.advance(task, n))
     data = {"ok": result.ok, "events": result.count, "bad_event": result.bad_seq, "problem": result.problem}
     if result.ok:
-        _emit(as_json, data, f"audit chain intact: {result.count} events")
+        emit(as_json, data, f"audit chain intact: {result.count} events")
         return
-    _emit(as_json, data)
+    emit(as_json, data)
     if not as_json:
         where = f" at event {result.bad_seq}" if result.bad_seq is not None else ""
         err.print(f"[red]audit chain broken{where}:[/red] {result.problem}")
@@ -249,11 +189,11 @@ def deadlines_check(as_json: JsonOpt = False) -> None:
     settings = get_settings()
     engine = database.make_engine(settings.database_url)
     try:
-        _require_schema(engine, settings)
+        require_schema(engine, settings)
         marked = check_deadlines(database.make_sessionmaker(engine))
     finally:
         engine.dispose()
-    _emit(as_json, {"overdue": len(marked), "items": marked}, f"{len(marked)} items newly overdue")
+    emit(as_json, {"overdue": len(marked), "items": marked}, f"{len(marked)} items newly overdue")
 
 
 @flagger_app.command("designate")
@@ -278,20 +218,16 @@ def flagger_designate(
         except ValueError:
             raise Unprocessable(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
-    with _session(as_json) as session:
-        d = designate(session=session, actor=_actor(), data=DesignationCreate(
+    with unit_of_work(as_json) as session:
+        d = designate(session=session, actor=actor(), data=DesignationCreate(
             submitter_id=submitter, designating_body=body, reasons=reason, jurisdictions=jurisdiction,
             valid_from=day(valid_from), valid_to=day(valid_to) if valid_to else None))
         data = {"id": d.id, "submitter_id": d.submitter_id, "reasons": d.reasons, "jurisdictions": d.jurisdictions}
-    _emit(as_json, {"designation": data}, f"designation {data['id']}: {data['reasons']} in {data['jurisdictions']}")
+    emit(as_json, {"designation": data}, f"designation {data['id']}: {data['reasons']} in {data['jurisdictions']}")
 
 
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
-# Commands kept with their domains; they use the helpers above, so they are imported last.
-from docket.notices import cli as notices_cli  # noqa: E402
-from docket.ops import cli as ops_cli  # noqa: E402
-from docket.parties import cli as parties_cli  # noqa: E402
-from docket.transparency.cli import export_app  # noqa: E402
+# Commands kept with their domains (their shared helpers are in docket.cli_base).
 
 app.command()(notices_cli.worker)
 app.command()(ops_cli.backup)
@@ -322,7 +258,7 @@ def report(
     from docket.transparency import aggregates, render
     from docket.transparency.periods import resolve
 
-    with _session(as_json) as session:
+    with unit_of_work(as_json) as session:
         if fmt not in ("csv", "json", "html"):
             raise Unprocessable(f"unknown format {fmt!r} (csv, json or html)")
         if out is None:
@@ -331,7 +267,7 @@ def report(
         data = aggregates.report(session=session, period=chosen, now=utcnow())
     written = render.write(data, fmt, Path(out))
     totals = data["totals"]
-    _emit(as_json, {"period": data["period"], "format": fmt, "files": [str(p) for p in written],
+    emit(as_json, {"period": data["period"], "format": fmt, "files": [str(p) for p in written],
                     "requests": totals["requests"], "items": totals["items"]},
           f"{chosen.label}: {totals['requests']} requests, {totals['items']} items → {out}")
 

@@ -20,6 +20,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from docket.runtime import KEY as RUNTIME
+from docket.runtime import Runtime
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -229,8 +232,11 @@ def driver_error(connection: Connection, statement: str, params: Any,
                                       connection_invalidated=lost)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_sessionmaker(engine: Engine, runtime: Runtime | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine`` that carry ``runtime`` (the application's; a new one if none is
+    given, for a command or worker of its own), reached with :func:`docket.runtime.of`."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True,
+                        info={RUNTIME: runtime if runtime is not None else Runtime()})
 
 
 @contextmanager
@@ -378,17 +384,6 @@ def alembic_config(engine: Engine) -> Any:
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     config.attributes["engine"] = engine
     return config
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (Alembic), then add any missing catalog defaults."""
-    from alembic import command
-
-    from docket.catalog.service import seed_defaults
-
-    command.upgrade(alembic_config(engine), revision)
-    with transaction(make_sessionmaker(engine)) as session:
-        seed_defaults(session=session)
 
 
 def current_revision(engine: Engine) -> str | None:

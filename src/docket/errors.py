@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from docket.db import is_connection_lost
 from docket.ops.logs import current_request_id
 
 log = logging.getLogger("docket")
@@ -211,8 +212,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SQLAlchemyError)
     async def _database(request: Request, exc: SQLAlchemyError) -> Response:
-        from docket.db import is_connection_lost
-
         if not is_connection_lost(exc):
             return await _unexpected(request, exc)
         return unavailable(request, exc)

@@ -8,9 +8,13 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from docket import effects
 from docket.db import transaction, utcnow
+from docket.notices.service import release_due_holds
 from docket.ratelimit import LimitStore
+from docket.review.service import mark_overdue
 from docket.settings import Settings
+from docket.web.throttle import forget_old
 
 log = logging.getLogger("docket.jobs")
 SWEEP_SECONDS = 600  # how often full rate-limit buckets are deleted
@@ -18,32 +22,24 @@ SWEEP_SECONDS = 600  # how often full rate-limit buckets are deleted
 
 def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
     """Mark overdue items (one event each) in a transaction of its own."""
-    from docket.review.service import mark_overdue
-
     with transaction(factory) as session:
         return mark_overdue(session=session, now=utcnow())
 
 
 def expire_restrictions(factory: sessionmaker[Session]) -> list[int]:
     """End restrictions whose period is over, in a transaction of its own."""
-    from docket.effects import expire_restrictions
-
     with transaction(factory) as session:
-        return expire_restrictions(session=session, now=utcnow())
+        return effects.expire_restrictions(session=session, now=utcnow())
 
 
 def release_holds(factory: sessionmaker[Session]) -> list[int]:
     """Send the notices whose gag-order hold has ended."""
-    from docket.notices.service import release_due_holds
-
     with transaction(factory) as session:
         return release_due_holds(session=session, now=utcnow())
 
 
 def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
     """Delete sign-in counters idle for a day that block nobody (``web.throttle``)."""
-    from docket.web.throttle import forget_old
-
     with transaction(factory) as session:
         return forget_old(session=session, now=utcnow())
 

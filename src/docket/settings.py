@@ -6,6 +6,7 @@ A bad value stops start-up with one line that names the variable and what it acc
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from functools import lru_cache
@@ -182,8 +183,6 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies")
     @classmethod
     def _check_trusted_proxies(cls, value: str) -> str:
-        from docket.web.client import parse_networks
-
         try:
             parse_networks(value)
         except ValueError as exc:
@@ -192,8 +191,6 @@ class Settings(BaseSettings):
 
     @property
     def trusted_networks(self) -> tuple[Any, ...]:
-        from docket.web.client import parse_networks
-
         return parse_networks(self.trusted_proxies)
 
     @field_validator("smtp_url")
@@ -254,6 +251,16 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(line) from None
     except ValueError as exc:  # from the secret-file reader
         raise SettingsError(str(exc)) from None
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=16)
+def parse_networks(value: str) -> tuple[Network, ...]:
+    """'10.0.0.1, 192.168.0.0/16, fd00::/8' → networks; raises ValueError on anything else."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                 for part in value.split(",") if part.strip())
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from docket import db as database
+from docket import schema
 from docket.demo import load_demo
 from docket.intake.models import Item, Request
 from docket.parties.models import Submitter
@@ -85,10 +86,10 @@ def test_the_migration_fills_the_report_columns_from_the_history(sessions: Any, 
     config = database.alembic_config(engine)
     command.downgrade(config, "0008")
     try:
-        database.upgrade(engine)
+        schema.upgrade(engine)
         with database.transaction(sessions) as s:
             after = aggregates.report(session=s, period=period, now=now)
     finally:
-        database.upgrade(engine)
+        schema.upgrade(engine)
     assert after == before
     assert before["median_hours"]["decide"] is not None

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from docket.app import page_routers
 from docket.settings import Settings
 from docket.web.headers import PAGE_POLICY
-from docket.web.pages import page_routers
 from tests.intake.conftest import KZ_BODY
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 

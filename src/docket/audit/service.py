@@ -14,7 +14,7 @@ import psycopg
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from docket import bulk
+from docket import bulk, runtime
 from docket.audit.models import ChainHead, Event
 from docket.db import deferred_writes, driver_error, json_text, utcnow
 
@@ -86,13 +86,6 @@ class Pending:
     payload: dict[str, Any]
 
 
-# The head as this process last moved it (SQLite): a hint that saves reading the head
-# before an append. The head only moves if it still is what the hint says (a conditional
-# UPDATE, which also locks the row as lock_chain does); if another transaction or process
-# moved it, or ours rolled back, the update changes nothing and the append reads the head.
-_head_hint: tuple[int, str] | None = None
-
-
 def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     """Append several events at once, in the caller's transaction. Batches call this last,
     just before commit, so the chain's lock is held for as short a time as possible.
@@ -101,7 +94,6 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     locks the head, finishes the hashes and inserts the events), so it can travel with
     the transaction's other writes and its COMMIT in one round trip
     (:func:`docket.db.one_round_trip`)."""
-    global _head_hint
     if not events:
         return
     for event in events:
@@ -122,7 +114,13 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
         bulk.insert_rows(session, Event.__table__, rows, returning=False)
         return
-    hint = _head_hint
+    # The head as this application last moved it (SQLite; kept in its runtime): a hint that
+    # saves reading the head before an append. The head only moves if it still is what the
+    # hint says (a conditional UPDATE, which also locks the row as lock_chain does); if
+    # another transaction, application or process moved it, or ours rolled back, the update
+    # changes nothing and the append reads the head.
+    state = runtime.of(session)
+    hint = state.head_hint
     rows = _chained(events, payloads, parts, at, *hint) if hint is not None else None
     if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
         "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
@@ -131,7 +129,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
     bulk.insert_rows(session, Event.__table__, rows, returning=False)
-    _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
+    state.head_hint = (rows[-1]["seq"], rows[-1]["hash"])
 
 
 _APPEND = "SELECT docket_audit_append(%s, %s::json)"

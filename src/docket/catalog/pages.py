@@ -21,10 +21,9 @@ from docket.intake.models import Designation
 from docket.intake.report_api import DesignationCreate, designate
 from docket.parties.auth import Permission
 from docket.parties.models import Submitter
-from docket.parties.pages import as_list, country_options, filled, service_errors
 from docket.web import render
 from docket.web.auth import page_permission
-from docket.web.forms import Form, field_errors
+from docket.web.forms import Form, as_list, field_errors, filled, service_errors
 from docket.web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +32,13 @@ render.add_template_package("docket.catalog")
 CatalogAdmin = Annotated[SignedIn, Depends(page_permission(Permission.catalog_write))]
 # Designations: the permission POST /api/v1/designations asks for.
 PartiesAdmin = Annotated[SignedIn, Depends(page_permission(Permission.parties_write))]
+
+
+# ---------------------------------------------------------------- helpers shared by admin pages
+def country_options(session: Session) -> list[tuple[str, str]]:
+    """Every country as (code, "Name (CODE)"), sorted by name, for a select."""
+    rows = service.list_jurisdictions(session=session)
+    return sorted(((j.code, f"{j.name} ({j.code})") for j in rows), key=lambda o: o[1].casefold())
 
 
 # ---------------------------------------------------------------- laws

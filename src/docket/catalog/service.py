@@ -14,7 +14,7 @@ import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docket import audit
+from docket import audit, runtime
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.errors import Conflict, Unprocessable
 
@@ -115,30 +115,31 @@ class LawInfo:
 
 
 CACHE_SECONDS = 60.0
-_cache: dict[tuple[str, str], tuple[float, Any]] = {}
 
 
-def _cached(kind: str, key: str, load: Callable[[], Any]) -> Any:
-    """A process-wide cache of catalog rows that exist. Catalog rows are only ever added
-    (laws through an audited action); a miss always asks the database, so a law added
-    by another process is found at once, and a changed row is seen within a minute."""
+def _cached(session: Session, kind: str, key: str, load: Callable[[], Any]) -> Any:
+    """The application's cache of catalog rows that exist (in its runtime). Catalog rows
+    are only ever added (laws through an audited action); a miss always asks the database,
+    so a law added by another application or process is found at once, and a changed row is
+    seen within a minute."""
+    cache = runtime.of(session).catalog
     now = time.monotonic()
-    hit = _cache.get((kind, key))
+    hit = cache.get((kind, key))
     if hit is not None and hit[0] > now:
         return hit[1]
     value = load()
     if value is not None:
-        _cache[(kind, key)] = (now + CACHE_SECONDS, value)
+        cache[(kind, key)] = (now + CACHE_SECONDS, value)
     return value
 
 
 def jurisdiction_info(*, session: Session, code: str) -> JurisdictionInfo | None:
-    """The jurisdiction ``code`` from the process cache (see _cached)."""
+    """The jurisdiction ``code`` from the application's cache (see _cached)."""
     def load() -> JurisdictionInfo | None:
         row = get_jurisdiction(session=session, code=code)
         return None if row is None else JurisdictionInfo(
             row.code, row.name, row.default_clock_hours, row.emergency_clock_hours, row.local_rep_signoff)
-    return _cached("jurisdiction", code.upper(), load)  # type: ignore[no-any-return]
+    return _cached(session, "jurisdiction", code.upper(), load)  # type: ignore[no-any-return]
 
 
 def reason_exists(*, session: Session, code: str) -> bool:
@@ -150,17 +151,17 @@ def reason_severity(*, session: Session, code: str) -> int | None:
     def load() -> int | None:
         row = get_reason(session=session, code=code)
         return None if row is None else int(row.severity)
-    return _cached("reason", code, load)  # type: ignore[no-any-return]
+    return _cached(session, "reason", code, load)  # type: ignore[no-any-return]
 
 
 def law_info(*, session: Session, law_id: str) -> LawInfo | None:
-    """The law ``law_id`` from the process cache (see _cached)."""
+    """The law ``law_id`` from the application's cache (see _cached)."""
     def load() -> LawInfo | None:
         row = get_law(session=session, law_id=law_id)
         return None if row is None else LawInfo(
             row.id, row.applies_in, row.citation, row.clock_hours, row.emergency_clock_hours,
             row.clock_restarts_on_clarification, row.local_rep_signoff)
-    return _cached("law", law_id, load)  # type: ignore[no-any-return]
+    return _cached(session, "law", law_id, load)  # type: ignore[no-any-return]
 
 
 def get_jurisdiction(*, session: Session, code: str) -> Jurisdiction | None:

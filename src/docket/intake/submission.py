@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 from pydantic import BaseModel
@@ -30,9 +30,6 @@ from docket.intake.models import Channel, IdempotencyKey, Item, ItemStatus, Requ
 from docket.intake.schemas import ItemRead, RequestCreate, RequestRead
 from docket.notices import service as notices
 from docket.settings import Settings
-
-if TYPE_CHECKING:  # group_commit imports this module to store what it queues
-    from docket.intake.group_commit import GroupCommit
 
 
 @dataclass
@@ -84,6 +81,13 @@ def _replay(earlier: IdempotencyKey) -> Submitted:
     return Submitted(earlier.response.get("id", 0), replayed=earlier)
 
 
+class Writer(Protocol):
+    """Stores and commits prepared requests with other calls' (SQLite's group commit,
+    :class:`docket.intake.group_commit.GroupCommit`, which imports this module)."""
+
+    def store(self, prepared: Sequence[Prepared]) -> None: ...
+
+
 def submit(
     *, session: Session, settings: Settings, submitter: SubmitterLike, data: RequestCreate,
     channel: Channel, actor: str | None = None, now: dt.datetime | None = None,
@@ -115,7 +119,7 @@ def submit(
 
 def submit_many(
     *, session: Session, prepared: Sequence[Prepared], actor: str | None = None,
-    idempotency: keys.Key | None = None, commit: bool = False, writer: GroupCommit | None = None,
+    idempotency: keys.Key | None = None, commit: bool = False, writer: Writer | None = None,
     events: list[audit.Pending] | None = None,
 ) -> list[Submitted]:
     """Store requests :func:`prepare_many` checked, with multi-row INSERTs and no ORM

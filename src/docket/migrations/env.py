@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the engine docket hands over (see docket.db.upgrade)."""
+"""Alembic environment: runs on the engine docket hands over (see docket.schema.upgrade)."""
 
 from __future__ import annotations
 

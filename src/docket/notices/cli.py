@@ -8,8 +8,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from docket import cli as base  # the shared helpers (docket.cli imports this module last)
+from docket import cli_base as base
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
 outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
 holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
@@ -31,7 +33,7 @@ def worker(
     settings = get_settings()
     logs.configure(level=settings.log_level, fmt=settings.log_format)
     engine = database.make_engine(settings.database_url)
-    base._require_schema(engine, settings)
+    base.require_schema(engine, settings)
     runner = OutboxWorker(database.make_sessionmaker(engine), settings)
     if once:
         total = 0
@@ -72,7 +74,7 @@ def outbox_list(
 
     from docket.notices.models import OutboxMessage
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
         if status:
             query = query.where(OutboxMessage.status == status)
@@ -84,7 +86,7 @@ def outbox_list(
     for r in rows:
         table.add_row(str(r["id"]), r["kind"], r["recipient"], r["status"], str(r["attempts"]),
                       (r["last_error"] or "")[:60])
-    base._emit(as_json, {"messages": rows}, table)
+    base.emit(as_json, {"messages": rows}, table)
 
 
 @outbox_app.command("retry")
@@ -95,11 +97,11 @@ def outbox_retry(ids: Annotated[list[int] | None, typer.Argument(help="message i
     from docket.db import utcnow
     from docket.notices.worker import retry
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         count = retry(session=session, ids=ids or None, now=utcnow())
-        audit.record(session=session, actor=base._actor(), action="outbox:retried", subject="outbox",
+        audit.record(session=session, actor=base.actor(), action="outbox:retried", subject="outbox",
                      payload={"ids": ids or "all dead", "count": count})
-    base._emit(as_json, {"retried": count}, f"{count} messages queued again")
+    base.emit(as_json, {"retried": count}, f"{count} messages queued again")
 
 
 @holds_app.command("list")
@@ -107,14 +109,14 @@ def holds_list(as_json: JsonOpt = False) -> None:
     """List gag-order holds, the next review first."""
     from docket.notices.service import list_holds
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         rows = [{"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
                  "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
     table = Table("id", "request", "status", "review by", "legal reason")
     for r in rows:
         table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}",
                       r["legal_reason"][:60])
-    base._emit(as_json, {"holds": rows}, table)
+    base.emit(as_json, {"holds": rows}, table)
 
 
 @holds_app.command("release")
@@ -127,9 +129,9 @@ def holds_release(hold_id: Annotated[int, typer.Argument(help="the hold's id")],
     from docket.notices.models import NoticeHold
     from docket.notices.service import release_hold
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         hold = session.get(NoticeHold, hold_id)
         if hold is None:
             raise NotFound(f"no hold {hold_id}")
-        count = release_hold(session=session, hold=hold, actor=base._actor(), reason=reason, now=utcnow())
-    base._emit(as_json, {"hold": hold_id, "released": count}, f"hold {hold_id} lifted; {count} notices released")
+        count = release_hold(session=session, hold=hold, actor=base.actor(), reason=reason, now=utcnow())
+    base.emit(as_json, {"hold": hold_id, "released": count}, f"hold {hold_id} lifted; {count} notices released")

@@ -13,82 +13,13 @@ their callers never test the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import make_url
 
-# What a long operation reports as it goes: (what it is doing, done so far, out of).
-Progress = Callable[[str, int, int], None]
+from docket.ops.results import Audit, BackupResult, Progress, Refused, RestoreResult, audit_dict
 
-
-class Refused(Exception):
-    """The operation did nothing (or, for a backup whose checks failed, wrote a copy
-    it does not vouch for): ``message`` says why, ``details`` adds what a script needs."""
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-
-@dataclass(frozen=True)
-class Audit:
-    """What ``docket audit verify`` says about a database (or a copy of one)."""
-
-    ok: bool
-    events: int
-    bad_event: int | None
-    problem: str | None
-    head_seq: int
-    head_hash: str
-
-
-@dataclass(frozen=True)
-class BackupResult:
-    engine: str
-    path: str
-    bytes: int
-    pages: int | None  # SQLite's pages; None for a pg_dump archive
-    events: int
-    audit_head: dict[str, Any]  # {"seq": …, "hash": …} as the copy holds it
-    integrity: str  # "ok", or what PRAGMA integrity_check (or pg_restore --list) found
-    audit: dict[str, Any]  # the copy's audit verification, as ``docket audit verify --json``
-    seconds: float
-
-    @property
-    def ok(self) -> bool:
-        return self.integrity == "ok" and bool(self.audit["ok"])
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ok": self.ok}
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    path: str  # the database restored
-    source: str
-    kept: str | None  # where the database it replaced went (None: there was none, or --no-keep)
-    from_revision: str | None  # the backup's schema version
-    to_revision: str | None  # the restored database's, after upgrading
-    events: int
-    audit: dict[str, Any]  # the restored database's audit verification
-    seconds: float
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.audit["ok"])
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ok": self.ok}
-
-
-def audit_dict(audit: Audit) -> dict[str, Any]:
-    """``audit`` as ``docket audit verify --json`` prints it, with the chain's head."""
-    return {"ok": audit.ok, "events": audit.events, "bad_event": audit.bad_event,
-            "problem": audit.problem, "head": {"seq": audit.head_seq, "hash": audit.head_hash}}
+__all__ = ["Audit", "BackupResult", "Progress", "Refused", "RestoreResult", "audit_dict", "backup", "restore"]
 
 
 def backup(*, database_url: str, target: Path, force: bool = False, pg_dump: bool = False,
@@ -97,6 +28,9 @@ def backup(*, database_url: str, target: Path, force: bool = False, pg_dump: boo
     if _is_sqlite(database_url):
         if pg_dump:
             raise Refused("--pg-dump is for PostgreSQL; this database is SQLite")
+        # The backends are imported here, not at the top: every module that logs imports
+        # this package (errors imports ops.logs), and the backends import the schema, the
+        # catalog and the audit chain, which import errors: a cycle at import time.
         from docket.ops import sqlite
 
         return sqlite.backup(database_url=database_url, target=target, force=force,

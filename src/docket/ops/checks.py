@@ -6,14 +6,14 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from docket.ops import Audit, Progress
+from docket.audit import service
+from docket.audit.models import ChainHead
+from docket.db import alembic_config
+from docket.ops.results import Audit, Progress
 
 
 def audit_of(*, session: Session, progress: Progress | None = None) -> Audit:
     """Verify the whole audit chain that ``session`` sees, and read its recorded head."""
-    from docket.audit import service
-    from docket.audit.models import ChainHead
-
     total = service.count_events(session=session)
     done = 0
 
@@ -34,8 +34,6 @@ def known_revision(engine: Engine, revision: str | None) -> bool:
     """Whether ``revision`` is one of this docket's migrations (not one from a newer docket)."""
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
-
-    from docket.db import alembic_config
 
     if revision is None:
         return False

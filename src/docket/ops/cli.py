@@ -12,7 +12,7 @@ import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from docket import cli as base  # the shared helpers (docket.cli imports this module last)
+from docket import cli_base as base
 from docket import ops
 from docket.settings import get_settings
 
@@ -34,7 +34,7 @@ def backup(
                             pg_dump=pg_dump, progress=progress)
     data = result.as_dict()
     size = f"{result.bytes / 1e6:.1f} MB" + (f", {result.pages} pages" if result.pages else "")
-    base._emit(as_json, data, f"backup written to {result.path}: {size}, {result.events} events "
+    base.emit(as_json, data, f"backup written to {result.path}: {size}, {result.events} events "
                f"(audit head {result.audit_head['hash'][:12]}), {result.seconds} s")
     if not result.ok:
         _broken(as_json, "the backup was written but its checks failed", result.integrity,
@@ -58,7 +58,7 @@ def restore(
                 if result.from_revision != result.to_revision else "")
     kept = f"; the previous database is kept as {result.kept}" if result.kept else ""
     verified = f"\naudit chain intact: {result.events} events" if result.ok else ""
-    base._emit(as_json, data,
+    base.emit(as_json, data,
                f"restored {result.source} into {result.path}{upgraded}{kept}{verified}")
     if not result.ok:
         _broken(as_json, "the restored database's audit chain does not verify", "ok", data["audit"])
@@ -87,7 +87,7 @@ def _refusals(as_json: bool) -> Iterator[None]:
                 base.err.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
         raise typer.Exit(1) from None
     except OSError as exc:  # a full disk, a directory it may not write to
-        raise base._fail(str(exc), 1, as_json) from None
+        raise base.fail(str(exc), 1, as_json) from None
 
 
 @contextmanager

@@ -19,8 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from docket import db as database
-from docket.ops import BackupResult, Progress, Refused, audit_dict
 from docket.ops.checks import audit_of
+from docket.ops.results import BackupResult, Progress, Refused, audit_dict
 
 
 def commands(*, database_url: str, file: Path) -> list[str]:

@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from docket import db as database
-from docket.ops import Audit, BackupResult, Progress, Refused, RestoreResult, audit_dict
+from docket import schema
 from docket.ops.checks import audit_of, known_revision
+from docket.ops.results import Audit, BackupResult, Progress, Refused, RestoreResult, audit_dict
 
 PAGES_PER_STEP = 1024  # pages copied between two progress reports (4 MiB at 4 KiB a page)
 _HEADER = b"SQLite format 3\x00"
@@ -111,7 +112,7 @@ def restore(*, database_url: str, source: Path, keep: bool = True,
         engine = database.make_engine(f"sqlite:///{staging}")
         try:
             if from_revision != database.head_revision(engine):
-                database.upgrade(engine)
+                schema.upgrade(engine)
             to_revision = database.current_revision(engine)
         finally:
             engine.dispose()

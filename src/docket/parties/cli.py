@@ -7,8 +7,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from docket import cli as base  # the shared helpers (docket.cli imports this module last)
+from docket import cli_base as base
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
 submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
 user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
@@ -32,14 +34,14 @@ def submitter_add(
     from docket.parties import service
     from docket.parties.schemas import SubmitterCreate
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         checked = SubmitterCreate(name=name, email=email)
-        s = service.create_submitter(session=session, actor=base._actor(), name=checked.name,
+        s = service.create_submitter(session=session, actor=base.actor(), name=checked.name,
                                      kind=kind, country=country, email=checked.email,
                                      verified=verified)
         data = {"id": s.id, "name": s.name, "kind": s.kind, "country": s.country,
                 "email": s.email, "verified": s.verified}
-    base._emit(as_json, {"submitter": data}, f"submitter {data['id']}: {name} ({data['kind']}, {data['country']})")
+    base.emit(as_json, {"submitter": data}, f"submitter {data['id']}: {name} ({data['kind']}, {data['country']})")
 
 
 @submitter_app.command("list")
@@ -47,13 +49,13 @@ def submitter_list(as_json: JsonOpt = False) -> None:
     """List submitters."""
     from docket.parties import service
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         rows = [{"id": s.id, "name": s.name, "kind": str(s.kind), "country": s.country,
                  "verified": s.verified} for s in service.list_submitters(session=session)]
     table = Table("id", "name", "kind", "country", "verified")
     for r in rows:
         table.add_row(str(r["id"]), r["name"], r["kind"], r["country"], "yes" if r["verified"] else "")
-    base._emit(as_json, {"submitters": rows}, table)
+    base.emit(as_json, {"submitters": rows}, table)
 
 
 # ---------------------------------------------------------------- user
@@ -80,9 +82,9 @@ def user_add(
     generated = None
     if password is None and Role.platform.value not in role:
         password = generated = secrets.token_urlsafe(12)
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         checked = PersonCreate(email=email, name=name)
-        u = service.create_user(session=session, actor=base._actor(), email=checked.email,
+        u = service.create_user(session=session, actor=base.actor(), email=checked.email,
                                 roles=role, jurisdictions=jurisdiction or [], name=checked.name,
                                 password=password)
         data: dict[str, Any] = {"id": u.id, "email": u.email,
@@ -91,7 +93,7 @@ def user_add(
     if generated:
         data["password"] = generated
     extra = f"; password: {generated}" if generated else ""
-    base._emit(as_json, {"user": data}, f"user {data['id']}: {data['email']} {data['roles']}{extra}")
+    base.emit(as_json, {"user": data}, f"user {data['id']}: {data['email']} {data['roles']}{extra}")
 
 
 @user_app.command("list")
@@ -101,7 +103,7 @@ def user_list(as_json: JsonOpt = False) -> None:
 
     from docket.parties.models import User
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         rows = [{"id": u.id, "email": u.email, "active": u.active,
                  "roles": sorted({f"{r.role}:{r.jurisdiction}" if r.jurisdiction else str(r.role)
                                   for r in u.roles})}
@@ -109,7 +111,7 @@ def user_list(as_json: JsonOpt = False) -> None:
     table = Table("id", "email", "roles", "active")
     for r in rows:
         table.add_row(str(r["id"]), r["email"], ", ".join(r["roles"]), "yes" if r["active"] else "no")
-    base._emit(as_json, {"users": rows}, table)
+    base.emit(as_json, {"users": rows}, table)
 
 
 @user_app.command("unlock")
@@ -121,16 +123,16 @@ def user_unlock(email: Annotated[str, typer.Argument(help="the account's e-mail"
     from docket.settings import get_settings
 
     secret = get_settings().secret_key
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         if not secret:
             raise Unprocessable("set DOCKET_SECRET_KEY to the server's key: the sign-in "
                                 "counters are kept under it")
         user = service.get_user_by_email(session=session, email=email)
         if user is None:
             raise NotFound(f"no user {email}")
-        cleared = service.unlock(session=session, actor=base._actor(), user=user, secret=secret)
+        cleared = service.unlock(session=session, actor=base.actor(), user=user, secret=secret)
         data = {"id": user.id, "email": user.email, "cleared": cleared}
-    base._emit(as_json, {"unlocked": data}, f"{data['email']}: sign-in attempts no longer wait")
+    base.emit(as_json, {"unlocked": data}, f"{data['email']}: sign-in attempts no longer wait")
 
 
 # ---------------------------------------------------------------- person (of a submitter)
@@ -154,18 +156,18 @@ def person_add(
     generated = None
     if password is None:
         password = generated = secrets.token_urlsafe(12)
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         checked = PersonCreate(email=email, name=name)
         owner = service.get_submitter(session=session, submitter_id=submitter)
         if owner is None:
             raise NotFound(f"no submitter {submitter}")
-        person = service.create_person(session=session, actor=base._actor(), submitter=owner,
+        person = service.create_person(session=session, actor=base.actor(), submitter=owner,
                                        email=checked.email, name=checked.name, password=password)
         data: dict[str, Any] = {"id": person.id, "email": person.email, "submitter_id": owner.id}
     if generated:
         data["password"] = generated
     extra = f"; password: {generated}" if generated else ""
-    base._emit(as_json, {"person": data}, f"person {data['id']}: {data['email']} of submitter {submitter}{extra}")
+    base.emit(as_json, {"person": data}, f"person {data['id']}: {data['email']} of submitter {submitter}{extra}")
 
 
 @person_app.command("list")
@@ -174,13 +176,13 @@ def person_list(submitter: Annotated[int, typer.Option(help="the submitter's id"
     """List the people of a submitter."""
     from docket.parties import service
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active}
                 for p in service.list_people(session=session, submitter_id=submitter)]
     table = Table("id", "email", "name", "active")
     for r in rows:
         table.add_row(str(r["id"]), r["email"], r["name"], "yes" if r["active"] else "no")
-    base._emit(as_json, {"people": rows}, table)
+    base.emit(as_json, {"people": rows}, table)
 
 
 # ---------------------------------------------------------------- token
@@ -196,23 +198,23 @@ def token_create(
     from docket.parties.schemas import TokenCreate
 
     if (submitter is None) == (user is None):
-        raise base._fail("give exactly one of --submitter ID or --user EMAIL", 2, as_json)
-    with base._session(as_json) as session:
+        raise base.fail("give exactly one of --submitter ID or --user EMAIL", 2, as_json)
+    with base.unit_of_work(as_json) as session:
         label = TokenCreate(name=name).name
         owner: dict[str, Any] = {}
         if submitter is not None:
             owner["submitter"] = service.get_submitter(session=session, submitter_id=submitter)
             if owner["submitter"] is None:
-                raise base._fail(f"no submitter {submitter}", 1, as_json)
+                raise base.fail(f"no submitter {submitter}", 1, as_json)
         else:
             owner["user"] = service.get_user_by_email(session=session, email=user or "")
             if owner["user"] is None:
-                raise base._fail(f"no user {user}", 1, as_json)
-        token, plain = service.create_token(session=session, actor=base._actor(), name=label,
+                raise base.fail(f"no user {user}", 1, as_json)
+        token, plain = service.create_token(session=session, actor=base.actor(), name=label,
                                             **owner)
         data = {"id": token.id, "token": plain, "prefix": token.prefix,
                 "submitter_id": token.submitter_id, "user_id": token.user_id}
-    base._emit(as_json, data, f"token {data['id']}: {plain}\n(shown once; docket keeps only its hash)")
+    base.emit(as_json, data, f"token {data['id']}: {plain}\n(shown once; docket keeps only its hash)")
 
 
 @token_app.command("revoke")
@@ -220,10 +222,10 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="the token's id")]
     """Revoke an API token at once."""
     from docket.parties import service
 
-    with base._session(as_json) as session:
-        token = service.revoke_token(session=session, actor=base._actor(), token_id=token_id)
+    with base.unit_of_work(as_json) as session:
+        token = service.revoke_token(session=session, actor=base.actor(), token_id=token_id)
         data = {"id": token.id, "revoked_at": token.revoked_at}
-    base._emit(as_json, data, f"token {token_id} revoked")
+    base.emit(as_json, data, f"token {token_id} revoked")
 
 
 @token_app.command("list")
@@ -231,7 +233,7 @@ def token_list(as_json: JsonOpt = False) -> None:
     """List tokens (never their values)."""
     from docket.parties import service
 
-    with base._session(as_json) as session:
+    with base.unit_of_work(as_json) as session:
         rows = [{"id": t.id, "prefix": t.prefix, "name": t.name, "submitter_id": t.submitter_id,
                  "user_id": t.user_id, "revoked_at": t.revoked_at}
                 for t in service.list_tokens(session=session)]
@@ -239,4 +241,4 @@ def token_list(as_json: JsonOpt = False) -> None:
     for r in rows:
         owner = f"submitter {r['submitter_id']}" if r["submitter_id"] else f"user {r['user_id']}"
         table.add_row(str(r["id"]), r["prefix"] + "…", r["name"], owner, str(r["revoked_at"] or ""))
-    base._emit(as_json, {"tokens": rows}, table)
+    base.emit(as_json, {"tokens": rows}, table)

@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
+from docket.catalog.pages import country_options
 from docket.deps import Db
 from docket.errors import DocketError, NotFound
+from docket.notices.pages import outbox_counts
 from docket.parties import service
 from docket.parties.auth import Permission
 from docket.parties.models import ApiToken, Role, Submitter, User
 from docket.web import render, throttle
 from docket.web.auth import page_permission
-from docket.web.forms import Form, field_errors
+from docket.web.forms import Form, as_list, field_errors, filled, service_errors
 from docket.web.pages import safe_next
 from docket.web.sessions import SignedIn
 
@@ -34,45 +36,6 @@ Admin = Annotated[SignedIn, Depends(page_permission(Permission.parties_write))]
 
 
 # ---------------------------------------------------------------- helpers shared by admin pages
-def as_list(value: Any) -> list[str]:
-    """A form field that may repeat (checkboxes, multiple select) as a list of strings."""
-    if value is None or value == "":
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
-def filled(form: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The form's fields named ``prefix``… without the prefix and without empty fields (so
-    that a missing value reads 'required'). A page with several forms prefixes the names
-    of all but one, so that no two fields share an id."""
-    return {k.removeprefix(prefix): v for k, v in form.items()
-            if k.startswith(prefix) and v not in ("", [])}
-
-
-def service_errors(exc: DocketError, fields: Iterable[str], default: str = "form",
-                   prefix: str = "") -> dict[str, str]:
-    """A service's error as {field: message} next to this form's own fields (named
-    ``prefix`` + the service's name); what names no field of this form goes to ``default``
-    (a field of the form, or "form": the form as a whole)."""
-    known = set(fields)
-    out: dict[str, str] = {}
-    for error in exc.errors or []:
-        name = str(error.get("field", "")).split("[", 1)[0].split(".", 1)[0]
-        key = prefix + name if name in known else default
-        out.setdefault(key, str(error.get("message") or exc.detail))
-    if not out:
-        out[default] = exc.detail
-    else:
-        out.setdefault("form", exc.detail)  # the summary above the form says what went wrong
-    return out
-
-
-def country_options(session: Session) -> list[tuple[str, str]]:
-    """Every country as (code, "Name (CODE)"), sorted by name, for a select."""
-    rows = catalog.list_jurisdictions(session=session)
-    return sorted(((j.code, f"{j.name} ({j.code})") for j in rows), key=lambda o: o[1].casefold())
-
-
 def kind_options() -> list[tuple[str, str]]:
     return [(k.value, k.value.replace("_", " ")) for k in RequesterKind]
 
@@ -136,8 +99,6 @@ class TokenForm(BaseModel):
 @router.get("/admin", response_class=HTMLResponse)
 def overview(request: Request, db: Db, who: Admin) -> Response:
     """Where administrators start: counts and links to every admin page. Who: admin."""
-    from docket.notices.pages import outbox_counts
-
     count = lambda q: db.scalar(select(func.count()).select_from(q)) or 0  # noqa: E731
     by_status = outbox_counts(db)
     figures = {

@@ -22,20 +22,21 @@ from sqlalchemy import Integer, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from docket.appeals.models import Appeal
-from docket.catalog.models import OFFICIAL_KINDS, Jurisdiction, RequesterKind
+from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.review.states import Outcome
 from docket.transparency import sql as durations
+from docket.transparency.equal import equal_treatment
+from docket.transparency.figures import GOVERNMENT_KINDS, hours, share, within
 from docket.transparency.periods import Period
 from docket.transparency.sql import dialect, median, month_of, seconds_between
 
 COMPLIED = (Outcome.restricted.value, Outcome.removed_policy.value)
 PENDING = "pending"
 WORK_MEM = "64MB"
-GOVERNMENT_KINDS = tuple(sorted(k.value for k in OFFICIAL_KINDS))
 # Time-to-decision histogram buckets: (label, upper bound in seconds, exclusive).
 BUCKETS: tuple[tuple[str, float], ...] = (
     ("< 1 h", 3600), ("1–24 h", 86400), ("1–2 days", 2 * 86400), ("2–7 days", 7 * 86400),
@@ -61,18 +62,6 @@ def item_outcome() -> Any:
     """An item's outcome for a report (see the module's docstring): the outcome of its
     standing decision, which review keeps on the item as ``action_outcome``."""
     return func.coalesce(Item.action_outcome, PENDING)
-
-
-def _in(column: Any, period: Period) -> Any:
-    return and_(column >= period.start, column < period.end)
-
-
-def _hours(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds / 3600, 2)
-
-
-def _share(part: int, whole: int) -> float | None:
-    return None if not whole else round(100 * part / whole, 1)
 
 
 # ---------------------------------------------------------------- the passes
@@ -101,7 +90,7 @@ def _item_groups(session: Session, period: Period) -> list[dict[str, Any]]:
                func.sum(case((Item.flag_rank == 0, 1), else_=0)).label("trusted"),
                func.sum(case((Item.possible_coordination.is_(True), 1), else_=0)).label("coordinated"),
                *(func.sum(case((outcome == o, 1), else_=0)).label(f"o{i}") for i, o in enumerate(OUTCOMES)))
-        .where(_in(Item.received_at, period))
+        .where(within(Item.received_at, period))
         .group_by(Item.received_at, Item.request_id).subquery()
     )
     p = per_request.c
@@ -151,7 +140,7 @@ def _request_groups(session: Session, period: Period) -> list[tuple[Any, ...]]:
         select(Request.submitter_id, Request.jurisdiction, month, Request.channel, func.count(),
                func.sum(case((Request.clarifications > 0, 1), else_=0)),
                func.sum(case((Request.emergency.is_(True), 1), else_=0)))
-        .where(_in(Request.received_at, period))
+        .where(within(Request.received_at, period))
         .group_by(Request.submitter_id, Request.jurisdiction, month, Request.channel)
     ).all()]
 
@@ -163,12 +152,12 @@ def _acknowledgements(session: Session, period: Period) -> float | None:
         seconds_between(dialect(session), Request.received_at, OutboxMessage.sent_at).label("d"))
         .select_from(OutboxMessage).join(Request, Request.id == request_id)
         .where(OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None),
-               _in(Request.received_at, period)))
+               within(Request.received_at, period)))
 
 
 def _small(session: Session, period: Period) -> dict[str, Any]:
     """Gag orders, appeals and user reports: small tables."""
-    in_period = _in(Request.received_at, period)
+    in_period = within(Request.received_at, period)
     holds = session.execute(
         select(func.count(NoticeHold.id)).join(Request, Request.id == NoticeHold.request_id).where(in_period)
     ).scalar_one()
@@ -179,10 +168,10 @@ def _small(session: Session, period: Period) -> dict[str, Any]:
     ).scalar_one()
     appeals, reversed_, upheld = session.execute(
         select(func.count(), func.sum(case((Appeal.status == "reversed", 1), else_=0)),
-               func.sum(case((Appeal.status == "upheld", 1), else_=0))).where(_in(Appeal.received_at, period))
+               func.sum(case((Appeal.status == "upheld", 1), else_=0))).where(within(Appeal.received_at, period))
     ).one()
     reports = session.execute(
-        select(Report.reason, func.count()).where(_in(Report.received_at, period))
+        select(Report.reason, func.count()).where(within(Report.received_at, period))
         .group_by(Report.reason).order_by(Report.reason)
     ).all()
     return {"gag_holds": int(holds or 0), "notices_held": int(held or 0), "appeals": int(appeals or 0),
@@ -209,16 +198,14 @@ def _google(groups: list[dict[str, Any]], places: dict[str, str]) -> list[dict[s
     out = []
     for code, (n, c, i, cn, cc, ci) in sorted(by_place.items(), key=lambda kv: (places.get(kv[0], kv[0]), kv[0])):
         out.append({"country": places.get(code, code), "code": code,
-                    "all": {"requests": n, "complied_share": _share(c, n), "items": i},
-                    "court": {"requests": cn, "complied_share": _share(cc, cn), "items": ci},
-                    "other": {"requests": n - cn, "complied_share": _share(c - cc, n - cn), "items": i - ci}})
+                    "all": {"requests": n, "complied_share": share(c, n), "items": i},
+                    "court": {"requests": cn, "complied_share": share(cc, cn), "items": ci},
+                    "other": {"requests": n - cn, "complied_share": share(c - cc, n - cn), "items": i - ci}})
     return out
 
 
 def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, Any]:
     """The whole period report as plain data (no personal data: no names of people, no user ids)."""
-    from docket.transparency.equal import equal_treatment
-
     if dialect(session) == "postgresql":
         # Sorting and grouping a half year of items fits in memory with a little more than
         # the default 4 MB (which spills to disk); for this transaction only.
@@ -260,15 +247,15 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
         "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat(),
                    "ending": period.ending.isoformat(), "complete": period.complete(now)},
         "generated_at": now.isoformat(),
-        "totals": {**totals, "complied_share": _share(complied, requests)},
-        "median_hours": {"acknowledge": _hours(_acknowledgements(session, period)),
-                         "decide": _hours(times["decide"]), "give_effect": _hours(times["give_effect"])},
+        "totals": {**totals, "complied_share": share(complied, requests)},
+        "median_hours": {"acknowledge": hours(_acknowledgements(session, period)),
+                         "decide": hours(times["decide"]), "give_effect": hours(times["give_effect"])},
         "requests": [{"jurisdiction": j, "requester_kind": k, "reason": r, "requests": n, "items": i,
-                      "requests_complied": c, "complied_share": _share(c, n)}
+                      "requests_complied": c, "complied_share": share(c, n)}
                      for (j, k, r), (n, i, c) in sorted(by_kind.items())],
         "outcomes": [{"jurisdiction": j, "requester_kind": k, "reason": r, "outcome": o, "items": i, "requests": n}
                      for (j, k, r, o), (i, n) in sorted(outcome_rows.items())],
-        "outcome_totals": [{"outcome": o, "items": n, "share": _share(n, items)}
+        "outcome_totals": [{"outcome": o, "items": n, "share": share(n, items)}
                            for o, n in sorted(outcome_items.items())],
         "requests_by_month": [{"month": m, "jurisdiction": j, "requests": n} for (m, j), n in sorted(months.items())],
         "decision_times": [{"bucket": label, "items": int(times["histogram"][i])}

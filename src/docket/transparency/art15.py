@@ -37,14 +37,9 @@ from docket.intake.models import Channel, Item, Report, Request
 from docket.notices.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
-from docket.transparency.aggregates import (
-    GOVERNMENT_KINDS,
-    _hours,
-    _in,
-    item_outcome,
-    standing_decision,
-)
+from docket.transparency.aggregates import item_outcome, standing_decision
 from docket.transparency.dsa import eea, scope_in_eea, values
+from docket.transparency.figures import GOVERNMENT_KINDS, hours, within
 from docket.transparency.periods import Period
 from docket.transparency.sql import dialect, medians, seconds_between
 
@@ -68,7 +63,7 @@ def _label(category: str) -> str:
 def orders(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the orders table (see the module docstring)."""
     name = dialect(session)
-    scope = and_(_in(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS),
+    scope = and_(within(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS),
                  Submitter.country.in_(eea()))
     keys = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
 
@@ -91,7 +86,7 @@ def orders(*, session: Session, period: Period) -> list[list[Any]]:
         .where(scope, Item.decided_at.is_not(None)), ("state", "category"))
     names = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
     rows = [[names.get(state, state), state, _label(category), int(n), int(i),
-             _blank(_hours(ack.get((state, category)))), _blank(_hours(effect.get((state, category))))]
+             _blank(hours(ack.get((state, category)))), _blank(hours(effect.get((state, category))))]
             for state, category, n, i in counts]
     return sorted(rows, key=lambda r: (r[0], r[2]))
 
@@ -111,7 +106,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
     reports = session.execute(
         select(Reason.dsa_category, func.count(Report.id), func.sum(case((Report.art16_notice.is_(True), 1), else_=0)))
         .select_from(Report).join(Item, Item.id == Report.item_id).join(Reason, Reason.code == Report.reason)
-        .where(_in(Report.received_at, period), in_eea).group_by(Reason.dsa_category)
+        .where(within(Report.received_at, period), in_eea).group_by(Reason.dsa_category)
     ).all()
     for category, n, art16 in reports:
         r = row(category)
@@ -124,7 +119,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
                func.sum(case((designated, 1), else_=0)))
         .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
         .join(Reason, Reason.code == Request.reason)
-        .where(_in(Request.received_at, period), Submitter.kind.in_(NOTIFIER_KINDS),
+        .where(within(Request.received_at, period), Submitter.kind.in_(NOTIFIER_KINDS),
                Request.channel != Channel.report.value, Request.jurisdiction.in_(eea()))
         .group_by(Reason.dsa_category)
     ).all()
@@ -135,7 +130,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
         r[2] += int(trusted or 0)
     # Actions: the items (cases) these notices opened, by their standing decision.
     outcome = item_outcome()
-    notified = and_(_in(Request.received_at, period), in_eea,
+    notified = and_(within(Request.received_at, period), in_eea,
                     or_(Request.channel == Channel.report.value, Submitter.kind.in_(NOTIFIER_KINDS)))
     acted = session.execute(
         select(Reason.dsa_category, func.sum(case((outcome == "restricted", 1), else_=0)),
@@ -156,14 +151,14 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
         .join(Decision, standing_decision())
         .where(notified, Item.decided_at.is_not(None), Decision.outcome.in_(("restricted", "removed_policy"))),
         ("category",))
-    return sorted(([_label(c), *r[:6], _blank(_hours(times.get((c,))))] for c, r in by_category.items()),
+    return sorted(([_label(c), *r[:6], _blank(hours(times.get((c,))))] for c, r in by_category.items()),
                   key=lambda r: r[0])
 
 
 def complaints(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the complaints table (see the module docstring)."""
     concerned = or_(Item.jurisdiction.in_(eea()), scope_in_eea())
-    scope = and_(_in(Appeal.received_at, period), concerned)
+    scope = and_(within(Appeal.received_at, period), concerned)
     keys = (Decision.ground.label("ground"), Appeal.appellant.label("appellant"))
     counts = session.execute(
         select(*keys, func.count(Appeal.id), func.sum(case((Appeal.status == "upheld", 1), else_=0)),
@@ -177,7 +172,7 @@ def complaints(*, session: Session, period: Period) -> list[list[Any]]:
         .select_from(Appeal).join(Decision, Decision.id == Appeal.decision_id).join(Item, Item.id == Appeal.item_id)
         .where(scope, Appeal.decided_at.is_not(None)), ("ground", "appellant"))
     rows = [[GROUNDS.get(str(g), str(g)), COMPLAINANTS.get(a, a), int(n), int(u or 0), int(r or 0), int(o or 0),
-             _blank(_hours(times.get((g, a))))] for g, a, n, u, r, o in counts]
+             _blank(hours(times.get((g, a))))] for g, a, n, u, r, o in counts]
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 

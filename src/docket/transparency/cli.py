@@ -15,8 +15,11 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from docket import cli_base as base
 from docket.errors import DocketError, Unprocessable
 
+# Each command imports what it needs when it runs: `docket --help`, and the worker, do not
+# load the whole application (twice the start-up time).
 export_app = typer.Typer(help="Exports: DSA statements of reasons, DSA Art. 15 tables, Lumen notices.",
                          no_args_is_help=True)
 
@@ -31,12 +34,6 @@ BackoffOpt = Annotated[float, typer.Option(min=0.0, max=600.0, help="the first w
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object (and no progress bar)")]
 
 
-def _base() -> Any:
-    from docket import cli
-
-    return cli
-
-
 @contextmanager
 def _engine(as_json: bool) -> Iterator[tuple[Any, Any]]:
     """The database (schema checked) and settings; domain errors become one line, exit 1."""
@@ -44,17 +41,16 @@ def _engine(as_json: bool) -> Iterator[tuple[Any, Any]]:
     from docket.settings import get_settings
     from docket.transparency.submit import SendFailed
 
-    base = _base()
     settings = get_settings()
     engine = database.make_engine(settings.database_url)
     try:
-        base._require_schema(engine, settings)
+        base.require_schema(engine, settings)
         yield database.make_sessionmaker(engine), settings
     except DocketError as exc:
         fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
-        raise base._fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
+        raise base.fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
     except SendFailed as exc:
-        raise base._fail(str(exc), 1, as_json) from None
+        raise base.fail(str(exc), 1, as_json) from None
     finally:
         engine.dispose()
 
@@ -95,13 +91,13 @@ def _progress(as_json: bool, label: str, total: int) -> Iterator[Callable[[int],
         yield lambda n: None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=_base().err, transient=True) as bar:
+    with Progress(*columns, console=base.err, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
 
 
 def _interrupted(as_json: bool, what: str) -> typer.Exit:
-    return _base()._fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
+    return base.fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
 
 
 # ---------------------------------------------------------------- dsa
@@ -125,7 +121,6 @@ def export_dsa(
     from docket.transparency.exports import batches, write_json
     from docket.transparency.submit import Retry, checked, submit_dsa
 
-    base = _base()
     with _engine(as_json) as (factory, _settings):
         chosen = _period(period, start, to, required=False)
         token = _mode(out, submit, token_file)
@@ -147,7 +142,7 @@ def export_dsa(
                         advance(len(batch))
                 _clear_stale(folder, "dsa-statements-", len(files))
                 summary["files"] = [str(p) for p in files]
-                base._emit(as_json, summary, f"{label}: {selection.total} statements in {len(files)} batch files "
+                base.emit(as_json, summary, f"{label}: {selection.total} statements in {len(files)} batch files "
                                              f"→ {folder} ({selection.held} deferred by a gag order)")
                 return
         try:
@@ -159,7 +154,7 @@ def export_dsa(
         summary.update(target=submit, sent=done.sent, skipped_already_accepted=done.skipped,
                        found_already_there=len(done.already_there), http_requests=done.requests,
                        retries=done.retries)
-        base._emit(as_json, summary, f"{label}: sent {done.sent} statements to {submit}; {done.skipped} were "
+        base.emit(as_json, summary, f"{label}: sent {done.sent} statements to {submit}; {done.skipped} were "
                                      f"accepted before; {done.retries} retries")
 
 
@@ -188,7 +183,6 @@ def export_lumen(
     from docket.transparency.exports import write_json
     from docket.transparency.submit import Retry, submit_lumen
 
-    base = _base()
     with _engine(as_json) as (factory, settings):
         chosen = _period(period, start, to, required=False)
         token = _mode(out, submit, token_file)
@@ -206,7 +200,7 @@ def export_lumen(
                         files.append(write_json(folder / f"lumen-{key}.json", body))
                         advance(1)
                 summary["files"] = [str(p) for p in files]
-                base._emit(as_json, summary, f"{label}: {len(files)} Lumen notices → {folder} "
+                base.emit(as_json, summary, f"{label}: {len(files)} Lumen notices → {folder} "
                                              f"({selection.undecided} undecided, {selection.confidential} "
                                              "confidential, not published)")
                 return
@@ -219,7 +213,7 @@ def export_lumen(
             raise _interrupted(as_json, "notices accepted so far are recorded.") from None
         summary.update(target=submit, sent=done.sent, skipped_already_accepted=done.skipped,
                        http_requests=done.requests, retries=done.retries)
-        base._emit(as_json, summary, f"{label}: sent {done.sent} notices to {submit}; {done.skipped} were "
+        base.emit(as_json, summary, f"{label}: sent {done.sent} notices to {submit}; {done.skipped} were "
                                      f"accepted before; {done.retries} retries")
 
 
@@ -235,7 +229,6 @@ def export_art15(
     from docket import db as database
     from docket.transparency import art15
 
-    base = _base()
     with _engine(as_json) as (factory, _settings):
         chosen = _period(period, start, to, required=True)
         if out is None:
@@ -245,7 +238,7 @@ def export_art15(
             data = art15.tables(session=reader, period=chosen)
         written = art15.write(data, Path(out))
     rows = {name: len(r) for name, (_, r) in data.items()}
-    base._emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
+    base.emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
                          "rows": rows},
                f"{chosen.label}: DSA Art. 15 tables → {out} ("
                + ", ".join(f"{name.removeprefix('art15-').removesuffix('.csv')}: {n} rows" for name, n in rows.items())

@@ -6,7 +6,7 @@ from typing import Any
 
 from docket.parties.models import Submitter
 from docket.review.service import QUEUE_RULE
-from docket.transparency.aggregates import GOVERNMENT_KINDS, _hours, _share
+from docket.transparency.figures import GOVERNMENT_KINDS, hours, share
 
 
 def equal_treatment(*, groups: list[dict[str, Any]], times: dict[tuple[Any, ...], float],
@@ -38,8 +38,8 @@ def equal_treatment(*, groups: list[dict[str, Any]], times: dict[tuple[Any, ...]
         rows.append({
             "submitter": org.name, "kind": str(org.kind), "submitter_country": org.country,
             "jurisdiction": jurisdiction, "items": total,
-            "median_hours_to_decision": _hours(times.get((submitter_id, jurisdiction))),
-            "outcomes": {o: {"items": n, "share": _share(n, total)} for o, n in sorted(by_outcome.items())},
+            "median_hours_to_decision": hours(times.get((submitter_id, jurisdiction))),
+            "outcomes": {o: {"items": n, "share": share(n, total)} for o, n in sorted(by_outcome.items())},
             "channels": len(channels.get(submitter_id, ())), "requests": requests.get(submitter_id, 0),
         })
     by_jurisdiction = []

@@ -26,8 +26,9 @@ from docket.content.models import Content
 from docket.intake.models import Item, Request
 from docket.notices.models import NoticeHold
 from docket.parties.models import Submitter
-from docket.transparency.aggregates import GOVERNMENT_KINDS, item_outcome
+from docket.transparency.aggregates import item_outcome
 from docket.transparency.exports import clip, redact
+from docket.transparency.figures import GOVERNMENT_KINDS
 from docket.transparency.periods import Period
 
 TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "government_agency": "GovernmentRequest",

@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from docket.web.headers import sha256_source
+
 GOOGLE_COLUMNS = [
     "Period Ending", "Country", "CLDR Territory Code",
     "All Requests: Number of Requests", "All Requests: % Fully Or Partially Complied With",
@@ -131,8 +133,6 @@ def html_policy() -> str:
     """The Content-Security-Policy of the HTML report: its inline stylesheet, allowed by
     its hash (taken from the template, which has no placeholders inside it), and nothing
     else to load or run; the charts are inline SVG."""
-    from docket.web.headers import sha256_source
-
     assert _env.loader is not None
     source = _env.loader.get_source(_env, "report.html")[0]
     inline = re.findall(r"<style>(.*?)</style>", source, re.S)

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from starlette.requests import HTTPConnection
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from docket.settings import Network
 
 
 def client_address(request: HTTPConnection) -> str:
@@ -61,13 +61,6 @@ def address_key(secret: str, address: str) -> str:
     the IPv4 space is small enough to hash whole)."""
     mac = hmac.new(secret.encode(), f"address:{network_of(address)}".encode(), hashlib.sha256)
     return "anon:" + mac.hexdigest()[:24]
-
-
-@lru_cache(maxsize=16)
-def parse_networks(value: str) -> tuple[Network, ...]:
-    """'10.0.0.1, 192.168.0.0/16, fd00::/8' → networks; raises ValueError on anything else."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False)
-                 for part in value.split(",") if part.strip())
 
 
 @lru_cache(maxsize=4096)

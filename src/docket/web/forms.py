@@ -6,12 +6,13 @@ with ``errors={field: message}`` and ``values=form`` so what was typed is kept."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import ValidationError
 
-from docket.errors import Forbidden
+from docket.errors import DocketError, Forbidden
 from docket.web.auth import maybe_user
 from docket.web.render import check_csrf
 
@@ -49,4 +50,38 @@ def field_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
         if error.get("type") == "missing":
             message = "required"
         out.setdefault(prefix + loc if loc else "form", message)
+    return out
+
+
+# ---------------------------------------------------------------- helpers shared by admin pages
+def as_list(value: Any) -> list[str]:
+    """A form field that may repeat (checkboxes, multiple select) as a list of strings."""
+    if value is None or value == "":
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def filled(form: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """The form's fields named ``prefix``… without the prefix and without empty fields (so
+    that a missing value reads 'required'). A page with several forms prefixes the names
+    of all but one, so that no two fields share an id."""
+    return {k.removeprefix(prefix): v for k, v in form.items()
+            if k.startswith(prefix) and v not in ("", [])}
+
+
+def service_errors(exc: DocketError, fields: Iterable[str], default: str = "form",
+                   prefix: str = "") -> dict[str, str]:
+    """A service's error as {field: message} next to this form's own fields (named
+    ``prefix`` + the service's name); what names no field of this form goes to ``default``
+    (a field of the form, or "form": the form as a whole)."""
+    known = set(fields)
+    out: dict[str, str] = {}
+    for error in exc.errors or []:
+        name = str(error.get("field", "")).split("[", 1)[0].split(".", 1)[0]
+        key = prefix + name if name in known else default
+        out.setdefault(key, str(error.get("message") or exc.detail))
+    if not out:
+        out[default] = exc.detail
+    else:
+        out.setdefault("form", exc.detail)  # the summary above the form says what went wrong
     return out

@@ -141,26 +141,9 @@ def _html_error(request: Request, status: int, title: str, detail: str, slug: st
                                         "problem": slug}, status=status, title=title)
 
 
-def page_routers() -> list[APIRouter]:
-    """Every router of pages: these, and each area's, which live with their domains
-    (DESIGN.md: a package's pages.py)."""
-    from docket.appeals import pages as appeals_pages
-    from docket.catalog import pages as catalog_pages
-    from docket.enforcement import pages as enforcement_pages
-    from docket.intake import pages as portal_pages
-    from docket.intake import report_pages
-    from docket.notices import pages as notices_pages
-    from docket.parties import pages as admin_pages
-    from docket.review import inbox_pages as console_inboxes
-    from docket.review import pages as console_pages
-
-    areas = (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages,
-             enforcement_pages, admin_pages, catalog_pages, notices_pages)
-    return [router, *(area.router for area in areas)]
-
-
-def install(app: FastAPI) -> None:
-    """Mount the web: static files, the pages, sign-in redirects and HTML error pages."""
+def install(app: FastAPI, routers: list[APIRouter]) -> None:
+    """Mount the web: static files, the pages (``routers``: these and each area's, from
+    ``docket.app.page_routers``), sign-in redirects and HTML error pages."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.html_error = _html_error
 
@@ -168,5 +151,5 @@ def install(app: FastAPI) -> None:
     async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
         return redirect(request, exc.next_url)
 
-    for pages in page_routers():
+    for pages in routers:
         app.include_router(pages)

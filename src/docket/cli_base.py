@@ -1,0 +1,83 @@
+"""What every ``docket`` command shares: its output (``--json`` or rich), its errors, and
+its unit of work. Apart from :mod:`docket.cli`, which imports each domain's commands, so
+that those commands can use these without importing it back."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import orjson
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from docket import db as database
+from docket import schema
+from docket.errors import DocketError, field_errors
+from docket.settings import Settings, get_settings
+
+console = Console()
+err = Console(stderr=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+
+
+def actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def emit(as_json: bool, data: dict[str, Any], human: str | Table | None = None) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(data, default=str).decode() + "\n")
+    elif human is not None:
+        console.print(human)
+
+
+def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
+    if as_json:
+        sys.stdout.write(orjson.dumps({"error": message}).decode() + "\n")
+    else:
+        err.print(f"[red]docket:[/red] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def unit_of_work(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Session]:
+    """A unit of work for one command; domain errors become one clear line and exit 1."""
+    settings = get_settings()
+    engine = database.make_engine(settings.database_url)
+    try:
+        if upgrade:
+            schema.upgrade(engine)
+        else:
+            require_schema(engine, settings)
+        with database.transaction(database.make_sessionmaker(engine)) as session:
+            yield session
+    except DocketError as exc:
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
+        raise fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
+    except ValidationError as exc:  # an option the API's schema refuses, named as the API does
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in field_errors(exc.errors()))
+        raise fail(f"some options are invalid ({fields})", 1, as_json) from None
+    finally:
+        engine.dispose()
+
+
+def require_schema(engine: Any, settings: Settings) -> None:
+    current = database.current_revision(engine)
+    if current != database.head_revision(engine):
+        if settings.is_sqlite:
+            schema.upgrade(engine)  # the embedded default keeps itself up to date
+            return
+        raise fail(
+            f"the database schema is at {current or 'nothing'}, not the latest; "
+            "run 'docket db upgrade' first"
+        )

@@ -1,0 +1,49 @@
+"""What a running docket keeps in memory between calls, in one object per application.
+
+``create_app`` builds one and keeps it as ``app.state.runtime``; a command or worker that
+runs without an application builds its own (:func:`docket.db.make_sessionmaker` does, when
+given none). The sessionmaker hands it to every session it makes, as it hands them the
+engine, so the code that needs it reaches it from the session it is given
+(:func:`of`): two applications in one process (as the tests make) never share it."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+KEY = "docket.runtime"  # in Session.info, set by the sessionmaker
+
+
+@dataclass(eq=False)
+class Runtime:
+    """The state one application keeps between calls. Each part is a speed-up whose loss
+    costs only time: a fresh runtime is always correct."""
+
+    # Ids taken from the sequences a block at a time and not yet handed out, per table
+    # (PostgreSQL; docket.bulk.take_ids).
+    free_ids: dict[str, deque[int]] = field(default_factory=dict)
+    free_ids_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The audit chain's head as this application last moved it (SQLite;
+    # docket.audit.record_many): saves reading the head before an append.
+    head_hint: tuple[int, str] | None = None
+    # Catalog rows that exist, by (kind, key): (good until, on the monotonic clock; row)
+    # (docket.catalog.service).
+    catalog: dict[tuple[str, str], tuple[float, Any]] = field(default_factory=dict)
+    # Whether what the process built before the application's first call was frozen out
+    # of the cyclic garbage collector's reach (docket.deps.get_db).
+    startup_frozen: bool = False
+
+
+def of(session: Session) -> Runtime:
+    """The runtime of the application (or command) whose sessionmaker made ``session``. A
+    session made any other way gets one of its own, kept for its lifetime: correct, but
+    without the speed-ups (no head hint, no cache, a block of ids for it alone)."""
+    info = session.info
+    runtime: Runtime | None = info.get(KEY)
+    if runtime is None:
+        runtime = info[KEY] = Runtime()
+    return runtime

@@ -1,0 +1,20 @@
+"""The database schema brought up to date: Alembic's migrations, then the catalog's defaults.
+
+Apart from :mod:`docket.db` because the defaults are the catalog's: the infrastructure
+below the domain packages does not import them."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from docket.catalog.service import seed_defaults
+from docket.db import alembic_config, make_sessionmaker, transaction
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (Alembic), then add any missing catalog defaults."""
+    from alembic import command  # only here: importing Alembic costs every command its time
+
+    command.upgrade(alembic_config(engine), revision)
+    with transaction(make_sessionmaker(engine)) as session:
+        seed_defaults(session=session)
