@@ -348,7 +348,8 @@ def _on_postgresql(name: str, source: str, alive: list[str], tables: dict[str, t
     for mutant in (n for n in alive if n in tables):
         code = _run_table_mutant(work, source, tables[mutant][1], tests, env)
         codes[mutant] = 1 if code == 2 else code
-    return codes
+    # mutmut's results list every mutant of the file, the ones it did not run as None.
+    return {mutant: codes[mutant] for mutant in alive}
 
 
 def _run_mutmut(name: str, work: Path, source: str, chosen: list[str], *, every_one: bool,
