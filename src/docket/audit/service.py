@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from docket import bulk
 from docket.audit.models import ChainHead, Event
-from docket.db import deferred_writes, driver_error, json_text, utcnow
+from docket.db import deferred_writes, driver_error, json_text, table_of, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -120,7 +120,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
         # few round trips, in a transaction that holds its case locks anyway.
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-        bulk.insert_rows(session, Event.__table__, rows, returning=False)
+        bulk.insert_rows(session, table_of(Event), rows, returning=False)
         return
     hint = _head_hint
     rows = _chained(events, payloads, parts, at, *hint) if hint is not None else None
@@ -130,7 +130,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     }).rowcount != 1:
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-    bulk.insert_rows(session, Event.__table__, rows, returning=False)
+    bulk.insert_rows(session, table_of(Event), rows, returning=False)
     _head_hint = (rows[-1]["seq"], rows[-1]["hash"])
 
 
@@ -174,7 +174,7 @@ def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],
     return rows
 
 
-_HEAD = ChainHead.__table__
+_HEAD = table_of(ChainHead)
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _MOVE_HEAD_FROM = (update(_HEAD).where(_HEAD.c.id == 1, _HEAD.c.seq == bindparam("old_seq"),
                                        _HEAD.c.hash == bindparam("old_hash"))

@@ -22,7 +22,7 @@ from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.content.models import Content
-from docket.db import utcnow
+from docket.db import table_of, utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import completeness
 from docket.intake import service as intake
@@ -245,7 +245,7 @@ def submit_reports(
             "jurisdiction": report.jurisdiction, "explanation": report.explanation,
             "bona_fide": report.bona_fide, "art16_notice": _art16(report), "received_at": now,
         })
-    report_ids = bulk.insert_rows(session, Report.__table__, rows)
+    report_ids = bulk.insert_rows(session, table_of(Report), rows)
     for i, row, report_id in zip(live, rows, report_ids, strict=True):
         one = incoming[i]
         events.append(audit.Pending(
@@ -409,7 +409,7 @@ def _recount(session: Session, item_ids: Sequence[int], fresh: dict[int, Counts]
         ):
             counts[item_id] = Counts(reports, reporters, int(burst or 0), int(unverified or 0),
                                      item_id in flagged_before)
-    bulk.update_by_id(session, Item.__table__,
+    bulk.update_by_id(session, table_of(Item),
                       ("report_count", "reporter_count", "crowd", "possible_coordination"),
                       [(c.reports, c.reporters, -c.reporters, c.coordinated, item_id)
                        for item_id, c in sorted(counts.items())])

@@ -20,7 +20,7 @@ from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.catalog.service import JurisdictionInfo, LawInfo
 from docket.content import service as content_registry
-from docket.db import utcnow
+from docket.db import table_of, utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import clock, completeness
 from docket.intake.models import (
@@ -298,8 +298,8 @@ def take_ids(*, session: Session, prepared: Sequence[Prepared]) -> None:
     """Give prepared requests and their items their ids now, on PostgreSQL (one statement;
     see :func:`docket.bulk.take_ids`), so that :func:`store_many` inserts them without
     waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
-    taken = bulk.take_ids(session, [(Request.__table__, len(prepared)),
-                                    (Item.__table__, sum(len(p.item_values) for p in prepared))])
+    taken = bulk.take_ids(session, [(table_of(Request), len(prepared)),
+                                    (table_of(Item), sum(len(p.item_values) for p in prepared))])
     if taken is None:
         return
     request_ids, item_ids = taken
@@ -507,11 +507,11 @@ def _insert(session: Session, request: Request) -> None:
     """INSERT the request and its items as two plain statements, then attach them to the
     session as if loaded. The ORM's unit of work would cost more than the rest of intake."""
     request.id = session.execute(
-        insert(Request.__table__).returning(Request.__table__.c.id), _row(request, skip=("id",))
+        insert(table_of(Request)).returning(table_of(Request).c.id), _row(request, skip=("id",))
     ).scalar_one()
     rows = [{**_row(i, skip=("id", "request_id")), "request_id": request.id} for i in request.items]
     ids = session.execute(
-        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+        insert(table_of(Item)).returning(table_of(Item).c.id, sort_by_parameter_order=True), rows
     ).scalars().all()
     for item, item_id in zip(request.items, ids, strict=True):
         item.id, item.request_id = item_id, request.id
@@ -545,7 +545,7 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
     from their plain values: no ORM objects. Sets the ids in the values."""
     if not prepared:
         return
-    requests, items = Request.__table__, Item.__table__
+    requests, items = table_of(Request), table_of(Item)
     request_defaults, item_defaults = _defaults(requests), _defaults(items)
     if prepared[0].values.get("id") is not None:  # ids taken beforehand (take_ids)
         bulk.insert_rows(session, requests, [_complete(p.values, request_defaults) for p in prepared],

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docket import access, audit, bulk
-from docket.db import utcnow
+from docket.db import table_of, utcnow
 from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
 
@@ -209,7 +209,7 @@ def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
     if not receipts:
         return
     now = now or utcnow()
-    bulk.insert_rows(session, OutboxMessage.__table__, [{
+    bulk.insert_rows(session, table_of(OutboxMessage), [{
         "message_id": _new_id(), "channel": Channel.email, "kind": "acknowledgement",
         "recipient": r.to, "language": r.language,
         "context": {"request_id": r.request_id, "status": r.status, "missing": r.missing},

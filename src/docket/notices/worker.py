@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
 from docket.clock import SYSTEM, Clock
-from docket.db import begin_readonly, transaction
+from docket.db import begin_readonly, table_of, transaction
 from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
@@ -42,7 +42,7 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
-_OUTBOX = OutboxMessage.__table__
+_OUTBOX = table_of(OutboxMessage)
 # Not twice: a worker that took the message over after this one's lease ran out, and sent
 # it again, may have marked it already (one event per message). Built once, and run
 # without the ORM: it runs for every message sent.
