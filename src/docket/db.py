@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import orjson
 from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event, inspect
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -78,6 +78,11 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """``model``'s table, typed as the ``Table`` it is (SQLAlchemy types ``__table__`` as any ``FromClause``)."""
     return cast(Table, model.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (``Session.execute`` types its result as a plain ``Result``)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def _json_serializer(value: Any) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
 from docket.clock import SYSTEM, Clock
-from docket.db import begin_readonly, table_of, transaction
+from docket.db import begin_readonly, rowcount, table_of, transaction
 from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
@@ -234,6 +234,6 @@ def retry(*, session: Session, ids: list[int] | None, now: dt.datetime) -> int:
     query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead)
     if ids:
         query = query.where(OutboxMessage.id.in_(ids))
-    return int(session.execute(
+    return rowcount(session.execute(
         query.values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0, lease_until=None)
-        .execution_options(synchronize_session=False)).rowcount)
+        .execution_options(synchronize_session=False)))
