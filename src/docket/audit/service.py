@@ -123,10 +123,10 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
         bulk.insert_rows(session, table_of(Event), rows, returning=False)
         return
     hint = _head_hint
-    rows = _chained(events, payloads, parts, at, *hint) if hint is not None else None
-    if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
-        "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
-        "old_hash": hint[1],  # type: ignore[index]
+    rows = _chained(events, payloads, parts, at, *hint) if hint is not None else []
+    if hint is None or session.connection().execute(_MOVE_HEAD_FROM, {
+        "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],
+        "old_hash": hint[1],
     }).rowcount != 1:
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})

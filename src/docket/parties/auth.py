@@ -7,7 +7,7 @@ its own records, as 404 otherwise) live in the services that load records.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated
@@ -310,7 +310,7 @@ def confirm_submitter(session: Session, request: Request,
     return ConfirmedSubmitter(row.id, str(row.kind), row.email, row.country)
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
+def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
