@@ -166,8 +166,8 @@ def _designated(session: Session, submitter: SubmitterLike, reason: str, jurisdi
 def _clock(
     session: Session, settings: Settings, place: JurisdictionInfo, cited: list[LawInfo], emergency: bool
 ) -> clock.ClockRule:
-    in_force = [catalog.law_info(session=session, law_id=law.id)
-                for law in catalog.list_laws(session=session, applies_in=place.code)] if emergency else []
+    in_force = [info for law in catalog.list_laws(session=session, applies_in=place.code)
+                if (info := catalog.law_info(session=session, law_id=law.id)) is not None] if emergency else []
     return clock.resolve(
         jurisdiction=place, cited=cited, laws_in_force=in_force, emergency=emergency,
         default_hours=settings.default_clock_hours,
@@ -280,7 +280,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
         clock_rule=rule.as_dict(),
     )
-    item_values = [
+    item_values: list[dict[str, Any]] = [
         dict(
             position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
