@@ -11,8 +11,8 @@ from rich.table import Table
 from docket import cli as base  # the shared helpers (docket.cli imports this module last)
 
 JsonOpt = base.JsonOpt
-outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
-holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
+outbox_app: typer.Typer = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
+holds_app: typer.Typer = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
 
 
 # ---------------------------------------------------------------- outbox
@@ -76,7 +76,7 @@ def outbox_list(
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
         if status:
             query = query.where(OutboxMessage.status == status)
-        rows = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
+        rows: list[dict[str, Any]] = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
                  "status": str(m.status), "attempts": m.attempts, "last_error": m.last_error,
                  "next_attempt_at": m.next_attempt_at, "sent_at": m.sent_at}
                 for m in session.execute(query).scalars()]
@@ -108,8 +108,9 @@ def holds_list(as_json: JsonOpt = False) -> None:
     from docket.notices.service import list_holds
 
     with base._session(as_json) as session:
-        rows = [{"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
-                 "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
+        rows: list[dict[str, Any]] = [
+            {"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
+             "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
     table = Table("id", "request", "status", "review by", "legal reason")
     for r in rows:
         table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}",

@@ -19,9 +19,9 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import Engine, bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
@@ -104,7 +104,7 @@ class OutboxWorker:
         # from the same snapshot (a session, or a query, per message cost more than
         # rendering it). One connection for the round's marks, and one SMTP session for
         # its e-mails.
-        with self.factory() as session, session.get_bind().connect() as connection, \
+        with self.factory() as session, cast(Engine, session.get_bind()).connect() as connection, \
                 self.factory(bind=connection) as marking, self._smtp_session() as smtp:
             begin_readonly(session)
             messages = [message for message in session.execute(

@@ -53,7 +53,7 @@ def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
     unassigned: bool = False, overdue: bool | None = None,
-    after: tuple[int, dt.datetime, dt.datetime, int] | None = None, limit: int = 50,
+    after: tuple[int, int, int, int, int, dt.datetime, int] | None = None, limit: int = 50,
 ) -> Sequence[Item]:
     """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
     query = access.scoped(select(Item).where(Item.queue_open.is_(True)), principal, Item)
