@@ -101,7 +101,8 @@ def _progress(as_json: bool, label: str, total: int) -> Iterator[Callable[[int],
 
 
 def _interrupted(as_json: bool, what: str) -> typer.Exit:
-    return _base()._fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
+    fail: Callable[[str, int, bool], typer.Exit] = _base()._fail  # docket.cli._fail, imported late
+    return fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
 
 
 # ---------------------------------------------------------------- dsa
