@@ -52,8 +52,8 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 import docket
-from docket import schema
 from docket import db as database
+from docket import schema
 from docket.intake import submission as intake
 from docket.intake.models import Channel
 from docket.intake.schemas import RequestCreate

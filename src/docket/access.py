@@ -182,7 +182,7 @@ def own(session: Session, principal: Principal, model: type[T], record_id: int, 
     found = session.execute(query).scalar_one_or_none()
     if found is None:
         raise NotFound(f"no {what or model.__name__.lower()} {record_id}")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def jurisdiction_limit(principal: Principal, purpose: Purpose = Purpose.read) -> frozenset[str] | None:

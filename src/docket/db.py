@@ -11,17 +11,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, inspect
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event, inspect
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from docket.runtime import KEY as RUNTIME
 from docket.runtime import Runtime
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIModule
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -73,6 +76,16 @@ class Base(DeclarativeBase):
     type_annotation_map = {
         dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON, list[dict[str, Any]]: JSON,
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """``model``'s table, typed as the ``Table`` it is (SQLAlchemy types ``__table__`` as any ``FromClause``)."""
+    return cast(Table, model.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (``Session.execute`` types its result as a plain ``Result``)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def _json_serializer(value: Any) -> str:
@@ -225,11 +238,12 @@ def driver_error(connection: Connection, statement: str, params: Any,
     and when the connection was lost, with the connection invalidated, so that the pool
     replaces it and nothing tries to roll it back (:func:`is_connection_lost`)."""
     raw = connection.connection.driver_connection
-    lost = bool(connection.dialect.is_disconnect(exc, raw, None))
+    lost = bool(connection.dialect.is_disconnect(cast("DBAPIModule.Error", exc), raw, None))
     if lost:
         connection.invalidate(exc)
-    return sa_exc.DBAPIError.instance(statement, params, exc, connection.dialect.loaded_dbapi.Error,
-                                      connection_invalidated=lost)
+    # ``exc`` is the driver's own Error, which instance() wraps as a DBAPIError (not a StatementError).
+    return cast(sa_exc.DBAPIError, sa_exc.DBAPIError.instance(
+        statement, params, exc, connection.dialect.loaded_dbapi.Error, connection_invalidated=lost))
 
 
 def make_sessionmaker(engine: Engine, runtime: Runtime | None = None) -> sessionmaker[Session]:

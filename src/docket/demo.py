@@ -24,6 +24,7 @@ from docket.parties import service as parties
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review import service as review
+from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
 
@@ -352,7 +353,7 @@ def _history(session: Session, settings: Settings) -> int:
              for n in ("alice", "bob", "carol", "dana", "emre", "priya", "frank")}
     by_step = {"policy": staff["alice"], "legal": staff["bob"], "rights": staff["carol"]}
     approvers = [staff["dana"], staff["emre"], staff["priya"], staff["alice"], staff["carol"]]
-    restricted: list[tuple[object, dt.datetime]] = []
+    restricted: list[tuple[Decision, dt.datetime]] = []
     count = 0
     for token, place, law, reason, outcome, share in HISTORY:
         for _ in range(share):

@@ -331,9 +331,9 @@ class BodyLimit:
         if b"\\u0000" in body or b"\x00" in body:
             await _nul(scope, receive, send)
             return
-        if body and _is_json(scope) and (message := json_problem(body)) is not None:
+        if body and _is_json(scope) and (invalid := json_problem(body)) is not None:
             response = problem(422, "Invalid input", "the body is not valid JSON",
-                               slug="validation", errors=[{"field": "body", "message": message}])
+                               slug="validation", errors=[{"field": "body", "message": invalid}])
             await response(scope, receive, send)
             return
         replayed = False

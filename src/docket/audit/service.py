@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from docket import bulk, runtime
 from docket.audit.models import ChainHead, Event
-from docket.db import deferred_writes, driver_error, json_text, utcnow
+from docket.db import deferred_writes, driver_error, json_text, table_of, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -112,7 +112,7 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
         # few round trips, in a transaction that holds its case locks anyway.
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-        bulk.insert_rows(session, Event.__table__, rows, returning=False)
+        bulk.insert_rows(session, table_of(Event), rows, returning=False)
         return
     # The head as this application last moved it (SQLite; kept in its runtime): a hint that
     # saves reading the head before an append. The head only moves if it still is what the
@@ -121,14 +121,14 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     # changes nothing and the append reads the head.
     state = runtime.of(session)
     hint = state.head_hint
-    rows = _chained(events, payloads, parts, at, *hint) if hint is not None else None
-    if rows is None or session.connection().execute(_MOVE_HEAD_FROM, {
-        "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],  # type: ignore[index]
-        "old_hash": hint[1],  # type: ignore[index]
+    rows = _chained(events, payloads, parts, at, *hint) if hint is not None else []
+    if hint is None or session.connection().execute(_MOVE_HEAD_FROM, {
+        "seq": rows[-1]["seq"], "hash": rows[-1]["hash"], "old_seq": hint[0],
+        "old_hash": hint[1],
     }).rowcount != 1:
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-    bulk.insert_rows(session, Event.__table__, rows, returning=False)
+    bulk.insert_rows(session, table_of(Event), rows, returning=False)
     state.head_hint = (rows[-1]["seq"], rows[-1]["hash"])
 
 
@@ -172,7 +172,7 @@ def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],
     return rows
 
 
-_HEAD = ChainHead.__table__
+_HEAD = table_of(ChainHead)
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _MOVE_HEAD_FROM = (update(_HEAD).where(_HEAD.c.id == 1, _HEAD.c.seq == bindparam("old_seq"),
                                        _HEAD.c.hash == bindparam("old_hash"))

@@ -54,7 +54,7 @@ def find_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, Co
     return found
 
 
-def urls_by_ids(*, session: Session, ids: Iterable[str]) -> dict[str, str]:
+def urls_by_ids(*, session: Session, ids: Iterable[str]) -> dict[str, str | None]:
     """{content id: URL} of the registered ones among ``ids`` (plain rows; intake's hot path)."""
     wanted = list(set(ids))
     if not wanted:

@@ -37,7 +37,7 @@ class Group:
         return self.ends_at is None or now < self.ends_at
 
 
-def _epoch(value: Any) -> float | None:
+def _epoch(value: dt.datetime | str | float | None) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)):

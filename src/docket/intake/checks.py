@@ -149,8 +149,8 @@ def clock_rule(
     session: Session, settings: Settings, place: JurisdictionInfo, cited: list[LawInfo], emergency: bool
 ) -> clock.ClockRule:
     """The statutory clock of a request: its cited laws', else the jurisdiction's."""
-    in_force = [catalog.law_info(session=session, law_id=law.id)
-                for law in catalog.list_laws(session=session, applies_in=place.code)] if emergency else []
+    in_force = [info for law in catalog.list_laws(session=session, applies_in=place.code)
+                if (info := catalog.law_info(session=session, law_id=law.id)) is not None] if emergency else []
     return clock.resolve(
         jurisdiction=place, cited=cited, laws_in_force=in_force, emergency=emergency,
         default_hours=settings.default_clock_hours,

@@ -176,7 +176,8 @@ def _item(line: str) -> dict[str, str]:
 
 def request_body(form: dict[str, Any]) -> tuple[dict[str, Any], dict[int, int]]:
     """The ``POST /api/v1/requests`` body of the portal's form, and each item's line number."""
-    items, lines = [], {}
+    items: list[dict[str, Any]] = []
+    lines: dict[int, int] = {}
     for number, line in enumerate(one(form, "items", 2_000_000).splitlines(), start=1):
         if line.strip():
             lines[len(items)] = number
@@ -210,7 +211,8 @@ def clarification_body(form: dict[str, Any]) -> tuple[dict[str, Any], dict[int, 
         body["issuing_officer"] = officer
     if form.get("bona_fide"):
         body["bona_fide"] = True
-    fixes, positions = [], {}
+    fixes: list[dict[str, Any]] = []
+    positions: dict[int, int] = {}
     for name in sorted(form):
         if name.startswith("item_") and name[5:].isdigit() and (line := one(form, name)):
             positions[len(fixes)] = int(name[5:])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.content.models import Content
-from docket.db import utcnow
+from docket.db import table_of, utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import completeness
 from docket.intake import submission as intake
@@ -131,8 +132,8 @@ def plan_reports(
     for i in checked:
         report = incoming[i].report
         content_id = report.content_id
-        if content_id is None and normalized[i] in by_url:
-            content_id = by_url[normalized[i]]
+        if content_id is None and (url := normalized[i]) is not None and url in by_url:
+            content_id = by_url[url]
         content_of[i] = content_id
         subject = f"content:{content_id}" if content_id else f"url:{normalized[i]}"
         key_of[i] = f"{subject}|{ground_of(report)}"
@@ -222,19 +223,19 @@ def submit_reports(
         # A case the batch opens has no reports but the batch's: its counts are known
         # before it is stored, so they are written with it rather than updated after.
         counts = _count([(key_of[i], incoming[i]) for i in live if key_of[i] in openers])
-        for key, one in zip(openers, prepared, strict=True):
-            values = one.item_values[0]
+        for key, opener in zip(openers, prepared, strict=True):
+            values = opener.item_values[0]
             values["case_key"] = key
             values.update(report_count=counts[key].reports, reporter_count=counts[key].reporters,
                           crowd=-counts[key].reporters,
                           possible_coordination=counts[key].coordinated)
         intake.submit_many(session=session, prepared=prepared, events=events)
-        for key, one in zip(openers, prepared, strict=True):
-            case_of[key] = one.item_values[0]["id"]
+        for key, opener in zip(openers, prepared, strict=True):
+            case_of[key] = opener.item_values[0]["id"]
             fresh[case_of[key]] = counts[key]
     new_cases = set(openers.values())
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in live:
         one, report = incoming[i], incoming[i].report
         rows.append({
@@ -245,7 +246,7 @@ def submit_reports(
             "jurisdiction": report.jurisdiction, "explanation": report.explanation,
             "bona_fide": report.bona_fide, "art16_notice": _art16(report), "received_at": now,
         })
-    report_ids = bulk.insert_rows(session, Report.__table__, rows)
+    report_ids = bulk.insert_rows(session, table_of(Report), rows)
     for i, row, report_id in zip(live, rows, report_ids, strict=True):
         one = incoming[i]
         events.append(audit.Pending(
@@ -341,12 +342,12 @@ def _lock_cases(session: Session, keys: Sequence[str]) -> None:
 def _existing_cases(session: Session, keys: Sequence[str]) -> dict[str, int]:
     """The case each key's reports join: the latest item of the key, if it is still open,
     or if it is decided and its content has not changed since the decision."""
-    latest: dict[str, tuple[int, str, dt.datetime | None, str | None]] = {}
+    latest: dict[str, tuple[int, ItemState, dt.datetime | None, str | None]] = {}
     for item_id, key, status, decided_at, content_id in session.execute(
         select(Item.id, Item.case_key, Item.status, Item.decided_at, Item.content_id)
         .where(Item.case_key.in_(keys)).order_by(Item.id.desc())
     ):
-        latest.setdefault(key, (item_id, status, decided_at, content_id))
+        latest.setdefault(cast(str, key), (item_id, status, decided_at, content_id))  # matched keys: not None
     decided_content = sorted({c for _, s, _, c in latest.values() if s == ItemState.decided and c})
     changed_at = dict(session.execute(
         select(Content.id, Content.updated_at).where(Content.id.in_(decided_content))
@@ -409,7 +410,7 @@ def _recount(session: Session, item_ids: Sequence[int], fresh: dict[int, Counts]
         ):
             counts[item_id] = Counts(reports, reporters, int(burst or 0), int(unverified or 0),
                                      item_id in flagged_before)
-    bulk.update_by_id(session, Item.__table__,
+    bulk.update_by_id(session, table_of(Item),
                       ("report_count", "reporter_count", "crowd", "possible_coordination"),
                       [(c.reports, c.reporters, -c.reporters, c.coordinated, item_id)
                        for item_id, c in sorted(counts.items())])
@@ -426,7 +427,7 @@ BURST_REPORTS = 10
 def reporter_contacts(*, session: Session, item_id: int) -> list[tuple[str, int]]:
     """Every distinct reporter e-mail of a case (once each) with the reference of its
     first report there (``R-<id>``, as the reporter was told), for the outcome notice."""
-    return [(email, int(first)) for email, first in session.execute(
+    return [(str(email), int(first)) for email, first in session.execute(
         select(Report.reporter_email, func.min(Report.id))
         .where(Report.item_id == item_id, Report.reporter_email.is_not(None))
         .group_by(Report.reporter_email).order_by(Report.reporter_email)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from docket import audit, bulk
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import one_round_trip, utcnow
+from docket.db import one_round_trip, table_of, utcnow
 from docket.intake import checks, clock
 from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
@@ -230,7 +230,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
         clock_rule=rule.as_dict(),
     )
-    item_values = [
+    item_values: list[dict[str, Any]] = [
         dict(
             position=i.position, content_id=i.content_id, url=i.url, normalized_url=i.normalized_url,
             status=ItemStatus.received if i.found else ItemStatus.content_not_found, created_at=now,
@@ -248,8 +248,8 @@ def _take_ids(session: Session, prepared: Sequence[Prepared]) -> None:
     """Give prepared requests and their items their ids now, on PostgreSQL (one statement;
     see :func:`docket.bulk.take_ids`), so that :func:`_store_many` inserts them without
     waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
-    taken = bulk.take_ids(session, [(Request.__table__, len(prepared)),
-                                    (Item.__table__, sum(len(p.item_values) for p in prepared))])
+    taken = bulk.take_ids(session, [(table_of(Request), len(prepared)),
+                                    (table_of(Item), sum(len(p.item_values) for p in prepared))])
     if taken is None:
         return
     request_ids, item_ids = taken
@@ -351,11 +351,11 @@ def _insert(session: Session, request: Request) -> None:
     """INSERT the request and its items as two plain statements, then attach them to the
     session as if loaded. The ORM's unit of work would cost more than the rest of intake."""
     request.id = session.execute(
-        insert(Request.__table__).returning(Request.__table__.c.id), _row(request, skip=("id",))
+        insert(table_of(Request)).returning(table_of(Request).c.id), _row(request, skip=("id",))
     ).scalar_one()
     rows = [{**_row(i, skip=("id", "request_id")), "request_id": request.id} for i in request.items]
     ids = session.execute(
-        insert(Item.__table__).returning(Item.__table__.c.id, sort_by_parameter_order=True), rows
+        insert(table_of(Item)).returning(table_of(Item).c.id, sort_by_parameter_order=True), rows
     ).scalars().all()
     for item, item_id in zip(request.items, ids, strict=True):
         item.id, item.request_id = item_id, request.id
@@ -389,7 +389,7 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
     from their plain values: no ORM objects. Sets the ids in the values."""
     if not prepared:
         return
-    requests, items = Request.__table__, Item.__table__
+    requests, items = table_of(Request), table_of(Item)
     request_defaults, item_defaults = _defaults(requests), _defaults(items)
     if prepared[0].values.get("id") is not None:  # ids taken beforehand (take_ids)
         bulk.insert_rows(session, requests, [_complete(p.values, request_defaults) for p in prepared],

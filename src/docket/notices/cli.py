@@ -13,8 +13,8 @@ from docket import cli_base as base
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
 # load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
-outbox_app = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
-holds_app = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
+outbox_app: typer.Typer = typer.Typer(help="The outbox of notices and webhooks.", no_args_is_help=True)
+holds_app: typer.Typer = typer.Typer(help="Gag-order holds on notices to authors.", no_args_is_help=True)
 
 
 # ---------------------------------------------------------------- outbox
@@ -78,7 +78,7 @@ def outbox_list(
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
         if status:
             query = query.where(OutboxMessage.status == status)
-        rows = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
+        rows: list[dict[str, Any]] = [{"id": m.id, "kind": m.kind, "channel": str(m.channel), "recipient": m.recipient,
                  "status": str(m.status), "attempts": m.attempts, "last_error": m.last_error,
                  "next_attempt_at": m.next_attempt_at, "sent_at": m.sent_at}
                 for m in session.execute(query).scalars()]
@@ -110,8 +110,9 @@ def holds_list(as_json: JsonOpt = False) -> None:
     from docket.notices.service import list_holds
 
     with base.unit_of_work(as_json) as session:
-        rows = [{"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
-                 "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
+        rows: list[dict[str, Any]] = [
+            {"id": h.id, "request_id": h.request_id, "status": h.status, "legal_reason": h.legal_reason,
+             "review_at": h.review_at, "ends_at": h.ends_at} for h in list_holds(session=session)]
     table = Table("id", "request", "status", "review by", "legal reason")
     for r in rows:
         table.add_row(str(r["id"]), str(r["request_id"]), r["status"], f"{r['review_at']:%Y-%m-%d}",

@@ -292,7 +292,7 @@ class SmtpConnection:
     def _connect(self) -> smtplib.SMTP:
         config = self.config
         if config.security == "tls":
-            client = smtplib.SMTP_SSL(
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
                 config.host, config.port, timeout=config.timeout, context=_tls_context()
             )
         else:

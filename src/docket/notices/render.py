@@ -391,7 +391,8 @@ def extract_messages() -> dict[str | tuple[str, str], list[str]]:
         if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
             continue
         with path.open("rb") as handle:
-            for lineno, message, _comments, _context in extract(babel_extract, handle,
+            # jinja2's and babel's type hints for an extractor disagree; babel calls it as jinja2 defines it.
+            for lineno, message, _comments, _context in extract(babel_extract, handle,  # type: ignore[arg-type]
                                                                  options=EXTRACT_OPTIONS):
                 key = message if isinstance(message, str) else (message[0], message[1])
                 found.setdefault(key, []).append(f"{path.relative_to(TEMPLATES_DIR)}:{lineno}")

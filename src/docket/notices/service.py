@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docket import access, audit, bulk
-from docket.db import utcnow
+from docket.db import rowcount, table_of, utcnow
 from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
 
@@ -89,19 +89,19 @@ def hold_for(*, session: Session, request_id: int, legal_reason: str, review_at:
 def release_hold(*, session: Session, hold: NoticeHold, actor: str, reason: str, now: dt.datetime) -> int:
     """Lift a hold: its notices become due at once. Returns how many were released."""
     # Conditional: two people lifting the same hold release its notices once.
-    done = session.execute(
+    done = rowcount(session.execute(
         update(NoticeHold).where(NoticeHold.id == hold.id, NoticeHold.status == "held")
         .values(status="released", released_at=now, released_by=actor, release_reason=reason)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if not done:
         raise Conflict(f"hold {hold.id} is already released")
     session.refresh(hold)
-    released = session.execute(
+    released = rowcount(session.execute(
         update(OutboxMessage).where(OutboxMessage.hold_id == hold.id, OutboxMessage.status == OutboxStatus.held)
         .values(status=OutboxStatus.pending, next_attempt_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.info[OUTBOX_CHANGED] = True
     audit.record(session=session, actor=actor, action="hold:released", subject=f"hold:{hold.id}",
                  payload={"reason": reason, "notices": released})
@@ -141,11 +141,11 @@ def told_of(*, session: Session, decision_id: int) -> list[OutboxMessage]:
 
 def cancel_held(*, session: Session, decision_id: int) -> int:
     """Held notices of a decision that no longer stands will never go out."""
-    return int(session.execute(
+    return rowcount(session.execute(
         update(OutboxMessage).where(OutboxMessage.decision_id == decision_id,
                                     OutboxMessage.status == OutboxStatus.held)
         .values(status=OutboxStatus.cancelled).execution_options(synchronize_session=False)
-    ).rowcount)
+    ))
 
 
 def retry_dead(*, session: Session, actor: str, ids: list[int] | None, now: dt.datetime) -> int:
@@ -156,9 +156,9 @@ def retry_dead(*, session: Session, actor: str, ids: list[int] | None, now: dt.d
     query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead)
     if ids:
         query = query.where(OutboxMessage.id.in_(ids))
-    count = int(session.execute(
+    count = rowcount(session.execute(
         query.values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0, lease_until=None)
-        .execution_options(synchronize_session=False)).rowcount)
+        .execution_options(synchronize_session=False)))
     if ids and not count:
         raise Conflict("no such message is in the dead letter (already retried?)")
     if count:
@@ -209,7 +209,7 @@ def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
     if not receipts:
         return
     now = now or utcnow()
-    bulk.insert_rows(session, OutboxMessage.__table__, [{
+    bulk.insert_rows(session, table_of(OutboxMessage), [{
         "message_id": _new_id(), "channel": Channel.email, "kind": "acknowledgement",
         "recipient": r.to, "language": r.language,
         "context": {"request_id": r.request_id, "status": r.status, "missing": r.missing},

@@ -19,14 +19,14 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import Engine, bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
 from docket.clock import SYSTEM, Clock
-from docket.db import begin_readonly, transaction
+from docket.db import begin_readonly, rowcount, table_of, transaction
 from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
@@ -42,7 +42,7 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
-_OUTBOX = OutboxMessage.__table__
+_OUTBOX = table_of(OutboxMessage)
 # Not twice: a worker that took the message over after this one's lease ran out, and sent
 # it again, may have marked it already (one event per message). Built once, and run
 # without the ORM: it runs for every message sent.
@@ -104,7 +104,7 @@ class OutboxWorker:
         # from the same snapshot (a session, or a query, per message cost more than
         # rendering it). One connection for the round's marks, and one SMTP session for
         # its e-mails.
-        with self.factory() as session, session.get_bind().connect() as connection, \
+        with self.factory() as session, cast(Engine, session.get_bind()).connect() as connection, \
                 self.factory(bind=connection) as marking, self._smtp_session() as smtp:
             begin_readonly(session)
             messages = [message for message in session.execute(
@@ -234,6 +234,6 @@ def retry(*, session: Session, ids: list[int] | None, now: dt.datetime) -> int:
     query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead)
     if ids:
         query = query.where(OutboxMessage.id.in_(ids))
-    return int(session.execute(
+    return rowcount(session.execute(
         query.values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0, lease_until=None)
-        .execution_options(synchronize_session=False)).rowcount)
+        .execution_options(synchronize_session=False)))

@@ -153,7 +153,7 @@ def principal_for(session: Session, plain: str) -> Principal | None:
     token_id, submitter_id, kind, user_id, active = row
     if submitter_id is not None:
         return Principal(token_id=token_id, submitter_id=submitter_id, submitter_kind=str(kind))
-    if not active:
+    if not active or user_id is None:  # a person's token of a deactivated account
         return None
     return user_principal(session, user_id=user_id, token_id=token_id)
 

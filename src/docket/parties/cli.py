@@ -12,11 +12,11 @@ from docket import cli_base as base
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
 # load the whole application (twice the start-up time).
 JsonOpt = base.JsonOpt
-submitter_app = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
-user_app = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
-person_app = typer.Typer(help="People of a submitter: officials who sign in to the portal.",
+submitter_app: typer.Typer = typer.Typer(help="Organisations that send requests.", no_args_is_help=True)
+user_app: typer.Typer = typer.Typer(help="Staff users and platform service accounts.", no_args_is_help=True)
+person_app: typer.Typer = typer.Typer(help="People of a submitter: officials who sign in to the portal.",
                          no_args_is_help=True)
-token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+token_app: typer.Typer = typer.Typer(help="API tokens.", no_args_is_help=True)
 
 
 # ---------------------------------------------------------------- submitter
@@ -50,7 +50,7 @@ def submitter_list(as_json: JsonOpt = False) -> None:
     from docket.parties import service
 
     with base.unit_of_work(as_json) as session:
-        rows = [{"id": s.id, "name": s.name, "kind": str(s.kind), "country": s.country,
+        rows: list[dict[str, Any]] = [{"id": s.id, "name": s.name, "kind": str(s.kind), "country": s.country,
                  "verified": s.verified} for s in service.list_submitters(session=session)]
     table = Table("id", "name", "kind", "country", "verified")
     for r in rows:
@@ -104,7 +104,7 @@ def user_list(as_json: JsonOpt = False) -> None:
     from docket.parties.models import User
 
     with base.unit_of_work(as_json) as session:
-        rows = [{"id": u.id, "email": u.email, "active": u.active,
+        rows: list[dict[str, Any]] = [{"id": u.id, "email": u.email, "active": u.active,
                  "roles": sorted({f"{r.role}:{r.jurisdiction}" if r.jurisdiction else str(r.role)
                                   for r in u.roles})}
                 for u in session.execute(select(User).order_by(User.id)).scalars()]
@@ -177,7 +177,7 @@ def person_list(submitter: Annotated[int, typer.Option(help="the submitter's id"
     from docket.parties import service
 
     with base.unit_of_work(as_json) as session:
-        rows = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active}
+        rows: list[dict[str, Any]] = [{"id": p.id, "email": p.email, "name": p.name, "active": p.active}
                 for p in service.list_people(session=session, submitter_id=submitter)]
     table = Table("id", "email", "name", "active")
     for r in rows:
@@ -234,7 +234,7 @@ def token_list(as_json: JsonOpt = False) -> None:
     from docket.parties import service
 
     with base.unit_of_work(as_json) as session:
-        rows = [{"id": t.id, "prefix": t.prefix, "name": t.name, "submitter_id": t.submitter_id,
+        rows: list[dict[str, Any]] = [{"id": t.id, "prefix": t.prefix, "name": t.name, "submitter_id": t.submitter_id,
                  "user_id": t.user_id, "revoked_at": t.revoked_at}
                 for t in service.list_tokens(session=session)]
     table = Table("id", "prefix", "name", "owner", "revoked")

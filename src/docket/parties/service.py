@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from docket import audit
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import utcnow
+from docket.db import rowcount, utcnow
 from docket.errors import Conflict, NotFound, Unprocessable
 from docket.parties.models import ApiToken, Role, Submitter, User, UserRole
 from docket.web import throttle
@@ -336,12 +336,12 @@ def revoke_token(*, session: Session, actor: str, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(f"no token {token_id}")
     # Conditional update: of two concurrent revocations only one records the event.
-    done = session.execute(
+    done = rowcount(session.execute(
         update(ApiToken)
         .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if not done:
         raise Conflict(f"token {token_id} is already revoked")
     session.refresh(token)

@@ -61,7 +61,7 @@ def queue_cursor(item: Item) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def parse_queue_cursor(cursor: str | None) -> tuple[object, ...] | None:
+def parse_queue_cursor(cursor: str | None) -> tuple[int, int, int, int, int, dt.datetime, int] | None:
     if not cursor:
         return None
     try:

@@ -13,7 +13,7 @@ from docket import access, audit
 from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
-from docket.db import utcnow
+from docket.db import rowcount, utcnow
 from docket.errors import Conflict, RoleRequired, Unprocessable
 from docket.intake.models import Item, Request
 from docket.parties.auth import Principal
@@ -82,7 +82,7 @@ def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
     unassigned: bool = False, overdue: bool | None = None,
-    after: tuple[int, dt.datetime, dt.datetime, int] | None = None, limit: int = 50,
+    after: tuple[int, int, int, int, int, dt.datetime, int] | None = None, limit: int = 50,
 ) -> Sequence[Item]:
     """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
     query = access.scoped(select(Item).where(Item.queue_open.is_(True)), principal, Item)
@@ -113,14 +113,14 @@ def claim(*, session: Session, principal: Principal, item: Item, now: dt.datetim
                                       ItemState.legal_review, ItemState.rights_review):
         raise Conflict(f"item {item.id} is {item.status}; there is nothing to review")
     # Conditional update: of two reviewers claiming at once, exactly one wins.
-    done = session.execute(
+    done = rowcount(session.execute(
         update(Item)
         .where(Item.id == item.id,
                or_(Item.assigned_to.is_(None), Item.assigned_to == principal.user_id,
                    Item.claim_expires_at <= now))
         .values(assigned_to=principal.user_id, claim_expires_at=now + ttl)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.refresh(item)
     if not done:
         raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}")
@@ -441,10 +441,10 @@ def mark_overdue(*, session: Session, now: dt.datetime, actor: str = "system:dea
     ).scalars())
     for item_id in ids:
         # Conditional: a second watcher running at the same time marks nothing twice.
-        done = session.execute(
+        done = rowcount(session.execute(
             update(Item).where(Item.id == item_id, Item.overdue.is_(False)).values(overdue=True)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if done:
             item = session.get(Item, item_id)
             assert item is not None

@@ -120,7 +120,7 @@ def _durations(session: Session, period: Period, groups: list[dict[str, Any]]) -
         key = (g["submitter_id"], g["jurisdiction"])
         decided[key] = decided.get(key, 0) + g["decided"]
     total = sum(decided.values())
-    walk = {"period_column": Item.received_at, "period": period}
+    walk: dict[str, Any] = {"period_column": Item.received_at, "period": period}
     by_group = {key: durations.index_median(session, Item.decide_seconds, n, index="ix_items_submitter_decide",
                                             equal=((Item.submitter_id, key[0]), (Item.jurisdiction, key[1])), **walk)
                 for key, n in sorted(decided.items(), key=lambda kv: (kv[0][0], kv[0][1])) if n}

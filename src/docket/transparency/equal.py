@@ -29,7 +29,7 @@ def equal_treatment(*, groups: list[dict[str, Any]], times: dict[tuple[Any, ...]
         if str(orgs[submitter_id].kind) in GOVERNMENT_KINDS:
             channels.setdefault(submitter_id, set()).add(str(channel))
             requests[submitter_id] = requests.get(submitter_id, 0) + int(n)
-    rows = []
+    rows: list[dict[str, Any]] = []
     # Organisations only (authorities): their names are public; no person is named.
     for (submitter_id, jurisdiction), by_outcome in sorted(
             by_key.items(), key=lambda kv: (kv[0][1], str(orgs[kv[0][0]].kind), orgs[kv[0][0]].name)):

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from docket.catalog.models import Jurisdiction, Law, Reason
@@ -80,7 +80,7 @@ def _withheld() -> Any:
 
 
 def _base(period: Period | None) -> list[Any]:
-    where = [Submitter.kind.in_(GOVERNMENT_KINDS)]
+    where: list[ColumnElement[bool]] = [Submitter.kind.in_(GOVERNMENT_KINDS)]
     if period is not None:
         where += [Request.received_at >= period.start, Request.received_at < period.end]
     return where

@@ -50,7 +50,7 @@ def month_of(name: str, column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column)
 
 
-def medians(session: Session, base: Select[Any], keys: Sequence[str] = ()) -> dict[tuple[Any, ...], float]:
+def medians(session: Session, base: Select[*tuple[Any, ...]], keys: Sequence[str] = ()) -> dict[tuple[Any, ...], float]:
     """The median of ``base``'s column ``d`` per group of ``keys`` (also columns of ``base``).
 
     PostgreSQL: ``percentile_cont(0.5)``. SQLite has none: rank the durations within each

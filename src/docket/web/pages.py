@@ -102,7 +102,7 @@ async def sign_in(request: Request, form: Form) -> Response:
 
     token, failure, retry_after = await run_in_threadpool(attempt)
     if token is None:
-        response = page(request, "sign_in.html",
+        response: Response = page(request, "sign_in.html",
                         {"errors": {"form": failure}, "values": {"email": email}, "next": target},
                         status=429 if retry_after else 401, title="Sign in")
         if retry_after:

@@ -31,13 +31,14 @@ from sqlalchemy import ColumnElement, case, delete, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from docket.db import table_of
 from docket.web.client import network_of
 from docket.web.models import SignInThrottle
 
 # Core statements on the table: the counters are never loaded as ORM objects, so nothing
 # in the session goes stale when another process changes them.
-T = SignInThrottle.__table__.c
-_TABLE = SignInThrottle.__table__
+T = table_of(SignInThrottle).c
+_TABLE = table_of(SignInThrottle)
 
 FREE_FAILURES = 3
 FIRST_DELAY = 15  # seconds
