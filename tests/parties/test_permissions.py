@@ -37,3 +37,12 @@ def test_an_unknown_token_is_told_how_to_authenticate(client) -> None:
     assert r.status_code == 401
     assert r.headers["www-authenticate"] == 'Bearer realm="docket", error="invalid_token"'  # RFC 6750 3.1
     assert r.json()["detail"] == "the token is unknown or revoked"
+
+
+def test_a_call_without_its_permission_is_refused_and_says_which(client, make_user) -> None:
+    reviewer = make_user("reviewer@docket.test", "reviewer")
+    auditor = make_user("auditor@docket.test", "auditor")
+    refused = client.get("/api/v1/audit/events", headers=reviewer.headers)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "this call needs the 'audit:read' permission"
+    assert client.get("/api/v1/audit/events", headers=auditor.headers).status_code == 200

@@ -60,3 +60,29 @@ def test_requests_never_keep_a_session_past_its_lifetime(web: TestClient, clock:
     assert sign_in(web, ALICE).status_code == 303
     clock.advance((IDLE - SECOND).total_seconds())
     assert signed_in(web)
+
+
+def test_a_busy_session_is_written_at_most_once_a_minute(web: TestClient, clock: FakeClock,
+                                                          make_user: Any, sessions: Any) -> None:
+    # Every page loads the session; only one request a minute moves its idle clock (a
+    # write), so a busy reviewer does not write on every click.
+    from sqlalchemy import select
+
+    from docket import db as database
+    from docket.web.models import WebSession
+
+    def last_seen() -> dt.datetime:
+        with database.transaction(sessions) as s:
+            return s.scalars(select(WebSession.last_seen_at)).one()
+
+    make_user(ALICE, "reviewer", password=PASSWORD)
+    assert sign_in(web, ALICE).status_code == 303
+    clock.advance(1)
+    assert signed_in(web)  # the first page after sign-in may write; the next ones not
+    first = last_seen()
+    clock.advance(30)
+    assert signed_in(web)
+    assert last_seen() == first
+    clock.advance(31)
+    assert signed_in(web)
+    assert last_seen() == clock.now()
