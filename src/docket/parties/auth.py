@@ -279,29 +279,39 @@ def principal(*, cached: bool = False, optional: bool = False,
     return found
 
 
+async def _caller(request: Request, *, cached: bool, optional: bool,
+                  route_confirms: bool) -> Principal | None:
+    """The caller of ``request`` as ``principal(...)`` with these options finds it.
+
+    A module function rather than the dependency's own body: the dependencies are built
+    once, when the routes are declared, and mutation testing switches a mutant on only in
+    code called after that (docs/development.md)."""
+    if optional and not request.headers.get("authorization"):
+        return None
+    plain = _bearer(request)
+    cache: PrincipalCache = request.app.state.principal_cache
+    found: Principal | None
+    if cached:
+        hit, found = cache.cached(plain)
+        if not hit:
+            found = await run_in_threadpool(cache.load, plain)
+    elif route_confirms:
+        token_hash = service.hash_token(plain)
+        found = cache.submitters.get(token_hash)
+        if found is None:
+            found = await run_in_threadpool(cache.check, plain)
+            if found is not None and found.submitter_id is not None:
+                cache.submitters.put(token_hash, found)
+    else:
+        found = await run_in_threadpool(cache.check, plain)
+    if found is None:
+        raise _invalid_token()
+    return found
+
+
 def _dependency(*, cached: bool, optional: bool, route_confirms: bool) -> OptionalDependency:
     async def caller(request: Request) -> Principal | None:
-        if optional and not request.headers.get("authorization"):
-            return None
-        plain = _bearer(request)
-        cache: PrincipalCache = request.app.state.principal_cache
-        found: Principal | None
-        if cached:
-            hit, found = cache.cached(plain)
-            if not hit:
-                found = await run_in_threadpool(cache.load, plain)
-        elif route_confirms:
-            token_hash = service.hash_token(plain)
-            found = cache.submitters.get(token_hash)
-            if found is None:
-                found = await run_in_threadpool(cache.check, plain)
-                if found is not None and found.submitter_id is not None:
-                    cache.submitters.put(token_hash, found)
-        else:
-            found = await run_in_threadpool(cache.check, plain)
-        if found is None:
-            raise _invalid_token()
-        return found
+        return await _caller(request, cached=cached, optional=optional, route_confirms=route_confirms)
 
     options = [name for name, on in (("cached", cached), ("optional", optional),
                                      ("route_confirms", route_confirms)) if on]
@@ -349,13 +359,19 @@ def confirm_submitter(session: Session, request: Request,
     return ConfirmedSubmitter(row.id, str(row.kind), row.email, row.country)
 
 
+def _permitted(principal: Principal, permission: Permission) -> Principal:
+    """``principal`` if it has ``permission``; 403 otherwise. (Outside :func:`require`'s
+    closure, built when the routes are declared, for the reason :func:`_caller` gives.)"""
+    if not principal.can(permission):
+        raise Forbidden(f"this call needs the '{permission.value}' permission")
+    return principal
+
+
 def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
-        if not principal.can(permission):
-            raise Forbidden(f"this call needs the '{permission.value}' permission")
-        return principal
+        return _permitted(principal, permission)
 
     check.__name__ = f"require_{permission.name}"
     return check
