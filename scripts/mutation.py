@@ -59,6 +59,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ]),
     "auth": ("src/docket/parties/auth.py", [
         "tests/parties", "tests/web/test_sign_in*.py", "tests/web/test_session*.py",
+        # the submitter a token confirms: its kind and e-mail decide what intake asks for
+        "tests/intake/test_completeness_table.py", "tests/intake/test_submit.py",
     ]),
     "sessions": ("src/docket/web/sessions.py", [
         "tests/web/test_sign_in*.py", "tests/web/test_session*.py", "tests/web/test_portal.py",
