@@ -4,8 +4,11 @@ Pick the engine with DOCKET_TEST_DATABASE_URL:
   (unset)                                              an SQLite file in a temporary folder
   postgresql+psycopg://postgres@127.0.0.1:5432/postgres  a fresh database created on that server
 
-Tests commit for real (concurrency, several connections and server processes need it);
-after each test every non-catalog table is emptied, which takes a few milliseconds.
+Tests that need several connections, server processes or the application commit for real
+(``sessions``, ``app``, ``client``): after each such test every non-catalog table is
+emptied, which takes a few milliseconds. A test that needs one session only takes
+``session``: it runs inside a transaction that is rolled back at the end, so there is
+nothing to empty (its commits end savepoints, not the transaction).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
 from docket.ratelimit import side_file_url
+from docket.runtime import KEY as RUNTIME
+from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
 from tests.clock import FakeClock
 
@@ -103,6 +108,23 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """A session factory on the test database; the database is emptied after the test."""
     yield database.make_sessionmaker(engine)
     _empty(engine)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """One session in a transaction that is rolled back when the test ends: what the test
+    writes is never committed, so no table needs emptying. ``session.commit()`` in the code
+    under test releases a savepoint instead. Not for tests that need a second connection,
+    the application or a server (use ``sessions``)."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        one = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False, info={RUNTIME: Runtime()})
+        try:
+            yield one
+        finally:
+            one.close()
+            outer.rollback()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from docket import effects
 from docket.audit.models import Event
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
-from docket.db import transaction, utcnow
+from docket.db import utcnow
 from docket.enforcement import service as enforcement
 from docket.intake import submission as intake
 from docket.intake.models import Channel
@@ -68,57 +68,57 @@ def _outbox(s: Any) -> list[tuple[str, str]]:
             if m.kind != "acknowledgement"]
 
 
-def test_a_decision_takes_effect_in_one_order(sessions, settings) -> None:
-    with transaction(sessions) as s:
-        decided = _decided_kz_post(s, settings, confidential=True)
-        assert decided.took_effect and decided.state == "decided"
-        # Review decided and said so; nothing beyond the decision and the item happened yet.
-        made = s.scalars(select(Event.seq).where(Event.action == "decision:made")).one()
-        assert _events_after(s, made) == []
-        assert enforcement.latest_cursor(session=s) == 0 and _outbox(s) == []
-        assert decided.item.request.status == "open"
+def test_a_decision_takes_effect_in_one_order(session, settings) -> None:
+    s = session
+    decided = _decided_kz_post(s, settings, confidential=True)
+    assert decided.took_effect and decided.state == "decided"
+    # Review decided and said so; nothing beyond the decision and the item happened yet.
+    made = s.scalars(select(Event.seq).where(Event.action == "decision:made")).one()
+    assert _events_after(s, made) == []
+    assert enforcement.latest_cursor(session=s) == 0 and _outbox(s) == []
+    assert decided.item.request.status == "open"
 
-        effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
+    effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
 
-        # The request's status first, then the restriction, then the notices (a gag order holds the author's).
-        assert _events_after(s, made) == ["item:decided", "restriction:started", "hold:placed", "notice:held"]
-        decided_event = s.scalars(select(Event).where(Event.action == "item:decided")).one()
-        assert decided_event.payload["request_status"] == "decided"
-        assert decided.item.request.status == "decided"
-        assert [c.op for c in enforcement.changes_after(session=s, after=0, limit=10)] == ["start"]
-        webhook = f"webhook:{s.scalars(select(WebhookEndpoint.id)).one()}"
-        assert _outbox(s) == [
-            ("restriction.created", webhook),  # the platform, as the feed changes
-            ("decision.made", webhook),
-            ("statement_of_reasons", "jonas@mail.example"),  # the author (held)
-            ("effect_given", "poststelle@lg-berlin.example"),  # the requester: its only item is decided
-        ]
-        held = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "statement_of_reasons")).one()
-        assert held.status == "held" and held.language == "de"
-
-
-def test_nothing_follows_a_decision_that_awaits_approval(sessions, settings) -> None:
-    with transaction(sessions) as s:
-        decided = _decided_kz_post(s, settings, confidential=False)
-        # As if a second person had still to approve it.
-        decided.decision.status = "awaiting_approval"
-        before = s.scalars(select(Event.seq).order_by(Event.seq.desc()).limit(1)).one()
-        effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
-        assert _events_after(s, before) == []
-        assert enforcement.latest_cursor(session=s) == 0 and _outbox(s) == []
+    # The request's status first, then the restriction, then the notices (a gag order holds the author's).
+    assert _events_after(s, made) == ["item:decided", "restriction:started", "hold:placed", "notice:held"]
+    decided_event = s.scalars(select(Event).where(Event.action == "item:decided")).one()
+    assert decided_event.payload["request_status"] == "decided"
+    assert decided.item.request.status == "decided"
+    assert [c.op for c in enforcement.changes_after(session=s, after=0, limit=10)] == ["start"]
+    webhook = f"webhook:{s.scalars(select(WebhookEndpoint.id)).one()}"
+    assert _outbox(s) == [
+        ("restriction.created", webhook),  # the platform, as the feed changes
+        ("decision.made", webhook),
+        ("statement_of_reasons", "jonas@mail.example"),  # the author (held)
+        ("effect_given", "poststelle@lg-berlin.example"),  # the requester: its only item is decided
+    ]
+    held = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "statement_of_reasons")).one()
+    assert held.status == "held" and held.language == "de"
 
 
-def test_expiry_tells_the_platform(sessions, settings) -> None:
-    with transaction(sessions) as s:
-        decided = _decided_kz_post(s, settings, confidential=False)
-        decided.decision.ends_at = utcnow() + dt.timedelta(hours=1)
-        effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
-        ended = effects.expire_restrictions(session=s, now=utcnow() + dt.timedelta(hours=2))
-        assert len(ended) == 1
-        kinds = [kind for kind, _ in _outbox(s)]
-        assert kinds[-1] == "restriction.ended"
-        last = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).one()
-        assert last.context["reason"] == "expired" and last.context["op"] == "end"
+def test_nothing_follows_a_decision_that_awaits_approval(session, settings) -> None:
+    s = session
+    decided = _decided_kz_post(s, settings, confidential=False)
+    # As if a second person had still to approve it.
+    decided.decision.status = "awaiting_approval"
+    before = s.scalars(select(Event.seq).order_by(Event.seq.desc()).limit(1)).one()
+    effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
+    assert _events_after(s, before) == []
+    assert enforcement.latest_cursor(session=s) == 0 and _outbox(s) == []
+
+
+def test_expiry_tells_the_platform(session, settings) -> None:
+    s = session
+    decided = _decided_kz_post(s, settings, confidential=False)
+    decided.decision.ends_at = utcnow() + dt.timedelta(hours=1)
+    effects.after_decision(session=s, decided=decided, actor="user:bob", now=utcnow())
+    ended = effects.expire_restrictions(session=s, now=utcnow() + dt.timedelta(hours=2))
+    assert len(ended) == 1
+    kinds = [kind for kind, _ in _outbox(s)]
+    assert kinds[-1] == "restriction.ended"
+    last = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).one()
+    assert last.context["reason"] == "expired" and last.context["op"] == "end"
 
 
 def _imports(path: Path) -> set[str]:

@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 
 from docket.catalog import service as catalog
 from docket.catalog.service import JurisdictionInfo, LawInfo
-from docket.db import transaction
 from docket.intake import clarification, clock
 from docket.intake import submission as intake
 from docket.intake.schemas import ClarificationCreate, RequestCreate
@@ -278,10 +277,9 @@ def test_the_deadline_is_never_later_than_any_applicable_clock(place_, cited, ot
 
 # ---------------------------------------------------------------- through intake and the API
 @pytest.fixture
-def kz_agency(sessions) -> int:
-    with transaction(sessions) as s:
-        return parties.create_submitter(session=s, actor="test", name="Ministry", kind="government_agency",
-                                        country="KZ", email="office@ministry.example").id
+def kz_agency(session) -> int:
+    return parties.create_submitter(session=session, actor="test", name="Ministry", kind="government_agency",
+                                    country="KZ", email="office@ministry.example").id
 
 
 def _body(code: str, laws: list[str], emergency: bool, complete: bool = True) -> dict[str, Any]:
@@ -302,37 +300,37 @@ SERVICE_ROWS = [
 
 
 @pytest.mark.parametrize(("code", "laws", "emergency", "answers", "expected"), SERVICE_ROWS)
-def test_intake_keeps_the_tables_deadline(sessions, kz_agency, code, laws, emergency, answers, expected) -> None:
-    with transaction(sessions) as s:
-        submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
-        request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
-                                channel="api", data=RequestCreate.model_validate(
-                                    _body(code, laws, emergency, complete=not answers))).request
-        for n, answered in enumerate(answers, start=1):  # the last answer completes the request
-            data = ClarificationCreate(explanation="Incites violence.") if n == len(answers) else \
-                ClarificationCreate(message="We are gathering the explanation.")
-            clarification.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
-                                  data=data, now=at(answered))
-        assert request.status == "open"
-        assert request.deadline_at == at(expected)
-        assert all(item.deadline_at == at(expected) for item in request.items)
-
-
-def test_a_clarification_that_cites_a_law_takes_that_laws_clock_and_its_restart_rule(sessions, kz_agency) -> None:
-    with transaction(sessions) as s:
-        catalog.add_law(session=s, actor="test", id="kz-strict-12", applies_in="KZ", citation="x", title="x",
-                        clock_hours=12, clock_restarts_on_clarification=False)
-        submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
-        request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
-                                channel="api",
-                                data=RequestCreate.model_validate(_body("KZ", [], False, complete=False))).request
-        assert request.status == "needs_clarification" and request.deadline_at == at("03-03 09:00")
+def test_intake_keeps_the_tables_deadline(session, kz_agency, code, laws, emergency, answers, expected) -> None:
+    s = session
+    submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
+    request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
+                            channel="api", data=RequestCreate.model_validate(
+                                _body(code, laws, emergency, complete=not answers))).request
+    for n, answered in enumerate(answers, start=1):  # the last answer completes the request
+        data = ClarificationCreate(explanation="Incites violence.") if n == len(answers) else \
+            ClarificationCreate(message="We are gathering the explanation.")
         clarification.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
-                              data=ClarificationCreate(legal_basis=[{"law": "kz-strict-12"}], explanation="Incites."),
-                              now=at("03-02 15:00"))
-        # The clock kept running from receipt, now 12 hours long.
-        assert request.status == "open" and request.deadline_at == at("03-02 21:00")
-        assert request.clock_started_at == T0
+                              data=data, now=at(answered))
+    assert request.status == "open"
+    assert request.deadline_at == at(expected)
+    assert all(item.deadline_at == at(expected) for item in request.items)
+
+
+def test_a_clarification_that_cites_a_law_takes_that_laws_clock_and_its_restart_rule(session, kz_agency) -> None:
+    s = session
+    catalog.add_law(session=s, actor="test", id="kz-strict-12", applies_in="KZ", citation="x", title="x",
+                    clock_hours=12, clock_restarts_on_clarification=False)
+    submitter = parties.get_submitter(session=s, submitter_id=kz_agency)
+    request = intake.submit(session=s, settings=Settings(), submitter=submitter, now=T0,
+                            channel="api",
+                            data=RequestCreate.model_validate(_body("KZ", [], False, complete=False))).request
+    assert request.status == "needs_clarification" and request.deadline_at == at("03-03 09:00")
+    clarification.clarify(session=s, settings=Settings(), request=request, submitter=submitter, actor="test",
+                          data=ClarificationCreate(legal_basis=[{"law": "kz-strict-12"}], explanation="Incites."),
+                          now=at("03-02 15:00"))
+    # The clock kept running from receipt, now 12 hours long.
+    assert request.status == "open" and request.deadline_at == at("03-02 21:00")
+    assert request.clock_started_at == T0
 
 
 def hours_given(out: dict[str, Any]) -> float:
