@@ -340,8 +340,8 @@ def _row(obj: Request | Item, skip: tuple[str, ...]) -> dict[str, Any]:
             continue
         value = getattr(obj, column.key)
         if value is None and column.default is not None:
-            arg = column.default.arg  # type: ignore[attr-defined]
-            value = arg(None) if column.default.is_callable else arg  # type: ignore[attr-defined]
+            arg = column.default.arg
+            value = arg(None) if column.default.is_callable else arg
             setattr(obj, column.key, value)
         row[column.key] = value
     return row
@@ -365,7 +365,7 @@ def _insert(session: Session, request: Request) -> None:
 
 
 def _defaults(table: Any) -> list[tuple[str, Any, bool]]:
-    return [(c.key, c.default.arg, c.default.is_callable)  # type: ignore[attr-defined]
+    return [(c.key, c.default.arg, c.default.is_callable)
             for c in table.columns if c.default is not None]
 
 

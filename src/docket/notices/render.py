@@ -288,7 +288,7 @@ def format_moment(value: Any, lang: str) -> str:
 
 def country_name(code: str, lang: str) -> str:
     """The name of an ISO 3166 territory in ``lang``, or the code itself when unknown."""
-    return _locale(lang).territories.get(str(code).strip().upper(), str(code))
+    return str(_locale(lang).territories.get(str(code).strip().upper(), str(code)))
 
 
 def format_countries(codes: Iterable[str] | None, lang: str) -> str:

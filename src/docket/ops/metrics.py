@@ -8,19 +8,21 @@ registry would refuse the second), and gauges read from the database at each scr
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
-from prometheus_client.utils import floatToGoString
+from prometheus_client.utils import floatToGoString as _untyped_go_float
 
 from docket import __version__
 from docket.ops.service import Snapshot
 
 # From a visibility check (well under a millisecond) to a slow transparency report.
+# Prometheus's own spelling of a bucket bound ("0.005", "+Inf"); the library has no annotations.
+_go_float = cast(Callable[[float], str], _untyped_go_float)
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -79,7 +81,7 @@ class Latency(Collector):
         family = HistogramMetricFamily(
             self.NAME, "Time to answer an HTTP request, by method, route template and status class",
             labels=("method", "route", "status_class"))
-        les = [floatToGoString(b) for b in self.bounds] + ["+Inf"]
+        les = [_go_float(b) for b in self.bounds] + ["+Inf"]
         for (method, route, status_class), counts in sorted(self.series.items()):
             counts = list(counts)  # a copy: the event loop keeps counting meanwhile
             cumulative, buckets = 0.0, []
@@ -94,7 +96,7 @@ class _Fixed(Collector):
     def __init__(self, found: list[GaugeMetricFamily]) -> None:
         self.found = found
 
-    def collect(self) -> list[GaugeMetricFamily]:  # type: ignore[override]
+    def collect(self) -> list[GaugeMetricFamily]:
         return self.found
 
 

@@ -76,7 +76,7 @@ class Observe:
         path = getattr(scope.get("route"), "path", None)
         if isinstance(path, str):
             return path
-        mounted = scope.get("root_path", "")
+        mounted = str(scope.get("root_path", ""))
         if mounted != root and mounted.startswith(root):  # a mount (the static files)
             return mounted[len(root):] + "/{path}"
         endpoint = scope.get("endpoint")

@@ -97,7 +97,7 @@ def delay_after(failures: int, *, free: int = FREE_FAILURES) -> int:
     """Seconds a pair waits after its ``failures``-th consecutive failure."""
     if failures <= free:
         return 0
-    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free - 1, 16))
+    return int(min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free - 1, 16)))
 
 
 def _wait(until: dt.datetime | None, now: dt.datetime) -> int:
