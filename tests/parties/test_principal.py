@@ -85,3 +85,25 @@ def test_a_submitters_token_seen_by_one_app_is_kept_by_that_app_only(
         assert answer.status_code == 401
         assert 'error="invalid_token"' in answer.headers["www-authenticate"]
     assert len(app.state.principal_cache.submitters) == 0
+
+
+def test_a_token_revoked_through_the_api_is_refused_at_once_on_cached_routes(
+        client: TestClient, make_user: Any) -> None:
+    platform = make_user("platform@docket.test", "platform")
+    assert client.get(VISIBILITY, headers=platform.headers).status_code == 200  # now cached
+    gone = client.delete(f"/api/v1/tokens/{platform.token_id}", headers=platform.headers)
+    assert gone.status_code == 200 and gone.json()["revoked_at"] is not None
+    # No DOCKET_TOKEN_CACHE_SECONDS wait in the application that revoked it.
+    assert client.get(VISIBILITY, headers=platform.headers).status_code == 401
+
+
+def test_a_refused_revocation_leaves_the_cache_as_it_was(
+        app: Any, client: TestClient, make_user: Any) -> None:
+    platform = make_user("platform@docket.test", "platform")
+    other = make_user("platform-2@docket.test", "platform")
+    assert client.get(VISIBILITY, headers=other.headers).status_code == 200
+    cached = len(app.state.principal_cache)
+    # Not its token: a 404, nothing committed, nothing forgotten.
+    assert client.delete(f"/api/v1/tokens/{other.token_id}", headers=platform.headers).status_code == 404
+    assert len(app.state.principal_cache) == cached
+    assert client.get(VISIBILITY, headers=other.headers).status_code == 200

@@ -127,9 +127,12 @@ def test_a_token_made_on_the_page_is_shown_once_works_and_stops_when_revoked(
     assert plain not in later and plain[:12] in later  # shown once; then only its first characters
 
     [token] = [t for t in web.get("/api/v1/tokens", headers=bearer(plain)).json() if t["name"] == "case system"]
+    cached_route = "/api/v1/visibility?content_id=post-1&country=KZ"  # trusts a checked token for a while
+    assert web.get(cached_route, headers=bearer(plain)).status_code == 403  # known, but not the platform
     revoked = post_form(web, page, f"/admin/tokens/{token['id']}/revoke", {})
     assert revoked.status_code == 303 and revoked.headers["location"] == page
     assert web.get("/api/v1/me", headers=bearer(plain)).status_code == 401
+    assert web.get(cached_route, headers=bearer(plain)).status_code == 401  # forgotten at once
     assert web.get("/api/v1/me", headers=kz_ministry.headers).status_code == 200  # its other token
     subject = f"token:{token['id']}"
     [created] = events(web, auditor_erin, "token:created", subject)

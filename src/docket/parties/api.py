@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from docket import access
 from docket.bounds import Id
@@ -55,7 +55,10 @@ def create_token(body: TokenCreate, db: Db, principal: CurrentPrincipal) -> Toke
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-def revoke_token(token_id: Id, db: Db, principal: CurrentPrincipal) -> TokenRead:
-    """Revoke one of the caller's own tokens. Who: its owner; anyone else gets a 404."""
+def revoke_token(token_id: Id, request: Request, db: Db, principal: CurrentPrincipal) -> TokenRead:
+    """Revoke one of the caller's own tokens; this application refuses it from the next call
+    on (others within ``DOCKET_TOKEN_CACHE_SECONDS``). Who: its owner; anyone else gets a 404."""
     access.own(db, principal, ApiToken, token_id, what="token")
-    return TokenRead.model_validate(service.revoke_token(session=db, actor=principal.actor, token_id=token_id))
+    token = service.revoke_token(session=db, actor=principal.actor, token_id=token_id)
+    request.app.state.principal_cache.forget_when_committed(db, token.token_hash)
+    return TokenRead.model_validate(token)

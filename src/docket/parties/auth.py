@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal, overload
 
 from fastapi import Depends, Request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -230,6 +230,18 @@ class PrincipalCache:
             self._entries[service.hash_token(plain)] = (self.clock.monotonic() + self.ttl,
                                                         principal)
         return principal
+
+    def forget(self, token_hash: str) -> None:
+        """Drop a token from both caches: the next call with it is checked again."""
+        self._entries.pop(token_hash, None)
+        self.submitters.forget(token_hash)
+
+    def forget_when_committed(self, session: Session, token_hash: str) -> None:
+        """Drop the token once ``session`` commits (a revocation in it), so this application
+        refuses it at the next call instead of trusting its cache for up to ``ttl``
+        seconds. Not before the commit: a call in between would read the token as still
+        valid and cache it again. Other processes see it within ``ttl`` seconds."""
+        event.listen(session, "after_commit", lambda _session: self.forget(token_hash), once=True)
 
     def check(self, plain: str) -> Principal | None:
         """The token looked up now (nothing cached), in a short read-only transaction of

@@ -256,6 +256,7 @@ def revoke_token(token_id: Id, request: Request, db: Db, who: Admin, form: Form)
             else f"/admin/users/{token.user_id}")
     try:
         service.revoke_token(session=db, actor=who.principal.actor, token_id=token_id)
+        request.app.state.principal_cache.forget_when_committed(db, token.token_hash)
     except DocketError as exc:
         db.rollback()
         render.flash(request, exc.detail, "error")
