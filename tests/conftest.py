@@ -25,13 +25,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
-from docket.ratelimit import side_file_url
 from docket.settings import Settings, get_settings
+from docket.store.limits import side_file_url
 from tests.clock import FakeClock
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
@@ -71,7 +70,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = database.make_engine(database_url)
+    engine = store.make_engine(database_url)
     schema.upgrade(engine)
     _empty(engine)  # every test starts from the same state: catalog only, no events
     yield engine
@@ -80,7 +79,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _empty(engine: Engine) -> None:
     default_laws = [law["id"] for law in _defaults("laws")["laws"]]
-    tables = [t.name for t in database.Base.metadata.sorted_tables if t.name not in CATALOG_TABLES]
+    tables = [t.name for t in store.Base.metadata.sorted_tables if t.name not in CATALOG_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -101,7 +100,7 @@ def _empty(engine: Engine) -> None:
 @pytest.fixture
 def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """A session factory on the test database; the database is emptied after the test."""
-    yield database.make_sessionmaker(engine)
+    yield store.make_sessionmaker(engine)
     _empty(engine)
 
 
@@ -166,7 +165,7 @@ class Party:
 @pytest.fixture
 def make_submitter(sessions: sessionmaker[Session]) -> Any:
     def make(name: str, kind: str, country: str, **kw: Any) -> Party:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             sub = parties.create_submitter(session=s, actor="test", name=name, kind=kind,
                                            country=country, **kw)
             tok, plain = parties.create_token(session=s, actor="test", submitter=sub)
@@ -177,7 +176,7 @@ def make_submitter(sessions: sessionmaker[Session]) -> Any:
 @pytest.fixture
 def make_user(sessions: sessionmaker[Session]) -> Any:
     def make(email: str, *roles: str, jurisdictions: tuple[str, ...] = (), password: str | None = None) -> Party:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             user = parties.create_user(session=s, actor="test", email=email, roles=roles,
                                        jurisdictions=jurisdictions, password=password)
             tok, plain = parties.create_token(session=s, actor="test", user=user)

@@ -17,8 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docket.db import is_connection_lost
 from docket.ops.logs import current_request_id
+from docket.store import is_connection_lost
 
 log = logging.getLogger("docket")
 

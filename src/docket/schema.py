@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from docket.catalog.service import seed_defaults
-from docket.db import alembic_config, make_sessionmaker, transaction
+from docket.store import alembic_config, make_sessionmaker, transaction
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 
 from docket.catalog import service as catalog
 from docket.catalog.service import JurisdictionInfo, LawInfo
-from docket.db import transaction
 from docket.intake import clarification, clock
 from docket.intake import submission as intake
 from docket.intake.schemas import ClarificationCreate, RequestCreate
 from docket.parties import service as parties
 from docket.settings import Settings
+from docket.store import transaction
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docket import store
 from docket.content.models import Content
 from docket.content.schemas import ContentUpsert
 from docket.content.urls import normalize_url
-from docket.db import utcnow
+from docket.store import utcnow
 
 
 def upsert(*, session: Session, data: ContentUpsert) -> tuple[Content, bool]:
@@ -71,7 +72,7 @@ def ids_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, str
     # Plain SQL: SQLAlchemy's expanding IN costs more than the query on this hot path.
     session.flush()
     connection = session.connection()
-    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    mark = store.backend_of(session).mark
     found: dict[str, str] = {}
     for url, content_id in connection.exec_driver_sql(
         f"SELECT normalized_url, id FROM content WHERE normalized_url IN "

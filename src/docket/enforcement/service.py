@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
-from docket.db import utcnow
 from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.errors import Conflict
+from docket.store import utcnow
 
 FEED_CHANGED = "docket.feed_changed"  # session.info flag: wake the local follower after commit
 
