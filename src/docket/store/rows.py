@@ -136,7 +136,7 @@ def _row(obj: Base, skip: tuple[str, ...]) -> dict[str, Any]:
         value = getattr(obj, column.key)
         if value is None and column.default is not None:
             arg = column.default.arg  # type: ignore[attr-defined]
-            value = arg(None) if column.default.is_callable else arg  # type: ignore[attr-defined]
+            value = arg(None) if column.default.is_callable else arg
             setattr(obj, column.key, value)
         row[column.key] = value
     return row
