@@ -24,7 +24,7 @@ log = logging.getLogger("docket")
 
 PROBLEM_TYPE = "https://docket.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
-RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.db)
+RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.store)
 
 
 class FieldError(BaseModel):

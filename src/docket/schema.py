@@ -1,6 +1,6 @@
 """The database schema brought up to date: Alembic's migrations, then the catalog's defaults.
 
-Apart from :mod:`docket.db` because the defaults are the catalog's: the infrastructure
+Apart from :mod:`docket.store` because the defaults are the catalog's: the infrastructure
 below the domain packages does not import them."""
 
 from __future__ import annotations

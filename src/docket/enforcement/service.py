@@ -135,7 +135,7 @@ def latest_cursor(*, session: Session) -> int:
 def snapshot(conn: Connection, *, now: dt.datetime, batch: int = 5000) -> tuple[int, Iterator[dict[str, Any]]]:
     """The feed cursor and the active restrictions as of one consistent read.
 
-    ``conn`` must be in a read transaction that sees one snapshot (see db.read_snapshot)."""
+    ``conn`` must be in a read transaction that sees one snapshot (see store.read_snapshot)."""
     session = Session(bind=conn)
     cursor = latest_cursor(session=session)
     query = (
