@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,9 +19,14 @@ def rows_where_in(session: Session, model: type[Base], columns: Sequence[str], k
     placeholders, since SQLAlchemy's expanding IN costs more than the query itself."""
     session.flush()
     connection = session.connection()
-    quote = connection.dialect.identifier_preparer.quote
-    mark = backend_of(session).mark
-    return connection.exec_driver_sql(
-        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table(model).name)} "
-        f"WHERE {quote(key)} IN ({', '.join([mark] * len(values))}) ORDER BY {quote(order_by)}",
-        tuple(values))
+    sql = _select_in(connection.dialect.identifier_preparer, backend_of(session).mark, table(model).name,
+                     tuple(columns), key, len(values), order_by)
+    return connection.exec_driver_sql(sql, tuple(values))
+
+
+@functools.lru_cache(maxsize=256)
+def _select_in(preparer: Any, mark: str, name: str, columns: tuple[str, ...], key: str, count: int,
+               order_by: str) -> str:
+    quote = preparer.quote
+    return (f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(name)} "
+            f"WHERE {quote(key)} IN ({', '.join([mark] * count)}) ORDER BY {quote(order_by)}")
