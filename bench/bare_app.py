@@ -40,9 +40,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Column, Integer, MetaData, Table, insert
 from sqlalchemy.engine import Engine
 
-from docket.db import UTCDateTime, make_engine, make_sessionmaker, utcnow
 from docket.deps import Db
 from docket.runtime import Runtime
+from docket.store import UTCDateTime, make_engine, make_sessionmaker, utcnow
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 

@@ -41,10 +41,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, Index, MetaData, Table, insert
 from sqlalchemy.engine import Engine
 
-from docket.db import make_engine, make_sessionmaker, utcnow
 from docket.deps import Db
 from docket.intake.models import Report
 from docket.runtime import Runtime
+from docket.store import make_engine, make_sessionmaker, utcnow
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 TABLE = "bench_bare_reports"

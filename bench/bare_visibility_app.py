@@ -44,8 +44,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from docket.db import make_engine
 from docket.enforcement.notices import notice_text
+from docket.store import make_engine
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 JSON = "application/json"

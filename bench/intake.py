@@ -10,7 +10,7 @@ For each database engine (SQLite, PostgreSQL or both) this script:
    warms up for about a second and then drives ``--concurrency`` HTTP clients, each
    posting requests of 5 items (distinct URLs) in a loop, for ``--seconds``,
 4. stops docket, starts ``bench/bare_app.py`` (the same stack — FastAPI, uvicorn,
-   ``docket.db.make_engine``, the per-request transaction ``docket.deps.Db`` — with one
+   ``docket.store.make_engine``, the per-request transaction ``docket.deps.Db`` — with one
    route that does one durable insert per request) on the same database, and drives it
    the same way with the same body,
 5. repeats 3 and 4 ``--rounds`` times (default 1), each round on the same database, and
@@ -64,7 +64,7 @@ import orjson
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from docket.db import make_engine
+from docket.store import make_engine
 
 BARE_APP = Path(_BENCH_DIR) / "bare_app.py"
 DOCKET_MAIN = "from docket.cli import main; main()"

@@ -37,8 +37,7 @@ import tempfile
 import time
 from typing import Any
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.app import create_app
 from docket.ops import logs
 from docket.ops.middleware import Observe
@@ -80,9 +79,9 @@ async def _time(app: Any, stack: Any, token: str, n: int) -> float:
 async def main(requests: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
-        engine = database.make_engine(url)
+        engine = store.make_engine(url)
         schema.upgrade(engine)
-        with database.transaction(database.make_sessionmaker(engine)) as s:
+        with store.transaction(store.make_sessionmaker(engine)) as s:
             user = parties.create_user(session=s, actor="bench", email="platform@bench.example",
                                        roles=["platform"])
             _, token = parties.create_token(session=s, actor="bench", user=user)

@@ -52,8 +52,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 import docket
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.intake import submission as intake
 from docket.intake.models import Channel
 from docket.intake.schemas import RequestCreate
@@ -93,12 +92,12 @@ def fresh_database(engine: str, pg_url: str, workdir: Path) -> Iterator[str]:
 
 def load(factory: Any, settings: Settings, messages: int) -> None:
     """``messages`` requests of one submitter with an e-mail: one acknowledgement each."""
-    with database.transaction(factory) as session:
+    with store.transaction(factory) as session:
         submitter = parties.create_submitter(
             session=session, actor="bench", name="Ministry of Information",
             kind="government_agency", country="KZ", email="requests@misd.example.kz")
     for start in range(0, messages, 500):
-        with database.transaction(factory) as session:
+        with store.transaction(factory) as session:
             data = [RequestCreate.model_validate(body(n))
                     for n in range(start, min(messages, start + 500))]
             prepared = intake.prepare_many(session=session, settings=settings, submitter=submitter,
@@ -126,7 +125,7 @@ def probe(url: str) -> None:
     stop; prints their durations in ms (p50, p99, max) as JSON."""
     import threading
 
-    engine = database.make_engine(url, pool_size=1, max_overflow=0)
+    engine = store.make_engine(url, pool_size=1, max_overflow=0)
     stop = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
     took: list[float] = []
@@ -146,10 +145,10 @@ def probe(url: str) -> None:
 def run(engine_name: str, channel: str, messages: int, pg_url: str,
         workdir: Path) -> dict[str, Any]:
     with contextlib.ExitStack() as stack, fresh_database(engine_name, pg_url, workdir) as url:
-        engine = database.make_engine(url)
+        engine = store.make_engine(url)
         stack.callback(engine.dispose)
         schema.upgrade(engine)
-        factory = database.make_sessionmaker(engine)
+        factory = store.make_sessionmaker(engine)
         smtp_url = None
         if channel == "smtp":
             sink = stack.enter_context(_smtp_sink())

@@ -20,7 +20,7 @@ open items. For each database engine (SQLite, PostgreSQL or both) this script:
    ``overdue=true``, the second page (``cursor=<next_cursor of the first>``) and the page
    in the middle of the queue (reached by following ``next_cursor`` with ``limit=200``),
 4. times the baseline, the hand-written SQL for the same page run directly with
-   SQLAlchemy on the same database (``docket.db.make_engine``, one read transaction per
+   SQLAlchemy on the same database (``docket.store.make_engine``, one read transaction per
    query, as docket opens for a GET), as many times::
 
        SELECT * FROM items WHERE queue_open = :open [AND <filter>]
@@ -86,8 +86,8 @@ from sqlalchemy.sql.elements import TextClause
 
 import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
 from docket.catalog.models import Reason
-from docket.db import READONLY, UTCDateTime, make_engine, make_sessionmaker, transaction, utcnow
 from docket.intake.models import Item, Request
+from docket.store import READONLY, UTCDateTime, make_engine, make_sessionmaker, transaction, utcnow
 
 DOCKET_MAIN = "from docket.cli import main; main()"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -28,7 +28,7 @@ rows. For each database engine (SQLite, PostgreSQL or both) this script:
    docket accepted (set-up, warm-up and measured), and the cases (items with a case key)
    the cases it said it opened,
 6. starts ``bench/bare_reports_app.py`` on the same database — the same stack (FastAPI,
-   uvicorn, ``docket.db.make_engine``, the per-request transaction ``docket.deps.Db``)
+   uvicorn, ``docket.store.make_engine``, the per-request transaction ``docket.deps.Db``)
    with one route that takes the same batch body and inserts its rows, in one
    transaction, into a table with the same columns and indexes as ``reports`` — drives
    it the same way with the same bodies, and checks its row count,
@@ -85,7 +85,7 @@ import orjson
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from docket.db import make_engine
+from docket.store import make_engine
 
 BARE_APP = Path(_BENCH_DIR) / "bare_reports_app.py"
 DOCKET_MAIN = "from docket.cli import main; main()"

@@ -51,16 +51,15 @@ def _percentiles(values: list[float]) -> str:
 def sign_in_timings(database_url: str, samples: int) -> None:
     from fastapi.testclient import TestClient
 
-    from docket import db as database
-    from docket import schema
+    from docket import schema, store
     from docket.app import create_app
     from docket.parties import service as parties
     from docket.settings import Settings
 
     logging.disable(logging.INFO)
-    engine = database.make_engine(database_url)
+    engine = store.make_engine(database_url)
     schema.upgrade(engine)
-    with database.transaction(database.make_sessionmaker(engine)) as session:
+    with store.transaction(store.make_sessionmaker(engine)) as session:
         if parties.get_user_by_email(session=session, email=KNOWN) is None:
             parties.create_user(session=session, actor="bench", email=KNOWN, roles=["reviewer"],
                                 password=PASSWORD)

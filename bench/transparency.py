@@ -68,18 +68,18 @@ from sqlalchemy.engine import Engine, make_url
 
 import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
 from docket.appeals.models import Appeal
-from docket.db import (
+from docket.intake.models import Item, Report, Request
+from docket.notices.models import NoticeHold, OutboxMessage
+from docket.parties.models import Submitter, User
+from docket.review.models import Decision
+from docket.schema import upgrade
+from docket.store import (
     UTCDateTime,
     begin_readonly,
     make_engine,
     make_sessionmaker,
     transaction,
 )
-from docket.intake.models import Item, Report, Request
-from docket.notices.models import NoticeHold, OutboxMessage
-from docket.parties.models import Submitter, User
-from docket.review.models import Decision
-from docket.schema import upgrade
 from docket.transparency import aggregates
 from docket.transparency.periods import parse_period
 

@@ -483,7 +483,6 @@ def wait_ready(server: Server) -> float:
 def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, float]:
     """Schema, a platform token and ``size`` restrictions; returns the token and the insert time."""
     import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
-    from docket.db import make_engine, make_sessionmaker, transaction, utcnow
     from docket.enforcement.models import Restriction
     from docket.intake import submission as intake
     from docket.intake.models import Channel
@@ -492,6 +491,7 @@ def prepare_database(url: str, env: dict[str, str], size: int) -> tuple[str, flo
     from docket.review.models import Decision
     from docket.schema import upgrade
     from docket.settings import Settings
+    from docket.store import make_engine, make_sessionmaker, transaction, utcnow
 
     engine = make_engine(url)
     try:

@@ -28,15 +28,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
-from docket.ratelimit import side_file_url
 from docket.runtime import KEY as RUNTIME
 from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
+from docket.store.limits import side_file_url
 from tests.clock import FakeClock
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
@@ -76,7 +75,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = database.make_engine(database_url)
+    engine = store.make_engine(database_url)
     schema.upgrade(engine)
     _empty(engine)  # every test starts from the same state: catalog only, no events
     yield engine
@@ -85,7 +84,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _empty(engine: Engine) -> None:
     default_laws = [law["id"] for law in _defaults("laws")["laws"]]
-    tables = [t.name for t in database.Base.metadata.sorted_tables if t.name not in CATALOG_TABLES]
+    tables = [t.name for t in store.Base.metadata.sorted_tables if t.name not in CATALOG_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -106,7 +105,7 @@ def _empty(engine: Engine) -> None:
 @pytest.fixture
 def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """A session factory on the test database; the database is emptied after the test."""
-    yield database.make_sessionmaker(engine)
+    yield store.make_sessionmaker(engine)
     _empty(engine)
 
 
@@ -119,7 +118,8 @@ def session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as connection:
         outer = connection.begin()
         one = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False, info={RUNTIME: Runtime()})
+                      expire_on_commit=False,
+                      info={RUNTIME: Runtime(backend=store.backend_for(engine))})
         try:
             yield one
         finally:
@@ -188,7 +188,7 @@ class Party:
 @pytest.fixture
 def make_submitter(sessions: sessionmaker[Session]) -> Any:
     def make(name: str, kind: str, country: str, **kw: Any) -> Party:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             sub = parties.create_submitter(session=s, actor="test", name=name, kind=kind,
                                            country=country, **kw)
             tok, plain = parties.create_token(session=s, actor="test", submitter=sub)
@@ -199,7 +199,7 @@ def make_submitter(sessions: sessionmaker[Session]) -> Any:
 @pytest.fixture
 def make_user(sessions: sessionmaker[Session]) -> Any:
     def make(email: str, *roles: str, jurisdictions: tuple[str, ...] = (), password: str | None = None) -> Party:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             user = parties.create_user(session=s, actor="test", email=email, roles=roles,
                                        jurisdictions=jurisdictions, password=password)
             tok, plain = parties.create_token(session=s, actor="test", user=user)

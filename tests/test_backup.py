@@ -25,8 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from docket import audit, ops, schema
-from docket import db as database
+from docket import audit, ops, schema, store
 from docket.audit.models import Event
 from docket.cli import app as cli
 from docket.intake.models import Item, Request
@@ -45,7 +44,7 @@ postgresql_only = pytest.mark.skipif(
 
 
 def _fill(sessions: Any, n: int = 5) -> None:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         for i in range(n):
             audit.record(session=s, actor="test", action="thing:done", subject=f"thing:{i}",
                          payload={"i": i})
@@ -125,9 +124,9 @@ def previous(tmp_path) -> Iterator[tuple[str, Path]]:
     path = tmp_path / "live" / "docket.db"
     path.parent.mkdir()
     url = f"sqlite:///{path}"
-    engine = database.make_engine(url)
+    engine = store.make_engine(url)
     schema.upgrade(engine)
-    _fill(database.make_sessionmaker(engine), 3)
+    _fill(store.make_sessionmaker(engine), 3)
     engine.dispose()
     yield url, path
 
@@ -166,7 +165,7 @@ def test_a_restore_replaces_the_database_and_keeps_the_previous_one(
 @sqlite_only
 def test_a_restore_upgrades_an_older_backup(tmp_path) -> None:
     older = tmp_path / "old.db"
-    engine = database.make_engine(f"sqlite:///{older}")
+    engine = store.make_engine(f"sqlite:///{older}")
     schema.upgrade(engine, "0012")
     engine.dispose()
     sqlite_ops.copy(older, tmp_path / "old-backup.db")  # as docket backup writes it
@@ -175,7 +174,7 @@ def test_a_restore_upgrades_an_older_backup(tmp_path) -> None:
     code, out = _docket(_env(f"sqlite:///{target}", tmp_path), tmp_path,
                         "restore", str(tmp_path / "old-backup.db"), "--json")
     assert code == 0, out
-    assert out["from_revision"] == "0012" and out["to_revision"] == database.head_revision(engine)
+    assert out["from_revision"] == "0012" and out["to_revision"] == store.head_revision(engine)
     assert out["ok"] and out["kept"] is None and out["audit"]["problem"] is None
 
 
@@ -234,7 +233,7 @@ def test_a_restore_refuses_while_the_database_is_open_elsewhere(
     source = tmp_path / "b.db"
     ops.backup(database_url=database_url, target=source)
     url, path = previous
-    serving = database.make_engine(url)  # as docket serve holds it: pooled WAL connections
+    serving = store.make_engine(url)  # as docket serve holds it: pooled WAL connections
     try:
         with serving.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from docket.db import READONLY
 from docket.parties import service as parties
 from docket.parties.models import User
+from docket.store import READONLY
 
 
 def _parties_seen_from_outside(engine) -> int:

@@ -13,7 +13,6 @@ from docket import effects
 from docket.audit.models import Event
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
-from docket.db import utcnow
 from docket.enforcement import service as enforcement
 from docket.intake import submission as intake
 from docket.intake.models import Channel
@@ -26,6 +25,7 @@ from docket.parties.models import Role
 from docket.review import service as review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
+from docket.store import utcnow
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "docket"
 # Routes, pages and commands sit on top of every stage; so does the outbox worker, which

@@ -18,8 +18,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.intake.models import Request
 from docket.parties import service as parties
 from tests.helpers import running_server
@@ -192,10 +191,10 @@ def test_it_answers_every_call_while_postgresql_drops_its_connections(tmp_path, 
     url, name = _own_database(database_url)
     admin_url = (make_url(database_url).set(database="postgres")
                  .render_as_string(hide_password=False))
-    engine = database.make_engine(url)
+    engine = store.make_engine(url)
     try:
         schema.upgrade(engine)
-        with database.transaction(database.make_sessionmaker(engine)) as s:
+        with store.transaction(store.make_sessionmaker(engine)) as s:
             ministry = parties.create_submitter(
                 session=s, actor="test", name="Ministry of Information and Social Development",
                 kind="government_agency", country="KZ")

@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import audit, bulk, runtime
-from docket import db as database
+from docket import audit, runtime, store
 from docket.app import create_app
 from docket.catalog import service as catalog
 from docket.intake.models import Request
@@ -27,7 +26,7 @@ def two_apps(settings: Settings, engine: Engine) -> tuple[Any, Any]:
 
 
 def append(app: Any, subject: str) -> None:
-    with database.transaction(app.state.sessionmaker) as session:
+    with store.transaction(app.state.sessionmaker) as session:
         audit.record(session=session, actor="test", action="runtime:tested", subject=subject)
 
 
@@ -68,10 +67,10 @@ def test_the_catalog_cache_is_per_app(
 def test_id_blocks_are_per_app(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> None:
     a, b = two_apps(settings, engine)
     with a.state.sessionmaker() as session:
-        taken = bulk.take_ids(session, [(Request.__table__, 3)])
+        taken = store.take_ids(session, [(Request, 3)])
     if engine.dialect.name == "postgresql":  # SQLite takes no ids beforehand
         assert taken is not None and len(taken[0]) == 3
-        assert a.state.runtime.free_ids[Request.__table__.name]  # the rest of A's block
+        assert a.state.runtime.free_ids[store.table(Request).name]  # the rest of A's block
     assert b.state.runtime.free_ids == {}
 
 
@@ -88,6 +87,6 @@ def test_sessions_made_without_an_app_get_a_runtime_of_their_own(
         engine: Engine, sessions: sessionmaker[Session]) -> None:
     with sessions() as one, sessions() as two:  # one sessionmaker: one runtime
         assert runtime.of(one) is runtime.of(two)
-    with database.make_sessionmaker(engine)() as other, Session(engine) as bare:
+    with store.make_sessionmaker(engine)() as other, Session(engine) as bare:
         assert runtime.of(other) is not runtime.of(one)
         assert runtime.of(bare) is runtime.of(bare) is not runtime.of(one)

@@ -19,16 +19,14 @@ from docket.catalog import pages as catalog_pages
 from docket.catalog.api import router as catalog_router
 from docket.clock import SYSTEM, Clock
 from docket.content.api import router as content_router
-from docket.db import READONLY, make_engine, make_sessionmaker
 from docket.deps import Db
 from docket.enforcement import pages as enforcement_pages
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
 from docket.intake import pages as portal_pages
-from docket.intake import report_pages
+from docket.intake import report_pages, submission
 from docket.intake.api import router as intake_router
-from docket.intake.group_commit import GroupCommit
 from docket.intake.report_api import router as reports_router
 from docket.jobs import Jobs
 from docket.notices import pages as notices_pages
@@ -47,6 +45,7 @@ from docket.review import pages as console_pages
 from docket.review.api import router as review_router
 from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
+from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
 from docket.transparency.api import router as transparency_router
 from docket.web import headers as security_headers
 from docket.web import pages as web_pages
@@ -91,9 +90,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings, limits=app.state.ratelimiter.store)
         jobs.start()
-        writer = None
-        if engine.dialect.name == "sqlite":  # one writer at a time: commit requests in groups
-            writer = GroupCommit(app.state.sessionmaker)
+        # One writer at a time (SQLite): intake commits requests in groups.
+        writer = app.state.runtime.backend.group_commit(app.state.sessionmaker, submission.store_batch,
+                                                        submission.forget_ids)
+        if writer is not None:
             writer.start()
         app.state.intake_writer = writer
         worker = None
@@ -125,7 +125,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.owns_engine = True
     # What the application keeps between calls (id blocks, the audit head hint, the catalog
     # cache): its own, never another application's in the same process; its sessions carry it.
-    app.state.runtime = runtime = Runtime()
+    # Its store backend is chosen here, once, for the engine.
+    app.state.runtime = runtime = Runtime(backend=backend_for(engine))
     app.state.sessionmaker = make_sessionmaker(engine, runtime)
     app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY), runtime)
     app.state.ratelimiter = RateLimiter(LimitStore(engine))

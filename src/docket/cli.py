@@ -10,8 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.cli_base import JsonOpt, actor, console, emit, err, require_schema, unit_of_work
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
@@ -45,12 +44,12 @@ def serve(
     from docket.ops import logs
 
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     require_schema(engine, settings)
     if demo:
         from docket.demo import load_demo
 
-        with database.transaction(database.make_sessionmaker(engine)) as session:
+        with store.transaction(store.make_sessionmaker(engine)) as session:
             summary = load_demo(session=session, base_url=settings.base_url, settings=settings)
         console.print(summary, soft_wrap=True)  # whole lines: the curl commands stay copyable
     console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
@@ -82,11 +81,11 @@ def serve(
 def db_upgrade(as_json: JsonOpt = False) -> None:
     """Create or update the schema to the latest version and add missing catalog defaults."""
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     try:
-        before = database.current_revision(engine)
+        before = store.current_revision(engine)
         schema.upgrade(engine)
-        after = database.current_revision(engine)
+        after = store.current_revision(engine)
     finally:
         engine.dispose()
     emit(as_json, {"from": before, "to": after, "engine": engine.dialect.name},
@@ -97,9 +96,9 @@ def db_upgrade(as_json: JsonOpt = False) -> None:
 def db_current(as_json: JsonOpt = False) -> None:
     """Show the schema version of the database."""
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     try:
-        current, head = database.current_revision(engine), database.head_revision(engine)
+        current, head = store.current_revision(engine), store.head_revision(engine)
     finally:
         engine.dispose()
     emit(as_json, {"current": current, "head": head, "up_to_date": current == head},
@@ -187,10 +186,10 @@ def deadlines_check(as_json: JsonOpt = False) -> None:
     from docket.jobs import check_deadlines
 
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     try:
         require_schema(engine, settings)
-        marked = check_deadlines(database.make_sessionmaker(engine))
+        marked = check_deadlines(store.make_sessionmaker(engine))
     finally:
         engine.dispose()
     emit(as_json, {"overdue": len(marked), "items": marked}, f"{len(marked)} items newly overdue")
@@ -253,8 +252,8 @@ def report(
     """Write the transparency report for a period."""
     from pathlib import Path
 
-    from docket.db import utcnow
     from docket.errors import Unprocessable
+    from docket.store import utcnow
     from docket.transparency import aggregates, render
     from docket.transparency.periods import resolve
 

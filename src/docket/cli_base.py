@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.errors import DocketError, field_errors
 from docket.settings import Settings, get_settings
 
@@ -53,13 +52,13 @@ def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
 def unit_of_work(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Session]:
     """A unit of work for one command; domain errors become one clear line and exit 1."""
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     try:
         if upgrade:
             schema.upgrade(engine)
         else:
             require_schema(engine, settings)
-        with database.transaction(database.make_sessionmaker(engine)) as session:
+        with store.transaction(store.make_sessionmaker(engine)) as session:
             yield session
     except DocketError as exc:
         fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
@@ -72,8 +71,8 @@ def unit_of_work(as_json: bool = False, *, upgrade: bool = False) -> Iterator[Se
 
 
 def require_schema(engine: Any, settings: Settings) -> None:
-    current = database.current_revision(engine)
-    if current != database.head_revision(engine):
+    current = store.current_revision(engine)
+    if current != store.head_revision(engine):
         if settings.is_sqlite:
             schema.upgrade(engine)  # the embedded default keeps itself up to date
             return

@@ -15,7 +15,6 @@ from docket import effects
 from docket.appeals import service as appeals
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
-from docket.db import utcnow
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
@@ -27,6 +26,7 @@ from docket.review import service as review
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
+from docket.store import utcnow
 
 ACTOR = "system:demo"
 PASSWORD = "demo-password"

@@ -13,9 +13,9 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import is_connection_lost
 from docket.runtime import Runtime
 from docket.settings import Settings
+from docket.store import is_connection_lost
 
 
 def _freeze_startup_objects(state: Runtime) -> None:

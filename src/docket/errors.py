@@ -17,14 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from docket.db import is_connection_lost
 from docket.ops.logs import current_request_id
+from docket.store import is_connection_lost
 
 log = logging.getLogger("docket")
 
 PROBLEM_TYPE = "https://docket.dev/problems/"
 PROBLEM_JSON = "application/problem+json"
-RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.db)
+RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (docket.store)
 
 
 class FieldError(BaseModel):

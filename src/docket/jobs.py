@@ -9,11 +9,11 @@ import time
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import effects
-from docket.db import transaction, utcnow
 from docket.notices.service import release_due_holds
 from docket.ratelimit import LimitStore
 from docket.review.service import mark_overdue
 from docket.settings import Settings
+from docket.store import transaction, utcnow
 from docket.web.throttle import forget_old
 
 log = logging.getLogger("docket.jobs")

@@ -4,7 +4,6 @@ from docket.appeals.models import Appeal
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
-from docket.db import Base
 from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import (
     Designation,
@@ -17,6 +16,7 @@ from docket.intake.models import (
 from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review
+from docket.store import Base
 from docket.transparency.models import ExportReceipt
 from docket.web.models import WebSession
 

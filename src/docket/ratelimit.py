@@ -29,13 +29,12 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import Column, Float, Integer, String, Table, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Column, Float, Integer, String, Table
+from sqlalchemy.engine import Engine
 
-from docket.db import Base
 from docket.errors import RateLimited
+from docket.store import Base, backend_for
 
 WINDOW = 60.0  # a bucket holds a minute's worth of calls
 LEASE_SECONDS = 1.0
@@ -51,60 +50,15 @@ rate_limits = Table(
     Column("granted", Integer, nullable=False, server_default="0"),
 )
 
-# One statement: take up to :want calls from :key's bucket after giving back :back unused
-# ones. GREATEST/LEAST/FLOOR are PostgreSQL's; SQLite's scalar max/min and a cast (the
-# value is never negative there) do the same.
-_TAKE = """
-INSERT INTO rate_limits (key, tat, granted)
-VALUES (:key, :now + {least}(:want, :capacity) * :t, {least}(:want, :capacity))
-ON CONFLICT (key) DO UPDATE SET
-  tat = {greatest}(rate_limits.tat - :back * :t, :now)
-        + {greatest}(0, {least}(:want, {floor}((:now + :window - {greatest}(rate_limits.tat - :back * :t, :now))
-                                               / :t + 1e-9))) * :t,
-  granted = {greatest}(0, {least}(:want, {floor}((:now + :window - {greatest}(rate_limits.tat - :back * :t, :now))
-                                                 / :t + 1e-9)))
-RETURNING tat, granted
-"""
-_SQL = {
-    "postgresql": _TAKE.format(greatest="GREATEST", least="LEAST", floor="FLOOR"),
-    "sqlite": _TAKE.format(greatest="max", least="min", floor="CAST").replace(
-        "+ 1e-9)))", "+ 1e-9 AS INTEGER)))"),
-}
-
-
-def side_file_url(database_url: str) -> str:
-    """Where SQLite keeps the buckets: a file beside the database."""
-    url = make_url(database_url)
-    path = url.database or "docket.db"
-    return url.set(database=f"{path}-limits").render_as_string(hide_password=False)
-
-
-def _side_engine(database_url: str) -> Engine:
-    url = side_file_url(database_url)
-    Path(make_url(url).database or "").parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                           pool_size=5, max_overflow=10)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: object, _record: object) -> None:
-        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    rate_limits.create(engine, checkfirst=True)
-    return engine
-
-
 class LimitStore:
     """The shared buckets: take calls from one, give unused ones back."""
 
     def __init__(self, engine: Engine) -> None:
-        self._owned = engine.dialect.name == "sqlite"
-        self.engine = _side_engine(engine.url.render_as_string(hide_password=False)) if self._owned \
-            else engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._sql = text(_SQL[self.engine.dialect.name])
+        # The buckets' engine (SQLite: a side file, ours to dispose of) and the one
+        # statement that takes from a bucket, both the store backend's.
+        backend = backend_for(engine)
+        self.engine, self._owned = backend.limits_engine(engine, rate_limits)
+        self._sql = backend.take_calls()
 
     def take(self, key: str, per_minute: int, want: int, back: int = 0,
              now: float | None = None) -> tuple[int, float]:

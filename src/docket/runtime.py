@@ -1,10 +1,11 @@
 """What a running docket keeps in memory between calls, in one object per application.
 
 ``create_app`` builds one and keeps it as ``app.state.runtime``; a command or worker that
-runs without an application builds its own (:func:`docket.db.make_sessionmaker` does, when
-given none). The sessionmaker hands it to every session it makes, as it hands them the
-engine, so the code that needs it reaches it from the session it is given
-(:func:`of`): two applications in one process (as the tests make) never share it."""
+runs without an application builds its own (:func:`docket.store.make_sessionmaker` does,
+when given none), and the store's backend for the engine is chosen once and kept in it.
+The sessionmaker hands it to every session it makes, as it hands them the engine, so the
+code that needs it reaches it from the session it is given (:func:`of`): two applications
+in one process (as the tests make) never share it."""
 
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ class Runtime:
     """The state one application keeps between calls. Each part is a speed-up whose loss
     costs only time: a fresh runtime is always correct."""
 
+    # The store's backend for the application's engine (a docket.store.Backend; typed
+    # loosely because the store imports this module), chosen once by
+    # docket.store.make_sessionmaker and reached with docket.store.backend_of.
+    backend: Any = None
     # Ids taken from the sequences a block at a time and not yet handed out, per table
-    # (PostgreSQL; docket.bulk.take_ids).
+    # (PostgreSQL; docket.store.take_ids).
     free_ids: dict[str, deque[int]] = field(default_factory=dict)
     free_ids_lock: threading.Lock = field(default_factory=threading.Lock)
     # The audit chain's head as this application last moved it (SQLite;

@@ -1,6 +1,6 @@
 """The database schema brought up to date: Alembic's migrations, then the catalog's defaults.
 
-Apart from :mod:`docket.db` because the defaults are the catalog's: the infrastructure
+Apart from :mod:`docket.store` because the defaults are the catalog's: the infrastructure
 below the domain packages does not import them."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from docket.catalog.service import seed_defaults
-from docket.db import alembic_config, make_sessionmaker, transaction
+from docket.store import alembic_config, make_sessionmaker, transaction
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import update
 
 from docket.appeals import tokens
-from docket.db import transaction, utcnow
 from docket.review.models import Decision
+from docket.store import transaction, utcnow
 from tests.conftest import SECRET
 
 

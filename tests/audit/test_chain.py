@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from docket import audit
 from docket.cli import app as cli
-from docket.db import transaction
+from docket.store import transaction
 
 runner = CliRunner()
 
@@ -198,7 +198,7 @@ def test_small_and_large_appends_make_one_chain(sessions) -> None:
     for size in (1, 50, 3, 21, 20):
         with transaction(sessions) as s:
             audit.record_many(session=s, events=[
-                audit.Pending("test", "thing:done", f"thing:{size}-{i}", {"i": i, "text": "Привет"})
+                audit.NewEvent("test", "thing:done", f"thing:{size}-{i}", {"i": i, "text": "Привет"})
                 for i in range(size)])
     assert verify_cli() == (0, {"ok": True, "events": 95, "bad_event": None, "problem": None})
 

@@ -17,7 +17,7 @@ from docket import audit
 from docket.audit.models import ChainHead, Event
 from docket.audit.service import GENESIS, Verification, event_hash, verify
 from docket.cli import app as cli
-from docket.db import transaction
+from docket.store import transaction
 
 EVENTS = 5
 REWRITTEN = "the head's hash does not match event 5: the last events or the head were rewritten"

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from docket import access
-from docket import db as database
+from docket import access, store
 from docket.access import Purpose, Reach
 from docket.errors import NotFound
 from docket.intake.models import Item, Request
@@ -132,7 +131,7 @@ def world(client: Any, kz_ministry: Any, de_court: Any, reviewer_alice: Any, pla
 
 def _ids(sessions: Any, principal: Principal, model: type[Any],
          purpose: Purpose = Purpose.read) -> set[int]:
-    with database.transaction(sessions) as session:
+    with store.transaction(sessions) as session:
         query = access.scoped(select(model.id), principal, model, purpose)
         return set(session.execute(query).scalars())
 
@@ -161,7 +160,7 @@ def test_a_record_outside_reach_is_not_found(sessions: Any, world: dict[str, Any
                                              model: type[Any], key: str) -> None:
     kz = world["kz"][key]
     dana = staff(Role.local_representative, countries=("DE",))
-    with database.transaction(sessions) as session:
+    with store.transaction(sessions) as session:
         assert access.visible(session, submitter(world["kz_ministry"]), model, kz).id == kz
         alice = staff(Role.reviewer)
         assert access.visible(session, alice, model, kz, purpose=Purpose.act).id == kz
@@ -176,7 +175,7 @@ def test_a_record_outside_reach_is_not_found(sessions: Any, world: dict[str, Any
 
 def test_a_joined_query_is_not_joined_again(sessions: Any, world: dict[str, Any]) -> None:
     dana = staff(Role.local_representative, countries=("KZ",))
-    with database.transaction(sessions) as session:
+    with store.transaction(sessions) as session:
         query = select(Decision.id).join(Item, Item.id == Decision.item_id)
         found = session.execute(access.scoped(query, dana, Decision, joined=True)).scalars()
         assert set(found) == {world["kz"]["decision"]}
@@ -184,10 +183,10 @@ def test_a_joined_query_is_not_joined_again(sessions: Any, world: dict[str, Any]
 
 def test_callers_reach_their_own_tokens_and_endpoints_only(
         sessions: Any, kz_ministry: Any, de_court: Any, platform: Any, reviewer_alice: Any) -> None:
-    with database.transaction(sessions) as session:
+    with store.transaction(sessions) as session:
         session.add_all([WebhookEndpoint(owner_id=platform.id, url="https://platform.example/hook",
                                          secret="s" * 32, event_types=["restriction:created"])])
-    with database.transaction(sessions) as session:
+    with store.transaction(sessions) as session:
         court, robot, alice = (submitter(de_court.id), staff(Role.platform, user_id=platform.id),
                                staff(Role.reviewer, user_id=reviewer_alice.id))
         assert [t.id for t in access.own_records(session, court, ApiToken)] == [de_court.token_id]

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
+from docket import store
 from docket.appeals import tokens as appeal_tokens
 from docket.audit.models import ChainHead
 from docket.notices.models import NoticeHold, OutboxMessage
@@ -122,7 +122,7 @@ def _people(world: World) -> None:
         "kz_gov2": ("Prosecutor General's Office", "government_agency", "KZ"),
         "de_court": ("Landgericht Berlin", "court", "DE"),
     }
-    with database.transaction(world.sessions) as s:
+    with store.transaction(world.sessions) as s:
         for name, (title, kind, country) in made.items():
             sub = parties.create_submitter(session=s, actor="test", name=title, kind=kind,
                                            country=country, email=f"{name}@gov.example")
@@ -148,12 +148,12 @@ def _channel(world: World) -> None:
     world.api("platform", "POST", "/api/v1/reports", json={
         "content_id": "post-rep", "reason": "hate_speech", "jurisdiction": "DE",
         "reporter_id": "u-1001", "explanation": "Insults a religious group."})
-    with database.transaction(world.sessions) as s:
+    with store.transaction(world.sessions) as s:
         sub = s.execute(select(Submitter).where(Submitter.kind == "user")).scalar_one()
         _, plain = parties.create_token(session=s, actor="test", submitter=sub)
         world.callers["channel"] = Caller("channel", plain, submitter_id=sub.id)
     for name in SUBMITTERS:
-        with database.transaction(world.sessions) as s:
+        with store.transaction(world.sessions) as s:
             sub = s.get(Submitter, world.callers[name].submitter_id)
             assert sub is not None
             person = parties.create_person(session=s, actor="test", submitter=sub,
@@ -278,7 +278,7 @@ def _own_things(world: World) -> None:
     for name in SUBMITTERS:
         caller = world.callers[name]
         world.add(Record("submitter", caller.submitter_id or 0, name, None, f"submitter {name}"))
-    with database.transaction(world.sessions) as s:
+    with store.transaction(world.sessions) as s:
         victim = parties.create_submitter(session=s, actor="test", name="Victim agency",
                                           kind="regulator", country="TR")
         user = parties.create_user(session=s, actor="test", email="victim@docket.test",

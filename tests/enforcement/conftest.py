@@ -8,7 +8,6 @@ import pytest
 from docket import effects
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
-from docket.db import transaction, utcnow
 from docket.intake import submission as intake
 from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
@@ -16,6 +15,7 @@ from docket.parties.auth import Principal
 from docket.parties.models import Role
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.settings import Settings
+from docket.store import transaction, utcnow
 
 
 @pytest.fixture

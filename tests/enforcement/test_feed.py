@@ -9,9 +9,9 @@ import time
 import orjson
 import pytest
 
-from docket.db import transaction, utcnow
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import NoticeKind
+from docket.store import transaction, utcnow
 
 
 def changes(client, platform, after=0, **params):

@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from docket.content import service as content_registry
 from docket.content.schemas import ContentUpsert
-from docket.db import transaction
 from docket.enforcement import service as enforcement
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
 from docket.enforcement.models import NoticeKind, Restriction
+from docket.store import transaction
 from tests.enforcement.index_model import SUBJECTS, DocketSide, Record, compare, questions
 
 BOUNDED = settings(max_examples=10, stateful_step_count=20, deadline=None, derandomize=True,

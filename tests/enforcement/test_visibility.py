@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docket.db import utcnow
+from docket.store import utcnow
 
 
 def see(client, platform, content_id, country=None, **params):
@@ -67,8 +67,8 @@ def test_a_wider_scope(client, platform, restrict, eventually) -> None:
 
 
 def test_expiry(client, platform, restrict, eventually, sessions) -> None:
-    from docket.db import transaction
     from docket.enforcement.service import expire_due, for_decision
+    from docket.store import transaction
 
     ends = utcnow() + dt.timedelta(seconds=1.5)
     restrict("post-6", jurisdiction="DE", ends_at=ends)

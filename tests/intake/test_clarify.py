@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docket.catalog import service as catalog
-from docket.db import transaction
+from docket.store import transaction
 
 
 def incomplete(client, who, body, **changes):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from docket.catalog import service as catalog
-from docket.db import transaction
+from docket.store import transaction
 
 
 def hours_given(out: dict) -> float:

@@ -29,11 +29,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from docket.audit.models import Event
-from docket.db import transaction
 from docket.demo import load_demo
 from docket.intake import portal_forms, reading
 from docket.intake.models import Item, Request
 from docket.settings import Settings
+from docket.store import transaction
 from tests.web.conftest import csrf_of, make_person, sign_in  # noqa: F401  (make_person: a fixture)
 
 JURISDICTIONS = ["KZ", "DE", "TR", "IN", "VN", "RU", "FR", "BR"]

@@ -8,14 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from docket import audit
 from docket.audit.models import Event
-from docket.db import transaction
 from docket.intake import submission
-from docket.intake.group_commit import GroupCommit
 from docket.intake.models import Item, Request
 from docket.intake.schemas import RequestCreate
 from docket.notices.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.settings import Settings
+from docket.store import GroupCommit, transaction
 
 
 def _prepared(sessions, submitter_id: int, body, n: int) -> list[submission.Prepared]:
@@ -27,6 +26,11 @@ def _prepared(sessions, submitter_id: int, body, n: int) -> list[submission.Prep
             for i in range(n)]
 
 
+def _writer(sessions) -> GroupCommit[submission.Prepared]:
+    """The writer create_app starts on SQLite, on the test's sessions."""
+    return GroupCommit(sessions, submission.store_batch, submission.forget_ids)
+
+
 def _count(sessions, model) -> int:
     with sessions() as s:
         return s.execute(select(func.count()).select_from(model)).scalar_one()
@@ -35,7 +39,7 @@ def _count(sessions, model) -> int:
 def test_waiting_requests_are_stored_in_one_transaction_with_their_events(sessions, make_submitter,
                                                                           body) -> None:
     ministry = make_submitter("Ministry of Information", "government_agency", "KZ", email="misd@gov.example")
-    writer = GroupCommit(sessions)
+    writer = _writer(sessions)
     prepared = _prepared(sessions, ministry.id, body, 12)
     waiting = [writer.submit(one) for one in prepared]  # all queued before the writer runs
     writer.start()
@@ -60,7 +64,7 @@ def test_waiting_requests_are_stored_in_one_transaction_with_their_events(sessio
 
 
 def test_a_request_the_database_refuses_fails_alone(sessions, kz_ministry, body) -> None:
-    writer = GroupCommit(sessions)
+    writer = _writer(sessions)
     good = _prepared(sessions, kz_ministry.id, body, 3)
     bad = _prepared(sessions, kz_ministry.id, body, 1)[0]
     bad.values["submitter_id"] = 987654  # no such submitter: the foreign key refuses it
@@ -81,7 +85,7 @@ def test_a_request_the_database_refuses_fails_alone(sessions, kz_ministry, body)
 
 
 def test_a_stopped_writer_refuses_rather_than_hangs(sessions, kz_ministry, body) -> None:
-    writer = GroupCommit(sessions)
+    writer = _writer(sessions)
     with pytest.raises(RuntimeError):
         writer.store(_prepared(sessions, kz_ministry.id, body, 1)[0])
 
@@ -89,7 +93,7 @@ def test_a_stopped_writer_refuses_rather_than_hangs(sessions, kz_ministry, body)
 def test_the_api_stores_requests_through_the_writer_on_sqlite_only(client, app, kz_ministry, body) -> None:
     writer = app.state.intake_writer
     if app.state.engine.dialect.name != "sqlite":
-        assert writer is None  # PostgreSQL: one statement per request (db.one_round_trip)
+        assert writer is None  # PostgreSQL: one statement per request (store.write_and_commit)
         return
     before = writer.batches
     r = client.post("/api/v1/requests", json=body(), headers=kz_ministry.headers)

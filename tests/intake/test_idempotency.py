@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docket.db import transaction
 from docket.intake import idempotency
+from docket.store import transaction
 
 KEY = idempotency.Key("submitter:1", "misd-1187", idempotency.body_hash("the body"))
 

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from docket.db import transaction
 from docket.notices import service as notices
 from docket.notices.worker import OutboxWorker
+from docket.store import transaction
 from tests.notices.receivers import SmtpReceiver, WebhookReceiver
 
 

@@ -16,12 +16,12 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from docket.cli import app as cli
-from docket.db import transaction, utcnow
 from docket.notices import compose
 from docket.notices import service as notices
 from docket.notices.models import OutboxMessage
 from docket.notices.render import render
 from docket.notices.worker import OutboxWorker
+from docket.store import transaction, utcnow
 from tests.clock import FakeClock
 from tests.notices.conftest import body_text
 

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
-from docket.db import transaction, utcnow
 from docket.intake.models import Item
 from docket.notices.worker import OutboxWorker
+from docket.store import transaction, utcnow
 
 SCRAPER = "scraper-token-0123456789abcdef-0123456789"
 DE_LAW = [{"law": "de-netzdg-3"}]

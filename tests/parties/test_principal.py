@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
+from docket import store
 from docket.app import create_app
 from docket.parties import service
 from docket.parties.auth import principal
@@ -38,7 +38,7 @@ def other(settings: Any, engine: Engine, clock: FakeClock) -> Iterator[tuple[Any
 
 
 def revoke(sessions: sessionmaker[Session], who: Party) -> None:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         service.revoke_token(session=s, actor="test", token_id=who.token_id)
 
 

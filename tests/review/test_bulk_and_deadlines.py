@@ -9,8 +9,8 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from docket.cli import app as cli
-from docket.db import transaction, utcnow
 from docket.intake.models import Item
+from docket.store import transaction, utcnow
 
 
 def test_one_decision_for_many_items_of_a_request(client, send, act, kz_ministry, dana_kz, auditor_erin) -> None:

@@ -7,8 +7,8 @@ import threading
 
 from sqlalchemy import update
 
-from docket.db import transaction, utcnow
 from docket.intake.models import Item
+from docket.store import transaction, utcnow
 
 
 def ids(page: dict) -> list[int]:

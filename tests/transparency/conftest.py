@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from docket import db as database
+from docket import store
 from tests.review.conftest import send  # noqa: F401  (the fixture; F811 below is its use)
 
 T0 = dt.datetime(2026, 3, 2, 10, 0)
@@ -48,7 +48,7 @@ def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make
     at = {kz["id"]: T0, de["id"]: T0 + dt.timedelta(days=30), tr["id"]: T0 + dt.timedelta(days=45)}
     decided = {kz1: 10, kz2: 30, de1: 2}
     effective = {kz1: 12, kz2: 30, de1: 2}
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         report_request = s.execute(text("SELECT request_id FROM items WHERE id = :i"), {"i": report_item}).scalar()
         at[report_request] = dt.datetime(2026, 5, 1, 8, 0)
         for request_id, when in at.items():
@@ -57,7 +57,7 @@ def history(client: Any, send: Any, act: Any, sessions: Any, platform: Any, make
         s.execute(text("UPDATE reports SET received_at = :t"), {"t": at[report_request]})
         s.execute(text("UPDATE requests SET clarifications = 1, emergency = :y WHERE id = :r"),
                   {"r": tr["id"], "y": True})
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         # Timestamps in Python (the engines differ in date arithmetic); the report does it in SQL.
         for item_id, hours in decided.items():
             request_id = s.execute(text("SELECT request_id FROM items WHERE id = :i"), {"i": item_id}).scalar()

@@ -11,8 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.demo import load_demo
 from docket.intake.models import Item, Request
 from docket.parties.models import Submitter
@@ -35,11 +34,11 @@ def _hours(values: list[float]) -> float | None:
 
 
 def test_report_times_and_outcomes_agree_with_the_decision_history(sessions: Any, settings: Any) -> None:
-    now = database.utcnow()
+    now = store.utcnow()
     period = latest_half_year(now)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         load_demo(session=s, base_url="http://docket.test", settings=settings)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         items = s.execute(select(Item, Submitter.name).join(Request, Request.id == Item.request_id)
                           .join(Submitter, Submitter.id == Request.submitter_id)
                           .where(Item.received_at >= period.start, Item.received_at < period.end)).all()
@@ -77,17 +76,17 @@ def test_the_migration_fills_the_report_columns_from_the_history(sessions: Any, 
     history: the report reads the same afterwards."""
     from alembic import command
 
-    now = database.utcnow()
+    now = store.utcnow()
     period = latest_half_year(now)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         load_demo(session=s, base_url="http://docket.test", settings=settings)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         before = aggregates.report(session=s, period=period, now=now)
-    config = database.alembic_config(engine)
+    config = store.alembic_config(engine)
     command.downgrade(config, "0008")
     try:
         schema.upgrade(engine)
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             after = aggregates.report(session=s, period=period, now=now)
     finally:
         schema.upgrade(engine)

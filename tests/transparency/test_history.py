@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from docket import db as database
+from docket import store
 from docket.appeals import tokens
 from docket.review.service import QUEUE_RULE
 from docket.transparency import aggregates, render
@@ -201,7 +201,7 @@ def case(client: Any, act: Any, sessions: Any, platform: Any, make_submitter: An
     items = {"kz1": kz1, "kz2": kz2, "kz3": kz3, "de1": de1, "fr1": fr1, "fr2": fr2, "tr1": tr1, "f1": f1,
              "f2": f2, "c1": c1, "c2": c2}
     requests = {"R1": r1["id"], "R2": r2["id"], "R3": r3["id"], "R4": r4["id"], "R5": r5["id"], "R6": r6["id"]}
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         for name, item in (("C1", c1), ("C2", c2)):
             requests[name] = s.execute(text("SELECT request_id FROM items WHERE id = :i"), {"i": item}).scalar()
         assert s.execute(text("SELECT possible_coordination FROM items WHERE id = :i"), {"i": c2}).scalar()
@@ -250,7 +250,7 @@ def _move_into_h1(s: Any, requests: dict[str, int], items: dict[str, int], appea
 
 
 def _report(sessions: Any, label: str = "2026-H1") -> dict[str, Any]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return aggregates.report(session=s, period=parse_period(label), now=NOW)
 
 
@@ -344,13 +344,13 @@ def test_the_google_csv_has_googles_columns_and_figures(case: Any, sessions: Any
 def test_a_reopened_item_is_pending_until_decided_again(case: Any, sessions: Any, act: Any) -> None:
     """A decision not to act, reversed on appeal, no longer counts: the item is pending again."""
     tr1 = case["items"]["tr1"]
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         decision = s.execute(text("SELECT id FROM decisions WHERE item_id = :i"), {"i": tr1}).scalar()
         # Back in the appeal window (six months from the decision) for this one step.
-        s.execute(text("UPDATE decisions SET effective_at = :t WHERE id = :d"), {"t": database.utcnow(), "d": decision})
+        s.execute(text("UPDATE decisions SET effective_at = :t WHERE id = :d"), {"t": store.utcnow(), "d": decision})
     appeal = act(case["parties"]["tr"], "/appeals", expect=201, decision_id=decision, statement="It is a threat.")
     act(case["erik"], f"/appeals/{appeal['id']}/decision", outcome="reversed", explanation="It is a threat.")
-    with database.transaction(sessions) as s:  # the appeal came within the period too
+    with store.transaction(sessions) as s:  # the appeal came within the period too
         s.execute(text("UPDATE appeals SET received_at = :t WHERE id = :a"),
                   {"t": _utc(RECEIVED["R4"]) + 30 * H, "a": appeal["id"]})
     data = _report(sessions)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from docket import db as database
+from docket import store
 from docket.review.service import QUEUE_RULE
 from docket.transparency import aggregates, render
 from docket.transparency.periods import parse_period, period_between
@@ -32,7 +32,7 @@ NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 
 
 def _report(sessions: Any, label: str = "2026-H1") -> dict[str, Any]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return aggregates.report(session=s, period=parse_period(label), now=NOW)
 
 
@@ -125,7 +125,7 @@ def test_the_public_routes_serve_complete_periods_only(client: Any, history: Any
     assert client.get("/transparency", params={"period": "2099"}).status_code == 404
     assert client.get("/api/v1/transparency/report", params={"period": "soon"}).status_code == 422
     # Nothing asked for: the latest complete half-year, on the page and in the JSON.
-    from docket.db import utcnow
+    from docket.store import utcnow
     from docket.transparency.periods import latest_half_year
 
     latest = latest_half_year(utcnow())

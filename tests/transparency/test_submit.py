@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from docket import db as database
+from docket import store
 from docket.cli import app
 from docket.transparency import dsa
 from tests.helpers import docket_command
@@ -178,7 +178,7 @@ def run(*args: str, code: int = 0) -> dict[str, Any]:
 
 
 def receipts(sessions: Any, export: str) -> list[tuple[str, str, str | None]]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return [tuple(r) for r in s.execute(text(
             "SELECT target, key, remote_id FROM export_receipts WHERE export = :e ORDER BY key"), {"e": export})]
 
@@ -269,7 +269,7 @@ def test_a_lost_answer_is_recognised_by_the_known_puid(many: int, receiver: Rece
                                                        sessions: Any) -> None:
     """The database took statements but its answer never came: they come back as known puids
     (422, all or nothing); docket records them and sends the rest of the batch again."""
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         ids = s.execute(text("SELECT id FROM decisions ORDER BY id LIMIT 3")).scalars().all()
     receiver.known = {f"docket-decision-{i}" for i in ids}
     summary = run("export", "dsa", "--submit", f"{receiver.base}/api/v1/statements", "--token-file", token_file)

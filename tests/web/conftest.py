@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
+from docket import store
 from docket.parties import service as parties
 from docket.parties.models import Submitter
 from tests.conftest import Party
@@ -44,7 +44,7 @@ def post_form(client: TestClient, form_page: str, action: str, data: dict[str, A
 def make_person(sessions: sessionmaker[Session]) -> Any:
     """A person of a submitter (an official) with a portal password."""
     def make(submitter: Party, email: str, name: str = "", password: str = PASSWORD) -> Party:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             sub = s.get(Submitter, submitter.id)
             assert sub is not None
             user = parties.create_person(session=s, actor="test", submitter=sub, email=email,

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from docket import db as database
+from docket import store
 from docket.notices import service as notices
 from docket.notices.models import OutboxMessage
 from docket.notices.worker import OutboxWorker
@@ -61,7 +61,7 @@ def the_id(response: Any) -> int:
 
 
 def count_submitters(sessions: Any) -> int:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return int(s.scalar(select(func.count()).select_from(Submitter)) or 0)
 
 
@@ -392,7 +392,7 @@ def test_a_designation_added_on_the_page_is_in_the_designations_api(
 @pytest.fixture
 def dead_letter(app: Any, settings: Any, sessions: Any, tmp_path: Any) -> Iterator[int]:
     """A message the worker gave up on: its appeal does not exist, so no retry can compose it."""
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         message = notices.enqueue_email(session=s, kind="appeal_received", to="author@mail.example",
                                         context={"appeal_id": 999})
         assert message is not None
@@ -405,7 +405,7 @@ def dead_letter(app: Any, settings: Any, sessions: Any, tmp_path: Any) -> Iterat
 
 
 def status_of(sessions: Any, outbox_id: int) -> tuple[str, int]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         message = s.get(OutboxMessage, outbox_id)
         assert message is not None
         return str(message.status), message.attempts

@@ -13,9 +13,9 @@ from sqlalchemy import func, select, update
 
 from docket.appeals import tokens
 from docket.audit.models import Event
-from docket.db import transaction, utcnow
 from docket.intake.models import Item
 from docket.parties import service as parties
+from docket.store import transaction, utcnow
 from tests.conftest import SECRET
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from docket import db as database
+from docket import store
 from docket.appeals import tokens
 from docket.audit.models import Event
 from docket.review.models import Decision
@@ -24,7 +24,7 @@ URL = "https://social.example/@troll/4242"
 
 
 def _actions(sessions: Any, action: str) -> list[Event]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return list(s.scalars(select(Event).where(Event.action == action).order_by(Event.seq)))
 
 
@@ -260,9 +260,9 @@ def test_after_the_window_the_link_is_gone(web: Any, decided: Any, sessions: Any
     decision = decided()
     token = tokens.make(SECRET, decision)
     form_token = csrf_of(web, f"/appeal?token={token}")
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         s.execute(update(Decision).where(Decision.id == decision).values(
-            effective_at=database.utcnow() - dt.timedelta(days=200)))
+            effective_at=store.utcnow() - dt.timedelta(days=200)))
     page = web.get(f"/appeal?token={token}")
     assert page.status_code == 410 and "expired on" in page.text
     # An expired link shows nothing of the decision any more.

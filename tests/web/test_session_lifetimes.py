@@ -68,11 +68,11 @@ def test_a_busy_session_is_written_at_most_once_a_minute(web: TestClient, clock:
     # write), so a busy reviewer does not write on every click.
     from sqlalchemy import select
 
-    from docket import db as database
+    from docket import store
     from docket.web.models import WebSession
 
     def last_seen() -> dt.datetime:
-        with database.transaction(sessions) as s:
+        with store.transaction(sessions) as s:
             return s.scalars(select(WebSession.last_seen_at)).one()
 
     make_user(ALICE, "reviewer", password=PASSWORD)

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerifyMismatchError
 from sqlalchemy import select
 
-from docket import db as database
+from docket import store
 from docket.audit.models import Event
 from docket.parties.models import User
 from docket.web.render import SESSION_COOKIE
@@ -18,7 +18,7 @@ from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
 
 def _actions(sessions: Any) -> list[str]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return list(s.scalars(select(Event.action).order_by(Event.seq)))
 
 
@@ -47,7 +47,7 @@ def test_the_session_token_is_stored_only_as_a_hash(web: Any, make_user: Any,
     sign_in(web, "alice@docket.example")
     plain = web.cookies.get(SESSION_COOKIE)
     assert plain
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         [stored] = s.scalars(select(WebSession.token_hash)).all()
     assert stored == hashlib.sha256(plain.encode()).hexdigest()
     assert not any(part in stored for part in substrings(plain))
@@ -56,7 +56,7 @@ def test_the_session_token_is_stored_only_as_a_hash(web: Any, make_user: Any,
 def test_the_password_is_stored_only_as_an_argon2_hash(web: Any, make_user: Any,
                                                        sessions: Any) -> None:
     alice = make_user("alice@docket.example", "reviewer", password=PASSWORD)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         user = s.get(User, alice.id)
         assert user is not None and user.password_hash
         stored = user.password_hash
@@ -190,7 +190,7 @@ def test_a_session_records_its_browser_and_its_audit_events_name_it(
     web.headers["user-agent"] = agent
     sign_in(web, "alice@docket.example")
     web.post("/sign-out", data={"csrf_token": csrf_of(web, "/")})
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         [row] = s.scalars(select(WebSession)).all()
         events = {e.action: e for e in s.scalars(select(Event).where(Event.subject == f"user:{alice.id}"))}
         assert row.user_agent == agent[:300]

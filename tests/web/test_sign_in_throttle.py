@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
-from docket import db as database
+from docket import store
 from docket.audit.models import Event
 from docket.parties import service as parties
 from docket.web import sessions as web_sessions
@@ -77,7 +77,7 @@ def same_page(response: Any, email: str) -> str:
 
 
 def failures(sessions: Any) -> list[dict[str, Any]]:
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         return [e.payload for e in s.scalars(select(Event).where(
             Event.action == "user:sign_in_failed").order_by(Event.seq))]
 
@@ -85,7 +85,7 @@ def failures(sessions: Any) -> list[dict[str, Any]]:
 def time_passes(sessions: Any, seconds: int) -> None:
     """Move every throttle's clock back by ``seconds``: as if that much time had passed."""
     step = dt.timedelta(seconds=seconds)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         for row in s.scalars(select(SignInThrottle)).all():
             s.execute(update(SignInThrottle).where(SignInThrottle.key == row.key).values(
                 started_at=row.started_at - step, last_at=row.last_at - step,
@@ -176,7 +176,7 @@ def test_failed_attempts_are_audited_without_the_address(
     person = make_user(ADA, "admin", password=PASSWORD)
     sign_in(at(ATTACKER), ADA, "a guess")
     sign_in(at(ATTACKER), NOBODY, "a guess")
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         events = s.scalars(select(Event).where(Event.action == "user:sign_in_failed")
                            .order_by(Event.seq)).all()
     assert [(e.subject, e.payload["reason"]) for e in events] == [
@@ -184,7 +184,7 @@ def test_failed_attempts_are_audited_without_the_address(
     assert events[0].payload["address"] == events[1].payload["address"]  # one address…
     assert re.fullmatch(r"[0-9a-f]{16}", events[0].payload["address"])  # …only as its HMAC
     assert ATTACKER not in str([e.payload for e in events])
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         stored = str(s.execute(select(SignInThrottle.__table__)).all())
     assert ATTACKER not in stored and ADA not in stored and NOBODY not in stored
 
@@ -287,7 +287,7 @@ def test_counters_idle_for_a_day_are_forgotten(
     assert forget_sign_in_failures(sessions) == 2  # the attacker's pair and address
     # However old, a counter that still makes somebody wait is kept.
     time_passes(sessions, 2 * 24 * 3600)
-    with database.transaction(sessions) as s:
+    with store.transaction(sessions) as s:
         s.execute(update(SignInThrottle).values(
-            blocked_until=database.utcnow() + throttle.FIRST_DELAY * dt.timedelta(seconds=1)))
+            blocked_until=store.utcnow() + throttle.FIRST_DELAY * dt.timedelta(seconds=1)))
     assert forget_sign_in_failures(sessions) == 0

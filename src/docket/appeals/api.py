@@ -15,11 +15,11 @@ from docket.appeals import service, tokens
 from docket.appeals.models import Appeal, AppealStatus
 from docket.appeals.schemas import AppealCreate, AppealDecisionCreate, AppealRead
 from docket.bounds import Id
-from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Forbidden, NotFound, Unauthenticated, Unprocessable, problem
 from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.review.models import Decision
+from docket.store import utcnow
 from docket.web.client import address_key, client_address
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])

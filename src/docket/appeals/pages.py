@@ -25,13 +25,13 @@ from docket.appeals.models import Appeal
 from docket.appeals.schemas import AppealCreate
 from docket.catalog import service as catalog
 from docket.content.models import Content
-from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.enforcement.notices import LANGUAGES
 from docket.errors import Gone, NotFound, RateLimited
 from docket.notices.compose import appeal_deadline
 from docket.review.models import Decision
 from docket.settings import Settings
+from docket.store import utcnow
 from docket.web.auth import MaybeUser
 from docket.web.client import address_key, client_address
 from docket.web.forms import Form, field_errors

@@ -1,5 +1,5 @@
 """The tamper-evident audit chain."""
 
-from docket.audit.service import Pending, lock_chain, record, record_many, verify
+from docket.audit.service import NewEvent, lock_chain, record, record_many, verify
 
-__all__ = ["Pending", "lock_chain", "record", "record_many", "verify"]
+__all__ = ["NewEvent", "lock_chain", "record", "record_many", "verify"]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docket.db import Base
+from docket.store import Base
 
 
 class Event(Base):

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from docket import bulk, runtime
+from docket import runtime, store
 from docket.audit.models import ChainHead, Event
-from docket.db import deferred_writes, driver_error, json_text, table_of, utcnow
+from docket.store import json_text, utcnow
 
 GENESIS = "0" * 64
 _ACTION = re.compile(r"^[a-z][a-z_]*:[a-z][a-z_]*$")
@@ -73,12 +72,13 @@ def record(
     payload: dict[str, Any] | None = None,
 ) -> None:
     """Append one event to the chain inside the caller's transaction."""
-    record_many(session=session, events=[Pending(actor, action, subject, payload or {})])
+    record_many(session=session, events=[NewEvent(actor, action, subject, payload or {})])
 
 
 @dataclass(frozen=True)
-class Pending:
-    """One event to append with :func:`record_many`."""
+class NewEvent:
+    """One event to append with :func:`record_many` (its place in the chain and its hash
+    are given when it is appended)."""
 
     actor: str
     action: str
@@ -86,14 +86,14 @@ class Pending:
     payload: dict[str, Any]
 
 
-def record_many(*, session: Session, events: Sequence[Pending]) -> None:
+def record_many(*, session: Session, events: Sequence[NewEvent]) -> None:
     """Append several events at once, in the caller's transaction. Batches call this last,
     just before commit, so the chain's lock is held for as short a time as possible.
 
     On PostgreSQL this is one statement that reads no result (``docket_audit_append``
     locks the head, finishes the hashes and inserts the events), so it can travel with
     the transaction's other writes and its COMMIT in one round trip
-    (:func:`docket.db.one_round_trip`)."""
+    (:func:`docket.store.write_and_commit`)."""
     if not events:
         return
     for event in events:
@@ -103,19 +103,25 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     payloads = canonical([event.payload for event in events])  # one round trip for all
     parts = [_hash_parts(at=at, actor=e.actor, action=e.action, subject=e.subject, payload=data)
              for e, data in zip(events, payloads, strict=True)]
-    if session.get_bind().dialect.name == "postgresql":
-        if len(events) <= _FUNCTION_EVENTS or deferred_writes(session) is not None:
-            _append_postgresql(session, events, payloads, parts, at)
+    backend = store.backend_of(session)
+    if backend.appends_events_in_database:
+        if len(events) <= _FUNCTION_EVENTS or store.collecting(session):
+            # One call of docket_audit_append (migration 0011), which holds the head's row
+            # lock from its first line to the commit: no round trip to Python under it.
+            backend.append_events(session, at, orjson.dumps([
+                {"actor": e.actor, "action": e.action, "subject": e.subject, "payload": json_text(data),
+                 "head": head.decode(), "tail": tail.decode()}
+                for e, data, (head, tail) in zip(events, payloads, parts, strict=True)]).decode())
             return
         # A large batch (user reports): hashing in Python and COPY cost less than the
         # function's loop (about 13 µs an event in PL/pgSQL); the head stays locked for a
         # few round trips, in a transaction that holds its case locks anyway.
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-        bulk.insert_rows(session, table_of(Event), rows, returning=False)
+        store.insert_rows(session, Event, rows, returning=False)
         return
-    # The head as this application last moved it (SQLite; kept in its runtime): a hint that
-    # saves reading the head before an append. The head only moves if it still is what the
+    # The head as this application last moved it (one writer: SQLite; kept in its runtime):
+    # a hint that saves reading the head before an append. The head only moves if it still is what the
     # hint says (a conditional UPDATE, which also locks the row as lock_chain does); if
     # another transaction, application or process moved it, or ours rolled back, the update
     # changes nothing and the append reads the head.
@@ -128,35 +134,14 @@ def record_many(*, session: Session, events: Sequence[Pending]) -> None:
     }).rowcount != 1:
         rows = _chained(events, payloads, parts, at, *lock_chain(session=session))
         session.execute(_MOVE_HEAD, {"seq": rows[-1]["seq"], "hash": rows[-1]["hash"]})
-    bulk.insert_rows(session, table_of(Event), rows, returning=False)
+    store.insert_rows(session, Event, rows, returning=False)
     state.head_hint = (rows[-1]["seq"], rows[-1]["hash"])
 
 
-_APPEND = "SELECT docket_audit_append(%s, %s::json)"
 _FUNCTION_EVENTS = 20  # appends of up to this many events go through docket_audit_append
 
 
-def _append_postgresql(session: Session, events: Sequence[Pending], payloads: list[dict[str, Any]],
-                       parts: list[tuple[bytes, bytes]], at: dt.datetime) -> None:
-    """One call of ``docket_audit_append`` (migration 0011), which holds the head's row
-    lock from its first line to the commit: no round trip to Python happens under it."""
-    params = (at, orjson.dumps([
-        {"actor": e.actor, "action": e.action, "subject": e.subject, "payload": json_text(data),
-         "head": head.decode(), "tail": tail.decode()}
-        for e, data, (head, tail) in zip(events, payloads, parts, strict=True)]).decode())
-    deferred = deferred_writes(session)
-    if deferred is not None:  # inside db.one_round_trip: sent with the other writes
-        deferred.append((_APPEND, params))
-        return
-    connection = session.connection()
-    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-        try:
-            cursor.execute(_APPEND, params)
-        except psycopg.Error as exc:  # as SQLAlchemy would raise it
-            raise driver_error(connection, _APPEND, params, exc) from exc
-
-
-def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],
+def _chained(events: Sequence[NewEvent], payloads: list[dict[str, Any]],
              parts: list[tuple[bytes, bytes]], at: dt.datetime,
              last_seq: int, prev_hash: str) -> list[dict[str, Any]]:
     """The rows of ``events``, chained after the event ``last_seq`` whose hash is ``prev_hash``."""
@@ -172,7 +157,7 @@ def _chained(events: Sequence[Pending], payloads: list[dict[str, Any]],
     return rows
 
 
-_HEAD = table_of(ChainHead)
+_HEAD = store.table(ChainHead)
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
 _MOVE_HEAD_FROM = (update(_HEAD).where(_HEAD.c.id == 1, _HEAD.c.seq == bindparam("old_seq"),
                                        _HEAD.c.hash == bindparam("old_hash"))

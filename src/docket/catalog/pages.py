@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket.catalog import service
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.intake.models import Designation
 from docket.intake.report_api import DesignationCreate, designate
 from docket.parties.auth import Permission
 from docket.parties.models import Submitter
+from docket.store import utcnow
 from docket.web import render
 from docket.web.auth import page_permission
 from docket.web.forms import Form, as_list, field_errors, filled, service_errors

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docket.db import Base, utcnow
+from docket.store import Base, utcnow
 
 
 class ContentType(StrEnum):

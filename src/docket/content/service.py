@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docket import store
 from docket.content.models import Content
 from docket.content.schemas import ContentUpsert
 from docket.content.urls import normalize_url
-from docket.db import utcnow
+from docket.store import utcnow
 
 
 def upsert(*, session: Session, data: ContentUpsert) -> tuple[Content, bool]:
@@ -68,14 +69,8 @@ def ids_by_urls(*, session: Session, normalized: Iterable[str]) -> dict[str, str
     wanted = list(set(normalized))
     if not wanted:
         return {}
-    # Plain SQL: SQLAlchemy's expanding IN costs more than the query on this hot path.
-    session.flush()
-    connection = session.connection()
-    mark = "%s" if connection.dialect.name == "postgresql" else "?"
     found: dict[str, str] = {}
-    for url, content_id in connection.exec_driver_sql(
-        f"SELECT normalized_url, id FROM content WHERE normalized_url IN "
-        f"({', '.join([mark] * len(wanted))}) ORDER BY registered_at", tuple(wanted)
-    ):
+    for url, content_id in store.rows_where_in(session, Content, ("normalized_url", "id"), "normalized_url",
+                                               wanted, order_by="registered_at"):
         found.setdefault(url or "", content_id)
     return found

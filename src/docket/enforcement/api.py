@@ -20,7 +20,6 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from docket.bounds import Seq
-from docket.db import begin_readonly, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
 from docket.enforcement.notices import LANGUAGES, notice_text
@@ -28,6 +27,7 @@ from docket.enforcement.schemas import ChangePage, VisibilityRead
 from docket.errors import Forbidden, Unprocessable
 from docket.parties import auth
 from docket.parties.auth import Permission, Principal
+from docket.store import begin_readonly, read_snapshot, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["enforcement"])
 COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)

@@ -9,9 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket.db import begin_readonly, is_connection_lost, read_snapshot, utcnow
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex
+from docket.store import begin_readonly, is_connection_lost, read_snapshot, utcnow
 
 log = logging.getLogger("docket.enforcement")
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
-from docket.db import utcnow
 from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.errors import Conflict
+from docket.store import utcnow
 
 FEED_CHANGED = "docket.feed_changed"  # session.info flag: wake the local follower after commit
 
@@ -135,7 +135,7 @@ def latest_cursor(*, session: Session) -> int:
 def snapshot(conn: Connection, *, now: dt.datetime, batch: int = 5000) -> tuple[int, Iterator[dict[str, Any]]]:
     """The feed cursor and the active restrictions as of one consistent read.
 
-    ``conn`` must be in a read transaction that sees one snapshot (see db.read_snapshot)."""
+    ``conn`` must be in a read transaction that sees one snapshot (see store.read_snapshot)."""
     session = Session(bind=conn)
     cursor = latest_cursor(session=session)
     query = (

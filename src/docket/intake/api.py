@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse, Response
 
 from docket import access, bounds
 from docket.bounds import Id, Moment
-from docket.db import begin_reads
 from docket.deps import AppSettings, Db
 from docket.errors import Forbidden, Unprocessable
 from docket.intake import clarification, idempotency, reading
@@ -27,6 +26,7 @@ from docket.parties.auth import (
     confirm_submitter,
 )
 from docket.parties.models import Submitter
+from docket.store import begin_reads
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 

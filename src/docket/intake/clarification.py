@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.catalog.models import RequesterKind
-from docket.db import utcnow
 from docket.errors import Conflict, Unprocessable
 from docket.intake import checks
 from docket.intake.models import Request, RequestStatus
@@ -19,6 +18,7 @@ from docket.parties.models import Submitter
 from docket.review.moves import move
 from docket.review.states import ItemState
 from docket.settings import Settings
+from docket.store import utcnow
 
 
 def clarify(

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from docket.db import Base, utcnow
 from docket.review.states import ItemState
+from docket.store import Base, utcnow
 
 
 class RequestStatus(StrEnum):

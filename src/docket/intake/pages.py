@@ -24,7 +24,6 @@ from docket import access
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, NotFound, Unprocessable
@@ -37,6 +36,7 @@ from docket.intake.schemas import ClarificationCreate, RequestCreate
 from docket.parties import service as parties
 from docket.parties.models import ApiToken, Submitter
 from docket.review import service as review
+from docket.store import utcnow
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
 from docket.web.render import add_template_package, flash, page, redirect

@@ -10,13 +10,12 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docket import access, audit
+from docket import access, audit, store
 from docket.bounds import Id
 from docket.catalog import service as catalog
-from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
 from docket.intake import reports
@@ -34,6 +33,7 @@ from docket.intake.schemas import (
 from docket.parties import service as parties
 from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.parties.models import Submitter
+from docket.store import begin_readonly, transaction, utcnow
 from docket.web.client import address_key, client_address
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -72,12 +72,12 @@ def _channel_submitter(request: Request, db: Session, channel: str, country: str
         found = _existing_channel_submitter(reading, channel)
     if found is not None:
         return found
-    if db.get_bind().dialect.name != "postgresql":
+    backend = store.backend_of(db)
+    if backend.one_writer:
         return channel_submitter(db, channel, country)
     with transaction(factory) as session:
         # Two first reports at once: the second waits here, then finds the first's.
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                        {"key": f"channel-submitter:{channel}"})
+        backend.lock_keys(session, [f"channel-submitter:{channel}"])
         return channel_submitter(session, channel, country)
 
 

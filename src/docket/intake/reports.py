@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from docket import audit, bulk
+from docket import audit, store
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.content.models import Content
-from docket.db import table_of, utcnow
 from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.intake import completeness
 from docket.intake import submission as intake
@@ -32,6 +31,7 @@ from docket.intake.schemas import ItemIn, ReportIn, RequestCreate, normalized_ur
 from docket.parties.models import Submitter
 from docket.review.states import ItemState
 from docket.settings import Settings
+from docket.store import utcnow
 
 COORDINATION_WINDOW = dt.timedelta(minutes=10)
 
@@ -215,7 +215,7 @@ def submit_reports(
     live = [i for i in live if i not in stored_before and i not in first_in_batch]
 
     openers = _openers(plan, live, case_of)
-    events: list[audit.Pending] = []
+    events: list[audit.NewEvent] = []
     fresh: dict[int, Counts] = {}  # the counts of the cases this batch opens, by item id
     if openers:
         _prepare_openers(session, settings, channel_submitter, incoming, plan, openers)
@@ -246,10 +246,10 @@ def submit_reports(
             "jurisdiction": report.jurisdiction, "explanation": report.explanation,
             "bona_fide": report.bona_fide, "art16_notice": _art16(report), "received_at": now,
         })
-    report_ids = bulk.insert_rows(session, table_of(Report), rows)
+    report_ids = store.insert_rows(session, Report, rows)
     for i, row, report_id in zip(live, rows, report_ids, strict=True):
         one = incoming[i]
-        events.append(audit.Pending(
+        events.append(audit.NewEvent(
             actor=f"reporter:{one.reporter_key}", action="report:received",
             subject=f"item:{row['item_id']}",
             payload={"report": report_id, "case": key_of[i], "new_case": i in new_cases,
@@ -330,13 +330,7 @@ def _lock_cases(session: Session, keys: Sequence[str]) -> None:
 
     Locks are taken in hash order, so two batches never wait on each other in a cycle.
     SQLite needs nothing: its writers are serialized already."""
-    if session.get_bind().dialect.name != "postgresql" or not keys:
-        return
-    session.execute(text(
-        "SELECT count(pg_advisory_xact_lock(h)) FROM "
-        "(SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(CAST(:keys AS text[])) AS k "
-        "ORDER BY h) AS ordered"
-    ), {"keys": list(keys)})
+    store.backend_of(session).lock_keys(session, keys)
 
 
 def _existing_cases(session: Session, keys: Sequence[str]) -> dict[str, int]:
@@ -391,7 +385,7 @@ def _count(reports: Sequence[tuple[str, Incoming]]) -> dict[str, Counts]:
 
 
 def _recount(session: Session, item_ids: Sequence[int], fresh: dict[int, Counts],
-             now: dt.datetime) -> list[audit.Pending]:
+             now: dt.datetime) -> list[audit.NewEvent]:
     """Recount the cases a batch joined (``item_ids``), in one grouped query, and flag
     coordinated bursts (for the reviewer; never acted on automatically) there and in the
     cases it opened (``fresh``, counted already). Returns the flag events."""
@@ -410,12 +404,12 @@ def _recount(session: Session, item_ids: Sequence[int], fresh: dict[int, Counts]
         ):
             counts[item_id] = Counts(reports, reporters, int(burst or 0), int(unverified or 0),
                                      item_id in flagged_before)
-    bulk.update_by_id(session, table_of(Item),
-                      ("report_count", "reporter_count", "crowd", "possible_coordination"),
-                      [(c.reports, c.reporters, -c.reporters, c.coordinated, item_id)
-                       for item_id, c in sorted(counts.items())])
+    store.update_by_id(session, Item,
+                       ("report_count", "reporter_count", "crowd", "possible_coordination"),
+                       [(c.reports, c.reporters, -c.reporters, c.coordinated, item_id)
+                        for item_id, c in sorted(counts.items())])
     counts.update(fresh)
-    return [audit.Pending(actor="system:reports", action="item:possible_coordination",
+    return [audit.NewEvent(actor="system:reports", action="item:possible_coordination",
                           subject=f"item:{item_id}",
                           payload={"reports_in_window": c.burst, "unverified": c.unverified})
             for item_id, c in sorted(counts.items()) if c.coordinated and not c.flagged_before]

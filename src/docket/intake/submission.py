@@ -16,13 +16,11 @@ from typing import Any, Protocol
 
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import insert
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
-from docket import audit, bulk
+from docket import audit, store
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import one_round_trip, table_of, utcnow
 from docket.intake import checks, clock
 from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
@@ -30,6 +28,7 @@ from docket.intake.models import Channel, IdempotencyKey, Item, ItemStatus, Requ
 from docket.intake.schemas import ItemRead, RequestCreate, RequestRead
 from docket.notices import service as notices
 from docket.settings import Settings
+from docket.store import utcnow
 
 
 @dataclass
@@ -83,9 +82,23 @@ def _replay(earlier: IdempotencyKey) -> Submitted:
 
 class Writer(Protocol):
     """Stores and commits prepared requests with other calls' (SQLite's group commit,
-    :class:`docket.intake.group_commit.GroupCommit`, which imports this module)."""
+    :class:`docket.store.GroupCommit`, given :func:`store_batch`)."""
 
     def store(self, prepared: Sequence[Prepared]) -> None: ...
+
+
+def store_batch(session: Session, prepared: list[Prepared]) -> None:
+    """Store ``prepared`` in ``session``'s transaction, their events appended now: what
+    SQLite's group commit (:class:`docket.store.GroupCommit`) writes for a group of calls."""
+    submit_many(session=session, prepared=prepared)
+
+
+def forget_ids(prepared: Prepared) -> None:
+    """Undo the ids a rolled-back attempt set, so that the next one inserts afresh."""
+    prepared.values.pop("id", None)
+    for values in prepared.item_values:
+        values.pop("id", None)
+        values.pop("request_id", None)
 
 
 def submit(
@@ -120,7 +133,7 @@ def submit(
 def submit_many(
     *, session: Session, prepared: Sequence[Prepared], actor: str | None = None,
     idempotency: keys.Key | None = None, commit: bool = False, writer: Writer | None = None,
-    events: list[audit.Pending] | None = None,
+    events: list[audit.NewEvent] | None = None,
 ) -> list[Submitted]:
     """Store requests :func:`prepare_many` checked, with multi-row INSERTs and no ORM
     objects: their items, their ``request:received`` events and their acknowledgements.
@@ -130,7 +143,7 @@ def submit_many(
     appended to ``events`` when given (for the caller to record with its own, in one
     append) or recorded now. With ``commit`` they are committed here before this returns:
     by ``writer`` (SQLite's group commit, shared with other calls' requests) when there is
-    one and no ``idempotency`` key; else by :func:`docket.db.one_round_trip`, on
+    one and no ``idempotency`` key; else by :func:`docket.store.write_and_commit`, on
     PostgreSQL one statement (the writes and the audit append; ids taken by
     ``prepare_many(take_ids=True)``), or the session's transaction where one has begun
     (the key's). With ``idempotency`` (one request), a key used before answers with its
@@ -146,7 +159,7 @@ def submit_many(
     if commit and writer is not None and taken is None:
         writer.store(prepared)
     elif commit:
-        with one_round_trip(session):
+        with store.write_and_commit(session):
             audit.record_many(session=session, events=_store_many(session, prepared, actor))
             if taken is not None:
                 taken.response = orjson.loads(orjson.dumps(_answer(prepared[0]), option=orjson.OPT_UTC_Z))
@@ -246,10 +259,10 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
 
 def _take_ids(session: Session, prepared: Sequence[Prepared]) -> None:
     """Give prepared requests and their items their ids now, on PostgreSQL (one statement;
-    see :func:`docket.bulk.take_ids`), so that :func:`_store_many` inserts them without
+    see :func:`docket.store.take_ids`), so that :func:`_store_many` inserts them without
     waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
-    taken = bulk.take_ids(session, [(table_of(Request), len(prepared)),
-                                    (table_of(Item), sum(len(p.item_values) for p in prepared))])
+    taken = store.take_ids(session, [(Request, len(prepared)),
+                                     (Item, sum(len(p.item_values) for p in prepared))])
     if taken is None:
         return
     request_ids, item_ids = taken
@@ -273,7 +286,7 @@ def _store(session: Session, prepared: Prepared, actor: str | None) -> Request:
 
 
 def _store_many(session: Session, prepared: Sequence[Prepared],
-                actor: str | None) -> list[audit.Pending]:
+                actor: str | None) -> list[audit.NewEvent]:
     """Write several prepared requests with multi-row INSERTs; return their
     ``request:received`` events for the caller to append with its own events
     (:func:`audit.record_many`) in the same transaction. The requests are not attached to
@@ -307,10 +320,10 @@ _REQUEST_FIELDS = _fields(RequestRead, skip=("items",))
 _ITEM_FIELDS = _fields(ItemRead)
 
 
-def _received_event(prepared: Prepared, actor: str | None = None) -> audit.Pending:
+def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEvent:
     """The ``request:received`` event of a stored request: the same shape for everybody."""
     request, items = prepared.values, prepared.item_values
-    return audit.Pending(
+    return audit.NewEvent(
         actor=actor or f"submitter:{request['submitter_id']}", action="request:received",
         subject=f"request:{request['id']}",
         payload={
@@ -332,49 +345,10 @@ def _acknowledge(session: Session, prepared: Prepared) -> None:
                             missing=list(request["missing"]))
 
 
-def _row(obj: Request | Item, skip: tuple[str, ...]) -> dict[str, Any]:
-    """An object's column values, with Python-side defaults filled in on the object too."""
-    row = {}
-    for column in type(obj).__table__.columns:
-        if column.key in skip:
-            continue
-        value = getattr(obj, column.key)
-        if value is None and column.default is not None:
-            arg = column.default.arg
-            value = arg(None) if column.default.is_callable else arg
-            setattr(obj, column.key, value)
-        row[column.key] = value
-    return row
-
-
 def _insert(session: Session, request: Request) -> None:
     """INSERT the request and its items as two plain statements, then attach them to the
     session as if loaded. The ORM's unit of work would cost more than the rest of intake."""
-    request.id = session.execute(
-        insert(table_of(Request)).returning(table_of(Request).c.id), _row(request, skip=("id",))
-    ).scalar_one()
-    rows = [{**_row(i, skip=("id", "request_id")), "request_id": request.id} for i in request.items]
-    ids = session.execute(
-        insert(table_of(Item)).returning(table_of(Item).c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
-    for item, item_id in zip(request.items, ids, strict=True):
-        item.id, item.request_id = item_id, request.id
-        make_transient_to_detached(item)
-    make_transient_to_detached(request)
-    session.add(request)
-
-
-def _defaults(table: Any) -> list[tuple[str, Any, bool]]:
-    return [(c.key, c.default.arg, c.default.is_callable)
-            for c in table.columns if c.default is not None]
-
-
-def _complete(values: dict[str, Any], defaults: list[tuple[str, Any, bool]]) -> dict[str, Any]:
-    """``values`` with the columns' Python-side defaults filled in (as the ORM would)."""
-    for key, arg, is_callable in defaults:
-        if values.get(key) is None:
-            values[key] = arg(None) if is_callable else arg
-    return values
+    store.insert_as_loaded(session, request, request.items, parent_key="request_id")
 
 
 def _same_keys(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -389,23 +363,21 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
     from their plain values: no ORM objects. Sets the ids in the values."""
     if not prepared:
         return
-    requests, items = table_of(Request), table_of(Item)
-    request_defaults, item_defaults = _defaults(requests), _defaults(items)
     if prepared[0].values.get("id") is not None:  # ids taken beforehand (take_ids)
-        bulk.insert_rows(session, requests, [_complete(p.values, request_defaults) for p in prepared],
-                         returning=False)
-        bulk.insert_rows(session, items, _same_keys([
-            _complete(values, item_defaults) for p in prepared for values in p.item_values]),
+        store.insert_rows(session, Request, [store.with_defaults(Request, p.values) for p in prepared],
+                          returning=False)
+        store.insert_rows(session, Item, _same_keys([
+            store.with_defaults(Item, values) for p in prepared for values in p.item_values]),
             returning=False)
         return
-    ids = bulk.insert_rows(session, requests,
-                           [_complete(p.values, request_defaults) for p in prepared])
+    ids = store.insert_rows(session, Request,
+                            [store.with_defaults(Request, p.values) for p in prepared])
     rows = []
     for one, request_id in zip(prepared, ids, strict=True):
         one.values["id"] = request_id
         for values in one.item_values:
             values["request_id"] = request_id
-            rows.append(_complete(values, item_defaults))
-    item_ids = bulk.insert_rows(session, items, _same_keys(rows))
+            rows.append(store.with_defaults(Item, values))
+    item_ids = store.insert_rows(session, Item, _same_keys(rows))
     for values, item_id in zip(rows, item_ids, strict=True):
         values["id"] = item_id

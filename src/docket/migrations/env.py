@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import docket.models  # noqa: F401  (registers every table)
-from docket.db import Base
+from docket.store import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from docket import access
 from docket.access import Purpose
 from docket.bounds import Id
-from docket.db import utcnow
 from docket.deps import Db
 from docket.notices import delivery, service
 from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
 from docket.parties.auth import Permission, Principal, require
+from docket.store import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 Platform = Annotated[Principal, Depends(require(Permission.webhooks_manage))]

@@ -25,16 +25,16 @@ def worker(
         "--parent", hidden=True, help="stop when the process with this id (docket serve) is gone")] = None,
 ) -> None:
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
-    from docket import db as database
+    from docket import store
     from docket.notices.worker import OutboxWorker
     from docket.ops import logs
     from docket.settings import get_settings
 
     settings = get_settings()
     logs.configure(level=settings.log_level, fmt=settings.log_format)
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     base.require_schema(engine, settings)
-    runner = OutboxWorker(database.make_sessionmaker(engine), settings)
+    runner = OutboxWorker(store.make_sessionmaker(engine), settings)
     if once:
         total = 0
         while (done := runner.run_once()):
@@ -94,8 +94,8 @@ def outbox_retry(ids: Annotated[list[int] | None, typer.Argument(help="message i
                  as_json: JsonOpt = False) -> None:
     """Put dead messages back in the queue."""
     from docket import audit
-    from docket.db import utcnow
     from docket.notices.worker import retry
+    from docket.store import utcnow
 
     with base.unit_of_work(as_json) as session:
         count = retry(session=session, ids=ids or None, now=utcnow())
@@ -125,10 +125,10 @@ def holds_release(hold_id: Annotated[int, typer.Argument(help="the hold's id")],
                   reason: Annotated[str, typer.Option(help="why the notice may go out now")],
                   as_json: JsonOpt = False) -> None:
     """Lift a hold; its notices go out."""
-    from docket.db import utcnow
     from docket.errors import NotFound
     from docket.notices.models import NoticeHold
     from docket.notices.service import release_hold
+    from docket.store import utcnow
 
     with base.unit_of_work(as_json) as session:
         hold = session.get(NoticeHold, hold_id)

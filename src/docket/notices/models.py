@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docket.db import Base, utcnow
+from docket.store import Base, utcnow
 
 
 class Channel(StrEnum):

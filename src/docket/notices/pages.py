@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docket.bounds import Id
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.notices import service
 from docket.notices.models import OutboxMessage, OutboxStatus
 from docket.parties.auth import Permission
+from docket.store import utcnow
 from docket.web import render
 from docket.web.auth import page_permission
 from docket.web.forms import Form

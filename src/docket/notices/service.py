@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docket import access, audit, bulk
-from docket.db import rowcount, table_of, utcnow
+from docket import access, audit, store
 from docket.errors import Conflict
 from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
+from docket.store import rowcount, utcnow
 
 OUTBOX_CHANGED = "docket.outbox_changed"  # session.info flag: wake the local worker after commit
 EVENT_TYPES = ("decision.made", "restriction.created", "restriction.ended", "appeal.decided")
@@ -209,7 +209,7 @@ def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
     if not receipts:
         return
     now = now or utcnow()
-    bulk.insert_rows(session, table_of(OutboxMessage), [{
+    store.insert_rows(session, OutboxMessage, [{
         "message_id": _new_id(), "channel": Channel.email, "kind": "acknowledgement",
         "recipient": r.to, "language": r.language,
         "context": {"request_id": r.request_id, "status": r.status, "missing": r.missing},

@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
 from docket.clock import SYSTEM, Clock
-from docket.db import begin_readonly, rowcount, table_of, transaction
 from docket.notices import compose, delivery, mime
 from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
 from docket.notices.render import render
 from docket.notices.service import OUTBOX_CHANGED
 from docket.settings import Settings
+from docket.store import begin_readonly, rowcount, table, transaction
 
 log = logging.getLogger("docket.outbox")
 
@@ -42,7 +42,7 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
-_OUTBOX = table_of(OutboxMessage)
+_OUTBOX = table(OutboxMessage)
 # Not twice: a worker that took the message over after this one's lease ran out, and sent
 # it again, may have marked it already (one event per message). Built once, and run
 # without the ORM: it runs for every message sent.

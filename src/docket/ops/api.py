@@ -9,12 +9,12 @@ from fastapi.responses import Response
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from docket import access
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import Forbidden
 from docket.ops import service
 from docket.parties import auth
 from docket.parties.auth import Permission
+from docket.store import utcnow
 
 router = APIRouter(tags=["operations"])
 

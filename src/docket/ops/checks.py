@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from docket.audit import service
 from docket.audit.models import ChainHead
-from docket.db import alembic_config
 from docket.ops.results import Audit, Progress
+from docket.store import alembic_config
 
 
 def audit_of(*, session: Session, progress: Progress | None = None) -> Audit:

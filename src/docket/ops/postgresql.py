@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from docket import db as database
+from docket import store
 from docket.ops.checks import audit_of
 from docket.ops.results import BackupResult, Progress, Refused, audit_dict
 
@@ -58,9 +58,9 @@ def dump(*, database_url: str, target: Path, force: bool = False,
     url = make_url(database_url)
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    engine = database.make_engine(database_url, pool_size=1, max_overflow=0)
+    engine = store.make_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        with database.read_snapshot(engine) as conn:
+        with store.read_snapshot(engine) as conn:
             # pg_dump reads the snapshot this transaction exported, so the chain verified
             # below is the one in the archive.
             snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()

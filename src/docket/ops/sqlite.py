@@ -30,10 +30,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from docket import db as database
-from docket import schema
+from docket import schema, store
 from docket.ops.checks import audit_of, known_revision
 from docket.ops.results import Audit, BackupResult, Progress, Refused, RestoreResult, audit_dict
+from docket.store.sqlite import BUSY_TIMEOUT
 
 PAGES_PER_STEP = 1024  # pages copied between two progress reports (4 MiB at 4 KiB a page)
 _HEADER = b"SQLite format 3\x00"
@@ -109,11 +109,11 @@ def restore(*, database_url: str, source: Path, keep: bool = True,
     try:
         copy(source, staging, progress=progress)
         from_revision = _refuse_unless_restorable(source, staging, progress)
-        engine = database.make_engine(f"sqlite:///{staging}")
+        engine = store.make_engine(f"sqlite:///{staging}")
         try:
-            if from_revision != database.head_revision(engine):
+            if from_revision != store.head_revision(engine):
                 schema.upgrade(engine)
-            to_revision = database.current_revision(engine)
+            to_revision = store.current_revision(engine)
         finally:
             engine.dispose()
         _single_file(staging)
@@ -139,7 +139,7 @@ def copy(source: Path, destination: Path, *, progress: Progress | None = None,
     DELETE file) from one snapshot, with the online backup API; return its pages."""
     destination.unlink(missing_ok=True)
     with _connect(source) as src, _connect(destination) as dst:
-        src.execute(f"PRAGMA busy_timeout = {int(database._SQLITE_BUSY_TIMEOUT * 1000)}")
+        src.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         # The snapshot: a read transaction, begun by its first read, held to the end.
         src.execute("BEGIN")
         try:
@@ -181,10 +181,10 @@ def _refuse_unless_restorable(source: Path, staging: Path, progress: Progress | 
             raise Refused(f"{source} is not a readable SQLite database: {exc}") from None
         if not tables >= _DOCKET_TABLES:
             raise Refused(f"{source} is an SQLite database but not docket's")
-        revision = database.current_revision(engine)
+        revision = store.current_revision(engine)
         if not known_revision(engine, revision):
             raise Refused(f"{source} has schema version {revision}, which this docket does not "
-                          f"know (it knows up to {database.head_revision(engine)}): restore it "
+                          f"know (it knows up to {store.head_revision(engine)}): restore it "
                           "with the docket that made it, or a newer one")
     integrity, audit = check(staging, progress=progress)
     if integrity != "ok":

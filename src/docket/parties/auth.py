@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from docket.clock import SYSTEM, Clock
-from docket.db import begin_readonly
 from docket.errors import Forbidden, Unauthenticated
 from docket.parties import service
 from docket.parties.models import STAFF_ROLES, ApiToken, Role, Submitter, User, UserRole
+from docket.store import begin_readonly
 
 
 class Permission(StrEnum):

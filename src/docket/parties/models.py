@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.catalog.models import RequesterKind
-from docket.db import Base, utcnow
+from docket.store import Base, utcnow
 
 
 class Role(StrEnum):

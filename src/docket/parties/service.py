@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, joinedload
 from docket import audit
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
-from docket.db import rowcount, utcnow
 from docket.errors import Conflict, NotFound, Unprocessable
 from docket.parties.models import ApiToken, Role, Submitter, User, UserRole
+from docket.store import rowcount, utcnow
 from docket.web import throttle
 
 TOKEN_PREFIX = "dkt_"

@@ -15,7 +15,6 @@ from docket.access import Purpose
 from docket.audit import service as audit_service
 from docket.audit.schemas import EventPage, EventRead
 from docket.bounds import Id
-from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Unprocessable
 from docket.intake.models import Item, Request
@@ -38,6 +37,7 @@ from docket.review.schemas import (
     ReviewCreate,
 )
 from docket.review.states import ItemState
+from docket.store import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 

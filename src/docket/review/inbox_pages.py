@@ -22,7 +22,6 @@ from docket.appeals.models import Appeal
 from docket.appeals.schemas import AppealDecisionCreate
 from docket.bounds import Id
 from docket.catalog import service as catalog
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.intake.models import Item
@@ -41,6 +40,7 @@ from docket.review.models import Decision, DecisionStatus
 from docket.review.pages import item_page_response
 from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
 from docket.review.states import FINDINGS, Step
+from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
 from docket.web.sessions import SignedIn

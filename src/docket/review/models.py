@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from docket.db import Base, utcnow
 from docket.intake.models import Item
+from docket.store import Base, utcnow
 
 
 class Review(Base):

@@ -25,7 +25,6 @@ from docket.audit import service as audit_service
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
-from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unprocessable
 from docket.intake.models import Item
@@ -48,6 +47,7 @@ from docket.review.models import DecisionStatus
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import QUEUE_RULE
 from docket.review.states import FINDINGS, ItemState, RiskFlag, Step, next_state
+from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
 from docket.web.sessions import SignedIn

@@ -13,7 +13,6 @@ from docket import access, audit
 from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
-from docket.db import rowcount, utcnow
 from docket.errors import Conflict, RoleRequired, Unprocessable
 from docket.intake.models import Item, Request
 from docket.parties.auth import Principal
@@ -22,6 +21,7 @@ from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.moves import move
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
+from docket.store import rowcount, utcnow
 
 STEP_ROLES: dict[Step, frozenset[Role]] = {
     Step.policy: REVIEWING_ROLES,

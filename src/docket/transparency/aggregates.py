@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select, text
+from sqlalchemy import Integer, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
@@ -28,11 +29,11 @@ from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.review.states import Outcome
-from docket.transparency import sql as durations
+from docket.store import index_walks
 from docket.transparency.equal import equal_treatment
 from docket.transparency.figures import GOVERNMENT_KINDS, hours, share, within
+from docket.transparency.medians import median
 from docket.transparency.periods import Period
-from docket.transparency.sql import dialect, median, month_of, seconds_between
 
 COMPLIED = (Outcome.restricted.value, Outcome.removed_policy.value)
 PENDING = "pending"
@@ -121,13 +122,13 @@ def _durations(session: Session, period: Period, groups: list[dict[str, Any]]) -
         decided[key] = decided.get(key, 0) + g["decided"]
     total = sum(decided.values())
     walk: dict[str, Any] = {"period_column": Item.received_at, "period": period}
-    by_group = {key: durations.index_median(session, Item.decide_seconds, n, index="ix_items_submitter_decide",
+    by_group = {key: index_walks.index_median(session, Item.decide_seconds, n, index="ix_items_submitter_decide",
                                             equal=((Item.submitter_id, key[0]), (Item.jurisdiction, key[1])), **walk)
                 for key, n in sorted(decided.items(), key=lambda kv: (kv[0][0], kv[0][1])) if n}
-    return {"decide": durations.index_median(session, Item.decide_seconds, total, index="ix_items_decide", **walk),
-            "give_effect": durations.index_median(session, Item.effect_seconds, total, index="ix_items_effect",
+    return {"decide": index_walks.index_median(session, Item.decide_seconds, total, index="ix_items_decide", **walk),
+            "give_effect": index_walks.index_median(session, Item.effect_seconds, total, index="ix_items_effect",
                                                   **walk),
-            "histogram": durations.index_histogram(session, Item.decide_seconds, [b for _, b in BUCKETS[:-1]],
+            "histogram": index_walks.index_histogram(session, Item.decide_seconds, [b for _, b in BUCKETS[:-1]],
                                                    index="ix_items_decide", **walk),
             "by_group": by_group}
 
@@ -135,7 +136,7 @@ def _durations(session: Session, period: Period, groups: list[dict[str, Any]]) -
 def _request_groups(session: Session, period: Period) -> list[tuple[Any, ...]]:
     """One pass over the period's requests: per submitter × jurisdiction × month × channel,
     requests, clarified requests and emergencies."""
-    month = month_of(dialect(session), Request.received_at)
+    month = store.backend_of(session).month_of(Request.received_at)
     return [tuple(row) for row in session.execute(
         select(Request.submitter_id, Request.jurisdiction, month, Request.channel, func.count(),
                func.sum(case((Request.clarifications > 0, 1), else_=0)),
@@ -149,7 +150,7 @@ def _acknowledgements(session: Session, period: Period) -> float | None:
     """The median time from receipt to the acknowledgement sent (DSA Art. 16(4))."""
     request_id = cast(func.substr(OutboxMessage.subject, len("request:") + 1), Integer)
     return median(session, select(
-        seconds_between(dialect(session), Request.received_at, OutboxMessage.sent_at).label("d"))
+        store.backend_of(session).seconds_between(Request.received_at, OutboxMessage.sent_at).label("d"))
         .select_from(OutboxMessage).join(Request, Request.id == request_id)
         .where(OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None),
                within(Request.received_at, period)))
@@ -206,10 +207,9 @@ def _google(groups: list[dict[str, Any]], places: dict[str, str]) -> list[dict[s
 
 def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, Any]:
     """The whole period report as plain data (no personal data: no names of people, no user ids)."""
-    if dialect(session) == "postgresql":
-        # Sorting and grouping a half year of items fits in memory with a little more than
-        # the default 4 MB (which spills to disk); for this transaction only.
-        session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+    # Sorting and grouping a half year of items fits in memory with a little more than
+    # PostgreSQL's default 4 MB (which spills to disk); for this transaction only.
+    store.backend_of(session).set_work_mem(session, WORK_MEM)
     groups = _item_groups(session, period)
     times = _durations(session, period, groups)
     request_rows = _request_groups(session, period)

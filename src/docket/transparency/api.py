@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import NotFound
+from docket.store import utcnow
 from docket.transparency import aggregates, render
 from docket.transparency.periods import latest_half_year, resolve
 from docket.transparency.schemas import TransparencyReport

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, Reason
 from docket.intake.models import Channel, Item, Report, Request
@@ -40,8 +41,8 @@ from docket.review.models import Decision
 from docket.transparency.aggregates import item_outcome, standing_decision
 from docket.transparency.dsa import eea, scope_in_eea, values
 from docket.transparency.figures import GOVERNMENT_KINDS, hours, within
+from docket.transparency.medians import medians
 from docket.transparency.periods import Period
-from docket.transparency.sql import dialect, medians, seconds_between
 
 ORDERS = ["Member State", "Member State Code", "Type of illegal content", "Orders", "Items",
           "Median hours to acknowledge receipt", "Median hours to give effect"]
@@ -62,7 +63,7 @@ def _label(category: str) -> str:
 
 def orders(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the orders table (see the module docstring)."""
-    name = dialect(session)
+    seconds_between = store.backend_of(session).seconds_between
     scope = and_(within(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS),
                  Submitter.country.in_(eea()))
     keys = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
@@ -76,12 +77,12 @@ def orders(*, session: Session, period: Period) -> list[list[Any]]:
         .outerjoin(Item, Item.request_id == Request.id).where(scope).group_by(*keys)
     ).all()
     ack = medians(session, base().add_columns(
-        seconds_between(name, Request.received_at, OutboxMessage.sent_at).label("d"))
+        seconds_between(Request.received_at, OutboxMessage.sent_at).label("d"))
         .join(OutboxMessage, and_(OutboxMessage.subject == literal("request:") + cast(Request.id, String),
                                   OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None)))
         .where(scope), ("state", "category"))
     effect = medians(session, base().add_columns(
-        seconds_between(name, Item.received_at, Decision.effective_at).label("d"))
+        seconds_between(Item.received_at, Decision.effective_at).label("d"))
         .join(Item, Item.request_id == Request.id).join(Decision, standing_decision())
         .where(scope, Item.decided_at.is_not(None)), ("state", "category"))
     names = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
@@ -145,7 +146,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
         r[4] += int(policy or 0)
     times = medians(session, select(
         Reason.dsa_category.label("category"),
-        seconds_between(dialect(session), Item.received_at, Decision.effective_at).label("d"))
+        store.backend_of(session).seconds_between(Item.received_at, Decision.effective_at).label("d"))
         .select_from(Item).join(Request, Request.id == Item.request_id)
         .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Item.reason)
         .join(Decision, standing_decision())
@@ -168,7 +169,7 @@ def complaints(*, session: Session, period: Period) -> list[list[Any]]:
         .where(scope).group_by(*keys)
     ).all()
     times = medians(session, select(
-        *keys, seconds_between(dialect(session), Appeal.received_at, Appeal.decided_at).label("d"))
+        *keys, store.backend_of(session).seconds_between(Appeal.received_at, Appeal.decided_at).label("d"))
         .select_from(Appeal).join(Decision, Decision.id == Appeal.decision_id).join(Item, Item.id == Appeal.item_id)
         .where(scope, Appeal.decided_at.is_not(None)), ("ground", "appellant"))
     rows = [[GROUNDS.get(str(g), str(g)), COMPLAINANTS.get(a, a), int(n), int(u or 0), int(r or 0), int(o or 0),

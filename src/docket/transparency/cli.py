@@ -37,15 +37,15 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object (an
 @contextmanager
 def _engine(as_json: bool) -> Iterator[tuple[Any, Any]]:
     """The database (schema checked) and settings; domain errors become one line, exit 1."""
-    from docket import db as database
+    from docket import store
     from docket.settings import get_settings
     from docket.transparency.submit import SendFailed
 
     settings = get_settings()
-    engine = database.make_engine(settings.database_url)
+    engine = store.make_engine(settings.database_url)
     try:
         base.require_schema(engine, settings)
-        yield database.make_sessionmaker(engine), settings
+        yield store.make_sessionmaker(engine), settings
     except DocketError as exc:
         fields = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors or [])
         raise base.fail(exc.detail + (f" ({fields})" if fields else ""), 1, as_json) from None
@@ -116,7 +116,7 @@ def export_dsa(
     retries; accepted puids are recorded and never sent twice."""
     import re
 
-    from docket import db as database
+    from docket import store
     from docket.transparency import dsa
     from docket.transparency.exports import batches, write_json
     from docket.transparency.submit import Retry, checked, submit_dsa
@@ -126,8 +126,8 @@ def export_dsa(
         token = _mode(out, submit, token_file)
         if not re.fullmatch(r"[a-zA-Z0-9_-]{1,100}", puid_prefix):
             raise Unprocessable("--puid-prefix takes letters, digits, '-' and '_' only")
-        with database.transaction(factory) as reader:
-            database.begin_readonly(reader)
+        with store.transaction(factory) as reader:
+            store.begin_readonly(reader)
             selection = dsa.select_statements(session=reader, period=chosen)
             label = chosen.label if chosen else "all time"
             summary: dict[str, Any] = {"export": "dsa", "period": label, "statements": selection.total,
@@ -178,7 +178,7 @@ def export_lumen(
     One per decided request of a government, regulator, police or court, by the day it
     was received (all time without a period): JSON files, or sent to Lumen's …/notices
     with retries; accepted notices are recorded and never sent twice."""
-    from docket import db as database
+    from docket import store
     from docket.transparency import lumen
     from docket.transparency.exports import write_json
     from docket.transparency.submit import Retry, submit_lumen
@@ -186,8 +186,8 @@ def export_lumen(
     with _engine(as_json) as (factory, settings):
         chosen = _period(period, start, to, required=False)
         token = _mode(out, submit, token_file)
-        with database.transaction(factory) as reader:
-            database.begin_readonly(reader)
+        with store.transaction(factory) as reader:
+            store.begin_readonly(reader)
             selection = lumen.select_notices(session=reader, period=chosen)
             label = chosen.label if chosen else "all time"
             summary: dict[str, Any] = {"export": "lumen", "period": label, "notices": selection.total,
@@ -226,15 +226,15 @@ def export_art15(
     """DSA Art. 15 tables for a period, as CSV files.
 
     Orders from member-state authorities, notices, complaints (appeals) and reversals."""
-    from docket import db as database
+    from docket import store
     from docket.transparency import art15
 
     with _engine(as_json) as (factory, _settings):
         chosen = _period(period, start, to, required=True)
         if out is None:
             raise Unprocessable("say where to write the tables with --out DIR")
-        with database.transaction(factory) as reader:
-            database.begin_readonly(reader)
+        with store.transaction(factory) as reader:
+            store.begin_readonly(reader)
             data = art15.tables(session=reader, period=chosen)
         written = art15.write(data, Path(out))
     rows = {name: len(r) for name, (_, r) in data.items()}

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docket.db import Base, utcnow
+from docket.store import Base, utcnow
 
 
 class ExportReceipt(Base):

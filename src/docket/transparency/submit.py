@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import db as database
-from docket.db import utcnow
+from docket import store
+from docket.store import utcnow
 from docket.transparency import dsa, lumen
 from docket.transparency.exports import accepted_keys, record_accepted
 from docket.transparency.periods import Period
@@ -96,7 +96,7 @@ def post(client: httpx.Client, url: str, *, body: Any, headers: dict[str, str], 
 
 
 def _record(factory: sessionmaker[Session], export: str, target: str, accepted: list[tuple[str, str | None]]) -> None:
-    with database.transaction(factory) as session:
+    with store.transaction(factory) as session:
         record_accepted(session=session, export=export, target=target, accepted=accepted, now=utcnow())
 
 
@@ -138,8 +138,8 @@ def submit_dsa(*, factory: sessionmaker[Session], url: str, token: str, period: 
     in batches of at most 100, skipping every puid ``url`` accepted before."""
     outcome = Outcome()
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    with database.transaction(factory) as reader, httpx.Client(timeout=TIMEOUT) as client:
-        database.begin_readonly(reader)
+    with store.transaction(factory) as reader, httpx.Client(timeout=TIMEOUT) as client:
+        store.begin_readonly(reader)
         done = accepted_keys(session=reader, export="dsa", target=url)
         fresh = []
         for s in checked(dsa.statements(session=reader, period=period, prefix=prefix)):
@@ -199,8 +199,8 @@ def submit_lumen(*, factory: sessionmaker[Session], url: str, token: str, period
     skipping every request ``url`` accepted before."""
     outcome = Outcome()
     headers = {"X-Authentication-Token": token, "Accept": "application/json"}
-    with database.transaction(factory) as reader, httpx.Client(timeout=TIMEOUT) as client:
-        database.begin_readonly(reader)
+    with store.transaction(factory) as reader, httpx.Client(timeout=TIMEOUT) as client:
+        store.begin_readonly(reader)
         done = accepted_keys(session=reader, export="lumen", target=url)
         for key, body in lumen.notices(session=reader, platform=platform, period=period):
             if key in done:

@@ -17,9 +17,9 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import begin_readonly, transaction
 from docket.errors import Forbidden
 from docket.parties.auth import Permission
+from docket.store import begin_readonly, transaction
 from docket.web import sessions
 from docket.web.render import SESSION_COOKIE
 from docket.web.sessions import SignedIn

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from docket.db import Base, utcnow
+from docket.store import Base, utcnow
 
 
 class WebSession(Base):

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docket.db import transaction
+from docket.store import transaction
 from docket.web import sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
 from docket.web.client import client_address

@@ -15,10 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docket import audit
-from docket.db import utcnow
 from docket.parties import service as parties
 from docket.parties.auth import Permission, Principal, user_principal
 from docket.parties.models import Role, Submitter, User
+from docket.store import utcnow
 from docket.web import throttle
 from docket.web.models import WebSession
 

@@ -31,14 +31,14 @@ from sqlalchemy import ColumnElement, case, delete, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from docket.db import table_of
+from docket import store
 from docket.web.client import network_of
 from docket.web.models import SignInThrottle
 
 # Core statements on the table: the counters are never loaded as ORM objects, so nothing
 # in the session goes stale when another process changes them.
-T = table_of(SignInThrottle).c
-_TABLE = table_of(SignInThrottle)
+T = store.table(SignInThrottle).c
+_TABLE = store.table(SignInThrottle)
 
 FREE_FAILURES = 3
 FIRST_DELAY = 15  # seconds

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -32,7 +32,7 @@ def upgrade() -> None:
     )
     op.create_table('events',
     sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=120), nullable=False),
     sa.Column('action', sa.String(length=80), nullable=False),
     sa.Column('subject', sa.String(length=120), nullable=False),
@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.Column('clock_restarts_on_clarification', sa.Boolean(), nullable=False),
     sa.Column('local_rep_signoff', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('added_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('added_at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_laws'))
     )
@@ -86,7 +86,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -103,7 +103,7 @@ def upgrade() -> None:
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('verified', sa.Boolean(), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['country'], ['jurisdictions.code'], name=op.f('fk_submitters_country_jurisdictions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submitters'))
     )
@@ -127,8 +127,8 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('submitter_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('revoked_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', docket.store.UTCDateTime(), nullable=True),
     sa.CheckConstraint('(submitter_id IS NULL) <> (user_id IS NULL)', name=op.f('ck_api_tokens_one_owner')),
     sa.ForeignKeyConstraint(['submitter_id'], ['submitters.id'], name=op.f('fk_api_tokens_submitter_id_submitters')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),

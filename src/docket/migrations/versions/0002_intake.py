@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -27,11 +27,11 @@ def upgrade() -> None:
     sa.Column('author_id', sa.String(length=200), nullable=True),
     sa.Column('author_contact', sa.String(length=254), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=True),
-    sa.Column('registered_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('registered_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', docket.store.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_content'))
     )
     with op.batch_alter_table('content', schema=None) as batch_op:
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('body_hash', sa.String(length=64), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
     sa.Column('response', sa.JSON(), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_keys')),
     sa.UniqueConstraint('owner', 'key', name=op.f('uq_idempotency_keys_owner'))
     )
@@ -70,9 +70,9 @@ def upgrade() -> None:
     sa.Column('art16_notice', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('missing', sa.JSON(), nullable=False),
-    sa.Column('received_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('clock_started_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('deadline_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('received_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('clock_started_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('deadline_at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('clock_rule', sa.JSON(), nullable=False),
     sa.Column('clarifications', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['jurisdiction'], ['jurisdictions.code'], name=op.f('fk_requests_jurisdiction_jurisdictions')),
@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('normalized_url', sa.String(length=2048), nullable=True),
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('outcome', sa.String(length=32), nullable=True),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['request_id'], ['requests.id'], name=op.f('fk_items_request_id_requests')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_items'))
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -35,13 +35,13 @@ def upgrade() -> None:
     sa.Column('approval_reasons', sa.JSON(), nullable=False),
     sa.Column('local_rep_jurisdiction', sa.String(length=2), nullable=True),
     sa.Column('decided_by', sa.Integer(), nullable=False),
-    sa.Column('decided_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('decided_at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('approved_by', sa.Integer(), nullable=True),
-    sa.Column('approved_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('approved_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('rejected_by', sa.Integer(), nullable=True),
-    sa.Column('rejected_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('rejected_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
-    sa.Column('effective_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('effective_at', docket.store.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['approved_by'], ['users.id'], name=op.f('fk_decisions_approved_by_users')),
     sa.ForeignKeyConstraint(['decided_by'], ['users.id'], name=op.f('fk_decisions_decided_by_users')),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_decisions_item_id_items')),
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('flags', sa.JSON(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('reviewer_id', sa.Integer(), nullable=False),
-    sa.Column('at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_reviews_item_id_items')),
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_reviews_reviewer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews'))
@@ -73,17 +73,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('jurisdiction', sa.String(length=2), nullable=True))
         batch_op.add_column(sa.Column('reason', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('priority', sa.SmallInteger(), nullable=True))
-        batch_op.add_column(sa.Column('deadline_at', docket.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('received_at', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('deadline_at', docket.store.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('received_at', docket.store.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('queue_open', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('overdue', sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column('assigned_to', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('claim_expires_at', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('claim_expires_at', docket.store.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('policy_finding', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('legal_finding', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('rights_finding', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('risk_flags', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('decided_at', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', docket.store.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('scope', sa.JSON(), nullable=True))
     op.execute("""
         UPDATE items SET

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -26,9 +26,9 @@ def upgrade() -> None:
     sa.Column('scope', sa.JSON(), nullable=False),
     sa.Column('notice_kind', sa.String(length=16), nullable=False),
     sa.Column('decision_id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', docket.db.UTCDateTime(), nullable=True),
-    sa.Column('ended_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('starts_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', docket.store.UTCDateTime(), nullable=True),
+    sa.Column('ended_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('ended_reason', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_restrictions_decision_id_decisions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_restrictions'))
@@ -46,13 +46,13 @@ def upgrade() -> None:
     sa.Column('subject_id', sa.String(length=200), nullable=False),
     sa.Column('scope', sa.JSON(), nullable=False),
     sa.Column('notice_kind', sa.String(length=16), nullable=False),
-    sa.Column('ends_at', docket.db.UTCDateTime(), nullable=True),
-    sa.Column('at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', docket.store.UTCDateTime(), nullable=True),
+    sa.Column('at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['restriction_id'], ['restrictions.id'], name=op.f('fk_restriction_changes_restriction_id_restrictions')),
     sa.PrimaryKeyConstraint('cursor', name=op.f('pk_restriction_changes'))
     )
     with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ends_at', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('ends_at', docket.store.UTCDateTime(), nullable=True))
 
 
 

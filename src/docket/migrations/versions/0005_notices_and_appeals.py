@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0005'
 down_revision: str | None = '0004'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('secret', sa.String(length=100), nullable=False),
     sa.Column('event_types', sa.JSON(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_webhook_endpoints_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
     )
@@ -37,11 +37,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
     sa.Column('legal_reason', sa.Text(), nullable=False),
-    sa.Column('review_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('review_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('released_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('released_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('released_by', sa.String(length=120), nullable=True),
     sa.Column('release_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['request_id'], ['requests.id'], name=op.f('fk_notice_holds_request_id_requests')),
@@ -60,9 +60,9 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('statement', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('received_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('received_at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('decided_by', sa.Integer(), nullable=True),
-    sa.Column('decided_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('explanation', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['decided_by'], ['users.id'], name=op.f('fk_appeals_decided_by_users')),
     sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_appeals_decision_id_decisions')),
@@ -88,11 +88,11 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('hold_id', sa.Integer(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('lease_until', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('next_attempt_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('lease_until', docket.store.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', docket.store.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_outbox_decision_id_decisions')),
     sa.ForeignKeyConstraint(['hold_id'], ['notice_holds.id'], name=op.f('fk_outbox_hold_id_notice_holds')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),

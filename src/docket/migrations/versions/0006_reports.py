@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0006'
 down_revision: str | None = '0005'
@@ -24,8 +24,8 @@ def upgrade() -> None:
     sa.Column('reporter_key', sa.String(length=120), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('unfounded_reports', sa.Integer(), nullable=False),
-    sa.Column('starts_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', docket.store.UTCDateTime(), nullable=False),
     sa.Column('suspended_by', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reporter_suspensions'))
     )
@@ -38,9 +38,9 @@ def upgrade() -> None:
     sa.Column('designating_body', sa.String(length=200), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('jurisdictions', sa.JSON(), nullable=False),
-    sa.Column('valid_from', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('valid_to', docket.db.UTCDateTime(), nullable=True),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('valid_from', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('valid_to', docket.store.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['submitter_id'], ['submitters.id'], name=op.f('fk_designations_submitter_id_submitters')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_designations'))
     )
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('explanation', sa.Text(), nullable=True),
     sa.Column('bona_fide', sa.Boolean(), nullable=False),
     sa.Column('art16_notice', sa.Boolean(), nullable=False),
-    sa.Column('received_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('received_at', docket.store.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_reports_item_id_items')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
     )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0007'
 down_revision: str | None = '0006'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('target', sa.String(length=500), nullable=False),
     sa.Column('key', sa.String(length=500), nullable=False),
     sa.Column('remote_id', sa.String(length=200), nullable=True),
-    sa.Column('accepted_at', docket.db.UTCDateTime(), nullable=False),
+    sa.Column('accepted_at', docket.store.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_export_receipts')),
     sa.UniqueConstraint('export', 'target', 'key', name=op.f('uq_export_receipts_export'))
     )
@@ -34,10 +34,10 @@ def upgrade() -> None:
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('csrf_token', sa.String(length=64), nullable=False),
-    sa.Column('created_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('last_seen_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('revoked_at', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', docket.store.UTCDateTime(), nullable=True),
     sa.Column('user_agent', sa.String(length=300), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions')),
@@ -49,7 +49,7 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('submitter_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('locked_until', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', docket.store.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f('ix_users_submitter_id'), ['submitter_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_users_submitter_id_submitters'), 'submitters', ['submitter_id'], ['id'])
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import docket.db
+import docket.store
 
 revision: str = '0012'
 down_revision: str | None = '0011'
@@ -30,9 +30,9 @@ def upgrade() -> None:
     sa.Column('scope', sa.String(length=8), nullable=False),
     sa.Column('account', sa.String(length=64), nullable=True),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('started_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('last_at', docket.db.UTCDateTime(), nullable=False),
-    sa.Column('blocked_until', docket.db.UTCDateTime(), nullable=True),
+    sa.Column('started_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('last_at', docket.store.UTCDateTime(), nullable=False),
+    sa.Column('blocked_until', docket.store.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_sign_in_throttles'))
     )
     with op.batch_alter_table('sign_in_throttles', schema=None) as batch_op:
@@ -50,7 +50,7 @@ def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0',
                                       nullable=False))
-        batch_op.add_column(sa.Column('locked_until', docket.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', docket.store.UTCDateTime(), nullable=True))
 
     with op.batch_alter_table('sign_in_throttles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_throttles_account'))

@@ -1,4 +1,4 @@
-"""docket.db's write helper on the engine under test: one_round_trip stores all or nothing."""
+"""docket.store.write_and_commit on the engine under test: it stores all or nothing."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from docket import audit, bulk
+from docket import audit, store
 from docket.audit.models import Event
-from docket.db import one_round_trip
 from docket.intake.models import Item
 
 
@@ -17,13 +16,13 @@ def _events(sessions) -> int:
         return s.execute(select(func.count()).select_from(Event)).scalar_one()
 
 
-def _event(subject: str) -> audit.Pending:
-    return audit.Pending(actor="test", action="thing:done", subject=subject, payload={"n": 1})
+def _event(subject: str) -> audit.NewEvent:
+    return audit.NewEvent(actor="test", action="thing:done", subject=subject, payload={"n": 1})
 
 
 def test_the_writes_and_their_events_are_committed_together(sessions) -> None:
     session = sessions()
-    with one_round_trip(session):
+    with store.write_and_commit(session):
         audit.record_many(session=session, events=[_event("thing:1"), _event("thing:2")])
     session.close()
     assert _events(sessions) == 2
@@ -35,14 +34,14 @@ def test_a_statement_the_database_refuses_stores_nothing(sessions) -> None:
     session = sessions()
     orphan = {"position": 0, "url": "https://social.example/x", "status": "received",
               "jurisdiction": "KZ", "reason": "hate_speech", "request_id": 987654}
-    with pytest.raises(DBAPIError), one_round_trip(session):  # no request 987654: the foreign key refuses the item
+    with pytest.raises(DBAPIError), store.write_and_commit(session):  # no request 987654: refused
         audit.record_many(session=session, events=[_event("thing:1")])
-        bulk.insert_rows(session, Item.__table__, [orphan], returning=False)
+        store.insert_rows(session, Item, [orphan], returning=False)
     session.close()
     assert _events(sessions) == 0
     # The connection went back to the pool usable: the next write works.
     session = sessions()
-    with one_round_trip(session):
+    with store.write_and_commit(session):
         audit.record_many(session=session, events=[_event("thing:2")])
     session.close()
     assert _events(sessions) == 1
@@ -50,7 +49,7 @@ def test_a_statement_the_database_refuses_stores_nothing(sessions) -> None:
 
 def test_an_exception_in_the_block_stores_nothing(sessions) -> None:
     session = sessions()
-    with pytest.raises(RuntimeError), one_round_trip(session):
+    with pytest.raises(RuntimeError), store.write_and_commit(session):
         audit.record_many(session=session, events=[_event("thing:1")])
         raise RuntimeError("the change failed")
     session.close()
@@ -61,14 +60,14 @@ def test_an_exception_in_the_block_stores_nothing(sessions) -> None:
 
 def test_writes_too_large_for_one_statement_are_still_one_transaction(sessions) -> None:
     from docket.content.models import Content
-    from docket.db import utcnow
+    from docket.store import utcnow
 
     now = utcnow()
     rows = [{"id": f"post-{i}", "url": f"https://social.example/p/{i}", "normalized_url": f"https://social.example/p/{i}",
              "type": "post", "author_id": "a", "registered_at": now, "updated_at": now} for i in range(10_000)]
     session = sessions()
-    with one_round_trip(session):  # 70,000 parameters: over PostgreSQL's 65,535 for one statement
-        bulk.insert_rows(session, Content.__table__, rows, returning=False)
+    with store.write_and_commit(session):  # 70,000 parameters: over PostgreSQL's 65,535 for one statement
+        store.insert_rows(session, Content, rows, returning=False)
         audit.record_many(session=session, events=[_event("content:bulk")])
     session.close()
     with sessions() as s:
@@ -84,8 +83,8 @@ def test_a_write_that_would_escape_the_statement_is_refused(sessions) -> None:
         session.close()
         pytest.skip("on SQLite the block is an ordinary transaction")
     row = {"id": "post-1", "url": "https://social.example/p/1", "type": "post"}
-    with pytest.raises(RuntimeError), one_round_trip(session):
-        bulk.insert_rows(session, Content.__table__, [row], returning=True)  # would need a result
+    with pytest.raises(RuntimeError), store.write_and_commit(session):
+        store.insert_rows(session, Content, [row], returning=True)  # would need a result
     session.close()
     with sessions() as s:
         assert s.execute(select(func.count()).select_from(Content)).scalar_one() == 0

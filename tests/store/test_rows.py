@@ -1,4 +1,4 @@
-"""docket.bulk's ids taken beforehand (PostgreSQL): distinct, ascending, never reused."""
+"""docket.store's ids taken beforehand (PostgreSQL): distinct, ascending, never reused."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from docket import bulk
+from docket import store
 from docket.intake.models import Item, Request
 
 
 def test_ids_taken_beforehand_are_distinct_ascending_and_apart_from_the_sequence(sessions) -> None:
     with sessions() as s:
         if s.get_bind().dialect.name != "postgresql":
-            assert bulk.take_ids(s, [(Item.__table__, 3)]) is None  # SQLite: RETURNING gives them
+            assert store.take_ids(s, [(Item, 3)]) is None  # SQLite: RETURNING gives them
             return
     taken: list[list[int]] = []
     errors: list[BaseException] = []
@@ -23,7 +23,7 @@ def test_ids_taken_beforehand_are_distinct_ascending_and_apart_from_the_sequence
         try:
             for _ in range(40):
                 with sessions() as s:
-                    requests, items = bulk.take_ids(s, [(Request.__table__, 1), (Item.__table__, 7)])
+                    requests, items = store.take_ids(s, [(Request, 1), (Item, 7)])
                     taken.append(items)
                     taken.append(requests)
         except BaseException as exc:  # pragma: no cover - reported below
@@ -48,5 +48,5 @@ def test_a_take_larger_than_a_block_still_gets_all_its_ids(sessions, n) -> None:
     with sessions() as s:
         if s.get_bind().dialect.name != "postgresql":
             pytest.skip("ids are taken beforehand on PostgreSQL only")
-        [ids] = bulk.take_ids(s, [(Item.__table__, n)])
+        [ids] = store.take_ids(s, [(Item, n)])
     assert len(ids) == len(set(ids)) == n and ids == sorted(ids)
