@@ -26,6 +26,7 @@ from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import Item
 from docket.intake.reports import reporter_contacts
 from docket.intake.status import refresh_status
+from docket.items.states import ItemState, Outcome
 from docket.notices import service as notices
 from docket.parties.auth import Principal
 from docket.parties.models import Submitter
@@ -33,7 +34,6 @@ from docket.review import service as review_service
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import RESTRICTING, Decided, Reversed, Reviewed
-from docket.review.states import ItemState, Outcome
 
 
 # ---------------------------------------------------------------- review and apply, in one call

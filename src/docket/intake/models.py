@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.db import Base, utcnow
-from docket.review.states import ItemState
+from docket.items.states import ItemState
 
 
 class RequestStatus(StrEnum):

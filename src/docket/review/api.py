@@ -19,6 +19,7 @@ from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Unprocessable
 from docket.intake.models import Item, Request
+from docket.items.states import ItemState
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
 from docket.review import service
@@ -37,7 +38,6 @@ from docket.review.schemas import (
     RejectionCreate,
     ReviewCreate,
 )
-from docket.review.states import ItemState
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 

@@ -29,6 +29,7 @@ from docket.db import utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unprocessable
 from docket.intake.models import Item
+from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
 from docket.review import console, service
@@ -47,7 +48,6 @@ from docket.review.console import (
 from docket.review.models import DecisionStatus
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import QUEUE_RULE
-from docket.review.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.web import render
 from docket.web.forms import Form
 from docket.web.sessions import SignedIn

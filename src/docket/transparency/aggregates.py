@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
+from docket.items.states import Outcome
 from docket.notices.models import NoticeHold, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
-from docket.review.states import Outcome
 from docket.transparency import sql as durations
 from docket.transparency.equal import equal_treatment
 from docket.transparency.figures import GOVERNMENT_KINDS, hours, share, within
