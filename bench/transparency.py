@@ -76,7 +76,8 @@ from docket.db import (
     transaction,
 )
 from docket.intake.models import Item, Report, Request
-from docket.notices.models import NoticeHold, OutboxMessage
+from docket.notices.models import NoticeHold
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter, User
 from docket.review.models import Decision
 from docket.schema import upgrade

@@ -13,7 +13,7 @@ from docket.intake import submission
 from docket.intake.group_commit import GroupCommit
 from docket.intake.models import Item, Request
 from docket.intake.schemas import RequestCreate
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.settings import Settings
 

@@ -15,7 +15,8 @@ from docket.bounds import Id
 from docket.db import utcnow
 from docket.deps import Db
 from docket.notices import delivery, service
-from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
+from docket.notices.models import NoticeHold, WebhookEndpoint
+from docket.outbox.models import OutboxMessage
 from docket.parties.auth import Permission, Principal, require
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])

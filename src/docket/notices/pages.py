@@ -15,7 +15,7 @@ from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.notices import service
-from docket.notices.models import OutboxMessage, OutboxStatus
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.parties.auth import Permission
 from docket.web import render
 from docket.web.auth import page_permission

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from docket.enforcement.models import RestrictionChange
 from docket.intake.models import Item
 from docket.items.states import ItemState
-from docket.notices.models import OutboxMessage, OutboxStatus
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.review.models import Decision
 
 # The outbox's rows that are not done with; "sent" and "cancelled" ones only accumulate.

@@ -25,7 +25,8 @@ from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
 from docket.items.states import Outcome
-from docket.notices.models import NoticeHold, OutboxMessage
+from docket.notices.models import NoticeHold
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.transparency import sql as durations
