@@ -29,7 +29,7 @@ class RequestStatus(StrEnum):
     decided = "decided"
 
 
-# Items' states belong to the review state machine; intake sets the entry state.
+# Items' states are the table in docket.items.states; intake sets the entry state.
 ItemStatus = ItemState
 
 
