@@ -56,8 +56,8 @@ from docket import schema, store
 from docket.intake import submission as intake
 from docket.intake.models import Channel
 from docket.intake.schemas import RequestCreate
-from docket.notices.models import OutboxMessage, OutboxStatus
 from docket.notices.worker import OutboxWorker
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.parties import service as parties
 from docket.settings import Settings
 

@@ -69,7 +69,8 @@ from sqlalchemy.engine import Engine, make_url
 import docket.models  # noqa: F401  (every table, so the models' foreign keys resolve)
 from docket.appeals.models import Appeal
 from docket.intake.models import Item, Report, Request
-from docket.notices.models import NoticeHold, OutboxMessage
+from docket.notices.models import NoticeHold
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter, User
 from docket.review.models import Decision
 from docket.schema import upgrade

@@ -53,7 +53,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "tests/intake/test_completeness*.py", "tests/intake/test_submit.py",
         "tests/intake/test_clarify.py", "tests/intake/test_reports.py",
     ]),
-    "states": ("src/docket/review/states.py", ["tests/review", "tests/appeals"]),
+    "states": ("src/docket/items/states.py", ["tests/review", "tests/appeals"]),
     "access": ("src/docket/access.py", [
         "tests/authorization", "tests/appeals", "tests/intake/test_read.py",
     ]),

@@ -18,7 +18,7 @@ from docket.content.schemas import ContentUpsert
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter

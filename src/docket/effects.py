@@ -26,14 +26,15 @@ from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import Item
 from docket.intake.reports import reporter_contacts
 from docket.intake.status import refresh_status
+from docket.items.states import ItemState, Outcome
 from docket.notices import service as notices
+from docket.outbox import service as outbox
 from docket.parties.auth import Principal
 from docket.parties.models import Submitter
 from docket.review import service as review_service
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import RESTRICTING, Decided, Reversed, Reviewed
-from docket.review.states import ItemState, Outcome
 
 
 # ---------------------------------------------------------------- review and apply, in one call
@@ -128,7 +129,7 @@ def after_reversal(*, session: Session, reversal: Reversed, actor: str, now: dt.
     notices.cancel_held(session=session, decision_id=decision.id)
     told = {m.recipient: m for m in notices.told_of(session=session, decision_id=decision.id)}
     for address, message in told.items():
-        notices.enqueue_email(session=session, kind="restriction_lifted", to=address,
+        outbox.enqueue_email(session=session, kind="restriction_lifted", to=address,
                               language=message.language, context={"decision_id": decision.id},
                               subject=f"item:{item.id}", decision_id=decision.id)
 

@@ -13,7 +13,8 @@ from docket.intake.models import (
     ReporterSuspension,
     Request,
 )
-from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
+from docket.notices.models import NoticeHold, WebhookEndpoint
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review
 from docket.store import Base

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from docket import store
 from docket.appeals import tokens as appeal_tokens
 from docket.audit.models import ChainHead
-from docket.notices.models import NoticeHold, OutboxMessage
+from docket.notices.models import NoticeHold
+from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
 from docket.parties.models import Submitter
 from tests.conftest import SECRET

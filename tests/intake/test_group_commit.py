@@ -11,7 +11,7 @@ from docket.audit.models import Event
 from docket.intake import submission
 from docket.intake.models import Item, Request
 from docket.intake.schemas import RequestCreate
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.settings import Settings
 from docket.store import GroupCommit, transaction

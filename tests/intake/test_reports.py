@@ -9,7 +9,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from docket.cli import app as cli
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 
 

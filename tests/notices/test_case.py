@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import select
 
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from tests.notices.conftest import appeal_token, body_text
 
 

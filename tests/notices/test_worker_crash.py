@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from docket.audit.models import Event
-from docket.notices.models import OutboxMessage, OutboxStatus
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import SECRET
 from tests.helpers import docket_command
 from tests.notices.test_outbox import post_requests

@@ -13,10 +13,10 @@ from docket.appeals import service as appeals
 from docket.appeals.models import Appeal
 from docket.errors import Conflict, RoleRequired
 from docket.intake.models import Item
+from docket.items import moves, states
+from docket.items.states import OPEN_STATES, TRANSITIONS, ItemState, next_state
 from docket.parties.auth import Principal
 from docket.parties.models import Role
-from docket.review import moves, states
-from docket.review.states import OPEN_STATES, TRANSITIONS, ItemState, next_state
 from docket.store import transaction, utcnow
 
 S = ItemState

@@ -62,7 +62,7 @@ def test_each_table_entry_is_dropped_once(mutation, tmp_path, monkeypatch):
 
 
 def test_the_core_modules_tables_get_mutants(mutation):
-    states = [name for name, _, _ in mutation._table_mutants("src/docket/review/states.py")]
+    states = [name for name, _, _ in mutation._table_mutants("src/docket/items/states.py")]
 
     assert any("OPEN_STATES without S.awaiting_approval" in name for name in states)
     assert any("TRANSITIONS without (S.awaiting_approval, 'approve')" in name for name in states)

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from docket import store
-from docket.notices import service as notices
-from docket.notices.models import OutboxMessage
 from docket.notices.worker import OutboxWorker
+from docket.outbox import service as outbox
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from tests.conftest import Party
 from tests.web.conftest import PASSWORD, csrf_of, post_form, sign_in
@@ -393,7 +393,7 @@ def test_a_designation_added_on_the_page_is_in_the_designations_api(
 def dead_letter(app: Any, settings: Any, sessions: Any, tmp_path: Any) -> Iterator[int]:
     """A message the worker gave up on: its appeal does not exist, so no retry can compose it."""
     with store.transaction(sessions) as s:
-        message = notices.enqueue_email(session=s, kind="appeal_received", to="author@mail.example",
+        message = outbox.enqueue_email(session=s, kind="appeal_received", to="author@mail.example",
                                         context={"appeal_id": 999})
         assert message is not None
         s.flush()

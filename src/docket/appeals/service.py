@@ -15,6 +15,7 @@ from docket.appeals.models import Appeal, AppealStatus
 from docket.errors import Conflict, DocketError, RoleRequired
 from docket.intake.models import Item
 from docket.notices import service as notices
+from docket.outbox import service as outbox
 from docket.parties.auth import Principal
 from docket.review import service as review
 from docket.review.models import Decision, DecisionStatus, Review
@@ -95,7 +96,7 @@ def file(
     audit.record(session=session, actor=f"submitter:{submitter_id}" if submitter_id else "public:appeal",
                  action="appeal:filed", subject=f"item:{decision.item_id}",
                  payload={"appeal": appeal.id, "decision": decision.id, "appellant": appellant})
-    notices.enqueue_email(session=session, kind="appeal_received", to=contact_email, language=language,
+    outbox.enqueue_email(session=session, kind="appeal_received", to=contact_email, language=language,
                           context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}")
     return appeal
 
@@ -145,7 +146,7 @@ def decide(
                           decision_id=decision.id,
                           payload={"appeal_id": appeal.id, "decision_id": decision.id, "item_id": item.id,
                                    "content_id": item.content_id, "outcome": outcome, "decided_at": now.isoformat()})
-    notices.enqueue_email(session=session, kind="appeal_decided", to=appeal.contact_email, language=appeal.language,
+    outbox.enqueue_email(session=session, kind="appeal_decided", to=appeal.contact_email, language=appeal.language,
                           context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}", decision_id=decision.id)
     return appeal
 

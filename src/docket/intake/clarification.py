@@ -14,9 +14,9 @@ from docket.intake import checks
 from docket.intake.models import Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis
 from docket.intake.status import refresh_status
+from docket.items.moves import move
+from docket.items.states import ItemState
 from docket.parties.models import Submitter
-from docket.review.moves import move
-from docket.review.states import ItemState
 from docket.settings import Settings
 from docket.store import utcnow
 

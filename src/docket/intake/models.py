@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from docket.review.states import ItemState
+from docket.items.states import ItemState
 from docket.store import Base, utcnow
 
 
@@ -29,7 +29,7 @@ class RequestStatus(StrEnum):
     decided = "decided"
 
 
-# Items' states belong to the review state machine; intake sets the entry state.
+# Items' states are the table in docket.items.states; intake sets the entry state.
 ItemStatus = ItemState
 
 

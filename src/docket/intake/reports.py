@@ -28,8 +28,8 @@ from docket.intake import completeness
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item, Report, ReporterSuspension
 from docket.intake.schemas import ItemIn, ReportIn, RequestCreate, normalized_url
+from docket.items.states import ItemState
 from docket.parties.models import Submitter
-from docket.review.states import ItemState
 from docket.settings import Settings
 from docket.store import utcnow
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docket.intake.models import Request, RequestStatus
-from docket.review.states import OPEN_STATES, ItemState
+from docket.items.states import OPEN_STATES, ItemState
 
 
 def refresh_status(request: Request) -> RequestStatus:

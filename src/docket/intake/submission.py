@@ -26,7 +26,7 @@ from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
 from docket.intake.models import Channel, IdempotencyKey, Item, ItemStatus, Request, RequestStatus
 from docket.intake.schemas import ItemRead, RequestCreate, RequestRead
-from docket.notices import service as notices
+from docket.outbox import service as outbox
 from docket.settings import Settings
 from docket.store import utcnow
 
@@ -281,7 +281,7 @@ def _store(session: Session, prepared: Prepared, actor: str | None) -> Request:
     for values, item in zip(prepared.item_values, request.items, strict=True):
         values["id"], values["case_key"] = item.id, item.case_key
     audit.record(session=session, **_received_event(prepared, actor).__dict__)
-    _acknowledge(session, prepared)
+    _acknowledge(session, [prepared])
     return request
 
 
@@ -292,10 +292,7 @@ def _store_many(session: Session, prepared: Sequence[Prepared],
     (:func:`audit.record_many`) in the same transaction. The requests are not attached to
     the session; their ids and their items' ids are set in ``values``/``item_values``."""
     _insert_rows(session, prepared)
-    notices.acknowledge_many(session=session, receipts=[
-        notices.Receipt(one.values["id"], one.submitter_email, one.values["language"],
-                        one.values["status"].value, list(one.values["missing"]))
-        for one in prepared if one.submitter_email])
+    _acknowledge(session, prepared)
     return [_received_event(one, actor) for one in prepared]
 
 
@@ -337,12 +334,15 @@ def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEv
     )
 
 
-def _acknowledge(session: Session, prepared: Prepared) -> None:
-    request = prepared.values
-    if prepared.submitter_email:
-        notices.acknowledge(session=session, request_id=request["id"], to=prepared.submitter_email,
-                            language=request["language"], status=request["status"].value,
-                            missing=list(request["missing"]))
+def _acknowledge(session: Session, prepared: Sequence[Prepared]) -> None:
+    """Confirm receipt to each submitter with an address (DSA Art. 16(4)), saying what its
+    request was at receipt: queued in the outbox with the request, for the worker to send."""
+    outbox.enqueue_emails(session=session, emails=[
+        outbox.Email(kind="acknowledgement", to=one.submitter_email, language=one.values["language"],
+                     context={"request_id": one.values["id"], "status": one.values["status"].value,
+                              "missing": list(one.values["missing"])},
+                     subject=f"request:{one.values['id']}")
+        for one in prepared if one.submitter_email])
 
 
 def _insert(session: Session, request: Request) -> None:

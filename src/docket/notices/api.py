@@ -14,7 +14,8 @@ from docket.access import Purpose
 from docket.bounds import Id
 from docket.deps import Db
 from docket.notices import delivery, service
-from docket.notices.models import NoticeHold, OutboxMessage, WebhookEndpoint
+from docket.notices.models import NoticeHold, WebhookEndpoint
+from docket.outbox.models import OutboxMessage
 from docket.parties.auth import Permission, Principal, require
 from docket.store import utcnow
 

@@ -72,7 +72,7 @@ def outbox_list(
     """List outbox messages."""
     from sqlalchemy import select
 
-    from docket.notices.models import OutboxMessage
+    from docket.outbox.models import OutboxMessage
 
     with base.unit_of_work(as_json) as session:
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)

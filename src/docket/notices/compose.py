@@ -14,7 +14,7 @@ from docket.appeals.models import Appeal
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
 from docket.intake.models import Item, Request
-from docket.notices.models import Channel, OutboxMessage
+from docket.outbox.models import Channel, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.settings import Settings

@@ -14,7 +14,7 @@ from docket.bounds import Id
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.notices import service
-from docket.notices.models import OutboxMessage, OutboxStatus
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.parties.auth import Permission
 from docket.store import utcnow
 from docket.web import render

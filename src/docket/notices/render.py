@@ -48,7 +48,7 @@ TEMPLATES_DIR = HERE / "templates"
 LOCALE_DIR = HERE / "locale"
 TEMPLATE_SUFFIXES = (".html", ".txt", ".jinja")
 
-# Outcomes of one item (docket.review.states.Outcome); None means still under review.
+# Outcomes of one item (docket.items.states.Outcome); None means still under review.
 ITEM_OUTCOMES = frozenset({"restricted", "removed_policy", "no_action", "rejected_invalid",
                            "rejected_overbroad", "already_removed", "content_not_found"})
 SOURCES = frozenset({"authority", "trusted_flagger", "user_report", "own_initiative"})

@@ -1,4 +1,5 @@
-"""Put messages in the outbox, in the transaction of the change that causes them.
+"""What each change tells whom, put in the outbox (:mod:`docket.outbox`) in the
+transaction of the change; webhooks to the endpoints subscribed; gag orders; the dead letter.
 
 Nothing is sent from here: the worker (notices/worker.py) delivers. What a notice
 says is rendered at delivery from the records it names, so a notice held by a gag
@@ -8,7 +9,6 @@ order says what is true when it finally goes out.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,35 +16,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from docket import access, audit, store
+from docket import access, audit
 from docket.errors import Conflict
-from docket.notices.models import Channel, NoticeHold, OutboxMessage, OutboxStatus, WebhookEndpoint
-from docket.store import rowcount, utcnow
+from docket.notices.models import NoticeHold, WebhookEndpoint
+from docket.outbox.models import Channel, OutboxMessage, OutboxStatus
+from docket.outbox.service import OUTBOX_CHANGED, enqueue_email, message_id
+from docket.store import rowcount
 
-OUTBOX_CHANGED = "docket.outbox_changed"  # session.info flag: wake the local worker after commit
 EVENT_TYPES = ("decision.made", "restriction.created", "restriction.ended", "appeal.decided")
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def enqueue_email(
-    *, session: Session, kind: str, to: str | None, context: dict[str, Any], language: str | None = None,
-    subject: str | None = None, decision_id: int | None = None, hold: NoticeHold | None = None,
-) -> OutboxMessage | None:
-    """One e-mail to send (or to hold); None when there is nobody to send it to."""
-    if not to:
-        return None
-    message = OutboxMessage(
-        message_id=_new_id(), channel=Channel.email, kind=kind, recipient=to, language=language,
-        context=context, subject=subject, decision_id=decision_id,
-        status=OutboxStatus.held if hold is not None else OutboxStatus.pending,
-        hold_id=hold.id if hold is not None else None,
-    )
-    session.add(message)
-    session.info[OUTBOX_CHANGED] = True
-    return message
 
 
 def enqueue_event(
@@ -58,7 +37,7 @@ def enqueue_event(
         if event_type not in endpoint.event_types:
             continue
         message = OutboxMessage(
-            message_id=_new_id(), channel=Channel.webhook, kind=event_type,
+            message_id=message_id(), channel=Channel.webhook, kind=event_type,
             recipient=f"webhook:{endpoint.id}", context=payload, subject=subject,
             decision_id=decision_id, status=OutboxStatus.pending,
         )
@@ -183,43 +162,6 @@ def add_endpoint(*, session: Session, actor: str, owner_id: int, url: str, event
 HOLD_REVIEW_DAYS = 90
 
 
-def acknowledge(*, session: Session, request_id: int, to: str | None, language: str | None,
-                status: str, missing: list[str]) -> None:
-    """Confirm receipt to the submitter (DSA Art. 16(4)), saying what it was at receipt."""
-    enqueue_email(session=session, kind="acknowledgement", to=to, language=language,
-                  context={"request_id": request_id, "status": status, "missing": missing},
-                  subject=f"request:{request_id}")
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """One acknowledgement to enqueue with :func:`acknowledge_many`."""
-
-    request_id: int
-    to: str
-    language: str | None
-    status: str
-    missing: list[str]
-
-
-def acknowledge_many(*, session: Session, receipts: Sequence[Receipt],
-                     now: dt.datetime | None = None) -> None:
-    """:func:`acknowledge` for several requests, as one multi-row INSERT (intake's hot
-    path: the ORM's unit of work cost more than the rest of storing a request)."""
-    if not receipts:
-        return
-    now = now or utcnow()
-    store.insert_rows(session, OutboxMessage, [{
-        "message_id": _new_id(), "channel": Channel.email, "kind": "acknowledgement",
-        "recipient": r.to, "language": r.language,
-        "context": {"request_id": r.request_id, "status": r.status, "missing": r.missing},
-        "subject": f"request:{r.request_id}", "decision_id": None, "status": OutboxStatus.pending,
-        "hold_id": None, "attempts": 0, "next_attempt_at": now, "lease_until": None,
-        "last_error": None, "created_at": now, "sent_at": None,
-    } for r in receipts], returning=False)
-    session.info[OUTBOX_CHANGED] = True
-
-
 def clarification_requested(*, session: Session, request: Any, item: Any, to: str | None) -> None:
     """Ask the requester the legal reviewer's question about one item (the review of that
     item waits for the answer)."""
@@ -256,7 +198,7 @@ def decision_took_effect(*, session: Session, decision: Any, item: Any, request:
         message = enqueue_email(
             session=session, kind="statement_of_reasons", to=told.author,
             language=told.author_language, context={"decision_id": decision.id}, subject=f"item:{item.id}",
-            decision_id=decision.id, hold=hold)
+            decision_id=decision.id, hold_id=hold.id if hold is not None else None)
         if hold is not None and message is not None:
             session.flush()
             audit.record(session=session, actor="system", action="notice:held", subject=f"item:{item.id}",

@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from docket import audit
 from docket.clock import SYSTEM, Clock
 from docket.notices import compose, delivery, mime
-from docket.notices.models import Channel, OutboxMessage, OutboxStatus, WebhookEndpoint
+from docket.notices.models import WebhookEndpoint
 from docket.notices.render import render
-from docket.notices.service import OUTBOX_CHANGED
+from docket.outbox.models import Channel, OutboxMessage, OutboxStatus
+from docket.outbox.service import OUTBOX_CHANGED
 from docket.settings import Settings
 from docket.store import begin_readonly, rowcount, table, transaction
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from docket.enforcement.models import RestrictionChange
 from docket.intake.models import Item
-from docket.notices.models import OutboxMessage, OutboxStatus
+from docket.items.states import ItemState
+from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.review.models import Decision
-from docket.review.states import ItemState
 
 # The outbox's rows that are not done with; "sent" and "cancelled" ones only accumulate.
 _UNFINISHED = (OutboxStatus.pending, OutboxStatus.held, OutboxStatus.dead)

@@ -18,6 +18,7 @@ from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Unprocessable
 from docket.intake.models import Item, Request
+from docket.items.states import ItemState
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
 from docket.review import service
@@ -36,7 +37,6 @@ from docket.review.schemas import (
     RejectionCreate,
     ReviewCreate,
 )
-from docket.review.states import ItemState
 from docket.store import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])

@@ -21,11 +21,11 @@ from docket.content import service as content_registry
 from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import DocketError, NotFound
 from docket.intake.models import Item, Report
+from docket.items.states import Outcome
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
 from docket.review.models import Decision
-from docket.review.states import Outcome
 from docket.web.auth import page_permission
 from docket.web.forms import field_errors
 from docket.web.sessions import SignedIn

@@ -26,6 +26,7 @@ from docket.deps import Db
 from docket.errors import DocketError
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
+from docket.items.states import FINDINGS, Step
 from docket.parties.models import Submitter
 from docket.review import console, service
 from docket.review.console import (
@@ -39,7 +40,6 @@ from docket.review.console import (
 from docket.review.models import Decision, DecisionStatus
 from docket.review.pages import item_page_response
 from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
-from docket.review.states import FINDINGS, Step
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form

@@ -28,6 +28,7 @@ from docket.content import service as content_registry
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Unprocessable
 from docket.intake.models import Item
+from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
 from docket.review import console, service
@@ -46,7 +47,6 @@ from docket.review.console import (
 from docket.review.models import DecisionStatus
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import QUEUE_RULE
-from docket.review.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form

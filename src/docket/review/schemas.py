@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from docket.bounds import Id
-from docket.review.states import Outcome, RiskFlag, Step
+from docket.items.states import Outcome, RiskFlag, Step
 
 Country = Annotated[str, Field(pattern=r"^([A-Za-z]{2}|\*)$")]
 EXPLANATION_MAX = 5000

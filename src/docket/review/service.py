@@ -15,12 +15,12 @@ from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.errors import Conflict, RoleRequired, Unprocessable
 from docket.intake.models import Item, Request
+from docket.items.moves import move
+from docket.items.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
-from docket.review.moves import move
 from docket.review.schemas import DecisionCreate, ReviewCreate
-from docket.review.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.store import rowcount, utcnow
 
 STEP_ROLES: dict[Step, frozenset[Role]] = {

@@ -25,10 +25,11 @@ from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
-from docket.notices.models import NoticeHold, OutboxMessage
+from docket.items.states import Outcome
+from docket.notices.models import NoticeHold
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
-from docket.review.states import Outcome
 from docket.store import index_walks
 from docket.transparency.equal import equal_treatment
 from docket.transparency.figures import GOVERNMENT_KINDS, hours, share, within

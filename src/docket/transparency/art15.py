@@ -35,7 +35,7 @@ from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog.models import Jurisdiction, Reason
 from docket.intake.models import Channel, Item, Report, Request
-from docket.notices.models import OutboxMessage
+from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.transparency.aggregates import item_outcome, standing_decision

@@ -56,7 +56,7 @@ FINDINGS: dict[Step, frozenset[str]] = {
 S = ItemState
 # (state, action) → next state. Actions: "<step>:<finding>", "decide", "decide_for_approval",
 # "approve", "reject:<state>", "reopen", "clarified", "reidentified:<found|not_found>".
-# This table is the whole process; nothing else moves an item (docket.review.moves.move).
+# This table is the whole process; nothing else moves an item (docket.items.moves.move).
 TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.received, "policy:compliant"): S.legal_review,
     (S.received, "policy:violates"): S.policy_review,
