@@ -45,7 +45,7 @@ from fastapi.responses import Response
 from sqlalchemy import text
 
 from docket.db import make_engine
-from docket.enforcement.notices import notice_text
+from docket.enforcement.withheld import notice_text
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
 JSON = "application/json"

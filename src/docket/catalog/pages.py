@@ -18,7 +18,7 @@ from docket.db import utcnow
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.intake.models import Designation
-from docket.intake.report_api import DesignationCreate, designate
+from docket.intake.user_report_api import DesignationCreate, designate
 from docket.parties.auth import Permission
 from docket.parties.models import Submitter
 from docket.web import render

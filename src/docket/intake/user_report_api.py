@@ -19,7 +19,7 @@ from docket.catalog import service as catalog
 from docket.db import begin_readonly, transaction, utcnow
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
-from docket.intake import reports
+from docket.intake import user_reports as reports
 from docket.intake.models import Designation, Item
 from docket.intake.schemas import (
     DesignationCreated,
