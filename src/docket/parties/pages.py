@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
 from docket.bounds import Id
@@ -99,7 +99,9 @@ class TokenForm(BaseModel):
 @router.get("/admin", response_class=HTMLResponse)
 def overview(request: Request, db: Db, who: Admin) -> Response:
     """Where administrators start: counts and links to every admin page. Who: admin."""
-    count = lambda q: db.scalar(select(func.count()).select_from(q)) or 0  # noqa: E731
+    def count(rows: Subquery) -> int:
+        return db.scalar(select(func.count()).select_from(rows)) or 0
+
     by_status = outbox_counts(db)
     figures = {
         "submitters": count(select(Submitter.id).subquery()),
