@@ -44,7 +44,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from docket.enforcement.notices import notice_text
+from docket.enforcement.withheld import notice_text
 from docket.store import make_engine
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"

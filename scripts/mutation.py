@@ -51,7 +51,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ]),
     "completeness": ("src/docket/intake/completeness.py", [
         "tests/intake/test_completeness*.py", "tests/intake/test_submit.py",
-        "tests/intake/test_clarify.py", "tests/intake/test_reports.py",
+        "tests/intake/test_clarify.py", "tests/intake/test_user_reports.py",
     ]),
     "states": ("src/docket/items/states.py", ["tests/review", "tests/appeals"]),
     "access": ("src/docket/access.py", [

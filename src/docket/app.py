@@ -25,9 +25,9 @@ from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
 from docket.intake import pages as portal_pages
-from docket.intake import report_pages, submission
+from docket.intake import submission, user_report_pages
 from docket.intake.api import router as intake_router
-from docket.intake.report_api import router as reports_router
+from docket.intake.user_report_api import router as user_reports_router
 from docket.jobs import Jobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
@@ -69,7 +69,7 @@ class Health(BaseModel):
 def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
-    areas = (console_pages, console_inboxes, portal_pages, report_pages, appeals_pages,
+    areas = (console_pages, console_inboxes, portal_pages, user_report_pages, appeals_pages,
              enforcement_pages, admin_pages, catalog_pages, notices_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
@@ -152,7 +152,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     # The hot paths first, as FastAPI tries routers in order: visibility (every view of
     # restricted content), then intake (every request and report).
-    for router in (enforcement_router, intake_router, reports_router, catalog_router, parties_router,
+    for router in (enforcement_router, intake_router, user_reports_router, catalog_router, parties_router,
                    review_router, appeals_router, notices_router, content_router, audit_router,
                    transparency_router, operations_router):
         app.include_router(router)

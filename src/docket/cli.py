@@ -209,7 +209,7 @@ def flagger_designate(
     import datetime as dt
 
     from docket.errors import Unprocessable
-    from docket.intake.report_api import DesignationCreate, designate
+    from docket.intake.user_report_api import DesignationCreate, designate
 
     def day(value: str) -> dt.datetime:
         try:

@@ -255,9 +255,9 @@ def _report_cases(session: Session, settings: Settings) -> None:
     """Users report content too: a cyberbullying case with several reporters (one a
     DSA Art. 16 notice), a coordinated burst on a journalist's post, and a designated
     trusted flagger."""
-    from docket.intake import reports
-    from docket.intake.report_api import DesignationCreate, channel_submitter, designate
+    from docket.intake import user_reports
     from docket.intake.schemas import ReportIn
+    from docket.intake.user_report_api import DesignationCreate, channel_submitter, designate
 
     flagger = session.execute(select(Submitter).where(Submitter.kind == "trusted_flagger")).scalars().first()
     if flagger is not None:
@@ -272,15 +272,15 @@ def _report_cases(session: Session, settings: Settings) -> None:
         ("u-9120", None, None, False, "She is 14."),
     ]
     for user, name, email, bona_fide, explanation in bullying:
-        reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
-                              reporter_key=f"user:{user}", channel="api", report=ReportIn(
-                                  content_id="acct-bully99", reason="cyberbullying", jurisdiction="KZ",
-                                  explanation=explanation, reporter_id=user, reporter_name=name,
-                                  reporter_email=email, bona_fide=bona_fide))
+        user_reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
+                                   reporter_key=f"user:{user}", channel="api", report=ReportIn(
+                                       content_id="acct-bully99", reason="cyberbullying", jurisdiction="KZ",
+                                       explanation=explanation, reporter_id=user, reporter_name=name,
+                                       reporter_email=email, bona_fide=bona_fide))
     for n in range(12):  # a burst of brand-new accounts against a journalist's report
-        reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
-                              reporter_key=f"user:new-{n}", channel="api", report=ReportIn(
-                                  content_id="post-90211", reason="hate_speech", reporter_id=f"new-{n}"))
+        user_reports.submit_report(session=session, settings=settings, channel_submitter=platform_users,
+                                   reporter_key=f"user:new-{n}", channel="api", report=ReportIn(
+                                       content_id="post-90211", reason="hate_speech", reporter_id=f"new-{n}"))
 
 
 def load_demo(*, session: Session, base_url: str, settings: Settings | None = None) -> str:
@@ -426,9 +426,9 @@ def _history_reports(session: Session, settings: Settings, start: dt.datetime,
                      reviewer: Principal, lawyer: Principal) -> None:
     """Users' reports in the same half-year: a harassment case with several reporters that
     was removed, and a hate-speech report under German law found lawful."""
-    from docket.intake import reports
-    from docket.intake.report_api import channel_submitter
+    from docket.intake import user_reports
     from docket.intake.schemas import ReportIn
+    from docket.intake.user_report_api import channel_submitter
 
     users = channel_submitter(session, "api", settings.home_country)
     for n, (cid, reason, place, reporters) in enumerate(
@@ -438,7 +438,7 @@ def _history_reports(session: Session, settings: Settings, start: dt.datetime,
             language="en", text="(an archived comment of the demo's history)"))
         at = start + dt.timedelta(days=40 + 50 * n)
         for r in range(reporters):
-            accepted = reports.submit_report(
+            accepted = user_reports.submit_report(
                 session=session, settings=settings, channel_submitter=users, reporter_key=f"user:h-{n}-{r}",
                 channel="api", now=at + dt.timedelta(hours=r),
                 report=ReportIn(content_id=cid, reason=reason, jurisdiction=place, reporter_id=f"h-{n}-{r}",

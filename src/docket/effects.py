@@ -24,8 +24,8 @@ from docket.content import service as content_registry
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import Item
-from docket.intake.reports import reporter_contacts
 from docket.intake.status import refresh_status
+from docket.intake.user_reports import reporter_contacts
 from docket.items.states import ItemState, Outcome
 from docket.notices import service as notices
 from docket.outbox import service as outbox

@@ -12,12 +12,12 @@ KEY = idempotency.Key("submitter:1", "misd-1187", idempotency.body_hash("the bod
 
 def test_a_key_is_taken_once_and_then_answers_with_the_first_answer(sessions) -> None:
     with transaction(sessions) as s:
-        assert idempotency.first_answer(session=s, key=KEY) is None
+        assert idempotency.used_before(session=s, key=KEY) is None
         taken, earlier = idempotency.claim(session=s, key=KEY)
         assert taken is not None and earlier is None
         taken.response = {"id": 7}
     with transaction(sessions) as s:
-        assert idempotency.first_answer(session=s, key=KEY).response == {"id": 7}
+        assert idempotency.used_before(session=s, key=KEY).response == {"id": 7}
         # A twin that checked before the first committed loses the race, and gets its answer.
         taken, earlier = idempotency.claim(session=s, key=KEY)
         assert taken is None and earlier is not None and earlier.response == {"id": 7}
@@ -28,7 +28,7 @@ def test_the_same_key_with_another_body_names_what_it_made(sessions) -> None:
         idempotency.take(session=s, key=KEY).response = {"id": 7}
     other = idempotency.Key(KEY.owner, KEY.key, idempotency.body_hash("another body"))
     with transaction(sessions) as s, pytest.raises(idempotency.KeyReused) as refused:
-        idempotency.first_answer(session=s, key=other)
+        idempotency.used_before(session=s, key=other)
     assert refused.value.request_id == 7 and refused.value.status == 409
 
 

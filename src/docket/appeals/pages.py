@@ -26,7 +26,7 @@ from docket.appeals.schemas import AppealCreate
 from docket.catalog import service as catalog
 from docket.content.models import Content
 from docket.deps import AppSettings, Db
-from docket.enforcement.notices import LANGUAGES
+from docket.enforcement.withheld import LANGUAGES
 from docket.errors import Gone, NotFound, RateLimited
 from docket.notices.compose import appeal_deadline
 from docket.review.models import Decision

@@ -17,21 +17,21 @@ from docket.catalog import service
 from docket.deps import Db
 from docket.errors import DocketError
 from docket.intake.models import Designation
-from docket.intake.report_api import DesignationCreate, designate
+from docket.intake.user_report_api import DesignationCreate, designate
 from docket.parties.auth import Permission
 from docket.parties.models import Submitter
 from docket.store import utcnow
 from docket.web import render
-from docket.web.auth import page_permission
+from docket.web.auth import signed_in
 from docket.web.forms import Form, as_list, field_errors, filled, service_errors
 from docket.web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 render.add_template_package("docket.catalog")
 
-CatalogAdmin = Annotated[SignedIn, Depends(page_permission(Permission.catalog_write))]
+CatalogAdmin = Annotated[SignedIn, Depends(signed_in(permission=Permission.catalog_write))]
 # Designations: the permission POST /api/v1/designations asks for.
-PartiesAdmin = Annotated[SignedIn, Depends(page_permission(Permission.parties_write))]
+PartiesAdmin = Annotated[SignedIn, Depends(signed_in(permission=Permission.parties_write))]
 
 
 # ---------------------------------------------------------------- helpers shared by admin pages

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pycountry
 from sqlalchemy import select
@@ -117,7 +117,10 @@ class LawInfo:
 CACHE_SECONDS = 60.0
 
 
-def _cached(session: Session, kind: str, key: str, load: Callable[[], Any]) -> Any:
+Row = TypeVar("Row")
+
+
+def _cached(session: Session, kind: str, key: str, load: Callable[[], Row | None]) -> Row | None:
     """The application's cache of catalog rows that exist (in its runtime). Catalog rows
     are only ever added (laws through an audited action); a miss always asks the database,
     so a law added by another application or process is found at once, and a changed row is
@@ -126,7 +129,9 @@ def _cached(session: Session, kind: str, key: str, load: Callable[[], Any]) -> A
     now = time.monotonic()
     hit = cache.get((kind, key))
     if hit is not None and hit[0] > now:
-        return hit[1]
+        # The runtime's cache holds every kind; what it holds under ``kind`` is what that
+        # kind's ``load`` returned (each kind is cached by one function below).
+        return cast(Row, hit[1])
     value = load()
     if value is not None:
         cache[(kind, key)] = (now + CACHE_SECONDS, value)
@@ -139,7 +144,7 @@ def jurisdiction_info(*, session: Session, code: str) -> JurisdictionInfo | None
         row = get_jurisdiction(session=session, code=code)
         return None if row is None else JurisdictionInfo(
             row.code, row.name, row.default_clock_hours, row.emergency_clock_hours, row.local_rep_signoff)
-    return _cached(session, "jurisdiction", code.upper(), load)  # type: ignore[no-any-return]
+    return _cached(session, "jurisdiction", code.upper(), load)
 
 
 def reason_exists(*, session: Session, code: str) -> bool:
@@ -151,7 +156,7 @@ def reason_severity(*, session: Session, code: str) -> int | None:
     def load() -> int | None:
         row = get_reason(session=session, code=code)
         return None if row is None else int(row.severity)
-    return _cached(session, "reason", code, load)  # type: ignore[no-any-return]
+    return _cached(session, "reason", code, load)
 
 
 def law_info(*, session: Session, law_id: str) -> LawInfo | None:
@@ -161,7 +166,7 @@ def law_info(*, session: Session, law_id: str) -> LawInfo | None:
         return None if row is None else LawInfo(
             row.id, row.applies_in, row.citation, row.clock_hours, row.emergency_clock_hours,
             row.clock_restarts_on_clarification, row.local_rep_signoff)
-    return _cached(session, "law", law_id, load)  # type: ignore[no-any-return]
+    return _cached(session, "law", law_id, load)
 
 
 def get_jurisdiction(*, session: Session, code: str) -> Jurisdiction | None:

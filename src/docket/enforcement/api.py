@@ -22,8 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from docket.bounds import Seq
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
-from docket.enforcement.notices import LANGUAGES, notice_text
 from docket.enforcement.schemas import ChangePage, VisibilityRead
+from docket.enforcement.withheld import LANGUAGES, notice_text
 from docket.errors import Forbidden, Unprocessable
 from docket.parties import auth
 from docket.parties.auth import Permission, Principal
@@ -55,7 +55,9 @@ def _text(kind: str, country: str | None, withheld: tuple[str, ...] | str, lang:
                        language=lang)
 
 
-def visibility_answer(content_id: str, country: str | None, verdict: Verdict, lang: str) -> dict[str, Any]:
+def verdict_body(content_id: str, country: str | None, verdict: Verdict, lang: str) -> dict[str, Any]:
+    """A verdict as the visibility routes send it (``VisibilityRead``'s shape), with the
+    withheld text in ``lang``."""
     notice = None
     if not verdict.visible and verdict.kind is not None:
         withheld = verdict.withheld_in if isinstance(verdict.withheld_in, str) else tuple(verdict.withheld_in)
@@ -105,7 +107,7 @@ async def visibility(request: Request) -> Response:
     country = _country(params.get("country"))
     verdict = restriction_index(request).check(content_id, country, author_id)
     request.app.state.metrics.checked(visible=verdict.visible, withheld=not verdict.visible)
-    return Response(orjson.dumps(visibility_answer(content_id, country, verdict, _lang(request))), media_type=JSON)
+    return Response(orjson.dumps(verdict_body(content_id, country, verdict, _lang(request))), media_type=JSON)
 
 
 @router.post("/visibility", responses={200: {"description": "one verdict per pair, in order",
@@ -135,7 +137,7 @@ async def visibility_batch(request: Request, _who: Platform) -> Response:
         if extra:
             raise _bad(f"[{n}].{sorted(extra)[0]}", "unknown field")
         country = _country(pair.get("country"))
-        out.append(visibility_answer(content_id, country, index.check(content_id, country, author_id, now), lang))
+        out.append(verdict_body(content_id, country, index.check(content_id, country, author_id, now), lang))
     visible = sum(1 for answer in out if answer["visible"])
     request.app.state.metrics.checked(visible=visible, withheld=len(out) - visible)
     return Response(orjson.dumps(out), media_type=JSON)

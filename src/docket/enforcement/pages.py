@@ -1,7 +1,7 @@
 """The withheld-notice preview: what a viewer in one country sees for one piece of content.
 
 It asks the same in-memory visibility index as ``GET /api/v1/visibility`` and words the
-notice with the same function (``api.visibility_answer``), so the page shows exactly what the
+notice with the same function (``api.verdict_body``), so the page shows exactly what the
 platform is told to show that viewer — no more (not the list of other countries, nor who
 asked)."""
 
@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from docket.catalog.service import country_name
-from docket.enforcement.api import COUNTRIES, restriction_index, visibility_answer
-from docket.enforcement.notices import LANGUAGES
+from docket.enforcement.api import COUNTRIES, restriction_index, verdict_body
+from docket.enforcement.withheld import LANGUAGES
 from docket.web.auth import MaybeUser
 from docket.web.render import add_template_package, page
 
@@ -65,7 +65,7 @@ async def withheld(request: Request, user: MaybeUser) -> Response:
     if asked and not errors:
         country = values["country"] or None
         verdict = restriction_index(request).check(values["content_id"], country)
-        answer = visibility_answer(values["content_id"], country, verdict, values["lang"])
+        answer = verdict_body(values["content_id"], country, verdict, values["lang"])
         context.update(
             answer=answer,
             country_label=country_name(country) if country else "an unknown country",

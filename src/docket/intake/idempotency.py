@@ -44,7 +44,7 @@ def body_hash(body: BaseModel | str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def first_answer(*, session: Session, key: Key) -> IdempotencyKey | None:
+def used_before(*, session: Session, key: Key) -> IdempotencyKey | None:
     """The stored first submission made with ``key``, or None; :class:`KeyReused` when the
     key was used with another body."""
     found = session.execute(
@@ -58,7 +58,7 @@ def first_answer(*, session: Session, key: Key) -> IdempotencyKey | None:
 
 def take(*, session: Session, key: Key) -> IdempotencyKey | None:
     """Reserve ``key`` for a first submission (the caller fills in ``response`` once stored);
-    None when a concurrent twin holds it already (then read it with :func:`first_answer`)."""
+    None when a concurrent twin holds it already (then read it with :func:`used_before`)."""
     record = IdempotencyKey(owner=key.owner, key=key.key, body_hash=key.body_hash, status_code=201,
                             response={})
     # A savepoint, so that losing the race undoes only this insert. The twin's insert waits
@@ -72,13 +72,13 @@ def take(*, session: Session, key: Key) -> IdempotencyKey | None:
 
 
 def claim(*, session: Session, key: Key) -> tuple[IdempotencyKey | None, IdempotencyKey | None]:
-    """After :func:`first_answer` found nothing: ``(taken, None)``, the key taken for this
+    """After :func:`used_before` found nothing: ``(taken, None)``, the key taken for this
     submission (store it, then fill in ``taken.response``), or ``(None, first)`` when a
     concurrent twin took it meanwhile (answer with the twin's)."""
     taken = take(session=session, key=key)
     if taken is not None:
         return taken, None
-    earlier = first_answer(session=session, key=key)
+    earlier = used_before(session=session, key=key)
     if earlier is None:  # pragma: no cover - the twin rolled back; ask to retry
         raise Conflict("a submission with this Idempotency-Key is in progress; retry")
     return None, earlier

@@ -346,7 +346,7 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
     key = idempotency.Key(owner, f"portal-token:{forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)}",
                           digest)
     try:
-        earlier = idempotency.first_answer(session=db, key=key)
+        earlier = idempotency.used_before(session=db, key=key)
     except idempotency.KeyReused:
         earlier = None
         # edited and sent again: a new token

@@ -54,7 +54,7 @@ class Prepared:
 
 @dataclass
 class Submitted:
-    """A request that went in: its id, its answer (``RequestRead``'s shape), the ORM object
+    """A request that went in: its id, the request as ``RequestRead`` shows it, the ORM object
     when :func:`submit` stored it, and the first answer when an idempotency key replayed it
     (then nothing was stored)."""
 
@@ -64,16 +64,16 @@ class Submitted:
     prepared: Prepared | None = None
 
     @property
-    def answer(self) -> dict[str, Any]:
-        """The answer body: the request as stored (the first answer, for a replay)."""
+    def as_read(self) -> dict[str, Any]:
+        """The request as stored, in ``RequestRead``'s shape (the first response, for a replay)."""
         if self.replayed is not None:
             return self.replayed.response
         assert self.prepared is not None
-        return _answer(self.prepared)
+        return _as_read(self.prepared)
 
     def body(self) -> bytes:
-        """The answer serialized as the API sends it."""
-        return orjson.dumps(self.answer, option=orjson.OPT_UTC_Z)
+        """:attr:`as_read` serialized as the API sends it."""
+        return orjson.dumps(self.as_read, option=orjson.OPT_UTC_Z)
 
 
 def _replay(earlier: IdempotencyKey) -> Submitted:
@@ -114,7 +114,7 @@ def submit(
     with its first answer and stores nothing (:class:`~docket.intake.idempotency.KeyReused`
     when the body differs)."""
     if idempotency is not None:
-        earlier = keys.first_answer(session=session, key=idempotency)
+        earlier = keys.used_before(session=session, key=idempotency)
         if earlier is not None:
             return _replay(earlier)
     prepared = prepare(session=session, settings=settings, submitter=submitter, data=data,
@@ -151,7 +151,7 @@ def submit_many(
     taken = None
     if idempotency is not None:
         assert len(prepared) == 1, "an idempotency key covers one request"
-        earlier = keys.first_answer(session=session, key=idempotency)
+        earlier = keys.used_before(session=session, key=idempotency)
         if earlier is None:
             taken, earlier = keys.claim(session=session, key=idempotency)
         if earlier is not None:
@@ -162,7 +162,7 @@ def submit_many(
         with store.write_and_commit(session):
             audit.record_many(session=session, events=_store_many(session, prepared, actor))
             if taken is not None:
-                taken.response = orjson.loads(orjson.dumps(_answer(prepared[0]), option=orjson.OPT_UTC_Z))
+                taken.response = orjson.loads(orjson.dumps(_as_read(prepared[0]), option=orjson.OPT_UTC_Z))
     elif events is not None:
         events += _store_many(session, prepared, actor)
     else:
@@ -296,7 +296,7 @@ def _store_many(session: Session, prepared: Sequence[Prepared],
     return [_received_event(one, actor) for one in prepared]
 
 
-def _answer(prepared: Prepared) -> dict[str, Any]:
+def _as_read(prepared: Prepared) -> dict[str, Any]:
     """A stored request as the API shows it (``RequestRead``), from its values: no ORM
     object to load, nothing to validate again. Fields the values lack take the schema's
     default (an item's outcome, say); serialize with orjson."""

@@ -18,14 +18,14 @@ from docket.outbox.models import OutboxMessage, OutboxStatus
 from docket.parties.auth import Permission
 from docket.store import utcnow
 from docket.web import render
-from docket.web.auth import page_permission
+from docket.web.auth import signed_in
 from docket.web.forms import Form
 from docket.web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 render.add_template_package("docket.notices")
 
-OutboxAdmin = Annotated[SignedIn, Depends(page_permission(Permission.outbox_admin))]
+OutboxAdmin = Annotated[SignedIn, Depends(signed_in(permission=Permission.outbox_admin))]
 STATES = [s.value for s in OutboxStatus]
 
 

@@ -24,7 +24,7 @@ from docket.parties import service
 from docket.parties.auth import Permission
 from docket.parties.models import ApiToken, Role, Submitter, User
 from docket.web import render, throttle
-from docket.web.auth import page_permission
+from docket.web.auth import signed_in
 from docket.web.forms import Form, as_list, field_errors, filled, service_errors
 from docket.web.pages import safe_next
 from docket.web.sessions import SignedIn
@@ -32,7 +32,7 @@ from docket.web.sessions import SignedIn
 router = APIRouter(include_in_schema=False)
 render.add_template_package("docket.parties")
 
-Admin = Annotated[SignedIn, Depends(page_permission(Permission.parties_write))]
+Admin = Annotated[SignedIn, Depends(signed_in(permission=Permission.parties_write))]
 
 
 # ---------------------------------------------------------------- helpers shared by admin pages

@@ -288,7 +288,11 @@ def create_token(
     user: User | None = None, name: str = "", secret: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Make a new token; the plain token is returned once and never stored."""
-    if (submitter is None) == (user is None):
+    if submitter is not None and user is None:
+        owner = f"submitter:{submitter.id}"
+    elif user is not None and submitter is None:
+        owner = f"user:{user.id}"
+    else:
         raise ValueError("a token belongs to exactly one submitter or user")
     plain = secret or TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -297,7 +301,6 @@ def create_token(
     )
     session.add(token)
     session.flush()
-    owner = f"submitter:{submitter.id}" if submitter else f"user:{user.id}"  # type: ignore[union-attr]
     audit.record(
         session=session, actor=actor, action="token:created", subject=f"token:{token.id}",
         payload={"owner": owner, "name": name, "prefix": token.prefix},

@@ -26,14 +26,14 @@ from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
 from docket.review.models import Decision
-from docket.web.auth import page_permission
+from docket.web.auth import signed_in
 from docket.web.forms import field_errors
 from docket.web.sessions import SignedIn
 
 # The API's permission per route (review/api.py, appeals/api.py) is the page's.
-QueueReader = Annotated[SignedIn, Depends(page_permission(Permission.queue_read))]
-StaffReader = Annotated[SignedIn, Depends(page_permission(Permission.requests_read_all))]
-Reviewer = Annotated[SignedIn, Depends(page_permission(Permission.review))]
+QueueReader = Annotated[SignedIn, Depends(signed_in(permission=Permission.queue_read))]
+StaffReader = Annotated[SignedIn, Depends(signed_in(permission=Permission.requests_read_all))]
+Reviewer = Annotated[SignedIn, Depends(signed_in(permission=Permission.review))]
 
 STATES = {
     "received": "Received", "content_not_found": "Content not found", "policy_review": "Policy review",

@@ -1,16 +1,18 @@
-"""Who may see a page: dependencies that read the session cookie.
+"""Who may see a page: one dependency factory, :func:`signed_in`, that reads the session
+cookie, as ``parties.auth.principal`` reads the API's token.
 
-``MaybeUser`` for public pages (the header shows who is signed in), ``PageUser`` for any
-signed-in person, ``page_permission(P)`` for pages behind an API permission (the same
-``Permission`` table as the API, so a page never grants more than the API would),
-``PortalUser`` for people of a submitter. Not signed in: 303 to /sign-in?next=…;
-signed in without the right: a 403 page."""
+``signed_in(optional=True)`` for public pages (the header shows who is signed in; it is
+``MaybeUser``), ``signed_in()`` for any signed-in person (``PageUser``),
+``signed_in(permission=P)`` for pages behind an API permission (the same ``Permission``
+table as the API, so a page never grants more than the API would),
+``signed_in(portal=True)`` for people of a submitter (``PortalUser``). Not signed in: 303
+to /sign-in?next=…; signed in without the right: a 403 page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Literal, overload
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -49,44 +51,78 @@ def _load(request: Request) -> SignedIn | None:
     return user
 
 
-async def maybe_user(request: Request) -> SignedIn | None:
-    if not hasattr(request.state, "user"):
-        request.state.user = await run_in_threadpool(_load, request)
-    user: SignedIn | None = request.state.user
-    return user
-
-
 def _next(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return f"/sign-in?next={quote(target, safe='')}"
 
 
-async def page_user(request: Request) -> SignedIn:
-    user = await maybe_user(request)
+UserDependency = Callable[[Request], Awaitable[SignedIn]]
+OptionalUserDependency = Callable[[Request], Awaitable[SignedIn | None]]
+_DEPENDENCIES: dict[tuple[bool, Permission | None, bool], OptionalUserDependency] = {}
+
+
+@overload
+def signed_in(*, optional: Literal[False] = False, permission: Permission | None = None,
+              portal: bool = False) -> UserDependency: ...
+@overload
+def signed_in(*, optional: Literal[True]) -> OptionalUserDependency: ...
+def signed_in(*, optional: bool = False, permission: Permission | None = None,
+              portal: bool = False) -> UserDependency | OptionalUserDependency:
+    """The dependency that says who is looking at a page, from the session cookie. Use it
+    as ``Annotated[SignedIn, Depends(signed_in(...))]``.
+
+    - ``optional``: None when nobody is signed in, for pages anyone may open; it cannot
+      be combined with the other options.
+    - ``permission``: the person's roles must grant it (a 403 page otherwise).
+    - ``portal``: the person must act for a submitter (a 403 page otherwise).
+
+    Without ``optional``, nobody signed in is a 303 to /sign-in?next=… (this page). The
+    session is read once per request whatever the options (``request.state.user``), and
+    the same options give the same function, so FastAPI calls it once per request however
+    many dependencies ask for it."""
+    key = (optional, permission, portal)
+    found = _DEPENDENCIES.get(key)
+    if found is None:
+        if optional and (permission is not None or portal):
+            raise ValueError("a page anyone may open asks for no permission and no submitter")
+        found = _DEPENDENCIES[key] = _dependency(optional=optional, permission=permission,
+                                                 portal=portal)
+    return found
+
+
+async def _user(request: Request, *, optional: bool, permission: Permission | None,
+                portal: bool) -> SignedIn | None:
+    """The person looking at ``request`` as ``signed_in(...)`` with these options finds
+    them.
+
+    A module function rather than the dependency's own body, as in ``parties.auth``: the
+    dependencies are built when the routes are declared, and mutation testing switches a
+    mutant on only in code called after that."""
+    if not hasattr(request.state, "user"):
+        request.state.user = await run_in_threadpool(_load, request)
+    user: SignedIn | None = request.state.user
     if user is None:
+        if optional:
+            return None
         raise SignInRequired(_next(request))
-    return user
-
-
-def page_permission(permission: Permission) -> Callable[..., object]:
-    """A dependency: a signed-in person whose roles grant ``permission``."""
-
-    async def dependency(request: Request) -> SignedIn:
-        user = await page_user(request)
-        if not user.principal.can(permission):
-            raise Forbidden("your account may not open this page")
-        return user
-
-    return dependency
-
-
-async def portal_user(request: Request) -> SignedIn:
-    user = await page_user(request)
-    if user.principal.submitter_id is None:
+    if permission is not None and not user.principal.can(permission):
+        raise Forbidden("your account may not open this page")
+    if portal and user.principal.submitter_id is None:
         raise Forbidden("the portal is for the people of a requesting organisation")
     return user
 
 
-MaybeUser = Annotated[SignedIn | None, Depends(maybe_user)]
-PageUser = Annotated[SignedIn, Depends(page_user)]
-PortalUser = Annotated[SignedIn, Depends(portal_user)]
+def _dependency(*, optional: bool, permission: Permission | None,
+                portal: bool) -> OptionalUserDependency:
+    async def user(request: Request) -> SignedIn | None:
+        return await _user(request, optional=optional, permission=permission, portal=portal)
+
+    options = ", ".join(f"{name}={value}" for name, value in (
+        ("optional", optional), ("permission", permission and permission.value), ("portal", portal)) if value)
+    user.__name__ = user.__qualname__ = f"signed_in({options})"
+    return user
+
+
+MaybeUser = Annotated[SignedIn | None, Depends(signed_in(optional=True))]
+PageUser = Annotated[SignedIn, Depends(signed_in())]
+PortalUser = Annotated[SignedIn, Depends(signed_in(portal=True))]

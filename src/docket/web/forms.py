@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from pydantic import ValidationError
 
 from docket.errors import DocketError, Forbidden
-from docket.web.auth import maybe_user
+from docket.web.auth import MaybeUser
 from docket.web.render import check_csrf
 
 MAX_FIELDS = 2000
@@ -23,8 +23,9 @@ class CsrfFailed(Forbidden):
     slug = "csrf"
 
 
-async def form_data(request: Request) -> dict[str, Any]:
-    await maybe_user(request)
+async def form_data(request: Request, _user: MaybeUser) -> dict[str, Any]:
+    # The person signed in, if any, is read first: the CSRF token is an HMAC of their
+    # session's secret (render.check_csrf).
     form = await request.form(max_files=20, max_fields=MAX_FIELDS)
     if not check_csrf(request, str(form.get("csrf_token") or "")):
         raise CsrfFailed("the form has expired or did not come from this site; "

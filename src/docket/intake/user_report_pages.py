@@ -1,8 +1,8 @@
 """The public report form: anyone reports content, without an account.
 
 The form goes through exactly the path of an anonymous ``POST /api/v1/reports``
-(``report_api.take_report`` with no caller): the same schema, the same per-address limit, the
-same ``reports.submit_report``. With a name, an e-mail, an explanation and the bona fide
+(``user_report_api.take_report`` with no caller): the same schema, the same per-address limit, the
+same ``user_reports.submit_report``. With a name, an e-mail, an explanation and the bona fide
 statement the report is a DSA Art. 16 notice; the report service decides that."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, NotFound, RateLimited
 from docket.intake.models import Item, Report
-from docket.intake.report_api import take_report
 from docket.intake.schemas import ReportIn
+from docket.intake.user_report_api import take_report
 from docket.web.auth import MaybeUser
 from docket.web.forms import Form, field_errors
 from docket.web.render import add_template_package, flash, page, redirect

@@ -18,7 +18,7 @@ from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
-from docket.intake import reports
+from docket.intake import user_reports as reports
 from docket.intake.models import Designation, Item
 from docket.intake.schemas import (
     DesignationCreated,
