@@ -82,8 +82,12 @@ def test_every_event_becomes_one_leaf_in_seq_order(sessions: Any) -> None:
 
 def _from_scratch(hashes: list[bytes]) -> list[bytes]:
     out: list[bytes] = []
+
+    def read(indexes: Any) -> list[bytes]:
+        return [out[i] for i in indexes]
+
     for n, digest in enumerate(hashes):
-        out += merkle.append_leaves(n, [digest], lambda idx: [out[i] for i in idx])
+        out.extend(merkle.append_leaves(n, [digest], read))
     return out
 
 
