@@ -5,6 +5,8 @@ key and checkpoint refused."""
 from __future__ import annotations
 
 import base64
+import re
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,13 @@ def test_a_checkpoint_by_another_key_or_for_another_log_is_refused() -> None:
 def test_a_malformed_checkpoint_is_refused(body: str) -> None:
     with pytest.raises(CheckpointError):
         Checkpoint.parse(body)
+
+
+def test_the_documented_checkpoint_verifies_with_the_documented_key() -> None:
+    """docs/verifiable-log.md's example checkpoint and verifier key are real."""
+    doc = (Path(__file__).parents[2] / "docs" / "verifiable-log.md").read_text()
+    signed = doc.split("```text\n", 1)[1].split("```", 1)[0]
+    vkey = re.search(r"`(docket\.example\.org/log\+[0-9a-f]{8}\+\S+)`", doc)
+    assert vkey is not None
+    checkpoint = open_checkpoint(signed, Verifier.parse(vkey.group(1)))
+    assert (checkpoint.origin, checkpoint.size) == (ORIGIN, 1523)
