@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from docket.cli_base import JsonOpt, emit, fail, unit_of_work
+from docket.cli_base import JsonOpt, emit, err, fail, unit_of_work
 from docket.settings import get_settings
 
 log_app = typer.Typer(help="The verifiable log: signed checkpoints of a Merkle tree over the audit events.",
@@ -80,3 +80,41 @@ def checkpoint(as_json: JsonOpt = False) -> None:
                    "root": base64.b64encode(signed.checkpoint.root).decode(), "new": signed.new,
                    "checkpoint": signed.note},
          signed.note.rstrip("\n"))
+
+
+@log_app.command("verify")
+def verify(
+    checkpoint: Annotated[list[Path] | None, typer.Option(
+        help="a signed checkpoint kept outside the database, to hold the log to (repeat)")] = None,
+    verifier_key: Annotated[str | None, typer.Option(
+        help="the log's verifier key (default: DOCKET_LOG_KEY_FILE's)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute the log from the events and check it, and every checkpoint, against them; exit 1 if any differs."""
+    from docket.audit.log_check import check_log
+    from docket.log.checkpoint import CheckpointError, open_checkpoint
+    from docket.log.note import NoteError, Signer, Verifier
+
+    held = []
+    if checkpoint:
+        try:
+            if verifier_key is not None:
+                verifier = Verifier.parse(verifier_key)
+            else:
+                verifier = Signer.parse(_key_file(as_json).read_text()).verifier
+            for path in checkpoint:
+                held.append(open_checkpoint(path.read_bytes(), verifier))
+        except (NoteError, CheckpointError) as exc:
+            raise fail(str(exc), 1, as_json) from None
+        except OSError as exc:
+            raise fail(f"cannot read {exc.filename}: {exc.strerror}", 1, as_json) from None
+    with unit_of_work(as_json) as session:
+        result = check_log(session=session, held=held)
+    data = {"ok": result.ok, "leaves": result.size, "checkpoints_held": len(held), "problem": result.problem}
+    if result.ok:
+        emit(as_json, data, f"log intact: {result.size} leaves, {len(held)} checkpoints held outside agree")
+        return
+    emit(as_json, data)
+    if not as_json:
+        err.print(f"[red]log broken:[/red] {result.problem}")
+    raise typer.Exit(1)
