@@ -56,13 +56,9 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 def stored_hash_index(level: int, n: int) -> int:
     """Where the hash of node (level, n) sits in the stored sequence: the node covering
     leaves [n·2^level, (n+1)·2^level) is written right after the leaf that completes it."""
-    for _ in range(level):
-        n = 2 * n + 1  # the last leaf under the node
-    index = 0
-    while n > 0:  # leaf n is written after n + n/2 + n/4 + … earlier hashes
-        index += n
-        n >>= 1
-    return index + level
+    last = ((n + 1) << level) - 1  # the last leaf under the node, which completes it
+    # Leaf x is written after x + x/2 + x/4 + … earlier hashes, which is 2x - popcount(x).
+    return 2 * last - last.bit_count() + level
 
 
 def split_stored_hash_index(index: int) -> tuple[int, int]:
@@ -167,7 +163,7 @@ def _subtree_indexes(lo: int, hi: int, need: list[int]) -> list[int]:
 def _subtree_hash(lo: int, hi: int, hashes: list[bytes]) -> tuple[bytes, list[bytes]]:
     """The hash of leaves [lo, hi) from the front of ``hashes`` (as _subtree_indexes lists
     them); returns it and the hashes left over."""
-    count = len(_subtree_indexes(lo, hi, []))
+    count = (hi - lo).bit_count()  # as many complete subtrees as 1 bits in the width
     digest = hashes[count - 1]
     for i in range(count - 2, -1, -1):
         digest = node_hash(hashes[i], digest)
