@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -50,13 +51,16 @@ def keygen(
         raise fail(f"cannot write {path}: {exc.strerror}", 1, as_json) from None
     with os.fdopen(fd, "w") as out:
         out.write(signer.key + "\n")
-    emit(as_json, {"key_file": str(path), "origin": origin, "verifier_key": signer.verifier.key},
-         f"wrote the signing key for {origin} to {path}\nverifier key (publish it): {signer.verifier.key}")
+    if not as_json:  # plain lines: rich would wrap the key
+        sys.stdout.write(f"wrote the signing key for {origin} to {path}; its verifier key, to publish:\n"
+                         f"{signer.verifier.key}\n")
+        return
+    emit(as_json, {"key_file": str(path), "origin": origin, "verifier_key": signer.verifier.key})
 
 
 @log_app.command("checkpoint")
 def checkpoint(as_json: JsonOpt = False) -> None:
-    """Seal the audit events not yet in the log, sign a checkpoint if it grew, print the latest."""
+    """Seal the audit events not yet in the log, sign a checkpoint if it grew, print the latest (the signed note)."""
     from docket.audit.sealer import SealError, seal, sign_checkpoint
     from docket.log.note import NoteError, Signer
 
@@ -76,10 +80,12 @@ def checkpoint(as_json: JsonOpt = False) -> None:
             signed = sign_checkpoint(session=session, signer=signer)
     except SealError as exc:
         raise fail(str(exc), 1, as_json) from None
+    if not as_json:  # the note byte for byte (rich would wrap its long signature line)
+        sys.stdout.write(signed.note)
+        return
     emit(as_json, {"origin": signed.checkpoint.origin, "size": signed.checkpoint.size,
                    "root": base64.b64encode(signed.checkpoint.root).decode(), "new": signed.new,
-                   "checkpoint": signed.note},
-         signed.note.rstrip("\n"))
+                   "checkpoint": signed.note})
 
 
 @log_app.command("verify")

@@ -9,9 +9,9 @@ log₂ n + 1 stored hashes read). Nothing here recomputes the tree.
 Events get their ``seq`` under the chain head's lock, held to their commit, so a reader
 that sees event n sees every event before it; a gap in ``seq`` past the sealed ones
 therefore means an event was deleted, and sealing stops there rather than seal around it.
-Sealers are serialized: SQLite has one writer at a time, and on PostgreSQL a sealer takes
-a transaction-level advisory lock (two sealers racing would also collide on the leaves'
-primary key, which rolls one back).
+Sealers and signers are serialized: SQLite has one writer at a time, and on PostgreSQL
+they take a transaction-level advisory lock (two sealers racing would also collide on the
+leaves' primary key, which rolls one back).
 
 Not wired into ``docket serve`` or the jobs yet: ``docket log checkpoint`` runs it.
 """
@@ -74,6 +74,12 @@ def hash_reader(session: Session) -> merkle.HashReader:
     return read
 
 
+def _serialize(session: Session) -> None:
+    """One sealer or signer at a time, until the transaction ends (SQLite: one writer already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+
+
 @dataclass(frozen=True)
 class Sealed:
     size: int  # the tree's size after sealing
@@ -83,8 +89,7 @@ class Sealed:
 def seal(*, session: Session, limit: int = SEAL_BATCH) -> Sealed:
     """Append up to ``limit`` events after the last sealed one to the tree, in the
     caller's transaction. Call again until ``added`` is 0 to seal a backlog."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+    _serialize(session)
     size = tree_size(session=session)
     last_seq = 0 if size == 0 else session.execute(
         select(LogLeaf.seq).where(LogLeaf.idx == size - 1)).scalar_one()
@@ -121,6 +126,7 @@ def sign_checkpoint(*, session: Session, signer: Signer) -> Signed:
     Before signing, the stored tree must prove itself consistent with the last checkpoint
     (a consistency proof from the stored hashes, verified): a tree whose stored hashes
     were rewritten is not signed, as signing it would fork the log."""
+    _serialize(session)
     size = tree_size(session=session)
     read = hash_reader(session)
     last = session.execute(
