@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from docket import audit
+from docket.audit.log_models import LogLeaf
+from docket.audit.models import Event
+from docket.audit.sealer import hash_reader, leaf_data, seal, sign_checkpoint
+from docket.db import transaction
 from docket.log import merkle
 from docket.log.checkpoint import Checkpoint, open_checkpoint
 from docket.log.note import Signer, Verifier, open_note, sign
@@ -149,3 +155,33 @@ def test_docket_reads_gos_keys_and_notes(goverify: Path) -> None:
     assert signed_by_go == sign(text, signer)  # Ed25519 is deterministic: the same bytes
     assert open_checkpoint(signed_by_go, Verifier.parse(vkey)).size == 9
     assert open_note(signed_by_go, [Verifier.parse(vkey)]).text == text
+
+
+def test_go_checks_a_sealed_log_from_its_leaf_data(goverify: Path, sessions: Any) -> None:
+    """Events sealed in the database (both engines) and a checkpoint signed there: Go hashes
+    each leaf's data itself (tlog.RecordHash), builds its own tree, and agrees with the
+    checkpoint's root and with the proofs docket reads from its stored hashes."""
+    signer = Signer.generate(ORIGIN)
+    with transaction(sessions) as s:
+        audit.record_many(session=s, events=[
+            audit.Pending("test", "thing:done", f"thing:{i}", {"i": i, "text": "ünïcode ✓"}) for i in range(19)])
+    with transaction(sessions) as s:
+        seal(session=s, limit=11)
+        first = sign_checkpoint(session=s, signer=signer)
+    with transaction(sessions) as s:
+        seal(session=s)
+        second = sign_checkpoint(session=s, signer=signer)
+    with sessions() as s:
+        events = {e.seq: e for e in s.scalars(select(Event))}
+        data = [leaf_data(events[leaf.seq], leaf.nonce) for leaf in s.scalars(select(LogLeaf).order_by(LogLeaf.idx))]
+        read = hash_reader(s)
+        inclusion = [{"index": i, "size": size, "leaf": b64(merkle.leaf_hash(data[i])),
+                      "proof": [b64(h) for h in merkle.inclusion_proof(i, size, read)]}
+                     for size in (11, 19) for i in range(size)]
+        consistency = [{"old": 11, "new": 19, "proof": [b64(h) for h in merkle.consistency_proof(11, 19, read)]}]
+    body = {"vkey": signer.verifier.key, "leaf_data": [b64(d) for d in data],
+            "checkpoints": [first.note, second.note], "inclusion": inclusion, "consistency": consistency}
+    result = json.loads(go(goverify, "verify", stdin=json.dumps(body)))
+    assert oks(result["checkpoints"]) == [True, True], result["checkpoints"]
+    assert all(oks(result["inclusion"])) and len(result["inclusion"]) == 30
+    assert oks(result["consistency"]) == [True]

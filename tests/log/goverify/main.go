@@ -8,7 +8,8 @@
 //	goverify verify        reads a JSON request on stdin, prints a JSON verdict per item
 //
 // verify's request: {"vkey": verifier key, "checkpoints": [signed checkpoints],
-// "leaves": [base64 leaf hashes, the whole log], "inclusion": [{"index", "size", "leaf",
+// "leaves": [base64 leaf hashes, the whole log] or "leaf_data": [base64 leaf data, which
+// tlog.RecordHash hashes], "inclusion": [{"index", "size", "leaf",
 // "proof"}], "consistency": [{"old", "new", "proof"}]}. A checkpoint is opened with
 // note.Open and its root compared with tlog.TreeHash over the leaves, as Go stores them;
 // a proof is checked with tlog.CheckRecord or tlog.CheckTree against the roots of the
@@ -33,6 +34,7 @@ type request struct {
 	VKey        string       `json:"vkey"`
 	Checkpoints []string     `json:"checkpoints"`
 	Leaves      []tlog.Hash  `json:"leaves"`
+	LeafData    [][]byte     `json:"leaf_data"`
 	Inclusion   []inclusion  `json:"inclusion"`
 	Consistency []consistent `json:"consistency"`
 }
@@ -86,6 +88,9 @@ func main() {
 func verify(req request) map[string][]verdict {
 	verifier, err := note.NewVerifier(req.VKey)
 	check(err)
+	for _, data := range req.LeafData { // leaves given as their data: Go hashes them
+		req.Leaves = append(req.Leaves, tlog.RecordHash(data))
+	}
 	stored := storedHashes(req.Leaves)
 	roots := map[int64]tlog.Hash{}
 	out := map[string][]verdict{}
