@@ -11,6 +11,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from docket import schema, store
+from docket.audit.cli import log_app
 from docket.cli_base import JsonOpt, actor, console, emit, err, require_schema, unit_of_work
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
@@ -234,6 +235,7 @@ app.command()(ops_cli.restore)
 for _name, _group in (
     ("db", db_app), ("law", law_app), ("submitter", parties_cli.submitter_app), ("user", parties_cli.user_app),
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
+    ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
     ("flagger", flagger_app), ("report", report_app), ("export", export_app),
 ):

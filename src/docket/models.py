@@ -1,6 +1,7 @@
 """Import every ORM model so that metadata (and Alembic) sees all tables."""
 
 from docket.appeals.models import Appeal
+from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
@@ -27,5 +28,5 @@ __all__ = [
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
-    "ExportReceipt", "WebSession",
+    "ExportReceipt", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf",
 ]

@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60.0, gt=0, le=3600,
                                         description="seconds a worker holds a message it is sending")
     outbox_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="seconds between outbox checks")
+    log_key_file: str | None = Field(
+        default=None,
+        description="the path of the verifiable log's signing key, which `docket log keygen` writes",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )
