@@ -197,7 +197,8 @@ def _in_force(log: _Log, now: dt.datetime) -> dict[int, Term]:
 
 def _decisions_of(session: Session, ids: Iterable[int]) -> dict[int, int]:
     """The decision each restriction row names."""
-    wanted, found = sorted(set(ids)), {}
+    wanted = sorted(set(ids))
+    found: dict[int, int] = {}
     for start in range(0, len(wanted), 1000):
         chunk = wanted[start:start + 1000]
         found.update(session.execute(select(Restriction.id, Restriction.decision_id)
