@@ -161,7 +161,7 @@ def test_restrictions_behind_dockets_back_are_reported_with_their_subject(
 
     human = runner.invoke(cli, ["log", "check-restrictions"])
     assert human.exit_code == 1
-    assert "content:post-secret" in human.stdout and "secret channel" in human.stdout
+    assert "content:post-secret" in human.stdout and "secret" in human.stdout
     assert "3 differences" in human.output
 
 

@@ -155,11 +155,12 @@ def check_restrictions(as_json: JsonOpt = False) -> None:
         emit(as_json, result.as_dict(), f"restrictions agree with the log: {result.in_force} in force "
                                         f"({served}; {result.events} events read)")
         return
-    table = Table("subject", "difference", "served in", "logged in", "decision", "restriction", "seen in", "detail")
+    # Five columns, so that a terminal of 80 keeps each subject on one line; --json has every field.
+    table = Table("subject", "difference", "served in", "logged in", "detail (where seen)")
     table.columns[0].no_wrap = True
     for d in result.differences:
-        table.add_row(d.subject, checks.KINDS[d.kind], _where(d.served), _where(d.logged),
-                      str(d.decision or "—"), str(d.restriction or "—"), ", ".join(d.sources), d.detail)
+        table.add_row(d.subject, checks.LABELS[d.kind], _where(d.served), _where(d.logged),
+                      f"{d.detail} ({', '.join(d.sources)})")
     emit(as_json, result.as_dict(), table)
     if not as_json:
         err.print(f"[red]{len(result.differences)} differences[/red] between the restrictions served and the "

@@ -42,14 +42,14 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 ACTIONS = ("decision:made", "decision:approved", "item:decided", "appeal:decided", "restriction:started")
 BATCH = 5000
 
-# What each kind of difference means, for people.
-KINDS = {
-    "not_logged": "served, no logged decision behind it (a secret channel)",
-    "not_served": "logged in force, not served",
-    "wider": "served in jurisdictions the log does not have",
-    "narrower": "not served in jurisdictions the log has",
-    "terms": "served with another end or notice than logged",
-    "unapproved": "in force without the approval its decision needed",
+# Each kind of difference, as the command's table names it (docs/verifiable-log.md says more).
+LABELS = {
+    "not_logged": "secret channel: served, not logged",
+    "not_served": "logged, not served",
+    "wider": "wider than logged",
+    "narrower": "narrower than logged",
+    "terms": "other end or notice",
+    "unapproved": "no logged approval",
 }
 
 
@@ -67,7 +67,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Difference:
-    kind: str  # a key of KINDS
+    kind: str  # a key of LABELS
     subject: str
     decision: int | None
     restriction: int | None
@@ -272,14 +272,15 @@ def _compare(source: str, served: list[Term], logged: dict[int, Term], log: _Log
                                          f"{decision}, which restriction {serving[decision]} serves")
             continue
         serving[decision] = term.restriction
+        which = f"restriction {term.restriction} (decision {decision})"
         extra, missing = term.scope - expected.scope, expected.scope - term.scope
         if extra:
-            note("wider", term, expected.scope, f"also served in {', '.join(sorted(extra))}")
+            note("wider", term, expected.scope, f"{which}: also served in {', '.join(sorted(extra))}")
         if missing:
-            note("narrower", term, expected.scope, f"not served in {', '.join(sorted(missing))}")
+            note("narrower", term, expected.scope, f"{which}: not served in {', '.join(sorted(missing))}")
         if (term.ends_at, term.notice_kind) != (expected.ends_at, expected.notice_kind):
             note("terms", term, expected.scope,
-                 f"served until {_until(term.ends_at)} ({term.notice_kind}), "
+                 f"{which}: served until {_until(term.ends_at)} ({term.notice_kind}), "
                  f"logged until {_until(expected.ends_at)} ({expected.notice_kind})")
     for decision, expected in logged.items():
         if decision not in serving:
