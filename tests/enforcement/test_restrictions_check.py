@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from docket import effects
 from docket.appeals import tokens
+from docket.audit.models import Event
 from docket.cli import app as cli
 from docket.demo import load_demo
 from docket.enforcement.models import Restriction, RestrictionChange
@@ -24,6 +25,7 @@ from docket.review.service import Decided
 from docket.settings import Settings
 from docket.store import read_snapshot, transaction, utcnow
 from tests.conftest import SECRET
+from tests.helpers import tampering
 
 runner = CliRunner()
 
@@ -204,6 +206,26 @@ def test_a_decision_in_force_without_its_approval_is_reported(
     [unapproved] = out["differences"]
     assert unapproved["kind"] == "unapproved" and unapproved["subject"] == "content:post-1"
     assert unapproved["sources"] == ["log"] and "approval" in unapproved["detail"]
+
+
+def test_a_log_from_before_item_decided_named_the_restriction_is_read_through_restriction_started(
+        client, act, platform, kz_ministry, reviewer_alice, bob_legal, carol_rights, dana_kz, sessions) -> None:
+    d = desk(client, act, platform, kz_ministry, reviewer_alice, bob_legal, carol_rights, dana_kz)
+    d.restrict("post-1", ends_at=(utcnow() + dt.timedelta(days=3)).isoformat())
+    d.restrict("post-2", scope=["KZ", "RU"], scope_reason="The same order in Russia.")
+    with tampering(sessions) as s:  # the events as docket recorded them before
+        for event in s.scalars(select(Event).where(Event.action == "item:decided")).all():
+            old = {k: v for k, v in event.payload.items() if k not in ("restricts", "notice_kind", "ends_at")}
+            s.execute(update(Event).where(Event.seq == event.seq).values(payload=old))
+    code, out = checked()
+    assert code == 0 and out["in_force"] == 2, out
+    with tampering(sessions) as s:  # and with the subject's event gone too, the subject is unknown
+        first = s.scalar(select(Restriction.id).where(Restriction.subject_id == "post-1"))
+        s.execute(delete(Event).where(Event.action == "restriction:started", Event.subject == f"restriction:{first}"))
+    code, out = checked()
+    assert code == 1
+    assert {(x["kind"], x["subject"]) for x in out["differences"]} == {
+        ("not_logged", "content:post-1"), ("not_served", "(not logged)")}
 
 
 def test_the_check_reports_its_progress(sessions, engine) -> None:

@@ -117,7 +117,8 @@ class _Log:
     def __init__(self) -> None:
         self.needs_approval: dict[int, bool] = {}
         self.approved: set[int] = set()
-        self.decided: dict[int, dict[str, Any]] = {}  # item:decided's payload
+        self.outcomes: dict[int, str] = {}  # every decision that took effect (item:decided)
+        self.decided: dict[int, dict[str, Any]] = {}  # item:decided's payload, for a restricting outcome
         self.started: dict[int, dict[str, Any]] = {}  # restriction:started, where item:decided lacks restricts
         self.reversed: set[int] = set()
 
@@ -130,7 +131,9 @@ class _Log:
         elif action == "decision:approved":
             self.approved.add(decision)
         elif action == "item:decided":
-            self.decided[decision] = payload
+            self.outcomes[decision] = str(payload.get("outcome"))
+            if payload.get("outcome") in RESTRICTING:
+                self.decided[decision] = payload
         elif action == "appeal:decided":
             if payload.get("outcome") == "reversed":
                 self.reversed.add(decision)
@@ -142,7 +145,7 @@ class _Log:
     def term(self, decision: int) -> Term | None:
         """The restriction a decision that took effect put in force, if it restricts."""
         decided = self.decided.get(decision)
-        if decided is None or decided.get("outcome") not in RESTRICTING:
+        if decided is None:
             return None
         source = decided if "restricts" in decided else self.started.get(decision, {})
         subject = source.get("restricts" if source is decided else "subject") or "(not logged)"
@@ -154,11 +157,10 @@ class _Log:
         """Why the log has no restriction in force for ``decision``."""
         if decision is None:
             return "no decision"
-        decided = self.decided.get(decision)
-        if decided is None:
+        if decision not in self.outcomes:
             return f"decision {decision} never took effect in the log"
-        if decided.get("outcome") not in RESTRICTING:
-            return f"decision {decision}'s logged outcome is {decided.get('outcome')}"
+        if decision not in self.decided:
+            return f"decision {decision}'s logged outcome is {self.outcomes[decision]}"
         if decision in self.reversed:
             return f"decision {decision} was reversed on appeal"
         term = self.term(decision)
