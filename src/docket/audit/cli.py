@@ -135,9 +135,7 @@ def _where(scope: list[str]) -> str:
 
 @log_app.command("check-restrictions")
 def check_restrictions(as_json: JsonOpt = False) -> None:
-    """Derive from the logged decisions, approvals, appeals and expiries the restrictions in
-    force now, compare them with what the enforcement index serves (its snapshot and its
-    feed); exit 1 and list every difference, with its subject, if any."""
+    """Check the restrictions served against the logged decisions, reversals and expiries; exit 1 on a difference."""
     from docket.enforcement import restrictions_check as checks
 
     settings = get_settings()
