@@ -203,8 +203,8 @@ def _decisions_of(session: Session, ids: Iterable[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for start in range(0, len(wanted), 1000):
         chunk = wanted[start:start + 1000]
-        found.update(session.execute(select(Restriction.id, Restriction.decision_id)
-                                     .where(Restriction.id.in_(chunk))).tuples().all())
+        rows = session.execute(select(Restriction.id, Restriction.decision_id).where(Restriction.id.in_(chunk)))
+        found.update({int(rid): int(decision) for rid, decision in rows})
     return found
 
 
