@@ -76,12 +76,13 @@ def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 6
 
 
 @contextmanager
-def append_only_lifted(conn: Connection | Session) -> Iterator[None]:
+def append_only_lifted(conn: Connection | Session, verbs: tuple[str, ...] = ("update", "delete")) -> Iterator[None]:
     """The append-only triggers (migration 0015) off for the rest of ``conn``'s transaction,
     as the tables' owner can turn them off, and on again before it commits: what the
     tests' cleanup needs, and what a test that plays someone rewriting history does.
     Nobody else ever sees them off (PostgreSQL's ALTER TABLE and SQLite's DDL are
-    transactional)."""
+    transactional). On SQLite only ``verbs``' triggers are lifted (the cleanup deletes
+    only: fewer schema changes)."""
     dialect = (conn if isinstance(conn, Connection) else conn.get_bind()).dialect.name
     if dialect == "postgresql":
         for table in APPEND_ONLY:
@@ -90,7 +91,7 @@ def append_only_lifted(conn: Connection | Session) -> Iterator[None]:
         for table in APPEND_ONLY:
             conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
         return
-    names = [f"{t}_append_only_{verb}" for t in APPEND_ONLY for verb in ("update", "delete")]
+    names = [f"{t}_append_only_{verb}" for t in APPEND_ONLY for verb in verbs]
     saved = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ("
                               + ", ".join(f"'{n}'" for n in names) + ") ORDER BY name")).scalars().all()
     for name in names:

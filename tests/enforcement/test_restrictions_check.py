@@ -121,6 +121,13 @@ def test_a_real_flow_agrees_with_the_log(client, act, platform, kz_ministry, rev
 
     human = runner.invoke(cli, ["log", "check-restrictions"])
     assert human.exit_code == 0 and "restrictions agree with the log: 3 in force" in human.output
+    # The decision's own event says what it restricts: the log alone is enough.
+    with sessions() as s:
+        decided = {e.payload["restricts"]: e.payload for e in s.scalars(
+            select(Event).where(Event.action == "item:decided")).all()}
+    assert decided["content:post-3"]["notice_kind"] == "legal_demand"
+    assert dt.datetime.fromisoformat(decided["content:post-3"]["ends_at"]) == later
+    assert decided["content:post-2"]["scope"] == ["KZ", "RU"] and decided["content:post-1"]["ends_at"] is None
 
 
 def test_restrictions_behind_dockets_back_are_reported_with_their_subject(
