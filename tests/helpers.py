@@ -1,4 +1,5 @@
-"""Starting real ``docket`` processes for end-to-end tests."""
+"""Starting real ``docket`` processes for end-to-end tests; lifting the audit log's
+append-only triggers where a test must rewrite it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from docket.store import transaction
+
+# The tables migration 0015 makes append-only, and its triggers' names.
+APPEND_ONLY = ("events", "log_leaves", "log_hashes", "log_checkpoints")
 
 
 def free_port() -> int:
@@ -64,3 +73,38 @@ def running_server(*args: str, env: dict[str, str], cwd: str, timeout: float = 6
             proc.wait()
         reader.join(timeout=15)
         out.append("".join(lines))
+
+
+@contextmanager
+def append_only_lifted(conn: Connection | Session, verbs: tuple[str, ...] = ("update", "delete")) -> Iterator[None]:
+    """The append-only triggers (migration 0015) off for the rest of ``conn``'s transaction,
+    as the tables' owner can turn them off, and on again before it commits: what the
+    tests' cleanup needs, and what a test that plays someone rewriting history does.
+    Nobody else ever sees them off (PostgreSQL's ALTER TABLE and SQLite's DDL are
+    transactional). On SQLite only ``verbs``' triggers are lifted (the cleanup deletes
+    only: fewer schema changes)."""
+    dialect = (conn if isinstance(conn, Connection) else conn.get_bind()).dialect.name
+    if dialect == "postgresql":
+        for table in APPEND_ONLY:
+            conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
+        yield
+        for table in APPEND_ONLY:
+            conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only"))
+        return
+    names = [f"{t}_append_only_{verb}" for t in APPEND_ONLY for verb in verbs]
+    saved = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+                              + ", ".join(f"'{n}'" for n in names) + ") ORDER BY name")).scalars().all()
+    for name in names:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    yield
+    for sql in saved:
+        conn.execute(text(sql))
+
+
+@contextmanager
+def tampering(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction with the append-only triggers off: for a test that plays somebody
+    with the owner's rights rewriting the audit log or the verifiable log in the database."""
+    with transaction(sessions) as session, append_only_lifted(session):
+        yield session
+

@@ -214,7 +214,8 @@ def test_a_restore_refuses_a_backup_whose_audit_chain_was_tampered_with(
     _fill(sessions, 6)
     source = tmp_path / "b.db"
     ops.backup(database_url=database_url, target=source)
-    with sqlite3.connect(source) as conn:
+    with sqlite3.connect(source) as conn:  # as whoever holds the file can: triggers off, then edit
+        conn.execute("DROP TRIGGER events_append_only_update")
         conn.execute("""UPDATE events SET payload = '{"i": 99}' WHERE seq = 4""")
     conn.close()
     url, path = previous

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ import orjson
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -80,3 +81,22 @@ def require_schema(engine: Any, settings: Settings) -> None:
             f"the database schema is at {current or 'nothing'}, not the latest; "
             "run 'docket db upgrade' first"
         )
+
+
+@contextmanager
+def stage_progress(as_json: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Rich progress bars on stderr, one per stage, for a terminal; none for --json or a
+    pipe. Report with ``progress(stage, done, total)``."""
+    if as_json or not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report

@@ -486,6 +486,7 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
         f"  curl -s {base_url}/metrics -H 'Authorization: Bearer dkt_demo_erin'"
         "   (Prometheus metrics: admins, auditors, or DOCKET_METRICS_TOKEN)",
+        "  docket log check-restrictions   (every restriction served follows from a logged decision)",
         "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",
         f"  open {base_url}/docs for the interactive API documentation",
         "",

@@ -86,21 +86,26 @@ def after_decision(*, session: Session, decided: Decided, actor: str, now: dt.da
     request = item.request
     was_decided = request.status == "decided"
     refresh_status(request)
-    audit.record(
-        session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
-        payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
-                 "request_status": request.status.value},
-    )
     submitter = session.get(Submitter, request.submitter_id)
     # What the decision restricts: nothing, for an outcome that does not or content the registry lacks.
     restricted = item.content_id if Outcome(decision.outcome) in RESTRICTING else None
+    payload: dict[str, Any] = {"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
+                               "request_status": request.status.value, "restricts": None}
+    if restricted is not None:
+        # The restriction the decision puts in force, in the decision's own event, so that
+        # the log alone says what must be served (``docket log check-restrictions``).
+        kind, subject_id = enforcement.subject_for(session=session, content_id=restricted)
+        notice_kind = enforcement.notice_kind_for(outcome=decision.outcome,
+                                                  submitter_kind=str(submitter.kind if submitter else "user"))
+        payload.update(restricts=f"{kind.value}:{subject_id}", notice_kind=notice_kind.value,
+                       ends_at=decision.ends_at.isoformat() if decision.ends_at else None)
+    audit.record(session=session, actor=actor, action="item:decided", subject=f"item:{item.id}", payload=payload)
     author = None
     if restricted is not None:
         enforcement.start(
             session=session, actor=actor, decision_id=decision.id, content_id=restricted,
             scope=decision.scope, ends_at=decision.ends_at, now=now, announce=_announcer(session),
-            notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
-                                                    submitter_kind=str(submitter.kind if submitter else "user")),
+            notice_kind=notice_kind,
         )
         author = content_registry.get(session=session, content_id=restricted)
     request_decided = not was_decided and request.status == "decided"

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from docket import audit
 from docket.cli import app as cli
 from docket.store import transaction
+from tests.helpers import tampering
 
 runner = CliRunner()
 
@@ -43,7 +44,7 @@ def test_the_human_output_counts_events(sessions) -> None:
 
 def test_an_edited_payload_is_found(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("""UPDATE events SET payload = '{"i": 99}' WHERE seq = 3"""))
     code, out = verify_cli()
     assert code == 1 and out["bad_event"] == 3 and "altered" in out["problem"]
@@ -51,14 +52,14 @@ def test_an_edited_payload_is_found(sessions) -> None:
 
 def test_an_edited_actor_is_found(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("UPDATE events SET actor = 'someone else' WHERE seq = 2"))
     assert verify_cli()[1]["bad_event"] == 2
 
 
 def test_a_rehashed_edit_breaks_the_next_link(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("UPDATE events SET hash = :h WHERE seq = 2"), {"h": "f" * 64})
     code, out = verify_cli()
     assert code == 1 and out["bad_event"] == 2
@@ -66,7 +67,7 @@ def test_a_rehashed_edit_breaks_the_next_link(sessions) -> None:
 
 def test_a_deleted_event_is_found(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("DELETE FROM events WHERE seq = 3"))
     code, out = verify_cli()
     assert code == 1 and out["bad_event"] == 3 and "missing" in out["problem"]
@@ -74,7 +75,7 @@ def test_a_deleted_event_is_found(sessions) -> None:
 
 def test_a_deleted_last_event_is_found(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("DELETE FROM events WHERE seq = 5"))
     code, out = verify_cli()
     assert code == 1 and out["bad_event"] == 5
@@ -82,7 +83,7 @@ def test_a_deleted_last_event_is_found(sessions) -> None:
 
 def test_reordered_events_are_found(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:  # swap events 2 and 3
+    with tampering(sessions) as s:  # swap events 2 and 3
         s.execute(text("UPDATE events SET seq = -2 WHERE seq = 2"))
         s.execute(text("UPDATE events SET seq = 2 WHERE seq = 3"))
         s.execute(text("UPDATE events SET seq = 3 WHERE seq = -2"))
@@ -92,7 +93,7 @@ def test_reordered_events_are_found(sessions) -> None:
 
 def test_the_human_output_names_the_bad_event(sessions) -> None:
     _fill(sessions)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("UPDATE events SET subject = 'x' WHERE seq = 4"))
     result = runner.invoke(cli, ["audit", "verify"])
     assert result.exit_code == 1 and "event 4" in result.output
@@ -211,7 +212,7 @@ def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_i
             return verify(session=s, batch=2)
 
     _fill(sessions)
-    with transaction(sessions) as s:  # event 2 edited and re-hashed, event 3 left alone
+    with tampering(sessions) as s:  # event 2 edited and re-hashed, event 3 left alone
         row = s.execute(text("SELECT seq, at, actor, action, subject, prev_hash FROM events "
                              "WHERE seq = 2")).one()
         at = row.at if isinstance(row.at, dt.datetime) else dt.datetime.fromisoformat(row.at)
@@ -222,10 +223,10 @@ def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_i
                   {"h": digest})
     assert check() == Verification(
         False, 2, 3, "event 3 does not follow event 2 (prev_hash differs)")
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("UPDATE events SET actor = 'someone else' WHERE seq = 2"))
     assert check() == Verification(False, 1, 2, "event 2 was altered (hash differs)")
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(text("DELETE FROM events WHERE seq = 2"))
     assert check() == Verification(False, 1, 2, "event 2 is missing (next is 3)")
 

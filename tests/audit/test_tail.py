@@ -18,6 +18,7 @@ from docket.audit.models import ChainHead, Event
 from docket.audit.service import GENESIS, Verification, event_hash, verify
 from docket.cli import app as cli
 from docket.store import transaction
+from tests.helpers import tampering
 
 EVENTS = 5
 REWRITTEN = "the head's hash does not match event 5: the last events or the head were rewritten"
@@ -47,7 +48,7 @@ def verified(sessions: Any) -> tuple[Verification, int, dict[str, Any], str]:
 def rewrite(sessions: Any, first: int, payload: dict[str, Any]) -> None:
     """Give event ``first`` a new payload and re-hash it and every event after it, as
     somebody who knows the hash format would: the links all hold."""
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         rows = s.scalars(select(Event).where(Event.seq >= first).order_by(Event.seq)).all()
         prev = rows[0].prev_hash
         for row in rows:
@@ -120,20 +121,20 @@ def test_a_head_moved_back_with_the_events_left_is_caught(chain: Any) -> None:
 
 
 def test_a_deleted_last_event_is_caught_by_the_head(chain: Any) -> None:
-    with transaction(chain) as s:
+    with tampering(chain) as s:
         s.execute(delete(Event).where(Event.seq == EVENTS))
     assert_caught(chain, EVENTS, "the chain ends at event 4 but its head records event 5",
                   count=EVENTS - 1)
 
 
 def test_every_event_deleted_is_caught_by_the_head(chain: Any) -> None:
-    with transaction(chain) as s:
+    with tampering(chain) as s:
         s.execute(delete(Event))
     assert_caught(chain, 1, "the chain ends at event 0 but its head records event 5", count=0)
 
 
 def test_every_event_and_the_head_deleted_is_caught(chain: Any) -> None:
-    with transaction(chain) as s:
+    with tampering(chain) as s:
         s.execute(delete(Event))
         s.execute(delete(ChainHead))
     assert_caught(chain, None, HEADLESS, count=0)
@@ -149,7 +150,7 @@ def test_a_missing_head_is_caught_even_with_the_events_intact(chain: Any) -> Non
 # chain whose head agrees with it looks exactly like one that was never longer. These
 # pass today, and say so; a verifiable log with checkpoints kept outside catches them.
 def test_uncaught_today_the_last_event_deleted_and_the_head_moved_back(chain: Any) -> None:
-    with transaction(chain) as s:
+    with tampering(chain) as s:
         s.execute(delete(Event).where(Event.seq == EVENTS))
     move_head(chain, EVENTS - 1, hash_of(chain, EVENTS - 1))
     result, code, _, _ = verified(chain)
@@ -157,7 +158,7 @@ def test_uncaught_today_the_last_event_deleted_and_the_head_moved_back(chain: An
 
 
 def test_uncaught_today_every_event_deleted_and_the_head_reset(chain: Any) -> None:
-    with transaction(chain) as s:
+    with tampering(chain) as s:
         s.execute(delete(Event))
     move_head(chain, 0, GENESIS)
     result, code, _, _ = verified(chain)

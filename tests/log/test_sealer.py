@@ -24,6 +24,7 @@ from docket.log.checkpoint import open_checkpoint
 from docket.log.note import Signer, Verifier
 from docket.settings import get_settings
 from docket.store import transaction
+from tests.helpers import tampering
 
 ORIGIN = "docket.test/log"
 
@@ -95,7 +96,7 @@ def test_a_missing_event_stops_sealing(sessions: Any) -> None:
     record(sessions, 5)
     seal_all(sessions)
     record(sessions, 3, start=5)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(delete(Event).where(Event.seq == 7))
     with pytest.raises(SealError, match="event 7 is missing"), transaction(sessions) as s:
         seal(session=s)
@@ -137,7 +138,7 @@ def test_a_rewritten_tree_is_not_signed(sessions: Any) -> None:
         sign_checkpoint(session=s, signer=signer)
     record(sessions, 4, start=5)
     seal_all(sessions)
-    with transaction(sessions) as s:  # the stored root of leaves 0..3, which size 5 was built on
+    with tampering(sessions) as s:  # the stored root of leaves 0..3, which size 5 was built on
         s.execute(update(LogHash).where(LogHash.idx == merkle.stored_hash_index(2, 0))
                   .values(hash=b"\x00" * 32))
     with pytest.raises(SealError, match="does not extend the checkpoint of 5"), transaction(sessions) as s:

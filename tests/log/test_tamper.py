@@ -24,6 +24,7 @@ from docket.cli import app as cli
 from docket.log.checkpoint import Checkpoint
 from docket.log.note import Signer
 from docket.store import transaction
+from tests.helpers import tampering
 
 EVENTS = 12
 Row = dict[str, Any]
@@ -55,7 +56,7 @@ def rewrite_history(sessions: Any, change: Callable[[list[Row]], list[Row]]) -> 
     change the events, renumber them and rebuild the hash chain and its head so that
     ``audit verify`` passes, then throw the log away and seal it again from the new
     events (new nonces, new stored hashes; the stored checkpoints go too)."""
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         rows = [{"at": e.at, "actor": e.actor, "action": e.action, "subject": e.subject, "payload": e.payload}
                 for e in s.scalars(select(Event).order_by(Event.seq))]
         rows = change(rows)
@@ -120,7 +121,7 @@ def test_a_truncated_log_with_its_head_moved_back(sessions: Any, held: Any) -> N
     """The last events cut off, their leaves, hashes and checkpoints with them, and the
     chain's head moved back: audit verify passes; the held checkpoint says the log was cut."""
     _, checkpoint, _ = held
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         last = s.execute(select(Event.hash).where(Event.seq == EVENTS - 3)).scalar_one()
         s.execute(delete(Event).where(Event.seq > EVENTS - 3))
         s.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=EVENTS - 3, hash=last))
@@ -147,7 +148,7 @@ def test_a_truncated_log_with_its_head_moved_back(sessions: Any, held: Any) -> N
 ], ids=["event-edited", "event-deleted", "leaf-deleted", "stored-hash", "stored-checkpoint"])
 def test_a_rewrite_that_leaves_the_log_alone_is_found_without_a_checkpoint(
         sessions: Any, held: Any, tamper: Callable[[Any], Any], problem: str) -> None:
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         tamper(s)
     with sessions() as s:
         result = check_log(session=s)

@@ -1,4 +1,5 @@
-"""``docket log``: the verifiable log's signing key and checkpoints (docs/verifiable-log.md)."""
+"""``docket log``: the verifiable log's signing key and checkpoints, and the restrictions
+served checked against the logged decisions (docs/verifiable-log.md)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
+from rich.table import Table
 
-from docket.cli_base import JsonOpt, emit, err, fail, unit_of_work
+from docket import store
+from docket.cli_base import JsonOpt, emit, err, fail, require_schema, stage_progress, unit_of_work
 from docket.settings import get_settings
 
 log_app = typer.Typer(help="The verifiable log: signed checkpoints of a Merkle tree over the audit events.",
@@ -123,4 +126,41 @@ def verify(
     emit(as_json, data)
     if not as_json:
         err.print(f"[red]log broken:[/red] {result.problem}")
+    raise typer.Exit(1)
+
+
+def _where(scope: list[str]) -> str:
+    return "everywhere" if scope == ["*"] else ", ".join(scope) or "—"
+
+
+@log_app.command("check-restrictions")
+def check_restrictions(as_json: JsonOpt = False) -> None:
+    """Check the restrictions served against the logged decisions, reversals and expiries; exit 1 on a difference."""
+    from docket.enforcement import restrictions_check as checks
+
+    settings = get_settings()
+    engine = store.make_engine(settings.database_url)
+    try:
+        require_schema(engine, settings)
+        # One read-only snapshot: a decision and its restriction are seen together, and
+        # the check holds no write lock however long the log.
+        with stage_progress(as_json) as progress, store.read_snapshot(engine) as conn:
+            result = checks.check_restrictions(conn=conn, now=store.utcnow(), progress=progress)
+    finally:
+        engine.dispose()
+    served = f"the snapshot serves {result.served['snapshot']}, the feed {result.served['feed']}"
+    if result.ok:
+        emit(as_json, result.as_dict(), f"restrictions agree with the log: {result.in_force} in force "
+                                        f"({served}; {result.events} events read)")
+        return
+    # Five columns, so that a terminal of 80 keeps each subject on one line; --json has every field.
+    table = Table("subject", "difference", "served in", "logged in", "detail (where seen)")
+    table.columns[0].no_wrap = True
+    for d in result.differences:
+        table.add_row(d.subject, checks.LABELS[d.kind], _where(d.served), _where(d.logged),
+                      f"{d.detail} ({', '.join(d.sources)})")
+    emit(as_json, result.as_dict(), table)
+    if not as_json:
+        err.print(f"[red]{len(result.differences)} differences[/red] between the restrictions served and the "
+                  f"log ({result.in_force} in force in the log; {served})")
     raise typer.Exit(1)

@@ -47,6 +47,15 @@ def notice_kind_for(*, outcome: str, submitter_kind: str) -> NoticeKind:
     return NoticeKind.legal_demand if RequesterKind(submitter_kind).is_official else NoticeKind.local_law
 
 
+def subject_for(*, session: Session, content_id: str) -> tuple[SubjectKind, str]:
+    """What restricting ``content_id`` restricts: that content, or, for an account, every
+    piece of content by its author."""
+    registered = content_registry.get(session=session, content_id=content_id)
+    if registered is not None and registered.type == "account":
+        return SubjectKind.account, registered.author_id or registered.id
+    return SubjectKind.content, content_id
+
+
 def start(
     *, session: Session, actor: str, decision_id: int, content_id: str, scope: list[str],
     notice_kind: NoticeKind, ends_at: dt.datetime | None, now: dt.datetime, announce: Announce | None = None,
@@ -54,11 +63,7 @@ def start(
     """Put a decision into effect: one restriction row and its feed change (``announce``d).
 
     An account item restricts every piece of that author's content in the scope."""
-    registered = content_registry.get(session=session, content_id=content_id)
-    if registered is not None and registered.type == "account":
-        subject = (SubjectKind.account, registered.author_id or registered.id)
-    else:
-        subject = (SubjectKind.content, content_id)
+    subject = subject_for(session=session, content_id=content_id)
     restriction = Restriction(
         subject_kind=subject[0], subject_id=subject[1], scope=scope, notice_kind=notice_kind,
         decision_id=decision_id, starts_at=now, ends_at=ends_at,

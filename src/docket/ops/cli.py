@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from docket import cli_base as base
 from docket import ops
@@ -29,7 +28,7 @@ def backup(
 ) -> None:
     """Back the database up to FILE while docket keeps serving, then check the copy
     (integrity and the whole audit chain). PostgreSQL: pg_dump."""
-    with _progress(as_json) as progress, _refusals(as_json):
+    with base.stage_progress(as_json) as progress, _refusals(as_json):
         result = ops.backup(database_url=get_settings().database_url, target=file, force=force,
                             pg_dump=pg_dump, progress=progress)
     data = result.as_dict()
@@ -50,7 +49,7 @@ def restore(
 ) -> None:
     """Replace the database with a backup, once the backup's integrity, schema version and
     audit chain check out; stop docket serve and its workers first. PostgreSQL: pg_restore."""
-    with _progress(as_json) as progress, _refusals(as_json):
+    with base.stage_progress(as_json) as progress, _refusals(as_json):
         result = ops.restore(database_url=get_settings().database_url, source=file,
                              keep=not no_keep, progress=progress)
     data = result.as_dict()
@@ -88,21 +87,3 @@ def _refusals(as_json: bool) -> Iterator[None]:
         raise typer.Exit(1) from None
     except OSError as exc:  # a full disk, a directory it may not write to
         raise base.fail(str(exc), 1, as_json) from None
-
-
-@contextmanager
-def _progress(as_json: bool) -> Iterator[ops.Progress | None]:
-    """Rich progress bars on stderr, one per stage, for a terminal; none for --json or a pipe."""
-    if as_json or not sys.stderr.isatty():
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=base.err, transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        yield report
