@@ -124,3 +124,8 @@ def test_canonical_json_refuses_what_json_cannot_say() -> None:
         leaf.canonical(float("nan"))
     assert leaf.canonical({"b": "é\n", "a": [1, None]}) == json.dumps(
         {"a": [1, None], "b": "é\n"}, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@given(key=st.binary(max_size=100), name=st.text(max_size=30))
+def test_a_salt_is_hmac_sha256_of_the_name_under_the_nonce(key: bytes, name: str) -> None:
+    assert leaf.salt(key, name) == hmac.new(key, name.encode(), hashlib.sha256).digest()

@@ -27,8 +27,9 @@ from docket.audit.schemas import ReceiptsRead
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.errors import Forbidden
+from docket.intake.api import Limited
 from docket.intake.models import Request
-from docket.parties.auth import CurrentPrincipal, Permission, Principal
+from docket.parties.auth import Permission, Principal
 from docket.review.models import Decision
 
 router = APIRouter(prefix="/api/v1", tags=["receipts"])
@@ -37,8 +38,9 @@ _ANSWERS: dict[int | str, dict[str, str]] = {
     404: {"description": "no such record within the caller's reach"}}
 
 
-async def receipt_holder(principal: CurrentPrincipal) -> Principal:
-    """A submitter (its own records) or staff who may read requests (those within reach)."""
+async def receipt_holder(principal: Limited) -> Principal:
+    """A submitter (its own records; counted against its rate limit, as its other calls)
+    or staff who may read requests (those within reach)."""
     if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
         raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
     return principal

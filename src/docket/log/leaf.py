@@ -44,11 +44,15 @@ class LeafError(ValueError):
     """Leaf data is malformed, or a disclosed field does not match its commitment."""
 
 
+# Made once: json.dumps with these options would build an encoder on every call, and the
+# sealer encodes every field of every event.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical(value: Any) -> bytes:
     """``value``'s canonical JSON, UTF-8 (see the module's docstring)."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                          allow_nan=False).encode()
+        return _ENCODER.encode(value).encode()
     except (TypeError, ValueError) as exc:
         raise LeafError(f"a field's value is not plain JSON: {exc}") from None
 
@@ -65,7 +69,31 @@ def event_fields(*, action: str, actor: str, at: str, subject: str,
 
 def salt(nonce: bytes, name: str) -> bytes:
     """HMAC-SHA256(key=nonce, msg=name): the salt of one field."""
-    return hmac.new(nonce, name.encode(), hashlib.sha256).digest()
+    return _Salts(nonce)(name)
+
+
+_IPAD = bytes(b ^ 0x36 for b in range(256))
+_OPAD = bytes(b ^ 0x5C for b in range(256))
+
+
+class _Salts:
+    """HMAC-SHA256 under one key for many messages: RFC 2104 with the padded keys' hash
+    states made once (a field's salt then costs two SHA-256 copies, about a third of
+    ``hmac.digest``'s time; the sealer salts every field of every event)."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        padded = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(padded.translate(_IPAD))
+        self._outer = hashlib.sha256(padded.translate(_OPAD))
+
+    def __call__(self, name: str) -> bytes:
+        inner = self._inner.copy()
+        inner.update(name.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
 
 
 def commitment(salt_: bytes, value: Any) -> str:
@@ -75,14 +103,19 @@ def commitment(salt_: bytes, value: Any) -> str:
 
 def leaf_data(*, seq: int, fields: Mapping[str, Any], nonce: bytes) -> bytes:
     """The leaf data of event ``seq`` whose fields (:func:`event_fields`) are ``fields``."""
-    commitments = {name: commitment(salt(nonce, name), value) for name, value in fields.items()}
-    return canonical({"commitments": commitments, "format": FORMAT, "seq": seq})
+    salts = _Salts(nonce)
+    # canonical() of {"commitments": {...}, "format": FORMAT, "seq": seq}, written directly
+    # (the commitments are hex and need no escaping; tests/log/test_leaf.py holds the two equal).
+    inner = ",".join(f'{_ENCODER.encode(name)}:"{commitment(salts(name), fields[name])}"'
+                     for name in sorted(fields))
+    return f'{{"commitments":{{{inner}}},"format":"{FORMAT}","seq":{int(seq)}}}'.encode()
 
 
 def disclose(*, fields: Mapping[str, Any], nonce: bytes, names: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The fields ``names`` (those the event has) with their values and salts, for a
     receipt: ``{name: {"value": …, "salt": "<hex>"}}``."""
-    return {name: {"value": fields[name], "salt": salt(nonce, name).hex()}
+    salts = _Salts(nonce)
+    return {name: {"value": fields[name], "salt": salts(name).hex()}
             for name in sorted(set(names)) if name in fields}
 
 

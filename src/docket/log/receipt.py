@@ -134,9 +134,8 @@ def parse(data: Any) -> Receipt:
         raise Malformed("the receipt's leaf_index is a whole number")
     if not isinstance(text, str) or not isinstance(disclosed, dict):
         raise Malformed("the receipt's leaf_data is a string and disclosed an object")
-    for key in ("origin",):
-        if not isinstance(data[key], str) or not data[key]:
-            raise Malformed(f"the receipt's {key} is a string")
+    if not isinstance(data["origin"], str) or not data["origin"]:
+        raise Malformed("the receipt's origin is a string")
     for key in ("checkpoint", "verifier_key", "log_url"):
         if data[key] is not None and not isinstance(data[key], str):
             raise Malformed(f"the receipt's {key} is a string or null")
