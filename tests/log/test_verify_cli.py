@@ -20,8 +20,9 @@ from docket import audit
 from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import ChainHead, Event
 from docket.audit.receipts import Holder, receipts_for
-from docket.audit.sealer import sign_checkpoint
+from docket.audit.sealer import leaf_data, sign_checkpoint
 from docket.audit.service import verify as verify_chain
+from docket.log import merkle
 from docket.log.note import Signer
 from docket.log.verify_cli import main
 from docket.store import transaction
@@ -265,8 +266,6 @@ def test_an_edited_field_is_caught_with_or_without_the_hashes_recomputed(
     code, report = run(capsys, after, "--key", signer.verifier.key)
     assert code == 4 and "not included" in report["receipts"][0]["problem"]
     # Now the rewriter recomputes the log from the edited events, keeping every nonce.
-    from docket.audit.sealer import leaf_data
-    from docket.log import merkle
     with transaction(sessions) as s:
         leaves = s.execute(select(LogLeaf).order_by(LogLeaf.idx)).scalars().all()
         events = {e.seq: e for e in s.execute(select(Event)).scalars()}

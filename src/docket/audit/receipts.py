@@ -42,11 +42,12 @@ RETRY_SECONDS = 60
 _ALWAYS = frozenset({"action", "at"})
 # What a submitter's receipt discloses, per action: the event's name, time and subject
 # (the submitter's own request or item), and the payload fields that say what the
-# submitter sent or what was decided for it. Never the staff member who acted (``actor``),
-# reviewers' notes, rejection reasons, approval routing or feed cursors.
+# submitter sent or what was decided for it. Never ``actor`` (a staff member who acted,
+# or who confirmed a request drafted from a letter), reviewers' notes, rejection reasons,
+# approval routing or feed cursors.
 SUBMITTER_FIELDS: dict[str, frozenset[str]] = {
     "request:received": _ALWAYS | {
-        "actor", "subject", "payload.channel", "payload.submitter_kind", "payload.jurisdiction",
+        "subject", "payload.channel", "payload.submitter_kind", "payload.jurisdiction",
         "payload.reason", "payload.status", "payload.missing", "payload.clock_rule", "payload.deadline_at",
         "payload.items", "payload.not_found"},
     "decision:made": _ALWAYS | {
