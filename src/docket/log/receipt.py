@@ -139,7 +139,8 @@ def parse(data: Any) -> Receipt:
     for key in ("checkpoint", "verifier_key", "log_url"):
         if data[key] is not None and not isinstance(data[key], str):
             raise Malformed(f"the receipt's {key} is a string or null")
-    size, hashes = None, ()
+    size: int | None = None
+    hashes: tuple[bytes, ...] = ()
     if data["inclusion"] is not None:
         proof = data["inclusion"]
         if not isinstance(proof, dict) or set(proof) != {"size", "hashes"} or type(proof["size"]) is not int \
