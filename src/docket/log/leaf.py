@@ -29,7 +29,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,10 +47,16 @@ class LeafError(ValueError):
 # Made once: json.dumps with these options would build an encoder on every call, and the
 # sealer encodes every field of every event.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_quote: Callable[[str], str] = json.encoder.encode_basestring  # what the encoder itself writes a string with
 
 
 def canonical(value: Any) -> bytes:
     """``value``'s canonical JSON, UTF-8 (see the module's docstring)."""
+    kind = type(value)
+    if kind is str:  # most fields: what the encoder writes for a string, without its overhead
+        return _quote(value).encode()
+    if kind is int:
+        return b"%d" % value
     try:
         return _ENCODER.encode(value).encode()
     except (TypeError, ValueError) as exc:
@@ -106,7 +112,7 @@ def leaf_data(*, seq: int, fields: Mapping[str, Any], nonce: bytes) -> bytes:
     salts = _Salts(nonce)
     # canonical() of {"commitments": {...}, "format": FORMAT, "seq": seq}, written directly
     # (the commitments are hex and need no escaping; tests/log/test_leaf.py holds the two equal).
-    inner = ",".join(f'{_ENCODER.encode(name)}:"{commitment(salts(name), fields[name])}"'
+    inner = ",".join(f'{_quote(name)}:"{commitment(salts(name), fields[name])}"'
                      for name in sorted(fields))
     return f'{{"commitments":{{{inner}}},"format":"{FORMAT}","seq":{int(seq)}}}'.encode()
 
