@@ -15,6 +15,7 @@ from docket import __version__, errors, openapi
 from docket.appeals import pages as appeals_pages
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
+from docket.audit.receipt_api import router as receipts_router
 from docket.catalog import pages as catalog_pages
 from docket.catalog.api import router as catalog_router
 from docket.clock import SYSTEM, Clock
@@ -153,7 +154,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # The hot paths first, as FastAPI tries routers in order: visibility (every view of
     # restricted content), then intake (every request and report).
     for router in (enforcement_router, intake_router, user_reports_router, catalog_router, parties_router,
-                   review_router, appeals_router, notices_router, content_router, audit_router,
+                   review_router, appeals_router, notices_router, content_router, audit_router, receipts_router,
                    transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from docket import effects
 from docket.appeals import service as appeals
+from docket.audit import sealer
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
 from docket.intake import submission as intake
@@ -310,6 +311,10 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _appeal_cases(session, settings)
     _report_cases(session, settings)
     requests += _history(session, settings)
+    # Seal the demo's history into the verifiable log, so its receipts exist (GET
+    # …/receipt, the portal's request pages); checkpoints need the log's key.
+    while sealer.seal(session=session).added:
+        pass
     return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
 
 
@@ -484,6 +489,8 @@ def _howto(base_url: str) -> str:
         "-d '{\"url\": \"https://social.example/@aidos_k/81724\", \"reason\": \"hate_speech\"}'",
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
+        f"  curl -s {base_url}/api/v1/requests/1/receipt -H 'Authorization: Bearer dkt_demo_kz_ministry'"
+        " > receipt.json; docket-verify receipt.json   (after docket log checkpoint)",
         f"  curl -s {base_url}/metrics -H 'Authorization: Bearer dkt_demo_erin'"
         "   (Prometheus metrics: admins, auditors, or DOCKET_METRICS_TOKEN)",
         "  docket log check-restrictions   (every restriction served follows from a logged decision)",

@@ -197,6 +197,10 @@ API: dict[str, Route] = {
                                                         type="post")),
     "GET /api/v1/content/{content_id}": Route(CONTENT_READERS, "content", "all"),
     "GET /api/v1/audit/events": Route(AUDIT),
+    # Receipts: the submitter of the record's request, and staff within reach.
+    "GET /api/v1/requests/{request_id}/receipt": Route(SUBMITTER | STAFF, "request"),
+    "GET /api/v1/decisions/{decision_id}/receipt": Route(SUBMITTER | STAFF, "decision"),
+    "GET /api/v1/appeals/{appeal_id}/receipt": Route(SUBMITTER | STAFF, "appeal"),
     "GET /api/v1/transparency/report": Route(ALL, query={"period": "2026-H1"}),
     "GET /transparency": Route(ALL),
 }
@@ -242,6 +246,7 @@ PAGES: dict[str, Route] = {
     "POST /portal/requests/{request_id}/clarifications": Route(
         SUBMITTER, "request", form=_const(message="The order is attached.")),
     "GET /portal/requests/{request_id}/letter": Route(SUBMITTER, "request"),
+    "GET /portal/requests/{request_id}/receipt": Route(SUBMITTER, "request"),
     "GET /portal/tokens": Route(SUBMITTER),
     "POST /portal/tokens": Route(SUBMITTER, form=_const(name="ci")),
     "POST /portal/tokens/{token_id}/revoke": Route(SUBMITTER, "token", "own", form=_const()),

@@ -66,8 +66,10 @@ def test_every_event_becomes_one_leaf_in_seq_order(sessions: Any) -> None:
         assert len({leaf.nonce for leaf in leaves}) == 37 and {len(leaf.nonce) for leaf in leaves} == {16}
         for leaf in leaves:  # the leaf hash commits to the event's fields and the nonce
             data = json.loads(leaf_data(events[leaf.seq], leaf.nonce))
-            assert data["seq"] == leaf.seq and data["payload"]["text"] == "é ü"
-            assert data["nonce"] == leaf.nonce.hex()
+            assert data["seq"] == leaf.seq and data["format"] == "docket-leaf/2"
+            assert sorted(data["commitments"]) == ["action", "actor", "at", "payload.i", "payload.text", "subject"]
+            assert "é ü" not in leaf_data(events[leaf.seq], leaf.nonce).decode()  # committed, not shown
+            assert leaf.nonce.hex() not in leaf_data(events[leaf.seq], leaf.nonce).decode()
             assert leaf.hash == merkle.leaf_hash(leaf_data(events[leaf.seq], leaf.nonce))
         hashes = [leaf.hash for leaf in leaves]
         read = hash_reader(s)

@@ -315,3 +315,29 @@ def slow_address_pair(value: str) -> tuple[str, str]:
     message["To"] = value
     [address] = message["To"].addresses
     return address.display_name, address.addr_spec
+
+
+@pytest.mark.parametrize("html", [None, "<p>Received.</p>"])
+def test_an_attachment_makes_a_mixed_message_whose_body_reads_as_before(html: str | None) -> None:
+    data = b'{"receipts": [{"format": "docket-receipt/1"}]}\n' * 20
+    raw = compose(text=ENGLISH_TEXT, html=html, attachments=[
+        mime.Attachment("receipt-request-12.json", "application/json", data)])
+    message = read(raw)
+    assert message.get_content_type() == "multipart/mixed"
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None and body.get_content() == ENGLISH_TEXT
+    assert (message.get_body(preferencelist=("html",)) is not None) == (html is not None)
+    [attached] = list(message.iter_attachments())
+    assert attached.get_filename() == "receipt-request-12.json" and attached.get_content_type() == "application/json"
+    assert attached.get_content() == data
+    assert all(len(line) <= mime.MAX_LINE for line in raw.split(b"\r\n")[len(head_lines(raw)):])
+    # Without attachments, the message is what it always was.
+    assert read(compose(text=ENGLISH_TEXT, html=html)).get_content_type() == (
+        "text/plain" if html is None else "multipart/alternative")
+
+
+@pytest.mark.parametrize("name, media", [("../etc/passwd", "application/json"), ('a"b.json', "application/json"),
+                                         ("receipt.json", "application/json\r\nBcc: x@evil.example"), ("", "a/b")])
+def test_an_attachment_cannot_smuggle_a_header(name: str, media: str) -> None:
+    with pytest.raises(mime.HeaderError):
+        mime.Attachment(name, media, b"{}")

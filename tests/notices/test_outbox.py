@@ -284,8 +284,12 @@ def test_without_smtp_each_acknowledgement_is_an_eml_file_saying_what_the_notice
         assert mail["X-Docket-Message-Id"] == message.message_id
         assert mail["X-Docket-Notice"] == "acknowledgement"
         assert mail["Date"].datetime is not None
-        assert mail.get_content_type() == "multipart/alternative"
-        parts = list(mail.iter_parts())
+        # The notice, and the receipt of its request:received (tests/notices/test_worker.py).
+        assert mail.get_content_type() == "multipart/mixed"
+        body, receipt = mail.iter_parts()
+        assert receipt.get_filename() == f"receipt-request-{message.context['request_id']}.json"
+        assert body.get_content_type() == "multipart/alternative"
+        parts = list(body.iter_parts())
         assert [(p.get_content_type(), p.get_content_charset()) for p in parts] == [
             ("text/plain", "utf-8"), ("text/html", "utf-8")]
         assert [p.get_content() for p in parts] == [notice.text, notice.html]

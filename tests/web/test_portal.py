@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from docket.audit.models import Event
+from docket.audit.sealer import seal
 from docket.intake.models import Request
+from docket.store import transaction
 from tests.intake.conftest import KZ_BODY
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
@@ -480,3 +482,25 @@ def test_a_clarification_refused_for_one_item_changes_no_other(
     after = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
     assert [(i["url"], i["status"]) for i in after["items"]] == [(i["url"], i["status"]) for i in seen["items"]]
     assert after["missing"] == ["items[0].url"] and events(sessions, "request:clarified") == []
+
+
+def test_the_request_page_shows_its_receipts_and_offers_them_as_a_file(
+        web: Any, official: Any, submit: Any, sessions: Any, client: Any) -> None:
+    rid = request_id(submit(complete()))
+    page = web.get(f"/portal/requests/{rid}")
+    assert "Receipts" in page.text and "1 event not yet sealed into the log" in page.text
+    assert f"/portal/requests/{rid}/receipt" not in page.text  # nothing to download yet
+    with transaction(sessions) as s:
+        seal(session=s)
+    page = web.get(f"/portal/requests/{rid}")
+    assert "request:received" in page.text and "not yet: docket-verify asks the log" in page.text
+    assert f'href="/portal/requests/{rid}/receipt"' in page.text
+    download = web.get(f"/portal/requests/{rid}/receipt")
+    assert download.status_code == 200 and download.headers["content-type"] == "application/json"
+    assert download.headers["content-disposition"] == f'attachment; filename="receipt-request-{rid}.json"'
+    [receipt] = download.json()["receipts"]
+    assert receipt["format"] == "docket-receipt/1"
+    assert receipt["disclosed"]["subject"]["value"] == f"request:{rid}"
+    # The same receipts as the API gives the submitter's token.
+    api = client.get(f"/api/v1/requests/{rid}/receipt", headers=official.headers).json()
+    assert api["receipts"][0]["leaf_data"] == receipt["leaf_data"]

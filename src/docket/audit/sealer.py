@@ -24,14 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docket import store
 from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import Event
-from docket.log import merkle
+from docket.log import leaf, merkle
 from docket.log.checkpoint import Checkpoint
 from docket.log.note import Signer
 from docket.store import utcnow
@@ -46,15 +45,23 @@ class SealError(Exception):
     with the last signed checkpoint."""
 
 
+def event_fields(event: Event) -> dict[str, Any]:
+    """The fields of ``event`` its leaf commits to (docket.log.leaf.event_fields), the time
+    as the chain writes it."""
+    return leaf.event_fields(action=event.action, actor=event.actor, at=stamp(event.at),
+                             subject=event.subject, payload=event.payload)
+
+
+def stamp(at: dt.datetime) -> str:
+    """An event's time as the chain and the leaf data write it: UTC, microseconds, ``Z``."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def leaf_data(event: Event, nonce: bytes) -> bytes:
-    """An event's leaf data: the canonical JSON of its fields and its nonce (keys sorted,
-    no white space, UTF-8, time as in the chain), so a published leaf hash reveals nothing
-    about a confidential event to whoever does not hold the nonce."""
-    return orjson.dumps({
-        "action": event.action, "actor": event.actor,
-        "at": event.at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "nonce": nonce.hex(), "payload": event.payload, "seq": event.seq, "subject": event.subject,
-    }, option=orjson.OPT_SORT_KEYS)
+    """An event's leaf data (docket.log.leaf): its ``seq``, and a salted commitment to each
+    field, salted from the nonce, so a published leaf hash reveals nothing about a
+    confidential event and a receipt can disclose some fields and hide the others."""
+    return leaf.leaf_data(seq=event.seq, fields=event_fields(event), nonce=nonce)
 
 
 def tree_size(*, session: Session) -> int:

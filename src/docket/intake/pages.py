@@ -15,12 +15,14 @@ import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from docket import access
+from docket.audit import receipts
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
@@ -244,8 +246,15 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
         "questions": {f"items[{i.position}].clarification": i.clarification_question
                       for i in found.items if i.clarification_question},
         "official": RequesterKind(submitter.kind).is_official,
+        "receipts": _receipts(request, db, found),
     }
     return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")
+
+
+def _receipts(request: Request, db: Session, found: DocketRequest) -> receipts.Receipts:
+    """The receipts of one of the submitter's own requests (what the API's receipt route gives it)."""
+    return receipts.of_request(db, request_id=found.id, item_ids=[i.id for i in found.items],
+                               holder=receipts.Holder.submitter, settings=request.app.state.settings)
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
@@ -288,6 +297,17 @@ def clarify(request: Request, request_id: Id, user: PortalUser, db: Db, settings
         flash(request, f"Thank you. Request {found.id} is complete and in review; "
                        f"it is due by {forms.when(found.deadline_at)}.")
     return redirect(request, f"/portal/requests/{request_id}")
+
+
+@router.get("/requests/{request_id}/receipt")
+def receipt(request: Request, request_id: Id, user: PortalUser, db: Db) -> Response:
+    """The request's receipts as a JSON file to keep and check with ``docket-verify``: the
+    acknowledgement and the effect given per item (``GET /api/v1/requests/{id}/receipt``).
+    Who: a person of the request's submitter."""
+    found = _own(db, user, request_id)
+    body = orjson.dumps(_receipts(request, db, found).as_json(), option=orjson.OPT_INDENT_2)
+    return Response(body, media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="receipt-request-{found.id}.json"'})
 
 
 @router.get("/requests/{request_id}/letter", response_class=HTMLResponse)

@@ -6,14 +6,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from docket.appeals import tokens
 from docket.appeals.models import Appeal
+from docket.audit import receipts as audit_receipts
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
 from docket.intake.models import Item, Request
+from docket.notices.mime import Attachment
 from docket.outbox.models import Channel, OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
@@ -142,3 +145,43 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
                 "explanation": appeal.explanation or "", "decided_at": appeal.decided_at,
                 "content_url": content.url if content is not None else decision.item.url}
     raise Gone(f"no composer for {kind!r}")
+
+
+# The e-mails that carry a receipt (docket.audit.receipts), and the events it holds.
+RECEIPT_KINDS = {"acknowledgement": ("request:received",), "effect_given": ("item:decided",)}
+
+
+def receipts(*, session: Session, messages: Iterable[OutboxMessage], settings: Settings) -> dict[int, Attachment]:
+    """The receipt each acknowledgement (``request:received``) and effect-given e-mail
+    (``item:decided`` of each item) among ``messages`` carries, by outbox id, as the
+    request's submitter may read it; for all of them in a few queries. An e-mail whose
+    events are not sealed yet carries none."""
+    wanted = [m for m in messages if m.channel == Channel.email and m.kind in RECEIPT_KINDS
+              and type(m.context.get("request_id")) is int]
+    if not wanted:
+        return {}
+    decided = sorted({m.context["request_id"] for m in wanted if m.kind == "effect_given"})
+    items: dict[int, list[int]] = {}
+    if decided:
+        for item_id, request_id in session.execute(
+                select(Item.id, Item.request_id).where(Item.request_id.in_(decided))):
+            items.setdefault(request_id, []).append(item_id)
+    subjects = {m.id: ([f"request:{m.context['request_id']}"] if m.kind == "acknowledgement"
+                       else [f"item:{i}" for i in items.get(m.context["request_id"], [])]) for m in wanted}
+    events = audit_receipts.events_about(session, subjects=[s for group in subjects.values() for s in group],
+                                         actions=[a for kind in RECEIPT_KINDS.values() for a in kind])
+    made = audit_receipts.by_event(session, events=events, holder=audit_receipts.Holder.submitter,
+                                   settings=settings)
+    out: dict[int, Attachment] = {}
+    for message in wanted:
+        mine = [e for e in events if e.subject in subjects[message.id] and e.action in RECEIPT_KINDS[message.kind]]
+        found = audit_receipts.Receipts(
+            receipts=[r for e in mine if (r := made[e.seq]) is not None],
+            pending=[{"seq": e.seq, "action": e.action} for e in mine if made[e.seq] is None])
+        if not found.receipts:
+            continue
+        suffix = "" if message.kind == "acknowledgement" else "-effect-given"
+        out[message.id] = Attachment(f"receipt-request-{message.context['request_id']}{suffix}.json",
+                                     "application/json",
+                                     orjson.dumps(found.as_json(), option=orjson.OPT_INDENT_2) + b"\n")
+    return out

@@ -37,7 +37,7 @@ import secrets
 import smtplib
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -196,6 +196,7 @@ def send_email(
     text: str,
     html: str | None,
     headers: dict[str, str] | None = None,
+    attachments: Sequence[mime.Attachment] = (),
 ) -> None:
     """Send one e-mail: ``multipart/alternative`` (text + html), or ``text/plain`` without html.
 
@@ -214,7 +215,7 @@ def send_email(
     """
     with SmtpConnection(config) as connection:
         connection.send(message_id=message_id, to=to, subject=subject, text=text, html=html,
-                        headers=headers)
+                        headers=headers, attachments=attachments)
 
 
 class SmtpConnection:
@@ -252,6 +253,7 @@ class SmtpConnection:
         text: str,
         html: str | None,
         headers: dict[str, str] | None = None,
+        attachments: Sequence[mime.Attachment] = (),
     ) -> None:
         """Send one e-mail on this session (see :func:`send_email`)."""
         mime.check_message_id(message_id)
@@ -271,6 +273,7 @@ class SmtpConnection:
                 html=html,
                 message_id=message_id,
                 headers=headers,
+                attachments=attachments,
             )
         except (ValueError, TypeError) as exc:  # e.g. CR/LF in a header value
             raise DeliveryError(f"cannot build the e-mail: {exc}", permanent=True) from exc

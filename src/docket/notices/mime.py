@@ -28,12 +28,14 @@ import binascii
 import email.policy
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import lru_cache
 
 __all__ = [
+    "Attachment",
     "HeaderError",
     "RESERVED_HEADERS",
     "check_header_names",
@@ -296,6 +298,26 @@ def _part(subtype: str, text: str) -> tuple[str, bytes]:
 # -------------------------------------------------------------------------------------- message
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail (a receipt): its name, a plain token like
+    ``receipt-request-12.json``, its media type, and its bytes (sent in base64)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if not _FILENAME.fullmatch(self.filename):
+            raise HeaderError(f"an attachment's name is letters, digits, '.', '-' and '_': {self.filename!r}")
+        if not _MEDIA_TYPE.fullmatch(self.content_type):
+            raise HeaderError(f"{self.content_type!r} is not a media type")
+
+
+_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+_MEDIA_TYPE = re.compile(r"[a-z]{1,20}/[a-z0-9.+-]{1,40}")
+
+
 def compose(
     *,
     sender: str,
@@ -305,9 +327,11 @@ def compose(
     html: str | None,
     message_id: str,
     headers: Mapping[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     """The e-mail as bytes: From, To, Subject, Date, ``Message-ID: <{message_id}@docket>``,
-    X-Docket-Message-Id, the extra ``headers``, MIME-Version, then the body.
+    X-Docket-Message-Id, the extra ``headers``, MIME-Version, then the body; with
+    ``attachments``, a ``multipart/mixed`` of the body and each file, in base64.
 
     ``message_id`` must be a dot-atom; ``sender`` and ``to`` one address each (a display name
     may be given). Raises :class:`HeaderError` on anything that
@@ -326,20 +350,43 @@ def compose(
     for name, value in (headers or {}).items():
         head.append(_unstructured(name, value))
     head.append(f"MIME-Version: 1.0{CRLF}")
+    content_headers, content = _content(text, html)
+    if not attachments:
+        return "".join(head).encode("utf-8") + content_headers.encode("ascii") + b"\r\n" + content
+    files = [(attachment, _base64_lines(attachment.data)) for attachment in attachments]
+    boundary = _boundary(content, *(data for _, data in files))
+    delimiter = f"--{boundary}{CRLF}".encode("ascii")
+    parts = [delimiter, content_headers.encode("ascii"), b"\r\n", content, b"\r\n"]
+    for attachment, data in files:
+        # Folded, so that no line is longer than 78 characters (the name is at most 60).
+        parts += [delimiter, (f'Content-Type: {attachment.content_type};{CRLF} name="{attachment.filename}"{CRLF}'
+                              f'Content-Disposition: attachment;{CRLF} filename="{attachment.filename}"{CRLF}'
+                              f"Content-Transfer-Encoding: base64{CRLF}").encode("ascii"),
+                  b"\r\n", data, b"\r\n"]
+    mixed = f'Content-Type: multipart/mixed;{CRLF} boundary="{boundary}"{CRLF}'
+    return b"".join(("".join(head).encode("utf-8"), mixed.encode("ascii"), b"\r\n", *parts,
+                     f"--{boundary}--{CRLF}".encode("ascii")))
+
+
+def _content(text: str, html: str | None) -> tuple[str, bytes]:
+    """(Content-Type and transfer encoding headers, body) of the text, or of the text and
+    html as ``multipart/alternative``."""
     plain_headers, plain = _part("plain", text)
     if html is None:
-        head.append(plain_headers)
-        return "".join(head).encode("utf-8") + b"\r\n" + plain
+        return plain_headers, plain
     html_headers, markup = _part("html", html)
     boundary = _boundary(plain, markup)
-    head.append(f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"{CRLF}')
     delimiter = f"--{boundary}{CRLF}".encode("ascii")
-    return b"".join((
-        "".join(head).encode("utf-8"), b"\r\n",
+    return f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"{CRLF}', b"".join((
         delimiter, plain_headers.encode("ascii"), b"\r\n", plain, b"\r\n",
         delimiter, html_headers.encode("ascii"), b"\r\n", markup, b"\r\n",
         f"--{boundary}--{CRLF}".encode("ascii"),
     ))
+
+
+def _base64_lines(data: bytes) -> bytes:
+    encoded = base64.b64encode(data)
+    return b"\r\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\r\n"
 
 
 def _boundary(*bodies: bytes) -> str:

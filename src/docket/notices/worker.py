@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
+from docket.audit import sealer
 from docket.clock import SYSTEM, Clock
 from docket.notices import compose, delivery, mime
 from docket.notices.models import WebhookEndpoint
@@ -43,6 +44,7 @@ def backoff(attempts: int, settings: Settings) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_max_backoff_seconds))
 
 
+_SEAL_BATCHES = 10  # at most this many of the sealer's batches before a round (100,000 events)
 _OUTBOX = table(OutboxMessage)
 # Not twice: a worker that took the message over after this one's lease ran out, and sent
 # it again, may have marked it already (one event per message). Built once, and run
@@ -100,6 +102,7 @@ class OutboxWorker:
         ids = self.claim(claimed_at)
         if not ids:
             return 0
+        self._seal_for_receipts(ids)
         # One read transaction for the round: the messages in one query, the requests
         # their acknowledgements show in another, and what each notice says composed
         # from the same snapshot (a session, or a query, per message cost more than
@@ -111,12 +114,17 @@ class OutboxWorker:
                 select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
             ).scalars() if message.status == OutboxStatus.pending]
             acknowledged = compose.acknowledged(session=session, messages=messages)
+            try:
+                attached = compose.receipts(session=session, messages=messages, settings=self.settings)
+            except (LookupError, ValueError):  # a stored hash missing: the notices go without receipts
+                log.exception("the round's receipts could not be made")
+                attached = {}
             for message in messages:
                 if self.clock.now() >= claimed_at + self.lease:
                     # A slow round (a receiver that takes its time): another worker may
                     # have claimed the rest since, and would send it too. It is theirs.
                     break
-                if self._deliver(session, message, acknowledged, smtp):
+                if self._deliver(session, message, acknowledged, smtp, attached.get(message.id)):
                     # Marked before the next one is sent. If marking fails (the database
                     # is away) the round stops here: what it has not sent stays leased
                     # and goes out later, rather than more messages going out unmarked.
@@ -128,12 +136,33 @@ class OutboxWorker:
             return contextlib.nullcontext()
         return delivery.SmtpConnection(self.smtp)
 
+    def _seal_for_receipts(self, ids: list[int]) -> None:
+        """Seal the log before a round with e-mails that carry a receipt: an event's leaf
+        data, which its receipt holds, exists only once it is sealed (its nonce is drawn
+        then). Sealing costs O(new events + log₂ n), in transactions of its own; the
+        checkpoint is signed elsewhere, so such a receipt may come without one, and
+        ``docket-verify`` completes it from the log."""
+        with transaction(self.factory) as session:
+            needed = session.execute(select(OutboxMessage.id).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.channel == Channel.email,
+                OutboxMessage.kind.in_(sorted(compose.RECEIPT_KINDS))).limit(1)).first()
+        if needed is None:
+            return
+        for _ in range(_SEAL_BATCHES):
+            try:
+                with transaction(self.factory) as session:
+                    if sealer.seal(session=session).added < sealer.SEAL_BATCH:
+                        return
+            except sealer.SealError as exc:  # an event deleted: the log stops there, loudly
+                log.error("the log cannot be sealed, so notices go without receipts: %s", exc)
+                return
+
     def _deliver(self, session: Session, message: OutboxMessage,
                  acknowledged: Mapping[int, Any] | None,
-                 smtp: delivery.SmtpConnection | None) -> bool:
+                 smtp: delivery.SmtpConnection | None, attachment: mime.Attachment | None = None) -> bool:
         """Send ``message``; on a failure, record it (in a transaction of its own)."""
         try:
-            self._send(session, message, acknowledged, smtp)
+            self._send(session, message, acknowledged, smtp, attachment)
         except delivery.DeliveryError as exc:
             self._failed(message.id, str(exc), permanent=exc.permanent)
         except (compose.Gone, ValueError) as exc:
@@ -142,8 +171,8 @@ class OutboxWorker:
             return True
         return False
 
-    def _send(self, session: Session, message: OutboxMessage,
-              acknowledged: Mapping[int, Any] | None, smtp: delivery.SmtpConnection | None) -> None:
+    def _send(self, session: Session, message: OutboxMessage, acknowledged: Mapping[int, Any] | None,
+              smtp: delivery.SmtpConnection | None, attachment: mime.Attachment | None = None) -> None:
         if message.channel == Channel.webhook:
             endpoint = session.get(WebhookEndpoint, int(message.recipient.split(":", 1)[1]))
             if endpoint is None or not endpoint.active:
@@ -154,15 +183,16 @@ class OutboxWorker:
         context = compose.context_for(session, message, self.settings, acknowledged=acknowledged)
         rendered = render(message.kind, message.language, context)
         headers = {"X-Docket-Notice": message.kind}
+        attachments = [attachment] if attachment is not None else []
         if smtp is not None:
             smtp.send(message_id=message.message_id, to=message.recipient, subject=rendered.subject,
-                      text=rendered.text, html=rendered.html, headers=headers)
+                      text=rendered.text, html=rendered.html, headers=headers, attachments=attachments)
             return
         # Without DOCKET_SMTP_URL, each e-mail becomes an .eml file in DOCKET_MAIL_DIR: the
         # bytes send_email would hand over (a recipient or header mime refuses: ValueError).
         data = mime.compose(sender=self.settings.mail_from, to=message.recipient,
                             subject=rendered.subject, text=rendered.text, html=rendered.html,
-                            message_id=message.message_id, headers=headers)
+                            message_id=message.message_id, headers=headers, attachments=attachments)
         folder = Path(self.settings.mail_dir)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{message.id:08d}-{message.kind}.eml").write_bytes(data)
