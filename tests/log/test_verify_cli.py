@@ -26,6 +26,7 @@ from docket.log import merkle
 from docket.log.note import Signer
 from docket.log.verify_cli import main
 from docket.store import transaction
+from tests.helpers import tampering
 from tests.log.logserver import serving
 from tests.log.test_tamper import EVENTS, REWRITES, held, rewrite_history, seal_all
 
@@ -235,7 +236,7 @@ def test_a_receipt_catches_a_log_cut_short_with_its_head_moved_back(
         sessions: Any, held: Any, log_settings: Any, tmp_path: Path, capsys: Any) -> None:
     signer, _, _ = held
     path = take_receipt(sessions, log_settings, 5, tmp_path)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         last = s.execute(select(Event.hash).where(Event.seq == EVENTS - 3)).scalar_one()
         s.execute(delete(Event).where(Event.seq > EVENTS - 3))
         s.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=EVENTS - 3, hash=last))
@@ -259,14 +260,14 @@ def test_an_edited_field_is_caught_with_or_without_the_hashes_recomputed(
     receipt taken before and the new checkpoint disagree."""
     signer, _, _ = held
     before = take_receipt(sessions, log_settings, 5, tmp_path, "before.json")
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(update(Event).where(Event.seq == 5).values(payload={"i": 99}))
     after = take_receipt(sessions, log_settings, 5, tmp_path, "after.json")
     assert run(capsys, before, "--key", signer.verifier.key)[0] == 0
     code, report = run(capsys, after, "--key", signer.verifier.key)
     assert code == 4 and "not included" in report["receipts"][0]["problem"]
     # Now the rewriter recomputes the log from the edited events, keeping every nonce.
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         leaves = s.execute(select(LogLeaf).order_by(LogLeaf.idx)).scalars().all()
         events = {e.seq: e for e in s.execute(select(Event)).scalars()}
         hashes = [merkle.leaf_hash(leaf_data(events[x.seq], x.nonce)) for x in leaves]
