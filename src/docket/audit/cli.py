@@ -124,3 +124,30 @@ def verify(
     if not as_json:
         err.print(f"[red]log broken:[/red] {result.problem}")
     raise typer.Exit(1)
+
+
+@log_app.command("witness")
+def witness(
+    url: Annotated[str, typer.Argument(
+        help="the log's API base, e.g. https://docket.example.org/api/v1/log")],
+    state: Annotated[Path, typer.Option(help="the directory that keeps the checkpoints accepted and the pinned key")],
+    verifier_key: Annotated[str | None, typer.Option(
+        help="the log's verifier key (default: the one pinned in --state, or on the first run the log's own)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the log's latest checkpoint against the last one kept in --state and keep it (exit 3-8: see
+    docs/verifiable-log.md)."""
+    from docket.audit.witness import WitnessError
+    from docket.audit.witness import witness as run
+
+    try:
+        seen = run(url, state, verifier_key)
+    except WitnessError as exc:
+        emit(as_json, {"ok": False, "outcome": exc.outcome.name, "error": exc.message, "url": url})
+        if not as_json:
+            err.print(f"[red]docket:[/red] {exc.outcome.name.replace('_', ' ')}: {exc.message}", soft_wrap=True)
+        raise typer.Exit(int(exc.outcome)) from None
+    held = "nothing held before" if seen.held is None else f"{seen.held.size} leaves held before"
+    words = {"first": "first checkpoint kept", "new": "consistent, kept", "same": "unchanged"}
+    emit(as_json, {**seen.as_dict(), "url": url},
+         f"{url}: {seen.checkpoint.size} leaves, {words[seen.status]} ({held})")
