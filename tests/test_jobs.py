@@ -82,7 +82,7 @@ def test_committed_events_become_leaves_and_a_checkpoint_is_signed(serve: Any, s
         record(sessions, 3)
         wait_for(lambda: checkpoints(sessions) == [3])
         first = open_checkpoint(client.get("/api/v1/log/checkpoint").content, signer.verifier)
-        assert first.size == 3
+        assert first.size == 3 and client.get("/healthz").json()["log_signing"] is True
         record(sessions, 4, start=3)
         wait_for(lambda: checkpoints(sessions) == [3, 7])  # the next one, a second later at the soonest
         latest = open_checkpoint(client.get("/api/v1/log/checkpoint").content, signer.verifier)
@@ -109,6 +109,7 @@ def test_without_a_key_the_log_is_sealed_unsigned_and_says_so(serve: Any, sessio
         wait_for(lambda: len(leaves(sessions)) == 4)
         assert client.get("/api/v1/log/checkpoint").status_code == 404
         assert client.get("/api/v1/log/key").status_code == 404
+        assert client.get("/healthz").json()["log_signing"] is False
         assert client.get("/api/v1/log/leaves", params={"start": 0, "end": 4}).status_code == 200
         metrics = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "docket_log_signing 0.0" in metrics and "docket_log_tree_size 4.0" in metrics

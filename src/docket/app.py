@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -69,6 +69,8 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     database: Literal["sqlite", "postgresql"]
+    log_signing: bool = Field(description="whether this process signs the verifiable log's checkpoints "
+                                          "(DOCKET_LOG_KEY_FILE is set)")
 
 
 def page_routers() -> list[APIRouter]:
@@ -168,7 +170,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     def healthz(db: Db) -> dict[str, Any]:
         """Liveness and database reachability. Who: anyone."""
         db.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name,
+                "log_signing": app.state.log_signer is not None}
 
     # The hot paths first, as FastAPI tries routers in order: visibility (every view of
     # restricted content), then intake (every request and report).
