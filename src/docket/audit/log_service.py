@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docket import store
+from docket import runtime, store
 from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import Event
 from docket.audit.sealer import Signed, sign_checkpoint, tree_size
@@ -25,6 +25,7 @@ from docket.log import merkle
 from docket.log.note import NoteError, Signer
 
 MAX_LEAVES = 1000  # leaf hashes per call of GET /api/v1/log/leaves
+HASH_CACHE_ENTRIES = 65_536  # stored hashes an application keeps (about 12 MB)
 # Signers of every process take it before deciding whether a checkpoint is due, so that
 # several processes sign at most one checkpoint per interval between them.
 _SIGNER_LOCK = "docket:log-signer"
@@ -146,12 +147,16 @@ def leaf_hashes(*, session: Session, start: int, end: int) -> list[bytes]:
 
 class _Reader:
     """A merkle.HashReader that reads the hashes a proof asks for and ``extra`` ones in one
-    statement (the first call), and the ``extra`` ones alone if the proof asked for none."""
+    statement (the first call), and the ``extra`` ones alone if the proof asked for none.
+
+    Hashes already read by the application come from its runtime's cache: a stored hash
+    never changes, and the few near the root are in nearly every proof."""
 
     def __init__(self, session: Session, extra: tuple[int, ...]) -> None:
         self.session = session
         self.extra = extra
         self.hashes: dict[int, bytes] | None = None
+        self.cache = runtime.of(session).log_hashes
 
     def __call__(self, indexes: Sequence[int]) -> list[bytes]:
         found = self._read([*indexes, *self.extra])
@@ -168,7 +173,15 @@ class _Reader:
         return digest
 
     def _read(self, indexes: list[int]) -> dict[int, bytes]:
-        wanted = sorted(set(indexes))
-        rows = store.rows_where_in(self.session, LogHash, ("idx", "hash"), "idx", wanted, order_by="idx")
-        self.hashes = {int(idx): bytes(digest) for idx, digest in rows}
-        return self.hashes
+        cache = self.cache
+        found = {i: cache[i] for i in indexes if i in cache}
+        wanted = sorted({i for i in indexes if i not in found})
+        if wanted:
+            rows = store.rows_where_in(self.session, LogHash, ("idx", "hash"), "idx", wanted, order_by="idx")
+            read = {int(idx): bytes(digest) for idx, digest in rows}
+            if len(cache) + len(read) > HASH_CACHE_ENTRIES:
+                cache.clear()  # the hashes near the root come back with the next proofs
+            cache.update(read)
+            found.update(read)
+        self.hashes = found
+        return found
