@@ -7,7 +7,6 @@ import os
 import sys
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 
@@ -33,12 +32,12 @@ def keygen(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new Ed25519 signing key to DOCKET_LOG_KEY_FILE (never over one) and print its verifier key."""
+    from docket.audit.log_service import default_origin
     from docket.log.note import NoteError, Signer
 
     path = _key_file(as_json)
     if origin is None:
-        base = urlsplit(get_settings().base_url)
-        origin = f"{base.netloc}{base.path.rstrip('/')}/log"
+        origin = default_origin(get_settings().base_url)
     try:
         signer = Signer.generate(origin)
     except NoteError as exc:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,6 +42,12 @@ class BeyondTree(LookupError):
 
 class KeyFileError(ValueError):
     """DOCKET_LOG_KEY_FILE cannot be read or holds no signing key."""
+
+
+def default_origin(base_url: str) -> str:
+    """The log's name for a docket at ``base_url``: its host and path, then ``/log``."""
+    base = urlsplit(base_url)
+    return f"{base.netloc}{base.path.rstrip('/')}/log"
 
 
 def load_signer(path: str | None) -> Signer | None:
