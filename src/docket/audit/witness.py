@@ -75,7 +75,7 @@ def witness(url: str, state: Path, verifier_key: str | None = None, *,
     ``https://docket.example.org/api/v1/log``), check it against what ``state`` holds, and
     keep it; raise :class:`WitnessError` on anything but a checkpoint that extends the
     one held."""
-    base = url.rstrip("/")
+    base = url.rstrip("/").removesuffix("/checkpoint")  # the checkpoint's own URL names the same log
     given = _parse_key(verifier_key) if verifier_key is not None else None
     try:
         state.mkdir(parents=True, exist_ok=True)
