@@ -257,15 +257,28 @@ async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
 
     async def worker(first: int) -> None:
         nonlocal ok, errors
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         i = first
         while (began := time.perf_counter()) < window_end:
-            writer.write(requests[i % len(requests)])
-            i += concurrency
-            head = await reader.readuntil(b"\r\n\r\n")
-            lower = head.lower()
-            at = lower.find(b"\r\ncontent-length:")
-            body = await reader.readexactly(int(lower[at + 17:lower.index(b"\r\n", at + 2)]))
+            try:
+                if streams is None:
+                    streams = await asyncio.open_connection("127.0.0.1", port)
+                reader, writer = streams
+                writer.write(requests[i % len(requests)])
+                i += concurrency
+                head = await reader.readuntil(b"\r\n\r\n")
+                lower = head.lower()
+                at = lower.find(b"\r\ncontent-length:")
+                body = await reader.readexactly(int(lower[at + 17:lower.index(b"\r\n", at + 2)]))
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+                errors += 1
+                if not sample:
+                    sample.append(f"{type(exc).__name__}: {exc}")
+                if streams is not None:
+                    streams[1].close()
+                    streams = None
+                await asyncio.sleep(0.01)
+                continue
             ended = time.perf_counter()
             if head[9:12] != b"200":
                 errors += 1
@@ -274,7 +287,8 @@ async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
             elif window_start <= ended <= window_end:
                 ok += 1
                 latencies.append(ended - began)
-        writer.close()
+        if streams is not None:
+            streams[1].close()
 
     pid = int(spec["server_pid"])
 
