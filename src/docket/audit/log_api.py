@@ -27,7 +27,7 @@ from docket.log.note import Signer
 router = APIRouter(prefix="/api/v1/log", tags=["log"])
 
 JSON = "application/json"
-TEXT = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
+TEXT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}  # fixed once signed or sealed
 LATEST = {"Cache-Control": "public, max-age=10"}  # a new checkpoint comes every DOCKET_CHECKPOINT_SECONDS
 KEY = {"Cache-Control": "public, max-age=3600"}
