@@ -445,8 +445,8 @@ def run(engine_name: str, args: argparse.Namespace) -> dict[str, Any]:
             # The bulk load's aftermath out of the way, as on a server that has run a while:
             # SQLite's write-ahead log folded into the file, PostgreSQL's visibility map made.
             if engine_name == "sqlite":
-                with engine.begin() as conn:
-                    conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                with engine.connect() as conn:  # outside a transaction, on the driver's connection
+                    conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
             else:
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.execute(text("VACUUM ANALYZE log_hashes"))
