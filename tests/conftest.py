@@ -132,10 +132,11 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Any) -> Settings:
-    # The outbox worker runs only where a test starts one (tests/notices), so what each
-    # test sends is deterministic; e-mails without SMTP go to a temporary folder.
+    # The outbox worker runs only where a test starts one (tests/notices), and so does the
+    # verifiable log's sealer (tests/audit/test_log_api.py), so what each test sends and
+    # writes is deterministic; e-mails without SMTP go to a temporary folder.
     return Settings(database_url=database_url, secret_key=SECRET, base_url="http://testserver",
-                    run_worker=False, mail_dir=str(tmp_path / "mail"))
+                    run_worker=False, log_seal_seconds=0, mail_dir=str(tmp_path / "mail"))
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Starting real ``docket`` processes for end-to-end tests; lifting the audit log's
-append-only triggers where a test must rewrite it."""
+"""Starting real ``docket`` processes and servers for end-to-end tests; lifting the audit
+log's append-only triggers where a test must rewrite it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -108,3 +109,27 @@ def tampering(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with transaction(sessions) as session, append_only_lifted(session):
         yield session
 
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve ``app`` (its lifespan included) with uvicorn on a free loopback port, in a
+    thread of this process, until the block ends; yield its base URL."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="docket-serving")
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the server on {url} did not start")
+            time.sleep(0.01)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()

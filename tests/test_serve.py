@@ -67,12 +67,17 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         public = httpx.post(f"{base}/api/v1/reports", json={
             "url": "https://social.example/@aidos_k/81724", "reason": "hate_speech"})
         assert public.status_code == 201 and public.json()["reference"].startswith("R-")
+        # The demo's audit log is sealed and signed with a key of its own, kept beside it.
+        _wait_for(lambda: httpx.get(f"{base}/api/v1/log/checkpoint").status_code == 200)
+        key = httpx.get(f"{base}/api/v1/log/key").text
+        assert key.startswith("127.0.0.1:") and (tmp_path / "docket-log.key").exists()
     assert "dkt_demo_kz_ministry" in out[0]
 
     # A second start keeps the data and does not load the demo twice.
     with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, out):
         me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": "Bearer dkt_demo_admin"})
         assert me.status_code == 200
+        assert httpx.get(f"{base}/api/v1/log/key").text == key  # the same key on the next start
     assert "already has data" in out[0]
     verify = subprocess.run(docket_command("audit", "verify", "--json"), env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -15,6 +16,8 @@ from docket import __version__, errors, openapi
 from docket.appeals import pages as appeals_pages
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
+from docket.audit.log_api import router as log_router
+from docket.audit.log_service import KeyFileError, load_signer
 from docket.audit.receipt_api import router as receipts_router
 from docket.catalog import pages as catalog_pages
 from docket.catalog.api import router as catalog_router
@@ -29,7 +32,7 @@ from docket.intake import pages as portal_pages
 from docket.intake import submission, user_report_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import Jobs
+from docket.jobs import Jobs, LogJobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -45,11 +48,13 @@ from docket.review import inbox_pages as console_inboxes
 from docket.review import pages as console_pages
 from docket.review.api import router as review_router
 from docket.runtime import Runtime
-from docket.settings import Settings, get_settings
+from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
 from docket.transparency.api import router as transparency_router
 from docket.web import headers as security_headers
 from docket.web import pages as web_pages
+
+log = logging.getLogger("docket")
 
 DESCRIPTION = """
 docket runs every request to restrict content — from governments, courts,
@@ -65,6 +70,8 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str
     database: Literal["sqlite", "postgresql"]
+    log_signing: bool = Field(description="whether this process signs the verifiable log's checkpoints "
+                                          "(DOCKET_LOG_KEY_FILE is set)")
 
 
 def page_routers() -> list[APIRouter]:
@@ -91,6 +98,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings, limits=app.state.ratelimiter.store)
         jobs.start()
+        if app.state.log_signer is None:
+            log.warning("DOCKET_LOG_KEY_FILE is not set: the audit log is sealed into its Merkle tree "
+                        "but no checkpoint is signed (docket log keygen makes a key)")
+        log_jobs = LogJobs(app.state.sessionmaker, settings, app.state.log_signer,
+                           failures=app.state.metrics.log_job_failed)
+        log_jobs.start()
+        app.state.log_jobs = log_jobs
         # One writer at a time (SQLite): intake commits requests in groups.
         writer = app.state.runtime.backend.group_commit(app.state.sessionmaker, submission.store_batch,
                                                         submission.forget_ids)
@@ -107,6 +121,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             worker.stop()
         if writer is not None:
             writer.stop()
+        log_jobs.stop()
         jobs.stop()
         follower.stop()
         app.state.ratelimiter.store.dispose()
@@ -137,6 +152,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                                max_entries=settings.token_cache_entries,
                                                clock=clock)
     app.state.metrics = Metrics()
+    # The verifiable log's signing key, read once: a key that is set but unreadable stops
+    # start-up, rather than leave the log unsigned unnoticed.
+    try:
+        app.state.log_signer = load_signer(settings.log_key_file)
+    except KeyFileError as exc:
+        raise SettingsError(f"DOCKET_LOG_KEY_FILE: {exc}") from None
+    app.state.metrics.log_signing(app.state.log_signer is not None)
     errors.install(app)
     openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
@@ -149,13 +171,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     def healthz(db: Db) -> dict[str, Any]:
         """Liveness and database reachability. Who: anyone."""
         db.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name,
+                "log_signing": app.state.log_signer is not None}
 
     # The hot paths first, as FastAPI tries routers in order: visibility (every view of
     # restricted content), then intake (every request and report).
     for router in (enforcement_router, intake_router, user_reports_router, catalog_router, parties_router,
                    review_router, appeals_router, notices_router, content_router, audit_router, receipts_router,
-                   transparency_router, operations_router):
+                   log_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -48,11 +49,14 @@ def serve(
     engine = store.make_engine(settings.database_url)
     require_schema(engine, settings)
     if demo:
-        from docket.demo import load_demo
+        from docket.demo import demo_log_key, load_demo
 
         with store.transaction(store.make_sessionmaker(engine)) as session:
             summary = load_demo(session=session, base_url=settings.base_url, settings=settings)
         console.print(summary, soft_wrap=True)  # whole lines: the curl commands stay copyable
+        if not settings.log_key_file:  # the demo signs its log's checkpoints too
+            key = demo_log_key(base_url=settings.base_url, folder=Path.cwd())
+            settings = settings.model_copy(update={"log_key_file": str(key)})
     console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
     worker = None
     if settings.run_worker:

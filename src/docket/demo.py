@@ -7,6 +7,8 @@ them. Never load the demo into a database that serves real requests.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -14,11 +16,13 @@ from sqlalchemy.orm import Session
 from docket import effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
+from docket.audit.log_service import default_origin
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
+from docket.log.note import Signer
 from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
 from docket.parties.auth import Principal
@@ -31,6 +35,7 @@ from docket.store import utcnow
 
 ACTOR = "system:demo"
 PASSWORD = "demo-password"
+DEMO_LOG_KEY = "docket-log.key"  # the verifiable log's signing key, when DOCKET_LOG_KEY_FILE is unset
 
 SUBMITTERS = [
     # (token, name, kind, country, email)
@@ -466,6 +471,18 @@ def _history_reports(session: Session, settings: Settings, start: dt.datetime,
                 outcome="no_action", explanation="Sharp criticism of a politician; lawful under § 193 StGB."))
 
 
+def demo_log_key(*, base_url: str, folder: Path) -> Path:
+    """The demo's signing key for the verifiable log, ``docket-log.key`` in ``folder``,
+    made on the first start (as ``docket log keygen`` would) and kept for the next."""
+    path = folder / DEMO_LOG_KEY
+    if not path.exists():
+        signer = Signer.generate(default_origin(base_url))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(signer.key + "\n")
+    return path
+
+
 def _howto(base_url: str) -> str:
     lines = ["", "Submitters (API tokens):"]
     lines += [f"  {name[:60]:<60} {token}" for token, name, *_ in SUBMITTERS]
@@ -490,10 +507,13 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/holds -H 'Authorization: Bearer dkt_demo_bob'",
         f"  curl -s {base_url}/api/v1/audit/events -H 'Authorization: Bearer dkt_demo_erin'",
         f"  curl -s {base_url}/api/v1/requests/1/receipt -H 'Authorization: Bearer dkt_demo_kz_ministry'"
-        " > receipt.json; docket-verify receipt.json   (after docket log checkpoint)",
+        " > receipt.json; docket-verify receipt.json   (serve signs a checkpoint every minute)",
         f"  curl -s {base_url}/metrics -H 'Authorization: Bearer dkt_demo_erin'"
         "   (Prometheus metrics: admins, auditors, or DOCKET_METRICS_TOKEN)",
         "  docket log check-restrictions   (every restriction served follows from a logged decision)",
+        f"  curl -s {base_url}/api/v1/log/checkpoint"
+        f"   (the audit log's signed checkpoint, no token; signed with ./{DEMO_LOG_KEY})",
+        f"  docket log witness {base_url}/api/v1/log --state ./witness   (keep it; run it again later)",
         "  notices are written to ./docket-mail as .eml files (set DOCKET_SMTP_URL for a real server)",
         f"  open {base_url}/docs for the interactive API documentation",
         "",

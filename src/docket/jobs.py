@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import effects
+from docket.audit import log_service
+from docket.audit.sealer import SEAL_BATCH, Signed, seal
+from docket.log.note import Signer
 from docket.notices.service import release_due_holds
 from docket.ratelimit import LimitStore
 from docket.review.service import mark_overdue
 from docket.settings import Settings
-from docket.store import transaction, utcnow
+from docket.store import begin_readonly, transaction, utcnow
 from docket.web.throttle import forget_old
 
 log = logging.getLogger("docket.jobs")
 SWEEP_SECONDS = 600  # how often full rate-limit buckets are deleted
+REPEAT_LOG_SECONDS = 60  # how often the log job logs a failure that lasts
 
 
 def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
@@ -42,6 +48,105 @@ def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
     """Delete sign-in counters idle for a day that block nobody (``web.throttle``)."""
     with transaction(factory) as session:
         return forget_old(session=session, now=utcnow())
+
+
+def seal_log(factory: sessionmaker[Session]) -> int:
+    """Seal every committed audit event not yet in the verifiable log, a transaction per
+    batch; the number sealed. Reads first, so a round with nothing to seal writes nothing."""
+    with factory() as session:
+        if log_service.unsealed_events(session=begin_readonly(session)) == 0:
+            return 0
+    added = 0
+    while True:
+        with transaction(factory) as session:
+            sealed = seal(session=session)
+        added += sealed.added
+        if sealed.added < SEAL_BATCH:
+            return added
+
+
+def sign_log(factory: sessionmaker[Session], signer: Signer, every_seconds: float) -> Signed | None:
+    """Sign a checkpoint if the log grew and the last one is ``every_seconds`` old."""
+    with transaction(factory) as session:
+        return log_service.sign_if_due(session=session, signer=signer,
+                                       every=dt.timedelta(seconds=every_seconds), now=utcnow())
+
+
+class LogJobs:
+    """A background thread that seals new audit events into the verifiable log every
+    DOCKET_LOG_SEAL_SECONDS and, with a signing key, signs a checkpoint when the log grew
+    and the last one is DOCKET_CHECKPOINT_SECONDS old (``docket log checkpoint`` does the
+    same by hand).
+
+    Every process of ``docket serve`` runs one: sealers are serialized by the store
+    (SQLite's one writer, a PostgreSQL advisory lock) and signers by a lock of their own,
+    so several processes seal each event once and sign at most one checkpoint per interval
+    between them. A failed round is logged and counted (``docket_log_job_failures_total``),
+    and the next round tries again; requests never wait for it."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings, signer: Signer | None,
+                 failures: Callable[[str], None] = lambda _: None) -> None:
+        self.factory = factory
+        self.signer = signer
+        self.interval = settings.log_seal_seconds
+        self.checkpoint_seconds = settings.checkpoint_seconds
+        self.failures = failures
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._problems: dict[str, tuple[str, float]] = {}  # step: (last problem, when logged)
+
+    def start(self) -> None:
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="docket-log", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Start the next round now."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def run_once(self) -> None:
+        """One round: seal, then sign if due. Each step's failure is logged and counted
+        apart, so that a key problem does not stop the sealing."""
+        try:
+            added = seal_log(self.factory)
+            if added:
+                log.debug("sealed %d audit events into the log", added)
+            self._problems.pop("seal", None)
+        except Exception as exc:
+            self._failed("seal", exc)
+        if self.signer is None:
+            return
+        try:
+            signed = sign_log(self.factory, self.signer, self.checkpoint_seconds)
+            if signed is not None:
+                log.info("signed the log's checkpoint at size %d", signed.checkpoint.size)
+            self._problems.pop("sign", None)
+        except Exception as exc:
+            self._failed("sign", exc)
+
+    def _failed(self, step: str, exc: Exception) -> None:
+        """Count the failure; log it with its trace the first time, then once a minute
+        while it lasts (a round runs every second)."""
+        self.failures(step)
+        now, problem = time.monotonic(), f"{type(exc).__name__}: {exc}"
+        seen = self._problems.get(step)
+        if seen is None or seen[0] != problem or now - seen[1] >= REPEAT_LOG_SECONDS:
+            self._problems[step] = (problem, now)
+            log.error("the log's %s round failed; the next round tries again", step, exc_info=exc)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.run_once()
+            self._wake.wait(self.interval)
+            self._wake.clear()
 
 
 class Jobs:

@@ -41,6 +41,10 @@ class Runtime:
     # Whether what the process built before the application's first call was frozen out
     # of the cyclic garbage collector's reach (docket.deps.get_db).
     startup_frozen: bool = False
+    # Stored hashes of the verifiable log's tree, by index, as read for proofs
+    # (docket.audit.log_service): a stored hash never changes once written, and the hashes
+    # near the root are in every proof. Emptied when full.
+    log_hashes: dict[int, bytes] = field(default_factory=dict)
 
 
 def of(session: Session) -> Runtime:

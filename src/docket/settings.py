@@ -122,6 +122,15 @@ class Settings(BaseSettings):
         default=None,
         description="the path of the verifiable log's signing key, which `docket log keygen` writes",
     )
+    checkpoint_seconds: int = Field(
+        default=60, ge=1, le=86_400,
+        description="seconds at least between two checkpoints docket serve signs, when the log grew (1..86400)",
+    )
+    log_seal_seconds: float = Field(
+        default=1.0, ge=0, le=60,
+        description="seconds between docket serve's rounds sealing new audit events into the log; "
+                    "0 turns sealing off (0..60)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )

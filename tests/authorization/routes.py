@@ -203,6 +203,13 @@ API: dict[str, Route] = {
     "GET /api/v1/appeals/{appeal_id}/receipt": Route(SUBMITTER | STAFF, "appeal"),
     "GET /api/v1/transparency/report": Route(ALL, query={"period": "2026-H1"}),
     "GET /transparency": Route(ALL),
+    # The verifiable log: public, never an event's content (docs/verifiable-log.md).
+    "GET /api/v1/log/checkpoint": Route(ALL),
+    "GET /api/v1/log/checkpoints/{size}": Route(ALL, "checkpoint", "all"),
+    "GET /api/v1/log/key": Route(ALL),
+    "GET /api/v1/log/proofs/inclusion": Route(ALL, query=lambda w: {"index": "0", "size": str(w.extra["log_size"])}),
+    "GET /api/v1/log/proofs/consistency": Route(ALL, query=lambda w: {"old": "1", "new": str(w.extra["log_size"])}),
+    "GET /api/v1/log/leaves": Route(ALL, query={"start": "0", "end": "1"}),
 }
 
 CLAIM = _const()

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from docket import store
 from docket.appeals import tokens as appeal_tokens
 from docket.audit.models import ChainHead
+from docket.audit.sealer import seal, sign_checkpoint
+from docket.log.note import Signer
 from docket.notices.models import NoticeHold
 from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
@@ -313,6 +315,19 @@ def _browsers(world: World) -> None:
     world.extra["receipt"] = dict(parse_qsl(urlsplit(sent.headers["location"]).query))
 
 
+def _log(world: World) -> None:
+    """The verifiable log sealed and signed, with the app's signing key, as DOCKET_LOG_KEY_FILE
+    would have given it at start-up."""
+    signer = Signer.generate("docket.test/log")
+    world.client.app.state.log_signer = signer  # type: ignore[attr-defined]
+    with store.transaction(world.sessions) as s:
+        size = seal(session=s).size
+    with store.transaction(world.sessions) as s:
+        sign_checkpoint(session=s, signer=signer)
+    world.add(Record("checkpoint", size))
+    world.extra["log_size"] = size
+
+
 def build(client: TestClient, sessions: sessionmaker[Session]) -> World:
     world = World(client=client, sessions=sessions)
     _people(world)
@@ -321,4 +336,5 @@ def build(client: TestClient, sessions: sessionmaker[Session]) -> World:
     _holds(world)
     _own_things(world)
     _browsers(world)
+    _log(world)
     return world

@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
@@ -36,12 +35,12 @@ def keygen(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new Ed25519 signing key to DOCKET_LOG_KEY_FILE (never over one) and print its verifier key."""
+    from docket.audit.log_service import default_origin
     from docket.log.note import NoteError, Signer
 
     path = _key_file(as_json)
     if origin is None:
-        base = urlsplit(get_settings().base_url)
-        origin = f"{base.netloc}{base.path.rstrip('/')}/log"
+        origin = default_origin(get_settings().base_url)
     try:
         signer = Signer.generate(origin)
     except NoteError as exc:
@@ -164,3 +163,29 @@ def check_restrictions(as_json: JsonOpt = False) -> None:
         err.print(f"[red]{len(result.differences)} differences[/red] between the restrictions served and the "
                   f"log ({result.in_force} in force in the log; {served})")
     raise typer.Exit(1)
+
+@log_app.command("witness")
+def witness(
+    url: Annotated[str, typer.Argument(
+        help="the log's API base, e.g. https://docket.example.org/api/v1/log")],
+    state: Annotated[Path, typer.Option(help="the directory that keeps the checkpoints accepted and the pinned key")],
+    verifier_key: Annotated[str | None, typer.Option(
+        help="the log's verifier key (default: the one pinned in --state, or on the first run the log's own)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the log's latest checkpoint against the last one kept in --state and keep it (exit 3-8: see
+    docs/verifiable-log.md)."""
+    from docket.audit.witness import WitnessError
+    from docket.audit.witness import witness as run
+
+    try:
+        seen = run(url, state, verifier_key)
+    except WitnessError as exc:
+        emit(as_json, {"ok": False, "outcome": exc.outcome.name, "error": exc.message, "url": url})
+        if not as_json:
+            err.print(f"[red]docket:[/red] {exc.outcome.name.replace('_', ' ')}: {exc.message}", soft_wrap=True)
+        raise typer.Exit(int(exc.outcome)) from None
+    held = "nothing held before" if seen.held is None else f"{seen.held.size} leaves held before"
+    words = {"first": "first checkpoint kept", "new": "consistent, kept", "same": "unchanged"}
+    emit(as_json, {**seen.as_dict(), "url": url},
+         f"{url}: {seen.checkpoint.size} leaves, {words[seen.status]} ({held})")

@@ -40,6 +40,20 @@ class Metrics:
               registry=self.registry).labels(__version__).set(1)
         ProcessCollector(registry=self.registry)
         self.observe = self.latency.observe
+        self._log_failures = Counter(
+            "docket_log_job_failures", "Rounds of the verifiable log's job that failed in this process, by step",
+            ("step",), registry=self.registry)
+        for step in ("seal", "sign"):
+            self._log_failures.labels(step)
+        self._log_signing = Gauge("docket_log_signing", "1 if this process signs the log's checkpoints "
+                                  "(DOCKET_LOG_KEY_FILE is set), else 0", registry=self.registry)
+
+    def log_job_failed(self, step: str) -> None:
+        """Count a failed round of the log's job (``seal`` or ``sign``)."""
+        self._log_failures.labels(step).inc()
+
+    def log_signing(self, signing: bool) -> None:
+        self._log_signing.set(1 if signing else 0)
 
     def checked(self, *, visible: int = 0, withheld: int = 0) -> None:
         """Count visibility checks answered."""
@@ -139,4 +153,17 @@ def families(found: Snapshot) -> list[GaugeMetricFamily]:
          found.lag_seconds),
     ):
         out.append(GaugeMetricFamily(name, text, value=value))
+    if found.log is not None:
+        checkpoint = found.log.checkpoint_size
+        for name, text, value in (
+            ("docket_log_tree_size", "Audit events sealed into the verifiable log", found.log.tree_size),
+            ("docket_log_unsealed_events", "Committed audit events not sealed into the log yet",
+             found.log.unsealed),
+            ("docket_log_checkpoint_size", "The tree size of the latest signed checkpoint (-1: none yet)",
+             -1 if checkpoint is None else checkpoint),
+            ("docket_log_checkpoint_age_seconds", "Seconds since the latest checkpoint was signed (-1: none yet)",
+             -1 if found.log.checkpoint_at is None else max(0.0, (found.now - found.log.checkpoint_at)
+                                                            .total_seconds())),
+        ):
+            out.append(GaugeMetricFamily(name, text, value=value))
     return out

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from docket.audit import log_service
+from docket.audit.log_service import LogState
 from docket.enforcement.models import RestrictionChange
 from docket.intake.models import Item
 from docket.items.states import ItemState
@@ -27,12 +29,14 @@ class Snapshot:
     feed_cursor: int = 0
     index_cursor: int = 0
     lag_seconds: float = 0.0
+    log: LogState | None = None  # the verifiable log's tree and latest checkpoint
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 def snapshot(*, session: Session, now: dt.datetime, index_cursor: int) -> Snapshot:
     """The figures the metrics gauges show, as of ``now``; ``index_cursor`` is how far this
     process's restriction index has read the feed."""
-    found = Snapshot(index_cursor=index_cursor)
+    found = Snapshot(index_cursor=index_cursor, now=now)
     open_items = session.execute(select(Item.jurisdiction, Item.status, func.count())
                                  .where(Item.status != ItemState.decided)
                                  .group_by(Item.jurisdiction, Item.status))
@@ -61,4 +65,5 @@ def snapshot(*, session: Session, now: dt.datetime, index_cursor: int) -> Snapsh
         if oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=dt.UTC)
         found.lag_seconds = max(0.0, (now - oldest).total_seconds())
+    found.log = log_service.state(session=session)
     return found
