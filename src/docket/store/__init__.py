@@ -22,13 +22,20 @@ from docket.store.group_commit import GroupCommit
 from docket.store.reads import rows_where_in
 from docket.store.revisions import alembic_config, current_revision, has_tables, head_revision
 from docket.store.rows import insert_as_loaded, insert_rows, take_ids, update_by_id, with_defaults
-from docket.store.sessions import begin_reads, collecting, make_sessionmaker, read_snapshot, write_and_commit
+from docket.store.sessions import (
+    begin_reads,
+    begin_snapshot,
+    collecting,
+    make_sessionmaker,
+    read_snapshot,
+    write_and_commit,
+)
 from docket.store.transactions import begin_readonly, transaction
 from docket.store.types import READONLY, Base, UTCDateTime, json_text, rowcount, table, utcnow
 
 __all__ = [
     "READONLY", "Backend", "Base", "GroupCommit", "UTCDateTime", "alembic_config", "backend_for",
-    "backend_of", "begin_readonly", "begin_reads", "collecting", "current_revision", "driver_error",
+    "backend_of", "begin_readonly", "begin_reads", "begin_snapshot", "collecting", "current_revision", "driver_error",
     "has_tables", "head_revision", "insert_as_loaded", "insert_rows", "is_connection_lost", "json_text",
     "make_engine", "make_sessionmaker", "read_snapshot", "rowcount", "rows_where_in", "table", "take_ids",
     "transaction", "update_by_id", "utcnow", "with_defaults", "write_and_commit",
