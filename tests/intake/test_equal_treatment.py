@@ -86,6 +86,9 @@ def _event_shape(client, auditor, request_id: int) -> list[tuple[str, dict[str, 
         payload["items"] = len(payload["items"])
         payload["not_found"] = len(payload["not_found"])
         payload.pop("deadline_at")
+        # who sent it and when (kept for transparency reports) differ by construction too
+        payload.pop("submitter")
+        payload.pop("received_at")
         shapes.append((e["action"], payload))
     return shapes
 

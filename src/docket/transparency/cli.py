@@ -221,8 +221,8 @@ def export_dsa(
                         advance(len(batch))
                 _clear_stale(folder, "dsa-statements-", len(files))
                 assert log is not None
-                summary["files"] = [str(p) for p in files] + [str(_write_log(folder, log))]
-                summary["log"] = log
+                summary["files"] = [str(p) for p in files]
+                summary.update(log=log, log_file=str(_write_log(folder, log)))
                 base.emit(as_json, summary, f"{label}: {selection.total} statements in {len(files)} batch files "
                                              f"→ {folder} ({selection.held} deferred by a gag order)")
                 return
@@ -281,8 +281,8 @@ def export_lumen(
                         files.append(write_json(folder / f"lumen-{key}.json", body))
                         advance(1)
                 assert log is not None
-                summary["files"] = [str(p) for p in files] + [str(_write_log(folder, log))]
-                summary["log"] = log
+                summary["files"] = [str(p) for p in files]
+                summary.update(log=log, log_file=str(_write_log(folder, log)))
                 base.emit(as_json, summary, f"{label}: {len(files)} Lumen notices → {folder} "
                                              f"({selection.undecided} undecided, {selection.confidential} "
                                              "confidential, not published)")
@@ -320,10 +320,11 @@ def export_art15(
             log = _begin(factory, settings, reader, pinned=True)
             data = art15.tables(session=reader, period=chosen)
         assert log is not None
-        written = [*art15.write(data, Path(out)), _write_log(Path(out), log)]
+        written = art15.write(data, Path(out))
+        log_file = _write_log(Path(out), log)
     rows = {name: len(r) for name, (_, r) in data.items()}
     base.emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
-                         "rows": rows, "log": log},
+                         "rows": rows, "log": log, "log_file": str(log_file)},
                f"{chosen.label}: DSA Art. 15 tables → {out} ("
                + ", ".join(f"{name.removeprefix('art15-').removesuffix('.csv')}: {n} rows" for name, n in rows.items())
                + ")")

@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.orm import Session
@@ -52,12 +52,21 @@ ACTIONS = ("submitter:created", "submitter:updated", "request:received", "reques
 _TABLES = (Jurisdiction, Submitter, Request, Item, Report, Appeal, NoticeHold, OutboxMessage)
 
 
+class Logged(NamedTuple):
+    """One event, as much of it as a report reads."""
+
+    seq: int
+    action: str
+    subject: str
+    payload: dict[str, Any]
+
+
 class NotReplayable(Unprocessable):
     """The log up to that size cannot give the report again (an event of an earlier version
     lacks a field the figures need, or the size is beyond the sealed log)."""
 
 
-def _need(ev: Event, *fields: str) -> list[Any]:
+def _need(ev: Logged, *fields: str) -> list[Any]:
     missing = [f for f in fields if f not in ev.payload]
     if missing:
         raise NotReplayable(
@@ -97,21 +106,21 @@ class State:
     def _within(self, when: dt.datetime) -> bool:
         return self.period.start <= when < self.period.end
 
-    def apply(self, ev: Event) -> None:
+    def apply(self, ev: Logged) -> None:
         getattr(self, "_" + ev.action.replace(":", "_"))(ev)
 
     # Submitters: all of them (few); their kind, name and country as they stand.
-    def _submitter_created(self, ev: Event) -> None:
+    def _submitter_created(self, ev: Logged) -> None:
         name, kind, country = _need(ev, "name", "kind", "country")
         self.submitters[_id(ev.subject)] = {"name": name, "kind": kind, "country": country}
 
-    def _submitter_updated(self, ev: Event) -> None:
+    def _submitter_updated(self, ev: Logged) -> None:
         found = self.submitters.get(_id(ev.subject))
         if found is not None:
             found.update({k: change[1] for k, change in ev.payload.items() if k in ("name", "kind", "country")})
 
     # A request and its items, when received in the period.
-    def _request_received(self, ev: Event) -> None:
+    def _request_received(self, ev: Logged) -> None:
         (received,) = _need(ev, "received_at")
         at = _time(received)
         if not self._within(at):
@@ -131,7 +140,7 @@ class State:
                                    "received_at": at, "flag_rank": rank, "possible_coordination": False,
                                    "action_outcome": None, "decide_seconds": None, "effect_seconds": None}
 
-    def _request_clarified(self, ev: Event) -> None:
+    def _request_clarified(self, ev: Logged) -> None:
         request = self.requests.get(_id(ev.subject))
         if request is not None:
             request["clarifications"] += 1
@@ -143,7 +152,7 @@ class State:
         item.update(action_outcome=outcome, decide_seconds=_seconds(item["received_at"], decided_at),
                     effect_seconds=_seconds(item["received_at"], effective_at))
 
-    def _decision_made(self, ev: Event) -> None:
+    def _decision_made(self, ev: Logged) -> None:
         item_id = _id(ev.subject)
         if item_id not in self.items:
             return
@@ -152,7 +161,7 @@ class State:
         if effective is not None:
             self._settle(decision, _time(effective))
 
-    def _decision_approved(self, ev: Event) -> None:
+    def _decision_approved(self, ev: Logged) -> None:
         (decision,) = _need(ev, "decision")
         if decision in self.decisions:
             (effective,) = _need(ev, "effective_at")
@@ -160,7 +169,7 @@ class State:
 
     # Appeals by the day received; a reversal sets aside a decision not to act (the item is
     # reopened, pending again) and leaves a restriction standing as the action taken.
-    def _appeal_filed(self, ev: Event) -> None:
+    def _appeal_filed(self, ev: Logged) -> None:
         (received,) = _need(ev, "received_at")
         at = _time(received)
         if self._within(at):
@@ -168,7 +177,7 @@ class State:
             self.appeals[appeal] = {"id": appeal, "decision_id": decision, "item_id": _id(ev.subject),
                                     "received_at": at, "status": "open"}
 
-    def _appeal_decided(self, ev: Event) -> None:
+    def _appeal_decided(self, ev: Logged) -> None:
         appeal, decision, outcome = _need(ev, "appeal", "decision", "outcome")
         if appeal in self.appeals:
             self.appeals[appeal]["status"] = outcome
@@ -178,32 +187,32 @@ class State:
                 self.items[item_id].update(action_outcome=None, decide_seconds=None, effect_seconds=None)
 
     # User reports by the day received; a burst flag on a case stays.
-    def _report_received(self, ev: Event) -> None:
+    def _report_received(self, ev: Logged) -> None:
         (received,) = _need(ev, "received_at")
         at = _time(received)
         if self._within(at):
             report, reason = _need(ev, "report", "reason")
             self.reports.append({"id": report, "item_id": _id(ev.subject), "reason": reason, "received_at": at})
 
-    def _item_possible_coordination(self, ev: Event) -> None:
+    def _item_possible_coordination(self, ev: Logged) -> None:
         item = self.items.get(_id(ev.subject))
         if item is not None:
             item["possible_coordination"] = True
 
     # Gag orders of the period's requests, and the notices they held.
-    def _hold_placed(self, ev: Event) -> None:
+    def _hold_placed(self, ev: Logged) -> None:
         (request,) = _need(ev, "request")
         if request in self.requests:
             self.holds[_id(ev.subject)] = request
 
-    def _notice_held(self, ev: Event) -> None:
+    def _notice_held(self, ev: Logged) -> None:
         hold, outbox = _need(ev, "hold", "outbox")
         if hold in self.holds:
             self.outbox.append({"id": outbox, "kind": "statement_of_reasons", "subject": ev.subject,
                                 "hold_id": hold, "sent_at": None})
 
     # Acknowledgements of the period's requests, by when they were sent.
-    def _notice_sent(self, ev: Event) -> None:
+    def _notice_sent(self, ev: Logged) -> None:
         if ev.payload.get("kind") != "acknowledgement" or ev.subject.split(":")[0] != "request":
             return
         if _id(ev.subject) in self.requests:
@@ -218,11 +227,10 @@ def read_events(*, session: Session, size: int, state: State,
     last = 0
     while last < size:
         upto = min(size, last + BATCH)
-        rows = session.execute(select(Event).where(Event.seq > last, Event.seq <= upto,
-                                                   Event.action.in_(ACTIONS)).order_by(Event.seq)).scalars().all()
-        for ev in rows:
-            state.apply(ev)
-        session.expunge_all()
+        for row in session.execute(select(Event.seq, Event.action, Event.subject, Event.payload)
+                                   .where(Event.seq > last, Event.seq <= upto, Event.action.in_(ACTIONS))
+                                   .order_by(Event.seq)):
+            state.apply(Logged(*row))
         progress(upto - last)
         last = upto
 
