@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.orm import Session
 
 from docket import store
@@ -281,7 +281,5 @@ def report_at(*, session: Session, size: int, period: Period, now: dt.datetime,
     read_events(session=session, size=size, state=state, progress=progress)
     with _scratch() as scratch:
         for model, rows in _rows(state).items():
-            if rows:
-                scratch.execute(insert(model), rows)
-        scratch.flush()
+            store.insert_rows(scratch, model, [store.with_defaults(model, row) for row in rows], returning=False)
         return aggregates.report(session=scratch, period=period, now=now)
