@@ -22,13 +22,10 @@ docket never renames one), not read from the log.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket import store
@@ -253,25 +250,6 @@ def _rows(state: State) -> dict[Any, list[dict[str, Any]]]:
     }
 
 
-@contextmanager
-def _scratch() -> Iterator[Session]:
-    """A session on a new SQLite database with the tables a report reads, deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix="docket-replay-") as folder:
-        engine = create_engine(f"sqlite:///{Path(folder) / 'replay.db'}")
-
-        @event.listens_for(engine, "connect")
-        def _fast(dbapi_connection: Any, _record: Any) -> None:  # throw-away: no journal, no fsync
-            dbapi_connection.execute("PRAGMA journal_mode=OFF")
-            dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-        try:
-            store.Base.metadata.create_all(engine, tables=[store.table(m) for m in _TABLES])
-            with store.transaction(store.make_sessionmaker(engine)) as session:
-                yield session
-        finally:
-            engine.dispose()
-
-
 def report_at(*, session: Session, size: int, period: Period, now: dt.datetime,
               progress: Callable[[int], None] = lambda n: None) -> dict[str, Any]:
     """The period's report as the log at ``size`` describes it, from the events 1..``size``
@@ -279,7 +257,7 @@ def report_at(*, session: Session, size: int, period: Period, now: dt.datetime,
     when the log had that size."""
     state = State(period)
     read_events(session=session, size=size, state=state, progress=progress)
-    with _scratch() as scratch:
+    with store.scratch_database(_TABLES) as scratch:
         for model, rows in _rows(state).items():
             store.insert_rows(scratch, model, [store.with_defaults(model, row) for row in rows], returning=False)
         return aggregates.report(session=scratch, period=period, now=now)
