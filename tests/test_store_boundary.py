@@ -1,6 +1,7 @@
 """Only the store knows which database docket runs on: no module outside it (and outside
 the migrations and the entry points, which run beside it) tests the dialect, reaches a
-model's table behind the store's back, or writes SQL for the driver. Drivers are kept out
+model's table behind the store's back, writes SQL for the driver, or opens a session of its
+own (sessions come from the store's units of work). Drivers are kept out
 by lint-imports' "drivers" contract (pyproject.toml)."""
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ FORBIDDEN = {
     "reaches a model's table": re.compile(r"__table__|\btable_of\("),
     "writes SQL for the driver": re.compile(r"exec_driver_sql|driver_connection"),
     "writes raw SQL": re.compile(r"(?<![\w.])text\("),
+    # Sessions come from the store's units of work (store.transaction, store.read_only,
+    # store.own_connection) or the API's per-call session (docket.deps.get_db).
+    "opens a session itself": re.compile(r"\b(sessionmaker|factory)\((bind=[^)]*)?\)"),
 }
 # Partial indexes' predicates are part of the schema a model declares.
 MODELS_MAY = {"writes raw SQL"}
@@ -45,7 +49,9 @@ def test_domain_modules_leave_the_database_to_the_store() -> None:
 
 def test_the_check_sees_each_thing_it_forbids() -> None:
     lines = ['if session.get_bind().dialect.name == "postgresql":', "t = Item.__table__",
-             "t = table_of(Item)", "connection.exec_driver_sql(sql)", 'session.execute(text("SELECT 1"))']
+             "t = table_of(Item)", "connection.exec_driver_sql(sql)", 'session.execute(text("SELECT 1"))',
+             "with request.app.state.sessionmaker() as db:", "with self.factory(bind=connection) as s:"]
     assert len(_findings("intake/service.py", "\n".join(lines))) == len(lines)
     assert _findings("intake/models.py", "Index('x', sqlite_where=text('a'))") == []
     assert _findings("intake/service.py", "self.text(x); gettext('x')") == []
+    assert _findings("intake/service.py", "with read_only(factory) as s: make_sessionmaker(engine)") == []

@@ -59,11 +59,12 @@ def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSetti
             session=db, decision=decision, appellant=appellant, statement=body.statement,
             contact_email=body.contact_email, language=body.language, submitter_id=submitter_id,
             window=dt.timedelta(days=settings.appeal_window_days), now=now)
-        db.commit()
+        db.flush()  # the one open appeal per decision is checked here, not at the commit
     except service.AppealRefused as refused:
         db.rollback()
+        # The refusal stays on record: the problem is returned, not raised, so the call's
+        # transaction commits it.
         service.record_refusal(session=db, decision_id=decision_id, appellant=appellant, reason=refused)
-        db.commit()  # the refusal stays on record; the caller still gets the problem
         return problem(refused.status, "Appeal not accepted", refused.detail, slug="appeal-refused", **refused.extra)
     except IntegrityError:  # a twin appeal won the race for the one open appeal per decision
         db.rollback()

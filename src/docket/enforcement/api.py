@@ -24,10 +24,10 @@ from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex, Verdict
 from docket.enforcement.schemas import ChangePage, VisibilityRead
 from docket.enforcement.withheld import LANGUAGES, notice_text
-from docket.errors import Forbidden, Unprocessable
+from docket.errors import Unprocessable
 from docket.parties import auth
 from docket.parties.auth import Permission, Principal
-from docket.store import begin_readonly, read_snapshot, utcnow
+from docket.store import read_only, read_snapshot, utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["enforcement"])
 COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
@@ -35,13 +35,10 @@ MAX_BATCH = 1000
 JSON = "application/json"
 
 
-async def platform(principal: Annotated[Principal, Depends(auth.principal(cached=True))]) -> Principal:
-    if not principal.can(Permission.visibility_read):
-        raise Forbidden("this call needs the 'visibility:read' permission (the platform role)")
-    return principal
-
-
-Platform = Annotated[Principal, Depends(platform)]
+# The platform's service account (the role with ``visibility:read``), from the cache: the
+# view-time check is the hottest path there is.
+_platform = auth.require(Permission.visibility_read, cached=True)
+Platform = Annotated[Principal, Depends(_platform)]
 
 
 def restriction_index(request: Request) -> RestrictionIndex:
@@ -86,7 +83,7 @@ def _bad(field: str, message: str) -> Unprocessable:
 async def _platform_inline(request: Request) -> None:
     """The Platform check without FastAPI's dependency machinery: this route's cost is
     mostly framework overhead, so it does the same checks itself."""
-    await platform(await auth.principal(cached=True)(request))
+    await _platform(await auth.principal(cached=True)(request))
 
 
 @router.get("/visibility", responses={200: {"description": "the verdict for one viewer",
@@ -156,8 +153,7 @@ async def changes(
     deadline = time.monotonic() + wait
 
     def read() -> list[dict[str, Any]]:
-        with factory() as session:
-            begin_readonly(session)
+        with read_only(factory) as session:
             return [service.change_dict(c) for c in service.changes_after(session=session, after=after, limit=limit)]
 
     found = await run_in_threadpool(read)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket.enforcement import service
 from docket.enforcement.index import RestrictionIndex
-from docket.store import begin_readonly, is_connection_lost, read_snapshot, utcnow
+from docket.store import is_connection_lost, read_only, read_snapshot, utcnow
 
 log = logging.getLogger("docket.enforcement")
 
@@ -51,8 +51,7 @@ class FeedFollower:
         """Apply every change after the index's cursor; return how many were applied."""
         applied = 0
         while True:
-            with self.factory() as session:
-                begin_readonly(session)
+            with read_only(self.factory) as session:
                 changes = [service.change_dict(c) for c in
                            service.changes_after(session=session, after=self.index.cursor, limit=self.batch)]
             for change in changes:

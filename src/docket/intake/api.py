@@ -26,7 +26,7 @@ from docket.parties.auth import (
     confirm_submitter,
 )
 from docket.parties.models import Submitter
-from docket.store import begin_reads
+from docket.store import independent_reads
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
@@ -90,8 +90,7 @@ def submit_request(
     # only to store the request and its event.
     if principal.submitter_id is None:
         raise Forbidden("only a submitter's token can send requests")
-    with request.app.state.sessionmaker() as reads:
-        begin_reads(reads)
+    with independent_reads(request.app.state.sessionmaker) as reads:
         submitter = confirm_submitter(reads, request, principal)  # 401 if revoked since
         prepared = intake.prepare(session=reads, settings=settings, submitter=submitter, data=body,
                                   channel=Channel.api, take_ids=True)

@@ -33,7 +33,7 @@ from docket.intake.schemas import (
 from docket.parties import service as parties
 from docket.parties.auth import OptionalPrincipal, Permission, Principal, require
 from docket.parties.models import Submitter
-from docket.store import begin_readonly, transaction, utcnow
+from docket.store import read_only, transaction, utcnow
 from docket.web.client import address_key, client_address
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -67,8 +67,7 @@ def _channel_submitter(request: Request, db: Session, channel: str, country: str
     last, after its cases' locks, or two first reports could each wait for the other's.
     (SQLite's one writer needs no such order; the call's transaction may hold it already.)"""
     factory = request.app.state.sessionmaker
-    with factory() as reading:
-        begin_readonly(reading)
+    with read_only(factory) as reading:
         found = _existing_channel_submitter(reading, channel)
     if found is not None:
         return found
@@ -113,8 +112,7 @@ def take_report(request: Request, db: Session, settings: Any, who: Principal | N
     channel, key = _sender(request, who, report)
     submitter = _channel_submitter(request, db, channel, settings.home_country)
     incoming = [reports.Incoming(report, key, channel)]
-    with request.app.state.sessionmaker() as reading:
-        begin_readonly(reading)
+    with read_only(request.app.state.sessionmaker) as reading:
         plan = reports.plan_reports(session=reading, settings=settings,
                                     channel_submitter=submitter, incoming=incoming)
     if channel == "form" and plan.prepared:
@@ -177,8 +175,7 @@ def report_batch(body: ReportBatch, request: Request, db: Db, settings: AppSetti
         # Reads first, in a read-only transaction of their own (as for requests): the
         # write transaction, on SQLite the one writer, then only stores the batch.
         submitter = _channel_submitter(request, db, "api", settings.home_country)
-        with request.app.state.sessionmaker() as reading:
-            begin_readonly(reading)
+        with read_only(request.app.state.sessionmaker) as reading:
             plan = reports.plan_reports(session=reading, settings=settings,
                                         channel_submitter=submitter, incoming=incoming)
         taken = reports.submit_reports(session=db, settings=settings, incoming=incoming,

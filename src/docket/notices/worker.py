@@ -19,9 +19,9 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import audit
@@ -32,7 +32,7 @@ from docket.notices.render import render
 from docket.outbox.models import Channel, OutboxMessage, OutboxStatus
 from docket.outbox.service import OUTBOX_CHANGED
 from docket.settings import Settings
-from docket.store import begin_readonly, rowcount, table, transaction
+from docket.store import own_connection, read_only, rowcount, table, transaction
 
 log = logging.getLogger("docket.outbox")
 
@@ -105,9 +105,8 @@ class OutboxWorker:
         # from the same snapshot (a session, or a query, per message cost more than
         # rendering it). One connection for the round's marks, and one SMTP session for
         # its e-mails.
-        with self.factory() as session, cast(Engine, session.get_bind()).connect() as connection, \
-                self.factory(bind=connection) as marking, self._smtp_session() as smtp:
-            begin_readonly(session)
+        with read_only(self.factory) as session, own_connection(self.factory) as marking, \
+                self._smtp_session() as smtp:
             messages = [message for message in session.execute(
                 select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
             ).scalars() if message.status == OutboxStatus.pending]

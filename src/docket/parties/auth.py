@@ -22,7 +22,7 @@ from docket.clock import SYSTEM, Clock
 from docket.errors import Forbidden, Unauthenticated
 from docket.parties import service
 from docket.parties.models import STAFF_ROLES, ApiToken, Role, Submitter, User, UserRole
-from docket.store import begin_readonly
+from docket.store import read_only
 
 
 class Permission(StrEnum):
@@ -222,7 +222,7 @@ class PrincipalCache:
         return False, None
 
     def load(self, plain: str) -> Principal | None:
-        with self.factory() as session:
+        with read_only(self.factory) as session:
             principal = principal_for(session, plain)
         if self.ttl > 0:
             if len(self._entries) >= self.max_entries:
@@ -247,8 +247,7 @@ class PrincipalCache:
         """The token looked up now (nothing cached), in a short read-only transaction of
         its own: the call's own transaction (and on SQLite its write lock) starts only when
         the route first needs the database."""
-        with self.factory() as session:
-            begin_readonly(session)
+        with read_only(self.factory) as session:
             return principal_for(session, plain)
 
 
@@ -332,6 +331,7 @@ def _dependency(*, cached: bool, optional: bool, route_confirms: bool) -> Option
 
 
 CurrentPrincipal = Annotated[Principal, Depends(principal())]
+CachedPrincipal = Annotated[Principal, Depends(principal(cached=True))]
 OptionalPrincipal = Annotated[Principal | None, Depends(principal(optional=True))]
 
 
@@ -379,11 +379,16 @@ def _permitted(principal: Principal, permission: Permission) -> Principal:
     return principal
 
 
-def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets the call through only with ``permission`` (403 otherwise)."""
+def require(permission: Permission, *, cached: bool = False) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets the call through only with ``permission`` (403 otherwise);
+    the caller is found by ``principal(cached=cached)``."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
         return _permitted(principal, permission)
 
-    check.__name__ = f"require_{permission.name}"
-    return check
+    async def check_cached(principal: CachedPrincipal) -> Principal:
+        return _permitted(principal, permission)
+
+    chosen = check_cached if cached else check
+    chosen.__name__ = f"require_{permission.name}"
+    return chosen

@@ -28,18 +28,20 @@ from docket.store.sessions import (
     begin_reads,
     begin_snapshot,
     collecting,
+    independent_reads,
     make_sessionmaker,
     read_snapshot,
     write_and_commit,
 )
-from docket.store.transactions import begin_readonly, transaction
+from docket.store.transactions import begin_readonly, own_connection, read_only, transaction
 from docket.store.types import READONLY, Base, UTCDateTime, json_text, rowcount, table, utcnow
 
 __all__ = [
-    "READONLY", "Backend", "Base", "GroupCommit", "UTCDateTime", "alembic_config", "backend_for",
-    "backend_of", "begin_readonly", "begin_reads", "begin_snapshot", "collecting", "current_revision",
-    "driver_error", "has_tables", "head_revision", "insert_as_loaded", "insert_rows", "is_connection_lost",
-    "json_text", "make_engine", "make_sessionmaker", "read_snapshot", "rowcount", "rows_where_in",
+    "READONLY", "Backend", "Base", "GroupCommit", "UTCDateTime", "alembic_config",
+    "backend_for", "backend_of", "begin_readonly", "begin_reads", "begin_snapshot", "collecting",
+    "current_revision", "driver_error", "has_tables", "head_revision", "independent_reads",
+    "insert_as_loaded", "insert_rows", "is_connection_lost", "json_text", "make_engine",
+    "make_sessionmaker", "own_connection", "read_only", "read_snapshot", "rowcount", "rows_where_in",
     "scratch_database", "table", "take_ids", "transaction", "update_by_id", "utcnow", "with_defaults",
     "write_and_commit",
 ]

@@ -35,6 +35,14 @@ def begin_reads(session: Session) -> Session:
     return session
 
 
+@contextmanager
+def independent_reads(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session of its own for a few independent one-statement reads
+    (:func:`begin_reads`), closed when the block ends."""
+    with factory() as session:
+        yield begin_reads(session)
+
+
 def write_and_commit(session: Session) -> AbstractContextManager[None]:
     """Run the writes of the block and commit them. On PostgreSQL, when the block starts
     the session's transaction, the block's statements are not sent as they come: they

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from docket.errors import Forbidden
 from docket.parties.auth import Permission
-from docket.store import begin_readonly, transaction
+from docket.store import read_only, transaction
 from docket.web import sessions
 from docket.web.render import SESSION_COOKIE
 from docket.web.sessions import SignedIn
@@ -41,8 +41,7 @@ def _load(request: Request) -> SignedIn | None:
         return None
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     now = request.app.state.clock.now()
-    with factory() as session:
-        begin_readonly(session)
+    with read_only(factory) as session:
         user = sessions.load(session=session, token=token, now=now)
     if user is not None and (user.last_seen_at is None
                              or user.last_seen_at < now - dt.timedelta(minutes=1)):

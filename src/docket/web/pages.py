@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docket.store import transaction
+from docket.store import read_only, transaction
 from docket.web import sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
 from docket.web.client import client_address
@@ -108,7 +108,7 @@ async def sign_in(request: Request, form: Form) -> Response:
         if retry_after:
             response.headers["Retry-After"] = str(retry_after)
         return response
-    with request.app.state.sessionmaker() as db:
+    with read_only(request.app.state.sessionmaker) as db:
         signed = await run_in_threadpool(sessions.load, session=db, token=token,
                                          now=clock.now())
     request.state.user = signed
