@@ -18,7 +18,7 @@ from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
 from docket.settings import SettingsError, get_settings
-from docket.transparency.cli import export_app
+from docket.transparency.cli import export_app, report_app
 
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
 # load the whole application (twice the start-up time).
@@ -230,7 +230,6 @@ def flagger_designate(
     emit(as_json, {"designation": data}, f"designation {data['id']}: {data['reasons']} in {data['jurisdictions']}")
 
 
-report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
 # Commands kept with their domains (their shared helpers are in docket.cli_base).
 
 app.command()(notices_cli.worker)
@@ -244,37 +243,6 @@ for _name, _group in (
     ("flagger", flagger_app), ("report", report_app), ("export", export_app),
 ):
     app.add_typer(_group, name=_name)
-
-
-@report_app.callback()
-def report(
-    period: Annotated[str | None, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-11")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, the first day")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD, the last day (included)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv (a directory of files) | json | html")] = "json",
-    out: Annotated[str | None, typer.Option("--out", help="file (json, html) or directory (csv)")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Write the transparency report for a period."""
-    from pathlib import Path
-
-    from docket.errors import Unprocessable
-    from docket.store import utcnow
-    from docket.transparency import aggregates, render
-    from docket.transparency.periods import resolve
-
-    with unit_of_work(as_json) as session:
-        if fmt not in ("csv", "json", "html"):
-            raise Unprocessable(f"unknown format {fmt!r} (csv, json or html)")
-        if out is None:
-            raise Unprocessable("say where to write the report with --out PATH")
-        chosen = resolve(period=period, start=start, to=to)
-        data = aggregates.report(session=session, period=chosen, now=utcnow())
-    written = render.write(data, fmt, Path(out))
-    totals = data["totals"]
-    emit(as_json, {"period": data["period"], "format": fmt, "files": [str(p) for p in written],
-                    "requests": totals["requests"], "items": totals["items"]},
-          f"{chosen.label}: {totals['requests']} requests, {totals['items']} items → {out}")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import effects
+from docket import audit, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -382,10 +382,15 @@ def _history(session: Session, settings: Settings) -> int:
                                     data=RequestCreate.model_validate(body), channel=Channel.api,
                                     now=at).request
             assert request is not None
-            # Its acknowledgement went out minutes after it arrived, as the worker does.
-            session.execute(update(OutboxMessage).where(
+            # Its acknowledgement went out minutes after it arrived, recorded as the worker does.
+            sent_at = at + dt.timedelta(minutes=rng.uniform(1, 20))
+            for outbox_id, message_id in session.execute(update(OutboxMessage).where(
                 OutboxMessage.kind == "acknowledgement", OutboxMessage.subject == f"request:{request.id}"
-            ).values(status="sent", sent_at=at + dt.timedelta(minutes=rng.uniform(1, 20))))
+            ).values(status="sent", sent_at=sent_at).returning(OutboxMessage.id, OutboxMessage.message_id)).all():
+                audit.record(session=session, actor="system:outbox", action="notice:sent",
+                             subject=f"request:{request.id}",
+                             payload={"outbox": outbox_id, "kind": "acknowledgement", "channel": "email",
+                                      "message_id": message_id, "attempts": 1, "sent_at": sent_at.isoformat()})
             item = request.items[0]
             when = at + dt.timedelta(hours=rng.uniform(2, 30))
             try:

@@ -86,6 +86,9 @@ def _event_shape(client, auditor, request_id: int) -> list[tuple[str, dict[str, 
         payload["items"] = len(payload["items"])
         payload["not_found"] = len(payload["not_found"])
         payload.pop("deadline_at")
+        # who sent it and when (kept for transparency reports) differ by construction too
+        payload.pop("submitter")
+        payload.pop("received_at")
         shapes.append((e["action"], payload))
     return shapes
 
@@ -162,7 +165,7 @@ def _fingerprint(sessions: Any, request_id: int) -> dict[str, Any]:
     payload = dict(received(sessions)[request_id][0])
     for name in ("items", "not_found"):
         payload[name] = len(payload[name])
-    for name in ("deadline_at", "channel"):
+    for name in ("deadline_at", "channel", "submitter", "received_at"):
         payload.pop(name)
     return {**result, "event": payload}
 
@@ -249,11 +252,13 @@ def test_the_demo_goes_in_through_submit(sessions, database_url) -> None:
 
 
 def test_only_submit_stores_a_request() -> None:
-    """Nothing but intake.submission inserts requests or writes their receipt event."""
+    """Nothing but intake.submission inserts requests or writes their receipt event (the
+    replay of reports reads those events, and rebuilds requests in a throw-away database)."""
     root = pathlib.Path(__file__).resolve().parents[2] / "src" / "docket"
     pattern = re.compile(r"request:received|Request\.__table__|insert\(Request\b")
+    allowed = {pathlib.Path("intake/submission.py"), pathlib.Path("transparency/replay.py")}
     offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
-                 if path.relative_to(root) != pathlib.Path("intake/submission.py")
+                 if path.relative_to(root) not in allowed
                  for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
     assert offenders == []
 

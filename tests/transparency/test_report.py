@@ -112,7 +112,8 @@ def test_the_html_report_is_self_contained_with_a_chart_each(history: Any, sessi
 def test_the_public_routes_serve_complete_periods_only(client: Any, history: Any) -> None:
     r = client.get("/api/v1/transparency/report", params={"period": "2026-H1"})
     assert r.status_code == 200 and r.json()["totals"]["requests"] == 4
-    text = r.text
+    # The log's root and checkpoint are hashes and a signature: any two letters may occur in them.
+    text = json.dumps({k: v for k, v in r.json().items() if k != "log"})
     # No person and no user id: no reviewer, officer, reporter, e-mail or author.
     for secret in ("alice", "bob", "dana", "Nurpeisova", "@", "u1", "author-", "decided_by"):
         assert secret not in text, secret

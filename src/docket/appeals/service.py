@@ -95,7 +95,8 @@ def file(
     session.flush()
     audit.record(session=session, actor=f"submitter:{submitter_id}" if submitter_id else "public:appeal",
                  action="appeal:filed", subject=f"item:{decision.item_id}",
-                 payload={"appeal": appeal.id, "decision": decision.id, "appellant": appellant})
+                 payload={"appeal": appeal.id, "decision": decision.id, "appellant": appellant,
+                          "received_at": now.isoformat()})
     outbox.enqueue_email(session=session, kind="appeal_received", to=contact_email, language=language,
                           context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}")
     return appeal

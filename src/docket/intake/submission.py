@@ -326,6 +326,13 @@ def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEv
         payload={
             "channel": str(request["channel"]), "submitter_kind": prepared.submitter_kind.value,
             "jurisdiction": request["jurisdiction"], "reason": request["reason"],
+            # What transparency reports count, so that `docket report --at SIZE` can rebuild
+            # them from the log (docket.transparency.replay): the submitter (the actor may be
+            # a person or an import), when it was received (imports and the demo set it), and
+            # the queue's emergency and trusted-flagger keys.
+            "submitter": request["submitter_id"], "received_at": request["received_at"].isoformat(),
+            "emergency": bool(request["emergency"]),
+            "flag_rank": items[0]["flag_rank"] if items else 1,
             "status": request["status"].value, "missing": request["missing"],
             "clock_rule": request["clock_rule"], "deadline_at": request["deadline_at"].isoformat(),
             "items": [i["id"] for i in items],

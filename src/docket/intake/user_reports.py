@@ -254,7 +254,7 @@ def submit_reports(
             subject=f"item:{row['item_id']}",
             payload={"report": report_id, "case": key_of[i], "new_case": i in new_cases,
                      "reason": one.report.reason, "art16": row["art16_notice"],
-                     "channel": one.channel}))
+                     "channel": one.channel, "received_at": now.isoformat()}))
         results[i] = Accepted(report_id, row["item_id"], i in new_cases)
     for i, first in first_in_batch.items():
         taken = results[first]

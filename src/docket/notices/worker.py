@@ -201,15 +201,18 @@ class OutboxWorker:
     def _sent(self, session: Session, message: OutboxMessage) -> None:
         """Mark one message sent, with its ``notice:sent`` event, in a transaction of its own
         (``session`` is the round's, on a connection of its own)."""
+        sent_at = self.clock.now()
         with session.begin():
             attempts = session.connection().execute(
-                _MARK_SENT, {"outbox_id": message.id, "at": self.clock.now()}).scalar()
+                _MARK_SENT, {"outbox_id": message.id, "at": sent_at}).scalar()
             if attempts is not None:
+                # sent_at: reports count the time to acknowledge from it (docket.transparency.replay).
                 audit.record(session=session, actor="system:outbox", action="notice:sent",
                              subject=message.subject or f"outbox:{message.id}",
                              payload={"outbox": message.id, "kind": message.kind,
                                       "channel": str(message.channel),
-                                      "message_id": message.message_id, "attempts": attempts})
+                                      "message_id": message.message_id, "attempts": attempts,
+                                      "sent_at": sent_at.isoformat()})
 
     def _failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         now = self.clock.now()

@@ -316,7 +316,10 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     audit.record(
         session=session, actor=principal.actor, action="decision:made", subject=f"item:{item.id}",
         payload={"decision": decision.id, "outcome": decision.outcome, "scope": scope, "ground": ground,
-                 "law": law, "approval_reasons": reasons, "local_rep": rep},
+                 "law": law, "approval_reasons": reasons, "local_rep": rep,
+                 # When it was decided, and took effect (None: awaiting approval); reports
+                 # count from these (docket.transparency.replay).
+                 "decided_at": now.isoformat(), "effective_at": None if reasons else now.isoformat()},
     )
     if not reasons:
         _settle(decision, item, now)
@@ -368,7 +371,8 @@ def approve(
     decision.approved_by, decision.approved_at = principal.user_id, now
     audit.record(
         session=session, actor=principal.actor, action="decision:approved", subject=f"item:{item.id}",
-        payload={"decision": decision.id, "note": note, "local_rep": bool(rep and _is_local_rep(principal, rep))},
+        payload={"decision": decision.id, "note": note, "local_rep": bool(rep and _is_local_rep(principal, rep)),
+                 "effective_at": now.isoformat()},
     )
     _settle(decision, item, now)
     return Decided(decision=decision, item=item, state=state)

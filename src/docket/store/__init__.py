@@ -11,7 +11,8 @@
 - :mod:`~docket.store.group_commit`: SQLite's writer thread;
 - :mod:`~docket.store.index_walks`: medians and histograms read along an index;
 - :mod:`~docket.store.limits`: the rate limiter's statement and SQLite's side file;
-- :mod:`~docket.store.revisions`: Alembic's view of a database.
+- :mod:`~docket.store.revisions`: Alembic's view of a database;
+- :mod:`~docket.store.scratch`: a throw-away SQLite database (reports replayed from the log).
 
 Domain packages import what they need from here; none of them imports a driver, asks
 which database it runs on, or touches a model's ``__table__``."""
@@ -22,8 +23,10 @@ from docket.store.group_commit import GroupCommit
 from docket.store.reads import rows_where_in
 from docket.store.revisions import alembic_config, current_revision, has_tables, head_revision
 from docket.store.rows import insert_as_loaded, insert_rows, take_ids, update_by_id, with_defaults
+from docket.store.scratch import scratch_database
 from docket.store.sessions import (
     begin_reads,
+    begin_snapshot,
     collecting,
     independent_reads,
     make_sessionmaker,
@@ -35,9 +38,10 @@ from docket.store.types import READONLY, Base, UTCDateTime, json_text, rowcount,
 
 __all__ = [
     "READONLY", "Backend", "Base", "GroupCommit", "UTCDateTime", "alembic_config",
-    "backend_for", "backend_of", "begin_readonly", "begin_reads", "collecting",
+    "backend_for", "backend_of", "begin_readonly", "begin_reads", "begin_snapshot", "collecting",
     "current_revision", "driver_error", "has_tables", "head_revision", "independent_reads",
     "insert_as_loaded", "insert_rows", "is_connection_lost", "json_text", "make_engine",
-    "make_sessionmaker", "own_connection", "read_only", "read_snapshot", "rowcount", "rows_where_in", "table",
-    "take_ids", "transaction", "update_by_id", "utcnow", "with_defaults", "write_and_commit",
+    "make_sessionmaker", "own_connection", "read_only", "read_snapshot", "rowcount", "rows_where_in",
+    "scratch_database", "table", "take_ids", "transaction", "update_by_id", "utcnow", "with_defaults",
+    "write_and_commit",
 ]

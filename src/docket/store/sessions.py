@@ -65,6 +65,15 @@ def collecting(session: Session) -> bool:
     return backend_of(session).collecting(session)
 
 
+def begin_snapshot(session: Session) -> Session:
+    """Start ``session``'s transaction as a read whose statements all see one consistent
+    snapshot, taken at its first statement (REPEATABLE READ on PostgreSQL; a deferred read
+    transaction in SQLite's WAL): :func:`read_snapshot` for a session. Call before the
+    first query."""
+    session.connection(execution_options={**READONLY, **backend_of(session).snapshot_options()})
+    return session
+
+
 @contextmanager
 def read_snapshot(engine: Engine) -> Iterator[Any]:
     """A connection in a read-only transaction that sees one consistent snapshot

@@ -1,19 +1,21 @@
 """Public transparency routes: the report as JSON and as one HTML page.
 
 Published periods, kept simple: any period (a label or a from/to pair) that has ended
-is public; one that ends in the future is 404, since its figures would still change."""
+is public; one that ends in the future is 404, since its figures would still change.
+Each report is computed over a checkpoint of the verifiable log, which it states
+(docket.transparency.checkpoints): ``docket report --at SIZE`` gives its figures again."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from docket.deps import Db
+from docket.deps import AppSettings, Db
 from docket.errors import NotFound
 from docket.store import utcnow
-from docket.transparency import aggregates, render
+from docket.transparency import aggregates, checkpoints, render
 from docket.transparency.periods import latest_half_year, resolve
 from docket.transparency.schemas import TransparencyReport
 
@@ -24,7 +26,8 @@ DayQ = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (both 
 FromQ = Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD, the first day")]
 
 
-def _published(db: Db, period: str | None, start: str | None, to: str | None) -> dict[str, Any]:
+def _published(request: Request, db: Db, settings: AppSettings, period: str | None, start: str | None,
+               to: str | None) -> dict[str, Any]:
     now = utcnow()
     # Nothing asked for: the latest complete half-year, the period DSA reports cover.
     chosen = (latest_half_year(now) if not (period or start or to)
@@ -32,21 +35,24 @@ def _published(db: Db, period: str | None, start: str | None, to: str | None) ->
     if not chosen.complete(now):
         raise NotFound(f"the period {chosen.label} ends {chosen.end:%Y-%m-%d %H:%M} UTC; only complete periods "
                        "in the past are published")
-    return aggregates.report(session=db, period=chosen, now=now)
+    point = checkpoints.pin(factory=request.app.state.sessionmaker, reader=db,
+                            signer=checkpoints.signer_of(settings))
+    return {**aggregates.report(session=db, period=chosen, now=now), "log": point.as_dict()}
 
 
 @router.get("/api/v1/transparency/report", response_model=TransparencyReport)
-def transparency_report(db: Db, period: PeriodQ = None,
+def transparency_report(request: Request, db: Db, settings: AppSettings, period: PeriodQ = None,
                         start: FromQ = None, to: DayQ = None) -> dict[str, Any]:
     """The period report as JSON: aggregates and equal-treatment figures, no personal data;
-    without a period, the latest complete half-year. Who: anyone."""
-    return _published(db, period, start, to)
+    without a period, the latest complete half-year; with the checkpoint of the log it was
+    computed over (``log``). Who: anyone."""
+    return _published(request, db, settings, period, start, to)
 
 
 @router.get("/transparency", response_class=HTMLResponse)
-def transparency_page(db: Db, period: PeriodQ = None,
+def transparency_page(request: Request, db: Db, settings: AppSettings, period: PeriodQ = None,
                       start: FromQ = None, to: DayQ = None) -> HTMLResponse:
     """The period report as one self-contained HTML page with SVG charts; without a period,
     the latest complete half-year. Who: anyone."""
-    return HTMLResponse(render.html(_published(db, period, start, to)),
+    return HTMLResponse(render.html(_published(request, db, settings, period, start, to)),
                         headers={"Content-Security-Policy": render.html_policy()})

@@ -22,6 +22,7 @@ from docket.errors import DocketError, Unprocessable
 # load the whole application (twice the start-up time).
 export_app = typer.Typer(help="Exports: DSA statements of reasons, DSA Art. 15 tables, Lumen notices.",
                          no_args_is_help=True)
+report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
 
 PeriodOpt = Annotated[str | None, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-11")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, the first day")]
@@ -96,8 +97,86 @@ def _progress(as_json: bool, label: str, total: int) -> Iterator[Callable[[int],
         yield lambda n: bar.advance(task, n)
 
 
+def _begin(factory: Any, settings: Any, reader: Any, *, pinned: bool) -> dict[str, Any] | None:
+    """Start ``reader``'s transaction: pinned to the log's checkpoint (files: what they hold
+    is the state of the log at its size, which a file beside them states), or a plain read
+    (sending, resumable over many transactions, is tied to no one size)."""
+    from docket import store
+    from docket.transparency import checkpoints
+
+    if not pinned:
+        store.begin_readonly(reader)
+        return None
+    point = checkpoints.pin(factory=factory, reader=reader, signer=checkpoints.signer_of(settings))
+    return point.as_dict()
+
+
+LOG_FILE = "log-checkpoint.json"
+
+
+def _write_log(folder: Path, log: dict[str, Any]) -> Path:
+    """The checkpoint of the log an export was computed over, beside its files (the
+    receivers' formats have no room for it)."""
+    from docket.transparency.exports import write_json
+
+    return write_json(folder / LOG_FILE, {"log": log})
+
+
 def _interrupted(as_json: bool, what: str) -> typer.Exit:
     return base.fail(f"interrupted; {what} Run the same command again to resume.", 130, as_json)
+
+
+# ---------------------------------------------------------------- the report
+@report_app.callback()
+def report(
+    period: PeriodOpt = None, start: FromOpt = None, to: ToOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv (a directory of files) | json | html")] = "json",
+    out: Annotated[str | None, typer.Option(
+        "--out", help="file (json, html) or directory (csv); without it, --json prints the report")] = None,
+    at: Annotated[int | None, typer.Option(
+        "--at", min=0, help="the log's tree size: the report again, from the events 1..SIZE alone")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the transparency report for a period, computed over a checkpoint of the log.
+
+    Without --at: the log is sealed (and a checkpoint signed, with DOCKET_LOG_KEY_FILE) and
+    the figures are those of the tables at its size, which the report states. With --at
+    SIZE: the same figures again, rebuilt from the events 1..SIZE (see docs/verifiable-log.md)."""
+    from docket import store
+    from docket.audit.sealer import tree_size
+    from docket.transparency import aggregates, checkpoints, render, replay
+
+    with _engine(as_json) as (factory, settings):
+        if fmt not in ("csv", "json", "html"):
+            raise Unprocessable(f"unknown format {fmt!r} (csv, json or html)")
+        if out is None and not as_json:
+            raise Unprocessable("say where to write the report with --out PATH (or print it with --json)")
+        chosen = _period(period, start, to, required=True)
+        with store.transaction(factory) as reader:
+            if at is None:
+                point = checkpoints.pin(factory=factory, reader=reader, signer=checkpoints.signer_of(settings))
+                data = aggregates.report(session=reader, period=chosen, now=store.utcnow())
+            else:
+                store.begin_snapshot(reader)
+                sealed = tree_size(session=reader)
+                if at > sealed:
+                    raise replay.NotReplayable(f"the log has {sealed} sealed events, not {at}: a report is computed "
+                                               "over a size the log was sealed to (docket log checkpoint seals it)")
+                point = checkpoints.at_size(session=reader, size=at)
+                with _progress(as_json, f"replaying the log to {at}", at) as advance:
+                    data = replay.report_at(session=reader, size=at, period=chosen, now=store.utcnow(),
+                                            progress=advance)
+        data["log"] = point.as_dict()
+    if out is None:
+        base.emit(True, data)
+        return
+    written = render.write(data, fmt, Path(out))
+    totals = data["totals"]
+    base.emit(as_json, {"period": data["period"], "format": fmt, "files": [str(p) for p in written],
+                         "requests": totals["requests"], "items": totals["items"], "log": data["log"]},
+              f"{chosen.label}: {totals['requests']} requests, {totals['items']} items → {out} "
+              f"(over the log at size {point.size}{', signed' if point.checkpoint else ', not signed'}; "
+              f"docket report --at {point.size} gives it again)")
 
 
 # ---------------------------------------------------------------- dsa
@@ -121,13 +200,13 @@ def export_dsa(
     from docket.transparency.exports import batches, write_json
     from docket.transparency.submit import Retry, checked, submit_dsa
 
-    with _engine(as_json) as (factory, _settings):
+    with _engine(as_json) as (factory, settings):
         chosen = _period(period, start, to, required=False)
         token = _mode(out, submit, token_file)
         if not re.fullmatch(r"[a-zA-Z0-9_-]{1,100}", puid_prefix):
             raise Unprocessable("--puid-prefix takes letters, digits, '-' and '_' only")
         with store.transaction(factory) as reader:
-            store.begin_readonly(reader)
+            log = _begin(factory, settings, reader, pinned=token is None)
             selection = dsa.select_statements(session=reader, period=chosen)
             label = chosen.label if chosen else "all time"
             summary: dict[str, Any] = {"export": "dsa", "period": label, "statements": selection.total,
@@ -141,7 +220,9 @@ def export_dsa(
                         files.append(write_json(folder / f"dsa-statements-{number:05d}.json", {"statements": batch}))
                         advance(len(batch))
                 _clear_stale(folder, "dsa-statements-", len(files))
+                assert log is not None
                 summary["files"] = [str(p) for p in files]
+                summary.update(log=log, log_file=str(_write_log(folder, log)))
                 base.emit(as_json, summary, f"{label}: {selection.total} statements in {len(files)} batch files "
                                              f"→ {folder} ({selection.held} deferred by a gag order)")
                 return
@@ -187,7 +268,7 @@ def export_lumen(
         chosen = _period(period, start, to, required=False)
         token = _mode(out, submit, token_file)
         with store.transaction(factory) as reader:
-            store.begin_readonly(reader)
+            log = _begin(factory, settings, reader, pinned=token is None)
             selection = lumen.select_notices(session=reader, period=chosen)
             label = chosen.label if chosen else "all time"
             summary: dict[str, Any] = {"export": "lumen", "period": label, "notices": selection.total,
@@ -199,7 +280,9 @@ def export_lumen(
                     for key, body in lumen.notices(session=reader, platform=settings.platform_name, period=chosen):
                         files.append(write_json(folder / f"lumen-{key}.json", body))
                         advance(1)
+                assert log is not None
                 summary["files"] = [str(p) for p in files]
+                summary.update(log=log, log_file=str(_write_log(folder, log)))
                 base.emit(as_json, summary, f"{label}: {len(files)} Lumen notices → {folder} "
                                              f"({selection.undecided} undecided, {selection.confidential} "
                                              "confidential, not published)")
@@ -229,17 +312,19 @@ def export_art15(
     from docket import store
     from docket.transparency import art15
 
-    with _engine(as_json) as (factory, _settings):
+    with _engine(as_json) as (factory, settings):
         chosen = _period(period, start, to, required=True)
         if out is None:
             raise Unprocessable("say where to write the tables with --out DIR")
         with store.transaction(factory) as reader:
-            store.begin_readonly(reader)
+            log = _begin(factory, settings, reader, pinned=True)
             data = art15.tables(session=reader, period=chosen)
+        assert log is not None
         written = art15.write(data, Path(out))
+        log_file = _write_log(Path(out), log)
     rows = {name: len(r) for name, (_, r) in data.items()}
     base.emit(as_json, {"export": "art15", "period": chosen.label, "files": [str(p) for p in written],
-                         "rows": rows},
+                         "rows": rows, "log": log, "log_file": str(log_file)},
                f"{chosen.label}: DSA Art. 15 tables → {out} ("
                + ", ".join(f"{name.removeprefix('art15-').removesuffix('.csv')}: {n} rows" for name, n in rows.items())
                + ")")

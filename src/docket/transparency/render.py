@@ -75,6 +75,13 @@ def csv_files(data: dict[str, Any]) -> dict[str, str]:
               "; ".join(f"{o}={v['items']}" for o, v in r["outcomes"].items())]
              for r in data["equal_treatment"]["submitters"]]),
     }
+    log = data.get("log")
+    if log:  # the checkpoint of the log the figures were computed over
+        files["log.csv"] = _csv(["figure", "value"], [["tree_size", log["size"]], ["root", log["root"]],
+                                                     ["signed", "yes" if log["signed"] else "no"],
+                                                     ["replay", log["replay"]]])
+        if log["checkpoint"]:
+            files["log-checkpoint.txt"] = log["checkpoint"]
     return files
 
 

@@ -15,6 +15,14 @@ class PeriodRead(BaseModel):
     complete: bool
 
 
+class LogRead(BaseModel):
+    size: int = Field(description="the log's tree size the figures were computed over (events 1..size)")
+    root: str = Field(description="the tree's root hash at that size, standard base64")
+    signed: bool = Field(description="whether a checkpoint was signed at exactly that size")
+    checkpoint: str | None = Field(description="that signed checkpoint (a C2SP signed note), or null")
+    replay: str = Field(description="the command that gives the same figures again from the log")
+
+
 class TransparencyReport(BaseModel):
     """Aggregates and equal-treatment figures for one period; no personal data. The rows of
     each table are documented in docs/api.md (Transparency)."""
@@ -33,3 +41,4 @@ class TransparencyReport(BaseModel):
     user_reports: list[dict[str, Any]]
     google_summary: list[dict[str, Any]]
     equal_treatment: dict[str, Any]
+    log: LogRead
