@@ -13,7 +13,7 @@ from rich.table import Table
 
 from docket import schema, store
 from docket.audit.cli import log_app
-from docket.cli_base import JsonOpt, actor, console, emit, err, require_schema, unit_of_work
+from docket.cli_base import JsonOpt, actor, console, emit, err, fail, require_schema, unit_of_work
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
@@ -123,7 +123,7 @@ def law_list(
         laws = [service.law_dict(x) for x in service.list_laws(session=session, applies_in=jurisdiction)]
     table = Table("id", "in", "citation", "clock", "emergency", "local rep")
     for law in laws:
-        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "default"
+        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "none stated: jurisdiction's default"
         emergency = f"{law['emergency_clock_hours']} h" if law["emergency_clock_hours"] else "-"
         table.add_row(law["id"], law["applies_in"], law["citation"], clock, emergency,
                       "sign-off" if law["local_rep_signoff"] else "")
@@ -143,17 +143,30 @@ def law_add(
         "--local-rep-signoff", help="restrictions need the local representative's sign-off")] = False,
     no_clock_restart: Annotated[bool, typer.Option(
         "--no-clock-restart", help="the clock does not restart on clarification")] = False,
+    url: Annotated[str | None, typer.Option(
+        "--url", help="the official publisher's page of the law (http or https)")] = None,
+    text: Annotated[str | None, typer.Option(
+        "--text", help="an excerpt of the law's text: a sentence or two")] = None,
+    text_file: Annotated[Path | None, typer.Option(
+        "--text-file", help="read the excerpt from this UTF-8 file instead", dir_okay=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a law to the catalog (an audited change)."""
     from docket.catalog import service
 
+    if text is not None and text_file is not None:
+        raise fail("give the excerpt with --text or --text-file, not both", as_json=as_json)
+    if text_file is not None:
+        try:
+            text = text_file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(f"cannot read the excerpt from {text_file}: {exc}", as_json=as_json) from exc
     with unit_of_work(as_json) as session:
         law = service.add_law(
             session=session, actor=actor(), id=id, applies_in=jurisdiction, citation=citation,
             title=title, clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
             clock_basis=clock_basis, local_rep_signoff=local_rep_signoff,
-            clock_restarts_on_clarification=not no_clock_restart,
+            clock_restarts_on_clarification=not no_clock_restart, official_url=url, excerpt=text,
         )
         data = service.law_dict(law)
     emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")

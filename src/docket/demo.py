@@ -132,13 +132,13 @@ REQUESTS = [
     }),
     ("dkt_demo_in_meity", {
         "jurisdiction": "IN", "reference": "MeitY/69A/2026/311", "reason": "hate_speech",
-        "legal_basis": [{"law": "in-it-rules-3-1-d"}, {"citation": "IT Act 2000 s. 69A"}],
+        "legal_basis": [{"law": "in-it-rules-3-1-d"}, {"law": "in-it-act-69a"}],
         "explanation": "Fabricated image likely to incite communal violence.", "language": "en",
         "items": [{"content_id": "post-77310"}],
     }),
     ("dkt_demo_tr_btk", {
         "jurisdiction": "TR", "reference": "BTK-2026-88412", "reason": "violence",
-        "legal_basis": [{"law": "tr-5651-9"}],
+        "legal_basis": [{"law": "tr-5651-8-a"}, {"law": "tr-5651-9"}],
         "explanation": "Death threat against a journalist with her home address.",
         "confidential": True,
         "confidentiality_basis": "Istanbul prosecutor's secrecy order 2026/4471 (CMK Art. 157) on the investigation.",

@@ -93,8 +93,9 @@ NO_CLARIFICATION = [
     ("IN", ["in-it-rules-3-2-b"], False, "03-03 09:00", "law", "in-it-rules-3-2-b"),
     ("IN", ["in-it-rules-3-1-d", "in-it-rules-3-2-b"], False, "03-03 09:00", "law", "in-it-rules-3-2-b"),
     ("IN", [], False, "03-03 21:00", "jurisdiction", None),
-    # Turkey: 48 h.
+    # Turkey: 48 h; a decision under Art. 8/A within four hours.
     ("TR", ["tr-5651-9"], False, "03-04 09:00", "law", "tr-5651-9"),
+    ("TR", ["tr-5651-8-a"], False, "03-02 13:00", "law", "tr-5651-8-a"),
     ("TR", [], False, "03-04 09:00", "jurisdiction", None),
     # Vietnam: 24 h after a ministry request, 48 h for founded user complaints.
     ("VN", ["vn-decree-147"], False, "03-03 09:00", "law", "vn-decree-147"),
@@ -105,6 +106,27 @@ NO_CLARIFICATION = [
     ("RU", ["ru-149-fz-10-6"], False, "03-09 09:00", "default", None),
     ("RU", ["ru-236-fz"], False, "03-09 09:00", "default", None),
     ("RU", ["ru-149-fz-10-6", "ru-236-fz"], False, "03-09 09:00", "default", None),
+    # Russia's register (Art. 15.1): within a day of the notice. Art. 15.3 says "immediately",
+    # no clock in hours: the jurisdiction's default, here none, so the global default.
+    ("RU", ["ru-149-fz-15-1"], False, "03-03 09:00", "law", "ru-149-fz-15-1"),
+    ("RU", ["ru-149-fz-15-3"], False, "03-09 09:00", "default", None),
+    ("RU", ["ru-149-fz-15-3", "ru-149-fz-15-1"], False, "03-03 09:00", "law", "ru-149-fz-15-1"),
+    # Laws that state no clock (a court's or authority's own time limit): the default.
+    ("BR", ["br-marco-civil-19"], False, "03-09 09:00", "default", None),
+    ("IN", ["in-it-act-69a"], False, "03-03 21:00", "jurisdiction", None),
+    ("ES", ["es-lssi-8"], False, "03-09 09:00", "default", None),
+    ("KR", ["kr-network-act-44-2"], False, "03-09 09:00", "default", None),
+    ("KR", ["kr-network-act-44-7"], False, "03-09 09:00", "default", None),
+    ("BR", ["br-marco-civil-21"], False, "03-09 09:00", "default", None),
+    ("ES", ["es-lssi-11"], False, "03-09 09:00", "default", None),
+    ("PK", ["pk-peca-37"], False, "03-09 09:00", "default", None),
+    ("CN", ["cn-cybersecurity-47", "cn-cybersecurity-50"], False, "03-09 09:00", "default", None),
+    ("HK", ["hk-pdpo-9a"], False, "03-09 09:00", "default", None),
+    ("HK", ["hk-nsl-43-sch4"], False, "03-09 09:00", "default", None),
+    ("SG", ["sg-pofma-22"], False, "03-09 09:00", "default", None),
+    # France: 24 h before access providers block (LCEN art. 6-1); Indonesia: 1 x 24 jam.
+    ("FR", ["fr-lcen-6-1"], False, "03-03 09:00", "law", "fr-lcen-6-1"),
+    ("ID", ["id-permenkominfo-5-2020"], False, "03-03 09:00", "law", "id-permenkominfo-5-2020"),
     # France: the DSA's "without undue delay" and no clock of its own: the global default.
     ("FR", ["eu-dsa-9"], False, "03-09 09:00", "default", None),
     ("FR", ["eu-dsa-16"], False, "03-09 09:00", "default", None),
@@ -115,10 +137,12 @@ NO_CLARIFICATION = [
     ("DE", ["eu-dsa-9"], True, "03-03 09:00", "jurisdiction", None),
     ("DE", [], True, "03-03 09:00", "jurisdiction", None),
     ("IN", ["in-it-rules-3-1-d"], True, "03-03 09:00", "jurisdiction", None),  # 24 h, not 36 h
-    ("TR", ["tr-5651-9"], True, "03-04 09:00", "jurisdiction", None),  # Turkey's emergency clock is 48 h
+    ("TR", ["tr-5651-9"], True, "03-02 13:00", "law", "tr-5651-8-a"),  # Art. 8/A's 4 h, not Turkey's 48 h
     ("VN", ["vn-decree-147-complaint"], True, "03-03 09:00", "jurisdiction", None),  # 24 h, not 48 h
-    ("RU", ["ru-149-fz-10-6"], True, "03-03 09:00", "default", None),
-    ("FR", ["eu-dsa-9"], True, "03-03 09:00", "default", None),
+    ("RU", ["ru-149-fz-10-6"], True, "03-03 09:00", "law", "ru-149-fz-15-1"),  # the register's day
+    ("FR", ["eu-dsa-9"], True, "03-03 09:00", "law", "fr-lcen-6-1"),
+    ("ID", [], True, "03-02 13:00", "law", "id-permenkominfo-5-2020"),  # 4 jam for urgent content
+    ("ES", ["eu-dsa-9"], True, "03-03 09:00", "default", None),
     ("BR", [], True, "03-03 09:00", "default", None),
 ]
 
@@ -166,7 +190,7 @@ CLARIFIED = [
     ("KZ", ["kz-informatization-18-2"], True, "03-02 09:00", ["03-02 20:00"], "03-03 20:00"),
     ("DE", ["de-netzdg-3"], True, "03-02 11:00", ["03-02 13:30"], "03-03 13:30"),
     # So does the global emergency default, where no cited law keeps clocks running.
-    ("FR", ["eu-dsa-9"], True, "03-02 09:00", ["03-02 15:00"], "03-03 15:00"),
+    ("ES", ["eu-dsa-9"], True, "03-02 09:00", ["03-02 15:00"], "03-03 15:00"),
 ]
 
 
@@ -342,8 +366,9 @@ API_ROWS = [
     ("DE", ["de-netzdg-3", "de-netzdg-3-manifest"], False, 24, "law", "de-netzdg-3-manifest"),
     ("VN", ["vn-decree-147-complaint"], False, 48, "law", "vn-decree-147-complaint"),
     ("IN", ["in-it-rules-3-1-d"], True, 24, "jurisdiction", None),
-    ("TR", ["tr-5651-9"], True, 48, "jurisdiction", None),
+    ("TR", ["tr-5651-9"], True, 4, "law", "tr-5651-8-a"),
     ("RU", ["ru-236-fz"], False, 168, "default", None),
+    ("RU", ["ru-149-fz-15-1"], False, 24, "law", "ru-149-fz-15-1"),
 ]
 
 

@@ -59,7 +59,11 @@ def test_an_emergency_gets_the_shortest_clock_of_the_jurisdiction(client, kz_min
     assert hours_given(de) == 24 and de["clock_rule"]["emergency"] is True
     fr = client.post("/api/v1/requests", headers=kz_ministry.headers, json=body(
         jurisdiction="FR", legal_basis=[{"law": "eu-dsa-9"}], **urgent)).json()
-    assert hours_given(fr) == 24 and fr["clock_rule"]["source"] == "default"
+    # France's own 24 h (LCEN art. 6-1, in force there) is the shortest it knows.
+    assert hours_given(fr) == 24 and fr["clock_rule"]["law"] == "fr-lcen-6-1"
+    es = client.post("/api/v1/requests", headers=kz_ministry.headers, json=body(
+        jurisdiction="ES", legal_basis=[{"law": "eu-dsa-9"}], **urgent)).json()
+    assert hours_given(es) == 24 and es["clock_rule"]["source"] == "default"
 
 
 def test_a_new_law_in_the_catalog_sets_new_clocks(client, kz_ministry, body, sessions) -> None:

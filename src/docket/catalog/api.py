@@ -25,8 +25,10 @@ def laws(
     db: Db,
     jurisdiction: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
 ) -> list[LawRead]:
-    """Laws with their statutory clocks, optionally those in force in one jurisdiction. Who: anyone."""
-    return [LawRead.model_validate(x) for x in service.list_laws(session=db, applies_in=jurisdiction)]
+    """Laws with their statutory clocks (or that they state none), official links and excerpts,
+    optionally those in force in one jurisdiction. Who: anyone."""
+    return [LawRead.model_validate(service.law_dict(x))
+            for x in service.list_laws(session=db, applies_in=jurisdiction)]
 
 
 @router.get("/reasons", response_model=list[ReasonRead])

@@ -67,6 +67,10 @@ class Law(Base):
     active: Mapped[bool] = mapped_column(default=True)
     added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where the official publisher has the text (never fetched by docket), and a sentence
+    # or two of it, in the original language where possible, for reviewers to read.
+    official_url: Mapped[str | None] = mapped_column(String(500))
+    excerpt: Mapped[str | None] = mapped_column(Text)
 
 
 class Reason(Base):

@@ -55,11 +55,14 @@ class LawForm(BaseModel):
     clock_restarts_on_clarification: bool = False
     local_rep_signoff: bool = False
     notes: str | None = Field(default=None, max_length=5000)
+    official_url: str | None = Field(default=None, max_length=service.URL_MAX)
+    excerpt: str | None = Field(default=None, max_length=service.EXCERPT_MAX)
 
 
 LAW_FIELDS = tuple(LawForm.model_fields)
 LAW_MESSAGES = {"id": "letters, digits, '.', '_' and '-', e.g. kz-mass-media-26",
-                "clock_hours": "whole hours, e.g. 24", "emergency_clock_hours": "whole hours, e.g. 24"}
+                "clock_hours": "whole hours, e.g. 24", "emergency_clock_hours": "whole hours, e.g. 24",
+                "excerpt": f"a sentence or two: at most {service.EXCERPT_MAX} characters"}
 
 
 def _law_errors(exc: ValidationError) -> dict[str, str]:
@@ -80,8 +83,11 @@ def _laws_page(request: Request, db: Session, jurisdiction: str | None, *, value
     code = (jurisdiction or "").upper() or None
     laws = service.list_laws(session=db, applies_in=code)
     places = place_options(db)
+    # What "the jurisdiction's default" is, for each law that states no clock of its own.
+    defaults = {j.code: j.default_clock_hours for j in service.list_jurisdictions(session=db)}
     return render.page(request, "admin/laws.html", {
         "laws": laws, "jurisdiction": code or "", "places": places, "place_names": dict(places),
+        "default_hours": defaults, "regions": service.regions(), "no_clock": service.NO_CLOCK,
         "values": values, "errors": errors}, status=status, title="Laws")
 
 

@@ -27,6 +27,11 @@ class LawRead(BaseModel):
     clock_restarts_on_clarification: bool
     local_rep_signoff: bool
     active: bool
+    official_url: str | None
+    excerpt: str | None
+    # False: the law names no clock, and the jurisdiction's default applies (``clock`` says so).
+    clock_stated: bool
+    clock: str
 
 
 class ReasonRead(BaseModel):

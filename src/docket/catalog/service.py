@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +42,7 @@ def country_name(code: str) -> str:
 
 def seed_defaults(*, session: Session) -> dict[str, int]:
     """Insert catalog rows that are missing; never overwrite what an operator changed."""
-    added = {"jurisdictions": 0, "reasons": 0, "laws": 0, "region_members": 0}
+    added = {"jurisdictions": 0, "reasons": 0, "laws": 0, "region_members": 0, "law_texts": 0}
     laws_data = _defaults("laws")
     overrides = {j["code"]: j for j in laws_data["jurisdictions"]}
     have = set(session.execute(select(Jurisdiction.code)).scalars())
@@ -76,11 +77,16 @@ def seed_defaults(*, session: Session) -> dict[str, int]:
             session.add(Reason(**reason))
             added["reasons"] += 1
 
-    have = set(session.execute(select(Law.id)).scalars())
+    have_laws = {law.id: law for law in session.execute(select(Law)).scalars()}
     for law in laws_data["laws"]:
-        if law["id"] not in have:
+        row = have_laws.get(law["id"])
+        if row is None:
             session.add(Law(**law))
             added["laws"] += 1
+        elif row.official_url is None and row.excerpt is None and (law.get("official_url") or law.get("excerpt")):
+            # A shipped law from before laws carried their text: fill in what was empty.
+            row.official_url, row.excerpt = law.get("official_url"), law.get("excerpt")
+            added["law_texts"] += 1
     session.flush()
     if any(added.values()):
         audit.record(
@@ -206,14 +212,40 @@ def law_applies(law: Law | LawInfo, jurisdiction: str) -> bool:
     return jurisdiction in regions().get(law.applies_in, ())
 
 
+URL_MAX = 500
+EXCERPT_MAX = 2000
+NO_CLOCK = "no clock stated: the jurisdiction's default applies"
+
+
+def official_url_error(url: str) -> str | None:
+    """Why ``url`` cannot be a law's official link, or None if it can."""
+    if len(url) > URL_MAX:
+        return f"at most {URL_MAX} characters"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        return "an http:// or https:// address of the official publisher, e.g. https://www.gesetze-im-internet.de/netzdg/"
+    return None
+
+
 def add_law(
     *, session: Session, actor: str, id: str, applies_in: str, citation: str, title: str,
     clock_hours: int | None = None, emergency_clock_hours: int | None = None,
     clock_basis: str | None = None, clock_restarts_on_clarification: bool = True,
     local_rep_signoff: bool = False, notes: str | None = None,
+    official_url: str | None = None, excerpt: str | None = None,
 ) -> Law:
     """Add a law to the catalog (an audited change)."""
     applies_in = applies_in.upper()
+    official_url = (official_url or "").strip() or None
+    excerpt = (excerpt or "").strip() or None
+    if official_url is not None and (problem := official_url_error(official_url)) is not None:
+        raise Unprocessable(f"official_url {official_url[:80]!r} refused",
+                            errors=[{"field": "official_url", "message": problem}])
+    if excerpt is not None and len(excerpt) > EXCERPT_MAX:
+        raise Unprocessable(
+            f"excerpt too long ({len(excerpt)} characters)",
+            errors=[{"field": "excerpt", "message": f"a sentence or two: at most {EXCERPT_MAX} characters"}],
+        )
     if applies_in not in regions() and get_jurisdiction(session=session, code=applies_in) is None:
         raise Unprocessable(
             f"unknown jurisdiction {applies_in!r}",
@@ -231,7 +263,7 @@ def add_law(
         id=id, applies_in=applies_in, citation=citation, title=title,
         clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
         clock_basis=clock_basis, clock_restarts_on_clarification=clock_restarts_on_clarification,
-        local_rep_signoff=local_rep_signoff, notes=notes,
+        local_rep_signoff=local_rep_signoff, notes=notes, official_url=official_url, excerpt=excerpt,
     )
     session.add(law)
     session.flush()
@@ -254,4 +286,15 @@ def law_dict(law: Law) -> dict[str, Any]:
         "clock_restarts_on_clarification": law.clock_restarts_on_clarification,
         "local_rep_signoff": law.local_rep_signoff,
         "active": law.active,
+        "official_url": law.official_url,
+        "excerpt": law.excerpt,
+        "clock_stated": bool(law.clock_hours),
+        "clock": clock_statement(law),
     }
+
+
+def clock_statement(law: Law) -> str:
+    """The law's clock in words: its hours and wording, or that it states none."""
+    if not law.clock_hours:
+        return NO_CLOCK
+    return f"{law.clock_hours} h" + (f" ({law.clock_basis})" if law.clock_basis else "")

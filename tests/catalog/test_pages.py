@@ -1,0 +1,50 @@
+"""/admin/laws: each law with its clock (or that it states none), excerpt and official link."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Party
+from tests.web.conftest import PASSWORD, post_form, sign_in
+
+
+@pytest.fixture
+def ada(make_user: Any, client: TestClient) -> Party:
+    admin = make_user("ada@docket.test", "admin", password=PASSWORD)
+    assert sign_in(client, "ada@docket.test").status_code == 303
+    return admin
+
+
+def test_the_page_shows_each_laws_excerpt_and_official_link(client: TestClient, ada: Party) -> None:
+    page = client.get("/admin/laws", params={"jurisdiction": "FR"})
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert 'href="https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000801164"' in text
+    assert "En l'absence de retrait de ces contenus dans un délai de vingt-quatre heures" in text
+    # The DSA states no clock: the page says so, and that France has no default of its own.
+    assert "no clock stated: the jurisdiction's default applies (the default of the country" in text
+    ru = html.unescape(client.get("/admin/laws", params={"jurisdiction": "RU"}).text)
+    assert "no clock stated: the jurisdiction's default applies (none set: docket's default)" in ru
+    de = html.unescape(client.get("/admin/laws", params={"jurisdiction": "DE"}).text)
+    assert "innerhalb von 24 Stunden nach Eingang der Beschwerde" in de
+    assert 'href="https://www.gesetze-im-internet.de/netzdg/"' in de
+
+
+def test_a_law_added_on_the_page_keeps_its_link_and_excerpt(client: TestClient, ada: Party) -> None:
+    form = {"id": "kz-mass-media-26", "applies_in": "KZ", "citation": "Law on Mass Media, Art. 26",
+            "title": "Suspension", "clock_restarts_on_clarification": "1"}
+    bad = post_form(client, "/admin/laws", "/admin/laws", {**form, "official_url": "javascript:alert(1)"})
+    assert bad.status_code == 422 and 'id="official_url-error"' in bad.text
+    added = post_form(client, "/admin/laws", "/admin/laws", {
+        **form, "official_url": "https://adilet.zan.kz/rus/docs/Z0000000000",
+        "excerpt": "Gist: the distribution of a mass medium may be suspended."})
+    assert added.status_code == 303
+    page = html.unescape(client.get("/admin/laws", params={"jurisdiction": "KZ"}).text)
+    assert 'href="https://adilet.zan.kz/rus/docs/Z0000000000"' in page
+    assert "the distribution of a mass medium may be suspended" in page
+    # ...and the jurisdiction's default, stated as such, for a law without a clock.
+    assert "no clock stated: the jurisdiction's default applies (24 h)" in page
