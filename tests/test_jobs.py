@@ -23,6 +23,7 @@ from docket.log.checkpoint import open_checkpoint
 from docket.log.note import Signer
 from docket.settings import Settings, SettingsError
 from docket.store import transaction
+from tests.helpers import tampering
 
 ORIGIN = "docket.test/log"
 METRICS_TOKEN = "metrics-token-0123456789-0123456789-abc"
@@ -120,7 +121,7 @@ def test_without_a_key_the_log_is_sealed_unsigned_and_says_so(serve: Any, sessio
 
 def test_a_failing_seal_is_counted_and_retried_and_never_fails_a_request(serve: Any, sessions: Any) -> None:
     record(sessions, 5)
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(delete(Event).where(Event.seq == 3))  # a gap: the sealer refuses to seal around it
     with serve() as client:
         def failures() -> float:

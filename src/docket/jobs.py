@@ -18,7 +18,7 @@ from docket.notices.service import release_due_holds
 from docket.ratelimit import LimitStore
 from docket.review.service import mark_overdue
 from docket.settings import Settings
-from docket.store import begin_readonly, transaction, utcnow
+from docket.store import read_only, transaction, utcnow
 from docket.web.throttle import forget_old
 
 log = logging.getLogger("docket.jobs")
@@ -53,8 +53,8 @@ def forget_sign_in_failures(factory: sessionmaker[Session]) -> int:
 def seal_log(factory: sessionmaker[Session]) -> int:
     """Seal every committed audit event not yet in the verifiable log, a transaction per
     batch; the number sealed. Reads first, so a round with nothing to seal writes nothing."""
-    with factory() as session:
-        if log_service.unsealed_events(session=begin_readonly(session)) == 0:
+    with read_only(factory) as session:
+        if log_service.unsealed_events(session=session) == 0:
             return 0
     added = 0
     while True:

@@ -27,7 +27,7 @@ from docket.log import merkle
 from docket.log.note import Signer
 from docket.settings import Settings
 from docket.store import transaction
-from tests.helpers import free_port, serving
+from tests.helpers import free_port, serving, tampering
 
 ORIGIN = "docket.test/log"
 
@@ -45,7 +45,7 @@ def grow(sessions: Any, signer: Signer, count: int, start: int) -> str:
 def rewrite_leaf(sessions: Any, signer: Signer, index: int) -> None:
     """What an administrator hiding an edit would do: give leaf ``index`` another hash,
     rebuild every stored hash from the leaves, throw the checkpoints away and sign anew."""
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(update(LogLeaf).where(LogLeaf.idx == index).values(hash=hashlib.sha256(b"edited").digest()))
         leaves = [bytes(h) for h in s.scalars(select(LogLeaf.hash).order_by(LogLeaf.idx))]
         stored: list[bytes] = []
@@ -98,7 +98,7 @@ def test_a_witness_follows_the_log_and_raises_the_alarm_on_rollback_and_fork(
     assert held(state) == [5, 9]
 
     # Rollback: the log serves an older checkpoint than the witness holds.
-    with transaction(sessions) as s:
+    with tampering(sessions) as s:
         s.execute(delete(LogCheckpoint).where(LogCheckpoint.size == 9))
     code, out = run(log_url, state)
     assert code == 6 and out["outcome"] == "rollback" and "5 leaves" in out["error"]
@@ -132,7 +132,7 @@ def test_bad_signatures_and_changed_keys_are_alarms(log_url: str, sessions: Any,
     assert code == 5 and "the log's key is now" in out["error"]
 
     grow(sessions, signer, 2, 3)
-    with transaction(sessions) as s:  # one character of the signature changed
+    with tampering(sessions) as s:  # one character of the signature changed
         note = s.scalar(select(LogCheckpoint.note).where(LogCheckpoint.size == 5))
         assert note is not None
         flipped = note[:-10] + ("A" if note[-10] != "A" else "B") + note[-9:]

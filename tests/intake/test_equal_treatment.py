@@ -255,7 +255,9 @@ def test_only_submit_stores_a_request() -> None:
     """Nothing but intake.submission inserts requests or writes their receipt event (the
     replay of reports reads those events, and rebuilds requests in a throw-away database)."""
     root = pathlib.Path(__file__).resolve().parents[2] / "src" / "docket"
-    pattern = re.compile(r"request:received|Request\.__table__|insert\(Request\b")
+    # Writing it: the event's action set, or the table reached. (Naming the action to read
+    # it — receipts, the replay, the e-mails' attachments — is not writing.)
+    pattern = re.compile(r"action=[\"']request:received|Request\.__table__|table\(Request\)|insert\(Request\b")
     allowed = {pathlib.Path("intake/submission.py"), pathlib.Path("transparency/replay.py")}
     offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
                  if path.relative_to(root) not in allowed
