@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from docket import audit
+from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, RestrictionChange
@@ -85,12 +86,13 @@ def after_decision(*, session: Session, decided: Decided, actor: str, now: dt.da
     decision, item = decided.decision, decided.item
     request = item.request
     was_decided = request.status == "decided"
+    lacked = list(request.missing)
     refresh_status(request)
-    audit.record(
-        session=session, actor=actor, action="item:decided", subject=f"item:{item.id}",
-        payload={"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
-                 "request_status": request.status.value},
-    )
+    payload: dict[str, Any] = {"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
+                               "request_status": request.status.value}
+    if lacked and not request.missing:  # every item decided: nothing is asked any more
+        payload["no_longer_missing"] = lacked
+    audit.record(session=session, actor=actor, action="item:decided", subject=f"item:{item.id}", payload=payload)
     submitter = session.get(Submitter, request.submitter_id)
     # What the decision restricts: nothing, for an outcome that does not or content the registry lacks.
     restricted = item.content_id if Outcome(decision.outcome) in RESTRICTING else None
@@ -99,8 +101,10 @@ def after_decision(*, session: Session, decided: Decided, actor: str, now: dt.da
         enforcement.start(
             session=session, actor=actor, decision_id=decision.id, content_id=restricted,
             scope=decision.scope, ends_at=decision.ends_at, now=now, announce=_announcer(session),
-            notice_kind=enforcement.notice_kind_for(outcome=decision.outcome,
-                                                    submitter_kind=str(submitter.kind if submitter else "user")),
+            notice_kind=enforcement.notice_kind_for(
+                outcome=decision.outcome,
+                authority=submitter is not None and catalog.kind_places(session=session).needs_legal_basis(
+                    submitter.kind)),
         )
         author = content_registry.get(session=session, content_id=restricted)
     request_decided = not was_decided and request.status == "decided"

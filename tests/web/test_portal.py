@@ -480,3 +480,18 @@ def test_a_clarification_refused_for_one_item_changes_no_other(
     after = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
     assert [(i["url"], i["status"]) for i in after["items"]] == [(i["url"], i["status"]) for i in seen["items"]]
     assert after["missing"] == ["items[0].url"] and events(sessions, "request:clarified") == []
+
+
+# ---------------------------------------------------------------- addresses as officials paste them
+def test_the_portal_reads_defanged_and_withheld_addresses(web: Any, official: Any, submit: Any) -> None:
+    lines = "hxxps://social[.]example/@aidos/1001\nhttps://aidos.pages.social.example/\n[redacted]\n"
+    new = request_id(submit(complete(items=lines)))
+    page = web.get(f"/portal/requests/{new}")
+    assert page.status_code == 200 and "is received. It is due by" in page.text
+    assert "How the addresses were read" in page.text
+    assert "hxxps://social[.]example/@aidos/1001" in page.text and "unlisted (address withheld)" in page.text
+    seen = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
+    assert (seen["status"], seen["missing"]) == ("open", [])
+    assert [(i["url"], i["unlisted"]) for i in seen["items"]] == [
+        ("https://social.example/@aidos/1001", False), ("https://aidos.pages.social.example/", False), (None, True)]
+    assert [n["note"] for n in seen["intake_notes"]] == ["refanged", "unlisted"]
