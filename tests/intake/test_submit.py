@@ -236,7 +236,7 @@ DEFANGED = [
     ("hxxp://social(.)example/@aidos/1002", "http://social.example/@aidos/1002"),
     ("https[:]//social[dot]example/@aidos/1003", "https://social.example/@aidos/1003"),
     ("hxxps[://]social[.]example/@aidos/1004", "https://social.example/@aidos/1004"),
-    ("HXXPS://Social[.]Example/@aidos/1005", "HTTPS://Social.Example/@aidos/1005"),
+    ("HXXPS://Social[.]Example/@aidos/1005", "https://Social.Example/@aidos/1005"),
 ]
 
 

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from docket import store
@@ -29,6 +30,7 @@ GOOGLE_COLUMNS = [
 GOOGLE_HEADER = ",".join(f'"{c}"' if "," in c else c for c in GOOGLE_COLUMNS)
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
+T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def _report(sessions: Any, label: str = "2026-H1") -> dict[str, Any]:
@@ -165,16 +167,17 @@ def _send(client: Any, who: Any, jurisdiction: str, n: int, **changes: Any) -> d
     return dict(r.json())
 
 
-def _today(client: Any) -> dict[str, Any]:
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    r = client.get("/api/v1/transparency/report", params={"from": day, "to": day})
+def _published(client: Any) -> dict[str, Any]:
+    """The 2026-H1 report as the API publishes it."""
+    r = client.get("/api/v1/transparency/report", params={"period": "2026-H1"})
     assert r.status_code == 200, r.text
     return dict(r.json())
 
 
 @pytest.fixture
-def senders(client: Any, make_submitter: Any, kz_ministry: Any) -> dict[str, Any]:
-    """A ministry (a government), a national CERT and an industry association, each with requests."""
+def senders(client: Any, make_submitter: Any, kz_ministry: Any, sessions: Any) -> dict[str, Any]:
+    """A ministry (a government), a national CERT and an industry association, each with
+    requests, received on 2 March 2026 (a published period)."""
     cert = make_submitter("Singapore Computer Emergency Response Team", "national_cert", "SG",
                           email="singcert@csa.example")
     association = make_submitter("Internet Society of China", "industry_association", "CN",
@@ -184,11 +187,14 @@ def senders(client: Any, make_submitter: Any, kz_ministry: Any) -> dict[str, Any
     association_request = _send(client, association, "CN", 1, reason="copyright")
     # Neither must cite a law: each sent a complete notice (its DSA Art. 16 elements).
     assert cert_request["status"] == association_request["status"] == "open"
+    with store.transaction(sessions) as s:
+        s.execute(text("UPDATE requests SET received_at = :t"), {"t": T0})
+        s.execute(text("UPDATE items SET received_at = :t"), {"t": T0})
     return {"cert": cert, "association": association}
 
 
 def test_a_cert_and_an_association_are_not_governments(client: Any, senders: Any) -> None:
-    data = _today(client)
+    data = _published(client)
     assert [(r["jurisdiction"], r["requester_kind"], r["requests"], r["items"]) for r in data["requests"]] == [
         ("CN", "industry_association", 1, 1), ("KZ", "government_agency", 1, 2), ("SG", "national_cert", 1, 3)]
     assert data["totals"]["requests"] == 3 and data["totals"]["items"] == 6
@@ -210,9 +216,10 @@ def test_which_kinds_are_governments_is_the_catalogs(client: Any, senders: Any, 
     assert r.status_code == 200, r.text
     assert r.json() == {"code": "national_cert", "label": "National CERT / CSIRT", "government": True,
                         "legal_basis_required": True}
-    equal = _today(client)["equal_treatment"]
+    equal = _published(client)["equal_treatment"]
     assert [(s["kind"], s["items"]) for s in equal["submitters"]] == [("government_agency", 2), ("national_cert", 3)]
     # The completeness check asks the catalog too: now a CERT's request must cite a law.
+    # (Received now, after the period.)
     out = _send(client, senders["cert"], "SG", 1)
     assert (out["status"], out["missing"]) == ("needs_clarification", ["legal_basis"])
     events = client.get("/api/v1/audit/events?subject=requester_kind:national_cert",

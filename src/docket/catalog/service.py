@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any, TypeVar, cast
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from docket import audit, runtime
@@ -82,8 +82,10 @@ def seed_defaults(*, session: Session) -> dict[str, int]:
             session.add(Law(**law))
             added["laws"] += 1
 
-    have = set(session.execute(select(KindPlace.code)).scalars())
-    for kind in _defaults("requester_kinds")["kinds"]:
+    # A schema brought up to an earlier revision (a restore, a test) has no such table yet.
+    has_kinds = inspect(session.connection()).has_table(KindPlace.__tablename__)
+    have = set(session.execute(select(KindPlace.code)).scalars()) if has_kinds else set()
+    for kind in _defaults("requester_kinds")["kinds"] if has_kinds else []:
         if kind["code"] not in have:
             session.add(KindPlace(**kind))
             added["requester_kinds"] += 1

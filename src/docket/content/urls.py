@@ -4,6 +4,7 @@ requests really write them (defanged, or redacted); and which hosts are the plat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from docket.settings import Hosts
@@ -60,8 +61,9 @@ def is_exact(normalized: str, hosts: Hosts | None = None) -> bool:
 
 # ---------------------------------------------------------------- addresses as written
 # Defanged: written so that nobody clicks it by mistake (threat reports, CERTs' notices).
-_DEFANGED = [
-    (re.compile(r"^\s*h(?:xx|\*\*)p(s?)", re.IGNORECASE), r"http\1"),
+_Sub = str | Callable[[re.Match[str]], str]
+_DEFANGED: list[tuple[re.Pattern[str], _Sub]] = [
+    (re.compile(r"^\s*h(?:xx|\*\*)p(s?)", re.IGNORECASE), lambda m: "http" + m.group(1).lower()),
     (re.compile(r"\[\s*://\s*\]|\(\s*://\s*\)"), "://"),
     (re.compile(r"\[\s*:\s*\]|\(\s*:\s*\)"), ":"),
     (re.compile(r"\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}", re.IGNORECASE), "."),

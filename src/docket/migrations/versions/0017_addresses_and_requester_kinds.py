@@ -28,15 +28,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('code', name=op.f('pk_requester_kinds')),
     )
     # The rows themselves are the catalog's defaults (docket.schema seeds them after this).
-    with op.batch_alter_table('requests', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('intake_notes', sa.JSON(), nullable=False, server_default='[]'))
-    with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unlisted', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ALTER TABLE on both engines (SQLite's batch mode would copy the tables that
+    # others reference).
+    op.add_column('requests', sa.Column('intake_notes', sa.JSON(), nullable=False, server_default='[]'))
+    op.add_column('items', sa.Column('unlisted', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('items', schema=None) as batch_op:
-        batch_op.drop_column('unlisted')
-    with op.batch_alter_table('requests', schema=None) as batch_op:
-        batch_op.drop_column('intake_notes')
+    op.execute('ALTER TABLE items DROP COLUMN unlisted')
+    op.execute('ALTER TABLE requests DROP COLUMN intake_notes')
     op.drop_table('requester_kinds')
