@@ -39,7 +39,7 @@ from docket.store.limits import side_file_url
 from tests.clock import FakeClock
 from tests.helpers import append_only_lifted
 
-CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
+CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws", "requester_kinds"}
 SECRET = "test-secret-key-0123456789abcdef-0123456789"
 
 
@@ -98,6 +98,11 @@ def _empty(engine: Engine) -> None:
             text("DELETE FROM laws WHERE id NOT IN (" + ",".join(f"'{x}'" for x in default_laws) + ")")
         )
         conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+        # The requester kinds' places as shipped (a test may have changed one).
+        conn.execute(text("DELETE FROM requester_kinds"))
+        conn.execute(text("INSERT INTO requester_kinds (code, label, government, legal_basis_required) "
+                          "VALUES (:code, :label, :government, :legal_basis_required)"),
+                     _defaults("requester_kinds")["kinds"])
     if engine.dialect.name == "sqlite":  # SQLite keeps the rate-limit buckets in a file beside
         side = make_url(side_file_url(engine.url.render_as_string())).database
         if side and os.path.exists(side):

@@ -29,6 +29,8 @@ law_app = typer.Typer(help="Laws and statutory clocks in the catalog.", no_args_
 audit_app = typer.Typer(help="The tamper-evident audit chain.", no_args_is_help=True)
 deadlines_app = typer.Typer(help="Statutory deadlines.", no_args_is_help=True)
 flagger_app = typer.Typer(help="Trusted-flagger designations (DSA Art. 22).", no_args_is_help=True)
+kind_app = typer.Typer(help="Requester kinds in the catalog: which count as governments in every report.",
+                       no_args_is_help=True)
 
 
 # ---------------------------------------------------------------- serve
@@ -172,6 +174,42 @@ def law_add(
     emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")
 
 
+# ---------------------------------------------------------------- requester kinds
+@kind_app.command("list")
+def kind_list(as_json: JsonOpt = False) -> None:
+    """List the requester kinds with their place: a government or not, a legal basis required or not."""
+    from docket.catalog import service
+
+    with unit_of_work(as_json) as session:
+        kinds = [service.kind_dict(k) for k in service.list_kinds(session=session)]
+    table = Table("kind", "label", "government", "cites a law")
+    for k in kinds:
+        table.add_row(k["code"], k["label"], "yes" if k["government"] else "no",
+                      "yes" if k["legal_basis_required"] else "no")
+    emit(as_json, {"kinds": kinds}, table)
+
+
+@kind_app.command("set")
+def kind_set(
+    code: Annotated[str, typer.Argument(help="the kind, e.g. national_cert")],
+    government: Annotated[bool | None, typer.Option(
+        "--government/--not-government", help="counted as a government in every report")] = None,
+    legal_basis: Annotated[bool | None, typer.Option(
+        "--legal-basis/--no-legal-basis", help="its requests must cite a legal basis")] = None,
+    label: Annotated[str | None, typer.Option(help="how reports name the kind")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a requester kind's place in the catalog (an audited change): the reports, the
+    DSA and Lumen exports and the completeness check follow it."""
+    from docket.catalog import service
+
+    with unit_of_work(as_json) as session:
+        data = service.kind_dict(service.set_kind(session=session, actor=actor(), code=code, government=government,
+                                                  legal_basis_required=legal_basis, label=label))
+    emit(as_json, {"kind": data}, f"{data['code']}: government {'yes' if data['government'] else 'no'}, "
+                                  f"legal basis {'required' if data['legal_basis_required'] else 'not required'}")
+
+
 # ---------------------------------------------------------------- audit
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOpt = False) -> None:
@@ -249,7 +287,8 @@ app.command()(notices_cli.worker)
 app.command()(ops_cli.backup)
 app.command()(ops_cli.restore)
 for _name, _group in (
-    ("db", db_app), ("law", law_app), ("submitter", parties_cli.submitter_app), ("user", parties_cli.user_app),
+    ("db", db_app), ("law", law_app), ("kind", kind_app), ("submitter", parties_cli.submitter_app),
+    ("user", parties_cli.user_app),
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),

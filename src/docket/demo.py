@@ -50,6 +50,10 @@ SUBMITTERS = [
      "government_agency", "VN", "abei@mic.example.vn"),
     ("dkt_demo_de_police", "Landeskriminalamt Berlin", "police", "DE", "internet@lka.example.de"),
     ("dkt_demo_flagger", "jugendschutz.net", "trusted_flagger", "DE", "hinweise@jugendschutz.example.net"),
+    # A national CERT: not a government in the reports, and it sends notices, not orders
+    # (both the catalog's word on its kind; see `docket kind list`).
+    ("dkt_demo_sg_cert", "Singapore Computer Emergency Response Team (SingCERT)", "national_cert", "SG",
+     "singcert@csa.example.sg"),
 ]
 
 USERS = [
@@ -98,6 +102,11 @@ CONTENT = [
      "Image reported as sexualised depiction of a minor."),
     ("acct-bully99", "https://social.example/@bully99", "account", "bully99", "kk",
      "Account sending insults to a schoolgirl every day."),
+    ("post-88001", "https://social.example/@secure_bank_sg/88001", "post", "secure_bank_sg", "en",
+     "“Your account is locked: sign in here to keep it” with a link to a look-alike bank page."),
+    # A user's own site on the platform (DOCKET_PLATFORM_HOSTS: *.pages.social.example).
+    ("site-dbs-verify", "https://dbs-verify.pages.social.example/", "other", "dbs_verify", "en",
+     "A copy of a bank's sign-in page that sends what is typed to a third party."),
 ]
 
 REQUESTS = [
@@ -150,6 +159,17 @@ REQUESTS = [
         "legal_basis": [{"law": "vn-decree-147"}],
         "explanation": "Content opposing the State (Decree 147 Art. 8).", "language": "vi",
         "items": [{"content_id": "post-44120"}],
+    }),
+    # A CERT's phishing notice, written as CERTs write them: one address defanged (read
+    # refanged, with a note on the request), one a user's own site on the platform (content,
+    # not the platform's home page), and one withheld (an unlisted item for the reviewer).
+    ("dkt_demo_sg_cert", {
+        "jurisdiction": "SG", "reference": "SingCERT-2026-0412", "reason": "fraud", "bona_fide": True,
+        "explanation": "Phishing campaign against customers of a Singapore bank: the post links to a "
+                       "credential-harvesting copy of the bank's sign-in page hosted on your platform.",
+        "language": "en", "items": [{"url": "hxxps://social[.]example/@secure_bank_sg/88001"},
+                                    {"url": "https://dbs-verify.pages.social.example/"},
+                                    {"url": "[redacted]"}],
     }),
     ("dkt_demo_flagger", {
         "jurisdiction": "DE", "reason": "child_safety", "bona_fide": True,

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from docket import audit
+from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, RestrictionChange
@@ -85,18 +86,22 @@ def after_decision(*, session: Session, decided: Decided, actor: str, now: dt.da
     decision, item = decided.decision, decided.item
     request = item.request
     was_decided = request.status == "decided"
+    lacked = list(request.missing)
     refresh_status(request)
     submitter = session.get(Submitter, request.submitter_id)
     # What the decision restricts: nothing, for an outcome that does not or content the registry lacks.
     restricted = item.content_id if Outcome(decision.outcome) in RESTRICTING else None
     payload: dict[str, Any] = {"decision": decision.id, "outcome": decision.outcome, "scope": decision.scope,
                                "request_status": request.status.value, "restricts": None}
+    if lacked and not request.missing:  # every item decided: nothing is asked any more
+        payload["no_longer_missing"] = lacked
     if restricted is not None:
         # The restriction the decision puts in force, in the decision's own event, so that
         # the log alone says what must be served (``docket log check-restrictions``).
         kind, subject_id = enforcement.subject_for(session=session, content_id=restricted)
-        notice_kind = enforcement.notice_kind_for(outcome=decision.outcome,
-                                                  submitter_kind=str(submitter.kind if submitter else "user"))
+        notice_kind = enforcement.notice_kind_for(
+            outcome=decision.outcome,
+            authority=submitter is not None and catalog.kind_places(session=session).needs_legal_basis(submitter.kind))
         payload.update(restricts=f"{kind.value}:{subject_id}", notice_kind=notice_kind.value,
                        ends_at=decision.ends_at.isoformat() if decision.ends_at else None)
     audit.record(session=session, actor=actor, action="item:decided", subject=f"item:{item.id}", payload=payload)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -96,6 +98,12 @@ class Settings(BaseSettings):
     )
     platform_name: str = Field(default="Social Example", max_length=100,
                                description="the platform's name, as notices show it")
+    platform_hosts: str = Field(
+        default="social.example,www.social.example,*.pages.social.example",
+        description="the platform's hosts, comma-separated: its own ('social.example'), whose home and "
+                    "search pages are not content, and '*.' patterns for its users' own sites "
+                    "('*.pages.social.example'), where every address is content",
+    )
     home_country: str = Field(
         default="IE", pattern=r"^[A-Z]{2}$",
         description="the platform's home country (ISO code): where reports under its rules are filed",
@@ -206,6 +214,17 @@ class Settings(BaseSettings):
     def trusted_networks(self) -> tuple[Any, ...]:
         return parse_networks(self.trusted_proxies)
 
+    @field_validator("platform_hosts")
+    @classmethod
+    def _check_platform_hosts(cls, value: str) -> str:
+        parse_hosts(value)  # its ValueError names the entry
+        return value
+
+    @property
+    def hosts(self) -> Hosts:
+        """:attr:`platform_hosts`, parsed."""
+        return parse_hosts(self.platform_hosts)
+
     @field_validator("smtp_url")
     @classmethod
     def _check_smtp_url(cls, value: str | None) -> str | None:
@@ -264,6 +283,40 @@ def load_settings(**overrides: Any) -> Settings:
         raise SettingsError(line) from None
     except ValueError as exc:  # from the secret-file reader
         raise SettingsError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The platform's hosts (``DOCKET_PLATFORM_HOSTS``): its own (``social.example``), whose
+    home, search and feed pages are not content, and patterns for its users' own sites
+    (``*.pages.social.example``), where every address — the site's root too — is content."""
+
+    own: frozenset[str]
+    user_sites: tuple[str, ...]  # suffixes: ".pages.social.example"
+
+    def user_site(self, host: str) -> bool:
+        """Whether ``host`` is a user's own site (a listed own host never is)."""
+        host = host.lower().rstrip(".")
+        return host not in self.own and any(host.endswith(suffix) for suffix in self.user_sites)
+
+
+@lru_cache(maxsize=16)
+def parse_hosts(value: str) -> Hosts:
+    """'social.example, *.pages.social.example' → :class:`Hosts`; ValueError on anything else."""
+    own: set[str] = set()
+    sites: list[str] = []
+    for part in filter(None, (p.strip().lower().rstrip(".") for p in value.split(","))):
+        name = part.removeprefix("*.")
+        if not _HOST.fullmatch(name) or "*" in name:
+            raise ValueError(f"{part!r} is not a host name or a '*.' pattern")
+        if part.startswith("*."):
+            sites.append("." + name)
+        else:
+            own.add(name)
+    return Hosts(frozenset(own), tuple(sites))
+
+
+_HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -155,6 +155,9 @@ API: dict[str, Route] = {
     "GET /api/v1/catalog/laws": Route(ALL),
     "GET /api/v1/catalog/reasons": Route(ALL),
     "GET /api/v1/catalog/requester-kinds": Route(ALL),
+    "GET /api/v1/catalog/requester-kinds/places": Route(ALL),
+    "PUT /api/v1/catalog/requester-kinds/{code}": Route(ADMIN, "requester_kind", "all",
+                                                        body=_const(label="National CERT")),
     # Parties.
     "GET /api/v1/me": Route(TOKEN),
     "GET /api/v1/submitters/{submitter_id}": Route(TOKEN, "submitter", "submitter"),

@@ -293,6 +293,7 @@ def _own_things(world: World) -> None:
         world.add(Record("victim_user", user.id, None, None, "a user to administer"))
     world.add(Record("content", "kz-1", None, None, "registered content"))
     world.add(Record("reporter", "user:u-1001", None, None, "a platform user who reported"))
+    world.add(Record("requester_kind", "national_cert", None, None, "a requester kind in the catalog"))
 
 
 def _browsers(world: World) -> None:

@@ -27,7 +27,8 @@ AUTHORITIES = [RequesterKind.court, RequesterKind.government_agency, RequesterKi
 def check(kind: RequesterKind, **changes: Any) -> list[str]:
     """What a request of ``kind`` lacks: a complete one, changed by keyword."""
     values: dict[str, Any] = dict(
-        kind=kind, has_contact=True, legal_basis=[{"law": "eu-dsa-16"}], explanation="It threatens a named person.",
+        authority=kind in AUTHORITIES, has_contact=True, legal_basis=[{"law": "eu-dsa-16"}],
+        explanation="It threatens a named person.",
         reason="hate_speech", bona_fide=True, confidential=False, confidentiality_basis=None,
         emergency=False, emergency_explanation=None, items=[ItemCheck(0, normalized_url(EXACT), None)],
     )

@@ -205,3 +205,78 @@ def test_a_revoked_token_sends_nothing_more_at_once(client, kz_ministry, de_cour
         assert r.status_code == 401 and "unknown or revoked" in r.json()["detail"]
         assert r.headers["www-authenticate"].startswith("Bearer")
     assert counts(sessions) == before
+
+
+# ---------------------------------------------------------------- addresses as requests write them
+def test_an_address_on_a_users_own_site_is_content(client, kz_ministry, body) -> None:
+    """``*.pages.social.example`` (DOCKET_PLATFORM_HOSTS) is where users have their own sites:
+    the root of one is that user's content, not the platform's home page."""
+    items = [{"url": "https://aidos.pages.social.example/"}, {"url": "https://aidos.pages.social.example"},
+             {"url": "https://b.pages.social.example/search?q=x"}, {"url": "https://social.example/"},
+             {"url": "https://www.social.example/explore"}]
+    out = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers).json()
+    assert out["missing"] == ["items[3].url", "items[4].url"]
+    assert [i["url"] for i in out["items"]][:2] == ["https://aidos.pages.social.example/",
+                                                   "https://b.pages.social.example/search?q=x"]
+
+
+def test_the_platform_hosts_are_a_setting(client, kz_ministry, body, app) -> None:
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"platform_hosts": "social.example,*.u.social.example"})
+    try:
+        items = [{"url": "https://aidos.u.social.example/"}, {"url": "https://aidos.pages.social.example/"}]
+        out = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers).json()
+    finally:
+        app.state.settings = settings
+    assert out["missing"] == ["items[1].url"]
+
+
+DEFANGED = [
+    ("hxxps://social[.]example/@aidos/1001", "https://social.example/@aidos/1001"),
+    ("hxxp://social(.)example/@aidos/1002", "http://social.example/@aidos/1002"),
+    ("https[:]//social[dot]example/@aidos/1003", "https://social.example/@aidos/1003"),
+    ("hxxps[://]social[.]example/@aidos/1004", "https://social.example/@aidos/1004"),
+    ("HXXPS://Social[.]Example/@aidos/1005", "https://Social.Example/@aidos/1005"),
+]
+
+
+def test_defanged_addresses_are_refanged_with_a_note(client, kz_ministry, platform, body, auditor_erin) -> None:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-1001", "url": "https://social.example/@aidos/1001", "type": "post", "author_id": "aidos"})
+    items = [{"url": given} for given, _ in DEFANGED] + [{"url": "https://social.example/@aidos/1006"}]
+    r = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers)
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["status"] == "open" and out["missing"] == []
+    assert [i["url"] for i in out["items"]] == [read for _, read in DEFANGED] + ["https://social.example/@aidos/1006"]
+    assert out["items"][0]["content_id"] == "post-1001" and out["items"][0]["status"] == "received"
+    assert out["intake_notes"] == [{"note": "refanged", "position": n, "given": given, "read_as": read}
+                                   for n, (given, read) in enumerate(DEFANGED)]
+    again = client.get(f"/api/v1/requests/{out['id']}", headers=kz_ministry.headers).json()
+    assert again["intake_notes"] == out["intake_notes"]
+    events = client.get(f"/api/v1/audit/events?subject=request:{out['id']}", headers=auditor_erin.headers).json()
+    assert events["events"][0]["payload"]["intake_notes"] == out["intake_notes"]
+
+
+def test_a_placeholder_is_an_unlisted_item_for_the_reviewer(client, kz_ministry, body, reviewer_alice) -> None:
+    items = [{"url": "https://social.example/@aidos/1001"}, {"url": "[redacted]"}, {"url": "(URL removed)"},
+             {"url": "hxxps://[private]/post/7"}]
+    r = client.post("/api/v1/requests", json=body(items=items), headers=kz_ministry.headers)
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["status"] == "open" and out["missing"] == []
+    assert [(i["position"], i["url"], i["content_id"], i["unlisted"]) for i in out["items"]] == [
+        (0, "https://social.example/@aidos/1001", None, False), (1, None, None, True), (2, None, None, True),
+        (3, None, None, True)]
+    assert [n["note"] for n in out["intake_notes"]] == ["unlisted"] * 3
+    assert [n["given"] for n in out["intake_notes"]] == ["[redacted]", "(URL removed)", "hxxps://[private]/post/7"]
+    # The reviewer finds the unlisted items in the queue, flagged.
+    item = client.get(f"/api/v1/items/{out['items'][1]['id']}", headers=reviewer_alice.headers)
+    assert item.status_code == 200, item.text
+    assert item.json()["unlisted"] is True
+
+
+def test_an_address_that_is_neither_is_still_refused(client, kz_ministry, body) -> None:
+    r = client.post("/api/v1/requests", json=body(items=[{"url": "example dot com"}]), headers=kz_ministry.headers)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["items[0].url"]

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from docket import store
@@ -29,6 +30,7 @@ GOOGLE_COLUMNS = [
 GOOGLE_HEADER = ",".join(f'"{c}"' if "," in c else c for c in GOOGLE_COLUMNS)
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
+T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def _report(sessions: Any, label: str = "2026-H1") -> dict[str, Any]:
@@ -152,3 +154,82 @@ def test_the_cli_writes_each_format(history: Any, tmp_path: Any) -> None:
     assert "<svg" in (tmp_path / "report.html").read_text()
     bad = runner.invoke(app, ["report", "--period", "2026-H1", "--format", "pdf", "--out", "x", "--json"])
     assert bad.exit_code == 1 and "unknown format" in bad.output
+
+
+# ---------------------------------------------------------------- requester kinds, as the catalog places them
+NOTICE = {"reason": "fraud", "explanation": "A phishing page that imitates a bank's sign-in.", "bona_fide": True}
+
+
+def _send(client: Any, who: Any, jurisdiction: str, n: int, **changes: Any) -> dict[str, Any]:
+    body = {**NOTICE, "jurisdiction": jurisdiction,
+            "items": [{"url": f"https://social.example/@{jurisdiction.lower()}/{i}"} for i in range(n)], **changes}
+    r = client.post("/api/v1/requests", json=body, headers=who.headers)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def _published(client: Any) -> dict[str, Any]:
+    """The 2026-H1 report as the API publishes it."""
+    r = client.get("/api/v1/transparency/report", params={"period": "2026-H1"})
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+@pytest.fixture
+def senders(client: Any, make_submitter: Any, kz_ministry: Any, sessions: Any) -> dict[str, Any]:
+    """A ministry (a government), a national CERT and an industry association, each with
+    requests, received on 2 March 2026 (a published period)."""
+    cert = make_submitter("Singapore Computer Emergency Response Team", "national_cert", "SG",
+                          email="singcert@csa.example")
+    association = make_submitter("Internet Society of China", "industry_association", "CN",
+                                 email="report@isc.example")
+    _send(client, kz_ministry, "KZ", 2, reason="hate_speech", legal_basis=[{"law": "kz-informatization-18-2"}])
+    cert_request = _send(client, cert, "SG", 3)
+    association_request = _send(client, association, "CN", 1, reason="copyright")
+    # Neither must cite a law: each sent a complete notice (its DSA Art. 16 elements).
+    assert cert_request["status"] == association_request["status"] == "open"
+    with store.transaction(sessions) as s:
+        s.execute(text("UPDATE requests SET received_at = :t"), {"t": T0})
+        s.execute(text("UPDATE items SET received_at = :t"), {"t": T0})
+    return {"cert": cert, "association": association}
+
+
+def test_a_cert_and_an_association_are_not_governments(client: Any, senders: Any) -> None:
+    data = _published(client)
+    assert [(r["jurisdiction"], r["requester_kind"], r["requests"], r["items"]) for r in data["requests"]] == [
+        ("CN", "industry_association", 1, 1), ("KZ", "government_agency", 1, 2), ("SG", "national_cert", 1, 3)]
+    assert data["totals"]["requests"] == 3 and data["totals"]["items"] == 6
+    # Google's summary and the equal-treatment figures count governments only.
+    assert [g["code"] for g in data["google_summary"]] == ["KZ"]
+    equal = data["equal_treatment"]
+    assert [(s["submitter"], s["kind"], s["items"], s["requests"]) for s in equal["submitters"]] == [
+        ("Ministry of Information and Social Development", "government_agency", 2, 1)]
+    assert [j["jurisdiction"] for j in equal["jurisdictions"]] == ["KZ"]
+
+
+def test_which_kinds_are_governments_is_the_catalogs(client: Any, senders: Any, admin_ada: Any,
+                                                     auditor_erin: Any) -> None:
+    places = {k["code"]: k for k in client.get("/api/v1/catalog/requester-kinds/places").json()}
+    assert (places["national_cert"]["government"], places["industry_association"]["government"]) == (False, False)
+    assert places["court"] == {"code": "court", "label": "Court", "government": True, "legal_basis_required": True}
+    r = client.put("/api/v1/catalog/requester-kinds/national_cert", headers=admin_ada.headers,
+                   json={"government": True, "legal_basis_required": True})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"code": "national_cert", "label": "National CERT / CSIRT", "government": True,
+                        "legal_basis_required": True}
+    equal = _published(client)["equal_treatment"]
+    assert [(s["kind"], s["items"]) for s in equal["submitters"]] == [("government_agency", 2), ("national_cert", 3)]
+    # The completeness check asks the catalog too: now a CERT's request must cite a law.
+    # (Received now, after the period.)
+    out = _send(client, senders["cert"], "SG", 1)
+    assert (out["status"], out["missing"]) == ("needs_clarification", ["legal_basis"])
+    events = client.get("/api/v1/audit/events?subject=requester_kind:national_cert",
+                        headers=auditor_erin.headers).json()["events"]
+    assert [(e["action"], e["payload"]["after"]["government"]) for e in events] == [("requester_kind:changed", True)]
+
+
+def test_a_kind_the_catalog_does_not_know_is_refused(client: Any, admin_ada: Any) -> None:
+    r = client.put("/api/v1/catalog/requester-kinds/ministry_of_truth", headers=admin_ada.headers,
+                   json={"government": True})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["errors"][0]["field"] == "kind"

@@ -452,3 +452,17 @@ def test_asking_the_requester_needs_the_question_which_the_item_then_shows(web, 
     shown = web.get(page).text
     assert "The question sent:" in shown and "Which sentence names the judge?" in shown
     assert _api_item(client, lea, item)["clarification_question"] == "Which sentence names the judge?"
+
+
+def test_an_unlisted_item_and_a_refanged_address_are_shown_to_the_reviewer(web, send, staff, kz_ministry) -> None:
+    staff("alice", "reviewer")
+    sent = send(kz_ministry, n=1, items=[{"url": "hxxps://social[.]example/@x/9"}, {"url": "[redacted]"}])
+    refanged, unlisted = (i["id"] for i in sent["items"])
+    _as(web, "alice")
+    queue = web.get("/console")
+    assert queue.status_code == 200 and 'class="badge warn">unlisted</span>' in queue.text
+    page = web.get(f"/console/items/{unlisted}")
+    assert page.status_code == 200
+    assert "unlisted</span> The request withheld this item's address" in page.text and "[redacted]" in page.text
+    page = web.get(f"/console/items/{refanged}")
+    assert "hxxps://social[.]example/@x/9" in page.text and "https://social.example/@x/9" in page.text

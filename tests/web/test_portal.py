@@ -504,3 +504,18 @@ def test_the_request_page_shows_its_receipts_and_offers_them_as_a_file(
     # The same receipts as the API gives the submitter's token.
     api = client.get(f"/api/v1/requests/{rid}/receipt", headers=official.headers).json()
     assert api["receipts"][0]["leaf_data"] == receipt["leaf_data"]
+
+
+# ---------------------------------------------------------------- addresses as officials paste them
+def test_the_portal_reads_defanged_and_withheld_addresses(web: Any, official: Any, submit: Any) -> None:
+    lines = "hxxps://social[.]example/@aidos/1001\nhttps://aidos.pages.social.example/\n[redacted]\n"
+    new = request_id(submit(complete(items=lines)))
+    page = web.get(f"/portal/requests/{new}")
+    assert page.status_code == 200 and "is received. It is due by" in page.text
+    assert "How the addresses were read" in page.text
+    assert "hxxps://social[.]example/@aidos/1001" in page.text and "unlisted (address withheld)" in page.text
+    seen = web.get(f"/api/v1/requests/{new}", headers=official.headers).json()
+    assert (seen["status"], seen["missing"]) == ("open", [])
+    assert [(i["url"], i["unlisted"]) for i in seen["items"]] == [
+        ("https://social.example/@aidos/1001", False), ("https://aidos.pages.social.example/", False), (None, True)]
+    assert [n["note"] for n in seen["intake_notes"]] == ["refanged", "unlisted"]

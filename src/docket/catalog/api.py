@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from docket.catalog import service
 from docket.catalog.models import RequesterKind
-from docket.catalog.schemas import JurisdictionRead, LawRead, ReasonRead
+from docket.catalog.schemas import JurisdictionRead, KindPlaceRead, KindPlaceUpdate, LawRead, ReasonRead
 from docket.deps import Db
+from docket.parties.auth import Permission, Principal, require
+
+CatalogAdmin = Annotated[Principal, Depends(require(Permission.catalog_write))]
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
 
@@ -41,3 +44,21 @@ def reasons(db: Db) -> list[ReasonRead]:
 def requester_kinds() -> list[str]:
     """The kinds of submitter. Who: anyone."""
     return [k.value for k in RequesterKind]
+
+
+@router.get("/requester-kinds/places", response_model=list[KindPlaceRead])
+def requester_kind_places(db: Db) -> list[KindPlaceRead]:
+    """Each kind of submitter's place, as every report counts it: a government or not, and
+    whether its requests must cite a legal basis. Who: anyone."""
+    return [KindPlaceRead.model_validate(k) for k in service.list_kinds(session=db)]
+
+
+@router.put("/requester-kinds/{code}", response_model=KindPlaceRead)
+def set_requester_kind(code: Annotated[str, Path(min_length=1, max_length=32)], body: KindPlaceUpdate, db: Db,
+                       who: CatalogAdmin) -> KindPlaceRead:
+    """Change a kind's place: counted as a government in every report, a legal basis
+    required; the reports, the exports and the completeness check follow at once (other
+    processes within a minute). An audited change. Who: admin."""
+    return KindPlaceRead.model_validate(service.set_kind(
+        session=db, actor=who.actor, code=code, government=body.government,
+        legal_basis_required=body.legal_basis_required, label=body.label))

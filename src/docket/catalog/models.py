@@ -12,6 +12,10 @@ from docket.store import Base, utcnow
 
 
 class RequesterKind(StrEnum):
+    """The kinds of submitter docket knows by name. Which of them are governments in the
+    reports, and which must cite a legal basis, is catalog data (:class:`KindPlace`, read
+    through :func:`docket.catalog.service.kind_places`), never decided here."""
+
     court = "court"
     government_agency = "government_agency"
     police = "police"
@@ -19,21 +23,24 @@ class RequesterKind(StrEnum):
     trusted_flagger = "trusted_flagger"
     user = "user"
     rights_holder = "rights_holder"
-
-    @property
-    def is_official(self) -> bool:
-        """An authority whose request must name a legal basis and explain the illegality."""
-        return self in OFFICIAL_KINDS
+    industry_association = "industry_association"
+    national_cert = "national_cert"
+    internet_governance = "internet_governance"
 
 
-OFFICIAL_KINDS = frozenset(
-    {
-        RequesterKind.court,
-        RequesterKind.government_agency,
-        RequesterKind.police,
-        RequesterKind.regulator,
-    }
-)
+class KindPlace(Base):
+    """A requester kind's place: counted as a government in every report (the transparency
+    report, equal treatment, the DSA Art. 15 tables, the Lumen export), and whether its
+    requests must name a legal basis and explain the illegality (an authority's request)
+    rather than carry a notice's DSA Art. 16 elements. Shipped in ``defaults/requester_kinds.json``;
+    an admin changes it with ``docket kind set`` (an audited change)."""
+
+    __tablename__ = "requester_kinds"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    government: Mapped[bool] = mapped_column(default=False)
+    legal_basis_required: Mapped[bool] = mapped_column(default=False)
 
 
 class Jurisdiction(Base):

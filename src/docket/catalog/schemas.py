@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class JurisdictionRead(BaseModel):
@@ -41,3 +41,25 @@ class ReasonRead(BaseModel):
     label: str
     google_label: str
     severity: int
+
+
+class KindPlaceRead(BaseModel):
+    """A requester kind's place in every report: a government or not, and whether its
+    requests must cite a legal basis (an authority's request) or carry a notice's elements."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    label: str
+    government: bool
+    legal_basis_required: bool
+
+
+class KindPlaceUpdate(BaseModel):
+    """What to change of a requester kind's place; what is left out stays."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    government: bool | None = None
+    legal_basis_required: bool | None = None
+    label: str | None = Field(default=None, min_length=1, max_length=120)

@@ -12,11 +12,11 @@ from importlib import resources
 from typing import Any, TypeVar, cast
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from docket import audit, runtime
-from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
+from docket.catalog.models import Jurisdiction, KindPlace, Law, Reason, RegionMember, RequesterKind
 from docket.errors import Conflict, Unprocessable
 
 
@@ -42,7 +42,7 @@ def country_name(code: str) -> str:
 
 def seed_defaults(*, session: Session) -> dict[str, int]:
     """Insert catalog rows that are missing; never overwrite what an operator changed."""
-    added = {"jurisdictions": 0, "reasons": 0, "laws": 0, "region_members": 0, "law_texts": 0}
+    added = {"jurisdictions": 0, "reasons": 0, "laws": 0, "region_members": 0, "law_texts": 0, "requester_kinds": 0}
     laws_data = _defaults("laws")
     overrides = {j["code"]: j for j in laws_data["jurisdictions"]}
     have = set(session.execute(select(Jurisdiction.code)).scalars())
@@ -87,6 +87,14 @@ def seed_defaults(*, session: Session) -> dict[str, int]:
             # A shipped law from before laws carried their text: fill in what was empty.
             row.official_url, row.excerpt = law.get("official_url"), law.get("excerpt")
             added["law_texts"] += 1
+
+    # A schema brought up to an earlier revision (a restore, a test) has no such table yet.
+    has_kinds = inspect(session.connection()).has_table(KindPlace.__tablename__)
+    have = set(session.execute(select(KindPlace.code)).scalars()) if has_kinds else set()
+    for kind in _defaults("requester_kinds")["kinds"] if has_kinds else []:
+        if kind["code"] not in have:
+            session.add(KindPlace(**kind))
+            added["requester_kinds"] += 1
     session.flush()
     if any(added.values()):
         audit.record(
@@ -173,6 +181,76 @@ def law_info(*, session: Session, law_id: str) -> LawInfo | None:
             row.id, row.applies_in, row.citation, row.clock_hours, row.emergency_clock_hours,
             row.clock_restarts_on_clarification, row.local_rep_signoff)
     return _cached(session, "law", law_id, load)
+
+
+@dataclass(frozen=True)
+class KindPlaces:
+    """Every requester kind's place, from the catalog: which kinds the reports count as
+    governments, and which must cite a legal basis (an authority's request)."""
+
+    government: frozenset[str]
+    legal_basis: frozenset[str]
+    labels: dict[str, str]
+
+    def is_government(self, kind: str) -> bool:
+        return str(kind) in self.government
+
+    def needs_legal_basis(self, kind: str) -> bool:
+        return str(kind) in self.legal_basis
+
+    @property
+    def government_kinds(self) -> tuple[str, ...]:
+        """The government kinds, sorted (for ``IN (...)`` in a report's query)."""
+        return tuple(sorted(self.government))
+
+
+def kind_places(*, session: Session) -> KindPlaces:
+    """The requester kinds' places from the application's cache (see _cached). A kind the
+    catalog lacks is neither a government nor bound to cite a law."""
+    def load() -> KindPlaces:
+        rows = session.execute(select(KindPlace)).scalars().all()
+        return KindPlaces(frozenset(r.code for r in rows if r.government),
+                          frozenset(r.code for r in rows if r.legal_basis_required),
+                          {r.code: r.label for r in rows})
+    places = _cached(session, "kinds", "all", load)
+    assert places is not None
+    return places
+
+
+def list_kinds(*, session: Session) -> Sequence[KindPlace]:
+    return session.execute(select(KindPlace).order_by(KindPlace.code)).scalars().all()
+
+
+def set_kind(*, session: Session, actor: str, code: str, government: bool | None = None,
+             legal_basis_required: bool | None = None, label: str | None = None) -> KindPlace:
+    """Change a requester kind's place in the catalog (an audited change); the reports,
+    the exports and the completeness check follow it."""
+    if code not in RequesterKind.__members__:
+        raise Unprocessable(f"unknown requester kind {code!r}", errors=[
+            {"field": "kind", "message": "one of " + ", ".join(k.value for k in RequesterKind)}])
+    row = session.get(KindPlace, code)
+    before = None if row is None else kind_dict(row)
+    if row is None:
+        row = KindPlace(code=code, label=label or code.replace("_", " ").capitalize(),
+                        government=False, legal_basis_required=False)
+        session.add(row)
+    if government is not None:
+        row.government = government
+    if legal_basis_required is not None:
+        row.legal_basis_required = legal_basis_required
+    if label is not None:
+        row.label = label
+    session.flush()
+    # This application sees the change at once; others within CACHE_SECONDS.
+    runtime.of(session).catalog.pop(("kinds", "all"), None)
+    audit.record(session=session, actor=actor, action="requester_kind:changed",
+                 subject=f"requester_kind:{code}", payload={"before": before, "after": kind_dict(row)})
+    return row
+
+
+def kind_dict(row: KindPlace) -> dict[str, Any]:
+    return {"code": row.code, "label": row.label, "government": row.government,
+            "legal_basis_required": row.legal_basis_required}
 
 
 def get_jurisdiction(*, session: Session, code: str) -> Jurisdiction | None:

@@ -1,8 +1,13 @@
-"""URL normalization, so that the same content given two ways is one item."""
+"""URL normalization, so that the same content given two ways is one item; addresses as
+requests really write them (defanged, or redacted); and which hosts are the platform's."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from docket.settings import Hosts
 
 # Query parameters that track a click, not identify content.
 TRACKING_PARAMS = frozenset(
@@ -42,10 +47,43 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
-def is_exact(normalized: str) -> bool:
-    """Whether a normalized URL can point at one piece of content (not a home or search page)."""
+def is_exact(normalized: str, hosts: Hosts | None = None) -> bool:
+    """Whether a normalized URL can point at one piece of content (not a home or search
+    page). Any address on a user's own site (``hosts``) is content."""
     parts = urlsplit(normalized)
+    if hosts is not None and parts.hostname and hosts.user_site(parts.hostname):
+        return True
     if parts.path in ("", "/"):
         return False
     first = parts.path.strip("/").split("/", 1)[0].lower()
     return first not in {"search", "explore", "hashtag", "home", "feed", "trending"}
+
+
+# ---------------------------------------------------------------- addresses as written
+# Defanged: written so that nobody clicks it by mistake (threat reports, CERTs' notices).
+_Sub = str | Callable[[re.Match[str]], str]
+_DEFANGED: list[tuple[re.Pattern[str], _Sub]] = [
+    (re.compile(r"^\s*h(?:xx|\*\*)p(s?)", re.IGNORECASE), lambda m: "http" + m.group(1).lower()),
+    (re.compile(r"\[\s*://\s*\]|\(\s*://\s*\)"), "://"),
+    (re.compile(r"\[\s*:\s*\]|\(\s*:\s*\)"), ":"),
+    (re.compile(r"\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}", re.IGNORECASE), "."),
+    (re.compile(r"\[\s*/\s*\]"), "/"),
+]
+# A placeholder where the address was withheld: "[redacted]", "(URL removed)", "<private>".
+_PLACEHOLDER = re.compile(
+    r"[\[(<{]\s*(?:(?:url|link|address)\s+)?(?:redacted|private|removed|withheld|omitted|hidden|deleted|"
+    r"censored|confidential)(?:\s+(?:url|link|address))?\s*[\])>}]", re.IGNORECASE)
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` stands where an address was withheld ("[redacted]", "hxxps://[private]/x")."""
+    return bool(_PLACEHOLDER.search(text))
+
+
+def refang(text: str) -> str:
+    """``text`` with the usual defanging undone (``hxxps://example[.]com`` →
+    ``https://example.com``); unchanged when it was not defanged."""
+    out = text.strip()
+    for pattern, repl in _DEFANGED:
+        out = pattern.sub(repl, out)
+    return out

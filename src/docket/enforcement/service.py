@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from docket import audit
-from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.enforcement.models import NoticeKind, Restriction, RestrictionChange, SubjectKind
 from docket.errors import Conflict
@@ -40,11 +39,12 @@ def _append(session: Session, restriction: Restriction, op: str) -> RestrictionC
     return change
 
 
-def notice_kind_for(*, outcome: str, submitter_kind: str) -> NoticeKind:
-    """policy for a global removal; legal_demand for an authority's request; local_law otherwise."""
+def notice_kind_for(*, outcome: str, authority: bool) -> NoticeKind:
+    """policy for a global removal; legal_demand for an authority's request (a kind the
+    catalog says cites a legal basis); local_law otherwise."""
     if outcome == "removed_policy":
         return NoticeKind.policy
-    return NoticeKind.legal_demand if RequesterKind(submitter_kind).is_official else NoticeKind.local_law
+    return NoticeKind.legal_demand if authority else NoticeKind.local_law
 
 
 def subject_for(*, session: Session, content_id: str) -> tuple[SubjectKind, str]:

@@ -30,13 +30,17 @@ SubmitterLike = Submitter | ConfirmedSubmitter  # what the checks read: id, kind
 
 @dataclass
 class ResolvedItem:
-    """One item of a request: as named, normalized, and whether the registry knows it."""
+    """One item of a request: as named, normalized, and whether the registry knows it;
+    ``given``, what the requester wrote when intake read it otherwise (refanged, or a
+    placeholder: then the item is ``unlisted``)."""
 
     position: int
     url: str | None
     normalized_url: str | None
     content_id: str | None
     found: bool
+    given: str | None = None
+    unlisted: bool = False
 
 
 def catalog_checks(
@@ -75,7 +79,19 @@ def catalog_checks(
 def stage(items: Sequence[ItemIn]) -> list[ResolvedItem]:
     """A request's items with their URLs normalized, not yet looked up."""
     return [ResolvedItem(index, given.url, normalized_url(given.url) if given.url else None,
-                         given.content_id, False) for index, given in enumerate(items)]
+                         given.content_id, False, given.given, given.unlisted) for index, given in enumerate(items)]
+
+
+def notes(items: Sequence[ResolvedItem]) -> list[dict[str, Any]]:
+    """What intake read otherwise than it was written, for the request's record: each
+    address it refanged, each it found withheld (an unlisted item)."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item.unlisted:
+            out.append({"note": "unlisted", "position": item.position, "given": item.given})
+        elif item.given is not None and item.url is not None:
+            out.append({"note": "refanged", "position": item.position, "given": item.given, "read_as": item.url})
+    return out
 
 
 def lookup(session: Session, staged: Sequence[ResolvedItem]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -107,7 +123,8 @@ def resolve_items(session: Session, items: Sequence[ItemIn],
         elif item.normalized_url in by_url:
             item.content_id = by_url[item.normalized_url]
             item.found = True
-        key = f"id:{item.content_id}" if item.content_id else f"url:{item.normalized_url}"
+        key = (f"id:{item.content_id}" if item.content_id else f"unlisted:{item.position}" if item.unlisted
+               else f"url:{item.normalized_url}")
         if key in seen:
             continue  # the same content named twice in one request is one item
         seen.add(key)  # positions stay those of the submitted list, as in items[3].url
@@ -116,17 +133,21 @@ def resolve_items(session: Session, items: Sequence[ItemIn],
 
 
 def missing(
-    submitter: SubmitterLike, *, legal_basis: list[Any], explanation: str | None, reason: str,
-    bona_fide: bool, confidential: bool, confidentiality_basis: str | None, emergency: bool,
-    emergency_explanation: str | None, items: Sequence[ResolvedItem | Item],
+    session: Session, settings: Settings, submitter: SubmitterLike, *, legal_basis: list[Any],
+    explanation: str | None, reason: str, bona_fide: bool, confidential: bool,
+    confidentiality_basis: str | None, emergency: bool, emergency_explanation: str | None,
+    items: Sequence[ResolvedItem | Item],
 ) -> list[str]:
-    """What a request lacks (see :mod:`docket.intake.completeness`)."""
+    """What a request lacks (see :mod:`docket.intake.completeness`); whether its submitter
+    must cite a legal basis is the catalog's word on its kind."""
     return completeness.missing_elements(
-        kind=RequesterKind(submitter.kind), has_contact=bool(submitter.email),
+        authority=catalog.kind_places(session=session).needs_legal_basis(submitter.kind),
+        has_contact=bool(submitter.email),
         legal_basis=legal_basis, explanation=explanation, reason=reason, bona_fide=bona_fide,
         confidential=confidential, confidentiality_basis=confidentiality_basis,
         emergency=emergency, emergency_explanation=emergency_explanation,
         items=[completeness.ItemCheck(i.position, i.normalized_url, i.content_id) for i in items],
+        hosts=settings.hosts,
     )
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from docket import audit
-from docket.catalog.models import RequesterKind
+from docket.catalog import service as catalog
 from docket.errors import Conflict, Unprocessable
 from docket.intake import checks
 from docket.intake.models import Request, RequestStatus
@@ -49,7 +49,7 @@ def clarify(
     if data.issuing_officer is not None:
         request.issuing_officer = data.issuing_officer.model_dump(exclude_none=True)
     missing = checks.missing(
-        submitter, legal_basis=request.legal_basis, explanation=request.explanation,
+        session, settings, submitter, legal_basis=request.legal_basis, explanation=request.explanation,
         reason=request.reason, bona_fide=request.bona_fide, confidential=request.confidential,
         confidentiality_basis=request.confidentiality_basis, emergency=request.emergency,
         emergency_explanation=request.emergency_explanation, items=request.items,
@@ -68,8 +68,8 @@ def clarify(
             move(session=session, item=item, action="clarified")
         item.set_deadline(request.deadline_at)
     refresh_status(request)
-    kind = RequesterKind(submitter.kind)
-    request.art16_notice = not kind.is_official and "bona_fide" not in missing and "explanation" not in missing
+    authority = catalog.kind_places(session=session).needs_legal_basis(submitter.kind)
+    request.art16_notice = not authority and "bona_fide" not in missing and "explanation" not in missing
     session.flush()
     audit.record(
         session=session, actor=actor, action="request:clarified", subject=f"request:{request.id}",
@@ -97,4 +97,5 @@ def _apply_item_fixes(session: Session, request: Request, fixes: list[ItemFix]) 
         # Named anew, the item is looked up again and its review starts over; the state
         # table allows that only before any decision is on its way (409 otherwise).
         move(session=session, item=item, action="reidentified:found" if resolved.found else "reidentified:not_found",
-             url=resolved.url, normalized_url=resolved.normalized_url, content_id=resolved.content_id)
+             url=resolved.url, normalized_url=resolved.normalized_url, content_id=resolved.content_id,
+             unlisted=False)

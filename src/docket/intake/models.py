@@ -75,6 +75,9 @@ class Request(Base):
     # How the deadline was set: {"source": "law"|"jurisdiction"|"default", "law": id, "hours": n, "emergency": bool}
     clock_rule: Mapped[dict[str, Any]]
     clarifications: Mapped[int] = mapped_column(Integer, default=0)
+    # What intake read otherwise than written: addresses it refanged, addresses withheld
+    # (see checks.notes): [{"note": "refanged"|"unlisted", "position", "given", "read_as"}].
+    intake_notes: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
 
     items: Mapped[list[Item]] = relationship(
         back_populates="request", order_by="Item.position", lazy="selectin"
@@ -101,6 +104,8 @@ class Item(Base):
     url: Mapped[str | None] = mapped_column(String(2048))
     normalized_url: Mapped[str | None] = mapped_column(String(2048))
     status: Mapped[ItemState] = mapped_column(String(32))
+    # The request withheld the address ("[redacted]"): no URL, no content id; for the reviewer.
+    unlisted: Mapped[bool] = mapped_column(default=False)
     outcome: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -25,7 +25,6 @@ from docket import access
 from docket.audit import receipts
 from docket.bounds import Id
 from docket.catalog import service as catalog
-from docket.catalog.models import RequesterKind
 from docket.deps import AppSettings, Db
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, NotFound, Unprocessable
@@ -163,7 +162,7 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         "values": values, "errors": errors, "countries": countries,
         "law_groups": sorted(laws.items()),
         "reasons": [(r.code, r.label) for r in catalog.list_reasons(session=db)],
-        "official": RequesterKind(submitter.kind).is_official,
+        "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
     }
     return page(request, "portal/new.html", context, status=status, title="New request")
 
@@ -245,7 +244,7 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
         # The reviewers' questions, by the missing element they answer.
         "questions": {f"items[{i.position}].clarification": i.clarification_question
                       for i in found.items if i.clarification_question},
-        "official": RequesterKind(submitter.kind).is_official,
+        "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
         "receipts": _receipts(request, db, found),
     }
     return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")

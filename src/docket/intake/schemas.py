@@ -6,9 +6,17 @@ import datetime as dt
 import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
-from docket.content.urls import InvalidURL, normalize_url
+from docket.content.urls import InvalidURL, is_placeholder, normalize_url, refang
 from docket.parties.schemas import Email, Name, OptionalName
 
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
@@ -29,6 +37,14 @@ def _check_url(value: str | None) -> str | None:
         except InvalidURL as exc:
             raise ValueError(str(exc)) from None
     return value
+
+
+def _read_address(value: str | None) -> str | None:
+    """An item's address as written: refanged (``hxxps://example[.]com`` is
+    ``https://example.com``), None for a placeholder (``[redacted]``), checked."""
+    if value is None or is_placeholder(value):
+        return None
+    return _check_url(refang(value))
 
 
 class _Input(BaseModel):
@@ -55,21 +71,40 @@ class Officer(_Input):
 
 
 class ItemIn(_Input):
-    """One piece of content: its URL, or the platform's content id."""
+    """One piece of content: its URL, or the platform's content id. A defanged URL
+    (``hxxps://example[.]com``) is read refanged; a placeholder where the address was
+    withheld (``[redacted]``) makes an unlisted item, for the reviewer."""
 
     url: str | None = Field(default=None, max_length=2048)
     content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    # What the requester wrote, when it is not what ``url`` holds (refanged, or withheld).
+    _given: str | None = PrivateAttr(default=None)
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        return _check_url(value)
+        return _read_address(value)
 
-    @model_validator(mode="after")
-    def _one_of(self) -> ItemIn:
-        if not self.url and not self.content_id:
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_written(cls, data: Any, handler: ModelWrapValidatorHandler[ItemIn]) -> ItemIn:
+        given = data.get("url") if isinstance(data, dict) else None
+        item = handler(data)
+        if isinstance(given, str) and given.strip() != (item.url or ""):
+            item._given = given.strip()
+        if not item.url and not item.content_id and not item.unlisted:
             raise ValueError("give a 'url' or a 'content_id'")
-        return self
+        return item
+
+    @property
+    def given(self) -> str | None:
+        """The address as written, when it was refanged or withheld."""
+        return self._given
+
+    @property
+    def unlisted(self) -> bool:
+        """The address was withheld (a placeholder) and no content id was given."""
+        return self._given is not None and self.url is None and not self.content_id
 
 
 class RequestCreate(_Input):
@@ -101,7 +136,8 @@ class RequestCreate(_Input):
 
 
 class ItemFix(_Input):
-    """A corrected identification for the item at ``position`` (as in ``items[3].url``)."""
+    """A corrected identification for the item at ``position`` (as in ``items[3].url``);
+    a defanged URL is read refanged."""
 
     position: int = Field(ge=0, le=999)
     url: str | None = Field(default=None, max_length=2048)
@@ -110,7 +146,7 @@ class ItemFix(_Input):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        return _check_url(value)
+        return None if value is None else _check_url(refang(value))
 
     @model_validator(mode="after")
     def _one_of(self) -> ItemFix:
@@ -140,6 +176,9 @@ class ItemRead(BaseModel):
     content_id: str | None
     url: str | None
     status: str
+    unlisted: bool = Field(default=False, description=(
+        "the request withheld this item's address (a placeholder such as [redacted]): no url, "
+        "no content id; the reviewer decides what to do with it"))
     outcome: str | None = None
     decided_at: dt.datetime | None = None
     scope: list[str] | None = None
@@ -172,6 +211,10 @@ class RequestRead(BaseModel):
     deadline_at: dt.datetime
     clock_rule: dict[str, Any]
     clarifications: int
+    intake_notes: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "what intake read differently from what was written: each defanged address it refanged "
+        "({'note': 'refanged', 'position', 'given', 'read_as'}) and each withheld one "
+        "({'note': 'unlisted', 'position', 'given'})"))
     items: list[ItemRead]
 
 

@@ -8,12 +8,19 @@ from docket.items.states import OPEN_STATES, ItemState
 
 def refresh_status(request: Request) -> RequestStatus:
     """Derive a request's status from what it lacks and from its items' states, and put
-    its open items in the review queue or take them out."""
+    its open items in the review queue or take them out.
+
+    Once every item is decided the request is decided, whatever it lacked: nothing is
+    asked of the requester any more (its ``missing`` is emptied; the ``item:decided``
+    event keeps what it was), so the API, the portal, the console and the Lumen export
+    all call it decided."""
     states = [ItemState(i.status) for i in request.items]
-    if request.missing or ItemState.clarification_requested in states:
-        status = RequestStatus.needs_clarification
-    elif states and all(s == ItemState.decided for s in states):
+    if states and all(s == ItemState.decided for s in states):
         status = RequestStatus.decided
+        if request.missing:
+            request.missing = []
+    elif request.missing or ItemState.clarification_requested in states:
+        status = RequestStatus.needs_clarification
     elif ItemState.decided in states:
         status = RequestStatus.partially_decided
     else:

@@ -216,7 +216,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
     # A case opened by a user report is always reviewable: whether the report carries the
     # DSA Art. 16 elements is recorded on the report itself.
     missing = [] if channel == Channel.report else checks.missing(
-        submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
+        session, settings, submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
         bona_fide=data.bona_fide, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
         emergency_explanation=data.emergency_explanation, items=items,
@@ -228,6 +228,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
     if rule is None:  # the same jurisdiction, laws and urgency: the same rule, within one call
         rule = rules[rule_key] = checks.clock_rule(session, settings, place, cited, data.emergency)
     kind = RequesterKind(submitter.kind)
+    authority = catalog.kind_places(session=session).needs_legal_basis(kind)
     deadline = rule.deadline(now)
     values = dict(
         submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
@@ -238,10 +239,10 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         language=data.language, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
         emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
-        art16_notice=not kind.is_official and "bona_fide" not in missing and "explanation" not in missing,
+        art16_notice=not authority and "bona_fide" not in missing and "explanation" not in missing,
         status=RequestStatus.needs_clarification if missing else RequestStatus.open,
         missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
-        clock_rule=rule.as_dict(),
+        clock_rule=rule.as_dict(), intake_notes=checks.notes(items),
     )
     item_values: list[dict[str, Any]] = [
         dict(
@@ -250,7 +251,7 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
             jurisdiction=place.code, reason=data.reason, priority=0 if data.emergency else 1,
             severity=severity, flag_rank=flag_rank, crowd=0, deadline_at=deadline,
             due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=not missing,
-            risk_flags=[], submitter_id=submitter.id,
+            risk_flags=[], submitter_id=submitter.id, unlisted=i.unlisted,
         )
         for i in items
     ]
@@ -335,7 +336,7 @@ def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEv
             "flag_rank": items[0]["flag_rank"] if items else 1,
             "status": request["status"].value, "missing": request["missing"],
             "clock_rule": request["clock_rule"], "deadline_at": request["deadline_at"].isoformat(),
-            "items": [i["id"] for i in items],
+            "items": [i["id"] for i in items], "intake_notes": request["intake_notes"],
             "not_found": [i["id"] for i in items if i["status"] == ItemStatus.content_not_found],
         },
     )

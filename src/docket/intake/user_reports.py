@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from docket import audit, store
 from docket.catalog import service as catalog
-from docket.catalog.models import RequesterKind
 from docket.content import service as content_registry
 from docket.content.models import Content
 from docket.errors import DocketError, Forbidden, Unprocessable
@@ -298,7 +297,7 @@ def _art16(report: ReportIn) -> bool:
     child sexual abuse, Art. 16(2)(c)) and the statement of good faith."""
     url = normalized_url(report.url) if report.url and not report.content_id else None
     return not completeness.missing_elements(
-        kind=RequesterKind.user, has_contact=bool(report.reporter_name and report.reporter_email),
+        authority=False, has_contact=bool(report.reporter_name and report.reporter_email),
         legal_basis=[], explanation=report.explanation, reason=report.reason, bona_fide=report.bona_fide,
         confidential=False, confidentiality_basis=None, emergency=False, emergency_explanation=None,
         items=[completeness.ItemCheck(0, url, report.content_id)],

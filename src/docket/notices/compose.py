@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from docket.appeals import tokens
 from docket.appeals.models import Appeal
 from docket.audit import receipts as audit_receipts
+from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
 from docket.intake.models import Item, Request
@@ -118,6 +119,8 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
                     "lifted_at": (appeal.decided_at if appeal is not None else None) or decision.decided_at}
         appeal_url = f"{settings.base_url}/appeal?token={tokens.make(settings.secret_key, decision.id)}"
         kind_of = RequesterKind(submitter.kind)
+        # "A public authority" in the statement of reasons: a kind the catalog counts as a government.
+        public = catalog.kind_places(session=session).is_government(kind_of)
         if kind == "reporter_outcome":
             # The reference the reporter was given when it reported: R-<report id>.
             return {**base, "report_reference": f"R-{data.get('report_id', '?')}", "content_url": url,
@@ -130,9 +133,9 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
             "decided_at": decision.effective_at or decision.decided_at, "ground": decision.ground,
             "law": decision.law, "provision": decision.provision, "policy_clause": decision.policy_clause,
             "explanation": decision.explanation,
-            "source": "authority" if kind_of.is_official else SOURCES.get(kind_of, "user_report"),
-            "authority_name": submitter.name if kind_of.is_official else None,
-            "authority_kind": kind_of.value if kind_of.is_official else None,
+            "source": "authority" if public else SOURCES.get(kind_of, "user_report"),
+            "authority_name": submitter.name if public else None,
+            "authority_kind": kind_of.value if public else None,
             "automated": False, "appeal_url": appeal_url, "appeal_deadline": appeal_deadline(decision, settings),
             "reference": f"D-{decision.id}",
         }

@@ -23,8 +23,9 @@ token_app: typer.Typer = typer.Typer(help="API tokens.", no_args_is_help=True)
 @submitter_app.command("add")
 def submitter_add(
     name: Annotated[str, typer.Option(help="the organisation's name")],
-    kind: Annotated[str, typer.Option(help="court, government_agency, police, regulator, "
-                                           "trusted_flagger, user or rights_holder")],
+    kind: Annotated[str, typer.Option(help="court, government_agency, police, regulator, trusted_flagger, "
+                                           "user, rights_holder, industry_association, national_cert or "
+                                           "internet_governance")],
     country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code")],
     email: Annotated[str | None, typer.Option(help="contact e-mail")] = None,
     verified: Annotated[bool, typer.Option("--verified", help="identity checked")] = False,

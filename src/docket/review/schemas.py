@@ -84,6 +84,9 @@ class ItemReviewRead(BaseModel):
     position: int
     content_id: str | None
     url: str | None
+    unlisted: bool = Field(default=False, description=(
+        "the request withheld this item's address (a placeholder such as [redacted]); see the "
+        "request's intake_notes"))
     status: str
     outcome: str | None
     jurisdiction: str

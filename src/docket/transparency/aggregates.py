@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from docket import store
 from docket.appeals.models import Appeal
+from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, RequesterKind
 from docket.intake.models import Item, Report, Request
 from docket.items.states import Outcome
@@ -32,7 +33,7 @@ from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.store import index_walks
 from docket.transparency.equal import equal_treatment
-from docket.transparency.figures import GOVERNMENT_KINDS, hours, share, within
+from docket.transparency.figures import hours, share, within
 from docket.transparency.medians import median
 from docket.transparency.periods import Period
 
@@ -186,12 +187,12 @@ def _sum(rows: list[dict[str, Any]], key: str) -> int:
     return sum(int(r[key]) for r in rows)
 
 
-def _google(groups: list[dict[str, Any]], places: dict[str, str]) -> list[dict[str, Any]]:
+def _google(groups: list[dict[str, Any]], places: dict[str, str], government: frozenset[str]) -> list[dict[str, Any]]:
     """Per jurisdiction, Google's summary figures for government requests: all, court orders,
     and other requests (executive, police, regulators)."""
     by_place: dict[str, list[int]] = {}
     for g in groups:
-        if g["kind"] in GOVERNMENT_KINDS:
+        if g["kind"] in government:
             court = g["kind"] == RequesterKind.court.value
             f = by_place.setdefault(g["jurisdiction"], [0] * 6)
             for i, value in enumerate((g["requests"], g["complied"], g["items"])):
@@ -218,6 +219,8 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
     ids = sorted({g["submitter_id"] for g in groups} | {r[0] for r in request_rows})
     orgs = {s.id: s for s in session.execute(select(Submitter).where(Submitter.id.in_(ids))).scalars()} if ids else {}
     places = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
+    # Which kinds are governments is the catalog's word (catalog.kind_places), not code's.
+    government = catalog.kind_places(session=session).government
     for g in groups:
         g["kind"] = str(orgs[g["submitter_id"]].kind)
     # Requests with no item in the period are none: every request has at least one item.
@@ -262,10 +265,10 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
         "decision_times": [{"bucket": label, "items": int(times["histogram"][i])}
                            for i, (label, _) in enumerate(BUCKETS)],
         "user_reports": small["user_reports"],
-        "google_summary": _google(groups, places),
+        "google_summary": _google(groups, places, government),
         "equal_treatment": equal_treatment(groups=groups, times=times["by_group"], request_rows=request_rows,
-                                           orgs=orgs),
+                                           orgs=orgs, government=government),
     }
 
 
-__all__ = ["report", "item_outcome", "standing_decision", "COMPLIED", "GOVERNMENT_KINDS"]
+__all__ = ["report", "item_outcome", "standing_decision", "COMPLIED"]

@@ -3,13 +3,15 @@
 The tables cover what the DSA covers, the service in the EU/EEA (the 30 countries of the
 Transparency Database's territorial scope):
 
-- **orders** (Art. 15(1)(a)): requests from an authority (court, government agency,
-  police, regulator) of a member state, by member state and type of illegal content
-  (the reason's DSA category), with the median time to acknowledge receipt (the
-  acknowledgement sent) and to give effect (per item: the decision in effect);
+- **orders** (Art. 15(1)(a)): requests from an authority (a kind the catalog counts as a
+  government: court, government agency, police, regulator by default) of a member state,
+  by member state and type of illegal content (the reason's DSA category), with the
+  median time to acknowledge receipt (the acknowledgement sent) and to give effect (per
+  item: the decision in effect);
 - **notices** (Art. 15(1)(b)): notices about content under the law of a member state or
   under the terms and conditions of a platform at home in one: user reports, and
-  requests from trusted flaggers, rights holders and users; by type of alleged illegal
+  requests from every other kind (trusted flaggers, rights holders, users, industry
+  associations, CERTs, internet-governance bodies); by type of alleged illegal
   content, with those carrying the Art. 16 elements, those from trusted flaggers within
   their designation, the actions taken on legal and on terms-and-conditions grounds, the
   notices processed by automated means (docket uses none) and the median time to act;
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from docket import store
 from docket.appeals.models import Appeal
+from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, Reason
 from docket.intake.models import Channel, Item, Report, Request
 from docket.outbox.models import OutboxMessage
@@ -40,7 +43,7 @@ from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.transparency.aggregates import item_outcome, standing_decision
 from docket.transparency.dsa import eea, scope_in_eea, values
-from docket.transparency.figures import GOVERNMENT_KINDS, hours, within
+from docket.transparency.figures import hours, within
 from docket.transparency.medians import medians
 from docket.transparency.periods import Period
 
@@ -54,7 +57,6 @@ COMPLAINTS = ["Basis of the decision complained about", "Complainant", "Complain
 GROUNDS = {"legal": "Illegal content", "policy": "Terms and conditions"}
 COMPLAINANTS = {"author": "Affected user (author)", "requester": "Notifier or authority (requester)",
                 "reporter": "Notifier (reporter)"}
-NOTIFIER_KINDS = ("trusted_flagger", "user", "rights_holder")
 
 
 def _label(category: str) -> str:
@@ -64,7 +66,8 @@ def _label(category: str) -> str:
 def orders(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the orders table (see the module docstring)."""
     seconds_between = store.backend_of(session).seconds_between
-    scope = and_(within(Request.received_at, period), Submitter.kind.in_(GOVERNMENT_KINDS),
+    government = catalog.kind_places(session=session).government_kinds
+    scope = and_(within(Request.received_at, period), Submitter.kind.in_(government),
                  Submitter.country.in_(eea()))
     keys = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
 
@@ -100,6 +103,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the notices table (see the module docstring)."""
     in_eea = Item.jurisdiction.in_(eea())
     by_category: dict[str, list[Any]] = {}
+    notifier = Submitter.kind.not_in(catalog.kind_places(session=session).government_kinds)
 
     def row(category: str) -> list[Any]:
         return by_category.setdefault(category, [0, 0, 0, 0, 0, 0, None])
@@ -120,7 +124,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
                func.sum(case((designated, 1), else_=0)))
         .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
         .join(Reason, Reason.code == Request.reason)
-        .where(within(Request.received_at, period), Submitter.kind.in_(NOTIFIER_KINDS),
+        .where(within(Request.received_at, period), notifier,
                Request.channel != Channel.report.value, Request.jurisdiction.in_(eea()))
         .group_by(Reason.dsa_category)
     ).all()
@@ -132,7 +136,7 @@ def notices(*, session: Session, period: Period) -> list[list[Any]]:
     # Actions: the items (cases) these notices opened, by their standing decision.
     outcome = item_outcome()
     notified = and_(within(Request.received_at, period), in_eea,
-                    or_(Request.channel == Channel.report.value, Submitter.kind.in_(NOTIFIER_KINDS)))
+                    or_(Request.channel == Channel.report.value, notifier))
     acted = session.execute(
         select(Reason.dsa_category, func.sum(case((outcome == "restricted", 1), else_=0)),
                func.sum(case((outcome == "removed_policy", 1), else_=0)))

@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from docket.catalog.models import OFFICIAL_KINDS, Jurisdiction, Law, Reason, RequesterKind
+from docket.catalog import service as catalog
+from docket.catalog.models import Jurisdiction, Law, Reason, RequesterKind
 from docket.content.models import Content
 from docket.intake.models import Channel, Item, Report, Request
 from docket.notices.models import NoticeHold
@@ -284,19 +285,22 @@ def statements(*, session: Session, period: Period | None = None, prefix: str = 
         .outerjoin(Content, Content.id == Item.content_id).outerjoin(Law, Law.id == Decision.law)
         .where(_base(period), ~_held()).order_by(Decision.id)
     )
+    government = catalog.kind_places(session=session).government
     last = 0
     while True:
         rows = session.execute(query.where(Decision.id > last).limit(chunk)).all()
         if not rows:
             return
         for row in rows:
-            yield statement(row, prefix=prefix)
+            yield statement(row, government=government, prefix=prefix)
         last = rows[-1][0].id
 
 
-def source_of(*, kind: str, channel: str, flag_rank: int, art16_request: bool, art16_report: bool) -> str:
-    """The Transparency Database's source type for who sent the notice or order."""
-    if RequesterKind(kind) in OFFICIAL_KINDS:
+def source_of(*, kind: str, government: bool, channel: str, flag_rank: int, art16_request: bool,
+              art16_report: bool) -> str:
+    """The Transparency Database's source type for who sent the notice or order
+    (``government``: the catalog counts ``kind`` as a government)."""
+    if government:
         return "SOURCE_TYPE_OTHER_NOTIFICATION"  # the database has no type for authority orders
     if kind == RequesterKind.trusted_flagger and flag_rank == 0:
         return "SOURCE_TRUSTED_FLAGGER"  # within its designation (DSA Art. 22)
@@ -331,11 +335,12 @@ def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, re
     return " ".join(parts)
 
 
-def statement(row: Any, *, prefix: str = "docket") -> dict[str, Any]:
-    """The statement of one decision row (see :func:`statements` for the columns)."""
+def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -> dict[str, Any]:
+    """The statement of one decision row (see :func:`statements` for the columns);
+    ``government``: the kinds the catalog counts as governments."""
     (d, jurisdiction, flag_rank, _request_id, channel, art16_request, received, kind, org, content_type,
      created, registered, language, reason, category, citation, country, art16_report) = row
-    source = source_of(kind=str(kind), channel=str(channel), flag_rank=flag_rank,
+    source = source_of(kind=str(kind), government=str(kind) in government, channel=str(channel), flag_rank=flag_rank,
                        art16_request=bool(art16_request), art16_report=bool(art16_report))
     scope = eea() if GLOBAL in d.scope else [c for c in eea() if c in d.scope]
     effective = d.effective_at
@@ -361,7 +366,7 @@ def statement(row: Any, *, prefix: str = "docket") -> dict[str, Any]:
         s["content_type_other"] = OTHER_TYPES.get(str(content_type), "Content not recorded")
     if language and language.upper() in values()["content_languages"]:
         s["content_language"] = language.upper()
-    if RequesterKind(str(kind)) in OFFICIAL_KINDS or kind == RequesterKind.trusted_flagger:
+    if str(kind) in government or kind == RequesterKind.trusted_flagger:
         s["source_identity"] = clip(redact(org), 500)  # an organisation, never a person
     explanation = clip(redact(d.explanation), 2000)
     if s["decision_ground"] == ILLEGAL:

@@ -6,27 +6,29 @@ from typing import Any
 
 from docket.parties.models import Submitter
 from docket.review.service import QUEUE_RULE
-from docket.transparency.figures import GOVERNMENT_KINDS, hours, share
+from docket.transparency.figures import hours, share
 
 
 def equal_treatment(*, groups: list[dict[str, Any]], times: dict[tuple[Any, ...], float],
-                    request_rows: list[tuple[Any, ...]], orgs: dict[int, Submitter]) -> dict[str, Any]:
+                    request_rows: list[tuple[Any, ...]], orgs: dict[int, Submitter],
+                    government: frozenset[str]) -> dict[str, Any]:
     """Per government submitter and jurisdiction: items, median time to decision, outcome
     shares, and the channels each submitter used; with the queue rule in words.
 
     Built from the report's passes (aggregates.report): ``groups`` per jurisdiction ×
     reason × submitter, ``times`` the median seconds to decide per (submitter, jurisdiction),
-    ``request_rows`` per submitter × jurisdiction × month × channel."""
+    ``request_rows`` per submitter × jurisdiction × month × channel; ``government`` the
+    kinds the catalog counts as governments."""
     by_key: dict[tuple[int, str], dict[str, int]] = {}
     for g in groups:
-        if g["kind"] in GOVERNMENT_KINDS:
+        if g["kind"] in government:
             outcomes = by_key.setdefault((g["submitter_id"], g["jurisdiction"]), {})
             for o, (items, _requests) in g["outcomes"].items():
                 outcomes[o] = outcomes.get(o, 0) + items
     channels: dict[int, set[str]] = {}
     requests: dict[int, int] = {}
     for submitter_id, _j, _month, channel, n, *_ in request_rows:
-        if str(orgs[submitter_id].kind) in GOVERNMENT_KINDS:
+        if str(orgs[submitter_id].kind) in government:
             channels.setdefault(submitter_id, set()).add(str(channel))
             requests[submitter_id] = requests.get(submitter_id, 0) + int(n)
     rows: list[dict[str, Any]] = []

@@ -6,10 +6,7 @@ from typing import Any
 
 from sqlalchemy import and_
 
-from docket.catalog.models import OFFICIAL_KINDS
 from docket.transparency.periods import Period
-
-GOVERNMENT_KINDS = tuple(sorted(k.value for k in OFFICIAL_KINDS))
 
 
 def within(column: Any, period: Period) -> Any:

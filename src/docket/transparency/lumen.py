@@ -1,8 +1,10 @@
-"""Lumen notices: one per request from a government, a regulator, the police or a court,
-in Lumen's submission shape (``POST /notices`` with ``{"notice": {...}}``).
+"""Lumen notices: one per request from a government, a regulator, the police or a court
+(the kinds the catalog counts as governments), in Lumen's submission shape
+(``POST /notices`` with ``{"notice": {...}}``).
 
-Only requests whose every item is decided are published (a notice cannot be corrected
-later, and ``action_taken`` must be known). A confidential request is published only
+Only decided requests are published — their status ``decided``, which a request has once
+every item is decided, whatever it once lacked (a notice cannot be corrected later, and
+``action_taken`` must be known). A confidential request is published only
 after its gag-order hold was lifted; one that never had a hold (nothing was restricted,
 so no author was told) stays unpublished, because its confidentiality was never lifted.
 
@@ -21,14 +23,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
+from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, Law, Reason
 from docket.content.models import Content
-from docket.intake.models import Item, Request
+from docket.intake.models import Item, Request, RequestStatus
 from docket.notices.models import NoticeHold
 from docket.parties.models import Submitter
 from docket.transparency.aggregates import item_outcome
 from docket.transparency.exports import clip, redact
-from docket.transparency.figures import GOVERNMENT_KINDS
 from docket.transparency.periods import Period
 
 TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "government_agency": "GovernmentRequest",
@@ -46,7 +48,7 @@ COMPLIED = frozenset({"restricted", "removed_policy"})
 @dataclass(frozen=True)
 class Selection:
     total: int  # notices to publish
-    undecided: int  # requests with an item still under review
+    undecided: int  # requests not decided yet (an item still under review)
     confidential: int  # confidential requests whose hold is in force or was never lifted
 
 
@@ -69,7 +71,9 @@ def _listing(values: list[str]) -> str:
 
 
 def _undecided() -> Any:
-    return exists().where(Item.request_id == Request.id, Item.decided_at.is_(None))
+    # The request's own status (docket.intake.status), so that the export says what the
+    # API, the portal and the console say about it.
+    return Request.status != RequestStatus.decided.value
 
 
 def _withheld() -> Any:
@@ -79,8 +83,9 @@ def _withheld() -> Any:
     return and_(Request.confidential.is_(True), or_(held, not_(released)))
 
 
-def _base(period: Period | None) -> list[Any]:
-    where: list[ColumnElement[bool]] = [Submitter.kind.in_(GOVERNMENT_KINDS)]
+def _base(session: Session, period: Period | None) -> list[Any]:
+    government = catalog.kind_places(session=session).government_kinds
+    where: list[ColumnElement[bool]] = [Submitter.kind.in_(government)]
     if period is not None:
         where += [Request.received_at >= period.start, Request.received_at < period.end]
     return where
@@ -91,7 +96,7 @@ def select_notices(*, session: Session, period: Period | None = None) -> Selecti
     total, undecided, withheld = session.execute(
         select(func.count(), func.sum(case((_undecided(), 1), else_=0)),
                func.sum(case((and_(~_undecided(), _withheld()), 1), else_=0)))
-        .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id).where(*_base(period))
+        .select_from(Request).join(Submitter, Submitter.id == Request.submitter_id).where(*_base(session, period))
     ).one()
     undecided, withheld = int(undecided or 0), int(withheld or 0)
     return Selection(total=int(total) - undecided - withheld, undecided=undecided, confidential=withheld)
@@ -105,7 +110,7 @@ def notices(*, session: Session, platform: str, period: Period | None = None,
         select(Request, Submitter.kind, Submitter.name, Submitter.country, Reason.label, Jurisdiction.name)
         .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Request.reason)
         .join(Jurisdiction, Jurisdiction.code == Request.jurisdiction)
-        .where(*_base(period), ~_undecided(), ~_withheld()).order_by(Request.id)
+        .where(*_base(session, period), ~_undecided(), ~_withheld()).order_by(Request.id)
     )
     last = 0
     while True:
@@ -150,7 +155,7 @@ def _day(moment: dt.datetime) -> str:
 def notice(request: Request, *, kind: str, org: str, org_country: str, reason: str, country: str,
            items: list[dict[str, Any]], laws: dict[str, str], platform: str) -> dict[str, Any]:
     """One request as a Lumen notice (``{"notice": {...}}``)."""
-    kind_type = TYPES[kind]
+    kind_type = TYPES.get(kind, "GovernmentRequest")  # a kind the catalog made a government
     outcomes = [i["outcome"] for i in items]
     regulations = [laws.get(b["law"], b["law"]) + (f" {b['provision']}" if b.get("provision") else "")
                    if b.get("law") else b.get("citation", "") for b in request.legal_basis]
