@@ -18,7 +18,7 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from docket import schema, store
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
+from docket.parties.models import Submitter
 from docket.runtime import KEY as RUNTIME
 from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
@@ -40,6 +41,7 @@ from tests.clock import FakeClock
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws"}
 SECRET = "test-secret-key-0123456789abcdef-0123456789"
+PASSWORD = "correct horse battery staple"  # the officials' and staff's, on pages
 
 
 def _test_url(tmp_root: str) -> tuple[str, str | None]:
@@ -269,3 +271,50 @@ def act(client: Any) -> Any:
     return go
 
 
+# Pages: page tests live with their packages (tests/<package>/test_pages.py), so their
+# fixtures are here; their helpers (sign_in, csrf_of, post_form) in tests/web/conftest.py.
+@pytest.fixture
+def make_person(sessions: sessionmaker[Session]) -> Any:
+    """A person of a submitter (an official) with a portal password."""
+    def make(submitter: Party, email: str, name: str = "", password: str = PASSWORD) -> Party:
+        with store.transaction(sessions) as s:
+            sub = s.get(Submitter, submitter.id)
+            assert sub is not None
+            user = parties.create_person(session=s, actor="test", submitter=sub, email=email,
+                                         name=name, password=password)
+            return Party(user.id, "", 0)
+    return make
+
+
+@pytest.fixture
+def web(client: TestClient) -> TestClient:
+    """A browser-like client (cookies kept between calls)."""
+    return client
+
+
+# A decided restriction: the public appeal and withheld pages (tests/appeals, tests/enforcement)
+# both start from one.
+@pytest.fixture
+def decided(web: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_alice: Any,
+            bob_legal: Any, carol_rights: Any, dana_kz: Any) -> Callable[[], int]:
+    """decided(): content post-9, restricted in Kazakhstan on the ministry's request, through
+    the API; returns the decision's id."""
+    return lambda: _restrict(web, act, platform, kz_ministry, reviewer_alice, bob_legal,
+                             carol_rights, dana_kz)
+
+
+def _restrict(client: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_alice: Any,
+              bob_legal: Any, carol_rights: Any, dana_kz: Any) -> int:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-9", "url": "https://social.example/@aidos/9", "type": "post",
+        "text": "The akim took the money; here is the video.", "author_contact": "a@mail.example"})
+    request = client.post("/api/v1/requests", headers=kz_ministry.headers, json={
+        "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "x",
+        "legal_basis": [{"law": "kz-online-platforms-9"}],
+        "items": [{"content_id": "post-9"}]}).json()
+    item = request["items"][0]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="illegal")
+    act(carol_rights, f"/items/{item}/review", step="rights", finding="no_concern")
+    return int(act(dana_kz, f"/items/{item}/decision", expect=201, outcome="restricted",
+                   explanation="Calls for violence against a named official.")["id"])
