@@ -6,9 +6,11 @@ Pick the engine with DOCKET_TEST_DATABASE_URL:
 
 Tests that need several connections, server processes or the application commit for real
 (``sessions``, ``app``, ``client``): after each such test every non-catalog table is
-emptied, which takes a few milliseconds. A test that needs one session only takes
-``session``: it runs inside a transaction that is rolled back at the end, so there is
-nothing to empty (its commits end savepoints, not the transaction).
+emptied, which takes a few milliseconds. A test that needs one connection only runs inside
+a transaction that is rolled back at the end, so there is nothing to empty (its commits
+end savepoints, not the transaction): it takes ``session`` (one session), or is marked
+``@pytest.mark.rolled_back`` and then its ``sessions`` (and the people made with them,
+``kz_ministry``, ``make_user``…) are sessions on that one connection.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import schema, store
@@ -104,29 +106,52 @@ def _empty(engine: Engine) -> None:
                 limits.execute("DELETE FROM rate_limits")
 
 
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    """A session factory on the test database; the database is emptied after the test."""
-    yield store.make_sessionmaker(engine)
-    _empty(engine)
+# Fixtures that need the application or a second connection: a test marked rolled_back
+# cannot take them (what the application commits would never be emptied).
+NEEDS_COMMITS = {"app", "client", "web", "node", "server_env"}
 
 
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
+def sessions(engine: Engine, request: pytest.FixtureRequest) -> Iterator[sessionmaker[Session]]:
+    """A session factory on the test database; the database is emptied after the test. In a
+    test marked ``rolled_back``: sessions on the test's one connection, each a savepoint
+    in a transaction rolled back at the end, with nothing to empty."""
+    if request.node.get_closest_marker("rolled_back") is None:
+        yield store.make_sessionmaker(engine)
+        _empty(engine)
+        return
+    if clash := NEEDS_COMMITS & set(request.fixturenames):
+        raise pytest.UsageError(f"{request.node.nodeid} is marked rolled_back but takes {sorted(clash)}, "
+                                "which commit on connections of their own")
+    connection = request.getfixturevalue("_rolled_back")
+    yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                       autoflush=True, info={RUNTIME: Runtime(backend=store.backend_for(engine))})
+
+
+@pytest.fixture
+def _rolled_back(engine: Engine) -> Iterator[Connection]:
+    """The test's one connection, in a transaction rolled back when the test ends."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def session(engine: Engine, _rolled_back: Connection) -> Iterator[Session]:
     """One session in a transaction that is rolled back when the test ends: what the test
     writes is never committed, so no table needs emptying. ``session.commit()`` in the code
     under test releases a savepoint instead. Not for tests that need a second connection,
     the application or a server (use ``sessions``)."""
-    with engine.connect() as connection:
-        outer = connection.begin()
-        one = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False,
-                      info={RUNTIME: Runtime(backend=store.backend_for(engine))})
-        try:
-            yield one
-        finally:
-            one.close()
-            outer.rollback()
+    one = Session(bind=_rolled_back, join_transaction_mode="create_savepoint",
+                  expire_on_commit=False,
+                  info={RUNTIME: Runtime(backend=store.backend_for(engine))})
+    try:
+        yield one
+    finally:
+        one.close()
 
 
 @pytest.fixture

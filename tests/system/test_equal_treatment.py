@@ -241,6 +241,7 @@ def test_user_reports_open_cases_through_submit_whatever_their_channel(client, p
     assert fingerprints[1:] == fingerprints[:-1]
 
 
+@pytest.mark.rolled_back
 def test_the_demo_goes_in_through_submit(sessions, database_url) -> None:
     with transaction(sessions) as s:
         load_demo(session=s, base_url="http://docket.test", settings=Settings(database_url=database_url))
