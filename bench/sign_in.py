@@ -10,7 +10,7 @@ e-mail, and what do the security headers cost a response?
     against the bare app alone: microseconds per response.
 
 Figures, not assertions (the tests check equal work structurally: one argon2 check and
-the same SQL statements; tests/web/test_sign_in_throttle.py). Run with the project's venv::
+the same SQL statements; tests/web/test_throttle.py). Run with the project's venv::
 
     .venv/bin/python bench/sign_in.py
     .venv/bin/python bench/sign_in.py --samples 60 \\

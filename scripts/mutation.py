@@ -45,25 +45,33 @@ WORK = ROOT / ".mutation"
 # relative to the repository; mutmut then runs, per mutant, only those that reach the
 # mutated function.
 MODULES: dict[str, tuple[str, list[str]]] = {
-    "index": ("src/docket/enforcement/index.py", ["tests/enforcement", "tests/client"]),
+    "index": ("src/docket/enforcement/index.py", [
+        "tests/enforcement/test_index*.py", "tests/enforcement/test_api*.py", "tests/client",
+    ]),
     "clock": ("src/docket/intake/clock.py", [
-        "tests/intake/test_clock*.py", "tests/intake/test_clarify.py",
+        "tests/intake/test_clock*.py", "tests/intake/test_clarification.py",
     ]),
     "completeness": ("src/docket/intake/completeness.py", [
-        "tests/intake/test_completeness*.py", "tests/intake/test_submit.py",
-        "tests/intake/test_clarify.py", "tests/intake/test_user_reports.py",
+        "tests/intake/test_completeness*.py", "tests/intake/test_submission.py",
+        "tests/intake/test_clarification.py", "tests/intake/test_user_reports.py",
     ]),
-    "states": ("src/docket/items/states.py", ["tests/review", "tests/appeals"]),
+    "states": ("src/docket/items/states.py", [
+        "tests/items", "tests/review/test_service*.py", "tests/review/test_api*.py",
+        "tests/appeals/test_api.py",
+    ]),
     "access": ("src/docket/access.py", [
-        "tests/authorization", "tests/appeals", "tests/intake/test_read.py",
+        "tests/test_access.py", "tests/authorization", "tests/appeals/test_api.py",
+        "tests/intake/test_reading.py",
     ]),
     "auth": ("src/docket/parties/auth.py", [
-        "tests/parties", "tests/web/test_sign_in*.py", "tests/web/test_session*.py",
+        "tests/parties/test_auth*.py", "tests/parties/test_cli.py",
+        "tests/web/test_pages.py", "tests/web/test_throttle.py", "tests/web/test_sessions*.py",
         # the submitter a token confirms: its kind and e-mail decide what intake asks for
-        "tests/intake/test_completeness_table.py", "tests/intake/test_submit.py",
+        "tests/intake/test_completeness_table.py", "tests/intake/test_submission.py",
     ]),
     "sessions": ("src/docket/web/sessions.py", [
-        "tests/web/test_sign_in*.py", "tests/web/test_session*.py", "tests/web/test_portal.py",
+        "tests/web/test_pages.py", "tests/web/test_throttle.py", "tests/web/test_sessions*.py",
+        "tests/intake/test_pages.py",
     ]),
     "audit": ("src/docket/audit/service.py", ["tests/audit"]),
 }

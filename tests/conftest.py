@@ -6,9 +6,11 @@ Pick the engine with DOCKET_TEST_DATABASE_URL:
 
 Tests that need several connections, server processes or the application commit for real
 (``sessions``, ``app``, ``client``): after each such test every non-catalog table is
-emptied, which takes a few milliseconds. A test that needs one session only takes
-``session``: it runs inside a transaction that is rolled back at the end, so there is
-nothing to empty (its commits end savepoints, not the transaction).
+emptied, which takes a few milliseconds. A test that needs one connection only runs inside
+a transaction that is rolled back at the end, so there is nothing to empty (its commits
+end savepoints, not the transaction): it takes ``session`` (one session), or is marked
+``@pytest.mark.rolled_back`` and then its ``sessions`` (and the people made with them,
+``kz_ministry``, ``make_user``…) are sessions on that one connection.
 """
 
 from __future__ import annotations
@@ -18,20 +20,21 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import schema, store
 from docket.catalog.service import _defaults
 from docket.clock import SYSTEM
 from docket.parties import service as parties
+from docket.parties.models import Submitter
 from docket.runtime import KEY as RUNTIME
 from docket.runtime import Runtime
 from docket.settings import Settings, get_settings
@@ -41,6 +44,7 @@ from tests.helpers import append_only_lifted
 
 CATALOG_TABLES = {"jurisdictions", "region_members", "reasons", "laws", "requester_kinds"}
 SECRET = "test-secret-key-0123456789abcdef-0123456789"
+PASSWORD = "correct horse battery staple"  # the officials' and staff's, on pages
 
 
 def _test_url(tmp_root: str) -> tuple[str, str | None]:
@@ -110,29 +114,52 @@ def _empty(engine: Engine) -> None:
                 limits.execute("DELETE FROM rate_limits")
 
 
-@pytest.fixture
-def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
-    """A session factory on the test database; the database is emptied after the test."""
-    yield store.make_sessionmaker(engine)
-    _empty(engine)
+# Fixtures that need the application or a second connection: a test marked rolled_back
+# cannot take them (what the application commits would never be emptied).
+NEEDS_COMMITS = {"app", "client", "web", "node", "server_env"}
 
 
 @pytest.fixture
-def session(engine: Engine) -> Iterator[Session]:
+def sessions(engine: Engine, request: pytest.FixtureRequest) -> Iterator[sessionmaker[Session]]:
+    """A session factory on the test database; the database is emptied after the test. In a
+    test marked ``rolled_back``: sessions on the test's one connection, each a savepoint
+    in a transaction rolled back at the end, with nothing to empty."""
+    if request.node.get_closest_marker("rolled_back") is None:
+        yield store.make_sessionmaker(engine)
+        _empty(engine)
+        return
+    if clash := NEEDS_COMMITS & set(request.fixturenames):
+        raise pytest.UsageError(f"{request.node.nodeid} is marked rolled_back but takes {sorted(clash)}, "
+                                "which commit on connections of their own")
+    connection = request.getfixturevalue("_rolled_back")
+    yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                       autoflush=True, info={RUNTIME: Runtime(backend=store.backend_for(engine))})
+
+
+@pytest.fixture
+def _rolled_back(engine: Engine) -> Iterator[Connection]:
+    """The test's one connection, in a transaction rolled back when the test ends."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def session(engine: Engine, _rolled_back: Connection) -> Iterator[Session]:
     """One session in a transaction that is rolled back when the test ends: what the test
     writes is never committed, so no table needs emptying. ``session.commit()`` in the code
     under test releases a savepoint instead. Not for tests that need a second connection,
     the application or a server (use ``sessions``)."""
-    with engine.connect() as connection:
-        outer = connection.begin()
-        one = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False,
-                      info={RUNTIME: Runtime(backend=store.backend_for(engine))})
-        try:
-            yield one
-        finally:
-            one.close()
-            outer.rollback()
+    one = Session(bind=_rolled_back, join_transaction_mode="create_savepoint",
+                  expire_on_commit=False,
+                  info={RUNTIME: Runtime(backend=store.backend_for(engine))})
+    try:
+        yield one
+    finally:
+        one.close()
 
 
 @pytest.fixture
@@ -278,3 +305,50 @@ def act(client: Any) -> Any:
     return go
 
 
+# Pages: page tests live with their packages (tests/<package>/test_pages.py), so their
+# fixtures are here; their helpers (sign_in, csrf_of, post_form) in tests/web/conftest.py.
+@pytest.fixture
+def make_person(sessions: sessionmaker[Session]) -> Any:
+    """A person of a submitter (an official) with a portal password."""
+    def make(submitter: Party, email: str, name: str = "", password: str = PASSWORD) -> Party:
+        with store.transaction(sessions) as s:
+            sub = s.get(Submitter, submitter.id)
+            assert sub is not None
+            user = parties.create_person(session=s, actor="test", submitter=sub, email=email,
+                                         name=name, password=password)
+            return Party(user.id, "", 0)
+    return make
+
+
+@pytest.fixture
+def web(client: TestClient) -> TestClient:
+    """A browser-like client (cookies kept between calls)."""
+    return client
+
+
+# A decided restriction: the public appeal and withheld pages (tests/appeals, tests/enforcement)
+# both start from one.
+@pytest.fixture
+def decided(web: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_alice: Any,
+            bob_legal: Any, carol_rights: Any, dana_kz: Any) -> Callable[[], int]:
+    """decided(): content post-9, restricted in Kazakhstan on the ministry's request, through
+    the API; returns the decision's id."""
+    return lambda: _restrict(web, act, platform, kz_ministry, reviewer_alice, bob_legal,
+                             carol_rights, dana_kz)
+
+
+def _restrict(client: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_alice: Any,
+              bob_legal: Any, carol_rights: Any, dana_kz: Any) -> int:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-9", "url": "https://social.example/@aidos/9", "type": "post",
+        "text": "The akim took the money; here is the video.", "author_contact": "a@mail.example"})
+    request = client.post("/api/v1/requests", headers=kz_ministry.headers, json={
+        "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "x",
+        "legal_basis": [{"law": "kz-online-platforms-9"}],
+        "items": [{"content_id": "post-9"}]}).json()
+    item = request["items"][0]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="illegal")
+    act(carol_rights, f"/items/{item}/review", step="rights", finding="no_concern")
+    return int(act(dana_kz, f"/items/{item}/decision", expect=201, outcome="restricted",
+                   explanation="Calls for violence against a named official.")["id"])

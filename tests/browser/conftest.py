@@ -35,7 +35,6 @@ import uvicorn
 from sqlalchemy.engine import Engine
 
 from docket.settings import Settings
-from tests.web.conftest import make_person  # noqa: F401  (officials with a password)
 
 CHROMIUM = "/usr/bin/chromium"
 WIDE, NARROW = 1440, 360

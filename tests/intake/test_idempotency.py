@@ -10,6 +10,7 @@ from docket.store import transaction
 KEY = idempotency.Key("submitter:1", "misd-1187", idempotency.body_hash("the body"))
 
 
+@pytest.mark.rolled_back
 def test_a_key_is_taken_once_and_then_answers_with_the_first_answer(sessions) -> None:
     with transaction(sessions) as s:
         assert idempotency.used_before(session=s, key=KEY) is None
@@ -23,6 +24,7 @@ def test_a_key_is_taken_once_and_then_answers_with_the_first_answer(sessions) ->
         assert taken is None and earlier is not None and earlier.response == {"id": 7}
 
 
+@pytest.mark.rolled_back
 def test_the_same_key_with_another_body_names_what_it_made(sessions) -> None:
     with transaction(sessions) as s:
         idempotency.take(session=s, key=KEY).response = {"id": 7}

@@ -16,7 +16,7 @@ from docket.audit.models import Event
 from docket.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import SECRET
 from tests.helpers import docket_command
-from tests.notices.test_outbox import post_requests
+from tests.notices.test_worker import post_requests
 
 pytestmark = pytest.mark.slow
 

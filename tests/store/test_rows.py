@@ -43,6 +43,7 @@ def test_ids_taken_beforehand_are_distinct_ascending_and_apart_from_the_sequence
     assert fresh > max(items)
 
 
+@pytest.mark.rolled_back
 @pytest.mark.parametrize("n", [1, 600])
 def test_a_take_larger_than_a_block_still_gets_all_its_ids(sessions, n) -> None:
     with sessions() as s:

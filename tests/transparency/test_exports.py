@@ -1,4 +1,4 @@
-"""``docket export dsa | lumen | art15`` over the case history of test_history, through the CLI."""
+"""``docket export dsa | lumen | art15`` over the case history of test_aggregates_history, through the CLI."""
 
 # ruff: noqa: F811  (tests take the imported ``case`` fixture as a parameter)
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from docket.cli import app
 from docket.transparency import dsa
 from docket.transparency.exports import redact
-from tests.transparency.test_history import case  # noqa: F401  (the fixture; F811 below is its use)
+from tests.transparency.test_aggregates_history import case  # noqa: F401  (the fixture; F811 below is its use)
 
 PERSONAL = ("@", "author-of-", "Aruzhan", "Nurpeisova", "u-1", "new-0", "alice", "bob", "dana", "erik",
             "555 12 34", "901 820")

@@ -26,8 +26,8 @@ from docket import store
 from docket.cli import app
 from docket.transparency import dsa
 from tests.helpers import docket_command
+from tests.transparency.test_aggregates_history import case  # noqa: F401  (the fixture; F811 below is its use)
 from tests.transparency.test_exports import release_holds
-from tests.transparency.test_history import case  # noqa: F401  (the fixture; F811 below is its use)
 
 TOKEN = "tdb-test-token-0123456789"
 LUMEN_TYPES = {"GovernmentRequest", "CourtOrder", "LawEnforcementRequest", "LocalLaw", "Defamation",

@@ -9,6 +9,7 @@ import datetime as dt
 import statistics
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from docket import schema, store
@@ -33,6 +34,7 @@ def _hours(values: list[float]) -> float | None:
     return round(statistics.median(values) / 3600, 2) if values else None
 
 
+@pytest.mark.rolled_back
 def test_report_times_and_outcomes_agree_with_the_decision_history(sessions: Any, settings: Any) -> None:
     now = store.utcnow()
     period = latest_half_year(now)

@@ -27,7 +27,7 @@ LEGAL_BASIS = {"KZ": [{"law": "kz-informatization-18-2", "provision": "Art. 18-2
 @pytest.fixture(autouse=True)
 def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its lowest cost: these tests sign in a dozen people each; argon2's cost is
-    sign-in's business (tests/web/test_sign_in.py), not the console's."""
+    sign-in's business (tests/web/test_pages.py), not the console's."""
     monkeypatch.setattr(parties, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 

@@ -181,6 +181,7 @@ def test_a_joined_query_is_not_joined_again(sessions: Any, world: dict[str, Any]
         assert set(found) == {world["kz"]["decision"]}
 
 
+@pytest.mark.rolled_back
 def test_callers_reach_their_own_tokens_and_endpoints_only(
         sessions: Any, kz_ministry: Any, de_court: Any, platform: Any, reviewer_alice: Any) -> None:
     with store.transaction(sessions) as session:

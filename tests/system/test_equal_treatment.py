@@ -34,7 +34,7 @@ from docket.intake import portal_forms, reading
 from docket.intake.models import Item, Request
 from docket.settings import Settings
 from docket.store import transaction
-from tests.web.conftest import csrf_of, make_person, sign_in  # noqa: F401  (make_person: a fixture)
+from tests.web.conftest import csrf_of, sign_in
 
 JURISDICTIONS = ["KZ", "DE", "TR", "IN", "VN", "RU", "FR", "BR"]
 LAWS = ["kz-informatization-18-2", "kz-online-platforms-9", "de-netzdg-3", "de-netzdg-3-manifest",
@@ -244,6 +244,7 @@ def test_user_reports_open_cases_through_submit_whatever_their_channel(client, p
     assert fingerprints[1:] == fingerprints[:-1]
 
 
+@pytest.mark.rolled_back
 def test_the_demo_goes_in_through_submit(sessions, database_url) -> None:
     with transaction(sessions) as s:
         load_demo(session=s, base_url="http://docket.test", settings=Settings(database_url=database_url))

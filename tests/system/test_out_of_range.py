@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_bad_input import TOO_LARGE
+from tests.system.test_bad_input import TOO_LARGE
 from tests.web.conftest import PASSWORD, sign_in
 
 

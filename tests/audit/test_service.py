@@ -149,6 +149,7 @@ def test_the_chain_continues_after_another_process_appended(sessions) -> None:
     assert verify_cli() == (0, {"ok": True, "events": 6, "bad_event": None, "problem": None})
 
 
+@pytest.mark.rolled_back
 def test_actions_are_typed_tags(sessions) -> None:
     with pytest.raises(ValueError), transaction(sessions) as s:
         audit.record(session=s, actor="test", action="did something", subject="x")
@@ -170,6 +171,7 @@ def test_events_api_filters_and_pages(client, auditor_erin, admin_ada, kz_minist
     assert all(e["prev_hash"] == p["hash"] for p, e in zip(all_events, all_events[1:], strict=False))
 
 
+@pytest.mark.rolled_back
 def test_the_hash_covers_the_sorted_canonical_json_and_the_hash_before(sessions) -> None:
     # The format stored chains were written in: any change to it would fail every chain
     # already written. PostgreSQL finishes these hashes itself (docket_audit_append).
@@ -204,6 +206,7 @@ def test_small_and_large_appends_make_one_chain(sessions) -> None:
     assert verify_cli() == (0, {"ok": True, "events": 95, "bad_event": None, "problem": None})
 
 
+@pytest.mark.rolled_back
 def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_it(sessions) -> None:
     from docket.audit.service import Verification, event_hash, verify
 
@@ -231,6 +234,7 @@ def test_the_service_names_the_first_bad_event_and_counts_the_good_ones_before_i
     assert check() == Verification(False, 1, 2, "event 2 is missing (next is 3)")
 
 
+@pytest.mark.rolled_back
 def test_a_subjects_history_starts_at_the_first_event_of_the_log(sessions) -> None:
     # A case's history (the console's and GET /api/v1/items/{id}) asks for a subject's
     # events without a starting point: the log's very first event is part of it.

@@ -103,7 +103,7 @@ def test_a_reader_that_disconnects_loses_nothing_and_duplicates_nothing(client, 
 )
 def test_the_follower_carries_on_after_the_database_drops_its_connections(
         app, client, platform, restrict, eventually, engine) -> None:
-    from tests.test_faults import _terminate_where
+    from tests.system.test_faults import _terminate_where
 
     def hidden(content_id: str) -> bool:
         r = client.get("/api/v1/visibility", params={"content_id": content_id, "country": "KZ"},

@@ -1,4 +1,4 @@
-"""Sign-in, sessions, CSRF and the HTML error pages (throttling: test_sign_in_throttle.py)."""
+"""Sign-in, sessions, CSRF and the HTML error pages (throttling: test_throttle.py)."""
 
 from __future__ import annotations
 
