@@ -27,6 +27,13 @@ def _defaults(name: str) -> dict[str, Any]:
     return data
 
 
+def shipped_kind_places() -> list[dict[str, Any]]:
+    """The requester kinds' places as docket ships them (``defaults/requester_kinds.json``),
+    before any ``docket kind set``: where a replay of the log starts."""
+    kinds: list[dict[str, Any]] = _defaults("requester_kinds")["kinds"]
+    return kinds
+
+
 def regions() -> dict[str, list[str]]:
     """Region name → member jurisdiction codes (EU, EEA)."""
     return {k: v for k, v in _defaults("regions").items() if not k.startswith("_")}

@@ -16,7 +16,9 @@ user reports and sent notices). An event of an earlier version that lacks one, a
 the period's figures need, stops the replay with :class:`NotReplayable`, naming it.
 
 Jurisdictions' names are ISO 3166's (``catalog.country_name``, which seeds the catalog;
-docket never renames one), not read from the log.
+docket never renames one), not read from the log. Which requester kinds count as
+governments starts from the places docket ships (``catalog.shipped_kind_places``) and
+follows the log's ``requester_kind:changed`` events.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from sqlalchemy.orm import Session
 from docket import store
 from docket.appeals.models import Appeal
 from docket.audit.models import Event
-from docket.catalog.models import Jurisdiction
-from docket.catalog.service import country_name
+from docket.catalog.models import Jurisdiction, KindPlace
+from docket.catalog.service import country_name, shipped_kind_places
 from docket.errors import Unprocessable
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold
@@ -45,8 +47,9 @@ BATCH = 5000
 # The events that change what a report counts; every other action is skipped unread.
 ACTIONS = ("submitter:created", "submitter:updated", "request:received", "request:clarified",
            "decision:made", "decision:approved", "appeal:filed", "appeal:decided", "report:received",
-           "item:possible_coordination", "hold:placed", "notice:held", "notice:sent")
-_TABLES = (Jurisdiction, Submitter, Request, Item, Report, Appeal, NoticeHold, OutboxMessage)
+           "item:possible_coordination", "hold:placed", "notice:held", "notice:sent",
+           "requester_kind:changed")
+_TABLES = (KindPlace, Jurisdiction, Submitter, Request, Item, Report, Appeal, NoticeHold, OutboxMessage)
 
 
 class Logged(NamedTuple):
@@ -99,12 +102,18 @@ class State:
         self.appeals: dict[int, dict[str, Any]] = {}
         self.holds: dict[int, int] = {}  # hold → request
         self.outbox: list[dict[str, Any]] = []
+        # Which kinds count as governments: as shipped, then as the log changed them.
+        self.kinds: dict[str, dict[str, Any]] = {k["code"]: dict(k) for k in shipped_kind_places()}
 
     def _within(self, when: dt.datetime) -> bool:
         return self.period.start <= when < self.period.end
 
     def apply(self, ev: Logged) -> None:
         getattr(self, "_" + ev.action.replace(":", "_"))(ev)
+
+    def _requester_kind_changed(self, ev: Logged) -> None:
+        [after] = _need(ev, "after")
+        self.kinds[after["code"]] = dict(after)
 
     # Submitters: all of them (few); their kind, name and country as they stand.
     def _submitter_created(self, ev: Logged) -> None:
@@ -236,6 +245,7 @@ def _rows(state: State) -> dict[Any, list[dict[str, Any]]]:
     """The state as rows of docket's tables, with what the schema requires and no report reads."""
     places = {r["jurisdiction"] for r in state.requests.values()} | {s["country"] for s in state.submitters.values()}
     return {
+        KindPlace: list(state.kinds.values()),
         Jurisdiction: [{"code": c, "name": country_name(c)} for c in sorted(places)],
         Submitter: [{"id": i, **s} for i, s in state.submitters.items()],
         Request: [{**r, "requested_action": "restrict", "status": "open", "clock_started_at": r["received_at"],
