@@ -29,7 +29,7 @@ from tests.conftest import SECRET
 from tests.helpers import APPEND_ONLY
 
 ON_POSTGRESQL = os.environ.get("DOCKET_TEST_DATABASE_URL", "").startswith("postgresql")
-GUIDE = Path(__file__).parents[2] / "docs" / "operations.md"
+GUIDE = Path(__file__).parents[3] / "docs" / "operations.md"
 
 # One statement of each kind per table that would rewrite history if it ran.
 UPDATES = {
