@@ -22,10 +22,6 @@ CROSS_CUTTING = {
     "browser": "the pages in Chromium",
     "system": "bad input, faults, crashes, fuzzing, equal treatment, server processes, the store boundary",
 }
-# Not moved yet: the verifiable log's tests were being rewritten on other branches when the
-# tree was laid out (issue 22); they move under the modules they test (docket.log's,
-# audit/sealer.py, audit/log_check.py), and then this line goes.
-NOT_YET_MOVED = {"log"}
 # Tests of the tests' own code, and this check.
 OWN = {"test_conftest.py": "tests/conftest.py's fixtures", "test_layout.py": "this check"}
 # tests/scripts/test_<name>.py checks scripts/<name>.py.
@@ -50,7 +46,7 @@ def misplaced(test_files: Iterable[Path], *, tests: Path = TESTS, source: Path =
     for path in test_files:
         relative = path.relative_to(tests)
         parts = relative.parts
-        if len(parts) > 1 and (parts[0] in CROSS_CUTTING or parts[0] in NOT_YET_MOVED):
+        if len(parts) > 1 and parts[0] in CROSS_CUTTING:
             continue
         if len(parts) == 1 and parts[0] in OWN:
             continue
@@ -69,7 +65,7 @@ def test_every_test_file_names_the_module_it_tests() -> None:
 
 
 def test_every_exception_still_holds_tests() -> None:
-    empty = [name for name in sorted({*CROSS_CUTTING, *NOT_YET_MOVED})
+    empty = [name for name in sorted(CROSS_CUTTING)
              if not list((TESTS / name).glob("**/test_*.py"))]
     assert not empty, f"exceptions with no tests left; drop them from tests/test_layout.py: {empty}"
     assert all((TESTS / name).exists() for name in OWN)
@@ -82,7 +78,7 @@ def test_the_check_sees_a_test_filed_away_from_its_module(tmp_path: Path) -> Non
         (source / module).touch()
     files = [tests / name for name in (
         "intake/test_clock.py", "intake/test_clock_table.py", "test_errors.py",  # in place
-        "system/test_anything.py", "log/test_anything.py", "test_conftest.py",   # exceptions
+        "system/test_anything.py", "test_conftest.py",                            # exceptions
         "intake/test_clocks.py",       # no module "clocks"
         "intake/test_errors.py",       # errors.py is not in intake
         "review/test_clock.py",        # no package "review"

@@ -16,7 +16,9 @@ from docket import __version__, errors, openapi
 from docket.appeals import pages as appeals_pages
 from docket.appeals.api import router as appeals_router
 from docket.audit.api import router as audit_router
+from docket.audit.log_api import LogLane
 from docket.audit.log_api import router as log_router
+from docket.audit.log_mirror import LogMirror
 from docket.audit.log_service import KeyFileError, load_signer
 from docket.audit.receipt_api import router as receipts_router
 from docket.catalog import pages as catalog_pages
@@ -101,8 +103,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if app.state.log_signer is None:
             log.warning("DOCKET_LOG_KEY_FILE is not set: the audit log is sealed into its Merkle tree "
                         "but no checkpoint is signed (docket log keygen makes a key)")
+        # The copy of the log's stored hashes that proofs are answered from (filled by the
+        # log jobs' rounds; the database answers what it does not hold yet).
+        app.state.log_mirror = mirror = LogMirror(settings.log_mirror_file)
         log_jobs = LogJobs(app.state.sessionmaker, settings, app.state.log_signer,
-                           failures=app.state.metrics.log_job_failed)
+                           failures=app.state.metrics.log_job_failed, mirror=mirror)
         log_jobs.start()
         app.state.log_jobs = log_jobs
         # One writer at a time (SQLite): intake commits requests in groups.
@@ -122,6 +127,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if writer is not None:
             writer.stop()
         log_jobs.stop()
+        app.state.log_mirror = None
+        mirror.close()
         jobs.stop()
         follower.stop()
         app.state.ratelimiter.store.dispose()
@@ -152,6 +159,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                                max_entries=settings.token_cache_entries,
                                                clock=clock)
     app.state.metrics = Metrics()
+    app.state.log_mirror = None  # made by the lifespan
     # The verifiable log's signing key, read once: a key that is set but unreadable stops
     # start-up, rather than leave the log unsigned unnoticed.
     try:
@@ -163,6 +171,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(LogLane)  # outside the limits: it reads no body and never waits
     security_headers.install(app, base_url=settings.base_url)  # around all of the above
     # Around everything, the security headers too: the request id is on every answer.
     observe.install(app, metrics=app.state.metrics, access_log=settings.access_log)
@@ -174,11 +183,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         return {"status": "ok", "version": __version__, "database": engine.dialect.name,
                 "log_signing": app.state.log_signer is not None}
 
-    # The hot paths first, as FastAPI tries routers in order: visibility (every view of
-    # restricted content), then intake (every request and report).
-    for router in (enforcement_router, intake_router, user_reports_router, catalog_router, parties_router,
-                   review_router, appeals_router, notices_router, content_router, audit_router, receipts_router,
-                   log_router, transparency_router, operations_router):
+    # The hot paths first, as FastAPI tries routers in order (matching a path costs every
+    # route before it): visibility (every view of restricted content), the log's public
+    # proofs (every verifier and witness), then intake (every request and report).
+    for router in (enforcement_router, log_router, intake_router, user_reports_router, catalog_router,
+                   parties_router, review_router, appeals_router, notices_router, content_router, audit_router,
+                   receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket import effects
 from docket.audit import log_service
+from docket.audit.log_mirror import LogMirror
 from docket.audit.sealer import SEAL_BATCH, Signed, seal
 from docket.log.note import Signer
 from docket.notices.service import release_due_holds
@@ -76,7 +77,8 @@ class LogJobs:
     """A background thread that seals new audit events into the verifiable log every
     DOCKET_LOG_SEAL_SECONDS and, with a signing key, signs a checkpoint when the log grew
     and the last one is DOCKET_CHECKPOINT_SECONDS old (``docket log checkpoint`` does the
-    same by hand).
+    same by hand), then copies what was sealed into the process's ``mirror``, from which
+    the public endpoints answer proofs (docket.audit.log_mirror).
 
     Every process of ``docket serve`` runs one: sealers are serialized by the store
     (SQLite's one writer, a PostgreSQL advisory lock) and signers by a lock of their own,
@@ -85,9 +87,10 @@ class LogJobs:
     and the next round tries again; requests never wait for it."""
 
     def __init__(self, factory: sessionmaker[Session], settings: Settings, signer: Signer | None,
-                 failures: Callable[[str], None] = lambda _: None) -> None:
+                 failures: Callable[[str], None] = lambda _: None, mirror: LogMirror | None = None) -> None:
         self.factory = factory
         self.signer = signer
+        self.mirror = mirror
         self.interval = settings.log_seal_seconds
         self.checkpoint_seconds = settings.checkpoint_seconds
         self.failures = failures
@@ -113,8 +116,8 @@ class LogJobs:
             self._thread.join(timeout=10)
 
     def run_once(self) -> None:
-        """One round: seal, then sign if due. Each step's failure is logged and counted
-        apart, so that a key problem does not stop the sealing."""
+        """One round: seal, sign if due, copy into the mirror. Each step's failure is
+        logged and counted apart, so that a key problem does not stop the sealing."""
         try:
             added = seal_log(self.factory)
             if added:
@@ -122,15 +125,20 @@ class LogJobs:
             self._problems.pop("seal", None)
         except Exception as exc:
             self._failed("seal", exc)
-        if self.signer is None:
-            return
-        try:
-            signed = sign_log(self.factory, self.signer, self.checkpoint_seconds)
-            if signed is not None:
-                log.info("signed the log's checkpoint at size %d", signed.checkpoint.size)
-            self._problems.pop("sign", None)
-        except Exception as exc:
-            self._failed("sign", exc)
+        if self.signer is not None:
+            try:
+                signed = sign_log(self.factory, self.signer, self.checkpoint_seconds)
+                if signed is not None:
+                    log.info("signed the log's checkpoint at size %d", signed.checkpoint.size)
+                self._problems.pop("sign", None)
+            except Exception as exc:
+                self._failed("sign", exc)
+        if self.mirror is not None:
+            try:
+                self.mirror.catch_up(self.factory)
+                self._problems.pop("mirror", None)
+            except Exception as exc:
+                self._failed("mirror", exc)
 
     def _failed(self, step: str, exc: Exception) -> None:
         """Count the failure; log it with its trace the first time, then once a minute

@@ -139,6 +139,11 @@ class Settings(BaseSettings):
         description="seconds between docket serve's rounds sealing new audit events into the log; "
                     "0 turns sealing off (0..60)",
     )
+    log_mirror_file: str | None = Field(
+        default=None,
+        description="a file docket serve keeps a copy of the log's stored hashes in, to answer proofs "
+                    "without the database; kept across restarts (unset: a temporary file per process)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="one of DEBUG, INFO, WARNING, ERROR"
     )

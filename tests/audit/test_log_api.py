@@ -105,6 +105,61 @@ def test_anyone_reads_checkpoints_and_proofs_that_verify(log_client: TestClient,
     assert b64(tail["hashes"]) == stored[20:]
 
 
+def fill_mirror(client: TestClient) -> None:
+    """One round of the log jobs (sealing, signing, the mirror), as docket serve runs them."""
+    app: Any = client.app
+    app.state.log_jobs.run_once()
+    assert app.state.log_mirror.count > 0
+
+
+def proofs_answered(client: TestClient, source: str) -> float:
+    app: Any = client.app
+    return app.state.metrics.registry.get_sample_value("docket_log_proofs_total", {"source": source}) or 0.0
+
+
+LANE_QUERIES = [
+    *(f"proofs/inclusion?index={i}&size={n}" for n in (1, 2, 7, 8, 13, 21) for i in range(n)),
+    *(f"proofs/consistency?old={m}&new={n}" for n in (1, 8, 13, 21) for m in range(1, n + 1)),
+    "leaves?start=0&end=21", "leaves?start=20&end=21", "leaves?start=3&end=9",
+    # what the lane leaves to the route: its answers must be the route's too
+    "proofs/inclusion?size=21&index=4", "proofs/inclusion?index=004&size=21", "proofs/inclusion?index=4&size=21&x=1",
+    "proofs/inclusion?index=%34&size=21", "proofs/inclusion?index=4&index=5&size=21",
+]
+
+
+def test_the_mirror_answers_the_databases_proofs_byte_for_byte(log_client: TestClient, sessions: Any,
+                                                                signer: Signer) -> None:
+    """Proofs come from the process's copy of the stored hashes once the log jobs filled it
+    (the fast lane, docket.audit.log_api.LogLane), the same bytes and headers as from the
+    database; a tree the copy does not hold yet is still answered, from the database."""
+    grow(sessions, signer, 13, 0)
+    grow(sessions, signer, 8, 13)
+    fields = ("content-type", "content-length", "cache-control", "x-content-type-options")
+
+    def answers() -> list[tuple[int, bytes, list[str | None]]]:
+        out = []
+        for query in LANE_QUERIES:
+            answer = log_client.get(f"{LOG}/{query}")
+            out.append((answer.status_code, answer.content, [answer.headers.get(f) for f in fields]))
+        return out
+
+    from_database = answers()
+    assert proofs_answered(log_client, "mirror") == 0
+    assert all(status == 200 for status, _, _ in from_database)
+    fill_mirror(log_client)
+    before = proofs_answered(log_client, "database")
+    assert answers() == from_database
+    assert proofs_answered(log_client, "mirror") >= len(LANE_QUERIES) - 5
+    assert proofs_answered(log_client, "database") == before
+
+    grow(sessions, signer, 3, 21)  # sealed after the mirror's last round
+    answer = log_client.get(f"{LOG}/proofs/inclusion", params={"index": 22, "size": 24})
+    assert answer.status_code == 200 and proofs_answered(log_client, "database") == before + 1
+    new = open_checkpoint(log_client.get(f"{LOG}/checkpoint").content, signer.verifier)
+    body = answer.json()
+    merkle.verify_inclusion(base64.b64decode(body["leaf_hash"]), 22, 24, b64(body["hashes"]), new.root)
+
+
 def _stored_hashes(sessions: Any, indexes: Any) -> list[bytes]:
     from docket.audit.sealer import hash_reader
 
@@ -146,9 +201,12 @@ def test_a_one_leaf_tree_proves_its_leaf_with_no_hashes(log_client: TestClient, 
     ("checkpoints/seven", {}, 404, None),
     ("checkpoints/99999999999999999999", {}, 404, None),
 ])
-def test_bad_parameters_are_problems(log_client: TestClient, sessions: Any, signer: Signer,
+@pytest.mark.parametrize("mirrored", [False, True], ids=["database", "mirror"])
+def test_bad_parameters_are_problems(log_client: TestClient, sessions: Any, signer: Signer, mirrored: bool,
                                      path: str, params: dict[str, Any], status: int, field: str | None) -> None:
     grow(sessions, signer, 8, 0)  # a tree of 8 leaves, signed at 8
+    if mirrored:  # the fast lane passes every one of these on to the route
+        fill_mirror(log_client)
     answer = log_client.get(f"{LOG}/{path}", params=params)
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"] == "application/problem+json"

@@ -142,6 +142,9 @@ def test_inclusion_proofs_are_rfc_9162s_and_verify(data: st.DataObject, size: in
     index = data.draw(st.integers(min_value=0, max_value=size - 1))
     proof = merkle.inclusion_proof(index, size, reader(hashes))
     assert proof == path(index, leaves)
+    edges: dict[tuple[int, int], bytes] = {}  # the right edge's hashes kept between proofs of a size
+    for other in (index, size - 1 - index, index):
+        assert merkle.inclusion_proof(other, size, reader(hashes), edges) == path(other, leaves)
     root = mth(leaves)
     merkle.verify_inclusion(merkle.leaf_hash(leaves[index]), index, size, proof, root)
 

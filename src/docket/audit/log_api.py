@@ -9,21 +9,29 @@ hashes) may be cached for a long time; the latest checkpoint only briefly.
 
 from __future__ import annotations
 
-import base64
-from typing import Annotated, Any
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from docket import store
 from docket.audit import log_service
-from docket.audit.log_service import MAX_LEAVES, BeyondTree
+from docket.audit.log_mirror import LogMirror
+from docket.audit.log_service import MAX_LEAVES, BeyondTree, Inclusion
 from docket.bounds import Seq
 from docket.deps import Db
 from docket.errors import NotFound, Unprocessable
 from docket.log.note import Signer
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/log", tags=["log"])
 
 JSON = "application/json"
@@ -56,11 +64,11 @@ class LeafHashes(BaseModel):
 
 
 def _b64(digest: bytes) -> str:
-    return base64.b64encode(digest).decode()
+    return binascii.b2a_base64(digest, newline=False).decode()
 
 
-def _json(body: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(body), media_type=JSON, headers=IMMUTABLE)
+def _json(body: bytes) -> Response:
+    return Response(body, media_type=JSON, headers=IMMUTABLE)
 
 
 def _invalid(field: str, message: str) -> Unprocessable:
@@ -100,43 +108,155 @@ async def verifier_key(request: Request) -> PlainTextResponse:
 
 @router.get("/proofs/inclusion", response_class=Response,
             responses={200: {"model": InclusionProof, "description": "the audit path"}})
-def inclusion_proof(db: Db, index: Size, size: Size) -> Response:
+async def inclusion_proof(request: Request, index: Size, size: Size) -> Response:
     """That leaf ``index`` is in the tree of ``size`` leaves: its hash and RFC 9162's audit
     path. 0 ≤ index < size ≤ the sealed tree's size. Who: anyone."""
     if index >= size:
         raise _invalid("index", f"must be less than size ({size})")
-    try:
-        found = log_service.inclusion(session=db, index=index, size=size)
-    except BeyondTree as exc:
-        raise _beyond(exc) from None
-    return _json({"index": index, "size": size, "leaf_hash": _b64(found.leaf_hash),
-                  "hashes": [_b64(h) for h in found.hashes]})
+    found = _mirror(request, lambda mirror: mirror.inclusion(index, size))
+    if found is None:
+        found = await _from_database(request, lambda db: log_service.inclusion(session=db, index=index, size=size))
+    return _json(_inclusion_body(index, size, found))
 
 
 @router.get("/proofs/consistency", response_class=Response,
             responses={200: {"model": ConsistencyProof, "description": "the consistency proof"}})
-def consistency_proof(db: Db, old: Annotated[int, Query(ge=1, le=MAX_SIZE)], new: Size) -> Response:
+async def consistency_proof(request: Request, old: Annotated[int, Query(ge=1, le=MAX_SIZE)],
+                            new: Size) -> Response:
     """That the tree of ``new`` leaves extends the tree of ``old`` leaves (RFC 9162).
     0 < old ≤ new ≤ the sealed tree's size. Who: anyone."""
     if old > new:
         raise _invalid("old", f"must not be more than new ({new})")
-    try:
-        proof = log_service.consistency(session=db, old=old, new=new)
-    except BeyondTree as exc:
-        raise _beyond(exc) from None
-    return _json({"old": old, "new": new, "hashes": [_b64(h) for h in proof]})
+    proof = _mirror(request, lambda mirror: mirror.consistency(old, new))
+    if proof is None:
+        proof = await _from_database(request, lambda db: log_service.consistency(session=db, old=old, new=new))
+    return _json(_consistency_body(old, new, proof))
 
 
 @router.get("/leaves", response_class=Response,
             responses={200: {"model": LeafHashes, "description": "the leaf hashes"}})
-def leaf_hashes(db: Db, start: Size, end: Size) -> Response:
+async def leaf_hashes(request: Request, start: Size, end: Size) -> Response:
     """The hashes of leaves ``start`` to ``end - 1``, at most 1,000. Who: anyone."""
     if end <= start:
         raise _invalid("end", f"must be more than start ({start})")
     if end - start > MAX_LEAVES:
         raise _invalid("end", f"at most {MAX_LEAVES} leaves per call (end - start)")
+    hashes = _mirror(request, lambda mirror: mirror.leaf_hashes(start, end))
+    if hashes is None:
+        hashes = await _from_database(request, lambda db: log_service.leaf_hashes(session=db, start=start, end=end))
+    return _json(_leaves_body(start, end, hashes))
+
+
+def _inclusion_body(index: int, size: int, found: Inclusion) -> bytes:
+    return orjson.dumps({"index": index, "size": size, "leaf_hash": _b64(found.leaf_hash),
+                         "hashes": [_b64(h) for h in found.hashes]})
+
+
+def _consistency_body(old: int, new: int, proof: list[bytes]) -> bytes:
+    return orjson.dumps({"old": old, "new": new, "hashes": [_b64(h) for h in proof]})
+
+
+def _leaves_body(start: int, end: int, hashes: list[bytes]) -> bytes:
+    return orjson.dumps({"start": start, "end": end, "hashes": [_b64(h) for h in hashes]})
+
+
+# Proofs are answered in the event loop from the process's copy of the stored hashes
+# (docket.audit.log_mirror: memory-mapped, a few microseconds of reading), and from the
+# database, in the thread pool, for a tree the copy does not hold yet.
+
+def _mirror(request: Request, answer: Callable[[LogMirror], T | None]) -> T | None:
+    mirror: LogMirror | None = request.app.state.log_mirror
+    found = None if mirror is None else answer(mirror)
+    if found is not None:
+        request.app.state.metrics.log_proof("mirror")
+    return found
+
+
+async def _from_database(request: Request, answer: Callable[[Session], T]) -> T:
+    def read() -> T:
+        with store.read_only(request.app.state.read_sessionmaker) as db:
+            return answer(db)
+
     try:
-        hashes = log_service.leaf_hashes(session=db, start=start, end=end)
+        found = await run_in_threadpool(read)
     except BeyondTree as exc:
         raise _beyond(exc) from None
-    return _json({"start": start, "end": end, "hashes": [_b64(h) for h in hashes]})
+    request.app.state.metrics.log_proof("database")
+    return found
+
+
+# ---------------------------------------------------------------- the fast lane
+
+# path: (its two query parameters, whether their values are ones the route answers with
+# a 200, the answer from the mirror or None)
+_LANE: dict[str, tuple[tuple[bytes, bytes], Callable[[int, int], bool],
+                       Callable[[LogMirror, int, int], bytes | None]]] = {
+    router.prefix + "/proofs/inclusion": (
+        (b"index", b"size"), lambda index, size: index < size <= MAX_SIZE,
+        lambda mirror, index, size: (None if (found := mirror.inclusion(index, size)) is None
+                                     else _inclusion_body(index, size, found))),
+    router.prefix + "/proofs/consistency": (
+        (b"old", b"new"), lambda old, new: 1 <= old <= new <= MAX_SIZE,
+        lambda mirror, old, new: (None if (proof := mirror.consistency(old, new)) is None
+                                  else _consistency_body(old, new, proof))),
+    router.prefix + "/leaves": (
+        (b"start", b"end"), lambda start, end: start < end <= MAX_SIZE and end - start <= MAX_LEAVES,
+        lambda mirror, start, end: (None if (hashes := mirror.leaf_hashes(start, end)) is None
+                                    else _leaves_body(start, end, hashes))),
+}
+_LANE_HEADERS = [(b"content-type", JSON.encode()),
+                 *((name.lower().encode(), value.encode()) for name, value in IMMUTABLE.items())]
+
+
+class LogLane:
+    """The public proofs' fast lane: a GET of an inclusion or consistency proof or of leaf
+    hashes, with exactly its two parameters as plain decimal numbers that the route would
+    accept, whose tree the process's mirror holds, is answered here, without FastAPI's
+    routing, dependency solving and exception layers (about half of a proof's cost; see
+    bench/README.md, "Proofs at ten million leaves"). The answer is the route's, byte for
+    byte (the same functions make the body; tests/audit/test_log_api.py compares them);
+    anything else — an error to report, a tree the mirror does not hold yet, another
+    method — goes on to the route, which answers it as before.
+
+    Installed inside the request id, the metrics, the security headers and the 500 handler,
+    so those apply to the lane's answers as to every other."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._routes = {path: _Template(path) for path in _LANE}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lane = _LANE.get(scope["path"]) if scope["type"] == "http" and scope["method"] == "GET" else None
+        if lane is not None:
+            body = self._answer(scope, *lane)
+            if body is not None:
+                scope["route"] = self._routes[scope["path"]]  # for the metrics' route label
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [*_LANE_HEADERS, (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _answer(scope: Scope, names: tuple[bytes, bytes], accepted: Callable[[int, int], bool],
+                answer: Callable[[LogMirror, int, int], bytes | None]) -> bytes | None:
+        mirror: LogMirror | None = scope["app"].state.log_mirror
+        if mirror is None:
+            return None
+        values: dict[bytes, int] = {}
+        for pair in scope["query_string"].split(b"&"):
+            name, _, value = pair.partition(b"=")
+            if name not in names or name in values or not value.isdigit() or len(value) > 19:
+                return None  # the route says what is wrong (or ignores what it does not know)
+            values[name] = int(value)
+        if len(values) != 2 or not accepted(values[names[0]], values[names[1]]):
+            return None
+        body = answer(mirror, values[names[0]], values[names[1]])
+        if body is not None:
+            scope["app"].state.metrics.log_proof("mirror")
+        return body
+
+
+@dataclass(frozen=True)
+class _Template:
+    path: str

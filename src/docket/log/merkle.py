@@ -27,7 +27,7 @@ that it accepts these proofs (tests/log/goverify).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -124,15 +124,46 @@ def tree_hash(size: int, read: HashReader) -> bytes:
     return root
 
 
-def inclusion_proof(index: int, size: int, read: HashReader) -> list[bytes]:
+def inclusion_proof(index: int, size: int, read: HashReader,
+                    edges: MutableMapping[tuple[int, int], bytes] | None = None) -> list[bytes]:
     """The audit path that leaf ``index`` is in the tree of ``size`` leaves (RFC 9162
-    2.1.3.1), sibling hashes from the leaf up."""
+    2.1.3.1), sibling hashes from the leaf up, read in one call.
+
+    Made bottom up, as the verifier of 2.1.3.2 walks it (fn = the node on the path, sn = the
+    tree's last node at that level): a left sibling is always a complete subtree, one
+    stored hash; a right sibling is one too, except the tree's last node at its level,
+    which covers the leaves up to ``size`` and is made from the complete subtrees there.
+    Those right-edge hashes are the same for every proof in a tree of that size: given
+    ``edges``, they are kept there by (first leaf, size) and not computed again."""
     if not 0 <= index < size:
         raise ValueError(f"leaf {index} is not in a tree of {size} leaves")
-    indexes = _leaf_proof_indexes(0, size, index, [])
-    proof, rest = _leaf_proof(0, size, index, list(_read(read, indexes)))
-    assert not rest
-    return proof
+    indexes: list[int] = []
+    edge = -1  # where in the path the right edge's hash goes, if it is in it
+    edge_lo, edge_hash, edge_indexes = size, None, []
+    fn, sn, level = index, size - 1, 0
+    while sn:
+        if fn & 1:
+            indexes.append(stored_hash_index(level, fn - 1))
+        elif fn == sn:  # no right sibling here: go up to where the path has a left one
+            while not fn & 1:
+                fn, sn, level = fn >> 1, sn >> 1, level + 1
+            indexes.append(stored_hash_index(level, fn - 1))
+        elif fn + 1 == sn and (sn + 1) << level != size:  # the right edge, not a complete subtree
+            edge, edge_lo = len(indexes), sn << level
+            edge_hash = None if edges is None else edges.get((edge_lo, size))
+            if edge_hash is None:
+                edge_indexes = _subtree_indexes(edge_lo, size, [])
+        else:
+            indexes.append(stored_hash_index(level, fn + 1))
+        fn, sn, level = fn >> 1, sn >> 1, level + 1
+    if edge < 0:
+        return list(_read(read, indexes))
+    hashes = list(_read(read, indexes + edge_indexes))
+    if edge_hash is None:
+        edge_hash, _ = _subtree_hash(edge_lo, size, hashes[len(indexes):])
+        if edges is not None:
+            edges[(edge_lo, size)] = edge_hash
+    return [*hashes[:edge], edge_hash, *hashes[edge:len(indexes)]]
 
 
 def consistency_proof(old_size: int, new_size: int, read: HashReader) -> list[bytes]:
@@ -168,28 +199,6 @@ def _subtree_hash(lo: int, hi: int, hashes: list[bytes]) -> tuple[bytes, list[by
     for i in range(count - 2, -1, -1):
         digest = node_hash(hashes[i], digest)
     return digest, hashes[count:]
-
-
-def _leaf_proof_indexes(lo: int, hi: int, n: int, need: list[int]) -> list[int]:
-    if hi - lo == 1:
-        return need
-    k = _split(hi - lo)
-    if n < lo + k:
-        return _subtree_indexes(lo + k, hi, _leaf_proof_indexes(lo, lo + k, n, need))
-    return _leaf_proof_indexes(lo + k, hi, n, _subtree_indexes(lo, lo + k, need))
-
-
-def _leaf_proof(lo: int, hi: int, n: int, hashes: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    if hi - lo == 1:
-        return [], hashes  # the verifier holds the leaf's hash
-    k = _split(hi - lo)
-    if n < lo + k:
-        proof, hashes = _leaf_proof(lo, lo + k, n, hashes)
-        sibling, hashes = _subtree_hash(lo + k, hi, hashes)
-    else:
-        sibling, hashes = _subtree_hash(lo, lo + k, hashes)
-        proof, hashes = _leaf_proof(lo + k, hi, n, hashes)
-    return [*proof, sibling], hashes
 
 
 def _tree_proof_indexes(lo: int, hi: int, old: int, need: list[int]) -> list[int]:

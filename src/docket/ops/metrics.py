@@ -43,14 +43,22 @@ class Metrics:
         self._log_failures = Counter(
             "docket_log_job_failures", "Rounds of the verifiable log's job that failed in this process, by step",
             ("step",), registry=self.registry)
-        for step in ("seal", "sign"):
+        for step in ("seal", "sign", "mirror"):
             self._log_failures.labels(step)
+        proofs = Counter("docket_log_proofs", "Proofs and leaf hashes the log's public endpoints answered, "
+                         "by where from: the copy of the stored hashes (mirror) or the database",
+                         ("source",), registry=self.registry)
+        self._proofs = {source: proofs.labels(source).inc for source in ("mirror", "database")}
         self._log_signing = Gauge("docket_log_signing", "1 if this process signs the log's checkpoints "
                                   "(DOCKET_LOG_KEY_FILE is set), else 0", registry=self.registry)
 
     def log_job_failed(self, step: str) -> None:
-        """Count a failed round of the log's job (``seal`` or ``sign``)."""
+        """Count a failed round of the log's job (``seal``, ``sign`` or ``mirror``)."""
         self._log_failures.labels(step).inc()
+
+    def log_proof(self, source: str) -> None:
+        """Count a proof answered from ``mirror`` or ``database``."""
+        self._proofs[source]()
 
     def log_signing(self, signing: bool) -> None:
         self._log_signing.set(1 if signing else 0)

@@ -1,6 +1,6 @@
 // Command goverify checks docket's verifiable log with Go's implementation of the same
 // formats, golang.org/x/mod/sumdb/note and sumdb/tlog: a second, independent reading of
-// docket's keys, signed checkpoints and proofs (tests/log/test_go_interop.py builds and
+// docket's keys, signed checkpoints and proofs (tests/log/test_note_and_merkle_in_go.py builds and
 // runs it).
 //
 //	goverify keygen NAME   prints a signing key and its verifier key, one a line
