@@ -581,7 +581,8 @@ def measure_docket(engine: str, url: str, env: dict[str, str], workdir: Path,
     argv = [sys.executable, "-c", DOCKET_MAIN, "serve", "--host", "127.0.0.1", "--port", str(port)]
     # The acknowledgements go to the run's own folder, removed with it (not the current
     # directory's docket-mail).
-    serve_env, worker = {**env, "DOCKET_MAIL_DIR": str(workdir / "mail")}, None
+    serve_env, worker = {**env, "DOCKET_MAIL_DIR": str(workdir / "mail"),
+                         "DOCKET_LOG_SEAL_SECONDS": str(args.log_seal_seconds)}, None
     if args.worker == "separate":
         # The outbox worker as a `docket worker` of its own, beside a server told not to
         # start one.
@@ -789,6 +790,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the outbox worker as `docket serve` runs it (a process it starts; "
                              "the default) or as a `docket worker` this script starts beside "
                              "`DOCKET_RUN_WORKER=false docket serve`")
+    parser.add_argument("--log-seal-seconds", type=float, default=1.0,
+                        help="DOCKET_LOG_SEAL_SECONDS for docket serve: 1 (the default, as docket "
+                             "serve runs) seals new events into the verifiable log every second; "
+                             "0 turns the log's job off, to see what it costs")
     parser.add_argument("--py-spy", metavar="DIR",
                         help="record a py-spy profile of docket during the measured window "
                              "into DIR/<engine>-docket.txt")

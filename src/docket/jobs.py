@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from docket import effects
 from docket.audit import log_service
+from docket.audit.log_mirror import ROUND_LIMIT as MIRROR_ROUND
 from docket.audit.log_mirror import LogMirror
 from docket.audit.sealer import SEAL_BATCH, Signed, seal
 from docket.log.note import Signer
@@ -135,7 +136,8 @@ class LogJobs:
                 self._failed("sign", exc)
         if self.mirror is not None:
             try:
-                self.mirror.catch_up(self.factory)
+                if self.mirror.catch_up(self.factory) >= MIRROR_ROUND:
+                    self._wake.set()  # more to copy (a first fill): the next round at once
                 self._problems.pop("mirror", None)
             except Exception as exc:
                 self._failed("mirror", exc)

@@ -297,3 +297,15 @@ def test_designations_from_the_command_line(make_submitter) -> None:
                                    "--reason", "hate_speech", "--jurisdiction", "DE", "--valid-from", "2026-01-01",
                                    "--json"])
     assert bad.exit_code == 1 and "trusted_flagger" in bad.stdout
+
+
+def test_a_defanged_address_in_a_report_is_read_refanged_and_noted(client, platform, reviewer_alice) -> None:
+    defanged = post(client, None, url="hxxps://social[.]example/p/d1", reason="hate_speech")
+    assert defanged.status_code == 201, defanged.text
+    plain = post(client, None, url="https://social.example/p/d1", reason="hate_speech")
+    assert plain.json()["item_id"] == defanged.json()["item_id"]  # one case: the same address
+    item = client.get(f"/api/v1/items/{defanged.json()['item_id']}", headers=reviewer_alice.headers).json()
+    assert item["url"] == "https://social.example/p/d1"
+    request = client.get(f"/api/v1/requests/{item['request_id']}", headers=reviewer_alice.headers).json()
+    assert request["intake_notes"] == [{"note": "refanged", "position": 0, "given": "hxxps://social[.]example/p/d1",
+                                        "read_as": "https://social.example/p/d1"}]

@@ -63,6 +63,20 @@ def test_a_cached_token_is_trusted_only_until_its_time_is_up(
     assert client.get(VISIBILITY, headers=platform.headers).status_code == 401
 
 
+def test_only_the_hot_routes_cache_a_staff_token(client: TestClient, make_user: Any) -> None:
+    """``require(permission)`` reads the token every call unless the route asks for the
+    cache (``cached=True``: the platform's visibility check): a revocation the app was not
+    told about is refused by every other staff route at once, within the TTL."""
+    platform = make_user("platform@docket.test", "platform")
+    auditor = make_user("audra@docket.test", "auditor")
+    assert client.get(VISIBILITY, headers=platform.headers).status_code == 200
+    assert client.get("/api/v1/audit/events", headers=auditor.headers).status_code == 200
+    revoke(platform)
+    revoke(auditor)
+    assert client.get(VISIBILITY, headers=platform.headers).status_code == 200  # cached, within the TTL
+    assert client.get("/api/v1/audit/events", headers=auditor.headers).status_code == 401
+
+
 def test_a_role_taken_away_or_a_deactivation_is_seen_after_the_ttl(
         client: TestClient, app: Any, clock: FakeClock, make_user: Any) -> None:
     web = client

@@ -224,7 +224,9 @@ class RequestPage(BaseModel):
 
 
 class ReportIn(_Input):
-    """A report about one piece of content, from a platform user or the public form."""
+    """A report about one piece of content, from a platform user or the public form. A
+    defanged URL (``hxxps://example[.]com``) is read refanged, as in a request, and the
+    request made of the report notes what was written."""
 
     content_id: str | None = Field(default=None, min_length=1, max_length=200)
     url: str | None = Field(default=None, max_length=2048)
@@ -238,11 +240,27 @@ class ReportIn(_Input):
     reporter_name: OptionalName | None = None
     reporter_email: Email | None = None
     bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith")
+    # What the reporter wrote, when it is not what ``url`` holds (refanged).
+    _given: str | None = PrivateAttr(default=None)
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        return _check_url(value)
+        return None if value is None else _check_url(refang(value))
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_written(cls, data: Any, handler: ModelWrapValidatorHandler[ReportIn]) -> ReportIn:
+        given = data.get("url") if isinstance(data, dict) else None
+        report = handler(data)
+        if isinstance(given, str) and report.url is not None and given.strip() != report.url:
+            report._given = given.strip()
+        return report
+
+    @property
+    def given(self) -> str | None:
+        """The address as written, when it was refanged."""
+        return self._given
 
     @field_validator("jurisdiction")
     @classmethod

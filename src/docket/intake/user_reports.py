@@ -172,7 +172,7 @@ def _prepare_openers(session: Session, settings: Settings, channel_submitter: Su
             language=None, confidential=False, confidentiality_basis=None, emergency=False,
             emergency_explanation=None, bona_fide=report.bona_fide,
             items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
-                   else ItemIn.model_construct(url=report.url, content_id=None)],
+                   else _item_as_written(report)],
         ))
     prepared = intake.prepare_many(session=session, settings=settings,
                                    submitter=channel_submitter, data=data,
@@ -452,3 +452,10 @@ def suspend(*, session: Session, actor: str, reporter_key: str, reason: str, day
 def list_reports(*, session: Session, item_id: int) -> Sequence[Report]:
     return session.execute(select(Report).where(Report.item_id == item_id).order_by(Report.id)).scalars().all()
 
+
+def _item_as_written(report: ReportIn) -> ItemIn:
+    """The report's address as an item, carrying what the reporter wrote when it was read
+    refanged (so the request notes it, as for any request)."""
+    item = ItemIn.model_construct(url=report.url, content_id=None)
+    item._given = report.given
+    return item
