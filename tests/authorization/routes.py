@@ -294,6 +294,8 @@ PAGES: dict[str, Route] = {
     "GET /admin/laws": Route(ADMIN),
     "POST /admin/laws": Route(ADMIN, form=_const(id="tr-5651-8a", jurisdiction="TR", citation="Law 5651 Art. 8/A",
                                                  title="Removal", clock_hours="4")),
+    "GET /admin/kinds": Route(ADMIN),
+    "POST /admin/kinds/{code}": Route(ADMIN, "requester_kind", "all", form=_const(government="1")),
     "GET /admin/designations": Route(ADMIN),
     "POST /admin/designations": Route(ADMIN, form=lambda w, r: {
         "submitter_id": str(w.extra["flagger"]), "designating_body": "Bundesnetzagentur",

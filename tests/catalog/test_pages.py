@@ -48,3 +48,21 @@ def test_a_law_added_on_the_page_keeps_its_link_and_excerpt(client: TestClient, 
     assert "the distribution of a mass medium may be suspended" in page
     # ...and the jurisdiction's default, stated as such, for a law without a clock.
     assert "no clock stated: the jurisdiction's default applies (24 h)" in page
+
+
+def test_a_kinds_place_is_changed_on_the_page_and_the_api_follows(client: TestClient, ada: Party) -> None:
+    """/admin/kinds: national CERTs are not government by default; an admin counts them as
+    government, and the catalog (and so every report) says so from then on."""
+    page = html.unescape(client.get("/admin/kinds").text)
+    assert 'id="kind-national_cert"' in page and "not government" in page
+    before = {k["code"]: k for k in client.get("/api/v1/catalog/requester-kinds/places").json()}
+    assert before["national_cert"]["government"] is False
+    changed = post_form(client, "/admin/kinds", "/admin/kinds/national_cert",
+                        {"government": "1", "legal_basis_required": "1"})
+    assert changed.status_code == 303 and changed.headers["location"].endswith("/admin/kinds#kind-national_cert")
+    after = {k["code"]: k for k in client.get("/api/v1/catalog/requester-kinds/places").json()}
+    assert after["national_cert"]["government"] is True and after["national_cert"]["legal_basis_required"] is True
+    assert {c: k for c, k in after.items() if c != "national_cert"} == \
+        {c: k for c, k in before.items() if c != "national_cert"}
+    unknown = post_form(client, "/admin/kinds", "/admin/kinds/astrologer", {"government": "1"})
+    assert unknown.status_code == 422

@@ -1,6 +1,7 @@
-"""Admin pages for the catalog: the laws with their statutory clocks, and trusted-flagger
-designations. Changes go through the same functions as ``docket law add``,
-``docket flagger designate`` and ``POST /api/v1/designations`` (audited there)."""
+"""Admin pages for the catalog: the laws with their statutory clocks, the requester kinds'
+places in the reports, and trusted-flagger designations. Changes go through the same
+functions as ``docket law add``, ``docket kind set``, ``docket flagger designate`` and
+``POST /api/v1/designations`` (audited there)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,27 @@ def add_law(request: Request, db: Db, who: CatalogAdmin, form: Form) -> Response
                           errors=service_errors(exc, LAW_FIELDS, default="id"))
     render.flash(request, f"Law {law.id} added; requests can cite it from now on.")
     return render.redirect(request, f"/admin/laws?jurisdiction={law.applies_in}#law-{law.id}")
+
+
+# ---------------------------------------------------------------- requester kinds
+@router.get("/admin/kinds", response_class=HTMLResponse)
+def kinds(request: Request, db: Db, who: CatalogAdmin) -> Response:
+    """The requester kinds, whether each counts as government in the reports and must
+    cite a law, with a form to change each. Who: admin (catalog:write)."""
+    return render.page(request, "admin/kinds.html", {"kinds": service.list_kinds(session=db)},
+                       title="Requester kinds")
+
+
+@router.post("/admin/kinds/{code}", response_class=HTMLResponse)
+def set_kind(request: Request, db: Db, who: CatalogAdmin, code: str, form: Form) -> Response:
+    """Change one kind's place (``catalog.service.set_kind``, audited; as ``docket kind
+    set`` and ``PUT /api/v1/catalog/requester-kinds/{code}``). Who: admin (catalog:write)."""
+    row = service.set_kind(session=db, actor=who.principal.actor, code=code,
+                           government=form.get("government") == "1",
+                           legal_basis_required=form.get("legal_basis_required") == "1")
+    render.flash(request, f"{row.label}: counted as {'government' if row.government else 'not government'}"
+                          f"{', must cite a law' if row.legal_basis_required else ''}, from now on.")
+    return render.redirect(request, f"/admin/kinds#kind-{row.code}")
 
 
 # ---------------------------------------------------------------- trusted-flagger designations
