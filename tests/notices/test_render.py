@@ -307,6 +307,24 @@ def test_statement_of_reasons_names_the_source(source: str) -> None:
     assert expected[source] in text
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("kind", "words"), [("national_cert", "national CERT"),
+                                             ("industry_association", "industry association"),
+                                             ("internet_governance", "internet governance body")])
+def test_statement_of_reasons_names_an_organisation_that_is_not_an_authority(lang: str, kind: str, words: str) -> None:
+    """A notice from a national CERT or an industry association is neither a public
+    authority's order nor a user's report: the statement names the organisation."""
+    text = render("statement_of_reasons", lang, sor(source="organisation", authority_name="CERT-KZ",
+                                                    authority_kind=kind)).text
+    sentence = tr(lang, "The decision follows a notice from an organisation: %(name)s (%(kind)s).")
+    assert sentence % {"name": "CERT-KZ", "kind": tr(lang, words)} in text
+    assert tr(lang, "The decision follows a report from a user of %(platform)s.") % {"platform": "Social Example"} \
+        not in text
+    anonymous = render("statement_of_reasons", lang, sor(source="organisation", authority_name=None,
+                                                         authority_kind=None)).text
+    assert tr(lang, "The decision follows a notice from an organisation.") in anonymous
+
+
 def test_statement_of_reasons_withheld_everywhere() -> None:
     text = render("statement_of_reasons", "en", sor(scope=["*"])).text
     assert "We have withheld your content everywhere." in text

@@ -23,6 +23,10 @@ from docket.parties.models import Submitter
 from docket.review.models import Decision
 from docket.settings import Settings
 
+# Who brought the content to the platform's attention, when the requester is not counted
+# as a public authority: a trusted flagger, a user (a rights holder reports as one), or an
+# organisation named in the statement (an industry association, a national CERT, an
+# internet-governance body, or an authority's kind the catalog does not count as government).
 SOURCES = {RequesterKind.trusted_flagger: "trusted_flagger", RequesterKind.user: "user_report",
            RequesterKind.rights_holder: "user_report"}
 
@@ -133,9 +137,9 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
             "decided_at": decision.effective_at or decision.decided_at, "ground": decision.ground,
             "law": decision.law, "provision": decision.provision, "policy_clause": decision.policy_clause,
             "explanation": decision.explanation,
-            "source": "authority" if public else SOURCES.get(kind_of, "user_report"),
-            "authority_name": submitter.name if public else None,
-            "authority_kind": kind_of.value if public else None,
+            "source": "authority" if public else SOURCES.get(kind_of, "organisation"),
+            "authority_name": submitter.name if public or kind_of not in SOURCES else None,
+            "authority_kind": kind_of.value if public or kind_of not in SOURCES else None,
             "automated": False, "appeal_url": appeal_url, "appeal_deadline": appeal_deadline(decision, settings),
             "reference": f"D-{decision.id}",
         }

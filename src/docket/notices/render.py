@@ -51,7 +51,7 @@ TEMPLATE_SUFFIXES = (".html", ".txt", ".jinja")
 # Outcomes of one item (docket.items.states.Outcome); None means still under review.
 ITEM_OUTCOMES = frozenset({"restricted", "removed_policy", "no_action", "rejected_invalid",
                            "rejected_overbroad", "already_removed", "content_not_found"})
-SOURCES = frozenset({"authority", "trusted_flagger", "user_report", "own_initiative"})
+SOURCES = frozenset({"authority", "organisation", "trusted_flagger", "user_report", "own_initiative"})
 
 
 
