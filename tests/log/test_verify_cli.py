@@ -2,7 +2,7 @@
 database — offline against their own checkpoint, and over HTTP against a log served on
 loopback (tests/log/logserver.py). Each way a receipt can fail has its exit status; and a
 receipt taken earlier, with a later checkpoint, catches every rewrite of history
-tests/log/test_tamper.py makes (issue 16, deliverable 6, through receipts)."""
+tests/audit/test_log_check.py makes (issue 16, deliverable 6, through receipts)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from docket.log import merkle
 from docket.log.note import Signer
 from docket.log.verify_cli import main
 from docket.store import transaction
+from tests.audit.test_log_check import EVENTS, REWRITES, held, rewrite_history, seal_all
 from tests.helpers import tampering
 from tests.log.logserver import serving
-from tests.log.test_tamper import EVENTS, REWRITES, held, rewrite_history, seal_all
 
-__all__ = ["held"]  # the fixture, from test_tamper
+__all__ = ["held"]  # the fixture, from test_log_check
 ORIGIN = "docket.test/log"
 
 
