@@ -81,14 +81,14 @@ LETTERS = [
         ]),
     Letter(
         name="de-lg-berlin-beschluss",
-        title="Landgericht Berlin II — Beschluss 27 O 412/26",
+        title="Landgericht Berlin — Beschluss 27 O 412/26",
         language="de",
-        heading=["Landgericht Berlin II", "Zivilkammer 27", "Tegeler Weg 17–21, 10589 Berlin",
+        heading=["Landgericht Berlin", "Zivilkammer 27", "Tegeler Weg 17–21, 10589 Berlin",
                  "", "Geschäftsnummer: 27 O 412/26", "Berlin, den 18.11.2026"],
         body=[
             "# BESCHLUSS",
             "In der einstweiligen Verfügungssache",
-            "Dr. Miriam Albers, Berlin — Antragstellerin —",
+            "Thomas Brandt, Berlin — Antragsteller —",
             "gegen",
             "Social Example Inc. — Antragsgegnerin —",
             "",
@@ -96,77 +96,81 @@ LETTERS = [
             "Verhandlung — angeordnet:",
             "",
             "1. Der Antragsgegnerin wird bei Vermeidung eines Ordnungsgeldes untersagt, die unter "
-            "den folgenden Adressen abrufbaren Äußerungen, die Antragstellerin habe Fördermittel "
-            "veruntreut, in der Bundesrepublik Deutschland öffentlich zugänglich zu machen:",
-            "- https://social.example/@kiezreport/81724",
-            "- https://social.example/@kiezreport/81731",
+            "der folgenden Adresse abrufbare Behauptung, der Antragsteller habe den "
+            "Bezirksbürgermeister bestochen, in der Bundesrepublik Deutschland öffentlich "
+            "zugänglich zu machen:",
+            "- https://social.example/@berlin_watch/55102",
             "2. Die Kosten des Verfahrens trägt die Antragsgegnerin.",
             "3. Der Streitwert wird auf 20.000 EUR festgesetzt.",
             "",
             "# Gründe",
-            "Die Äußerungen sind unwahre Tatsachenbehauptungen, die geeignet sind, die "
-            "Antragstellerin verächtlich zu machen (§ 186 StGB i. V. m. §§ 823 Abs. 2, 1004 BGB "
+            "Die Äußerung ist eine unwahre Tatsachenbehauptung, die geeignet ist, den "
+            "Antragsteller verächtlich zu machen (§ 186 StGB i. V. m. §§ 823 Abs. 2, 1004 BGB "
             "analog). Die Antragsgegnerin ist seit dem Hinweis vom 03.11.2026 als Störerin "
-            "verpflichtet, die Beiträge zu sperren. Die Sperre ist auf Deutschland beschränkt.",
+            "verpflichtet, den Beitrag zu sperren. Die Sperre ist auf Deutschland beschränkt.",
             "",
-            "Richterin am Landgericht Hoffmann",
+            "Vorsitzende Richterin am Landgericht Dr. K. Weber",
             "Ausgefertigt: Justizbeschäftigte Krause als Urkundsbeamtin der Geschäftsstelle",
         ]),
     Letter(
-        name="tr-sulh-ceza-karar",
-        title="İstanbul 5. Sulh Ceza Hakimliği — Değişik İş 2026/8123",
+        name="tr-btk-sulh-ceza",
+        title="BTK — İstanbul 5. Sulh Ceza Hakimliği kararının iletilmesi (BTK-2026-88412)",
         language="tr",
-        heading=["T.C.", "İSTANBUL 5. SULH CEZA HAKİMLİĞİ", "",
-                 "DEĞİŞİK İŞ NO: 2026/8123 D. İş", "KARAR TARİHİ: 16/11/2026"],
+        heading=["T.C.", "BİLGİ TEKNOLOJİLERİ VE İLETİŞİM KURUMU", "İhbar Merkezi",
+                 "Eskişehir Yolu 10. km, No: 276, 06530 Çankaya / Ankara", "",
+                 "Sayı: BTK-2026-88412", "Tarih: 17/11/2026", "Konu: Erişimin engellenmesi ve içeriğin çıkarılması"],
         body=[
-            "# KARAR",
-            "Talep eden: Av. Selin Demir vekili aracılığıyla Kaan Yıldız",
+            "# SOCIAL EXAMPLE INC.",
+            "5651 sayılı Kanun'un 8/A maddesi uyarınca, kişilerin yaşam hakkının korunması "
+            "amacıyla Kurum Başkanlığınca 16/11/2026 tarihinde verilen erişimin engellenmesi "
+            "kararı, İstanbul 5. Sulh Ceza Hakimliği'nin 2026/8123 D. İş sayılı kararıyla "
+            "onaylanmıştır. Karar ekte sunulmuştur.",
             "",
-            "5651 sayılı Kanun'un 9. maddesi uyarınca yapılan başvuru üzerine, aşağıda "
-            "adresleri belirtilen içeriklerin başvurucunun kişilik haklarını ihlal ettiği "
-            "kanaatine varılmakla;",
-            "- 1) https://social.example/@gundem34/55102",
-            "- 2) hxxps://social(.)example/@gundem34/55109",
-            "1- İçeriğe erişimin engellenmesine ve içeriğin yayından çıkarılmasına,",
-            "2- Kararın Erişim Sağlayıcıları Birliği'ne gönderilmesine,",
-            "3- Kararın yerine getirilmesi için içerik sağlayıcıya ve yer sağlayıcıya derhal, "
-            "en geç 24 saat içinde bildirilmesine,",
-            "karar verildi. Karara karşı tebliğden itibaren 7 gün içinde itiraz yolu açıktır.",
+            "Aşağıdaki içeriğin derhal, en geç 4 (dört) saat içinde yayından çıkarılması ve "
+            "Türkiye'den erişiminin engellenmesi gerekmektedir:",
+            "- 1) hxxps://social[.]example/@istanbul_voice/66001",
             "",
+            "Soruşturma gizlilik kararı (CMK md. 157) kapsamında içerik sahibine bilgi "
+            "verilmemesi rica olunur.",
+            "",
+            "# EK: İSTANBUL 5. SULH CEZA HAKİMLİĞİ",
+            "DEĞİŞİK İŞ NO: 2026/8123 D. İş · KARAR TARİHİ: 16/11/2026",
+            "Bilgi Teknolojileri ve İletişim Kurumu Başkanlığının 16/11/2026 tarihli ve 5651 "
+            "sayılı Kanun'un 8/A maddesine dayanan kararının, gazeteciye yönelik ölüm tehdidi ve "
+            "ev adresinin paylaşılması nedeniyle yaşam hakkının korunması bakımından hukuka "
+            "uygun olduğu anlaşılmakla ONAYLANMASINA karar verildi. Karara karşı tebliğden "
+            "itibaren 7 gün içinde itiraz yolu açıktır.",
             "Hakim 41827",
             "",
-            "# ÜST YAZI — Erişim Sağlayıcıları Birliği",
-            "Sayı: ESB-2026-K-193006 · Tarih: 17/11/2026",
-            "Yukarıdaki mahkeme kararı, 5651 sayılı Kanun'un 9. maddesi uyarınca tarafınıza "
-            "iletilmektedir. Kararın 24 saat içinde uygulanması gerekmektedir.",
+            "Mehmet Yılmaz, İhbar Merkezi Daire Başkanı",
         ]),
     Letter(
-        name="kz-mci-order",
-        title="Предписание Министерства культуры и информации Республики Казахстан",
+        name="kz-misd-order",
+        title="Предписание МИОР РК № MISD-2026/1203",
         language="ru",
-        heading=["ҚАЗАҚСТАН РЕСПУБЛИКАСЫ МӘДЕНИЕТ ЖӘНЕ АҚПАРАТ МИНИСТРЛІГІ",
-                 "МИНИСТЕРСТВО КУЛЬТУРЫ И ИНФОРМАЦИИ РЕСПУБЛИКИ КАЗАХСТАН",
+        heading=["ҚАЗАҚСТАН РЕСПУБЛИКАСЫ АҚПАРАТ ЖӘНЕ ҚОҒАМДЫҚ ДАМУ МИНИСТРЛІГІ",
+                 "МИНИСТЕРСТВО ИНФОРМАЦИИ И ОБЩЕСТВЕННОГО РАЗВИТИЯ РЕСПУБЛИКИ КАЗАХСТАН",
                  "Астана қ., Мәңгілік Ел даңғ., 8", "",
-                 "№ 12-3/6127-И от 20.11.2026", "Законному представителю Social Example Inc. в РК"],
+                 "№ MISD-2026/1203 от 20.11.2026", "Законному представителю Social Example Inc. в РК"],
         body=[
             "# ПРЕДПИСАНИЕ",
             "Қазақстан Республикасының заңнамасымен тыйым салынған ақпаратты жою туралы / "
             "об удалении информации, запрещённой законодательством Республики Казахстан",
             "",
-            "В соответствии со статьёй 9 Закона Республики Казахстан «Об онлайн-платформах и "
-            "онлайн-рекламе» требуем в течение 24 (двадцати четырёх) часов:",
-            "1. удалить публикации, содержащие ложную информацию о чрезвычайной ситуации в "
-            "г. Актобе:",
-            "- https://social.example/@aktobe_today/7731",
-            "- https://social.example/@aktobe_today/7736",
-            "2. заблокировать учётную запись @aktobe_today на территории Республики Казахстан;",
+            "На основании обращения родителей несовершеннолетней и в соответствии со "
+            "статьёй 9 Закона Республики Казахстан «Об онлайн-платформах и онлайн-рекламе» "
+            "требуем в течение 24 (двадцати четырёх) часов:",
+            "1. удалить публикации учётной записи, содержащие систематические оскорбления "
+            "несовершеннолетней, а также все их копии и репосты;",
+            "2. заблокировать учётную запись на территории Республики Казахстан:",
+            "- https://social.example/@bully99",
             "3. предоставить сведения о владельце учётной записи (регистрационные данные, "
             "IP-адреса входа за период с 01.11.2026).",
             "",
             "В случае невозможности удаления — как минимум ограничить доступ к указанным "
             "материалам на территории Республики Казахстан.",
             "",
-            "Вице-министр А. Б. Жумабаева",
+            "Руководитель Департамента мониторинга онлайн-среды А. Нурлановна",
         ]),
     Letter(
         name="es-guardia-civil-oficio",
