@@ -18,10 +18,10 @@ from docket.deps import AppSettings, Db
 from docket.documents import detect, service
 from docket.documents.models import Document, DocumentKind
 from docket.documents.schemas import DocumentList, DocumentRead
-from docket.errors import PROBLEM_JSON, Forbidden
-from docket.intake.api import rate_limited
+from docket.errors import PROBLEM_JSON
+from docket.intake.api import check_reader, rate_limited
 from docket.intake.models import Request
-from docket.parties.auth import Permission, Principal
+from docket.parties.auth import Principal
 
 router = APIRouter(tags=["documents"])
 
@@ -29,10 +29,9 @@ _PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/
 
 
 async def readers(principal: Annotated[Principal, Depends(rate_limited)]) -> Principal:
-    """The caller, if a submitter or staff who may read requests (403 otherwise); which
-    requests it reaches, access decides."""
-    if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
-        raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
+    """The caller, if it may read requests at all (``intake.api.check_reader``); counted
+    against its rate limit as the requests' routes are."""
+    check_reader(principal)
     return principal
 
 

@@ -81,8 +81,9 @@ def _submitter(db: Db, principal: Principal) -> Submitter:
     return submitter
 
 
-def _readers(principal: Principal) -> None:
-    """403 unless the caller is a submitter or staff who may read requests."""
+def check_reader(principal: Principal) -> None:
+    """403 unless the caller is a submitter or staff who may read requests (which requests
+    it reaches, access decides)."""
     if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
         raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
 
@@ -237,7 +238,7 @@ router.add_api_route(
 def get_request(request_id: Id, db: Db, principal: Limited) -> RequestRead:
     """One request with its items and their status. Who: its submitter; staff (a local
     representative: its countries); 404 for anyone else."""
-    _readers(principal)
+    check_reader(principal)
     return RequestRead.model_validate(access.visible(db, principal, Request, request_id))
 
 
@@ -264,7 +265,7 @@ def list_requests(
 ) -> RequestPage:
     """Requests, newest first. Who: a submitter (its own only), staff (a local
     representative: its countries)."""
-    _readers(principal)
+    check_reader(principal)
     rows = reading.list_requests(
         session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
         received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
