@@ -70,3 +70,10 @@ def test_only_multipart_posts_to_the_listed_paths_get_the_allowance() -> None:
     assert not limit._upload(scope("POST", "/api/v1/requests/7/documents", b"application/json"))
     assert not limit._upload(scope("PUT", "/api/v1/requests/7/documents", b"multipart/form-data; boundary=x"))
     assert not limit._upload(scope("POST", "/api/v1/reports", b"multipart/form-data; boundary=x"))
+
+
+def test_a_multipart_body_that_does_not_parse_is_a_422_naming_the_body(client: Any, kz_ministry: Any) -> None:
+    broken = client.post("/api/v1/requests/1/documents", content=b"--x\r\nNone--x--\r\n", headers={
+        **kz_ministry.headers, "Content-Type": "multipart/form-data; boundary=x"})
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["field"] == "body"

@@ -208,6 +208,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:
+            # A body the framework cannot parse (malformed multipart or form data): a 422
+            # naming the body, as for malformed JSON.
+            why = exc.detail if isinstance(exc.detail, str) else "cannot be parsed"
+            if (html := _page(request, 422, "Invalid input", f"the form cannot be read: {why}")) is not None:
+                return html
+            return problem(422, "Invalid input", "the body cannot be read", slug="validation",
+                           errors=[{"field": "body", "message": why}])
         titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
         title = titles.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
