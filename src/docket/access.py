@@ -1,5 +1,5 @@
 """Who reaches which records: the one place every query for a request, an item, a
-decision, an appeal, a report or a hold is scoped to its caller.
+decision, an appeal, a report, a hold or a document is scoped to its caller.
 
 Routes check the *kind* of caller first (``parties.auth.require``: a 401 without a
 token, a 403 when no role of the caller may use the route at all — the same answer
@@ -29,6 +29,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from docket.appeals.models import Appeal
+from docket.documents.models import Document
 from docket.errors import NotFound
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, WebhookEndpoint
@@ -108,6 +109,7 @@ _SCOPES: dict[type[Any], tuple[Any, Any, Any]] = {
     Appeal: (*_ITEM_SCOPED, Item.id == Appeal.item_id),
     Report: (*_ITEM_SCOPED, Item.id == Report.item_id),
     NoticeHold: (*_REQUEST_SCOPED, Request.id == NoticeHold.request_id),
+    Document: (*_REQUEST_SCOPED, Request.id == Document.request_id),
 }
 
 T = TypeVar("T")

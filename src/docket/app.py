@@ -26,6 +26,9 @@ from docket.catalog.api import router as catalog_router
 from docket.clock import SYSTEM, Clock
 from docket.content.api import router as content_router
 from docket.deps import Db
+from docket.documents import pages as documents_pages
+from docket.documents import service as documents
+from docket.documents.api import router as documents_router
 from docket.enforcement import pages as enforcement_pages
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
@@ -80,7 +83,7 @@ def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, portal_pages, user_report_pages, appeals_pages,
-             enforcement_pages, admin_pages, catalog_pages, notices_pages)
+             enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 
@@ -170,7 +173,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     openapi.install(app)
     app.add_middleware(errors.ConcurrencyLimit, limit=settings.max_concurrent_requests)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    # The routes that take documents may carry theirs (DOCKET_REQUEST_DOCUMENTS_MAX_BYTES) in a
+    # multipart body; every other call keeps DOCKET_MAX_BODY_BYTES.
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes, uploads=documents.UPLOAD_PATHS,
+                       upload_limit=documents.upload_limit(settings))
     app.add_middleware(LogLane)  # outside the limits: it reads no body and never waits
     security_headers.install(app, base_url=settings.base_url)  # around all of the above
     # Around everything, the security headers too: the request id is on every answer.
@@ -186,9 +192,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # The hot paths first, as FastAPI tries routers in order (matching a path costs every
     # route before it): visibility (every view of restricted content), the log's public
     # proofs (every verifier and witness), then intake (every request and report).
-    for router in (enforcement_router, log_router, intake_router, user_reports_router, catalog_router,
-                   parties_router, review_router, appeals_router, notices_router, content_router, audit_router,
-                   receipts_router, transparency_router, operations_router):
+    for router in (enforcement_router, log_router, intake_router, user_reports_router, documents_router,
+                   catalog_router, parties_router, review_router, appeals_router, notices_router, content_router,
+                   audit_router, receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     return app

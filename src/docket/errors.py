@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -92,6 +93,10 @@ class Gone(DocketError):
 
 class PayloadTooLarge(DocketError):
     status, title, slug = 413, "Request body too large", "payload-too-large"
+
+
+class UnsupportedMediaType(DocketError):
+    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
 class Unprocessable(DocketError):
@@ -203,6 +208,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:
+            # A body the framework cannot parse (malformed multipart or form data): a 422
+            # naming the body, as for malformed JSON.
+            why = exc.detail if isinstance(exc.detail, str) else "cannot be parsed"
+            if (html := _page(request, 422, "Invalid input", f"the form cannot be read: {why}")) is not None:
+                return html
+            return problem(422, "Invalid input", "the body cannot be read", slug="validation",
+                           errors=[{"field": "body", "message": why}])
         titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
         title = titles.get(exc.status_code, "Error")
         detail = exc.detail if isinstance(exc.detail, str) else title
@@ -295,19 +308,37 @@ class BodyLimit:
     NUL characters anywhere in the input with a 422 (PostgreSQL cannot store them in
     text, and no legitimate request carries one); and JSON bodies that are not UTF-8 or
     nest too deeply (:func:`json_problem`) with a 422 naming the body, which the
-    framework's parser would answer with a bare 400."""
+    framework's parser would answer with a bare 400.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    The routes that take documents (``uploads``: their paths, as patterns) get
+    ``upload_limit`` instead for a ``multipart/form-data`` POST, and check NUL characters
+    in their text fields themselves: a file's bytes may hold any byte. Every other route,
+    and those routes with any other body, keep ``limit``."""
+
+    def __init__(self, app: ASGIApp, limit: int, *, uploads: Sequence[str] = (),
+                 upload_limit: int = 0) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = re.compile("|".join(f"(?:{p})" for p in uploads)) if uploads else None
+        self.upload_limit = max(limit, upload_limit)
+
+    def _upload(self, scope: Scope) -> bool:
+        """Whether the call is a multipart POST to a route that takes documents."""
+        if self.uploads is None or scope.get("method") != "POST":
+            return False
+        declared = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+        return (declared.split(b";", 1)[0].strip() == b"multipart/form-data"
+                and self.uploads.fullmatch(scope.get("path", "")) is not None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = self._upload(scope)
+        limit = self.upload_limit if upload else self.limit
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._reject(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(scope, receive, send, limit)
             return
         if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
             await _nul(scope, receive, send)
@@ -321,14 +352,14 @@ class BodyLimit:
                 return  # the client went away
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._reject(scope, receive, send)
+            if size > limit:
+                await self._reject(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if b"\\u0000" in body or b"\x00" in body:
+        if not upload and (b"\\u0000" in body or b"\x00" in body):
             await _nul(scope, receive, send)
             return
         if body and _is_json(scope) and (invalid := json_problem(body)) is not None:
@@ -347,10 +378,10 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem(
             413, "Request body too large",
-            f"the body is larger than the limit of {self.limit} bytes",
+            f"the body is larger than the limit of {limit} bytes",
             slug="payload-too-large",
         )
         await response(scope, receive, send)

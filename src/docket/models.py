@@ -5,6 +5,7 @@ from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
+from docket.documents.models import Blob, Document
 from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import (
     Designation,
@@ -28,5 +29,5 @@ __all__ = [
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
-    "ExportReceipt", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf",
+    "ExportReceipt", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
 ]

@@ -45,6 +45,19 @@ class Settings(BaseSettings):
         default=4 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024,
         description="an integer number of bytes between 1024 and 536870912",
     )
+    document_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024,
+        description="the largest document a request may carry, in bytes (1..1073741824)",
+    )
+    request_documents_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, le=4 * 1024 * 1024 * 1024,
+        description="the most bytes of documents one request may carry in all (1..4294967296)",
+    )
+    document_dir: str | None = Field(
+        default=None,
+        description="a directory for documents' content, one file per distinct content named by its "
+                    "SHA-256; unset: the content is kept in the database",
+    )
     default_clock_hours: int = Field(
         default=7 * 24, ge=1, le=24 * 365,
         description="hours for a jurisdiction without a clock in the catalog (1..8760)",
@@ -229,6 +242,13 @@ class Settings(BaseSettings):
     def hosts(self) -> Hosts:
         """:attr:`platform_hosts`, parsed."""
         return parse_hosts(self.platform_hosts)
+
+    @field_validator("document_dir")
+    @classmethod
+    def _check_document_dir(cls, value: str | None) -> str | None:
+        if value and os.path.exists(value) and not os.path.isdir(value):
+            raise ValueError("must be a directory (it is created if missing)")
+        return value or None
 
     @field_validator("smtp_url")
     @classmethod

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.authorization.world import PASSWORD, SUBMITTERS, Record, World
+from tests.authorization.world import PASSWORD, PDF, SUBMITTERS, Record, World
 
 ALL = frozenset({"none", *SUBMITTERS, "reviewer", "legal", "rights", "rep_kz", "rep_de",
                  "rep_kz_auditor", "auditor", "admin", "platform"})
@@ -79,6 +79,9 @@ class Route:
     # Only a fresh, signed-out browser calls it (sign-in and sign-out would end the
     # callers' own sessions).
     fresh: bool = False
+    # Files sent in a multipart body ({field: (name, bytes, type)}), with ``form`` as its
+    # other fields (an API route's too).
+    files: Body | None = None
 
 
 def _const(**values: Any) -> Body:
@@ -114,6 +117,7 @@ def _html_ids(prefix: str) -> Callable[[Any], set[int]]:
     return lambda html: {int(n) for n in pattern.findall(html)}
 
 
+FILE = _const(file=("translation.pdf", PDF, "application/pdf"))
 REQUEST = {"jurisdiction": "KZ", "reason": "hate_speech", "legal_basis": [{"law": "kz-online-platforms-9"}],
            "explanation": "Calls for violence.", "items": [{"url": "https://social.example/@m/1"}]}
 REVIEW = _const(step="policy", finding="compliant")
@@ -139,6 +143,11 @@ API: dict[str, Route] = {
                                   query={"limit": "200"}),
     "POST /api/v1/requests/{request_id}/clarifications": Route(
         SUBMITTER, "request", body=_const(message="The order is attached.")),
+    # Documents: the request's submitter, and staff who may see the request.
+    "POST /api/v1/requests/{request_id}/documents": Route(
+        SUBMITTER | STAFF, "request", form=_const(kind="translation", language="en"), files=FILE),
+    "GET /api/v1/requests/{request_id}/documents": Route(SUBMITTER | STAFF, "request"),
+    "GET /api/v1/documents/{document_id}/content": Route(SUBMITTER | STAFF, "document"),
     "POST /api/v1/reports": Route(frozenset({"none", "platform"}), body=_const(
         content_id="kz-3", reason="hate_speech", reporter_id="u-77", explanation="Hateful.")),
     "POST /api/v1/reports/batch": Route(PLATFORM, body=_const(reports=[
@@ -239,6 +248,9 @@ PAGES: dict[str, Route] = {
     "POST /console/appeals/{appeal_id}/decision": Route(
         REVIEWERS, "appeal", "act", form=_const(outcome="upheld", explanation="It stands.")),
     "GET /console/requests/{request_id}": Route(STAFF, "request"),
+    "POST /console/requests/{request_id}/documents": Route(STAFF, "request", form=_const(document_kind="evidence"),
+                                                           files=FILE),
+    "GET /console/documents/{document_id}": Route(STAFF, "document"),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),
@@ -255,6 +267,9 @@ PAGES: dict[str, Route] = {
     "GET /portal/requests/{request_id}": Route(SUBMITTER, "request"),
     "POST /portal/requests/{request_id}/clarifications": Route(
         SUBMITTER, "request", form=_const(message="The order is attached.")),
+    "POST /portal/requests/{request_id}/documents": Route(SUBMITTER, "request", form=_const(document_kind="letter"),
+                                                          files=FILE),
+    "GET /portal/documents/{document_id}": Route(SUBMITTER, "document"),
     "GET /portal/requests/{request_id}/letter": Route(SUBMITTER, "request"),
     "GET /portal/requests/{request_id}/receipt": Route(SUBMITTER, "request"),
     "GET /portal/tokens": Route(SUBMITTER),

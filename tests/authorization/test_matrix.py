@@ -86,10 +86,14 @@ def _call(world: World, key: str, route: Route, caller: str, record: Record | No
             response = world.client.post(path, data={**data, "csrf_token": csrf}, follow_redirects=False)
             world.client.cookies = httpx.Cookies()
             return response
-        return world.page(caller, "POST", path, data={**data, "csrf_token": who.csrf})
+        files = route.files(world, record) if route.files else None
+        return world.page(caller, "POST", path, data={**data, "csrf_token": who.csrf}, files=files)
     kwargs: dict[str, Any] = {"params": query}
     if route.body is not None:
         kwargs["json"] = route.body(world, record)
+    if route.files is not None:  # a multipart body: its files and its other fields
+        kwargs["files"] = route.files(world, record)
+        kwargs["data"] = route.form(world, record) if route.form else {}
     return world.client.request(method, path, headers=who.headers, **kwargs)
 
 

@@ -34,6 +34,7 @@ from docket.parties.models import Submitter
 from tests.conftest import SECRET
 
 PASSWORD = "correct horse battery staple"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 SUBMITTERS = ("kz_gov", "kz_gov2", "de_court", "channel")
@@ -204,6 +205,13 @@ def _cases(world: World) -> None:
     world.add(Record("request", channel_case["request_id"], "channel", "DE", "report case"))
     world.add(Record("item", channel_case["id"], "channel", "DE", "report case item"))
     belongs[channel_case["id"]] = channel_case["request_id"]
+    # Each request carries a document, uploaded by its submitter.
+    for request in list(world.records["request"]):
+        assert request.owner is not None
+        document = world.api(request.owner, "POST", f"/api/v1/requests/{request.id}/documents",
+                             files={"file": ("order.pdf", PDF, "application/pdf")}, data={"kind": "order"})
+        world.add(Record("document", document["id"], request.owner, request.jurisdiction,
+                         f"document of {request.owner}"))
 
     kz_items = [i["id"] for i in kz["items"]]
     de_items = [i["id"] for i in de["items"]]

@@ -71,11 +71,14 @@ def people(web: TestClient, app: Any, make_user: Any, kz_ministry: Any,
     aigerim = make_person(kz_ministry, AIGERIM, "Aigerim")
     sent = web.post("/api/v1/requests", json=KZ_BODY, headers=kz_ministry.headers)
     assert sent.status_code == 201, sent.text
+    document = web.post(f"/api/v1/requests/{sent.json()['id']}/documents", headers=kz_ministry.headers,
+                        files={"file": ("order.txt", b"The order.\n", "text/plain")}, data={"kind": "order"})
+    assert document.status_code == 201, document.text
     with TestClient(app, raise_server_exceptions=False) as portal:
         assert sign_in(portal, AIGERIM).status_code == 303
         yield {"staff": web, "portal": portal, "ids": {
             "request_id": sent.json()["id"], "item_id": sent.json()["items"][0]["id"],
-            "submitter_id": kz_ministry.id, "user_id": aigerim.id}}
+            "submitter_id": kz_ministry.id, "user_id": aigerim.id, "document_id": document.json()["id"]}}
 
 
 def page_paths() -> list[str]:
@@ -94,7 +97,7 @@ def test_every_page_sends_the_headers_and_needs_no_inline_style_or_script(
         browser = people["portal"] if path.startswith("/portal") else people["staff"]
         response = browser.get(path)
         statuses[template] = response.status_code
-        if template.endswith("/receipt"):  # a download (JSON), not a page
+        if template.endswith(("/receipt", "/documents/{document_id}")):  # a download, not a page
             assert response.headers["content-disposition"].startswith("attachment"), path
             assert response.headers["x-content-type-options"] == "nosniff", path
             continue

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, status
+import orjson
+from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
 from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
 
 from docket import access, bounds
 from docket.bounds import Id, Moment
 from docket.deps import AppSettings, Db
-from docket.errors import Forbidden, Unprocessable
+from docket.documents import service as documents
+from docket.documents.models import DocumentKind
+from docket.documents.schemas import DocumentRead
+from docket.errors import PROBLEM_JSON, Forbidden, Unprocessable, field_errors, json_problem
 from docket.intake import clarification, idempotency, reading
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Request, RequestStatus
-from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
+from docket.intake.schemas import (
+    ClarificationCreate,
+    RequestCreate,
+    RequestPage,
+    RequestRead,
+    RequestWithDocuments,
+)
 from docket.parties import auth
 from docket.parties import service as parties
 from docket.parties.auth import (
@@ -26,6 +39,7 @@ from docket.parties.auth import (
     confirm_submitter,
 )
 from docket.parties.models import Submitter
+from docket.settings import Settings
 from docket.store import independent_reads
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
@@ -67,16 +81,13 @@ def _submitter(db: Db, principal: Principal) -> Submitter:
     return submitter
 
 
-def _readers(principal: Principal) -> None:
-    """403 unless the caller is a submitter or staff who may read requests."""
+def check_reader(principal: Principal) -> None:
+    """403 unless the caller is a submitter or staff who may read requests (which requests
+    it reaches, access decides)."""
     if principal.submitter_id is None and not principal.can(Permission.requests_read_all):
         raise Forbidden("this call needs a submitter's token or the 'requests:read_all' permission")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=RequestRead,
-             responses={409: {"description": "the Idempotency-Key was used with another body"},
-                        413: {"description": "body too large"}, 422: {"description": "invalid input"},
-                        429: {"description": "rate limited"}})
 def submit_request(
     request: HttpRequest, body: RequestCreate, db: Db, settings: AppSettings,
     principal: LimitedSubmitter, idempotency_key: IdempotencyHeader = None,
@@ -84,7 +95,10 @@ def submit_request(
     """Send a request to restrict content. Who: a submitter's token.
 
     A well-formed but incomplete request is accepted (201) with status
-    ``needs_clarification`` and the list of what is ``missing``."""
+    ``needs_clarification`` and the list of what is ``missing``. Sent as
+    ``multipart/form-data`` instead, the request (its JSON body in the part ``request``)
+    carries documents (parts ``documents``), stored with it or not at all; the answer then
+    lists them (``documents``)."""
     # Reads first (on PostgreSQL outside any transaction, on SQLite in a read transaction
     # of their own), ids taken beforehand on PostgreSQL; the write then holds its locks
     # only to store the request and its event.
@@ -106,11 +120,125 @@ def submit_request(
     return Response(done.body(), status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
+def submit_with_documents(
+    request: HttpRequest, db: Db, settings: AppSettings, principal: LimitedSubmitter,
+    request_part: Annotated[str, Form(alias="request")],
+    files: Annotated[list[UploadFile] | None, File(alias="documents")] = None,
+    document_kinds: Annotated[list[str] | None, Form()] = None,
+    document_languages: Annotated[list[str] | None, Form()] = None,
+    idempotency_key: IdempotencyHeader = None,
+) -> Response:
+    """:func:`submit_request` for a ``multipart/form-data`` body: the request with its
+    documents, through ``intake.submit`` in one transaction (the request, its events, its
+    acknowledgement and its documents, or nothing). Who: a submitter's token."""
+    if principal.submitter_id is None:
+        raise Forbidden("only a submitter's token can send requests")
+    data = _request_part(request_part)
+    uploads = _uploads(settings, files or [], document_kinds or [], document_languages or [])
+    submitter = confirm_submitter(db, request, principal)  # 401 if revoked since
+    key = idempotency.Key(f"submitter:{submitter.id}", idempotency_key,
+                          intake.body_digest(data, uploads)) if idempotency_key else None
+    done = intake.submit(session=db, settings=settings, submitter=submitter, data=data,
+                         channel=Channel.api, idempotency=key, uploads=uploads)
+    if done.replayed is not None:
+        return JSONResponse(done.replayed.response, status_code=done.replayed.status_code,
+                            headers={"Idempotent-Replayed": "true"})
+    answer = RequestWithDocuments.model_validate(done.request)
+    answer.documents = [DocumentRead.model_validate(d) for d in done.documents]
+    return Response(answer.model_dump_json(), status_code=status.HTTP_201_CREATED,
+                    media_type="application/json")
+
+
+def _request_part(raw: str) -> RequestCreate:
+    """The part ``request`` of a multipart body: the JSON body a request without documents
+    sends, held to the same checks (errors.BodyLimit's NUL and depth checks pass a
+    multipart body unread)."""
+    body = raw.encode()
+    if b"\x00" in body or b"\\u0000" in body:
+        raise Unprocessable("the input contains a NUL character",
+                            errors=[{"field": "request", "message": "NUL characters (\\u0000) are not allowed"}])
+    try:
+        if (invalid := json_problem(body)) is not None:
+            raise ValueError(invalid)
+        value = orjson.loads(body)
+    except ValueError as exc:  # orjson's JSONDecodeError is one
+        raise Unprocessable("the part 'request' is not valid JSON",
+                            errors=[{"field": "request", "message": f"malformed JSON: {exc}"}]) from None
+    try:
+        return RequestCreate.model_validate(value)
+    except ValidationError as exc:
+        raise Unprocessable("some fields are invalid", errors=field_errors(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])) from None
+
+
+def _uploads(settings: Settings, files: list[UploadFile], kinds: list[str],
+             languages: list[str]) -> list[documents.Upload]:
+    """The parts ``documents``, each with its kind and language (the parallel parts
+    ``document_kinds`` and ``document_languages``, when given: one per document, in order)."""
+    for name, given in (("document_kinds", kinds), ("document_languages", languages)):
+        if given and len(given) != len(files):
+            raise Unprocessable(f"give one of {name} per document, in their order, or none",
+                                errors=[{"field": name, "message": f"{len(given)} given for {len(files)} documents"}])
+    return [documents.check_upload(
+        settings=settings, data=documents.read_at_most(settings, file.file), filename=file.filename,
+        kind=documents.parse_kind(kinds[i] if kinds else None, f"document_kinds[{i}]"),
+        language=documents.parse_language(languages[i] if languages else None, f"document_languages[{i}]"),
+        field=f"documents[{i}]") for i, file in enumerate(files)]
+
+
+def _multipart(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "multipart/form-data"
+
+
+class _JsonOrMultipart(APIRoute):
+    """``POST /api/v1/requests``: a ``multipart/form-data`` body (a request with documents)
+    goes to :func:`submit_with_documents`, any other body to the route as declared
+    (:func:`submit_request`, its JSON body unchanged). One path; both end in intake."""
+
+    def get_route_handler(self) -> Callable[[HttpRequest], Coroutine[Any, Any, Response]]:
+        as_declared = super().get_route_handler()
+        with_documents = APIRoute(self.path, submit_with_documents, methods=["POST"],
+                                  status_code=status.HTTP_201_CREATED,
+                                  dependency_overrides_provider=self.dependency_overrides_provider,
+                                  ).get_route_handler()
+
+        async def handler(request: HttpRequest) -> Response:
+            if _multipart(request.headers.get("content-type", "")):
+                return await with_documents(request)
+            return await as_declared(request)
+
+        return handler
+
+
+# The multipart form of the body, for the OpenAPI document (the JSON form is RequestCreate).
+_WITH_DOCUMENTS = {"requestBody": {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["request"],
+    "properties": {
+        "request": {"type": "string", "description": "the request: the JSON body (RequestCreate), as text"},
+        "documents": {"type": "array", "items": {"type": "string", "format": "binary"},
+                      "description": "files the request carries (PDF, PNG, JPEG, TIFF, WebP, plain text, "
+                                     ".eml, DOCX, ODT; the type is read from the bytes)"},
+        "document_kinds": {"type": "array", "items": {"type": "string", "enum": [k.value for k in DocumentKind]},
+                           "description": "one per document, in order (default: other)"},
+        "document_languages": {"type": "array", "items": {"type": "string", "maxLength": 2},
+                               "description": "one ISO 639-1 code per document, in order; empty for none"},
+    }}}}}}
+_PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+router.add_api_route(
+    "", submit_request, methods=["POST"], status_code=status.HTTP_201_CREATED, response_model=RequestRead,
+    responses={409: {"description": "the Idempotency-Key was used with another body"},
+               413: {"description": "body too large, or documents over their limits"},
+               415: {"description": "a document of a type not allowed", **_PROBLEM},
+               422: {"description": "invalid input"}, 429: {"description": "rate limited"}},
+    openapi_extra=_WITH_DOCUMENTS, route_class_override=_JsonOrMultipart)
+
+
 @router.get("/{request_id}", response_model=RequestRead)
 def get_request(request_id: Id, db: Db, principal: Limited) -> RequestRead:
     """One request with its items and their status. Who: its submitter; staff (a local
     representative: its countries); 404 for anyone else."""
-    _readers(principal)
+    check_reader(principal)
     return RequestRead.model_validate(access.visible(db, principal, Request, request_id))
 
 
@@ -137,7 +265,7 @@ def list_requests(
 ) -> RequestPage:
     """Requests, newest first. Who: a submitter (its own only), staff (a local
     representative: its countries)."""
-    _readers(principal)
+    check_reader(principal)
     rows = reading.list_requests(
         session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
         received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,

@@ -26,8 +26,9 @@ from docket.audit import receipts
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
+from docket.documents import pages as documents
 from docket.enforcement import service as enforcement
-from docket.errors import Conflict, NotFound, Unprocessable
+from docket.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from docket.intake import clarification, idempotency, reading
 from docket.intake import portal_forms as forms
 from docket.intake import submission as intake
@@ -163,6 +164,7 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         "law_groups": sorted(laws.items()),
         "reasons": [(r.code, r.label) for r in catalog.list_reasons(session=db)],
         "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
+        **documents.form_context(request.app.state.settings),
     }
     return page(request, "portal/new.html", context, status=status, title="New request")
 
@@ -176,10 +178,10 @@ def new_request_page(request: Request, user: PortalUser, db: Db) -> Response:
 @router.post("/requests", response_class=HTMLResponse)
 def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSettings,
                    form: Form) -> Response:
-    """Send a request through intake, like ``POST /api/v1/requests``; a well-formed but
-    incomplete request is accepted as ``needs_clarification``. The form's one-time key is
-    its Idempotency-Key: sending the same form twice stores one request. Who: a person of a
-    submitter."""
+    """Send a request through intake, like ``POST /api/v1/requests``, with the documents
+    chosen (stored with it, or nothing is); a well-formed but incomplete request is
+    accepted as ``needs_clarification``. The form's one-time key is its Idempotency-Key:
+    sending the same form twice stores one request. Who: a person of a submitter."""
     submitter = _submitter(db, user)
     _limit(request, user, submitter)
     values = forms.kept(form)
@@ -189,14 +191,22 @@ def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSett
     except ValidationError as exc:
         return _new_form(request, db, user, values, forms.request_errors(
             [(list(e["loc"]), e["type"], str(e["msg"])) for e in exc.errors()], lines), 422)
+    try:
+        uploads = documents.uploads_of(form, settings, field="documents")
+    except (PayloadTooLarge, UnsupportedMediaType, Unprocessable) as exc:
+        return _new_form(request, db, user, values, _document_error(exc), exc.status)
     # Without a key (not sent from the form) the submission is simply not deduplicated.
     form_key = forms.one(form, 'form_key', 150) or secrets.token_urlsafe(18)
-    key = idempotency.Key(f"submitter:{submitter.id}", f"portal:{form_key}", idempotency.body_hash(data))
+    key = idempotency.Key(f"submitter:{submitter.id}", f"portal:{form_key}", intake.body_digest(data, uploads))
     try:
         submitted = intake.submit(session=db, settings=settings, submitter=submitter, data=data,
-                                  channel=Channel.portal, actor=_actor(user), idempotency=key)
+                                  channel=Channel.portal, actor=_actor(user), idempotency=key,
+                                  uploads=uploads)
     except idempotency.KeyReused as exc:
         return _sent_already(request, db, user, values, exc)
+    except PayloadTooLarge as exc:  # the documents together
+        db.rollback()
+        return _new_form(request, db, user, values, _document_error(exc), exc.status)
     except Unprocessable as exc:
         errors = forms.request_errors(forms.problem(exc), lines)
         return _new_form(request, db, user, values, errors, 422)
@@ -204,13 +214,20 @@ def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSett
         return _replayed(request, submitted.replayed.response)
     created = submitted.request
     assert created is not None
+    count = len(submitted.documents)
+    carried = f" with {count} document{'s' if count > 1 else ''}" if count else ""
     if created.status == RequestStatus.needs_clarification:
-        flash(request, f"Request {created.id} is received, but it is incomplete: "
+        flash(request, f"Request {created.id} is received{carried}, but it is incomplete: "
                        "supply what is missing below so that it can be reviewed.", "warning")
     else:
-        flash(request, f"Request {created.id} is received. "
+        flash(request, f"Request {created.id} is received{carried}. "
                        f"It is due by {forms.when(created.deadline_at)}.")
     return redirect(request, f"/portal/requests/{created.id}")
+
+
+def _document_error(exc: PayloadTooLarge | UnsupportedMediaType | Unprocessable) -> dict[str, str]:
+    """A document refused, next to the file field (files are not kept: choose them again)."""
+    return {"documents": f"{exc.detail}. Choose the files again: a form sent back keeps no files."}
 
 
 def _replayed(request: Request, answer: dict[str, Any]) -> Response:
@@ -246,6 +263,7 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
                       for i in found.items if i.clarification_question},
         "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
         "receipts": _receipts(request, db, found),
+        **documents.shown(db, request_id=found.id, settings=request.app.state.settings),
     }
     return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")
 

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from docket.content.urls import InvalidURL, is_placeholder, normalize_url, refang
+from docket.documents.schemas import DocumentRead
 from docket.parties.schemas import Email, Name, OptionalName
 
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
@@ -216,6 +217,13 @@ class RequestRead(BaseModel):
         "({'note': 'refanged', 'position', 'given', 'read_as'}) and each withheld one "
         "({'note': 'unlisted', 'position', 'given'})"))
     items: list[ItemRead]
+
+
+class RequestWithDocuments(RequestRead):
+    """A request sent with documents (``multipart/form-data``), as stored: the request, and
+    the documents it carries."""
+
+    documents: list[DocumentRead] = Field(default_factory=list)
 
 
 class RequestPage(BaseModel):

@@ -1,7 +1,9 @@
 """The one way in. Every channel — the API, the portal, user reports, the demo (and
 later document import) — ends in :func:`submit` or :func:`submit_many`: the same checks
 (:mod:`docket.intake.checks`), the same clock, the same ``request:received`` event naming
-the channel, the same acknowledgement. Nothing else stores a request.
+the channel, the same acknowledgement. Nothing else stores a request. A request sent with
+documents (the API's multipart body, the portal's form) goes through :func:`submit`, which
+stores them in the same transaction.
 
 A channel that wants its reads out of its write transaction runs :func:`prepare_many`
 (reads only) first, in a read-only transaction of its own, and hands what it returns to
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import orjson
@@ -21,6 +23,9 @@ from sqlalchemy.orm import Session
 from docket import audit, store
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
+from docket.documents import service as documents
+from docket.documents.models import Document
+from docket.documents.schemas import DocumentRead
 from docket.intake import checks, clock
 from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
@@ -55,13 +60,14 @@ class Prepared:
 @dataclass
 class Submitted:
     """A request that went in: its id, the request as ``RequestRead`` shows it, the ORM object
-    when :func:`submit` stored it, and the first answer when an idempotency key replayed it
-    (then nothing was stored)."""
+    and the documents it carries when :func:`submit` stored it, and the first answer when an
+    idempotency key replayed it (then nothing was stored)."""
 
     id: int
     request: Request | None = None
     replayed: IdempotencyKey | None = None
     prepared: Prepared | None = None
+    documents: list[Document] = field(default_factory=list)
 
     @property
     def as_read(self) -> dict[str, Any]:
@@ -104,15 +110,17 @@ def forget_ids(prepared: Prepared) -> None:
 def submit(
     *, session: Session, settings: Settings, submitter: SubmitterLike, data: RequestCreate,
     channel: Channel, actor: str | None = None, now: dt.datetime | None = None,
-    idempotency: keys.Key | None = None,
+    idempotency: keys.Key | None = None, uploads: Sequence[documents.Upload] = (),
 ) -> Submitted:
     """Receive one request in the caller's transaction: check it, time it, store it with its
-    items, its ``request:received`` event and its acknowledgement.
+    items, its ``request:received`` event, its acknowledgement and the documents it carries
+    (``uploads``, checked by :func:`docket.documents.service.check_upload`; each with its
+    ``document:added`` event): all of it or, on any error, nothing.
 
     ``now`` (default: the current time) is when it was received — imports of earlier
     records and the demo's history set it. With ``idempotency``, a key used before answers
     with its first answer and stores nothing (:class:`~docket.intake.idempotency.KeyReused`
-    when the body differs)."""
+    when the body differs, :func:`body_digest`)."""
     if idempotency is not None:
         earlier = keys.used_before(session=session, key=idempotency)
         if earlier is not None:
@@ -125,9 +133,22 @@ def submit(
         if earlier is not None:
             return _replay(earlier)
     request = _store(session, prepared, actor)
+    stored = documents.add(session=session, settings=settings, request_id=request.id, uploads=uploads,
+                           actor=actor or f"submitter:{submitter.id}") if uploads else []
     if taken is not None:
-        taken.response = RequestRead.model_validate(request).model_dump(mode="json")
-    return Submitted(request.id, request=request, prepared=prepared)
+        answer = RequestRead.model_validate(request).model_dump(mode="json")
+        if uploads:  # the first answer is then a RequestWithDocuments
+            answer["documents"] = [DocumentRead.model_validate(d).model_dump(mode="json") for d in stored]
+        taken.response = answer
+    return Submitted(request.id, request=request, prepared=prepared, documents=stored)
+
+
+def body_digest(data: RequestCreate, uploads: Sequence[documents.Upload] = ()) -> str:
+    """What an idempotency key of one request remembers of its body: the request's digest,
+    with its documents' fingerprint when it carries any (the same files again replay it;
+    other files with the same key are refused)."""
+    digest = keys.body_hash(data)
+    return keys.body_hash(f"{digest}|{documents.fingerprint(uploads)}") if uploads else digest
 
 
 def submit_many(

@@ -23,6 +23,7 @@ from docket.appeals.schemas import AppealDecisionCreate
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.deps import Db
+from docket.documents import pages as documents
 from docket.errors import DocketError
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
@@ -210,8 +211,9 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
 def request_page(request: Request, request_id: Id, db: Db, who: StaffReader) -> Response:
     """A request with its items, and forms for one finding or one decision on many of them.
     Who: staff (a local representative: its countries); only reviewing roles see the forms."""
-    return render.page(request, "console/request.html", _request_context(db, who, request_id),
-                       title=f"Request {request_id}")
+    context = {**_request_context(db, who, request_id),
+               **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
+    return render.page(request, "console/request.html", context, title=f"Request {request_id}")
 
 
 def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: str, form: Mapping[str, Any],
@@ -224,7 +226,8 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
     values["item_ids"] = selected
 
     def again(status: int, errors: dict[str, str], item_errors: dict[int, str] | None = None) -> Response:
-        context = _request_context(db, who, request_id, which, errors, values, item_errors)
+        context = {**_request_context(db, who, request_id, which, errors, values, item_errors),
+                   **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
         return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
 
     own = {i.id for i in req.items}

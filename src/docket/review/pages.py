@@ -26,6 +26,7 @@ from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.deps import AppSettings, Db
+from docket.documents import pages as documents
 from docket.errors import DocketError, Unprocessable
 from docket.intake.models import Item
 from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
@@ -47,6 +48,7 @@ from docket.review.console import (
 from docket.review.models import DecisionStatus
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.service import QUEUE_RULE
+from docket.settings import Settings
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
@@ -153,7 +155,8 @@ def queue_page(request: Request, db: Db, who: QueueReader) -> Response:
 
 
 # ---------------------------------------------------------------- the item page
-def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict[str, str]] | None = None,
+def _item_context(db: Session, who: SignedIn, item_id: int, settings: Settings,
+                  errs: dict[str, dict[str, str]] | None = None,
                   vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     principal = who.principal
     now = utcnow()
@@ -216,13 +219,14 @@ def _item_context(db: Session, who: SignedIn, item_id: int, errs: dict[str, dict
         "approval_reasons": console.approval_reasons(pending) if pending else [],
         "may_approve": console.may_approve(pending, principal) if pending else None,
         "now": now, "country_name": catalog.country_name,
+        **documents.shown(db, request_id=req.id, settings=settings),
     }
 
 
 def item_page_response(request: Request, db: Session, who: SignedIn, item_id: int, *, status: int = 200,
                        errs: dict[str, dict[str, str]] | None = None,
                        vals: dict[str, dict[str, Any]] | None = None) -> Response:
-    context = _item_context(db, who, item_id, errs, vals)
+    context = _item_context(db, who, item_id, request.app.state.settings, errs, vals)
     return render.page(request, "console/item.html", context, status=status, title=f"Item {item_id}")
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from pydantic import ValidationError
 
-from docket.errors import DocketError, Forbidden
+from docket.errors import DocketError, Forbidden, Unprocessable
 from docket.web.auth import MaybeUser
 from docket.web.render import check_csrf
 
@@ -35,6 +35,11 @@ async def form_data(request: Request, _user: MaybeUser) -> dict[str, Any]:
         if key == "csrf_token":
             continue
         values = form.getlist(key)
+        # errors.BodyLimit refuses NUL characters in bodies, but lets a multipart body (a
+        # form with files) through unread: its text fields are checked here.
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise Unprocessable("the form contains a NUL character",
+                                errors=[{"field": key, "message": "NUL characters are not allowed"}])
         data[key] = values if len(values) > 1 else values[0]
     return data
 

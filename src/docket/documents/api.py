@@ -1,0 +1,87 @@
+"""Documents through the API: add one to a request, list a request's, download one.
+
+A request's documents are for its submitter and for staff who may see the request (a
+local representative: its countries); to anyone else the request and its documents are
+a 404, as if they did not exist. Every upload and every download is an audit event."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile, status
+from fastapi import Request as HttpRequest
+from fastapi.responses import Response
+
+from docket import access, store
+from docket.bounds import Id
+from docket.deps import AppSettings, Db
+from docket.documents import detect, service
+from docket.documents.models import Document, DocumentKind
+from docket.documents.schemas import DocumentList, DocumentRead
+from docket.errors import PROBLEM_JSON
+from docket.intake.api import check_reader, rate_limited
+from docket.intake.models import Request
+from docket.parties.auth import Principal
+
+router = APIRouter(tags=["documents"])
+
+_PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+async def readers(principal: Annotated[Principal, Depends(rate_limited)]) -> Principal:
+    """The caller, if it may read requests at all (``intake.api.check_reader``); counted
+    against its rate limit as the requests' routes are."""
+    check_reader(principal)
+    return principal
+
+
+Reader = Annotated[Principal, Depends(readers)]
+
+
+@router.post("/api/v1/requests/{request_id}/documents", status_code=status.HTTP_201_CREATED,
+             response_model=DocumentRead,
+             responses={413: {"description": "the document, or the request's documents together, over their limit"},
+                        415: {"description": "the document's content is not of an allowed type", **_PROBLEM}})
+def add_document(
+    request_id: Id, db: Db, settings: AppSettings, principal: Reader,
+    file: Annotated[UploadFile, File(description="the document; its type is read from its bytes")],
+    kind: Annotated[DocumentKind, Form()],
+    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. ru")] = None,
+) -> DocumentRead:
+    """Attach a document (the letter, the order, a court decision, a translation, evidence)
+    to a request. Who: the request's submitter; staff who may see it (a local
+    representative: its countries); 404 for anyone else."""
+    found = access.visible(db, principal, Request, request_id, for_update=True, what="request")
+    upload = service.check_upload(settings=settings, data=service.read_at_most(settings, file.file),
+                                  filename=file.filename, kind=kind,
+                                  language=service.parse_language(language))
+    [added] = service.add(session=db, settings=settings, request_id=found.id, uploads=[upload],
+                          actor=principal.actor)
+    return DocumentRead.model_validate(added)
+
+
+@router.get("/api/v1/requests/{request_id}/documents", response_model=DocumentList)
+def list_documents(request_id: Id, db: Db, principal: Reader) -> DocumentList:
+    """A request's documents, in the order they came (their content: ``GET
+    /api/v1/documents/{id}/content``). Who: the request's submitter; staff who may see it
+    (a local representative: its countries); 404 for anyone else."""
+    found = access.visible(db, principal, Request, request_id, what="request")
+    return DocumentList(documents=[DocumentRead.model_validate(d)
+                                   for d in service.for_request(session=db, request_id=found.id)])
+
+
+@router.get("/api/v1/documents/{document_id}/content", response_class=Response,
+            responses={200: {"description": "the document, as an attachment, in the type detected",
+                             "content": {media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                                         for media in detect.ALLOWED}}})
+def download_document(request: HttpRequest, document_id: Id, db: Db, settings: AppSettings,
+                      principal: Reader) -> Response:
+    """A document's content, always as an attachment (``Content-Disposition: attachment``,
+    ``nosniff``), never shown in the browser. The download is recorded (an audit event)
+    before it is sent. Who: the request's submitter; staff who may see the request (a local
+    representative: its countries); 404 for anyone else."""
+    document = access.visible(db, principal, Document, document_id, what="document")
+    data = service.content(session=db, settings=settings, document=document)
+    with store.transaction(request.app.state.sessionmaker) as writing:  # this call's reads are read-only
+        service.record_download(session=writing, document=document, actor=principal.actor)
+    return Response(data, media_type=document.media_type, headers=service.download_headers(document))

@@ -1,0 +1,143 @@
+"""Documents on the pages: the portal's and the console's forms that add a document to a
+request, and their download links. The same checks and services as the API
+(``docket.documents.api``): who reaches the request reaches its documents, every upload
+and download is an audit event, and a download is always an attachment.
+
+The request pages themselves (the portal's, the console's item page) list the documents
+with :func:`shown`; the portal's new-request form takes files with :func:`form_context`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from docket import access, store
+from docket.bounds import Id
+from docket.deps import AppSettings, Db
+from docket.documents import detect, service
+from docket.documents.models import Document, DocumentKind
+from docket.errors import DocketError
+from docket.intake.models import Request as DocketRequest
+from docket.review.console import StaffReader, back_to
+from docket.settings import Settings
+from docket.web.auth import PortalUser
+from docket.web.forms import Form
+from docket.web.render import add_template_package, flash, redirect
+from docket.web.sessions import SignedIn
+
+router = APIRouter(include_in_schema=False)
+add_template_package("docket.documents")
+
+KIND_WORDS = {
+    DocumentKind.letter: "Letter", DocumentKind.order: "Order", DocumentKind.court_decision: "Court decision",
+    DocumentKind.translation: "Translation", DocumentKind.evidence: "Evidence", DocumentKind.other: "Other",
+}
+TYPE_WORDS = {media: words for media, words in detect.ALLOWED.items()}
+
+
+def size_words(size: int) -> str:
+    """1536 → '1.5 KB'."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}".replace(".0 ", " ")
+    return f"{size} bytes"
+
+
+def form_context(settings: Settings) -> dict[str, Any]:
+    """What the templates' document fields (documents/_fields.html) and lists need."""
+    return {"document_kinds": {k.value: w for k, w in KIND_WORDS.items()}, "document_types": TYPE_WORDS,
+            "document_size": size_words, "max_document": settings.document_max_bytes,
+            "document_kind_options": [(k.value, w) for k, w in KIND_WORDS.items()]}
+
+
+def shown(session: Session, *, request_id: int, settings: Settings) -> dict[str, Any]:
+    """A request's documents for its page (documents/_list.html), with the upload form's needs."""
+    return {**form_context(settings), "documents": service.for_request(session=session, request_id=request_id)}
+
+
+def uploads_of(form: dict[str, Any], settings: Settings, *, field: str) -> list[service.Upload]:
+    """The files of a form's ``field`` (none chosen: none), with the form's one kind
+    (``document_kind``) and language (``document_language``), checked."""
+    given = form.get(field)
+    files = [f for f in (given if isinstance(given, list) else [given])
+             if isinstance(f, UploadFile) and (f.filename or f.size)]
+    kind = service.parse_kind(_text(form, "document_kind"), "document_kind")
+    language = service.parse_language(_text(form, "document_language"), "document_language")
+    return [service.check_upload(settings=settings, data=service.read_at_most(settings, f.file),
+                                 filename=f.filename, kind=kind, language=language, field=field)
+            for f in files]
+
+
+def _text(form: dict[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:40] if isinstance(value, str) else ""
+
+
+def _add(request: Request, db: Session, settings: Settings, user: SignedIn, found: DocketRequest,
+         form: dict[str, Any]) -> str | None:
+    """Add the form's file to ``found``; the refusal's words, or None when it was stored."""
+    try:
+        uploads = uploads_of(form, settings, field="file")
+        if not uploads:
+            return "choose a file to add"
+        added = service.add(session=db, settings=settings, request_id=found.id, uploads=uploads,
+                            actor=f"user:{user.user_id}")
+    except DocketError as exc:
+        db.rollback()
+        return exc.detail
+    flash(request, f"“{added[0].filename}” is added to request {found.id}.")
+    return None
+
+
+def _download(request: Request, db: Session, settings: Settings, user: SignedIn, document_id: int) -> Response:
+    document = access.visible(db, user.principal, Document, document_id, what="document")
+    data = service.content(session=db, settings=settings, document=document)
+    with store.transaction(request.app.state.sessionmaker) as writing:  # the page's reads are read-only
+        service.record_download(session=writing, document=document, actor=f"user:{user.user_id}")
+    return Response(data, media_type=document.media_type, headers=service.download_headers(document))
+
+
+# ---------------------------------------------------------------- the portal
+@router.post("/portal/requests/{request_id}/documents")
+def portal_add(request: Request, request_id: Id, user: PortalUser, db: Db, settings: AppSettings,
+               form: Form) -> Response:
+    """Add a document to one of the organisation's requests. Who: a person of its submitter."""
+    found = access.visible(db, user.principal, DocketRequest, request_id, for_update=True, what="request")
+    refused = _add(request, db, settings, user, found, form)
+    if refused is not None:
+        flash(request, f"The document was not added: {refused}.", "error")
+    return redirect(request, f"/portal/requests/{request_id}#documents")
+
+
+@router.get("/portal/documents/{document_id}")
+def portal_download(request: Request, document_id: Id, user: PortalUser, db: Db,
+                    settings: AppSettings) -> Response:
+    """Download a document of one of the organisation's requests (always as a file). Who: a
+    person of the request's submitter."""
+    return _download(request, db, settings, user, document_id)
+
+
+# ---------------------------------------------------------------- the console
+@router.post("/console/requests/{request_id}/documents")
+def console_add(request: Request, request_id: Id, who: StaffReader, db: Db, settings: AppSettings,
+                form: Form) -> Response:
+    """Add a document to a request (a translation, evidence found in review). Who: staff
+    who may see the request (a local representative: its countries)."""
+    found = access.visible(db, who.principal, DocketRequest, request_id, for_update=True, what="request")
+    back = back_to(form, f"/console/requests/{request_id}")
+    refused = _add(request, db, settings, who, found, form)
+    if refused is not None:
+        flash(request, f"The document was not added: {refused}.", "error")
+    return redirect(request, f"{back}#documents")
+
+
+@router.get("/console/documents/{document_id}")
+def console_download(request: Request, document_id: Id, who: StaffReader, db: Db,
+                     settings: AppSettings) -> Response:
+    """Download a document of a request (always as a file). Who: staff who may see the
+    request (a local representative: its countries)."""
+    return _download(request, db, settings, who, document_id)

@@ -1,0 +1,60 @@
+"""Documents in the browser: an official attaches the order to a request in the portal's
+form, and a reviewer finds it on the item page and downloads it (always a file)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import sign_in_with_keyboard
+from tests.documents import samples
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _submit(page: Any, button: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_an_order_attached_in_the_portal_is_downloaded_from_the_item_page(
+        live_server: Any, new_page: Any, kz_ministry: Any, make_person: Any, make_user: Any,
+        tmp_path: Path) -> None:
+    make_person(kz_ministry, "aigerim@misd.example.kz", "Aigerim Nurpeisova")
+    make_user("bob@docket.test", "reviewer", password=PASSWORD)
+    order = tmp_path / "Предписание-114.pdf"
+    order.write_bytes(samples.PDF)
+
+    official = new_page()
+    sign_in_with_keyboard(official, "aigerim@misd.example.kz", PASSWORD)
+    official.goto("/portal/requests/new")
+    official.get_by_label("Reason").select_option("hate_speech")
+    official.get_by_label("Law from the catalog").select_option("kz-informatization-18-2")
+    official.get_by_label("Explanation").fill("Calls for an unauthorised gathering; the order is attached.")
+    official.get_by_label("Content, one a line").fill("https://social.example/@aidos/77\n")
+    official.get_by_label("Documents", exact=True).set_input_files(str(order))
+    official.get_by_label("What they are").select_option("order")
+    official.get_by_label("Language of the documents").fill("ru")
+    _submit(official, "Send the request")
+    request_id = int(re.search(r"/portal/requests/(\d+)", official.url).group(1))  # type: ignore[union-attr]
+    assert "is received with 1 document" in official.locator("main [role=status]").first.inner_text()
+    with official.expect_download() as mine:
+        official.get_by_role("link", name=order.name).click()
+    assert mine.value.suggested_filename == order.name
+    assert Path(mine.value.path()).read_bytes() == samples.PDF
+
+    with live_server.client(kz_ministry) as api:
+        item_id = api.get(f"/api/v1/requests/{request_id}").json()["items"][0]["id"]
+    reviewer = new_page()
+    sign_in_with_keyboard(reviewer, "bob@docket.test", PASSWORD)
+    reviewer.goto(f"/console/items/{item_id}")
+    documents = reviewer.locator("#documents").inner_text()
+    assert order.name in documents and "Order" in documents and "PDF" in documents
+    with reviewer.expect_download() as theirs:
+        reviewer.locator("#documents").get_by_role("link", name=order.name).click()
+    assert theirs.value.suggested_filename == order.name
+    assert Path(theirs.value.path()).read_bytes() == samples.PDF
