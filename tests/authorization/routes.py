@@ -139,6 +139,8 @@ API: dict[str, Route] = {
                                   query={"limit": "200"}),
     "POST /api/v1/requests/{request_id}/clarifications": Route(
         SUBMITTER, "request", body=_const(message="The order is attached.")),
+    "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
+        register_entry="27-2026-01", note="As the register shows it.")),
     "POST /api/v1/reports": Route(frozenset({"none", "platform"}), body=_const(
         content_id="kz-3", reason="hate_speech", reporter_id="u-77", explanation="Hateful.")),
     "POST /api/v1/reports/batch": Route(PLATFORM, body=_const(reports=[

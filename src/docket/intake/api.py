@@ -10,13 +10,20 @@ from fastapi import Request as HttpRequest
 from fastapi.responses import JSONResponse, Response
 
 from docket import access, bounds
+from docket.access import Purpose
 from docket.bounds import Id, Moment
 from docket.deps import AppSettings, Db
 from docket.errors import Forbidden, Unprocessable
-from docket.intake import clarification, idempotency, reading
+from docket.intake import clarification, idempotency, orders, reading
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Request, RequestStatus
-from docket.intake.schemas import ClarificationCreate, RequestCreate, RequestPage, RequestRead
+from docket.intake.schemas import (
+    ClarificationCreate,
+    OrderCorrection,
+    RequestCreate,
+    RequestPage,
+    RequestRead,
+)
 from docket.parties import auth
 from docket.parties import service as parties
 from docket.parties.auth import (
@@ -24,6 +31,7 @@ from docket.parties.auth import (
     Permission,
     Principal,
     confirm_submitter,
+    require,
 )
 from docket.parties.models import Submitter
 from docket.store import independent_reads
@@ -161,3 +169,17 @@ def clarify_request(
         session=db, settings=settings, request=found, submitter=submitter, data=body,
         actor=principal.actor,
     ))
+
+
+@router.patch("/{request_id}/order", response_model=RequestRead,
+              responses={422: {"description": "invalid particulars, or nothing changed"}})
+def correct_order(
+    request_id: Id, body: OrderCorrection, db: Db,
+    principal: Annotated[Principal, Depends(require(Permission.review))],
+) -> RequestRead:
+    """Correct the order's particulars of a request: the fields given replace the stored
+    ones (null clears one), with a ``request:order_corrected`` event. Confirms a proposed
+    repeat by setting ``repeats``. Who: reviewers (a local representative: its countries)."""
+    found = access.visible(db, principal, Request, request_id, purpose=Purpose.act, for_update=True)
+    return RequestRead.model_validate(orders.correct(session=db, request=found, data=body,
+                                                     actor=principal.actor))

@@ -81,6 +81,7 @@ def _common(db: Session) -> dict[str, Any]:
         "scope_words": lambda scope: forms.scope_words(scope, names),
         "outcome_words": forms.OUTCOME_WORDS, "state_words": forms.STATE_WORDS,
         "missing_words": forms.missing_words, "now": utcnow(),
+        "authority_words": dict(forms.AUTHORITY_KINDS),
     }
 
 
@@ -163,6 +164,9 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         "law_groups": sorted(laws.items()),
         "reasons": [(r.code, r.label) for r in catalog.list_reasons(session=db)],
         "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
+        "authority_kinds": forms.AUTHORITY_KINDS,
+        # The "Order details" fieldset opens by itself when it holds a value or an error.
+        "order_open": any(values.get(f) or errors.get(f) for f in (*forms.ORDER_FIELDS, *forms.AUTHORITY_FIELDS)),
     }
     return page(request, "portal/new.html", context, status=status, title="New request")
 
