@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from docket.audit.models import Event
 from docket.store import utcnow
-from docket.transparency import aggregates, replay
+from docket.transparency import aggregates, render, replay
 from docket.transparency.periods import parse_period
 from tests.review.conftest import send  # noqa: F401  (the fixture)
 
@@ -25,10 +25,16 @@ def _summary(sessions: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Google's summary per country, from the tables and from the log."""
     period, now = _period_now()
     with sessions() as s:
-        live = aggregates.report(session=s, period=period, now=now)["google_summary"]
+        data = aggregates.report(session=s, period=period, now=now)
         size = s.execute(select(func.max(Event.seq))).scalar_one()
         again = replay.report_at(session=s, size=size, period=period, now=now)["google_summary"]
-    return {g["code"]: g for g in live}, {g["code"]: g for g in again}
+    # The HTML report and the CSV file show the same figures.
+    page = render.html(data).split('id="orders"')[1].split("</section>")[0]
+    summary = render.csv_files(data)["google-summary.csv"]
+    for g in data["google_summary"]:
+        assert f"<tr><td>{g['country']}</td><td class=\"n\">{g['all']['requests']}</td>" in page
+        assert f",{g['code']},{g['all']['requests']}," in summary
+    return {g["code"]: g for g in data["google_summary"]}, {g["code"]: g for g in again}
 
 
 def _counts(row: dict[str, Any]) -> tuple[int, int, int, int]:
