@@ -248,6 +248,7 @@ PAGES: dict[str, Route] = {
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "outcome": "no_action",
                            "explanation": "Lawful."}),
+    "POST /console/requests/{request_id}/repeats": Route(REVIEWERS, "request", "act", form=_const(repeats="1")),
     # The portal: people of a submitter.
     "GET /portal": Route(SUBMITTER, lists="request", ids=_html_ids("/portal/requests/")),
     "GET /portal/requests/new": Route(SUBMITTER),

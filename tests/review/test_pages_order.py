@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.conftest import PASSWORD, sign_in
+from sqlalchemy import select
+
+from docket.audit.models import Event
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
 
 ORDER = {"issuing_authority": {"name": "Medeu District Court of Almaty", "kind": "court", "country": "KZ"},
          "date": "2026-02-27", "case_number": "2а-1234/2026", "register_entry": "R-311",
@@ -29,3 +32,29 @@ def test_the_item_and_request_pages_show_the_order(web: Any, send: Any, kz_minis
     # A request without an order shows none of it.
     plain = web.get(f"/console/requests/{send(kz_ministry)['id']}").text
     assert "Issuing authority" not in plain and "Possibly repeats" not in plain
+
+
+def test_a_reviewer_confirms_the_proposed_repeat(web: Any, client: Any, send: Any, kz_ministry: Any,
+                                                 make_user: Any, sessions: Any) -> None:
+    make_user("alice@docket.test", "reviewer", password=PASSWORD)
+    first = send(kz_ministry, order={"number": "N-5"})
+    again = send(kz_ministry, order={"number": "N-5"})
+    page = f"/console/requests/{again['id']}"
+    assert sign_in(web, "alice@docket.test").status_code == 303
+    assert f"Confirm: this repeats request {first['id']}" in web.get(page).text
+    csrf = csrf_of(web, "/")
+    # Only the proposed request can be confirmed here.
+    wrong = web.post(f"{page}/repeats", data={"repeats": str(again["id"]), "csrf_token": csrf},
+                     follow_redirects=False)
+    assert wrong.status_code == 422 and "Only the request intake proposed" in wrong.text
+    done = web.post(f"{page}/repeats", data={"repeats": str(first["id"]), "csrf_token": csrf},
+                    follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == page
+    shown = web.get(page).text
+    assert "Confirm: this repeats" not in shown
+    assert f'Repeats</dt><dd><a href="/console/requests/{first["id"]}"' in shown
+    seen = client.get(f"/api/v1/requests/{again['id']}", headers=kz_ministry.headers).json()
+    assert seen["order"]["repeats"] == first["id"]
+    with sessions() as s:
+        [event] = s.scalars(select(Event).where(Event.action == "request:order_corrected")).all()
+        assert event.payload == {"changes": {"repeats_id": [None, first["id"]]}, "note": "confirmed in the console"}
