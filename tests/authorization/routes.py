@@ -148,6 +148,9 @@ API: dict[str, Route] = {
         SUBMITTER | STAFF, "request", form=_const(kind="translation", language="en"), files=FILE),
     "GET /api/v1/requests/{request_id}/documents": Route(SUBMITTER | STAFF, "request"),
     "GET /api/v1/documents/{document_id}/content": Route(SUBMITTER | STAFF, "document"),
+
+    "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
+        register_entry="27-2026-01", note="As the register shows it.")),
     "POST /api/v1/reports": Route(frozenset({"none", "platform"}), body=_const(
         content_id="kz-3", reason="hate_speech", reporter_id="u-77", explanation="Hateful.")),
     "POST /api/v1/reports/batch": Route(PLATFORM, body=_const(reports=[
@@ -258,6 +261,7 @@ PAGES: dict[str, Route] = {
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "outcome": "no_action",
                            "explanation": "Lawful."}),
+    "POST /console/requests/{request_id}/repeats": Route(REVIEWERS, "request", "act", form=_const(repeats="1")),
     # The portal: people of a submitter.
     "GET /portal": Route(SUBMITTER, lists="request", ids=_html_ids("/portal/requests/")),
     "GET /portal/requests/new": Route(SUBMITTER),

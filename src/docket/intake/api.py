@@ -14,17 +14,19 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from docket import access, bounds
+from docket.access import Purpose
 from docket.bounds import Id, Moment
 from docket.deps import AppSettings, Db
 from docket.documents import service as documents
 from docket.documents.models import DocumentKind
 from docket.documents.schemas import DocumentRead
 from docket.errors import PROBLEM_JSON, Forbidden, Unprocessable, field_errors, json_problem
-from docket.intake import clarification, idempotency, reading
+from docket.intake import clarification, idempotency, orders, reading
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Request, RequestStatus
 from docket.intake.schemas import (
     ClarificationCreate,
+    OrderCorrection,
     RequestCreate,
     RequestPage,
     RequestRead,
@@ -37,6 +39,7 @@ from docket.parties.auth import (
     Permission,
     Principal,
     confirm_submitter,
+    require,
 )
 from docket.parties.models import Submitter
 from docket.settings import Settings
@@ -289,3 +292,17 @@ def clarify_request(
         session=db, settings=settings, request=found, submitter=submitter, data=body,
         actor=principal.actor,
     ))
+
+
+@router.patch("/{request_id}/order", response_model=RequestRead,
+              responses={422: {"description": "invalid particulars, or nothing changed"}})
+def correct_order(
+    request_id: Id, body: OrderCorrection, db: Db,
+    principal: Annotated[Principal, Depends(require(Permission.review))],
+) -> RequestRead:
+    """Correct the order's particulars of a request: the fields given replace the stored
+    ones (null clears one), with a ``request:order_corrected`` event. Confirms a proposed
+    repeat by setting ``repeats``. Who: reviewers (a local representative: its countries)."""
+    found = access.visible(db, principal, Request, request_id, purpose=Purpose.act, for_update=True)
+    return RequestRead.model_validate(orders.correct(session=db, request=found, data=body,
+                                                     actor=principal.actor))

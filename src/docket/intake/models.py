@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +43,18 @@ class Channel(StrEnum):
     report = "report"
 
 
+class AuthorityKind(StrEnum):
+    """The kind of authority that decided an order. Reports count a court's orders apart
+    from every other authority's (executive, police, …), as Google's report does."""
+
+    court = "court"
+    ministry = "ministry"
+    regulator = "regulator"
+    police = "police"
+    prosecutor = "prosecutor"
+    other = "other"
+
+
 class Request(Base):
     """One written demand or notice from one submitter."""
 
@@ -79,6 +92,24 @@ class Request(Base):
     # (see checks.notes): [{"note": "refanged"|"unlisted", "position", "given", "read_as"}].
     intake_notes: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
 
+    # The order's particulars, as the order states them, all optional (docket.intake.orders):
+    # the authority that decided it, when that is not the submitter that transmits it; its
+    # numbers and date; the court and its case number; the entry in a register of banned
+    # content; the deadline in the order's words (the clock stays the catalog's); and the
+    # earlier request this one repeats, which the submitter or staff set (intake only
+    # proposes one, in ``intake_notes``). ``repeats_id`` is checked when set rather than
+    # declared a foreign key: SQLite cannot add one to an existing table in place.
+    authority_name: Mapped[str | None] = mapped_column(String(300))
+    authority_kind: Mapped[str | None] = mapped_column(String(32))
+    authority_country: Mapped[str | None] = mapped_column(String(2))
+    order_number: Mapped[str | None] = mapped_column(String(200))
+    order_date: Mapped[dt.date | None]
+    court_name: Mapped[str | None] = mapped_column(String(300))
+    case_number: Mapped[str | None] = mapped_column(String(200))
+    register_entry: Mapped[str | None] = mapped_column(String(200))
+    order_deadline: Mapped[str | None] = mapped_column(String(500))
+    repeats_id: Mapped[int | None]
+
     items: Mapped[list[Item]] = relationship(
         back_populates="request", order_by="Item.position", lazy="selectin"
     )
@@ -89,7 +120,44 @@ class Request(Base):
         # Transparency reports: the period's requests in one covering scan.
         Index("ix_requests_report", "received_at", "submitter_id", "jurisdiction", "channel", "clarifications",
               "emergency"),
+        # The repeat proposal (docket.intake.orders.proposed_repeat): a submitter's earlier
+        # request with the same register entry, or the same order number.
+        Index("ix_requests_register_entry", "submitter_id", "register_entry", "id",
+              sqlite_where=text("register_entry IS NOT NULL"), postgresql_where=text("register_entry IS NOT NULL")),
+        Index("ix_requests_order_number", "submitter_id", "order_number", "id",
+              sqlite_where=text("order_number IS NOT NULL"), postgresql_where=text("order_number IS NOT NULL")),
+        # Transparency reports: the period's requests whose deciding authority is named (court
+        # orders and other orders are counted by its kind), without reading the others.
+        Index("ix_requests_authority_report", "received_at", "authority_kind", "id",
+              sqlite_where=text("authority_kind IS NOT NULL"), postgresql_where=text("authority_kind IS NOT NULL")),
     )
+
+    @property
+    def order(self) -> dict[str, Any] | None:
+        """The order's particulars as the API shows them (:func:`particulars`)."""
+        return particulars({name: getattr(self, name) for name in (*ORDER_COLUMNS, "intake_notes")})
+
+
+# A request's columns that hold its order's particulars.
+ORDER_COLUMNS = ("authority_name", "authority_kind", "authority_country", "order_number", "order_date",
+                 "court_name", "case_number", "register_entry", "order_deadline", "repeats_id")
+
+
+def particulars(values: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A request's order particulars in the read model's shape (``RequestRead.order``),
+    from its column values; with the earlier request intake proposed as the one it repeats
+    (its ``repeats`` note). None when the request names none of them."""
+    proposed = next((n["request"] for n in values.get("intake_notes") or [] if n.get("note") == "repeats"), None)
+    authority = {"name": values.get("authority_name"), "kind": values.get("authority_kind"),
+                 "country": values.get("authority_country")}
+    order = {
+        "issuing_authority": authority if authority["name"] else None,
+        "number": values.get("order_number"), "date": values.get("order_date"),
+        "court": values.get("court_name"), "case_number": values.get("case_number"),
+        "register_entry": values.get("register_entry"), "deadline": values.get("order_deadline"),
+        "repeats": values.get("repeats_id"), "proposed_repeats": proposed,
+    }
+    return order if any(v is not None for v in order.values()) else None
 
 
 class Item(Base):

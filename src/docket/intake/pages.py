@@ -82,6 +82,7 @@ def _common(db: Session) -> dict[str, Any]:
         "scope_words": lambda scope: forms.scope_words(scope, names),
         "outcome_words": forms.OUTCOME_WORDS, "state_words": forms.STATE_WORDS,
         "missing_words": forms.missing_words, "now": utcnow(),
+        "authority_words": dict(forms.AUTHORITY_KINDS),
     }
 
 
@@ -165,6 +166,10 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         "reasons": [(r.code, r.label) for r in catalog.list_reasons(session=db)],
         "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
         **documents.form_context(request.app.state.settings),
+
+        "authority_kinds": forms.AUTHORITY_KINDS,
+        # The "Order details" fieldset opens by itself when it holds a value or an error.
+        "order_open": any(values.get(f) or errors.get(f) for f in (*forms.ORDER_FIELDS, *forms.AUTHORITY_FIELDS)),
     }
     return page(request, "portal/new.html", context, status=status, title="New request")
 

@@ -167,6 +167,24 @@ def _officer(form: dict[str, Any]) -> dict[str, str] | None:
     return {k: v for k, v in officer.items() if v or k == "name"}
 
 
+# The "Order details" fields of the new-request form: form field → the ``order`` object's.
+ORDER_FIELDS = {"order_number": "number", "order_date": "date", "order_court": "court",
+                "order_case_number": "case_number", "order_register_entry": "register_entry",
+                "order_deadline": "deadline", "order_repeats": "repeats"}
+AUTHORITY_FIELDS = {"authority_name": "name", "authority_kind": "kind", "authority_country": "country"}
+AUTHORITY_KINDS = [("court", "Court"), ("ministry", "Ministry or government agency"), ("regulator", "Regulator"),
+                   ("police", "Police"), ("prosecutor", "Prosecutor"), ("other", "Other authority")]
+
+
+def _order(form: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``order`` object of the "Order details" fieldset; None when it was left empty."""
+    order: dict[str, Any] = {key: value for field, key in ORDER_FIELDS.items() if (value := one(form, field))}
+    authority = {key: value for field, key in AUTHORITY_FIELDS.items() if (value := one(form, field))}
+    if authority:
+        order["issuing_authority"] = authority
+    return order or None
+
+
 def _item(line: str) -> dict[str, str]:
     """A pasted line: ``id:<content id>``, or a URL."""
     if line[:3].lower() == "id:":
@@ -193,7 +211,7 @@ def request_body(form: dict[str, Any]) -> tuple[dict[str, Any], dict[int, int]]:
         "confidentiality_basis": one(form, "confidentiality_basis") or None,
         "emergency": bool(form.get("emergency")),
         "emergency_explanation": one(form, "emergency_explanation") or None,
-        "bona_fide": bool(form.get("bona_fide")), "items": items,
+        "bona_fide": bool(form.get("bona_fide")), "order": _order(form), "items": items,
     }
     return {k: v for k, v in body.items() if v is not None}, lines
 
@@ -253,6 +271,11 @@ def _field_of(where: list[Any]) -> str:
         return sub if sub in ("law", "provision", "citation") else "law"
     if head == "issuing_officer":
         return "officer_title" if where[-1] == "title" else "officer_name"
+    if head == "order":
+        names = [p for p in where[1:] if isinstance(p, str)]
+        if names[:1] == ["issuing_authority"]:
+            return next((f for f, key in AUTHORITY_FIELDS.items() if names[1:] == [key]), "authority_name")
+        return next((f for f, key in ORDER_FIELDS.items() if names == [key]), "order_number")
     if head == "body":
         return "form"
     return head

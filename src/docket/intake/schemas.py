@@ -16,8 +16,10 @@ from pydantic import (
     model_validator,
 )
 
+from docket.bounds import Id
 from docket.content.urls import InvalidURL, is_placeholder, normalize_url, refang
 from docket.documents.schemas import DocumentRead
+from docket.intake.models import AuthorityKind
 from docket.parties.schemas import Email, Name, OptionalName
 
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
@@ -69,6 +71,87 @@ class LegalBasis(_Input):
 class Officer(_Input):
     name: Name
     title: str | None = Field(default=None, max_length=200)
+
+
+# An order older than this is a typo far more often than an order (and reports start in 1970).
+ORDER_FIRST_DAY = dt.date(1970, 1, 1)
+
+
+def _order_day(value: dt.date | None) -> dt.date | None:
+    """An order's date: a real day, not after today (a day's grace for time zones)."""
+    if value is not None and not ORDER_FIRST_DAY <= value <= dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        raise ValueError(f"the day the order was made: from {ORDER_FIRST_DAY.isoformat()} to today")
+    return value
+
+
+class IssuingAuthority(_Input):
+    """The authority that decided the order, when it is not the submitter that transmits
+    it (a regulator sending on a court's decision)."""
+
+    name: str = Field(min_length=1, max_length=300)
+    kind: AuthorityKind | None = None
+    country: Country | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else None
+
+
+class OrderIn(_Input):
+    """The order's particulars, as the order states them; every one optional."""
+
+    issuing_authority: IssuingAuthority | None = None
+    number: str | None = Field(default=None, min_length=1, max_length=200, description=(
+        "the order's or decision's number, as written"))
+    date: dt.date | None = Field(default=None, description="the day the order was made (YYYY-MM-DD)")
+    court: str | None = Field(default=None, min_length=1, max_length=300, description="the court's name")
+    case_number: str | None = Field(default=None, min_length=1, max_length=200, description=(
+        "the court's case number, as written (any characters)"))
+    register_entry: str | None = Field(default=None, min_length=1, max_length=200, description=(
+        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"))
+    deadline: str | None = Field(default=None, min_length=1, max_length=500, description=(
+        "the deadline in the order's words, e.g. 'within 24 hours of receipt' (docket's clock "
+        "comes from the law catalog)"))
+    repeats: Id | None = Field(default=None, description="the id of an earlier request this one repeats")
+
+    @field_validator("date")
+    @classmethod
+    def _day(cls, value: dt.date | None) -> dt.date | None:
+        return _order_day(value)
+
+    def columns(self) -> dict[str, Any]:
+        """The request's column values of these particulars (all of them, None where not given)."""
+        authority = self.issuing_authority
+        return {
+            "authority_name": authority.name if authority else None,
+            "authority_kind": authority.kind.value if authority and authority.kind else None,
+            "authority_country": authority.country if authority else None,
+            "order_number": self.number, "order_date": self.date, "court_name": self.court,
+            "case_number": self.case_number, "register_entry": self.register_entry,
+            "order_deadline": self.deadline, "repeats_id": self.repeats,
+        }
+
+
+class OrderCorrection(OrderIn):
+    """Staff's correction of a request's particulars: the fields given replace the stored
+    ones (null clears one); the fields left out stay as they are."""
+
+    note: str | None = Field(default=None, max_length=2000, description="why (kept in the audit event)")
+
+    def changes(self) -> dict[str, Any]:
+        """The columns this correction sets (those whose fields were given)."""
+        columns = self.columns()
+        return {column: columns[column] for field in self.model_fields_set - {"note"}
+                for column in _COLUMNS_OF[field]}
+
+
+# Each field of the particulars, and the request's columns it sets.
+_COLUMNS_OF: dict[str, tuple[str, ...]] = {
+    "number": ("order_number",), "date": ("order_date",), "court": ("court_name",),
+    "case_number": ("case_number",), "register_entry": ("register_entry",), "deadline": ("order_deadline",),
+    "repeats": ("repeats_id",), "issuing_authority": ("authority_name", "authority_kind", "authority_country"),
+}
 
 
 class ItemIn(_Input):
@@ -123,6 +206,8 @@ class RequestCreate(_Input):
     emergency: bool = False
     emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
     bona_fide: bool = False
+    order: OrderIn | None = Field(default=None, description=(
+        "the order's particulars, when the request carries an order (see docs/api.md)"))
     items: list[ItemIn] = Field(min_length=1, max_length=1000)
 
     @field_validator("jurisdiction")
@@ -187,6 +272,27 @@ class ItemRead(BaseModel):
         "what the legal reviewer asked the requester about this item, if anything"))
 
 
+class AuthorityRead(BaseModel):
+    name: str
+    kind: str | None
+    country: str | None
+
+
+class OrderRead(BaseModel):
+    issuing_authority: AuthorityRead | None = Field(description=(
+        "the authority that decided the order, when the submitter only transmits it"))
+    number: str | None
+    date: dt.date | None
+    court: str | None
+    case_number: str | None
+    register_entry: str | None
+    deadline: str | None = Field(description="the deadline in the order's words")
+    repeats: int | None = Field(description="the earlier request this one repeats (set by the submitter or staff)")
+    proposed_repeats: int | None = Field(description=(
+        "the submitter's earlier request with the same register entry or order number (same issuing "
+        "country), which intake proposes as the one this repeats; never linked until someone sets repeats"))
+
+
 class RequestRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -215,7 +321,9 @@ class RequestRead(BaseModel):
     intake_notes: list[dict[str, Any]] = Field(default_factory=list, description=(
         "what intake read differently from what was written: each defanged address it refanged "
         "({'note': 'refanged', 'position', 'given', 'read_as'}) and each withheld one "
-        "({'note': 'unlisted', 'position', 'given'})"))
+        "({'note': 'unlisted', 'position', 'given'}); and the earlier request proposed as the one "
+        "this repeats ({'note': 'repeats', 'request', 'by': 'register_entry'|'order_number', 'given'})"))
+    order: OrderRead | None = Field(default=None, description="the order's particulars, if any were given")
     items: list[ItemRead]
 
 

@@ -26,11 +26,19 @@ from docket.catalog.models import RequesterKind
 from docket.documents import service as documents
 from docket.documents.models import Document
 from docket.documents.schemas import DocumentRead
-from docket.intake import checks, clock
+from docket.intake import checks, clock, orders
 from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
-from docket.intake.models import Channel, IdempotencyKey, Item, ItemStatus, Request, RequestStatus
-from docket.intake.schemas import ItemRead, RequestCreate, RequestRead
+from docket.intake.models import (
+    Channel,
+    IdempotencyKey,
+    Item,
+    ItemStatus,
+    Request,
+    RequestStatus,
+    particulars,
+)
+from docket.intake.schemas import ItemRead, OrderIn, RequestCreate, RequestRead
 from docket.outbox import service as outbox
 from docket.settings import Settings
 from docket.store import utcnow
@@ -250,6 +258,10 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         rule = rules[rule_key] = checks.clock_rule(session, settings, place, cited, data.emergency)
     kind = RequesterKind(submitter.kind)
     authority = catalog.kind_places(session=session).needs_legal_basis(kind)
+    order = data.order
+    orders.check_repeats(session, repeats=order.repeats if order else None, submitter_id=submitter.id)
+    repeat = orders.proposed_repeat(session, submitter_id=submitter.id, submitter_country=submitter.country,
+                                    order=order)
     deadline = rule.deadline(now)
     values = dict(
         submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
@@ -263,7 +275,8 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         art16_notice=not authority and "bona_fide" not in missing and "explanation" not in missing,
         status=RequestStatus.needs_clarification if missing else RequestStatus.open,
         missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
-        clock_rule=rule.as_dict(), intake_notes=checks.notes(items),
+        clock_rule=rule.as_dict(), intake_notes=[*checks.notes(items), *([repeat] if repeat else [])],
+        **(order or EMPTY_ORDER).columns(),
     )
     item_values: list[dict[str, Any]] = [
         dict(
@@ -324,6 +337,7 @@ def _as_read(prepared: Prepared) -> dict[str, Any]:
     default (an item's outcome, say); serialize with orjson."""
     values, items = prepared.values, prepared.item_values
     return {**{name: values.get(name, default) for name, default in _REQUEST_FIELDS},
+            "order": particulars(values),
             "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS}
                       for i in items]}
 
@@ -335,7 +349,8 @@ def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[tuple[st
             for name, field in model.model_fields.items() if name not in skip]
 
 
-_REQUEST_FIELDS = _fields(RequestRead, skip=("items",))
+_REQUEST_FIELDS = _fields(RequestRead, skip=("items", "order"))
+EMPTY_ORDER = OrderIn()
 _ITEM_FIELDS = _fields(ItemRead)
 
 
@@ -359,6 +374,9 @@ def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEv
             "clock_rule": request["clock_rule"], "deadline_at": request["deadline_at"].isoformat(),
             "items": [i["id"] for i in items], "intake_notes": request["intake_notes"],
             "not_found": [i["id"] for i in items if i["status"] == ItemStatus.content_not_found],
+            # The order's particulars are part of what was asked (the reports count court
+            # orders by the issuing authority's kind: authority_kind).
+            "order": orders.received_payload(request),
         },
     )
 

@@ -25,8 +25,10 @@ from docket.catalog import service as catalog
 from docket.deps import Db
 from docket.documents import pages as documents
 from docket.errors import DocketError
+from docket.intake import orders
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
+from docket.intake.schemas import OrderCorrection
 from docket.items.states import FINDINGS, Step
 from docket.parties.models import Submitter
 from docket.review import console, service
@@ -299,4 +301,27 @@ def bulk_decision(request: Request, request_id: Id, db: Db, who: Reviewer, form:
     message = f"Decided {len(done)} item{'s' if len(done) != 1 else ''}"
     message += f"; {waiting} wait for a second person's approval (four eyes)." if waiting else "; all in effect."
     render.flash(request, message, "warning" if waiting else "success")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/repeats", response_class=HTMLResponse)
+def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Confirm the earlier request intake proposed as the one this repeats: its order's
+    ``repeats`` set, through the same correction as ``PATCH /api/v1/requests/{id}/order``
+    (a ``request:order_corrected`` event). Who: reviewers (a local representative: its countries)."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, for_update=True,
+                         what="request")
+    proposed = (req.order or {}).get("proposed_repeats")
+    if proposed is None or console.text_field(form, "repeats", 12) != str(proposed):
+        context = _request_context(db, who, request_id, "repeats", {
+            "form": "Only the request intake proposed can be confirmed here; correct the particulars "
+                    "through the API otherwise."})
+        return render.page(request, "console/request.html", context, status=422, title=f"Request {request_id}")
+    try:
+        orders.correct(session=db, request=req, data=OrderCorrection(repeats=proposed, note="confirmed in the console"),
+                       actor=who.principal.actor)
+    except DocketError as error:
+        context = _request_context(db, who, request_id, "repeats", console.service_errors(error))
+        return render.page(request, "console/request.html", context, status=error.status, title=f"Request {request_id}")
+    render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
     return render.redirect(request, f"/console/requests/{request_id}")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    Date,
     Select,
     Table,
     TextClause,
@@ -137,6 +138,8 @@ class SQLiteBackend:
             return sqlite_datetime
         if isinstance(type_, JSON):
             return json_text
+        if isinstance(type_, Date):
+            return sqlite_date
         return None
 
     def insert(self, session: Session, connection: Connection, table: Table, columns: list[str],
@@ -240,6 +243,12 @@ def _variable_limit(connection: Connection) -> int:
     if isinstance(raw, sqlite3.Connection):
         return int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     return 999  # pragma: no cover - another SQLite driver: the historical minimum
+
+
+def sqlite_date(value: dt.date | None) -> str | None:
+    """A ``Date`` as SQLite stores it: ``YYYY-MM-DD`` text (SQLAlchemy's format; the driver's
+    own date adapter is deprecated)."""
+    return None if value is None else value.isoformat()
 
 
 def sqlite_datetime(value: dt.datetime | None) -> str | None:

@@ -25,7 +25,7 @@ from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, RequesterKind
-from docket.intake.models import Item, Report, Request
+from docket.intake.models import AuthorityKind, Item, Report, Request
 from docket.items.states import Outcome
 from docket.notices.models import NoticeHold
 from docket.outbox.models import OutboxMessage
@@ -148,6 +148,26 @@ def _request_groups(session: Session, period: Period) -> list[tuple[Any, ...]]:
     ).all()]
 
 
+def _issued(session: Session, period: Period) -> list[tuple[Any, ...]]:
+    """The period's requests whose order names the authority that decided it (index
+    ``ix_requests_authority_report``), per jurisdiction × submitter × whether that authority
+    is a court: requests, items and complied requests. Google's summary counts these as
+    court orders or other orders by the authority's kind, not by the submitter's."""
+    court = Request.authority_kind == AuthorityKind.court.value
+    per_request = (
+        select(Item.request_id, func.min(Item.jurisdiction).label("j"), func.min(Item.submitter_id).label("s"),
+               func.max(case((court, 1), else_=0)).label("court"), func.count().label("n"),
+               func.max(case((Item.action_outcome.in_(COMPLIED), 1), else_=0)).label("c"))
+        .join(Request, Request.id == Item.request_id)
+        .where(Request.authority_kind.is_not(None), within(Request.received_at, period))
+        .group_by(Item.request_id).subquery()
+    )
+    p = per_request.c
+    return [tuple(row) for row in session.execute(
+        select(p.j, p.s, p.court, func.count(), func.sum(p.n), func.sum(p.c)).group_by(p.j, p.s, p.court)
+    ).all()]
+
+
 def _acknowledgements(session: Session, period: Period) -> float | None:
     """The median time from receipt to the acknowledgement sent (DSA Art. 16(4))."""
     request_id = cast(func.substr(OutboxMessage.subject, len("request:") + 1), Integer)
@@ -187,9 +207,12 @@ def _sum(rows: list[dict[str, Any]], key: str) -> int:
     return sum(int(r[key]) for r in rows)
 
 
-def _google(groups: list[dict[str, Any]], places: dict[str, str], government: frozenset[str]) -> list[dict[str, Any]]:
+def _google(groups: list[dict[str, Any]], issued: list[tuple[Any, ...]], kinds: dict[int, str],
+            places: dict[str, str], government: frozenset[str]) -> list[dict[str, Any]]:
     """Per jurisdiction, Google's summary figures for government requests: all, court orders,
-    and other requests (executive, police, regulators)."""
+    and other requests (executive, police, regulators). An order is a court's when the
+    authority that decided it is a court (``issued``: the requests whose order names it),
+    else when its submitter is a court."""
     by_place: dict[str, list[int]] = {}
     for g in groups:
         if g["kind"] in government:
@@ -198,6 +221,15 @@ def _google(groups: list[dict[str, Any]], places: dict[str, str], government: fr
             for i, value in enumerate((g["requests"], g["complied"], g["items"])):
                 f[i] += value
                 f[3 + i] += value if court else 0
+    for j, s, court, requests, items, complied in issued:
+        submitter_court = kinds.get(s) == RequesterKind.court.value
+        if kinds.get(s) not in government or bool(court) == submitter_court:
+            continue
+        # Counted above by the submitter's kind: move them to the issuing authority's column.
+        sign = 1 if court else -1
+        f = by_place[j]
+        for i, value in enumerate((requests, complied, items)):
+            f[3 + i] += sign * int(value or 0)
     out = []
     for code, (n, c, i, cn, cc, ci) in sorted(by_place.items(), key=lambda kv: (places.get(kv[0], kv[0]), kv[0])):
         out.append({"country": places.get(code, code), "code": code,
@@ -223,6 +255,7 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
     government = catalog.kind_places(session=session).government
     for g in groups:
         g["kind"] = str(orgs[g["submitter_id"]].kind)
+    issued = _issued(session, period)
     # Requests with no item in the period are none: every request has at least one item.
     by_kind: dict[tuple[str, str, str], list[int]] = {}
     outcome_rows: dict[tuple[str, str, str, str], list[int]] = {}
@@ -265,7 +298,7 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
         "decision_times": [{"bucket": label, "items": int(times["histogram"][i])}
                            for i, (label, _) in enumerate(BUCKETS)],
         "user_reports": small["user_reports"],
-        "google_summary": _google(groups, places, government),
+        "google_summary": _google(groups, issued, {i: str(o.kind) for i, o in orgs.items()}, places, government),
         "equal_treatment": equal_treatment(groups=groups, times=times["by_group"], request_rows=request_rows,
                                            orgs=orgs, government=government),
     }

@@ -54,6 +54,26 @@ CONTENT_TYPES = {"post": "CONTENT_TYPE_TEXT", "comment": "CONTENT_TYPE_TEXT", "m
 OTHER_TYPES = {"account": "Account (every piece of content of one author)", "other": "Other content"}
 KIND_WORDS = {"court": "a court", "government_agency": "a government agency", "police": "a police authority",
               "regulator": "a regulator"}
+# The issuing authority's kind (docket.intake.models.AuthorityKind), in words.
+AUTHORITY_WORDS = {"court": "a court", "ministry": "a ministry", "regulator": "a regulator",
+                   "police": "a police authority", "prosecutor": "a prosecutor", "other": "an authority"}
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The authority that decided an order the submitter transmitted (its particulars)."""
+
+    name: str
+    kind: str | None
+    country: str | None
+    order_date: dt.date | None
+
+    def words(self) -> str:
+        """``Landgericht Hamburg (a court of Germany) dated 2026-02-27``."""
+        what = AUTHORITY_WORDS.get(self.kind or "", "an authority")
+        where = f" of {catalog.country_name(self.country)}" if self.country else ""
+        dated = f" dated {self.order_date.isoformat()}" if self.order_date else ""
+        return f"{self.name} ({what}{where}){dated}"
 
 
 @cache
@@ -278,7 +298,8 @@ def statements(*, session: Session, period: Period | None = None, prefix: str = 
         select(Decision, Item.jurisdiction, Item.flag_rank, Item.request_id, Request.channel, Request.art16_notice,
                Request.received_at, Submitter.kind, Submitter.name, Content.type, Content.created_at,
                Content.registered_at, Content.language, Reason.label, Reason.dsa_category, Law.citation,
-               Jurisdiction.name, art16_report.label("art16_report"))
+               Jurisdiction.name, art16_report.label("art16_report"), Request.authority_name,
+               Request.authority_kind, Request.authority_country, Request.order_date)
         .select_from(Decision).join(Item, Item.id == Decision.item_id)
         .join(Request, Request.id == Item.request_id).join(Submitter, Submitter.id == Request.submitter_id)
         .join(Reason, Reason.code == Item.reason).join(Jurisdiction, Jurisdiction.code == Item.jurisdiction)
@@ -310,9 +331,15 @@ def source_of(*, kind: str, government: bool, channel: str, flag_rank: int, art1
     return "SOURCE_TYPE_OTHER_NOTIFICATION"
 
 
-def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, received: dt.datetime) -> str:
+def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, received: dt.datetime,
+           issuer: Issuer | None = None) -> str:
     when = received.date().isoformat()
-    if source == "SOURCE_TYPE_OTHER_NOTIFICATION" and kind in KIND_WORDS:
+    if issuer is not None:
+        # The order's particulars name who decided it: the submitter only transmitted it.
+        sender = KIND_WORDS.get(kind, "the sender")
+        sent = f"On {when} {sender} of {country} transmitted an order of {issuer.words()}, which required the " \
+               f"provider to act against this content ({reason})."
+    elif source == "SOURCE_TYPE_OTHER_NOTIFICATION" and kind in KIND_WORDS:
         sent = f"On {when} {KIND_WORDS[kind]} of {country} ordered the provider to act against this content " \
                f"({reason})."
     elif source == "SOURCE_TRUSTED_FLAGGER":
@@ -339,7 +366,9 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
     """The statement of one decision row (see :func:`statements` for the columns);
     ``government``: the kinds the catalog counts as governments."""
     (d, jurisdiction, flag_rank, _request_id, channel, art16_request, received, kind, org, content_type,
-     created, registered, language, reason, category, citation, country, art16_report) = row
+     created, registered, language, reason, category, citation, country, art16_report, authority_name,
+     authority_kind, authority_country, order_date) = row
+    issuer = Issuer(authority_name, authority_kind, authority_country, order_date) if authority_name else None
     source = source_of(kind=str(kind), government=str(kind) in government, channel=str(channel), flag_rank=flag_rank,
                        art16_request=bool(art16_request), art16_report=bool(art16_report))
     scope = eea() if GLOBAL in d.scope else [c for c in eea() if c in d.scope]
@@ -356,7 +385,7 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
         "application_date": effective.date().isoformat(),
         "territorial_scope": scope,
         "decision_facts": clip(redact(_facts(d, kind=str(kind), source=source, reason=reason, country=country,
-                                             received=received)), 5000),
+                                             received=received, issuer=issuer)), 5000),
         "source_type": source,
         "automated_detection": "No",
         "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",

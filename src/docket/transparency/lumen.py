@@ -35,6 +35,9 @@ from docket.transparency.periods import Period
 
 TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "government_agency": "GovernmentRequest",
          "regulator": "GovernmentRequest"}
+# The issuing authority's kind (docket.intake.models.AuthorityKind), when an order names one.
+AUTHORITY_TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "prosecutor": "LawEnforcementRequest",
+                   "ministry": "GovernmentRequest", "regulator": "GovernmentRequest", "other": "GovernmentRequest"}
 WORDS = {"CourtOrder": "Court order", "LawEnforcementRequest": "Law enforcement request",
          "GovernmentRequest": "Government request"}
 SOURCES = {"api": "API", "portal": "Web portal", "form": "Web form", "import": "Document import"}
@@ -154,14 +157,26 @@ def _day(moment: dt.datetime) -> str:
 
 def notice(request: Request, *, kind: str, org: str, org_country: str, reason: str, country: str,
            items: list[dict[str, Any]], laws: dict[str, str], platform: str) -> dict[str, Any]:
-    """One request as a Lumen notice (``{"notice": {...}}``)."""
-    kind_type = TYPES.get(kind, "GovernmentRequest")  # a kind the catalog made a government
+    """One request as a Lumen notice (``{"notice": {...}}``). When the order names the
+    authority that decided it, that authority is the notice's ``principal`` (and its type
+    follows the authority's kind); the submitter that transmitted it stays the ``sender``."""
+    issuer = request.authority_name
+    if issuer and request.authority_kind:
+        kind_type = AUTHORITY_TYPES.get(request.authority_kind, "GovernmentRequest")
+    else:
+        kind_type = TYPES.get(kind, "GovernmentRequest")  # a kind the catalog made a government
     outcomes = [i["outcome"] for i in items]
     regulations = [laws.get(b["law"], b["law"]) + (f" {b['provision']}" if b.get("provision") else "")
                    if b.get("law") else b.get("citation", "") for b in request.legal_basis]
     body_lines = [f"{WORDS[kind_type]} from {org} ({country}) about {reason.lower()}."]
-    if request.reference:
-        body_lines.append(f"Reference: {request.reference}")
+    if issuer:
+        body_lines.append(f"Issued by {issuer}; transmitted by {org}.")
+    for label, value in (("Reference", request.reference), ("Order number", request.order_number),
+                         ("Order date", request.order_date.isoformat() if request.order_date else None),
+                         ("Court", request.court_name), ("Case number", request.case_number),
+                         ("Register entry", request.register_entry), ("Deadline stated", request.order_deadline)):
+        if value:
+            body_lines.append(f"{label}: {value}")
     if request.explanation:
         body_lines.append(request.explanation)
     works = []
@@ -177,15 +192,18 @@ def notice(request: Request, *, kind: str, org: str, org_country: str, reason: s
     roles = [{"name": "sender", "entity_attributes": {"name": redact(org), "kind": "organization",
                                                        "country_code": org_country}},
              {"name": "recipient", "entity_attributes": {"name": platform, "kind": "organization"}}]
-    if kind == "court":
-        roles.append({"name": "issuing_court", "entity_attributes": {"name": redact(org), "kind": "organization",
-                                                                      "country_code": org_country}})
+    if issuer:
+        roles.append({"name": "principal", "entity_attributes": _entity(issuer, request.authority_country)})
+    court = _issuing_court(request, kind=kind, org=org, org_country=org_country)
+    if court is not None:
+        roles.append({"name": "issuing_court", "entity_attributes": _entity(*court)})
     body: dict[str, Any] = {
         "type": kind_type,
         "title": clip(redact(f"{WORDS[kind_type]} from {country}: {reason}"), 255),
         "subject": clip(redact(reason), 255),
         "body": redact("\n\n".join(body_lines)),
-        "date_sent": _day(request.received_at),
+        # The date on the order, when known; Lumen's date_sent is the notice's own date.
+        "date_sent": request.order_date.isoformat() if request.order_date else _day(request.received_at),
         "date_received": _day(request.received_at),
         "source": SOURCES.get(str(request.channel), "Other"),
         "action_taken": action_taken(outcomes),
@@ -197,8 +215,32 @@ def notice(request: Request, *, kind: str, org: str, org_country: str, reason: s
     }
     if request.language:
         body["language"] = request.language
-    if kind != "court":
+    if kind_type != "CourtOrder":
         body["request_type"] = "Agency"
-    if request.reference and request.reference.isdigit():
-        body["case_id_number"] = int(request.reference)
+    # As written (Lumen takes free text: "2а-1234/2026"): the court's case number, else the
+    # order's number, else the submitter's reference.
+    case_id = request.case_number or request.order_number or request.reference
+    if case_id:
+        body["case_id_number"] = clip(redact(case_id), 255)
     return {"notice": body}
+
+
+def _issuing_court(request: Request, *, kind: str, org: str, org_country: str) -> tuple[str, str | None] | None:
+    """The court that decided, with its country: the order's issuing authority when it is a
+    court, else the court the order names, else the submitter when it is a court and names
+    no other authority."""
+    if request.authority_name and request.authority_kind == "court":
+        return request.authority_name, request.authority_country
+    if request.court_name:
+        return request.court_name, request.authority_country
+    if kind == "court" and not request.authority_name:
+        return org, org_country
+    return None
+
+
+def _entity(name: str, country: str | None) -> dict[str, Any]:
+    """An organisation as a Lumen entity."""
+    entity: dict[str, Any] = {"name": redact(name), "kind": "organization"}
+    if country:
+        entity["country_code"] = country
+    return entity

@@ -48,7 +48,7 @@ BATCH = 5000
 ACTIONS = ("submitter:created", "submitter:updated", "request:received", "request:clarified",
            "decision:made", "decision:approved", "appeal:filed", "appeal:decided", "report:received",
            "item:possible_coordination", "hold:placed", "notice:held", "notice:sent",
-           "requester_kind:changed")
+           "requester_kind:changed", "request:order_corrected")
 _TABLES = (KindPlace, Jurisdiction, Submitter, Request, Item, Report, Appeal, NoticeHold, OutboxMessage)
 
 
@@ -137,14 +137,24 @@ class State:
         if submitter not in self.submitters:
             raise NotReplayable(f"event {ev.seq} ({ev.action}) names submitter {submitter}, whom no earlier event "
                                 "created: the log does not describe the tables it was recorded with")
+        # The issuing authority's kind decides court order or other (events recorded before
+        # requests carried an order's particulars have none: they named no authority).
+        order = ev.payload.get("order") or {}
         self.requests[request_id] = {"id": request_id, "submitter_id": submitter, "channel": channel,
                                      "jurisdiction": place, "reason": reason, "received_at": at,
-                                     "emergency": emergency, "clarifications": 0}
+                                     "emergency": emergency, "clarifications": 0,
+                                     "authority_kind": order.get("authority_kind")}
         for position, item_id in enumerate(items):
             self.items[item_id] = {"id": item_id, "request_id": request_id, "position": position,
                                    "submitter_id": submitter, "jurisdiction": place, "reason": reason,
                                    "received_at": at, "flag_rank": rank, "possible_coordination": False,
                                    "action_outcome": None, "decide_seconds": None, "effect_seconds": None}
+
+    def _request_order_corrected(self, ev: Logged) -> None:
+        request = self.requests.get(_id(ev.subject))
+        (changes,) = _need(ev, "changes")
+        if request is not None and "authority_kind" in changes:
+            request["authority_kind"] = changes["authority_kind"][1]
 
     def _request_clarified(self, ev: Logged) -> None:
         request = self.requests.get(_id(ev.subject))
