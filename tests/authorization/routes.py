@@ -254,6 +254,8 @@ PAGES: dict[str, Route] = {
     "POST /console/requests/{request_id}/documents": Route(STAFF, "request", form=_const(document_kind="evidence"),
                                                            files=FILE),
     "GET /console/documents/{document_id}": Route(STAFF, "document"),
+    "GET /console/documents/{document_id}/read": Route(STAFF, "document"),
+    "GET /console/documents/{document_id}/pages/{page}": Route(STAFF, "document"),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),

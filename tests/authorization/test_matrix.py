@@ -73,7 +73,9 @@ def _expected(route: Route, caller: str, record: Record | None) -> str:
 
 def _call(world: World, key: str, route: Route, caller: str, record: Record | None) -> Any:
     method, template = key.split(" ", 1)
-    path = _PLACEHOLDER.sub(lambda m: str(record.id) if record is not None else m.group(0), template)
+    # Every placeholder names the record, but a page number (a document's first page).
+    path = _PLACEHOLDER.sub(lambda m: "1" if m.group(1) == "page" else str(record.id) if record is not None
+                            else m.group(0), template)
     who = world.callers[caller]
     query = route.query(world) if callable(route.query) else route.query
     if key in PAGES:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+import docket
 from docket import store
 from docket.appeals import tokens as appeal_tokens
 from docket.audit.models import ChainHead
@@ -34,7 +36,8 @@ from docket.parties.models import Submitter
 from tests.conftest import SECRET
 
 PASSWORD = "correct horse battery staple"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real one-page order (the demo's), so that its page images can be drawn.
+PDF = (Path(docket.__file__).parent / "demo_letters" / "de-lg-berlin-beschluss.pdf").read_bytes()
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 SUBMITTERS = ("kz_gov", "kz_gov2", "de_court", "channel")

@@ -6,10 +6,12 @@ the API."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+import docket
 from tests.conftest import PASSWORD
 from tests.documents import samples
 from tests.documents.conftest import counts, events
@@ -115,3 +117,29 @@ def test_a_local_representative_of_another_country_finds_nothing(web: Any, make_
     make_user("jonas@docket.test", "local_representative", jurisdictions=("DE",), password=PASSWORD)
     sign_in(web, "jonas@docket.test")
     assert web.get(f"/console/documents/{document['id']}").status_code == 404
+
+
+def test_a_reviewer_reads_an_order_as_page_images(web: Any, sessions: Any, make_user: Any, kz_ministry: Any,
+                                                  kz_request: int, upload: Any) -> None:
+    """The console draws a PDF's pages on the server; reading them is audited as a
+    download; a type without pages is offered as a download only."""
+    order = (Path(docket.__file__).parent / "demo_letters" / "kz-misd-order.pdf").read_bytes()
+    pdf = upload(kz_ministry, kz_request, order, name="Предписание.pdf").json()
+    text = upload(kz_ministry, kz_request, samples.TEXT, name="note.txt", kind="translation").json()
+    make_user("alice@docket.test", "reviewer", password=PASSWORD)
+    web.cookies = httpx.Cookies()
+    sign_in(web, "alice@docket.test")
+    listed = web.get(f"/console/requests/{kz_request}").text
+    assert f'href="/console/documents/{pdf["id"]}/read">Read the pages</a>' in listed
+    assert f'/console/documents/{text["id"]}/read"' not in listed
+    reading = web.get(f"/console/documents/{pdf['id']}/read")
+    assert reading.status_code == 200
+    assert f'src="/console/documents/{pdf["id"]}/pages/1" alt="Page 1 of 1 of Предписание.pdf"' in reading.text
+    image = web.get(f"/console/documents/{pdf['id']}/pages/1")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG") and image.headers["x-content-type-options"] == "nosniff"
+    assert web.get(f"/console/documents/{pdf['id']}/pages/2").status_code == 404
+    assert [e.payload.get("as") for e in events(sessions, "document:downloaded")] == ["page_images"]
+    plain = web.get(f"/console/documents/{text['id']}/read")
+    assert plain.status_code == 200 and "is not shown as pages: download the file" in plain.text
+    assert web.get(f"/console/documents/{text['id']}/pages/1").status_code == 404

@@ -1,5 +1,6 @@
 """Documents on the pages: the portal's and the console's forms that add a document to a
-request, and their download links. The same checks and services as the API
+request, their download links, and the console's reading page, which shows a PDF's or a
+scan's pages as images drawn on the server (docket.documents.page_images). The same checks and services as the API
 (``docket.documents.api``): who reaches the request reaches its documents, every upload
 and download is an audit event, and a download is always an attachment.
 
@@ -8,9 +9,9 @@ with :func:`shown`; the portal's new-request form takes files with :func:`form_c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -18,12 +19,13 @@ from starlette.datastructures import UploadFile
 from docket import access, store
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
-from docket.documents import detect, service
+from docket.documents import detect, page_images, service
 from docket.documents.models import Document, DocumentKind
-from docket.errors import DocketError
+from docket.errors import DocketError, NotFound
 from docket.intake.models import Request as DocketRequest
 from docket.review.console import StaffReader, back_to
 from docket.settings import Settings
+from docket.web import render
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
 from docket.web.render import add_template_package, flash, redirect
@@ -56,7 +58,8 @@ def form_context(settings: Settings) -> dict[str, Any]:
 
 def shown(session: Session, *, request_id: int, settings: Settings) -> dict[str, Any]:
     """A request's documents for its page (documents/_list.html), with the upload form's needs."""
-    return {**form_context(settings), "documents": service.for_request(session=session, request_id=request_id)}
+    return {**form_context(settings), "documents": service.for_request(session=session, request_id=request_id),
+            "page_types": page_images.RENDERED}
 
 
 def uploads_of(form: dict[str, Any], settings: Settings, *, field: str) -> list[service.Upload]:
@@ -141,3 +144,42 @@ def console_download(request: Request, document_id: Id, who: StaffReader, db: Db
     """Download a document of a request (always as a file). Who: staff who may see the
     request (a local representative: its countries)."""
     return _download(request, db, settings, who, document_id)
+
+
+@router.get("/console/documents/{document_id}/read")
+def console_read(request: Request, document_id: Id, who: StaffReader, db: Db, settings: AppSettings) -> Response:
+    """Read a document in the browser: each page of a PDF or a scan as an image drawn on the
+    server (the file itself is never opened in the browser); other types are downloaded.
+    Audited as a download. Who: staff who may see the request (a local representative: its
+    countries)."""
+    document = access.visible(db, who.principal, Document, document_id, what="document")
+    pages, problem = 0, None
+    if page_images.renders(document.media_type):
+        try:
+            pages = page_images.page_count(service.content(session=db, settings=settings, document=document),
+                                           document.media_type, sha256=document.sha256)
+        except page_images.RenderError as exc:
+            problem = str(exc)
+        with store.transaction(request.app.state.sessionmaker) as writing:
+            service.record_download(session=writing, document=document, actor=f"user:{who.user_id}",
+                                    as_pages=True)
+    return render.page(request, "documents/read.html", {
+        "document": document, "pages": pages, "problem": problem, "more": pages >= page_images.MAX_PAGES,
+        "kind_words": KIND_WORDS, "type_words": TYPE_WORDS, "size_words": size_words(document.size),
+        "back": f"/console/requests/{document.request_id}#documents"}, title=document.filename)
+
+
+@router.get("/console/documents/{document_id}/pages/{page}")
+def console_page_image(request: Request, document_id: Id, page: Annotated[int, Path(ge=1, le=page_images.MAX_PAGES)],
+                       who: StaffReader, db: Db, settings: AppSettings) -> Response:
+    """Page ``page`` (from 1) of a document as a PNG drawn on the server, for the reading
+    page (which records the reading). Who: staff who may see the request."""
+    document = access.visible(db, who.principal, Document, document_id, what="document")
+    if not page_images.renders(document.media_type):
+        raise NotFound(f"a {TYPE_WORDS.get(document.media_type, document.media_type)} has no page images")
+    data = service.content(session=db, settings=settings, document=document)
+    try:
+        png = page_images.render(data, document.media_type, page - 1, sha256=document.sha256)
+    except page_images.RenderError as exc:
+        raise NotFound(str(exc)) from None
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

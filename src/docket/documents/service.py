@@ -157,10 +157,12 @@ def content(*, session: Session, settings: Settings, document: Document) -> byte
     return Blobs.of(settings).get(session, sha256=document.sha256)
 
 
-def record_download(*, session: Session, document: Document, actor: str) -> None:
-    """The ``document:downloaded`` event of ``actor`` reading ``document``."""
+def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False) -> None:
+    """The ``document:downloaded`` event of ``actor`` reading ``document``: the file itself,
+    or (``as_pages``) its page images on the console's reading page."""
     audit.record(session=session, actor=actor, action="document:downloaded",
-                 subject=f"request:{document.request_id}", payload=_facts(document))
+                 subject=f"request:{document.request_id}",
+                 payload={**_facts(document), **({"as": "page_images"} if as_pages else {})})
 
 
 def download_headers(document: Document) -> dict[str, str]:

@@ -313,15 +313,17 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
                          what="request")
     proposed = (req.order or {}).get("proposed_repeats")
     if proposed is None or console.text_field(form, "repeats", 12) != str(proposed):
-        context = _request_context(db, who, request_id, "repeats", {
+        context = {**_request_context(db, who, request_id, "repeats", {
             "form": "Only the request intake proposed can be confirmed here; correct the particulars "
-                    "through the API otherwise."})
+                    "through the API otherwise."}),
+            **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
         return render.page(request, "console/request.html", context, status=422, title=f"Request {request_id}")
     try:
         orders.correct(session=db, request=req, data=OrderCorrection(repeats=proposed, note="confirmed in the console"),
                        actor=who.principal.actor)
     except DocketError as error:
-        context = _request_context(db, who, request_id, "repeats", console.service_errors(error))
+        context = {**_request_context(db, who, request_id, "repeats", console.service_errors(error)),
+                   **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
         return render.page(request, "console/request.html", context, status=error.status, title=f"Request {request_id}")
     render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
     return render.redirect(request, f"/console/requests/{request_id}")
