@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from docket.audit import sealer
 from docket.audit.log_service import default_origin
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
+from docket.documents import service as documents
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
@@ -54,6 +56,9 @@ SUBMITTERS = [
     # (both the catalog's word on its kind; see `docket kind list`).
     ("dkt_demo_sg_cert", "Singapore Computer Emergency Response Team (SingCERT)", "national_cert", "SG",
      "singcert@csa.example.sg"),
+    ("dkt_demo_ru_rkn", "Federal Service for Supervision of Communications (Roskomnadzor)", "regulator", "RU",
+     "zapros@rkn.example.ru"),
+    ("dkt_demo_es_gc", "Guardia Civil — Grupo de Delitos Telemáticos", "police", "ES", "gdt@guardiacivil.example.es"),
 ]
 
 USERS = [
@@ -107,9 +112,15 @@ CONTENT = [
     # A user's own site on the platform (DOCKET_PLATFORM_HOSTS: *.pages.social.example).
     ("site-dbs-verify", "https://dbs-verify.pages.social.example/", "other", "dbs_verify", "en",
      "A copy of a bank's sign-in page that sends what is typed to a third party."),
+    ("post-90311", "https://social.example/@ural_voice/90311", "post", "ural_voice", "ru",
+     "Invitation to a protest against a new landfill outside Yekaterinburg on Saturday."),
+    ("post-90314", "https://social.example/@ural_voice/90314", "video", "ural_voice", "ru",
+     "Video from last week's landfill protest, with the route of the next one."),
+    ("post-3321", "https://social.example/@docs_express/3321", "post", "docs_express", "es",
+     "Offers Spanish identity cards and residence permits “indistinguishable from real ones”."),
 ]
 
-REQUESTS = [
+REQUESTS: list[tuple[str, dict[str, Any]]] = [
     # (submitter token, request body)
     ("dkt_demo_kz_ministry", {
         "jurisdiction": "KZ", "reference": "MISD-2026/1187", "reason": "government_criticism",
@@ -122,6 +133,8 @@ REQUESTS = [
     ("dkt_demo_kz_ministry", {
         "jurisdiction": "KZ", "reference": "MISD-2026/1203", "reason": "cyberbullying",
         "explanation": "Systematic harassment of a minor; the parents complained to the ministry.",
+        "order": {"number": "MISD-2026/1203", "date": "2026-11-20",
+                  "deadline": "в течение 24 (двадцати четырёх) часов"},
         "language": "kk", "items": [{"content_id": "acct-bully99"}],
     }),
     ("dkt_demo_kz_ministry", {
@@ -137,6 +150,8 @@ REQUESTS = [
         "legal_basis": [{"citation": "§§ 823, 1004 BGB analog; § 186 StGB"}],
         "explanation": "Preliminary injunction: the statement of fact is untrue and defamatory.",
         "issuing_officer": {"name": "Dr. K. Weber", "title": "Vorsitzende Richterin"},
+        "order": {"court": "Landgericht Berlin, Zivilkammer 27", "case_number": "27 O 412/26",
+                  "date": "2026-11-18"},
         "language": "de", "items": [{"content_id": "post-55102"}],
     }),
     ("dkt_demo_in_meity", {
@@ -152,6 +167,11 @@ REQUESTS = [
         "confidential": True,
         "confidentiality_basis": "Istanbul prosecutor's secrecy order 2026/4471 (CMK Art. 157) on the investigation.",
         "emergency": True, "emergency_explanation": "Imminent risk to the life of the named journalist.",
+        # BTK transmits the decision an Istanbul criminal judgeship of peace approved.
+        "order": {"issuing_authority": {"name": "İstanbul 5. Sulh Ceza Hakimliği", "kind": "court", "country": "TR"},
+                  "court": "İstanbul 5. Sulh Ceza Hakimliği", "case_number": "2026/8123 D. İş",
+                  "number": "BTK-2026-88412", "date": "2026-11-16",
+                  "deadline": "derhal, en geç 4 (dört) saat içinde"},
         "language": "tr", "items": [{"content_id": "post-66001"}],
     }),
     ("dkt_demo_vn_mic", {
@@ -171,6 +191,30 @@ REQUESTS = [
                                     {"url": "https://dbs-verify.pages.social.example/"},
                                     {"url": "[redacted]"}],
     }),
+    # Roskomnadzor passing on a deputy prosecutor general's decision, with its register
+    # entry: one address defanged, one a user's own site on the platform.
+    ("dkt_demo_ru_rkn", {
+        "jurisdiction": "RU", "reference": "04-117832-2026", "reason": "government_criticism",
+        "legal_basis": [{"law": "ru-149-fz-15-3"}],
+        "explanation": "Calls to take part in public events held in breach of the established procedure.",
+        "order": {"issuing_authority": {"name": "Генеральная прокуратура Российской Федерации", "kind": "prosecutor",
+                                        "country": "RU"},
+                  "number": "27-31-2026/Ид4471-26", "date": "2026-11-17", "register_entry": "77-2026-118406",
+                  "deadline": "незамедлительно, но не позднее суток с момента получения"},
+        "language": "ru", "items": [{"url": "hxxps://social[.]example/@ural_voice/90311"},
+                                    {"url": "https://social.example/@ural_voice/90314"},
+                                    {"url": "https://ural-voice.pages.social.example/manifest"}],
+    }),
+    # The Guardia Civil under a judge's preliminary proceedings: take down, and keep and
+    # hand over the account's data (which this desk refers on).
+    ("dkt_demo_es_gc", {
+        "jurisdiction": "ES", "reference": "DT-2026/04418", "reason": "illegal_goods",
+        "legal_basis": [{"law": "es-lssi-8"}, {"citation": "art. 13 LECrim"}],
+        "explanation": "Sale of forged identity documents (Código Penal art. 392).",
+        "order": {"court": "Juzgado de Instrucción n.º 32 de Madrid", "case_number": "DP 1187/2026",
+                  "number": "DT-2026/04418", "date": "2026-11-19", "deadline": "cinco días hábiles"},
+        "language": "es", "items": [{"content_id": "post-3321"}],
+    }),
     ("dkt_demo_flagger", {
         "jurisdiction": "DE", "reason": "child_safety", "bona_fide": True,
         "legal_basis": [{"law": "eu-dsa-16"}, {"citation": "§ 184b StGB"}],
@@ -178,6 +222,24 @@ REQUESTS = [
         "items": [{"content_id": "post-30001"}],
     }),
 ]
+
+
+# The letters and orders that came with the requests (scripts/demo_letters.py writes
+# them), by the request's reference: (file, kind, language).
+LETTERS = Path(__file__).parent / "demo_letters"
+DOCUMENTS = {
+    "MISD-2026/1203": [("kz-misd-order.pdf", "order", "ru")],
+    "27 O 412/26": [("de-lg-berlin-beschluss.pdf", "court_decision", "de")],
+    "BTK-2026-88412": [("tr-btk-sulh-ceza.pdf", "order", "tr")],
+    "04-117832-2026": [("ru-rkn-demand.pdf", "letter", "ru")],
+    "DT-2026/04418": [("es-guardia-civil-oficio.pdf", "letter", "es")],
+}
+
+
+def _uploads(settings: Settings, reference: str | None) -> list[documents.Upload]:
+    return [documents.check_upload(settings=settings, data=(LETTERS / name).read_bytes(), filename=name,
+                                   kind=documents.parse_kind(kind), language=language)
+            for name, kind, language in DOCUMENTS.get(reference or "", [])]
 
 
 def _load_cases(session: Session, settings: Settings) -> int:
@@ -190,7 +252,8 @@ def _load_cases(session: Session, settings: Settings) -> int:
     submitters = {s.name: s for s in session.execute(select(Submitter)).scalars()}
     for token, body in REQUESTS:
         intake.submit(session=session, settings=settings, submitter=submitters[by_token[token]],
-                      data=RequestCreate.model_validate(body), channel=Channel.api)
+                      data=RequestCreate.model_validate(body), channel=Channel.api,
+                      uploads=_uploads(settings, body.get("reference")))
     return len(REQUESTS)
 
 
