@@ -507,3 +507,25 @@ def test_a_clarification_request_quotes_the_question_and_names_the_item(lang: st
     assert tr(lang, "Item %(position)s") % {"position": 2} in rendered.text
     assert "https://social.example/p/2" in rendered.text and 'href="https://social.example/p/2"' in rendered.html
     assert "MI-2025/88" in rendered.text
+
+
+ACCOUNT_SENTENCES = {
+    "restricted": "We have suspended your account in %(countries)s: people there can no longer see any of its "
+                  "content; it remains visible elsewhere.",
+    "everywhere": "We have suspended your account everywhere: none of its content can be seen.",
+    "removed_policy": "We have removed your account everywhere because it breaks the rules of %(platform)s.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("case", "changes"), [
+    ("restricted", {}), ("everywhere", {"scope": ["*"]}),
+    ("removed_policy", {"outcome": "removed_policy", "ground": "policy", "policy_clause": "3.2"}),
+])
+def test_a_statement_about_an_account_says_the_account_is_restricted(lang: str, case: str,
+                                                                     changes: dict[str, Any]) -> None:
+    rendered = render("statement_of_reasons", lang, sor(account=True, **changes))
+    sentence = tr(lang, ACCOUNT_SENTENCES[case]).split("%(")[0].strip()
+    assert sentence and sentence in rendered.text and esc(sentence) in rendered.html, (lang, case)
+    content = render("statement_of_reasons", lang, sor(**changes))
+    assert sentence not in content.text

@@ -1,5 +1,6 @@
 """The reviewer console's inboxes: decisions awaiting a second person (four eyes),
-appeals, and one request's items reviewed or decided together (bulk).
+appeals, and one request's items reviewed or decided together (bulk), its measures
+answered and its note of unlisted items resolved.
 
 Like pages.py, every page calls the services the JSON API calls, with the permission the
 matching API route needs; a refused form is shown again with the message beside it."""
@@ -28,7 +29,7 @@ from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
 from docket.items.states import FINDINGS, Step
 from docket.parties.models import Submitter
-from docket.review import console, service
+from docket.review import console, measures, service
 from docket.review.console import (
     FINDING_LABELS,
     OUTCOMES,
@@ -39,7 +40,14 @@ from docket.review.console import (
 )
 from docket.review.models import Decision, DecisionStatus
 from docket.review.pages import item_page_response
-from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
+from docket.review.schemas import (
+    ApprovalCreate,
+    DecisionCreate,
+    MeasureDecisionCreate,
+    OtherItemsResolution,
+    RejectionCreate,
+    ReviewCreate,
+)
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
@@ -178,7 +186,8 @@ def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: 
 # ---------------------------------------------------------------- a request and bulk decisions
 def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "", errors: dict[str, str] | None = None,
                      values: dict[str, Any] | None = None, item_errors: dict[int, str] | None = None) -> dict[str, Any]:
-    """The request page; ``which`` form ("review" or "decision") is shown again with its errors."""
+    """The request page; ``which`` form ("review", "decision", "measure-<position>" or
+    "other_items") is shown again with its errors."""
     now = utcnow()
     req = access.visible(db, who.principal, DocketRequest, request_id, what="request")
     names = console.names(db, {i.assigned_to for i in req.items})
@@ -203,7 +212,16 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
         "law_options": [(law.id, f"{law.citation} — {law.title}")
                         for law in catalog.list_laws(session=db, applies_in=req.jurisdiction)],
         "country_name": catalog.country_name,
+        "measures": [{"m": m, "item": measures.account_item(req, m)} for m in req.measures],
+        "measure_kinds": MEASURE_KINDS, "measure_outcomes": MEASURE_OUTCOMES,
     }
+
+
+MEASURE_KINDS = {"restrict_content": "Restrict the content", "remove_global": "Remove the content everywhere",
+                 "restrict_account": "Restrict an account", "disclose_data": "Disclose user data",
+                 "preserve_data": "Preserve user data"}
+MEASURE_OUTCOMES = {"granted": "Granted", "fallback": "Fallback: withheld in the requesting country only",
+                    "refused": "Refused", "referred": "Referred elsewhere"}
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
@@ -296,4 +314,62 @@ def bulk_decision(request: Request, request_id: Id, db: Db, who: Reviewer, form:
     message = f"Decided {len(done)} item{'s' if len(done) != 1 else ''}"
     message += f"; {waiting} wait for a second person's approval (four eyes)." if waiting else "; all in effect."
     render.flash(request, message, "warning" if waiting else "success")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+# ---------------------------------------------------------------- a request's measures and unlisted items
+@router.post("/requests/{request_id}/measures", response_class=HTMLResponse)
+def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Answer one measure the request asked for. Who: reviewers."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, what="request",
+                         for_update=True)
+    position = console.text_field(form, "position", 4) or ""
+    values = {"outcome": console.text_field(form, "outcome", 20),
+              "explanation": console.text_field(form, "explanation")}
+    which = f"measure-{position}"
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        return render.page(request, "console/request.html",
+                           _request_context(db, who, request_id, which, errors, values),
+                           status=status, title=f"Request {request_id}")
+
+    try:
+        data = MeasureDecisionCreate.model_validate({"position": position or None, **values})
+    except ValidationError as exc:
+        return again(422, console.validation_errors(exc))
+    _, error = console.attempt(db, lambda: measures.decide(session=db, principal=who.principal, request=req,
+                                                           data=data, now=utcnow()))
+    if error is not None:
+        return again(error.status, console.service_errors(error))
+    render.flash(request, f"Measure {data.position + 1}: {MEASURE_OUTCOMES[data.outcome].lower()}.")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/other-items", response_class=HTMLResponse)
+def resolve_other_items(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Resolve the request's note of items it could not list: the addresses found become
+    items (one a line), or the note is rejected. Who: reviewers."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, what="request",
+                         for_update=True)
+    values = {"resolution": console.text_field(form, "resolution", 20), "items": console.text_field(form, "items"),
+              "explanation": console.text_field(form, "explanation")}
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        return render.page(request, "console/request.html",
+                           _request_context(db, who, request_id, "other_items", errors, values),
+                           status=status, title=f"Request {request_id}")
+
+    lines = [line.strip() for line in (values["items"] or "").splitlines() if line.strip()]
+    try:
+        data = OtherItemsResolution.model_validate({
+            "resolution": values["resolution"], "explanation": values["explanation"],
+            "items": [{"url": line} if "/" in line or "[" in line else {"content_id": line} for line in lines]})
+    except ValidationError as exc:
+        return again(422, console.validation_errors(exc))
+    _, error = console.attempt(db, lambda: measures.resolve_other_items(
+        session=db, principal=who.principal, request=req, data=data, now=utcnow()))
+    if error is not None:
+        return again(error.status, console.service_errors(error))
+    render.flash(request, f"{len(lines)} item{'s' if len(lines) != 1 else ''} added to the request."
+                 if data.resolution == "items" else "The note of unlisted items was rejected.")
     return render.redirect(request, f"/console/requests/{request_id}")
