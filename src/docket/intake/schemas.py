@@ -190,7 +190,8 @@ class RequestCreate(_Input):
         """The measures asked for: as listed, or the one ``requested_action`` implies."""
         if self.measures:
             return self.measures
-        kind = "remove_global" if self.requested_action == "remove" else "restrict_content"
+        kind: Literal["remove_global", "restrict_content"] = (
+            "remove_global" if self.requested_action == "remove" else "restrict_content")
         return [MeasureIn.model_construct(kind=kind, account=None, everywhere=False, fallback=False, note=None)]
 
     @field_validator("requested_scope")

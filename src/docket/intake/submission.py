@@ -306,7 +306,7 @@ def _measures(asked: Sequence[MeasureIn], items: Sequence[checks.ResolvedItem], 
                  else [jurisdiction] if kind == MeasureKind.restrict_account else list(scope))
         out.append(dict(
             position=position, kind=kind, scope=where, account=m.account, fallback=m.fallback, note=m.note,
-            item_position=by_content.get(m.account) if kind == MeasureKind.restrict_account else None,
+            item_position=by_content.get(m.account) if m.account and kind == MeasureKind.restrict_account else None,
             outcome=MeasureOutcome.referred if referred else None,
             explanation=REFERRAL.format(what=_REFERRED_WORDS[kind], referral=referral) if referred else None,
             referral=referral if referred else None, decided_at=now if referred else None,
