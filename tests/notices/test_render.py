@@ -529,3 +529,15 @@ def test_a_statement_about_an_account_says_the_account_is_restricted(lang: str, 
     assert sentence and sentence in rendered.text and esc(sentence) in rendered.html, (lang, case)
     content = render("statement_of_reasons", lang, sor(**changes))
     assert sentence not in content.text
+
+
+REFERRED_ONLY = ("The request asks only for user data, which this desk does not handle: it was recorded and "
+                 "referred, and nothing more will be done here. Where to send it is shown with the request.")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_acknowledgement_of_a_request_for_user_data_only_says_it_was_referred(lang: str) -> None:
+    context = {**contexts()["acknowledgement"], "status": "decided", "missing": [], "items_count": 0}
+    rendered = render("acknowledgement", lang, context)
+    assert tr(lang, REFERRED_ONLY) in rendered.text
+    assert tr(lang, "The request is complete and is now in our review queue.") not in rendered.text

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from docket.audit.models import Event
 from docket.enforcement.models import Restriction
 from docket.notices.compose import context_for
+from docket.notices.render import render
 from docket.outbox.models import OutboxMessage
 from docket.settings import Settings
 from docket.store import transaction
@@ -98,12 +99,19 @@ def test_suspending_an_account_and_disclosing_its_owners_data(
     # Nothing of the data part was enforced: the one restriction is the account's.
 
 
-def test_a_request_for_user_data_only_is_recorded_and_decided_at_receipt(client, kz_ministry) -> None:
-    sent = send(client, kz_ministry, measures=[{"kind": "preserve_data", "account": "acct-1"},
+def test_a_request_for_user_data_only_is_recorded_and_decided_at_receipt(client, make_submitter, sessions,
+                                                                          settings: Settings) -> None:
+    police = make_submitter("Almaty police", "police", "KZ", email="cyber@police.kz.example")
+    sent = send(client, police, measures=[{"kind": "preserve_data", "account": "acct-1"},
                                                {"kind": "disclose_data", "account": "acct-1"}])
     assert sent["items"] == [] and sent["status"] == "decided" and sent["missing"] == []
     assert [m["outcome"] for m in sent["measures"]] == ["referred", "referred"]
     assert "preservation" in sent["measures"][0]["explanation"]
+    # Its acknowledgement says so (not "in our review queue").
+    with transaction(sessions) as s:
+        message = s.execute(select(OutboxMessage).where(OutboxMessage.kind == "acknowledgement")).scalar_one()
+        rendered = render("acknowledgement", "en", context_for(s, message, settings))
+    assert "asks only for user data" in rendered.text and "review queue" not in rendered.text
 
 
 @pytest.mark.parametrize(("body", "field"), [

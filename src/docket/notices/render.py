@@ -79,7 +79,8 @@ _KINDS: dict[str, _Kind] = {
     "acknowledgement": _Kind(
         required=("platform", "request_id", "received_at", "items_count", "status"),
         optional=("reference", "deadline_at", "missing"),
-        choices=(("status", frozenset({"open", "needs_clarification"})),),
+        # decided: a request for user data only, referred at receipt (nothing to review).
+        choices=(("status", frozenset({"open", "needs_clarification", "decided"})),),
     ),
     "clarification_requested": _Kind(
         required=("platform", "request_id", "position", "question"),
