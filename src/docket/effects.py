@@ -32,6 +32,7 @@ from docket.notices import service as notices
 from docket.outbox import service as outbox
 from docket.parties.auth import Principal
 from docket.parties.models import Submitter
+from docket.review import measures
 from docket.review import service as review_service
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
@@ -105,6 +106,8 @@ def after_decision(*, session: Session, decided: Decided, actor: str, now: dt.da
         payload.update(restricts=f"{kind.value}:{subject_id}", notice_kind=notice_kind.value,
                        ends_at=decision.ends_at.isoformat() if decision.ends_at else None)
     audit.record(session=session, actor=actor, action="item:decided", subject=f"item:{item.id}", payload=payload)
+    # An account's restriction asked for this item's account is decided with it.
+    measures.follow_decision(session=session, decision=decision, item=item, actor=actor, now=now)
     author = None
     if restricted is not None:
         enforcement.start(

@@ -117,6 +117,12 @@ class Settings(BaseSettings):
                     "search pages are not content, and '*.' patterns for its users' own sites "
                     "('*.pages.social.example'), where every address is content",
     )
+    data_requests_referral: str = Field(
+        default="https://social.example/legal/law-enforcement", min_length=1, max_length=500,
+        description="where requests for user data (disclosure, preservation) are to be sent: the platform's "
+                    "law-enforcement channel (an address or URL); docket records such requests, refers "
+                    "them there and never acts on them",
+    )
     home_country: str = Field(
         default="IE", pattern=r"^[A-Z]{2}$",
         description="the platform's home country (ISO code): where reports under its rules are filed",

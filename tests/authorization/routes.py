@@ -192,6 +192,10 @@ API: dict[str, Route] = {
     "POST /api/v1/requests/{request_id}/items/review": Route(REVIEWERS, "request", "act", body=_bulk_review),
     "POST /api/v1/requests/{request_id}/items/decision": Route(REVIEWERS, "request", "act",
                                                                body=_bulk_decision),
+    "POST /api/v1/requests/{request_id}/measures/decision": Route(
+        REVIEWERS, "request", "act", body=_const(position=0, outcome="refused", explanation="Not in this form.")),
+    "POST /api/v1/requests/{request_id}/other-items": Route(
+        REVIEWERS, "request", "act", body=_const(resolution="rejected", explanation="Too vague.")),
     # Appeals: a requester's (the author's, with the link's token, is in tests/appeals).
     "POST /api/v1/appeals": Route(SUBMITTER, "decision", body=_requester_appeal),
     "GET /api/v1/appeals": Route(REVIEWERS, lists="appeal", ids=_ids("")),
@@ -259,6 +263,10 @@ PAGES: dict[str, Route] = {
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),
+    "POST /console/requests/{request_id}/measures": Route(
+        REVIEWERS, "request", "act", form=_const(position="0", outcome="refused", explanation="Not in this form.")),
+    "POST /console/requests/{request_id}/other-items": Route(
+        REVIEWERS, "request", "act", form=_const(resolution="rejected", explanation="Too vague.")),
     "POST /console/requests/{request_id}/decision": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "outcome": "no_action",

@@ -252,3 +252,29 @@ def test_the_demos_data_passes_the_check(sessions, database_url) -> None:
     with transaction(sessions) as s:  # the demo holds a reversal: the log knows it was lifted
         assert s.scalar(select(func.count()).select_from(Restriction).where(
             Restriction.ended_reason == "reversed_on_appeal")) >= 1
+
+
+def test_an_account_restricted_on_a_measure_is_logged_not_a_secret_channel(
+        client, act, platform, kz_ministry, reviewer_alice, bob_legal, carol_rights, dana_kz, eventually) -> None:
+    client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "acct-troll", "url": "https://social.example/@troll", "type": "account", "author_id": "troll"})
+    sent = client.post("/api/v1/requests", headers=kz_ministry.headers, json={
+        "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "Illegal.",
+        "legal_basis": [{"law": "kz-online-platforms-9"}],
+        "measures": [{"kind": "restrict_account", "account": "acct-troll"}]}).json()
+    [item] = sent["items"]
+    act(reviewer_alice, f"/items/{item['id']}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item['id']}/review", step="legal", finding="illegal")
+    act(carol_rights, f"/items/{item['id']}/review", step="rights", finding="no_concern")
+    decision = act(dana_kz, f"/items/{item['id']}/decision", expect=201, outcome="restricted",
+                   explanation="Incitement from this account.")
+    code, out = checked()
+    assert code == 0 and out["ok"] and out["in_force"] == 1, out
+    assert out["served"] == {"snapshot": 1, "feed": 1}
+    # The index serves it as an account restriction: every post of the account, in KZ only.
+    def see(country: str) -> bool:
+        r = client.get("/api/v1/visibility", headers=platform.headers,
+                       params={"content_id": "any-post", "country": country, "author_id": "troll"})
+        return bool(r.json()["visible"])
+    assert eventually(lambda: not see("KZ")) and see("DE")
+    assert decision["status"] == "effective"

@@ -507,3 +507,37 @@ def test_a_clarification_request_quotes_the_question_and_names_the_item(lang: st
     assert tr(lang, "Item %(position)s") % {"position": 2} in rendered.text
     assert "https://social.example/p/2" in rendered.text and 'href="https://social.example/p/2"' in rendered.html
     assert "MI-2025/88" in rendered.text
+
+
+ACCOUNT_SENTENCES = {
+    "restricted": "We have suspended your account in %(countries)s: people there can no longer see any of its "
+                  "content; it remains visible elsewhere.",
+    "everywhere": "We have suspended your account everywhere: none of its content can be seen.",
+    "removed_policy": "We have removed your account everywhere because it breaks the rules of %(platform)s.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("case", "changes"), [
+    ("restricted", {}), ("everywhere", {"scope": ["*"]}),
+    ("removed_policy", {"outcome": "removed_policy", "ground": "policy", "policy_clause": "3.2"}),
+])
+def test_a_statement_about_an_account_says_the_account_is_restricted(lang: str, case: str,
+                                                                     changes: dict[str, Any]) -> None:
+    rendered = render("statement_of_reasons", lang, sor(account=True, **changes))
+    sentence = tr(lang, ACCOUNT_SENTENCES[case]).split("%(")[0].strip()
+    assert sentence and sentence in rendered.text and esc(sentence) in rendered.html, (lang, case)
+    content = render("statement_of_reasons", lang, sor(**changes))
+    assert sentence not in content.text
+
+
+REFERRED_ONLY = ("The request asks only for user data, which this desk does not handle: it was recorded and "
+                 "referred, and nothing more will be done here. Where to send it is shown with the request.")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_acknowledgement_of_a_request_for_user_data_only_says_it_was_referred(lang: str) -> None:
+    context = {**contexts()["acknowledgement"], "status": "decided", "missing": [], "items_count": 0}
+    rendered = render("acknowledgement", lang, context)
+    assert tr(lang, REFERRED_ONLY) in rendered.text
+    assert tr(lang, "The request is complete and is now in our review queue.") not in rendered.text

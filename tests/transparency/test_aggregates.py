@@ -55,6 +55,7 @@ def test_the_report_counts_every_figure_exactly(history: Any, sessions: Any) -> 
         "requests": 4, "items": 5, "items_decided": 3, "requests_complied": 2, "complied_share": 50.0,
         "clarifications": 1, "emergencies": 1, "gag_holds": 0, "notices_held": 0, "appeals": 0,
         "appeals_reversed": 0, "appeals_upheld": 0, "trusted_flagger_items": 0, "coordinated_bursts": 0,
+        "data_disclosure_requests": 0, "data_preservation_requests": 0,
     }
     # Acknowledged after 1 h and 3 h; decided after 10, 30 and 2 h; in effect after 12, 30 and 2 h.
     assert data["median_hours"] == {"acknowledge": 2.0, "decide": 10.0, "give_effect": 12.0}

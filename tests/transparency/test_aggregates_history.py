@@ -260,6 +260,7 @@ def test_the_report_of_a_case_history_is_exact(case: Any, sessions: Any) -> None
         "requests": 8, "items": 11, "items_decided": 10, "requests_complied": 6, "complied_share": 75.0,
         "clarifications": 1, "emergencies": 1, "gag_holds": 1, "notices_held": 2, "appeals": 3,
         "appeals_reversed": 2, "appeals_upheld": 1, "trusted_flagger_items": 1, "coordinated_bursts": 1,
+        "data_disclosure_requests": 0, "data_preservation_requests": 0,
     }
     # Acknowledged after 0.5, 0.5, 1, 1, 2, 3 h; decided after 1, 3, 5, 6, 10, 12, 24, 30, 48, 100 h;
     # in effect after 1, 6, 8, 10, 12, 13, 24, 30, 48, 100 h (one per item: kz2's reversed

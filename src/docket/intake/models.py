@@ -91,6 +91,11 @@ class Request(Base):
     # What intake read otherwise than written: addresses it refanged, addresses withheld
     # (see checks.notes): [{"note": "refanged"|"unlisted", "position", "given", "read_as"}].
     intake_notes: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # Items the requester could not list ("all forks", "other copies"), as written; a reviewer
+    # resolves the note into items or rejects it (docket.review.measures).
+    other_items: Mapped[str | None] = mapped_column(Text)
+    other_items_status: Mapped[str | None] = mapped_column(String(16))  # pending | resolved | rejected
+    other_items_answer: Mapped[str | None] = mapped_column(Text)
 
     # The order's particulars, as the order states them, all optional (docket.intake.orders):
     # the authority that decided it, when that is not the submitter that transmits it; its
@@ -112,6 +117,9 @@ class Request(Base):
 
     items: Mapped[list[Item]] = relationship(
         back_populates="request", order_by="Item.position", lazy="selectin"
+    )
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="request", order_by="Measure.position", lazy="selectin"
     )
     __table_args__ = (
         Index("ix_requests_submitter_id_id", "submitter_id", "id"),
@@ -265,6 +273,58 @@ class Item(Base):
               sqlite_where=text("case_key IS NOT NULL AND status <> 'decided'"),
               postgresql_where=text("case_key IS NOT NULL AND status <> 'decided'")),
     )
+
+
+class MeasureKind(StrEnum):
+    """What a request asks the platform to do."""
+
+    restrict_content = "restrict_content"  # withhold the items in the scope asked (the jurisdiction)
+    remove_global = "remove_global"  # remove the items everywhere
+    restrict_account = "restrict_account"  # restrict a whole account, in the jurisdiction or everywhere
+    disclose_data = "disclose_data"  # hand over user data: out of this desk's scope, referred
+    preserve_data = "preserve_data"  # keep user data: out of this desk's scope, referred
+
+
+# Measures this desk never decides: recorded, referred to the channel that handles them.
+REFERRED_KINDS = frozenset({MeasureKind.disclose_data, MeasureKind.preserve_data})
+
+
+class MeasureOutcome(StrEnum):
+    granted = "granted"  # done as asked
+    fallback = "fallback"  # the lesser measure the request accepted: withheld in the jurisdiction only
+    refused = "refused"
+    referred = "referred"  # out of this desk's scope; the requester is told where to send it
+
+
+class Measure(Base):
+    """One measure a request asks for, decided by review: the content measures by a
+    reviewer's answer, an account's restriction by its item's decision, the data measures
+    referred at intake and never enforced."""
+
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[MeasureKind] = mapped_column(String(24))
+    # Where it applies: countries, ["*"] for everywhere, [] for a data measure.
+    scope: Mapped[list[str]] = mapped_column(default=list)
+    # The platform's id of the account (restrict_account, disclose_data, preserve_data).
+    account: Mapped[str | None] = mapped_column(String(200))
+    # "If not granted, at least withheld in our country" (remove_global, restrict_account everywhere).
+    fallback: Mapped[bool] = mapped_column(default=False)
+    # What the requester wrote about it, if anything ("for six months", "the owner's IP logs").
+    note: Mapped[str | None] = mapped_column(Text)
+    # restrict_account: the request's item that names the account (its position).
+    item_position: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    # Where a referred measure is to be sent (the platform's law-enforcement channel).
+    referral: Mapped[str | None] = mapped_column(String(500))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+
+    request: Mapped[Request] = relationship(back_populates="measures")
 
 
 class IdempotencyKey(Base):

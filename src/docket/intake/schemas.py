@@ -12,9 +12,11 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from docket.bounds import Id
 from docket.content.urls import InvalidURL, is_placeholder, normalize_url, refang
@@ -191,6 +193,39 @@ class ItemIn(_Input):
         return self._given is not None and self.url is None and not self.content_id
 
 
+MEASURE_KINDS = ("restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data")
+ACCOUNT_KINDS = ("restrict_account", "disclose_data", "preserve_data")
+
+
+class MeasureIn(_Input):
+    """One measure the request asks for. ``restrict_content`` withholds the items where the
+    request's ``requested_scope`` says (the jurisdiction by default); ``remove_global``
+    removes them everywhere; ``restrict_account`` restricts the ``account`` (the platform's
+    id) in the jurisdiction, or ``everywhere``; ``disclose_data`` and ``preserve_data`` (of
+    the ``account``) are not this desk's: they are recorded and referred. ``fallback``: if
+    the measure is not granted, at least withhold in the jurisdiction."""
+
+    kind: Literal["restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"]
+    account: str | None = Field(default=None, min_length=1, max_length=200)
+    everywhere: bool = False
+    fallback: bool = False
+    note: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> MeasureIn:
+        if self.kind in ACCOUNT_KINDS and not self.account:
+            raise ValueError(f"{self.kind} names the 'account' (the platform's id)")
+        if self.kind not in ACCOUNT_KINDS and self.account:
+            raise ValueError(f"{self.kind} concerns the items; name an account with restrict_account")
+        if self.everywhere and self.kind != "restrict_account":
+            raise ValueError("'everywhere' is for restrict_account (remove_global is everywhere already)")
+        wide = self.kind == "remove_global" or (self.kind == "restrict_account" and self.everywhere)
+        if self.fallback and not wide:
+            raise ValueError("a 'fallback' (at least withheld in the jurisdiction) belongs to a measure "
+                             "asked for everywhere")
+        return self
+
+
 class RequestCreate(_Input):
     jurisdiction: Country
     reference: str | None = Field(default=None, max_length=200)
@@ -208,12 +243,42 @@ class RequestCreate(_Input):
     bona_fide: bool = False
     order: OrderIn | None = Field(default=None, description=(
         "the order's particulars, when the request carries an order (see docs/api.md)"))
-    items: list[ItemIn] = Field(min_length=1, max_length=1000)
+    # Before the items, whose check reads them.
+    measures: list[MeasureIn] | None = Field(default=None, max_length=50, description=(
+        "what is asked; absent: one measure from requested_action and requested_scope "
+        "(restrict → restrict_content, remove → remove_global)"))
+    items: list[ItemIn] = Field(default_factory=list, max_length=1000, validate_default=True, description=(
+        "at least one, unless the measures name what is asked (an account's restriction makes "
+        "the account an item; a request for user data only has none)"))
+    other_items: str | None = Field(default=None, max_length=2000, description=(
+        "items the request could not list (\"all forks\", \"other copies\"): a reviewer resolves "
+        "this note into items or rejects it"))
 
     @field_validator("jurisdiction")
     @classmethod
     def _upper(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("items")
+    @classmethod
+    def _something_asked(cls, value: list[ItemIn], info: ValidationInfo) -> list[ItemIn]:
+        if value:
+            return value
+        measures = info.data.get("measures") or []
+        if not measures:
+            raise PydanticCustomError("too_short", "give at least one item (or the measures asked for)")
+        if any(m.kind in ("restrict_content", "remove_global") for m in measures):
+            raise PydanticCustomError("too_short", "restrict_content and remove_global concern the items: "
+                                                   "give at least one item")
+        return value
+
+    def asked(self) -> list[MeasureIn]:
+        """The measures asked for: as listed, or the one ``requested_action`` implies."""
+        if self.measures:
+            return self.measures
+        kind: Literal["remove_global", "restrict_content"] = (
+            "remove_global" if self.requested_action == "remove" else "restrict_content")
+        return [MeasureIn.model_construct(kind=kind, account=None, everywhere=False, fallback=False, note=None)]
 
     @field_validator("requested_scope")
     @classmethod
@@ -293,6 +358,24 @@ class OrderRead(BaseModel):
         "country), which intake proposes as the one this repeats; never linked until someone sets repeats"))
 
 
+class MeasureRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    position: int
+    kind: str
+    scope: list[str] = Field(description="countries, ['*'] for everywhere, [] for a data measure")
+    account: str | None = None
+    fallback: bool = False
+    note: str | None = None
+    item_position: int | None = Field(default=None, description=(
+        "restrict_account: the position of the item that names the account; its decision decides the measure"))
+    outcome: str | None = Field(default=None, description="granted, fallback, refused or referred; null: pending")
+    explanation: str | None = None
+    referral: str | None = Field(default=None, description="where a referred measure is to be sent")
+    decided_at: dt.datetime | None = None
+
+
 class RequestRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -324,6 +407,10 @@ class RequestRead(BaseModel):
         "({'note': 'unlisted', 'position', 'given'}); and the earlier request proposed as the one "
         "this repeats ({'note': 'repeats', 'request', 'by': 'register_entry'|'order_number', 'given'})"))
     order: OrderRead | None = Field(default=None, description="the order's particulars, if any were given")
+    other_items: str | None = Field(default=None, description="items the request could not list, as written")
+    other_items_status: str | None = Field(default=None, description="pending, resolved or rejected")
+    other_items_answer: str | None = None
+    measures: list[MeasureRead] = Field(default_factory=list)
     items: list[ItemRead]
 
 

@@ -13,9 +13,10 @@ def refresh_status(request: Request) -> RequestStatus:
     Once every item is decided the request is decided, whatever it lacked: nothing is
     asked of the requester any more (its ``missing`` is emptied; the ``item:decided``
     event keeps what it was), so the API, the portal, the console and the Lumen export
-    all call it decided."""
+    all call it decided. A request with no items (one for user data only, its measures
+    referred at receipt) is decided too."""
     states = [ItemState(i.status) for i in request.items]
-    if states and all(s == ItemState.decided for s in states):
+    if all(s == ItemState.decided for s in states):
         status = RequestStatus.decided
         if request.missing:
             request.missing = []

@@ -30,15 +30,19 @@ from docket.intake import checks, clock, orders
 from docket.intake import idempotency as keys
 from docket.intake.checks import SubmitterLike
 from docket.intake.models import (
+    REFERRED_KINDS,
     Channel,
     IdempotencyKey,
     Item,
     ItemStatus,
+    Measure,
+    MeasureKind,
+    MeasureOutcome,
     Request,
     RequestStatus,
     particulars,
 )
-from docket.intake.schemas import ItemRead, OrderIn, RequestCreate, RequestRead
+from docket.intake.schemas import ItemIn, ItemRead, MeasureIn, MeasureRead, OrderIn, RequestCreate, RequestRead
 from docket.outbox import service as outbox
 from docket.settings import Settings
 from docket.store import utcnow
@@ -46,14 +50,15 @@ from docket.store import utcnow
 
 @dataclass
 class Prepared:
-    """A request checked, resolved and timed, not yet stored: its column values and its
-    items' (plain dicts; batches insert them as they are). ``request`` builds the ORM
-    object for callers that work with one."""
+    """A request checked, resolved and timed, not yet stored: its column values, its
+    items' and its measures' (plain dicts; batches insert them as they are). ``request``
+    builds the ORM object for callers that work with one."""
 
     values: dict[str, Any]
     item_values: list[dict[str, Any]]
     submitter_kind: RequesterKind
     submitter_email: str | None
+    measure_values: list[dict[str, Any]]
     _request: Request | None = None
 
     @property
@@ -110,7 +115,7 @@ def store_batch(session: Session, prepared: list[Prepared]) -> None:
 def forget_ids(prepared: Prepared) -> None:
     """Undo the ids a rolled-back attempt set, so that the next one inserts afresh."""
     prepared.values.pop("id", None)
-    for values in prepared.item_values:
+    for values in [*prepared.item_values, *prepared.measure_values]:
         values.pop("id", None)
         values.pop("request_id", None)
 
@@ -221,7 +226,7 @@ def prepare_many(
     The API runs this in a read-only transaction, so that the write transaction that
     follows is as short as it can be; ``take_ids`` gives the requests and their items
     their ids now (PostgreSQL, one statement), so that storing them waits for nothing."""
-    staged = [checks.stage(d.items) for d in data]
+    staged = [checks.stage(_items_named(d)) for d in data]
     found = checks.lookup(session, [i for group in staged for i in group])
     rules: dict[tuple[Any, ...], clock.ClockRule] = {}
     now = now or utcnow()
@@ -240,11 +245,11 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         session, jurisdiction=data.jurisdiction, reason=data.reason,
         scope=data.requested_scope, legal_basis=data.legal_basis,
     )
-    items = checks.resolve_items(session, data.items, *resolved)
+    items = checks.resolve_items(session, _items_named(data), *resolved)
     legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
     # A case opened by a user report is always reviewable: whether the report carries the
     # DSA Art. 16 elements is recorded on the report itself.
-    missing = [] if channel == Channel.report else checks.missing(
+    missing = [] if channel == Channel.report or not items else checks.missing(
         session, settings, submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
         bona_fide=data.bona_fide, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
@@ -263,20 +268,26 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
     repeat = orders.proposed_repeat(session, submitter_id=submitter.id, submitter_country=submitter.country,
                                     order=order)
     deadline = rule.deadline(now)
+    asked = data.asked()
+    scope = data.requested_scope or [place.code]
     values = dict(
         submitter_id=submitter.id, channel=channel, jurisdiction=place.code,
         reference=data.reference, legal_basis=legal_basis, reason=data.reason,
-        explanation=data.explanation, requested_action=data.requested_action,
-        requested_scope=data.requested_scope or [place.code],
+        explanation=data.explanation,
+        requested_action="remove" if any(m.kind == MeasureKind.remove_global for m in asked) else "restrict",
+        requested_scope=scope,
         issuing_officer=data.issuing_officer.model_dump(exclude_none=True) if data.issuing_officer else None,
         language=data.language, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
         emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
         art16_notice=not authority and "bona_fide" not in missing and "explanation" not in missing,
-        status=RequestStatus.needs_clarification if missing else RequestStatus.open,
+        # Nothing to review (a request for user data only): decided at receipt, its measures referred.
+        status=(RequestStatus.needs_clarification if missing else
+                RequestStatus.open if items else RequestStatus.decided),
         missing=missing, received_at=now, clock_started_at=now, deadline_at=deadline,
         clock_rule=rule.as_dict(), intake_notes=[*checks.notes(items), *([repeat] if repeat else [])],
         **(order or EMPTY_ORDER).columns(),
+        other_items=data.other_items, other_items_status="pending" if data.other_items else None,
     )
     item_values: list[dict[str, Any]] = [
         dict(
@@ -289,7 +300,45 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         )
         for i in items
     ]
-    return Prepared(values, item_values, kind, submitter.email)
+    measure_values = _measures(asked, items, scope=scope, jurisdiction=place.code,
+                               referral=settings.data_requests_referral, now=now)
+    return Prepared(values, item_values, kind, submitter.email, measure_values)
+
+
+# What a referred measure's answer says (the requester reads it with the request).
+REFERRAL = ("Requests for user data ({what}) are outside this desk's scope: it restricts content and "
+            "accounts and never discloses or preserves user data. The request is recorded and was not acted "
+            "on; send it to {referral}.")
+_REFERRED_WORDS = {MeasureKind.disclose_data: "disclosure", MeasureKind.preserve_data: "preservation"}
+
+
+def _items_named(data: RequestCreate) -> list[ItemIn]:
+    """The request's items, and after them each account it asks to restrict (an account is
+    content of the platform's, reviewed as an item; named twice, it is one item)."""
+    accounts = [ItemIn(content_id=m.account) for m in data.asked()
+                if m.kind == MeasureKind.restrict_account and m.account]
+    return [*data.items, *accounts] if accounts else list(data.items)
+
+
+def _measures(asked: Sequence[MeasureIn], items: Sequence[checks.ResolvedItem], *, scope: list[str],
+              jurisdiction: str, referral: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """The measures' rows: where each applies, the item an account's restriction is decided
+    on, and the data measures referred at once."""
+    by_content = {i.content_id: i.position for i in items if i.content_id}
+    out = []
+    for position, m in enumerate(asked):
+        kind = MeasureKind(m.kind)
+        referred = kind in REFERRED_KINDS
+        where = ([] if referred else ["*"] if kind == MeasureKind.remove_global or m.everywhere
+                 else [jurisdiction] if kind == MeasureKind.restrict_account else list(scope))
+        out.append(dict(
+            position=position, kind=kind, scope=where, account=m.account, fallback=m.fallback, note=m.note,
+            item_position=by_content.get(m.account) if m.account and kind == MeasureKind.restrict_account else None,
+            outcome=MeasureOutcome.referred if referred else None,
+            explanation=REFERRAL.format(what=_REFERRED_WORDS[kind], referral=referral) if referred else None,
+            referral=referral if referred else None, decided_at=now if referred else None,
+        ))
+    return out
 
 
 def _take_ids(session: Session, prepared: Sequence[Prepared]) -> None:
@@ -297,15 +346,18 @@ def _take_ids(session: Session, prepared: Sequence[Prepared]) -> None:
     see :func:`docket.store.take_ids`), so that :func:`_store_many` inserts them without
     waiting for the ids back. On SQLite nothing happens: the inserts return the ids."""
     taken = store.take_ids(session, [(Request, len(prepared)),
-                                     (Item, sum(len(p.item_values) for p in prepared))])
+                                     (Item, sum(len(p.item_values) for p in prepared)),
+                                     (Measure, sum(len(p.measure_values) for p in prepared))])
     if taken is None:
         return
-    request_ids, item_ids = taken
-    next_item = iter(item_ids)
+    request_ids, item_ids, measure_ids = taken
+    next_item, next_measure = iter(item_ids), iter(measure_ids)
     for one, request_id in zip(prepared, request_ids, strict=True):
         one.values["id"] = request_id
         for values in one.item_values:  # in position order, as RETURNING would give them
             values["request_id"], values["id"] = request_id, next(next_item)
+        for values in one.measure_values:
+            values["request_id"], values["id"] = request_id, next(next_measure)
 
 
 def _store(session: Session, prepared: Prepared, actor: str | None) -> Request:
@@ -315,6 +367,7 @@ def _store(session: Session, prepared: Prepared, actor: str | None) -> Request:
     prepared.values["id"] = request.id
     for values, item in zip(prepared.item_values, request.items, strict=True):
         values["id"], values["case_key"] = item.id, item.case_key
+    _insert_measures(session, [prepared])
     audit.record(session=session, **_received_event(prepared, actor).__dict__)
     _acknowledge(session, [prepared])
     return request
@@ -338,6 +391,8 @@ def _as_read(prepared: Prepared) -> dict[str, Any]:
     values, items = prepared.values, prepared.item_values
     return {**{name: values.get(name, default) for name, default in _REQUEST_FIELDS},
             "order": particulars(values),
+            "measures": [{name: m.get(name, default) for name, default in _MEASURE_FIELDS}
+                         for m in prepared.measure_values],
             "items": [{name: i.get(name, default) for name, default in _ITEM_FIELDS}
                       for i in items]}
 
@@ -349,9 +404,10 @@ def _fields(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[tuple[st
             for name, field in model.model_fields.items() if name not in skip]
 
 
-_REQUEST_FIELDS = _fields(RequestRead, skip=("items", "order"))
+_REQUEST_FIELDS = _fields(RequestRead, skip=("items", "order", "measures"))
 EMPTY_ORDER = OrderIn()
 _ITEM_FIELDS = _fields(ItemRead)
+_MEASURE_FIELDS = _fields(MeasureRead)
 
 
 def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEvent:
@@ -377,6 +433,12 @@ def _received_event(prepared: Prepared, actor: str | None = None) -> audit.NewEv
             # The order's particulars are part of what was asked (the reports count court
             # orders by the issuing authority's kind: authority_kind).
             "order": orders.received_payload(request),
+            # What was asked (reports count requests for user data apart), and a note of
+            # items the request could not list, for a reviewer to resolve.
+            "measures": [{"kind": m["kind"].value, "scope": m["scope"], "account": m["account"],
+                          "fallback": m["fallback"], "outcome": m["outcome"] and m["outcome"].value}
+                         for m in prepared.measure_values],
+            "other_items": request.get("other_items"),
         },
     )
 
@@ -416,6 +478,7 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
         store.insert_rows(session, Item, _same_keys([
             store.with_defaults(Item, values) for p in prepared for values in p.item_values]),
             returning=False)
+        _insert_measures(session, prepared)
         return
     ids = store.insert_rows(session, Request,
                             [store.with_defaults(Request, p.values) for p in prepared])
@@ -428,3 +491,22 @@ def _insert_rows(session: Session, prepared: Sequence[Prepared]) -> None:
     item_ids = store.insert_rows(session, Item, _same_keys(rows))
     for values, item_id in zip(rows, item_ids, strict=True):
         values["id"] = item_id
+    _insert_measures(session, prepared)
+
+
+def _insert_measures(session: Session, prepared: Sequence[Prepared]) -> None:
+    """The measures of stored requests, one multi-row INSERT; their ids set in the values
+    (already there when taken beforehand)."""
+    rows = []
+    for one in prepared:
+        for values in one.measure_values:
+            values["request_id"] = one.values["id"]
+            rows.append(store.with_defaults(Measure, values))
+    if not rows:
+        return
+    if rows[0].get("id") is not None:
+        store.insert_rows(session, Measure, _same_keys(rows), returning=False)
+        return
+    ids = store.insert_rows(session, Measure, _same_keys(rows))
+    for values, measure_id in zip(rows, ids, strict=True):
+        values["id"] = measure_id

@@ -170,7 +170,7 @@ def _prepare_openers(session: Session, settings: Settings, channel_submitter: Su
             legal_basis=[], reason=report.reason, explanation=report.explanation,
             requested_action="restrict", requested_scope=[], issuing_officer=None,
             language=None, confidential=False, confidentiality_basis=None, emergency=False,
-            emergency_explanation=None, bona_fide=report.bona_fide, order=None,
+            emergency_explanation=None, bona_fide=report.bona_fide, order=None, measures=None, other_items=None,
             items=[ItemIn.model_construct(content_id=content_id, url=None) if content_id
                    else _item_as_written(report)],
         ))

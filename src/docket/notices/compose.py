@@ -142,6 +142,8 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
             "authority_kind": kind_of.value if public or kind_of not in SOURCES else None,
             "automated": False, "appeal_url": appeal_url, "appeal_deadline": appeal_deadline(decision, settings),
             "reference": f"D-{decision.id}",
+            # The item is an account: the decision restricts the account and all its content.
+            "account": content is not None and content.type == "account",
         }
     if kind in ("appeal_received", "appeal_decided"):
         appeal = _get(session, Appeal, data["appeal_id"])

@@ -67,7 +67,7 @@ _KINDS: dict[str, _Kind] = {
         required=("platform", "content_id", "outcome", "scope", "decided_at", "ground", "explanation",
                   "source", "appeal_url", "appeal_deadline", "reference"),
         optional=("content_url", "ends_at", "law", "provision", "policy_clause", "authority_name",
-                  "authority_kind", "automated"),
+                  "authority_kind", "automated", "account"),
         choices=(("outcome", frozenset({"restricted", "removed_policy"})),
                  ("ground", frozenset({"legal", "policy"})),
                  ("source", SOURCES)),
@@ -79,7 +79,8 @@ _KINDS: dict[str, _Kind] = {
     "acknowledgement": _Kind(
         required=("platform", "request_id", "received_at", "items_count", "status"),
         optional=("reference", "deadline_at", "missing"),
-        choices=(("status", frozenset({"open", "needs_clarification"})),),
+        # decided: a request for user data only, referred at receipt (nothing to review).
+        choices=(("status", frozenset({"open", "needs_clarification", "decided"})),),
     ),
     "clarification_requested": _Kind(
         required=("platform", "request_id", "position", "question"),

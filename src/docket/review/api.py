@@ -18,10 +18,11 @@ from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.errors import Conflict, Unprocessable
 from docket.intake.models import Item, Request
+from docket.intake.schemas import MeasureRead, RequestRead
 from docket.items.states import ItemState
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
-from docket.review import service
+from docket.review import measures, service
 from docket.review.models import Decision
 from docket.review.schemas import (
     ApprovalCreate,
@@ -32,6 +33,8 @@ from docket.review.schemas import (
     DecisionCreate,
     DecisionRead,
     ItemReviewRead,
+    MeasureDecisionCreate,
+    OtherItemsResolution,
     QueuePage,
     QueueRow,
     RejectionCreate,
@@ -227,3 +230,22 @@ def bulk_decision(request_id: Id, body: BulkDecision, db: Db, who: Reviewer) -> 
         except Conflict as exc:
             raise Conflict(f"item {item.id}: {exc.detail}; nothing was changed") from None
     return BulkResult(items=[i.id for i in items], decisions=[decision_read(d) for d in decisions])
+
+
+@router.post("/requests/{request_id}/measures/decision", response_model=MeasureRead)
+def decide_measure(request_id: Id, body: MeasureDecisionCreate, db: Db, who: Reviewer) -> MeasureRead:
+    """Answer one measure the request asked for (by ``position``): granted, the fallback, or
+    refused. An account's restriction is decided by its item's decision, a request for user
+    data was referred at receipt: both 409. Who: reviewers."""
+    request = access.visible(db, who, Request, request_id, purpose=Purpose.act, for_update=True)
+    return MeasureRead.model_validate(measures.decide(session=db, principal=who, request=request, data=body,
+                                                      now=utcnow()))
+
+
+@router.post("/requests/{request_id}/other-items", response_model=RequestRead)
+def resolve_other_items(request_id: Id, body: OtherItemsResolution, db: Db, who: Reviewer) -> RequestRead:
+    """Resolve the request's note of items it could not list: into items of the request, or
+    rejected. Who: reviewers."""
+    request = access.visible(db, who, Request, request_id, purpose=Purpose.act, for_update=True)
+    return RequestRead.model_validate(measures.resolve_other_items(session=db, principal=who, request=request,
+                                                                   data=body, now=utcnow()))

@@ -1,5 +1,6 @@
 """The reviewer console's inboxes: decisions awaiting a second person (four eyes),
-appeals, and one request's items reviewed or decided together (bulk).
+appeals, and one request's items reviewed or decided together (bulk), its measures
+answered and its note of unlisted items resolved.
 
 Like pages.py, every page calls the services the JSON API calls, with the permission the
 matching API route needs; a refused form is shown again with the message beside it."""
@@ -31,7 +32,7 @@ from docket.intake.models import Request as DocketRequest
 from docket.intake.schemas import OrderCorrection
 from docket.items.states import FINDINGS, Step
 from docket.parties.models import Submitter
-from docket.review import console, service
+from docket.review import console, measures, service
 from docket.review.console import (
     FINDING_LABELS,
     OUTCOMES,
@@ -42,7 +43,14 @@ from docket.review.console import (
 )
 from docket.review.models import Decision, DecisionStatus
 from docket.review.pages import item_page_response
-from docket.review.schemas import ApprovalCreate, DecisionCreate, RejectionCreate, ReviewCreate
+from docket.review.schemas import (
+    ApprovalCreate,
+    DecisionCreate,
+    MeasureDecisionCreate,
+    OtherItemsResolution,
+    RejectionCreate,
+    ReviewCreate,
+)
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
@@ -179,9 +187,11 @@ def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: 
 
 
 # ---------------------------------------------------------------- a request and bulk decisions
-def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "", errors: dict[str, str] | None = None,
-                     values: dict[str, Any] | None = None, item_errors: dict[int, str] | None = None) -> dict[str, Any]:
-    """The request page; ``which`` form ("review" or "decision") is shown again with its errors."""
+def _request_context(request: Request, db: Session, who: SignedIn, request_id: int, which: str = "",
+                     errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                     item_errors: dict[int, str] | None = None) -> dict[str, Any]:
+    """The request page, with its documents; ``which`` form ("review", "decision",
+    "measure-<position>", "other_items" or "repeats") is shown again with its errors."""
     now = utcnow()
     req = access.visible(db, who.principal, DocketRequest, request_id, what="request")
     names = console.names(db, {i.assigned_to for i in req.items})
@@ -197,6 +207,7 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
     if which:
         vals[which] = {**vals.get(which, {}), **(values or {})}
     return {
+        **documents.shown(db, request_id=request_id, settings=request.app.state.settings),
         "req": req, "submitter": db.get(Submitter, req.submitter_id), "items": items, "laws": laws,
         "country": catalog.country_name(req.jurisdiction), "reason": reasons.get(req.reason, req.reason),
         "errs": errs, "vals": vals, "item_errors": {which: item_errors or {}} if which else {},
@@ -206,15 +217,23 @@ def _request_context(db: Session, who: SignedIn, request_id: int, which: str = "
         "law_options": [(law.id, f"{law.citation} — {law.title}")
                         for law in catalog.list_laws(session=db, applies_in=req.jurisdiction)],
         "country_name": catalog.country_name,
+        "measures": [{"m": m, "item": measures.account_item(req, m)} for m in req.measures],
+        "measure_kinds": MEASURE_KINDS, "measure_outcomes": MEASURE_OUTCOMES,
     }
+
+
+MEASURE_KINDS = {"restrict_content": "Restrict the content", "remove_global": "Remove the content everywhere",
+                 "restrict_account": "Restrict an account", "disclose_data": "Disclose user data",
+                 "preserve_data": "Preserve user data"}
+MEASURE_OUTCOMES = {"granted": "Granted", "fallback": "Fallback: withheld in the requesting country only",
+                    "refused": "Refused", "referred": "Referred elsewhere"}
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
 def request_page(request: Request, request_id: Id, db: Db, who: StaffReader) -> Response:
     """A request with its items, and forms for one finding or one decision on many of them.
     Who: staff (a local representative: its countries); only reviewing roles see the forms."""
-    context = {**_request_context(db, who, request_id),
-               **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
+    context = _request_context(request, db, who, request_id)
     return render.page(request, "console/request.html", context, title=f"Request {request_id}")
 
 
@@ -228,8 +247,7 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
     values["item_ids"] = selected
 
     def again(status: int, errors: dict[str, str], item_errors: dict[int, str] | None = None) -> Response:
-        context = {**_request_context(db, who, request_id, which, errors, values, item_errors),
-                   **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
+        context = _request_context(request, db, who, request_id, which, errors, values, item_errors)
         return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
 
     own = {i.id for i in req.items}
@@ -313,17 +331,73 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
                          what="request")
     proposed = (req.order or {}).get("proposed_repeats")
     if proposed is None or console.text_field(form, "repeats", 12) != str(proposed):
-        context = {**_request_context(db, who, request_id, "repeats", {
+        context = _request_context(request, db, who, request_id, "repeats", {
             "form": "Only the request intake proposed can be confirmed here; correct the particulars "
-                    "through the API otherwise."}),
-            **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
+                    "through the API otherwise."})
         return render.page(request, "console/request.html", context, status=422, title=f"Request {request_id}")
     try:
         orders.correct(session=db, request=req, data=OrderCorrection(repeats=proposed, note="confirmed in the console"),
                        actor=who.principal.actor)
     except DocketError as error:
-        context = {**_request_context(db, who, request_id, "repeats", console.service_errors(error)),
-                   **documents.shown(db, request_id=request_id, settings=request.app.state.settings)}
+        context = _request_context(request, db, who, request_id, "repeats", console.service_errors(error))
         return render.page(request, "console/request.html", context, status=error.status, title=f"Request {request_id}")
     render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+# ---------------------------------------------------------------- a request's measures and unlisted items
+@router.post("/requests/{request_id}/measures", response_class=HTMLResponse)
+def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Answer one measure the request asked for. Who: reviewers."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, what="request",
+                         for_update=True)
+    position = console.text_field(form, "position", 4) or ""
+    values = {"outcome": console.text_field(form, "outcome", 20),
+              "explanation": console.text_field(form, "explanation")}
+    which = f"measure-{position}"
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        return render.page(request, "console/request.html",
+                           _request_context(request, db, who, request_id, which, errors, values),
+                           status=status, title=f"Request {request_id}")
+
+    try:
+        data = MeasureDecisionCreate.model_validate({"position": position or None, **values})
+    except ValidationError as exc:
+        return again(422, console.validation_errors(exc))
+    _, error = console.attempt(db, lambda: measures.decide(session=db, principal=who.principal, request=req,
+                                                           data=data, now=utcnow()))
+    if error is not None:
+        return again(error.status, console.service_errors(error))
+    render.flash(request, f"Measure {data.position + 1}: {MEASURE_OUTCOMES[data.outcome].lower()}.")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+@router.post("/requests/{request_id}/other-items", response_class=HTMLResponse)
+def resolve_other_items(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Resolve the request's note of items it could not list: the addresses found become
+    items (one a line), or the note is rejected. Who: reviewers."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, what="request",
+                         for_update=True)
+    values = {"resolution": console.text_field(form, "resolution", 20), "items": console.text_field(form, "items"),
+              "explanation": console.text_field(form, "explanation")}
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        return render.page(request, "console/request.html",
+                           _request_context(request, db, who, request_id, "other_items", errors, values),
+                           status=status, title=f"Request {request_id}")
+
+    lines = [line.strip() for line in (values["items"] or "").splitlines() if line.strip()]
+    try:
+        data = OtherItemsResolution.model_validate({
+            "resolution": values["resolution"], "explanation": values["explanation"],
+            "items": [{"url": line} if "/" in line or "[" in line else {"content_id": line} for line in lines]})
+    except ValidationError as exc:
+        return again(422, console.validation_errors(exc))
+    _, error = console.attempt(db, lambda: measures.resolve_other_items(
+        session=db, principal=who.principal, request=req, data=data, now=utcnow()))
+    if error is not None:
+        return again(error.status, console.service_errors(error))
+    render.flash(request, f"{len(lines)} item{'s' if len(lines) != 1 else ''} added to the request."
+                 if data.resolution == "items" else "The note of unlisted items was rejected.")
     return render.redirect(request, f"/console/requests/{request_id}")

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from docket.bounds import Id
+from docket.intake.schemas import ItemIn
 from docket.items.states import Outcome, RiskFlag, Step
 
 Country = Annotated[str, Field(pattern=r"^([A-Za-z]{2}|\*)$")]
@@ -152,3 +153,30 @@ class DecisionRead(BaseModel):
 class BulkResult(BaseModel):
     items: list[int]
     decisions: list[DecisionRead] = []
+
+
+class MeasureDecisionCreate(_Input):
+    """A reviewer's answer to one measure a request asked for (by its ``position``)."""
+
+    position: int = Field(ge=0, le=49)
+    outcome: Literal["granted", "fallback", "refused"] = Field(description=(
+        "granted: done as asked; fallback: a narrower measure, withheld in the requesting jurisdiction "
+        "only; refused"))
+    explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX, description=(
+        "the answer the requester reads with the request"))
+
+
+class OtherItemsResolution(_Input):
+    """What a reviewer made of the items a request could not list: items added to the
+    request (reviewed like any other), or the note rejected."""
+
+    resolution: Literal["items", "rejected"]
+    items: list[ItemIn] = Field(default_factory=list, max_length=1000)
+    explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX, description=(
+        "why these items, or why none; the requester reads it with the request"))
+
+    @model_validator(mode="after")
+    def _items_iff_resolved(self) -> OtherItemsResolution:
+        if (self.resolution == "items") != bool(self.items):
+            raise ValueError("'items' lists the items found (resolution 'items'), and only then")
+        return self

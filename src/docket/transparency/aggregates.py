@@ -25,7 +25,7 @@ from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, RequesterKind
-from docket.intake.models import AuthorityKind, Item, Report, Request
+from docket.intake.models import AuthorityKind, Item, Measure, MeasureKind, Report, Request
 from docket.items.states import Outcome
 from docket.notices.models import NoticeHold
 from docket.outbox.models import OutboxMessage
@@ -197,7 +197,17 @@ def _small(session: Session, period: Period) -> dict[str, Any]:
         select(Report.reason, func.count()).where(within(Report.received_at, period))
         .group_by(Report.reason).order_by(Report.reason)
     ).all()
-    return {"gag_holds": int(holds or 0), "notices_held": int(held or 0), "appeals": int(appeals or 0),
+    # Requests for user data: not this desk's (referred, never acted on), so counted apart
+    # from the content figures, per kind of data measure, each request once.
+    data = dict(session.execute(
+        select(Measure.kind, func.count(func.distinct(Measure.request_id)))
+        .join(Request, Request.id == Measure.request_id)
+        .where(in_period, Measure.kind.in_((MeasureKind.disclose_data, MeasureKind.preserve_data)))
+        .group_by(Measure.kind)
+    ).all())
+    return {"data_disclosure_requests": int(data.get(MeasureKind.disclose_data, 0)),
+            "data_preservation_requests": int(data.get(MeasureKind.preserve_data, 0)),
+            "gag_holds": int(holds or 0), "notices_held": int(held or 0), "appeals": int(appeals or 0),
             "appeals_reversed": int(reversed_ or 0), "appeals_upheld": int(upheld or 0),
             "user_reports": [{"reason": r, "reports": int(n)} for r, n in reports]}
 
@@ -256,7 +266,8 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
     for g in groups:
         g["kind"] = str(orgs[g["submitter_id"]].kind)
     issued = _issued(session, period)
-    # Requests with no item in the period are none: every request has at least one item.
+    # The content figures count requests through their items; a request for user data only
+    # has none, and counts in the data figures (and the months) alone.
     by_kind: dict[tuple[str, str, str], list[int]] = {}
     outcome_rows: dict[tuple[str, str, str, str], list[int]] = {}
     outcome_items: dict[str, int] = {}
@@ -276,6 +287,8 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
         "notices_held": small["notices_held"], "appeals": small["appeals"],
         "appeals_reversed": small["appeals_reversed"], "appeals_upheld": small["appeals_upheld"],
         "trusted_flagger_items": _sum(groups, "trusted"), "coordinated_bursts": _sum(groups, "coordinated"),
+        "data_disclosure_requests": small["data_disclosure_requests"],
+        "data_preservation_requests": small["data_preservation_requests"],
     }
     months: dict[tuple[str, str], int] = {}
     for _s, j, month, _channel, n, _c, _e in request_rows:

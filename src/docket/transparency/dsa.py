@@ -1,8 +1,9 @@
 """DSA statements of reasons for the Commission's Transparency Database (DSA Art. 24(5)).
 
-One statement per decision that took effect and restricted content for viewers in an
-EU/EEA country: a restriction whose scope names an EU/EEA country (or everywhere), or a
-removal for breaking the platform's rules (everywhere). A restriction reversed on appeal
+One statement per decision that took effect and restricted content (or an account,
+``decision_account``) for viewers in an EU/EEA country: a restriction whose scope names
+an EU/EEA country (or everywhere), or a removal for breaking the platform's rules
+(everywhere). A restriction reversed on appeal
 keeps its statement: the decision was taken. The schema and every accepted value are
 those of the Transparency Database (``dsa-sor-values.json``, copied from the reference);
 :func:`validate` checks a statement against its field rules and the exporter refuses to
@@ -331,8 +332,18 @@ def source_of(*, kind: str, government: bool, channel: str, flag_rank: int, art1
     return "SOURCE_TYPE_OTHER_NOTIFICATION"
 
 
+def account_decision(d: Decision) -> str:
+    """The Transparency Database's ``decision_account`` for a decision on an account:
+    terminated when it is removed everywhere for good (a removal under the platform's
+    rules, or a restriction everywhere with no end), suspended otherwise (in some
+    countries, or for a period)."""
+    if d.outcome == "removed_policy" or (GLOBAL in d.scope and d.ends_at is None):
+        return "DECISION_ACCOUNT_TERMINATED"
+    return "DECISION_ACCOUNT_SUSPENDED"
+
+
 def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, received: dt.datetime,
-           issuer: Issuer | None = None) -> str:
+           issuer: Issuer | None = None, account: bool = False) -> str:
     when = received.date().isoformat()
     if issuer is not None:
         # The order's particulars name who decided it: the submitter only transmitted it.
@@ -350,12 +361,14 @@ def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, re
         sent = f"On {when} a notice reported this content ({reason})."
     review = ("Staff reviewed it against the provider's terms and conditions, the law cited and the rights "
               "of the people concerned; no automated means were used.")
+    what = "The account and all its content were" if account else "The content was"
     if d.outcome == "removed_policy":
-        done = "The content was removed everywhere because it breaks the provider's terms and conditions."
+        done = f"{what} removed everywhere because it breaks the provider's terms and conditions."
     else:
         where = "everywhere" if GLOBAL in d.scope else "in " + ", ".join(sorted(d.scope))
         until = f" until {d.ends_at.date().isoformat()}" if d.ends_at else ""
-        done = f"Access to the content was disabled for viewers {where}{until}, and nowhere else."
+        subject = "the account and all its content" if account else "the content"
+        done = f"Access to {subject} was disabled for viewers {where}{until}, and nowhere else."
     parts = [sent, review, done]
     if d.status == "reversed":
         parts.append("The decision was later reversed on appeal.")
@@ -374,10 +387,16 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
     scope = eea() if GLOBAL in d.scope else [c for c in eea() if c in d.scope]
     effective = d.effective_at
     content_day = (created or registered or received).date()
-    s: dict[str, Any] = {
-        "decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED" if d.outcome == "removed_policy"
-                                else "DECISION_VISIBILITY_CONTENT_DISABLED"],
-        "end_date_visibility_restriction": d.ends_at.date().isoformat() if d.ends_at else None,
+    account = str(content_type) == "account"
+    end = d.ends_at.date().isoformat() if d.ends_at else None
+    s: dict[str, Any]
+    if account:  # a decision on the account: its content goes with it
+        s = {"decision_account": account_decision(d), "end_date_account_restriction": end}
+    else:
+        s = {"decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED" if d.outcome == "removed_policy"
+                                     else "DECISION_VISIBILITY_CONTENT_DISABLED"],
+             "end_date_visibility_restriction": end}
+    s |= {
         "decision_ground": INCOMPATIBLE if d.outcome == "removed_policy" else ILLEGAL,
         "category": category,
         "content_type": [CONTENT_TYPES.get(str(content_type), "CONTENT_TYPE_OTHER")],
@@ -385,7 +404,7 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
         "application_date": effective.date().isoformat(),
         "territorial_scope": scope,
         "decision_facts": clip(redact(_facts(d, kind=str(kind), source=source, reason=reason, country=country,
-                                             received=received, issuer=issuer)), 5000),
+                                             received=received, issuer=issuer, account=account)), 5000),
         "source_type": source,
         "automated_detection": "No",
         "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",

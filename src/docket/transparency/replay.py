@@ -36,7 +36,7 @@ from docket.audit.models import Event
 from docket.catalog.models import Jurisdiction, KindPlace
 from docket.catalog.service import country_name, shipped_kind_places
 from docket.errors import Unprocessable
-from docket.intake.models import Item, Report, Request
+from docket.intake.models import Item, Measure, Report, Request
 from docket.notices.models import NoticeHold
 from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
@@ -48,8 +48,8 @@ BATCH = 5000
 ACTIONS = ("submitter:created", "submitter:updated", "request:received", "request:clarified",
            "decision:made", "decision:approved", "appeal:filed", "appeal:decided", "report:received",
            "item:possible_coordination", "hold:placed", "notice:held", "notice:sent",
-           "requester_kind:changed", "request:order_corrected")
-_TABLES = (KindPlace, Jurisdiction, Submitter, Request, Item, Report, Appeal, NoticeHold, OutboxMessage)
+           "requester_kind:changed", "request:order_corrected", "request:other_items_resolved")
+_TABLES = (KindPlace, Jurisdiction, Submitter, Request, Item, Measure, Report, Appeal, NoticeHold, OutboxMessage)
 
 
 class Logged(NamedTuple):
@@ -97,6 +97,8 @@ class State:
         self.submitters: dict[int, dict[str, Any]] = {}
         self.requests: dict[int, dict[str, Any]] = {}
         self.items: dict[int, dict[str, Any]] = {}
+        self.measures: list[dict[str, Any]] = []
+        self.ranks: dict[int, int] = {}  # request → its items' trusted-flagger key
         self.decisions: dict[int, tuple[int, str, dt.datetime]] = {}  # id → item, outcome, decided_at
         self.reports: list[dict[str, Any]] = []
         self.appeals: dict[int, dict[str, Any]] = {}
@@ -144,11 +146,29 @@ class State:
                                      "jurisdiction": place, "reason": reason, "received_at": at,
                                      "emergency": emergency, "clarifications": 0,
                                      "authority_kind": order.get("authority_kind")}
+        self.ranks[request_id] = rank
         for position, item_id in enumerate(items):
-            self.items[item_id] = {"id": item_id, "request_id": request_id, "position": position,
-                                   "submitter_id": submitter, "jurisdiction": place, "reason": reason,
-                                   "received_at": at, "flag_rank": rank, "possible_coordination": False,
-                                   "action_outcome": None, "decide_seconds": None, "effect_seconds": None}
+            self._item(item_id, request_id, position)
+        # What was asked (events before measures carried none: a content measure, counted nowhere).
+        for position, measure in enumerate(ev.payload.get("measures", [])):
+            self.measures.append({"request_id": request_id, "position": position, "kind": measure["kind"],
+                                  "scope": measure["scope"], "fallback": measure["fallback"]})
+
+    def _item(self, item_id: int, request_id: int, position: int) -> None:
+        request = self.requests[request_id]
+        self.items[item_id] = {"id": item_id, "request_id": request_id, "position": position,
+                               "submitter_id": request["submitter_id"], "jurisdiction": request["jurisdiction"],
+                               "reason": request["reason"], "received_at": request["received_at"],
+                               "flag_rank": self.ranks[request_id], "possible_coordination": False,
+                               "action_outcome": None, "decide_seconds": None, "effect_seconds": None}
+
+    # Items a reviewer found for a request's note of items it could not list: the request's.
+    def _request_other_items_resolved(self, ev: Logged) -> None:
+        request_id = _id(ev.subject)
+        if request_id in self.requests:
+            items, positions = _need(ev, "items", "positions")
+            for item_id, position in zip(items, positions, strict=True):
+                self._item(item_id, request_id, position)
 
     def _request_order_corrected(self, ev: Logged) -> None:
         request = self.requests.get(_id(ev.subject))
@@ -261,6 +281,7 @@ def _rows(state: State) -> dict[Any, list[dict[str, Any]]]:
         Request: [{**r, "requested_action": "restrict", "status": "open", "clock_started_at": r["received_at"],
                    "deadline_at": r["received_at"], "clock_rule": {}} for r in state.requests.values()],
         Item: [{**i, "status": "received", "deadline_at": i["received_at"]} for i in state.items.values()],
+        Measure: state.measures,
         Report: [{**r, "channel": "api", "reporter_key": f"report:{r['id']}"} for r in state.reports],
         Appeal: [{**a, "appellant": "author", "statement": ""} for a in state.appeals.values()],
         NoticeHold: [{"id": h, "request_id": r, "legal_reason": "", "review_at": state.period.start}
