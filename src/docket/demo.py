@@ -135,7 +135,13 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "explanation": "Systematic harassment of a minor; the parents complained to the ministry.",
         "order": {"number": "MISD-2026/1203", "date": "2026-11-20",
                   "deadline": "в течение 24 (двадцати четырёх) часов"},
-        "language": "kk", "items": [{"content_id": "acct-bully99"}],
+        # The account blocked in Kazakhstan (the account becomes the request's item), its
+        # owner's data disclosed (not this desk's: referred), and the posts, unlisted.
+        "measures": [{"kind": "restrict_account", "account": "acct-bully99"},
+                     {"kind": "disclose_data", "account": "acct-bully99",
+                      "note": "registration data and sign-in IP addresses since 2026-11-01"}],
+        "other_items": "все публикации учётной записи @bully99 с оскорблениями несовершеннолетней, их копии и репосты",
+        "language": "kk",
     }),
     ("dkt_demo_kz_ministry", {
         "jurisdiction": "KZ", "reference": "MISD-2026/1210", "reason": "national_security",
@@ -201,6 +207,8 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
                                         "country": "RU"},
                   "number": "27-31-2026/Ид4471-26", "date": "2026-11-17", "register_entry": "77-2026-118406",
                   "deadline": "незамедлительно, но не позднее суток с момента получения"},
+        # Removal everywhere, "or at least" withheld in Russia.
+        "measures": [{"kind": "remove_global", "fallback": True}],
         "language": "ru", "items": [{"url": "hxxps://social[.]example/@ural_voice/90311"},
                                     {"url": "https://social.example/@ural_voice/90314"},
                                     {"url": "https://ural-voice.pages.social.example/manifest"}],
@@ -213,6 +221,11 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "explanation": "Sale of forged identity documents (Código Penal art. 392).",
         "order": {"court": "Juzgado de Instrucción n.º 32 de Madrid", "case_number": "DP 1187/2026",
                   "number": "DT-2026/04418", "date": "2026-11-19", "deadline": "cinco días hábiles"},
+        "measures": [{"kind": "restrict_content"},
+                     {"kind": "preserve_data", "account": "docs_express", "note": "90 días"},
+                     {"kind": "disclose_data", "account": "docs_express",
+                      "note": "datos de registro, previa autorización judicial"}],
+        "other_items": "https://social.example/@docs_express/3324 y todas sus copias",
         "language": "es", "items": [{"content_id": "post-3321"}],
     }),
     ("dkt_demo_flagger", {

@@ -173,7 +173,7 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     assert official.locator("h1").inner_text() == f"Request {request_id} · MISD-2026/114"
     facts = official.locator("dl.facts").inner_text()
     assert "24 hours, set by kz-informatization-18-2" in facts and "via portal" in facts
-    row = official.locator("table.stack tbody tr")
+    row = official.locator("table.items tbody tr")
     assert row.count() == 1 and _cell(row, "Status") == "received, waiting for review"
 
     # -- A reviewer finds it in the queue, claims it and does the three review steps.
@@ -231,7 +231,7 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     _check_plain(reviewer)
     screenshot(reviewer, "console-item")
     official.reload()
-    assert _cell(official.locator("table.stack tbody tr"), "Status") == \
+    assert _cell(official.locator("table.items tbody tr"), "Status") == \
         "decided, waiting for a second reviewer's approval"
     assert _visible(server, platform, "post-77", "KZ")  # nothing restricted before the approval
 
@@ -268,7 +268,7 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     # -- The official sees the effect given.
     official.reload()
     assert official.locator("dl.facts .badge").first.inner_text() == "decided"
-    row = official.locator("table.stack tbody tr")
+    row = official.locator("table.items tbody tr")
     assert (_cell(row, "Status"), _cell(row, "Outcome"), _cell(row, "Where")) == \
         ("decided", "Restricted", "Kazakhstan")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", _cell(row, "Since")), _cell(row, "Since")
@@ -319,7 +319,7 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     assert f"Appeal number: A-{appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_decided"))
     assert _mail(smtp, AUTHOR, "restriction_lifted") is not None
     official.reload()
-    assert _cell(official.locator("table.stack tbody tr"), "Outcome") == "No action taken"
+    assert _cell(official.locator("table.items tbody tr"), "Outcome") == "No action taken"
 
     # -- Admin: the overview counts what this case created.
     admin = new_page(server)

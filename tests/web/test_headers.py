@@ -8,12 +8,14 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
+import docket
 from docket.app import page_routers
 from docket.settings import Settings
 from docket.web.headers import PAGE_POLICY
@@ -57,6 +59,9 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# A real one-page order (the demo's), so that the console can draw its page.
+ORDER_PDF = (Path(docket.__file__).parent / "demo_letters" / "de-lg-berlin-beschluss.pdf").read_bytes()
+
 def hash_of(text: str) -> str:
     return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
 
@@ -72,13 +77,14 @@ def people(web: TestClient, app: Any, make_user: Any, kz_ministry: Any,
     sent = web.post("/api/v1/requests", json=KZ_BODY, headers=kz_ministry.headers)
     assert sent.status_code == 201, sent.text
     document = web.post(f"/api/v1/requests/{sent.json()['id']}/documents", headers=kz_ministry.headers,
-                        files={"file": ("order.txt", b"The order.\n", "text/plain")}, data={"kind": "order"})
+                        files={"file": ("order.pdf", ORDER_PDF, "application/pdf")}, data={"kind": "order"})
     assert document.status_code == 201, document.text
     with TestClient(app, raise_server_exceptions=False) as portal:
         assert sign_in(portal, AIGERIM).status_code == 303
         yield {"staff": web, "portal": portal, "ids": {
             "request_id": sent.json()["id"], "item_id": sent.json()["items"][0]["id"],
-            "submitter_id": kz_ministry.id, "user_id": aigerim.id, "document_id": document.json()["id"]}}
+            "submitter_id": kz_ministry.id, "user_id": aigerim.id, "document_id": document.json()["id"],
+            "page": 1}}
 
 
 def page_paths() -> list[str]:
@@ -99,6 +105,10 @@ def test_every_page_sends_the_headers_and_needs_no_inline_style_or_script(
         statuses[template] = response.status_code
         if template.endswith(("/receipt", "/documents/{document_id}")):  # a download, not a page
             assert response.headers["content-disposition"].startswith("attachment"), path
+            assert response.headers["x-content-type-options"] == "nosniff", path
+            continue
+        if template.endswith("/pages/{page}"):  # a page image the server drew, not a page
+            assert response.headers["content-type"] == "image/png", path
             assert response.headers["x-content-type-options"] == "nosniff", path
             continue
         assert response.headers["content-type"].startswith("text/html"), path
