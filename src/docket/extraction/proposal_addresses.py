@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from docket.content.urls import InvalidURL, is_exact, is_placeholder, normalize_url, placeholders, refang
+from docket.content.urls import is_exact, is_placeholder, normalize_url, placeholders, refang
 from docket.extraction.proposal_text import Found, data
 from docket.settings import Hosts
 
@@ -152,7 +152,7 @@ def _read(written: str, hosts: Hosts, authority_domains: frozenset[str], *, bare
         url = "https://" + url
     try:
         normalized = normalize_url(url)
-    except InvalidURL:
+    except ValueError:  # InvalidURL, or what urlsplit makes of "https://[::1"
         return None
     return Address(url, written, kind_of(normalized, hosts, authority_domains))
 

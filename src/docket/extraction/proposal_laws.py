@@ -92,23 +92,29 @@ def provision_key(provision: str | None) -> str | None:
 
 
 @cache
-def _names() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    out = []
-    for key, aliases in data()["law_names"].items():
-        if key.startswith("_"):
-            continue
+def _names() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """Every law's names as one pattern, a named group per law (one pass over the text)."""
+    keys = tuple(key for key in data()["law_names"] if not key.startswith("_"))
+    groups = []
+    for n, key in enumerate(keys):
         parts = []
-        for alias in aliases:
+        for alias in data()["law_names"][key]:
             head = "" if re.match(r"[\u4e00-\u9fff(《]|\(\?<", alias) else r"(?<![\w-])"
             tail = "" if re.search(r"[\u4e00-\u9fff)]$|\)$", alias) else r"(?![\w-])"
             parts.append(f"{head}(?:{alias}){tail}")
-        out.append((key, re.compile("|".join(parts), re.IGNORECASE)))
-    return tuple(out)
+        groups.append(f"(?P<k{n}>{'|'.join(parts)})")
+    return re.compile("|".join(groups), re.IGNORECASE), keys
+
+
+def _named(text: str) -> list[tuple[str, re.Match[str]]]:
+    pattern, keys = _names()
+    return [(keys[int(next(g for g, v in m.groupdict().items() if v is not None)[1:])], m)
+            for m in pattern.finditer(text)]
 
 
 def law_keys(text: str) -> frozenset[str]:
     """The names of laws (``law_names``' keys) that ``text`` uses."""
-    return frozenset(key for key, pattern in _names() if pattern.search(text))
+    return frozenset(key for key, _ in _named(text))
 
 
 @cache
@@ -131,11 +137,10 @@ def find(text: str) -> list[Found[tuple[str, str | None, frozenset[str]]]]:
                 continue
             spans.append(m.span())
             found.append(Found((m.group(0), m.group("provision"), law_keys(m.group("law"))), m.start(), m.end()))
-    for key, pattern in _names():  # a law named with no provision ("NetzDG", "DSA")
-        for m in pattern.finditer(text):
-            if not any(m.start() < e and s < m.end() for s, e in spans):
-                spans.append(m.span())
-                found.append(Found((m.group(0), None, frozenset({key})), m.start(), m.end()))
+    for key, m in _named(text):  # a law named with no provision ("NetzDG", "DSA")
+        if not any(m.start() < e and s < m.end() for s, e in spans):
+            spans.append(m.span())
+            found.append(Found((m.group(0), None, frozenset({key})), m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -51,16 +51,45 @@ def _entries(table: dict[str, Any]) -> dict[str, Any]:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _alternatives(words: Sequence[str]) -> str:
+    return "|".join(f"(?:{w})" if _CJK.match(w) else rf"(?<!\w)(?:{w})" for w in words)
+
+
 def keywords(words: Sequence[str]) -> re.Pattern[str]:
     """One pattern for a list of keywords: any of them at the start of a word (Chinese has
     no spaces between words: anywhere), any case."""
-    return re.compile("|".join(f"(?:{w})" if _CJK.match(w) else rf"(?<!\w)(?:{w})" for w in words), re.IGNORECASE)
+    return re.compile(_alternatives(words), re.IGNORECASE)
 
 
 @cache
 def keyword_table(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """A table of ``proposals.json`` (key → keywords) as compiled patterns, in the file's order."""
     return tuple((key, keywords(words)) for key, words in _entries(data()[name]).items())
+
+
+@cache
+def _grouped(name: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A table of keywords as one pattern, a named group per key: one pass over a long text.
+    No look-behind in it (which would keep the engine from skipping to the keywords' first
+    letters): :func:`table_hits` drops the hits inside a word."""
+    keys = tuple(_entries(data()[name]))
+    source = "|".join(f"(?P<k{n}>{'|'.join(data()[name][key])})" for n, key in enumerate(keys))
+    return re.compile(source, re.IGNORECASE), keys
+
+
+def table_hits(name: str, text: str) -> dict[str, list[Found[str]]]:
+    """Where each key's keywords of table ``name`` occur in ``text`` (at the start of a word,
+    but for Chinese), by key, in the order written."""
+    pattern, keys = _grouped(name)
+    out: dict[str, list[Found[str]]] = {}
+    for m in pattern.finditer(text):
+        start = m.start()
+        before = text[start - 1] if start else " "
+        if (before.isalnum() or before == "_") and not _CJK.match(text, start):
+            continue
+        group = next(g for g, v in m.groupdict().items() if v is not None)
+        out.setdefault(keys[int(group[1:])], []).append(Found(m.group(0), start, m.end()))
+    return out
 
 
 @cache
@@ -157,19 +186,12 @@ def language(text: str, paragraphs: Sequence[Paragraph] | None = None) -> str | 
 
 
 # ---------------------------------------------------------------- keywords
-def hits(pattern: re.Pattern[str], text: str) -> Iterator[Found[str]]:
-    for m in pattern.finditer(text):
-        yield Found(m.group(0), m.start(), m.end())
-
-
 def reason(text: str, known: frozenset[str]) -> Found[str] | None:
     """The catalog reason whose keywords the text uses most (of those the catalog has),
     found at its first keyword."""
     best: tuple[int, Found[str]] | None = None
-    for code, pattern in keyword_table("reasons"):
-        if code not in known:
-            continue
-        found = list(hits(pattern, text))
-        if found and (best is None or len(found) > best[0]):
-            best = (len(found), Found(code, found[0].start, found[0].end))
+    found = table_hits("reasons", text)
+    for code in _entries(data()["reasons"]):
+        if code in known and code in found and (best is None or len(found[code]) > best[0]):
+            best = (len(found[code]), Found(code, found[code][0].start, found[code][0].end))
     return best[1] if best else None

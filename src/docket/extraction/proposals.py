@@ -32,11 +32,11 @@ from docket.extraction.proposal_text import (
     data,
     dates,
     first,
-    hits,
     keyword_table,
     language,
     pattern_list,
     reason,
+    table_hits,
 )
 from docket.parties import service as parties
 from docket.settings import Settings
@@ -255,14 +255,14 @@ def _accounts(text: str, found: Sequence[Found[Address]]) -> list[Found[str]]:
 
 
 def _measures(text: str, found: Sequence[Found[Address]]) -> tuple[Found[Measure], ...]:
-    table = dict(keyword_table("measures"))
-    fallback = next(hits(table["fallback"], text), None)
+    said = table_hits("measures", text)
+    fallback = said.get("fallback")
     accounts = _accounts(text, found)
     out = []
-    for kind, pattern in keyword_table("measures"):
-        hit = next(hits(pattern, text), None) if kind != "fallback" else None
-        if hit is None:
+    for kind, where in said.items():
+        if kind == "fallback":
             continue
+        hit = where[0]
         account = None
         if kind in ACCOUNT_KINDS:
             after = [a for a in accounts if hit.end <= a.start <= hit.end + ACCOUNT_REACH]
