@@ -68,19 +68,19 @@ def _trim(token: str) -> str:
     return token
 
 
-def _with_continuation(text: str, start: int, end: int) -> int:
-    """The end of the address at ``start:end``, taking in the next line when the address
+def _with_continuation(text: str, end: int) -> int:
+    """The end of the address ending at ``end``, taking in the next lines while the address
     was broken there (it ends where addresses break, or the next line is a path's rest)."""
-    if end >= len(text) or text[end] != "\n":
-        return end
-    m = _CONTINUED.match(text, end)
-    if m is None:
-        return end
-    rest = m.group(1)
-    if _SCHEME.search(rest) or "://" in rest or re.match(r"^\d+[.)]$", rest):
-        return end
-    if text[end - 1] in _BREAKS_AFTER or any(c in rest for c in "/?=&#%"):
-        return m.end(1)
+    while end < len(text) and text[end] == "\n":
+        m = _CONTINUED.match(text, end)
+        if m is None:
+            break
+        rest = m.group(1)
+        if _SCHEME.search(rest) or "://" in rest or re.match(r"^\d+[.)]$", rest):
+            break
+        if not (text[end - 1] in _BREAKS_AFTER or any(c in rest for c in "/?=&#%")):
+            break
+        end = m.end(1)
     return end
 
 
@@ -123,7 +123,7 @@ def find(text: str, *, hosts: Hosts, authority_domains: frozenset[str] = frozens
             token = _trim(m.group(0))
             end = start + len(token)
             if end == m.end():
-                end = _with_continuation(text, start, end)
+                end = _with_continuation(text, end)
                 end = start + len(_trim(text[start:end]))
             written = re.sub(r"\n[ \t]*", "", text[start:end])
             if pattern is _BARE:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from docket.catalog import service as catalog
-from docket.content.urls import refang
+from docket.content.urls import normalize_url, refang
 from docket.extraction import proposal_addresses as addresses
 from docket.extraction import proposal_laws as laws
 from docket.extraction.proposal_addresses import Address
@@ -87,7 +87,7 @@ class Proposal:
         seen: set[str] = set()
         out = []
         for f in self.addresses:
-            key = f.value.url or f"withheld:{f.start}"
+            key = normalize_url(f.value.url) if f.value.url else f"withheld:{f.start}"
             if f.value.item and key not in seen:
                 seen.add(key)
                 out.append(f)
