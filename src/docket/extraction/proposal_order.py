@@ -60,6 +60,7 @@ _TITLE = re.compile(r"^[#\s]*(?:ПРЕДПИСАНИЕ|ТРЕБОВАНИЕ|ORDE
 LETTERHEAD_LINES = 15
 PROSE = 100  # characters: a line this long is the letter's text, not its letterhead
 CUE_WINDOW = 100
+CUE_AFTER = 12  # characters: "kararı", "的决定" right after a body's name
 
 
 @cache
@@ -74,11 +75,13 @@ def _authority_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
                  for p in patterns)
 
 
-def _cued(text: str, start: int) -> bool:
-    """Whether a word for a decision comes shortly before ``start``, in the same sentence."""
+def _cued(text: str, start: int, end: int | None = None) -> bool:
+    """Whether a word for a decision comes shortly before ``start``, in the same sentence —
+    or, for a name ending at ``end``, right after it ("… Başsavcılığı kararı", "…公安局的决定")."""
     window = text[max(0, start - CUE_WINDOW):start]
     window = re.split(r"\.\s+(?=[A-ZА-ЯЁÇĞİÖŞÜ])|\n\s*\n|。", window)[-1]
-    return bool(_cue().search(window))
+    after = re.split(r"[.;。\n]", text[end:end + CUE_AFTER], maxsplit=1)[0] if end is not None else ""
+    return bool(_cue().search(window) or _cue().search(after))
 
 
 def authorities(text: str) -> list[Found[Authority]]:
@@ -87,8 +90,8 @@ def authorities(text: str) -> list[Found[Authority]]:
     found: list[Found[Authority]] = []
     for kind, pattern in _authority_patterns():
         for m in pattern.finditer(text):
-            if kind == "court" or _cued(text, m.start()):
-                group = "name" if "name" in pattern.groupindex else 0
+            group = "name" if "name" in pattern.groupindex else 0
+            if kind == "court" or _cued(text, m.start(group), m.end(group)):
                 found.append(Found(Authority(m.group(group), kind), m.start(group), m.end(group)))
     found.sort(key=lambda f: (f.start, -f.end))
     out: list[Found[Authority]] = []
