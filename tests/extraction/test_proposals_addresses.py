@@ -116,3 +116,11 @@ def test_text_that_only_looks_like_an_address_is_none(session, settings) -> None
     text = ("ст. 15.1, п. 2.3, 27.07.2006, v1.2.3, e-mail zapros@rkn.gov.ru, Inc. Ltd., "
             "file report.pdf, https://, hxxps://[")
     assert read(text, session, settings) == []
+
+
+def test_only_the_senders_domain_is_the_authoritys_site(session, settings) -> None:
+    text = ("From: Cyber Unit <unit@cyber.gov.example>\n"
+            "The victim (victim@mail.example) reported https://mail.example/inbox/1 and "
+            "https://cyber.gov.example/report/9.\n")
+    assert [(u, k) for u, k, _ in read(text, session, settings)] == [
+        ("https://mail.example/inbox/1", "other"), ("https://cyber.gov.example/report/9", "authority")]

@@ -53,9 +53,6 @@ _CASE = tuple(re.compile(p) for p in (
 _REGISTER = re.compile(
     r"(?:реестров[а-яё]*\s+запис[а-яё]*|запис[а-яё]*\s+в\s+(?:Едином\s+)?реестр[а-яё]*|register\s+entry)"
     r"\s*(?:№|No\.?|number)?\s*:?\s*(?P<n>\d[\d\-/]*\d)", re.IGNORECASE)
-# A line that is only the document's title: the letter is the order itself.
-_TITLE = re.compile(r"^[#\s]*(?:ПРЕДПИСАНИЕ|ТРЕБОВАНИЕ|ORDER|DIRECTION|NOTICE|KARAR|BESCHLUSS|AUTO|OFICIO|"
-                    r"RESOLUCIÓN|命令|决定书|通知书|НҰСҚАМА)\s*$", re.MULTILINE)
 # The letterhead: a letter's first lines, where its own number and date stand.
 LETTERHEAD_LINES = 15
 PROSE = 100  # characters: a line this long is the letter's text, not its letterhead
@@ -154,7 +151,7 @@ def particulars(text: str, *, dates: Sequence[Found[dt.date]], skip: Sequence[tu
     head = _letterhead_end(text)
     reference = next((n for n in numbers if n.start < head and not _cued(text, n.start)), None)
     cued = next((n for n in numbers if _cued(text, n.start)), None)
-    number = cued or (reference if reference and (_TITLE.search(text) or not cued) else None)
+    number = cued or reference  # no decision named: the letter is the order, its number the order's
     return Particulars(
         issuing_authority=issuing, number=number, date=_order_date(text, dates, cued, reference),
         court=Found(court.value.name, court.start, court.end) if court else None, case_number=case,

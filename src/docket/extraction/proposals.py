@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -174,10 +175,15 @@ def _given(address: Address) -> str:
 
 # ---------------------------------------------------------------- the sender
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
+# The line of an e-mail's headers that names who sent it.
+_FROM = re.compile(r"^(?:From|От|Von|De|Kimden|发件人|Жіберуші)\s*[:：].*$", re.MULTILINE | re.IGNORECASE)
 _BY = {"email": 3, "domain": 2, "name": 1}
 
 
+@lru_cache(maxsize=4096)
 def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """A submitter's name as letters write it: any case, its words split by spaces, line
+    breaks or punctuation."""
     words = [re.escape(w) for w in re.findall(r"\w+", name)]
     if not words:
         return None
@@ -208,6 +214,11 @@ def _sender(text: str, session: Session) -> Found[Sender] | None:
 _WEIGHTS = {"sender": 10, "law": 4, "cue": 3, "script": 1}
 
 
+@cache
+def _scripts() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((code, re.compile(script)) for code, script in data()["scripts"].items())
+
+
 def _country(text: str, sender: Found[Sender] | None,
              cited: Sequence[Found[CitedLaw]], catalog_laws: dict[str, LawRef]) -> Found[str] | None:
     """The country most of the evidence names: the sender's, the laws', the letterhead's
@@ -222,8 +233,8 @@ def _country(text: str, sender: Found[Sender] | None,
     for code, pattern in keyword_table("country_cues"):
         if m := pattern.search(text):
             evidence.append((code, _WEIGHTS["cue"], m.start(), m.end()))
-    for code, script in data()["scripts"].items():
-        if m := re.search(script, text):
+    for code, script in _scripts():
+        if m := script.search(text):
             evidence.append((code, _WEIGHTS["script"], m.start(), m.end()))
     if not evidence:
         return None
@@ -279,7 +290,11 @@ def propose(text: str, *, session: Session, settings: Settings,
     catalog_laws = {law.id: LawRef(law.id, law.citation, law.applies_in)
                     for law in catalog.list_laws(session=session) if law.active}
     sender = _sender(text, session)
-    domains = {m.group("domain").lower() for m in _EMAIL.finditer(text)} - set(settings.hosts.own)
+    # The authority's own site: at its e-mail domain (the From line's, the sender's as found).
+    domains = {m.group("domain").lower() for line in _FROM.finditer(text) for m in _EMAIL.finditer(line.group(0))}
+    if sender and sender.value.by in ("email", "domain"):
+        domains.add(text[sender.start:sender.end].rsplit("@", 1)[-1].lower())
+    domains -= set(settings.hosts.own)
     found = addresses.find(text, hosts=settings.hosts, authority_domains=frozenset(domains))
     cited = laws.cited(text, list(catalog_laws.values()))
     country = _country(text, sender, cited, catalog_laws)
