@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from docket.extraction.proposals import propose
+from docket.extraction.proposals import Found, propose
 from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
 from tests.extraction.conftest import spans_hold
@@ -90,9 +90,9 @@ def test_the_language_from_the_paragraphs_when_given(session, settings) -> None:
           "мынадай материалдарды жоюды талап етеміз.")
     en = "Under Article 9 of the Law we require the removal of the materials in the list."
     text = f"{kk}\n\n{en}"
-    assert propose(text, session=session, settings=settings).language == "en"
+    assert propose(text, session=session, settings=settings).language == Found("en", 0, len(text))
     paragraphs = [Paragraph(0, len(kk), "kk"), Paragraph(len(kk) + 2, len(text), "en")]
-    assert propose(text, session=session, settings=settings, paragraphs=paragraphs).language == "kk"
+    assert propose(text, session=session, settings=settings, paragraphs=paragraphs).language == Found("kk", 0, len(kk))
 
 
 def test_the_sender_by_its_email_address_domain_or_name(session, settings) -> None:

@@ -169,20 +169,22 @@ def _language_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def language(text: str, paragraphs: Sequence[Paragraph] | None = None) -> str | None:
+def language(text: str, paragraphs: Sequence[Paragraph] | None = None) -> Found[str] | None:
     """The letter's main language (ISO 639-1): the one most of its paragraphs are in, when
-    they are known; else the one whose commonest words it uses most."""
-    if paragraphs:
+    they are known (found in the longest of them); else the one whose commonest words the
+    whole text uses most."""
+    known = [p for p in paragraphs or () if p.language and re.fullmatch(r"[a-z]{2}", p.language)]
+    if known:
         sizes: dict[str, int] = {}
-        for p in paragraphs:
-            if p.language:
-                sizes[p.language] = sizes.get(p.language, 0) + (p.end - p.start)
-        if sizes:
-            return max(sizes, key=lambda code: sizes[code])
+        for p in known:
+            sizes[str(p.language)] = sizes.get(str(p.language), 0) + (p.end - p.start)
+        code = max(sizes, key=lambda c: sizes[c])
+        longest = max((p for p in known if p.language == code), key=lambda p: p.end - p.start)
+        return Found(code, longest.start, longest.end)
     counts = {code: len(pattern.findall(text)) for code, pattern in _language_patterns()}
     counts["zh"] = counts.get("zh", 0) // 4  # Han characters, not words: four make a word's weight
     best = max(counts, key=lambda code: counts[code])
-    return best if counts[best] else None
+    return Found(best, 0, len(text)) if counts[best] else None
 
 
 # ---------------------------------------------------------------- keywords

@@ -73,7 +73,7 @@ class Proposal:
     addresses: tuple[Found[Address], ...] = ()
     sender: Found[Sender] | None = None
     country: Found[str] | None = None
-    language: str | None = None
+    language: Found[str] | None = None
     reference: Found[str] | None = None
     order: Particulars = field(default_factory=Particulars)
     laws: tuple[Found[CitedLaw], ...] = ()
@@ -108,9 +108,9 @@ class Proposal:
         if self.country:
             body["jurisdiction"] = self.country.value
         if self.reference:
-            body["reference"] = self.reference.value
+            body["reference"] = self.reference.value[:200]
         if self.language:
-            body["language"] = self.language
+            body["language"] = self.language.value
         basis: list[dict[str, str]] = []
         for f in self.laws:
             entry = {"law": f.value.law} if f.value.law else {"citation": f.value.citation[:500]}
