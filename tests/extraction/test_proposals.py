@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from docket import store
+from docket.catalog import service as catalog
+from docket.extraction.proposal_text import data
 from docket.extraction.proposals import Found, Proposal, propose
 from docket.intake.models import AuthorityKind, MeasureKind
 from docket.intake.schemas import RequestCreate
@@ -272,3 +274,10 @@ def test_a_long_letter_is_read_well_under_two_seconds(session, settings, known) 
     assert time.perf_counter() - started < 1.0
     # The platform's 17 addresses, each once however often listed; each withheld one apart.
     assert len(p.items) == 17 + 2 * 6
+
+
+def test_the_data_names_only_the_catalogs_reasons_and_intakes_kinds(session) -> None:
+    reasons = {r.code for r in catalog.list_reasons(session=session)}
+    assert set(data()["reasons"]) - {"_comment"} <= reasons
+    assert set(data()["measures"]) - {"_comment", "fallback"} <= {k.value for k in MeasureKind}
+    assert set(data()["authorities"]) - {"_comment"} <= {k.value for k in AuthorityKind}

@@ -38,6 +38,7 @@ def test_no_such_day_is_no_date(session, settings, written) -> None:
     ("Sayı: BTK-2026-90117\nTarih: 01.12.2026", "BTK-2026-90117"),
     ("文号：京网信函〔2026〕118号\n根据决定，删除", "京网信函〔2026〕118号"),
     ("Ref.: DT-2026/05120\nMadrid, 1 de diciembre de 2026", "DT-2026/05120"),
+    ("根据我局决定（京公网安决字第2026118号），删除", "第2026118号"),
 ])
 def test_the_order_number_as_written(session, settings, text, number) -> None:
     p = propose(text, session=session, settings=settings)

@@ -40,7 +40,8 @@ _NUMBER = re.compile(
     r"(?<!\w)Our\s+ref(?:erence)?\s*:?|(?<!\w)Reference\s*:|(?<!\w)文号\s*[:：])"
     r"\s*(?P<n>[0-9A-Za-zА-Яа-яЁё\u4e00-\u9fff〔\[][\w\-/.〔〕\[\]]*?[\w〕])(?=[\s,;:)]|\.(?:\s|$)|$)",
     re.IGNORECASE)
-_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}[〔\[]\d{4}[〕\]]第?\d+号)")
+_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}[〔\[]\d{4}[〕\]]第?\d+号)"
+                         r"|(?P<plain>第\s*[0-9A-Za-z\-]+\s*号)")
 _CASE = tuple(re.compile(p) for p in (
     r"(?:[Дд]ел[оау]|ДЕЛО)\s*№\s*(?P<n>\d[\w\-/]*\w)",
     r"(?:Esas|ESAS)\s+(?:No|NO)\s*:?\s*(?P<n>\d{4}/\d+)",
@@ -99,13 +100,15 @@ def authorities(text: str) -> list[Found[Authority]]:
 
 
 def _numbers(text: str, skip: Sequence[tuple[int, int]]) -> list[Found[str]]:
-    found = []
+    found: list[Found[str]] = []
     for pattern in (_NUMBER, _CJK_NUMBER):
         for m in pattern.finditer(text):
-            s, e = m.span("n")
-            if any(s < b and a < e for a, b in skip) or not any(c.isdigit() for c in m.group("n")):
+            group = "n" if m.group("n") is not None else "plain"
+            s, e = m.span(group)
+            if any(s < b and a < e for a, b in [*skip, *((f.start, f.end) for f in found)]) or not any(
+                    c.isdigit() for c in m.group(group)):
                 continue
-            found.append(Found(m.group("n"), s, e))
+            found.append(Found(m.group(group), s, e))
     return sorted(found, key=lambda f: f.start)
 
 
