@@ -68,3 +68,5 @@ def spans_hold(text: str, proposal: Proposal) -> None:
             assert _folded(written) == _folded(expected or "") or value.by == "domain"
     for m in proposal.measures:
         assert text[m.start:m.end].strip()
+        if m.value.account is not None:
+            assert text[m.value.account.start:m.value.account.end] == m.value.account.value

@@ -49,7 +49,8 @@ def laws(p: Proposal) -> list[tuple[str, str | None, tuple[str, ...], bool]]:
 
 
 def measures(p: Proposal) -> list[tuple[str, str | None, bool]]:
-    return [(m.value.kind, m.value.account, m.value.fallback) for m in p.measures]
+    return [(m.value.kind, m.value.account.value if m.value.account else None, m.value.fallback)
+            for m in p.measures]
 
 
 def test_roskomnadzor_transmitting_a_prosecutors_decision(session, settings, known) -> None:

@@ -37,8 +37,10 @@ def test_the_accounts_named_after_each_measure(session, settings) -> None:
             "2. Block the account in the Republic of Kazakhstan:\n   https://social.example/@bully\n"
             "3. Provide the registration data of @bully_backup.\n")
     p = propose(text, session=session, settings=settings)
-    assert [(m.value.kind, m.value.account) for m in p.measures] == [
+    assert [(m.value.kind, m.value.account and text[m.value.account.start:m.value.account.end])
+            for m in p.measures] == [
         ("remove_global", None), ("restrict_account", "bully"), ("disclose_data", "bully_backup")]
+    assert [text[m.start:m.end] for m in p.measures] == ["Remove", "Block the account", "Provide the registration data"]
     body = p.to_request()
     assert body["requested_action"] == "remove" and body["measures"] == [
         {"kind": "remove_global", "fallback": False}, {"kind": "restrict_account", "account": "bully"},

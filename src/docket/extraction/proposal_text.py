@@ -88,7 +88,11 @@ def table_hits(name: str, text: str) -> dict[str, list[Found[str]]]:
         if (before.isalnum() or before == "_") and not _CJK.match(text, start):
             continue
         group = next(g for g, v in m.groupdict().items() if v is not None)
-        out.setdefault(keys[int(group[1:])], []).append(Found(m.group(0), start, m.end()))
+        end = m.end()
+        while (end < len(text) and (text[end].isalnum() or text[end] == "-")
+               and not _CJK.match(text, end - 1) and not _CJK.match(text, end)):
+            end += 1  # the whole word the keyword starts: "удаления", not "удал"
+        out.setdefault(keys[int(group[1:])], []).append(Found(text[start:end], start, end))
     return out
 
 

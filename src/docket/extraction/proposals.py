@@ -58,11 +58,12 @@ class Sender:
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure asked for (intake's measure kinds), the account it names, and whether the
-    letter asks that it be at least withheld in the country if not granted."""
+    """A measure asked for (intake's measure kinds), the account it names (the handle, where
+    the letter names it), and whether the letter asks that it be at least withheld in the
+    country if not granted."""
 
     kind: str
-    account: str | None = None
+    account: Found[str] | None = None
     fallback: bool = False
 
 
@@ -160,8 +161,9 @@ class Proposal:
         elif "restrict_content" in kinds and len(kinds) > 1:
             out.append({"kind": "restrict_content"})
         for kind in ("restrict_account", "disclose_data", "preserve_data"):
-            if kind in kinds and kinds[kind].account:
-                out.append({"kind": kind, "account": kinds[kind].account})
+            account = kinds[kind].account if kind in kinds else None
+            if account is not None:
+                out.append({"kind": kind, "account": account.value[:200]})
         return out if out and out != [{"kind": "restrict_content"}] else None
 
 
@@ -278,7 +280,7 @@ def _measures(text: str, found: Sequence[Found[Address]]) -> tuple[Found[Measure
         if kind in ACCOUNT_KINDS:
             after = [a for a in accounts if hit.end <= a.start <= hit.end + ACCOUNT_REACH]
             account = (after or accounts)[0] if after or accounts else None
-        out.append(Found(Measure(kind, account.value if account else None,
+        out.append(Found(Measure(kind, account,
                                  fallback=fallback is not None and kind == "remove_global"), hit.start, hit.end))
     return tuple(sorted(out, key=lambda f: f.start))
 
