@@ -52,6 +52,8 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 # The rest of an address broken at a line's end: the whole next line, one token.
 _CONTINUED = re.compile(r"\n[ \t]*(" + _CHAR + r"+)[ \t]*(?=\n|$)")
 _BREAKS_AFTER = "/-_.?=&%#"
+_LIST_NUMBER = re.compile(r"^\d+[.)]$")
+_LINE_BREAK = re.compile(r"\n[ \t]*")
 # Before a withheld address on its line: a list's number or bullet, a table's cell, a label.
 _LEAD = re.compile(r"^[\s|\-•*\d.)(]*(?:(?:url|link|address|адрес|ссылка|adres|enlace|链接|Adresse)\s*:?\s*)?$",
                    re.IGNORECASE)
@@ -76,7 +78,7 @@ def _with_continuation(text: str, end: int) -> int:
         if m is None:
             break
         rest = m.group(1)
-        if _SCHEME.search(rest) or "://" in rest or re.match(r"^\d+[.)]$", rest):
+        if _SCHEME.search(rest) or "://" in rest or _LIST_NUMBER.match(rest):
             break
         if not (text[end - 1] in _BREAKS_AFTER or any(c in rest for c in "/?=&#%")):
             break
@@ -125,7 +127,7 @@ def find(text: str, *, hosts: Hosts, authority_domains: frozenset[str] = frozens
             if end == m.end():
                 end = _with_continuation(text, end)
                 end = start + len(_trim(text[start:end]))
-            written = re.sub(r"\n[ \t]*", "", text[start:end])
+            written = _LINE_BREAK.sub("", text[start:end])
             if pattern is _BARE:
                 host = written.split("/", 1)[0]
                 plain = refang(host)

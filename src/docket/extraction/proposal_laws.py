@@ -67,6 +67,7 @@ _CITATIONS = tuple(re.compile(p) for p in (
 # Where a catalog law's citation names its provision.
 _CATALOG_PROVISION = re.compile(r"(?:Art\.|art\.|ст\.|madde|§|s\.|r\.|Part|Article|Section)\s*"
                                 r"(?P<provision>\d+[A-Za-z]?(?:[.\-/]\d*[A-Za-z]?\d*)*)|第(?P<cjk>[一二三四五六七八九十百零〇]+)条")
+_LEADING_NUMBER = re.compile(r"\d+[a-z]?(?:[.\-/][0-9a-z]+)*")
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -88,7 +89,7 @@ def provision_key(provision: str | None) -> str | None:
         return None
     if provision[0] in _CJK_DIGITS or provision[0] in "十百":
         return str(_cjk_number(provision))
-    m = re.match(r"\d+[a-z]?(?:[.\-/][0-9a-z]+)*", provision.strip().lower())
+    m = _LEADING_NUMBER.match(provision.strip().lower())
     return m.group(0) if m else None
 
 

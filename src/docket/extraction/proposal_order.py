@@ -59,6 +59,8 @@ LETTERHEAD_LINES = 15
 PROSE = 100  # characters: a line this long is the letter's text, not its letterhead
 CUE_WINDOW = 100
 CUE_AFTER = 12  # characters: "kararı", "的决定" right after a body's name
+_SENTENCE_BREAK = re.compile(r"\.\s+(?=[A-ZА-ЯЁÇĞİÖŞÜ])|\n\s*\n|。")
+_CLAUSE_BREAK = re.compile(r"[.;。\n]")
 
 
 @cache
@@ -77,8 +79,8 @@ def _cued(text: str, start: int, end: int | None = None) -> bool:
     """Whether a word for a decision comes shortly before ``start``, in the same sentence —
     or, for a name ending at ``end``, right after it ("… Başsavcılığı kararı", "…公安局的决定")."""
     window = text[max(0, start - CUE_WINDOW):start]
-    window = re.split(r"\.\s+(?=[A-ZА-ЯЁÇĞİÖŞÜ])|\n\s*\n|。", window)[-1]
-    after = re.split(r"[.;。\n]", text[end:end + CUE_AFTER], maxsplit=1)[0] if end is not None else ""
+    window = _SENTENCE_BREAK.split(window)[-1]
+    after = _CLAUSE_BREAK.split(text[end:end + CUE_AFTER], maxsplit=1)[0] if end is not None else ""
     return bool(_cue().search(window) or _cue().search(after))
 
 

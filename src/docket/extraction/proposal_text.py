@@ -164,6 +164,9 @@ def dates(text: str) -> list[Found[dt.date]]:
 
 
 # ---------------------------------------------------------------- language
+_ISO_639_1 = re.compile(r"[a-z]{2}")
+
+
 @cache
 def _language_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
@@ -177,7 +180,7 @@ def language(text: str, paragraphs: Sequence[Paragraph] | None = None) -> Found[
     """The letter's main language (ISO 639-1): the one most of its paragraphs are in, when
     they are known (found in the longest of them); else the one whose commonest words the
     whole text uses most."""
-    known = [p for p in paragraphs or () if p.language and re.fullmatch(r"[a-z]{2}", p.language)]
+    known = [p for p in paragraphs or () if p.language and _ISO_639_1.fullmatch(p.language)]
     if known:
         sizes: dict[str, int] = {}
         for p in known:
