@@ -78,3 +78,10 @@ def test_a_law_in_the_catalog_decides_the_country(session, settings) -> None:
         ("Article 22 of POFMA", "sg-pofma-22"),
         ("s. 22 of the Protection from Online Falsehoods and Manipulation Act 2019", "sg-pofma-22")]
     assert p.country is not None and p.country.value == "SG"
+
+
+def test_a_regions_law_names_no_country(session, settings) -> None:
+    text = "This order is made under Article 9 of the DSA: remove https://social.example/@a/1."
+    p = propose(text, session=session, settings=settings)
+    assert [(f.value.citation, f.value.law) for f in p.laws] == [("Article 9 of the DSA", "eu-dsa-9")]
+    assert p.country is None and "jurisdiction" not in p.to_request()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from docket.extraction.proposals import propose
+from docket.parties import service as parties
 from tests.extraction.conftest import spans_hold
 
 DAY = dt.date(2026, 12, 3)
@@ -123,3 +124,18 @@ def test_the_deadline_in_the_orders_words(session, settings, deadline) -> None:
     p = propose(text, session=session, settings=settings)
     spans_hold(text, p)
     assert p.order.deadline is not None and p.order.deadline.value == deadline
+
+
+def test_a_court_that_sends_its_own_decision_issues_no_other_bodys(session, settings) -> None:
+    parties.create_submitter(session=session, actor="test", name="Landgericht Berlin", kind="court", country="DE")
+    text = ("Landgericht Berlin\nZivilkammer 27\n\nGeschäftsnummer: 27 O 412/26\nBerlin, den 18.11.2026\n\n"
+            "BESCHLUSS\n\nDer Antragsgegnerin wird untersagt, https://social.example/@berlin_watch/55102 "
+            "in der Bundesrepublik Deutschland zugänglich zu machen.\n\n"
+            "Vorsitzende Richterin am Landgericht Dr. K. Weber\n")
+    p = propose(text, session=session, settings=settings)
+    spans_hold(text, p)
+    assert p.order.issuing_authority is None
+    assert (p.order.court and p.order.court.value, p.order.case_number and p.order.case_number.value) == (
+        "Landgericht Berlin", "27 O 412/26")
+    assert p.order.date is not None and p.order.date.value == dt.date(2026, 11, 18)
+    assert p.country is not None and p.country.value == "DE"

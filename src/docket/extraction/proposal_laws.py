@@ -46,8 +46,8 @@ _CITATIONS = tuple(re.compile(p) for p in (
     r"(?:\s+от\s+\d{2}\.\d{2}\.\d{4}(?:\s*г\.)?)?(?:\s*№\s*\d+-ФЗ)?(?:\s*«[^»\n]{1,200}»)?)",
     # Article 300 of the Criminal Law of …; Section 71 of the Crimes Ordinance (Cap. 200)
     r"(?:Article|Art\.|Section|Sec\.|s\.|Rule|r\.)\s*" + _PROVISION + r"\s+of\s+"
-    r"(?P<law>(?:the\s+)?[A-Z](?:No\.\s?|Cap\.\s?|\"[^\"\n]{0,150}\"|[^,;.\n\"]){0,150}?)"
-    r"(?=[,;.\n]|$|\s+(?:and|or)\s+(?:Article|Art\.|Section|Sec\.|s\.|Rule|r\.)\s*\d)",
+    r"(?P<law>(?:the\s+)?[A-Z](?:No\.\s?|Cap\.\s?|\"[^\"\n]{0,150}\"|[^,;:.\n\"]){0,150}?)"
+    r"(?=[,;:.\n]|$|\s+(?:and|or)\s+(?:Article|Art\.|Section|Sec\.|s\.|Rule|r\.)\s*\d)",
     # art. 13 LECrim; artículo 13 de la Ley de Enjuiciamiento Criminal; art. 8 de la Ley 34/2002
     r"(?:art\.|artículo|Artículo)\s*" + _PROVISION + r"\s+(?:de\s+(?:la\s+)?)?(?P<law>LECrim|LSSI(?:-CE)?|"
     r"Ley\s+(?:Orgánica\s+)?\d+/\d{4}(?:,\s+de\s+\d+\s+de\s+[a-z]+)?(?:\s*\([A-Z\-]+\))?|"

@@ -228,9 +228,10 @@ def _country(text: str, sender: Found[Sender] | None,
     evidence: list[tuple[str, int, int, int]] = []  # country, weight, start, end
     if sender:
         evidence.append((sender.value.country, _WEIGHTS["sender"], sender.start, sender.end))
+    regions = catalog.regions()
     for f in cited:
         law = catalog_laws.get(f.value.law or "")
-        if law and len(law.applies_in) == 2 and law.applies_in.isalpha():
+        if law and law.applies_in not in regions:  # a region's law (the EU's) names no one country
             evidence.append((law.applies_in, _WEIGHTS["law"], f.start, f.end))
     for code, pattern in keyword_table("country_cues"):
         if m := pattern.search(text):
