@@ -121,3 +121,11 @@ def test_the_senders_country_outweighs_the_letters_words(session, settings) -> N
     p = propose(text, session=session, settings=settings)
     assert p.country is not None and p.country.value == "KZ"
     assert text[p.country.start:p.country.end] == "liaison@embassy.example"
+
+
+def test_a_minor_insulted_is_cyberbullying_not_child_sexual_abuse(session, settings) -> None:
+    text = "Публикации содержат систематические оскорбления несовершеннолетней, её травлю."
+    p = propose(text, session=session, settings=settings)
+    assert p.reason is not None and p.reason.value == "cyberbullying"
+    text = "Материалы содержат детскую порнографию."
+    assert propose(text, session=session, settings=settings).reason == Found("child_safety", 19, 38)
