@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from docket import store
 from docket.catalog import service as catalog
+from docket.extraction import proposals
 from docket.extraction.proposal_text import data
 from docket.extraction.proposals import Found, Proposal, propose
+from docket.intake import schemas
 from docket.intake.models import AuthorityKind, MeasureKind
 from docket.intake.schemas import RequestCreate
 from docket.settings import Settings
@@ -282,3 +284,4 @@ def test_the_data_names_only_the_catalogs_reasons_and_intakes_kinds(session) -> 
     assert set(data()["reasons"]) - {"_comment"} <= reasons
     assert set(data()["measures"]) - {"_comment", "fallback"} <= {k.value for k in MeasureKind}
     assert set(data()["authorities"]) - {"_comment"} <= {k.value for k in AuthorityKind}
+    assert proposals.ACCOUNT_KINDS == schemas.ACCOUNT_KINDS

@@ -252,6 +252,8 @@ def _country(text: str, sender: Found[Sender] | None,
 # ---------------------------------------------------------------- measures
 _HANDLE = re.compile(r"(?<![\w@./])@(?P<h>[A-Za-z0-9_][A-Za-z0-9_.]{0,28}[A-Za-z0-9_])")
 _PROFILE = re.compile(r"^/@(?P<h>[\w.]+)/?$")
+# The measures that name an account: intake.schemas.ACCOUNT_KINDS (intake is a layer above
+# this one; a test holds the two equal).
 ACCOUNT_KINDS = ("restrict_account", "disclose_data", "preserve_data")
 ACCOUNT_REACH = 300  # how far after a measure's words its account is looked for
 
