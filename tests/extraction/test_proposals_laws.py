@@ -43,12 +43,25 @@ def test_a_citation_is_matched_to_the_catalogs_law(session, settings, text, cita
     ("al amparo del art. 13 LECrim, se solicita", "art. 13 LECrim", "13"),
     ("Volksverhetzung (§ 130 StGB) erfüllt", "§ 130 StGB", "130"),
     ("gemäß § 3 Abs. 2 Nr. 2 TMG", "§ 3 Abs. 2 Nr. 2 TMG", "3 Abs. 2 Nr. 2"),
+    ("un delito de odio del artículo 510 del Código Penal, se solicita", "artículo 510 del Código Penal", "510"),
+    ("under Section 6 of the Online Criminal Harms Act 2023 we request that you",
+     "Section 6 of the Online Criminal Harms Act 2023", "6"),
+    ("as part of the preventive measures under article 13 of the Criminal Procedure Act (LECrim), for acts",
+     "article 13 of the Criminal Procedure Act (LECrim)", "13"),
 ])
 def test_a_law_the_catalog_lacks_is_kept_as_a_citation_with_a_suggestion(session, settings, text, citation,
                                                                          provision) -> None:
     assert cited(text, session, settings) == [(citation, None, provision, (), True)]
     p = propose(text, session=session, settings=settings)
     assert p.to_request()["legal_basis"] == [{"citation": citation}]
+
+
+def test_two_citations_in_one_sentence_are_two(session, settings) -> None:
+    text = ("under Article 300 of the Criminal Law of the People's Republic of China and Article 47 of the "
+            "Cybersecurity Law, the ministry requires")
+    assert [(c, law) for c, law, _, _, _ in cited(text, session, settings)] == [
+        ("Article 300 of the Criminal Law of the People's Republic of China", None),
+        ("Article 47 of the Cybersecurity Law", "cn-cybersecurity-47")]
 
 
 def test_a_law_named_without_its_provision_lists_the_catalogs_candidates(session, settings) -> None:

@@ -40,11 +40,27 @@ def test_no_such_day_is_no_date(session, settings, written) -> None:
     ("文号：京网信函〔2026〕118号\n根据决定，删除", "京网信函〔2026〕118号"),
     ("Ref.: DT-2026/05120\nMadrid, 1 de diciembre de 2026", "DT-2026/05120"),
     ("根据我局决定（京公网安决字第2026118号），删除", "第2026118号"),
+    ("Hong Kong Police Force. Our ref.: CSTCB/2026/7100. Date: 01 November 2026.", "CSTCB/2026/7100"),
+    ("SingCERT, Cyber Security Agency of Singapore. Incident SGCERT-2026-3300, reported on 01 November 2026.",
+     "SGCERT-2026-3300"),
+    ("Madrid, 1 de noviembre de 2026. Diligencias DP-2026-880.", "DP-2026-880"),
+    # A court's decision, with no number of its own: known by its case number.
+    ("Landgericht Berlin, Zivilkammer 27, Geschäftsnummer 27 O 400/26, Berlin, den 01.11.2026.", "27 O 400/26"),
+    ("İstanbul 5. Sulh Ceza Hakimliğinin 01.11.2026 tarihli ve 2026/5400 D.İş sayılı kararı", "2026/5400 D.İş"),
 ])
 def test_the_order_number_as_written(session, settings, text, number) -> None:
     p = propose(text, session=session, settings=settings)
     spans_hold(text, p)
     assert p.order.number is not None and p.order.number.value == number
+
+
+def test_a_laws_date_is_not_the_orders(session, settings) -> None:
+    text = ("Роскомнадзор направляет настоящее требование от 01.11.2026 № 04-117800-2026.\n\n"
+            "На основании решения Генеральной прокуратуры Российской Федерации, принятого в соответствии со "
+            "статьёй 15.3 Федерального закона от 27.07.2006 № 149-ФЗ, требуем удалить информацию.")
+    p = propose(text, session=session, settings=settings)
+    assert p.order.date is not None and p.order.date.value == dt.date(2026, 11, 1)
+    assert p.order.number is not None and p.order.number.value == "04-117800-2026"
 
 
 def test_a_laws_number_is_not_the_orders(session, settings) -> None:

@@ -39,17 +39,24 @@ class CitedLaw:
 
 
 _PROVISION = r"(?P<provision>\d+[A-Za-z]?(?:[.\-/][0-9A-Za-z]+)*(?:\(\w{1,3}\))*)"
+# One part of a law's English name: an abbreviation (first: the first alternative that fits
+# is kept, not the longest), a capitalised word that does not start the next citation, a
+# number, a parenthesis, a quoted title.
+_NAME_PART = (r"(?:No\.|Cap\.\s*\d+|(?!(?:Article|Art|Section|Sec|Rule|Part)\.?\s*\d)[A-Z][\w'’\-]*|"
+              r"\d(?:[\w/\-]|\.(?=\w))*|\([^()\n]{1,40}\)|\"[^\"\n]{1,150}\"|«[^»\n]{1,150}»|“[^”\n]{1,150}”)")
+_JOINS = r"(?:of|the|and|on|for|from|to|against)"
 _CITATIONS = tuple(re.compile(p) for p in (
     # ст. 15.1 Федерального закона от 27.07.2006 № 149-ФЗ «Об информации…»; статьёй 9 Закона РК «…»
     r"(?:ст\.|[Сс]тат[а-яё]+)\s*" + _PROVISION + r"\s+(?P<law>(?:Федеральн[а-яё]+\s+закон[а-яё]*|Закон[а-яё]*"
     r"(?:\s+Республики\s+Казахстан|\s+Российской\s+Федерации)?|[А-ЯЁ][а-яё]+\s+кодекс[а-яё]*[^.,;\n]{0,60}?)"
     r"(?:\s+от\s+\d{2}\.\d{2}\.\d{4}(?:\s*г\.)?)?(?:\s*№\s*\d+-ФЗ)?(?:\s*«[^»\n]{1,200}»)?)",
-    # Article 300 of the Criminal Law of …; Section 71 of the Crimes Ordinance (Cap. 200)
-    r"(?:Article|Art\.|Section|Sec\.|s\.|Rule|r\.)\s*" + _PROVISION + r"\s+of\s+"
-    r"(?P<law>(?:the\s+)?[A-Z](?:No\.\s?|Cap\.\s?|\"[^\"\n]{0,150}\"|[^,;:.\n\"]){0,150}?)"
-    r"(?=[,;:.\n]|$|\s+(?:and|or)\s+(?:Article|Art\.|Section|Sec\.|s\.|Rule|r\.)\s*\d)",
+    # Article 300 of the Criminal Law of …; Section 71 of the Crimes Ordinance (Cap. 200): the
+    # law's name is its capitalised words, numbers, quoted title and parenthesis, joined by
+    # "of", "the", "and", "on", "for", "from", "to", "against" — it ends at the first other word.
+    r"(?:[Aa]rticle|Art\.|[Ss]ection|Sec\.|s\.|Rule|r\.)\s*" + _PROVISION + r"\s+of\s+"
+    r"(?P<law>(?:the\s+)?" + _NAME_PART + r"(?:\s+(?:" + _JOINS + r"\s+)*" + _NAME_PART + r"){0,24})",
     # art. 13 LECrim; artículo 13 de la Ley de Enjuiciamiento Criminal; art. 8 de la Ley 34/2002
-    r"(?:art\.|artículo|Artículo)\s*" + _PROVISION + r"\s+(?:de\s+(?:la\s+)?)?(?P<law>LECrim|LSSI(?:-CE)?|"
+    r"(?:art\.|artículo|Artículo)\s*" + _PROVISION + r"\s+(?:de\s+(?:la\s+)?|del\s+)?(?P<law>LECrim|LSSI(?:-CE)?|"
     r"Ley\s+(?:Orgánica\s+)?\d+/\d{4}(?:,\s+de\s+\d+\s+de\s+[a-z]+)?(?:\s*\([A-Z\-]+\))?|"
     r"Ley\s+de\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+)*|Código\s+Penal)",
     # 5651 sayılı Kanun'un 8/A maddesi; CMK md. 157
@@ -139,8 +146,9 @@ def find(text: str) -> list[Found[tuple[str, str | None, frozenset[str]]]]:
                 continue
             spans.append(m.span())
             found.append(Found((m.group(0), m.group("provision"), law_keys(m.group("law"))), m.start(), m.end()))
-    for key, m in _named(text):  # a law named with no provision ("NetzDG", "DSA")
-        if not any(m.start() < e and s < m.end() for s, e in spans):
+    cited_laws = {key for f in found for key in f.value[2]}
+    for key, m in _named(text):  # a law named with no provision ("NetzDG", "DSA"), not cited already
+        if key not in cited_laws and not any(m.start() < e and s < m.end() for s, e in spans):
             spans.append(m.span())
             found.append(Found((m.group(0), None, frozenset({key})), m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)

@@ -37,7 +37,8 @@ class Particulars:
 # How letters write a number: the sign or word before it, then the number as written.
 _NUMBER = re.compile(
     r"(?:№|N[°º]|(?<!\w)(?:Nr|No|Nos|n)\.\s?º?|(?<!\w)n\.?\s?º|(?<!\w)Say[ıi]\s*:|(?<!\w)Ref\.?\s*:|(?<!\w)Az\.\s*:?|"
-    r"(?<!\w)Our\s+ref(?:erence)?\s*:?|(?<!\w)Reference\s*:|(?<!\w)文号\s*[:：])"
+    r"(?<!\w)Our\s+ref(?:erence|\.)?\s*:?|(?<!\w)ref\.|(?<!\w)Reference\s*:|(?<!\w)文号\s*[:：]|"
+    r"(?<!\w)(?:Incident|Diligencias|Proceedings)(?=\s+\S*\d))"
     r"\s*(?P<n>[0-9A-Za-zА-Яа-яЁё\u4e00-\u9fff〔\[][\w\-/.〔〕\[\]]*?[\w〕])(?=[\s,;:)]|\.(?:\s|$)|$)",
     re.IGNORECASE)
 _CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}[〔\[]\d{4}[〕\]]第?\d+号)"
@@ -154,11 +155,16 @@ def particulars(text: str, *, dates: Sequence[Found[dt.date]], skip: Sequence[tu
         taken.append(register.span("n"))
     numbers = _numbers(text, taken)
     head = _letterhead_end(text)
-    reference = next((n for n in numbers if n.start < head and not _cued(text, n.start)), None)
+    uncued = [n for n in numbers if not _cued(text, n.start)]
+    # The letter's own number: in its letterhead, else the first it gives that is no decision's.
+    reference = next((n for n in uncued if n.start < head), uncued[0] if uncued else None)
     cued = next((n for n in numbers if _cued(text, n.start)), None)
-    number = cued or reference  # no decision named: the letter is the order, its number the order's
+    # No decision's number: the letter is the order (its number the order's), or a court's
+    # decision, known by its case number.
+    number = cued or reference or case
+    order_dates = [d for d in dates if not any(d.start < e and s < d.end for s, e in skip)]  # no law's date
     return Particulars(
-        issuing_authority=issuing, number=number, date=_order_date(text, dates, cued, reference),
+        issuing_authority=issuing, number=number, date=_order_date(text, order_dates, cued, reference),
         court=Found(court.value.name, court.start, court.end) if court else None, case_number=case,
         register_entry=Found(register.group("n"), *register.span("n")) if register else None,
         deadline=first(pattern_list("deadlines"), text),
