@@ -19,8 +19,14 @@ from docket.intake import schemas
 from docket.intake.models import AuthorityKind, MeasureKind
 from docket.intake.schemas import RequestCreate
 from docket.settings import Settings
-from tests.extraction import letters
-from tests.extraction.conftest import spans_hold
+from tests.extraction import proposal_letters as letters
+from tests.extraction.proposal_checks import make_known, spans_hold
+
+
+@pytest.fixture
+def known(session: Session) -> dict[str, int]:
+    """The authorities of the letters, known to docket as submitters (short name → id)."""
+    return make_known(session)
 
 
 def proposed(text: str, session: Session, settings: Settings) -> Proposal:

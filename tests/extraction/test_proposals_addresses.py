@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from docket.extraction.proposals import propose
-from tests.extraction.conftest import spans_hold
+from tests.extraction.proposal_checks import spans_hold
 
 
 def read(text, session, settings) -> list[tuple[str | None, str, str]]:

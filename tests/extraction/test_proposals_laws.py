@@ -7,7 +7,7 @@ import pytest
 
 from docket.catalog import service as catalog
 from docket.extraction.proposals import propose
-from tests.extraction.conftest import spans_hold
+from tests.extraction.proposal_checks import spans_hold
 
 
 def cited(text, session, settings) -> list[tuple[str, str | None, str | None, tuple[str, ...], bool]]:

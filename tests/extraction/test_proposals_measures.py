@@ -10,7 +10,7 @@ import pytest
 from docket.extraction.proposals import Found, propose
 from docket.intake.schemas import RequestCreate
 from docket.parties import service as parties
-from tests.extraction.conftest import spans_hold
+from tests.extraction.proposal_checks import spans_hold
 
 POST = "https://social.example/@a/1"
 

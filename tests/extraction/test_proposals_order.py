@@ -9,7 +9,7 @@ import pytest
 
 from docket.extraction.proposals import propose
 from docket.parties import service as parties
-from tests.extraction.conftest import spans_hold
+from tests.extraction.proposal_checks import spans_hold
 
 DAY = dt.date(2026, 12, 3)
 

@@ -1,5 +1,6 @@
-"""The known submitters the proposal tests' letters come from, and a check that every
-proposed value's span holds what the value claims."""
+"""The known submitters the proposal tests' letters come from (``make_known``; each test
+file that needs them makes its ``known`` fixture of it), and a check that every proposed
+value's span holds what the value claims."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
 from docket.extraction.proposal_text import dates
@@ -27,8 +27,7 @@ KNOWN = {
 }
 
 
-@pytest.fixture
-def known(session: Session) -> dict[str, int]:
+def make_known(session: Session) -> dict[str, int]:
     """The submitters docket knows, by short name → id."""
     ids = {}
     for key, (name, kind, country, email) in KNOWN.items():
