@@ -114,12 +114,12 @@ def test_originals_and_redacted_copies_go_personal_data_and_evidence_never(
 
 @pytest.mark.skipif(shutil.which("file") is None, reason="Lumen's spoof check asks the `file` command")
 def test_lumen_refusing_a_file_stops_the_run_as_any_refusal(client: Any, rkn: Any, decided: Any, attach: Any,
-                                                            receiver: Receiver, token_file: str,
-                                                            sessions: Any) -> None:
+                                                            reviewer_alice: Any, receiver: Receiver,
+                                                            token_file: str, sessions: Any) -> None:
     first = decided(rkn)
     attach(rkn, first, samples.PDF, "order.pdf", "order")
     refused = decided(rkn)
-    attach(rkn, refused, SUBJECT_FIRST, "letter.eml", "letter")
+    email = attach(rkn, refused, SUBJECT_FIRST, "letter.eml", "letter")
     url = f"{receiver.base}/notices"
     result = run("export", "lumen", "--submit", url, "--token-file", token_file, code=1)
     assert f"refused the notice of request-{refused}: HTTP 422" in result["error"]
@@ -130,3 +130,10 @@ def test_lumen_refusing_a_file_stops_the_run_as_any_refusal(client: Any, rkn: An
     assert len(receiver.notices) == 1 and len(receiver.files) == 1
     again = run("export", "lumen", "--submit", url, "--token-file", token_file, code=1)
     assert f"request-{refused}: HTTP 422" in again["error"] and len(receiver.notices) == 1
+    # The way out (docs/transparency-exports.md): the e-mail held back, a copy in its place.
+    _mark(client, reviewer_alice, email)
+    copy = attach(reviewer_alice, refused, b"The order is attached.\n", "letter.txt", "letter", redacts=email["id"])
+    third = run("export", "lumen", "--submit", url, "--token-file", token_file)
+    assert (third["sent"], third["skipped_already_accepted"]) == (1, 1)
+    assert [(f["kind"], f["file_name"]) for f in receiver.files[1:]] == [
+        ("supporting", f"letter-{copy['id']}-redacted.txt")]
