@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import socket
 import subprocess
 import sys
@@ -24,14 +25,15 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from werkzeug.serving import make_server
 
 from docket.documents.models import Blob
+from docket.intake.models import Request
 from docket.settings import Settings
 from tests.documents import samples
-from tests.documents.conftest import counts, events
+from tests.documents.conftest import REQUEST, counts, events
 
 BUCKET, PREFIX, REGION = "docket-documents", "requests/blobs", "eu-central-1"
 
@@ -186,6 +188,13 @@ def test_an_unreachable_bucket_stores_nothing(sessions: Any, engine: Engine, set
         sent = unreachable.post(f"/api/v1/requests/{kz_request}/documents", headers=kz_ministry.headers,
                                 files={"file": ("order.pdf", samples.PDF, "application/pdf")},
                                 data={"kind": "order"})
+        # A new request with its order: neither is kept without the other.
+        new = unreachable.post("/api/v1/requests", headers=kz_ministry.headers,
+                               data={"request": json.dumps({**REQUEST, "reference": "MISD-2026/18"})},
+                               files=[("documents", ("order.pdf", samples.PDF, "application/pdf"))])
+    assert new.status_code == 503, new.text
+    with sessions() as s:
+        assert s.execute(select(func.count()).select_from(Request)).scalar_one() == 1  # kz_request alone
     assert sent.status_code == 503, sent.text
     assert sent.headers["content-type"] == "application/problem+json"
     assert hashlib.sha256(samples.PDF).hexdigest() in sent.json()["detail"]
