@@ -21,6 +21,8 @@ from tests.transparency.test_submit import DATA_URI, Receiver, receipts, receive
 
 # An e-mail that starts with its subject: docket reads it as an e-mail (From and the other
 # headers are there), the ``file`` command that Lumen's spoof check asks reads plain text.
+# A list of addresses written as JSON: plain text to docket, JSON to Lumen's `file` command.
+JSON_LIST = b'{"urls": ["https://social.example/p/1"], "reason": "Article 15.1 of Law 149-FZ"}\n'
 SUBJECT_FIRST = (b"Subject: Order 17\r\nFrom: Roskomnadzor <zapros@rkn.example>\r\nTo: legal@social.example\r\n"
                  b"Date: Thu, 3 Dec 2026 10:00:00 +0000\r\n\r\nThe order is attached.\r\n")
 
@@ -112,6 +114,20 @@ def test_originals_and_redacted_copies_go_personal_data_and_evidence_never(
     assert json.loads(Path(path).read_text())["notice"]["file_uploads_attributes"] == uploads
 
 
+def test_lumen_never_sends_an_e_mail_only_its_redacted_copy(client: Any, rkn: Any, decided: Any, attach: Any,
+                                                           reviewer_alice: Any, receiver: Receiver,
+                                                           token_file: str) -> None:
+    """An e-mail's headers name the people who sent it: held back like a marked document,
+    unmarked; its redacted copy goes in its place."""
+    request = decided(rkn)
+    email = attach(rkn, request, SUBJECT_FIRST, "letter.eml", "letter")
+    as_mail = attach(reviewer_alice, request, SUBJECT_FIRST, "copy.eml", "letter", redacts=email["id"])
+    url = f"{receiver.base}/notices"
+    run("export", "lumen", "--submit", url, "--token-file", token_file)
+    assert receiver.files == []  # neither the e-mail nor a "copy" that is an e-mail again
+    assert as_mail["redacts"] == email["id"]
+
+
 @pytest.mark.skipif(shutil.which("file") is None, reason="Lumen's spoof check asks the `file` command")
 def test_lumen_refusing_a_file_stops_the_run_as_any_refusal(client: Any, rkn: Any, decided: Any, attach: Any,
                                                             reviewer_alice: Any, receiver: Receiver,
@@ -119,7 +135,7 @@ def test_lumen_refusing_a_file_stops_the_run_as_any_refusal(client: Any, rkn: An
     first = decided(rkn)
     attach(rkn, first, samples.PDF, "order.pdf", "order")
     refused = decided(rkn)
-    email = attach(rkn, refused, SUBJECT_FIRST, "letter.eml", "letter")
+    letter = attach(rkn, refused, JSON_LIST, "list.txt", "letter")  # refused by Lumen as a ".txt"
     url = f"{receiver.base}/notices"
     result = run("export", "lumen", "--submit", url, "--token-file", token_file, code=1)
     assert f"refused the notice of request-{refused}: HTTP 422" in result["error"]
@@ -130,9 +146,9 @@ def test_lumen_refusing_a_file_stops_the_run_as_any_refusal(client: Any, rkn: An
     assert len(receiver.notices) == 1 and len(receiver.files) == 1
     again = run("export", "lumen", "--submit", url, "--token-file", token_file, code=1)
     assert f"request-{refused}: HTTP 422" in again["error"] and len(receiver.notices) == 1
-    # The way out (docs/transparency-exports.md): the e-mail held back, a copy in its place.
-    _mark(client, reviewer_alice, email)
-    copy = attach(reviewer_alice, refused, b"The order is attached.\n", "letter.txt", "letter", redacts=email["id"])
+    # The way out (docs/transparency-exports.md): the file held back, a copy in its place.
+    _mark(client, reviewer_alice, letter)
+    copy = attach(reviewer_alice, refused, b"The order is attached.\n", "letter.txt", "letter", redacts=letter["id"])
     third = run("export", "lumen", "--submit", url, "--token-file", token_file)
     assert (third["sent"], third["skipped_already_accepted"]) == (1, 1)
     assert [(f["kind"], f["file_name"]) for f in receiver.files[1:]] == [

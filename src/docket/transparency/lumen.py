@@ -17,8 +17,10 @@ The request's documents go with the notice as Lumen's ``file_uploads_attributes`
 
 - the authority's own papers — a letter, an order, a court decision, a translation — go
   as ``original`` (Lumen keeps originals private, for researchers it admits);
-- unless a reviewer marked the document as holding personal data: then it never leaves
-  the platform, and its redacted copy (the latest one not itself marked) goes in its
+- unless it holds personal data — a reviewer marked it so, or it is an e-mail, whose
+  headers name the people who sent and received it (and whose content Lumen's own type
+  check reads now as mail, now as plain text): then it never leaves the platform, and
+  its redacted copy (the latest one not itself marked) goes in its
   place as ``supporting`` (Lumen publishes supporting files), named by its kind and id,
   never by the uploader's name (which may name the very person redacted);
 - evidence and other documents never go: they may hold the very content at issue, or
@@ -173,16 +175,21 @@ def _documents(session: Session, request_ids: list[int]) -> dict[int, list[Docum
 def uploads(documents: list[Document]) -> list[tuple[Document, str]]:
     """Which of one request's ``documents`` go to Lumen, each with Lumen's kind for it
     (``original`` or ``supporting``), by the rule of the module's docstring."""
-    copies = {d.redacts_id: d for d in documents if d.redacts_id is not None and not d.personal_data}  # the latest
+    copies = {d.redacts_id: d for d in documents if d.redacts_id is not None and not _holds_people(d)}  # the latest
     chosen: list[tuple[Document, str]] = []
     for d in documents:
         if d.redacts_id is not None or d.kind not in SENT_KINDS:
             continue
-        if not d.personal_data:
+        if not _holds_people(d):
             chosen.append((d, "original"))
         elif d.id in copies:
             chosen.append((copies[d.id], "supporting"))
     return chosen
+
+
+def _holds_people(document: Document) -> bool:
+    """Marked as holding personal data, or an e-mail (its headers name people)."""
+    return document.personal_data or document.media_type == detect.EML
 
 
 def file_name(document: Document, kind: str) -> str:
