@@ -9,11 +9,12 @@ taken out first (they are in no language), and what is left must have
 language.
 
 Bilingual letters carry one text twice: in the authority's language and in English, one
-version after the other or paragraph by paragraph. The English paragraphs of a run are
-matched with the nearest run in another language, preferring the one before, by their
-place in the run and the numbers and addresses they share; the run in the national
-language is the original. Runs of very different lengths are not translations of each
-other (an English letter quoting a Russian law's title)."""
+version after the other or paragraph by paragraph. Each run of English paragraphs is
+aligned with the nearest run in another language, preferring the one before: in order,
+by the numbers and addresses they share and by the share of its run's length each
+paragraph has; the run in the national language is the original. Runs of very different
+lengths are not translations of each other (an English letter quoting a Russian law's
+title)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ TRANSLATION = "en"  # the language translations are made into
 _NOT_WORDS = re.compile(
     r"(?:h(?:tt|xx|\*\*)ps?\S*|www\.\S+|\S+@\S+|\S*(?:\[\.\]|\(\.\)|\[dot\])\S*|\S+\.(?:com|org|net|example)\S*)",
     re.IGNORECASE)
-_LABELS = re.compile(r"^(?:From|Subject|To|Cc|Date):", re.MULTILINE)
+# An e-mail's header lines (docket.extraction.mail): the subject is in the sender's
+# language, a From line's name often in English.
+_LABELS = re.compile(r"^(?:(?:From|To|Cc|Date):.*|Subject:)", re.MULTILINE)
+_HEADERS = re.compile(r"^(?:From|Subject):")
 _HAN = re.compile(r"[\u3400-\u9fff\uac00-\ud7af\u3040-\u30ff]")
 _ANCHOR = re.compile(r"\d+(?:[./-]\d+)*|(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
 
@@ -85,24 +89,24 @@ def link_translations(languages: Sequence[str | None], texts: Sequence[str],
                       sources: Sequence[str]) -> list[int | None]:
     """For each paragraph, the index of the paragraph it translates, or None."""
     links: list[int | None] = [None] * len(texts)
-    runs = _runs(languages, sources)
+    runs = _runs(languages, texts, sources)
     for at, (language, source, members) in enumerate(runs):
         if language != TRANSLATION:
             continue
         original = _original_run(runs, at, source, sum(len(texts[i]) for i in members), texts)
-        if original is None:
-            continue
-        for j, index in enumerate(members):
-            links[index] = _best(index, j, len(members), original, texts)
+        if original is not None:
+            for english, theirs in _align(members, original, texts):
+                links[english] = theirs
     return links
 
 
-def _runs(languages: Sequence[str | None], sources: Sequence[str]) -> list[tuple[str, str, list[int]]]:
+def _runs(languages: Sequence[str | None], texts: Sequence[str],
+          sources: Sequence[str]) -> list[tuple[str, str, list[int]]]:
     """Consecutive paragraphs of one language and source; paragraphs with no language
     (an address list) do not break a run."""
     runs: list[tuple[str, str, list[int]]] = []
     for index, (language, source) in enumerate(zip(languages, sources, strict=True)):
-        if language is None:
+        if language is None or _HEADERS.match(texts[index]):  # an e-mail's From and Subject translate nothing
             continue
         if runs and runs[-1][0] == language and runs[-1][1] == source:
             runs[-1][2].append(index)
@@ -117,18 +121,39 @@ def _original_run(runs: list[tuple[str, str, list[int]]], at: int, source: str, 
     after = [r for r in runs[at + 1:] if r[1] == source and r[0] != TRANSLATION][:1]
     for _, _, members in before + after:
         other = sum(len(texts[i]) for i in members)
-        if size / 3 <= other <= size * 3:  # a translation is about as long as its original
+        # A translation is about as long as its original (Chinese: a third of the English).
+        if size / 5 <= other <= size * 3:
             return members
     return None
 
 
-def _best(index: int, j: int, count: int, original: list[int], texts: Sequence[str]) -> int:
-    mine = anchors(texts[index])
-    where = j / (count - 1) if count > 1 else 0.5
+def _align(english: list[int], original: list[int], texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Pairs (translation, original) in order, each paragraph in at most one pair, with the
+    most numbers and addresses shared and the most alike shares of their runs' lengths: a
+    dynamic programme over the two runs, as sentence aligners do."""
+    mine = [anchors(texts[i]) for i in english]
+    theirs = [anchors(texts[k]) for k in original]
+    size_e = sum(len(texts[i]) for i in english) or 1
+    size_o = sum(len(texts[k]) for k in original) or 1
 
-    def score(k: int) -> float:
-        theirs = anchors(texts[original[k]])
-        place = k / (len(original) - 1) if len(original) > 1 else 0.5
-        return 2 * len(mine & theirs) / max(len(mine | theirs), 1) + (1 - abs(place - where))
+    def score(a: int, b: int) -> float:
+        shared = len(mine[a] & theirs[b]) / max(len(mine[a] | theirs[b]), 1)
+        x, y = len(texts[english[a]]) / size_e, len(texts[original[b]]) / size_o
+        return 2 * shared + min(x, y) / max(x, y, 1e-9)
 
-    return original[max(range(len(original)), key=score)]
+    m, n = len(english), len(original)
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for a in range(1, m + 1):
+        for b in range(1, n + 1):
+            best[a][b] = max(best[a - 1][b], best[a][b - 1], best[a - 1][b - 1] + score(a - 1, b - 1))
+    pairs = []
+    a, b = m, n
+    while a and b:
+        if best[a][b] == best[a - 1][b - 1] + score(a - 1, b - 1):
+            pairs.append((english[a - 1], original[b - 1]))
+            a, b = a - 1, b - 1
+        elif best[a][b] == best[a - 1][b]:
+            a -= 1
+        else:
+            b -= 1
+    return pairs[::-1]

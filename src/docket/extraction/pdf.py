@@ -17,6 +17,10 @@ from docket.extraction import ocr
 from docket.extraction.result import Block, Budget, Raw
 from docket.extraction.text import clean, paragraphs
 
+# Justified lines: wide gaps between words, which pdfminer would otherwise cut into boxes
+# of their own (and write as runs of spaces).
+LAYOUT = {"char_margin": 8.0, "line_margin": 0.5, "word_margin": 0.2}
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 MIN_PAGE_CHARS = 20  # fewer letters than this on a page: a scan, read with OCR
 
 
@@ -79,9 +83,9 @@ def _text_layer(data: bytes, pages: int) -> tuple[dict[int, list[str]], str | No
 
     found: dict[int, list[str]] = defaultdict(list)
     try:
-        for number, page in enumerate(extract_pages(io.BytesIO(data), maxpages=pages, laparams=LAParams())):
+        for number, page in enumerate(extract_pages(io.BytesIO(data), maxpages=pages, laparams=LAParams(**LAYOUT))):
             found[number] = [text for element in page if isinstance(element, LTTextContainer)
-                             if (text := clean(element.get_text()))]
+                             if (text := _SPACES.sub(" ", clean(element.get_text())))]
     except Exception as exc:  # noqa: BLE001 — a hostile file makes pdfminer raise anything; PDFium reads on
         return dict(found), f"{type(exc).__name__}: {str(exc)[:120]}"
     return dict(found), None
