@@ -245,3 +245,24 @@ def docx(paragraphs: list[str]) -> bytes:
         for name, text in entries.items():
             archive.writestr(zipfile.ZipInfo(name, (2026, 11, 20, 0, 0, 0)), text.encode())
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- scoring
+def refanged(text: str, *, joined: bool = False) -> str:
+    """``text`` with every word refanged (``hxxps://x[.]y`` → ``https://x.y``); ``joined``:
+    with no whitespace at all, so that an address broken over two lines is whole again."""
+    from docket.content.urls import refang
+
+    return ("" if joined else " ").join(refang(word) for word in text.split())
+
+
+def survives(address: str, text: str, *, joined: bool = False) -> bool:
+    """Whether ``address`` (refanged) is in ``text`` once that is refanged."""
+    return address in refanged(text, joined=joined)
+
+
+def opening_matches(opening: str, paragraph: str) -> bool:
+    """Whether ``paragraph`` starts with ``opening`` (whitespace aside; OCR's paragraphs
+    are matched on their first 12 characters)."""
+    mine, theirs = "".join(paragraph.split()), "".join(opening.split())
+    return mine.startswith(theirs) or (len(theirs) >= 12 and mine.startswith(theirs[:12]))

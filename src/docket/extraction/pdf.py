@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from docket.extraction import ocr
@@ -53,6 +54,8 @@ def read_pdf(data: bytes, budget: Budget, *, source: str = "body") -> Raw:
             texts = [b.text for b in paragraphs(document[number].get_textpage().get_text_range())]
         if sum(len(re.sub(r"\s", "", t)) for t in texts) >= MIN_PAGE_CHARS:
             raw.blocks.extend(Block(t, number + 1, source) for t in texts)
+        elif _blank(document[number]):
+            raw.blocks.extend(Block(t, number + 1, source) for t in texts)  # a few words, or none: no scan
         elif budget.ocr_pages <= 0:
             raw.warnings.append(f"{_where(source)}page {number + 1} has no text layer and was not read "
                                 "with OCR (the OCR page limit was reached)")
@@ -66,6 +69,13 @@ def read_pdf(data: bytes, budget: Budget, *, source: str = "body") -> Raw:
             except ocr.OCRError as exc:
                 raw.warnings.append(f"{_where(source)}page {number + 1} could not be read with OCR: {exc}")
     return raw
+
+
+def _blank(page: pdfium.PdfPage) -> bool:
+    """Whether the page holds no image and no drawing (text turned into outlines), and so
+    nothing OCR could read: a blank page costs no OCR."""
+    drawn = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH)
+    return not any(found.type in drawn for found in page.get_objects(max_depth=2))
 
 
 def _draw(page: pdfium.PdfPage) -> Image.Image:
