@@ -5,6 +5,8 @@ for its type, found from its bytes (never the name or the type the sender claims
 
 from __future__ import annotations
 
+import binascii
+import quopri
 from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage, Message
@@ -49,7 +51,7 @@ def _message(message: EmailMessage, budget: Budget, *, source: str, read: Reader
 def _attachment(part: Message, name: str, budget: Budget, read: Reader) -> Raw:
     where = f"attachment:{name}"
     if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload(0) if part.is_multipart() else None
+        inner = _forwarded(part)
         if not isinstance(inner, EmailMessage):
             return Raw(warnings=[f"{name}: the attached message could not be read"])
         if budget.depth >= MAX_DEPTH:
@@ -73,6 +75,24 @@ def _attachment(part: Message, name: str, budget: Budget, read: Reader) -> Raw:
         return read(payload, found.media_type, budget, where)
     finally:
         budget.depth -= 1
+
+
+def _forwarded(part: Message) -> Message | None:
+    """The message inside a message/rfc822 part. Some clients send it base64-encoded,
+    which the parser leaves as a message with no headers and the encoded text as body."""
+    inner = part.get_payload(0) if part.is_multipart() else None
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding in ("base64", "quoted-printable") and isinstance(inner, Message):
+        encoded = inner.get_payload()
+        if not isinstance(encoded, str):
+            return None
+        try:
+            raw = encoded.encode("ascii", errors="ignore")
+            decoded = binascii.a2b_base64(raw) if encoding == "base64" else quopri.decodestring(raw)
+        except (binascii.Error, ValueError):
+            return None
+        inner = BytesParser(policy=policy.default).parsebytes(decoded)
+    return inner if isinstance(inner, Message) else None
 
 
 def _body(message: EmailMessage) -> EmailMessage | None:
