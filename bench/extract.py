@@ -55,11 +55,12 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+from tests.extraction import corpus
+
 from docket.documents import detect
 from docket.extraction.result import Extraction
 from docket.extraction.service import extract
 from docket.settings import Settings, load_settings
-from tests.extraction import corpus
 
 
 @dataclass

@@ -34,11 +34,11 @@ def test_a_docx_gives_its_paragraphs_and_line_breaks(read: Read) -> None:
 
 
 def test_an_odt_gives_its_headings_and_paragraphs(read: Read) -> None:
-    content = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
-               'office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
-               '<text:h>BESCHLUSS</text:h><text:p>Der Antragsgegnerin wird<text:s text:c="2"/>untersagt,'
-               '<text:line-break/>die Behauptung zu verbreiten.</text:p></office:text></office:body>'
-               '</office:document-content>').encode()
+    content = (b'<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+               b'office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               b'<text:h>BESCHLUSS</text:h><text:p>Der Antragsgegnerin wird<text:s text:c="2"/>untersagt,'
+               b'<text:line-break/>die Behauptung zu verbreiten.</text:p></office:text></office:body>'
+               b'</office:document-content>')
     data = samples._zip([("mimetype", detect.ODT.encode()), ("content.xml", content)])
     extraction = read(data, detect.ODT)
     assert extraction.text == "BESCHLUSS\n\nDer Antragsgegnerin wird  untersagt,\ndie Behauptung zu verbreiten."

@@ -12,6 +12,7 @@ and :mod:`docket.extraction`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -66,10 +67,8 @@ def run(module: str, argv: list[str], data: bytes, limits: Limits) -> bytes:
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _last_words(err: bytes, code: int) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import binascii
 import quopri
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email import policy
-from email.message import EmailMessage, Message
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 
 from docket.documents import detect
@@ -104,37 +104,26 @@ def _body(message: EmailMessage) -> EmailMessage | None:
 
 
 def _attachments(message: EmailMessage, body: Message | None) -> list[Message]:
-    """Every part that is not the body or one of its alternatives, nested multiparts opened."""
-    if not message.is_multipart():
-        return []
+    """Every part that is not the body or an alternative of it, nested multiparts opened
+    (but not forwarded messages: their parts are read with them), in order."""
     found: list[Message] = []
-    alternatives = set()
-    if body is not None:
-        alternatives.add(id(body))
-    for part in message.walk():
-        if part is message or id(part) in alternatives:
+    stack: list[Iterator[Message]] = [message.iter_parts()]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
             continue
-        if part.get_content_type() == "multipart/alternative":
-            alternatives.update(id(p) for p in part.walk())
+        kind = child.get_content_type()
+        if child is body or kind == "multipart/alternative":
             continue
-        if part.is_multipart() and part.get_content_type() != "message/rfc822":
-            continue
-        if _inside_attached_message(message, part):
-            continue
-        if part.get_content_maintype() == "text" and part.get_filename() is None \
-                and part.get_content_disposition() != "attachment":
-            continue  # an inline text part: the body or a signature line, not a document
-        found.append(part)
+        if isinstance(child, MIMEPart) and child.is_multipart() and kind != "message/rfc822":
+            stack.append(child.iter_parts())
+        elif child.get_content_maintype() == "text" and child.get_filename() is None \
+                and child.get_content_disposition() != "attachment":
+            continue  # an inline text part (a footer, a signature), not a document
+        else:
+            found.append(child)
     return found
-
-
-def _inside_attached_message(message: Message, part: Message) -> bool:
-    """Whether ``part`` belongs to a forwarded message (read with that message)."""
-    for outer in message.walk():
-        if outer is not message and outer.get_content_type() == "message/rfc822":
-            if any(inner is part for inner in outer.walk() if inner is not outer):
-                return True
-    return False
 
 
 def _name(part: Message, number: int) -> str:

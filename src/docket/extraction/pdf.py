@@ -9,6 +9,7 @@ import io
 import re
 import time
 from collections import defaultdict
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -20,7 +21,7 @@ from docket.extraction.text import clean, paragraphs
 
 # Justified lines: wide gaps between words, which pdfminer would otherwise cut into boxes
 # of their own (and write as runs of spaces).
-LAYOUT = {"char_margin": 8.0, "line_margin": 0.5, "word_margin": 0.2}
+LAYOUT: dict[str, Any] = {"char_margin": 8.0, "line_margin": 0.5, "word_margin": 0.2}
 _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 MIN_PAGE_CHARS = 20  # fewer letters than this on a page: a scan, read with OCR
 
