@@ -42,7 +42,7 @@ def extract(data: bytes, media_type: str, *, settings: Settings) -> Extraction:
         if exc.timeout:
             return failed(f"reading the file took longer than {settings.extract_seconds:g} s")
         return failed(f"the file could not be read: {exc.words}")
-    except ValueError as exc:  # the child's answer was cut short or is not JSON
+    except (ValueError, TypeError) as exc:  # the child's answer was cut short or is not JSON
         return failed(f"the file could not be read: {exc}")
     return assemble(raw, languages=settings.extract_languages.split(","))
 
