@@ -32,9 +32,12 @@ SCRIPT_PACKS = {
     "Hangul": ("kor", "eng"),
     "Devanagari": ("hin", "eng"),
 }
-# What Tesseract makes of the brackets of a defanged address: "[.J", "[.1", "(.}".
+# What Tesseract makes of addresses, defanged or not: "[.J", "[.1", "(.}", "ldotl" for the
+# brackets, "https: //" for the scheme. Put back so that the address reads as written.
 _DEFANG_FIXES = ((re.compile(r"\[\.[J1l|]"), "[.]"), (re.compile(r"\(\.[}\]]"), "(.)"),
-                 (re.compile(r"\[:[J1l|]"), "[:]"))
+                 (re.compile(r"\[:[J1l|]"), "[:]"),
+                 (re.compile(r"(?<=[a-z0-9])[\[l|(]dot[\]l|)J](?=[a-z0-9])"), "[dot]"),
+                 (re.compile(r"\b(h(?:tt|xx)ps?) ?(:|\[:\]) +//", re.IGNORECASE), r"\1\2//"))
 
 
 class OCRError(Exception):
