@@ -129,27 +129,25 @@ def _tesseract(data: bytes, settings: Settings) -> str:
 # ---------------------------------------------------------------- scoring
 def languages_right(document: corpus.Document, extraction: Extraction) -> tuple[int, int]:
     """(paragraphs found and told right, paragraphs found) of those the answers know."""
+    texts = [extraction.text[p.start:p.end] for p in extraction.paragraphs]
     right = found = 0
     for opening, language in document.expected_languages():
-        for paragraph in extraction.paragraphs:
-            if corpus.opening_matches(opening, extraction.text[paragraph.start:paragraph.end]):
-                found += 1
-                right += paragraph.language == language
-                break
+        index = corpus.find_opening(opening, texts)
+        if index is not None:
+            found += 1
+            right += extraction.paragraphs[index].language == language
     return right, found
 
 
 def links_right(document: corpus.Document, extraction: Extraction) -> tuple[int, int]:
     """(expected translation links found, expected links)."""
+    texts = [extraction.text[p.start:p.end] for p in extraction.paragraphs]
     expected = document.expected_translations()
     right = 0
     for english, original in expected:
-        for paragraph in extraction.paragraphs:
-            if paragraph.translation_of is None:
-                continue
-            if corpus.opening_matches(english, extraction.text[paragraph.start:paragraph.end]):
-                right += corpus.opening_matches(original, extraction.paragraph_text(paragraph.translation_of))
-                break
+        index = corpus.find_opening(english, texts)
+        linked = None if index is None else extraction.paragraphs[index].translation_of
+        right += linked is not None and corpus.opening_matches(original, texts[linked])
     return right, len(expected)
 
 
@@ -294,10 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         bare_mean = statistics.fmean(kind.bare_seconds) if kind.bare_seconds else float("nan")
         per_page = sum(kind.seconds) / kind.ocr_pages if kind.ocr_pages else None
         per_page_text = f"{per_page:.2f}" if per_page else "-"
-        print(f"{name:<10} {kind.documents:>4} {mean:>7.2f} {per_page_text:>15} {bare_mean:>10.3f} "
-              f"{mean / bare_mean:>6.1f} {kind.survived / kind.targets:>9.3f} "
-              f"{kind.survived_joined / kind.targets:>7.3f} {kind.bare_survived / kind.targets:>6.3f} "
-              f"{kind.bare_survived_joined / kind.targets:>11.3f}")
+        if kind.bare_seconds:
+            bare_columns = (f"{bare_mean:>10.3f} {mean / max(bare_mean, 1e-9):>6.1f}",
+                            f"{kind.bare_survived / kind.targets:>6.3f} "
+                            f"{kind.bare_survived_joined / kind.targets:>11.3f}")
+        else:
+            bare_columns = (f"{'-':>10} {'-':>6}", f"{'-':>6} {'-':>11}")
+        print(f"{name:<10} {kind.documents:>4} {mean:>7.2f} {per_page_text:>15} {bare_columns[0]} "
+              f"{kind.survived / kind.targets:>9.3f} {kind.survived_joined / kind.targets:>7.3f} {bare_columns[1]}")
         summary["kinds"][name] = {"documents": kind.documents, "seconds_per_document": round(mean, 3),
                                   "seconds_per_scanned_page": per_page and round(per_page, 3),
                                   "bare_seconds_per_document": round(bare_mean, 3),

@@ -262,7 +262,18 @@ def survives(address: str, text: str, *, joined: bool = False) -> bool:
 
 
 def opening_matches(opening: str, paragraph: str) -> bool:
-    """Whether ``paragraph`` starts with ``opening`` (whitespace aside; OCR's paragraphs
-    are matched on their first 12 characters)."""
-    mine, theirs = "".join(paragraph.split()), "".join(opening.split())
-    return mine.startswith(theirs) or (len(theirs) >= 12 and mine.startswith(theirs[:12]))
+    """Whether ``paragraph`` starts with ``opening``, whitespace aside."""
+    return "".join(paragraph.split()).startswith("".join(opening.split()))
+
+
+def find_opening(opening: str, paragraphs: list[str]) -> int | None:
+    """The index of the paragraph that starts with ``opening``; failing that (OCR misreads
+    a letter here and there), of the first that starts with its first 12 characters."""
+    for index, paragraph in enumerate(paragraphs):
+        if opening_matches(opening, paragraph):
+            return index
+    short = "".join(opening.split())[:12]
+    for index, paragraph in enumerate(paragraphs):
+        if len(short) == 12 and "".join(paragraph.split()).startswith(short):
+            return index
+    return None
