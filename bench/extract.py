@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(_BENCH_DIR))  # the repository, for tests.ext
 
 import argparse
 import importlib
+import importlib.util
 import io
 import json
 import re
@@ -156,12 +157,12 @@ def links_right(document: corpus.Document, extraction: Extraction) -> tuple[int,
 # >>> propose(text, *, session, settings, paragraphs) is scored here against the answers:
 # >>> addresses' precision and recall, country, sending authority, order number, order
 # >>> date, cited laws. Adjust the attribute names below to the Proposal it returns.
-def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings: Settings) -> None:
-    try:
-        proposals = importlib.import_module("docket.extraction.proposals")
-    except ImportError:
+def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings: Settings, *,
+                    misses: bool = False) -> None:
+    if importlib.util.find_spec("docket.extraction.proposals") is None:
         print("\nproposals: docket.extraction.proposals is not there yet; not scored")
         return
+    proposals = importlib.import_module("docket.extraction.proposals")
     from docket.schema import upgrade
     from docket.store import make_engine, make_sessionmaker, transaction
 
@@ -172,6 +173,7 @@ def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings:
         try:
             upgrade(engine)
             factory = make_sessionmaker(engine)
+            _register_senders(factory, [document.letter for document, _ in results])
             for document, extraction in results:
                 answers = document.letter.answers
                 if answers is None or extraction.error:
@@ -181,8 +183,12 @@ def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings:
                     proposal = proposals.propose(extraction.text, session=session, settings=settings,
                                                  paragraphs=extraction.paragraphs)
                     tally["seconds ×1000"][0] += int((time.perf_counter() - started) * 1000)
-                got = {_value_text(found.value) for found in getattr(proposal, "addresses", ())}
+                # A withheld address ("[redacted]") is proposed with no URL: not an address.
+                got = {url for found in getattr(proposal, "addresses", ()) if (url := _value_text(found.value))}
                 targets = set(answers.platform_addresses + answers.other_addresses)
+                if misses and got != targets:
+                    print(f"  {document.name}: addresses proposed but not targets {sorted(got - targets)}, "
+                          f"missed {sorted(targets - got)}")
                 true_pos += len(got & targets)
                 proposed += len(got)
                 wanted += len(targets)
@@ -194,11 +200,16 @@ def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings:
                     "order date": (_value_text(getattr(order, "date", None)), answers.order_date),
                 }
                 for name, (value, expected) in checks.items():
+                    if misses and value.casefold() != expected.casefold():
+                        print(f"  {document.name}: {name} {value!r}, the answer {expected!r}")
                     tally[name][0] += value.casefold() == expected.casefold()
                     tally[name][1] += 1
-                laws = " ".join(_value_text(found.value) for found in getattr(proposal, "laws", ()))
+                laws = _arabic(" ".join(f"{_value_text(found.value)} {getattr(found.value, 'provision', '') or ''}"
+                                        for found in getattr(proposal, "laws", ())))
                 for law in answers.laws:
                     number = re.search(r"\d+(?:[./-]\w+)?", law)
+                    if misses and not (number and number.group(0) in laws):
+                        print(f"  {document.name}: cited law {law!r} not among {laws!r}")
                     tally["cited laws (article found)"][0] += bool(number and number.group(0) in laws)
                     tally["cited laws (article found)"][1] += 1
         finally:
@@ -214,6 +225,49 @@ def score_proposals(results: list[tuple[corpus.Document, Extraction]], settings:
 # <<< PROPOSALS HOOK
 
 
+_CJK_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _arabic(text: str) -> str:
+    """``text`` with each Chinese numeral (第三百条: 三百) followed by its digits (300), so
+    that a Chinese citation's article is found like any other."""
+    def value(match: re.Match[str]) -> str:
+        total = current = 0
+        for char in match.group(0):
+            if char in _CJK_DIGITS:
+                current = _CJK_DIGITS[char]
+            else:
+                total += (current or 1) * _CJK_UNITS[char]
+                current = 0
+        return f"{match.group(0)} {total + current} "
+
+    return re.sub(r"[零一二两三四五六七八九十百千]+", value, text)
+
+
+# How the corpus's senders would be registered: as submitters, with their e-mail address.
+SENDER_KINDS = {"ru-rkn": "regulator", "kz-mci": "government_agency", "cn-mps": "government_agency",
+                "tr-btk": "regulator", "es-gc": "police", "de-lg": "court", "hk-police": "police",
+                "sg-cert": "government_agency"}
+
+
+def _register_senders(factory: Any, letters: list[Any]) -> None:
+    from email.utils import parseaddr
+
+    from docket.errors import Unprocessable
+    from docket.parties import service as parties
+    from docket.store import transaction
+
+    for letter in {letter.key: letter for letter in letters}.values():
+        with transaction(factory) as session:
+            try:
+                parties.create_submitter(session=session, actor="bench", name=letter.answers.sending_authority,
+                                         kind=SENDER_KINDS[letter.key], country=letter.answers.country,
+                                         email=parseaddr(letter.sender)[1], verified=True)
+            except Unprocessable as exc:  # a country the catalog does not know
+                print(f"  (sender {letter.answers.sending_authority!r} not registered: {exc})")
+
+
 def _value_text(value: Any) -> str:
     """A proposed value as text: a Found's value, an address's URL, a sender's name, a date."""
     if value is None:
@@ -221,7 +275,8 @@ def _value_text(value: Any) -> str:
     value = getattr(value, "value", value)
     for name in ("normalized", "url", "name", "citation"):
         if hasattr(value, name):
-            return str(getattr(value, name))
+            found = getattr(value, name)
+            return "" if found is None else str(found)
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -233,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--templates", default=None, help="authorities, comma-separated (default all)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare baseline")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    parser.add_argument("--misses", action="store_true", help="list each proposal that misses its answer")
     args = parser.parse_args(argv)
     settings = load_settings()
     started = time.perf_counter()
@@ -323,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
                     "paragraph_language_accuracy": language_right / max(language_found, 1),
                     "document_language_accuracy": documents_right / len(documents),
                     "translation_links": links_ok / max(links_total, 1)})
-    score_proposals(results, settings)
+    score_proposals(results, settings, misses=args.misses)
     if args.json:
         print(json.dumps(summary))
     return 0
