@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import default
 
 import pypdfium2 as pdfium
 import pytest
@@ -61,3 +63,21 @@ def test_scanned_pages_past_the_ocr_limit_are_named_not_read(read: Read) -> None
     assert extraction.warnings == ["page 2 has no text layer and was not read with OCR "
                                    "(the OCR page limit was reached)"]
     assert extraction.text == "Erste Seite des Beschlusses des Landgerichts Berlin."
+
+
+def test_a_scan_attached_to_an_e_mail_is_read_as_that_attachment(read: Read) -> None:
+    image = Image.new("L", (1200, 200), 255)
+    font = ImageFont.truetype(str(corpus.DEJAVU), 40)
+    ImageDraw.Draw(image).text((40, 60), "Beschluss 27 O 412/26 vom 18.11.2026", font=font, fill=0)
+    scanned = io.BytesIO()
+    image.save(scanned, format="PNG")
+    message = EmailMessage(policy=default)
+    message["From"] = "Landgericht Berlin <poststelle@lg-berlin.justiz.example>"
+    message["Subject"] = "Beschluss"
+    message.set_content("Anbei der Beschluss.")
+    message.add_attachment(scanned.getvalue(), maintype="image", subtype="png", filename="beschluss.png")
+    extraction = read(message.as_bytes(), detect.EML)
+    last = extraction.paragraphs[-1]
+    assert (last.source, last.page) == ("attachment:beschluss.png", 1)
+    assert extraction.text[last.start:last.end] == "Beschluss 27 O 412/26 vom 18.11.2026"
+    assert (extraction.pages, extraction.ocr_pages) == (1, 1)
