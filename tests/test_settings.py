@@ -25,6 +25,9 @@ def test_it_reads_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         ("DOCKET_SECRET_KEY", "short", "DOCKET_SECRET_KEY: must be at least 32 characters"),
         ("DOCKET_MAX_BODY_BYTES", "lots", "DOCKET_MAX_BODY_BYTES:"),
         ("DOCKET_DEFAULT_CLOCK_HOURS", "0", "DOCKET_DEFAULT_CLOCK_HOURS:"),
+        ("DOCKET_EXTRACT_LANGUAGES", "ru,russian", "DOCKET_EXTRACT_LANGUAGES: must be two-letter ISO 639-1 codes"),
+        ("DOCKET_OCR_LANGUAGES", "eng+../etc", "DOCKET_OCR_LANGUAGES: must be Tesseract language packs"),
+        ("DOCKET_EXTRACT_MAX_PAGES", "0", "DOCKET_EXTRACT_MAX_PAGES:"),
     ],
 )
 def test_it_names_the_bad_variable(
@@ -35,6 +38,13 @@ def test_it_names_the_bad_variable(
         load_settings()
     assert str(info.value).startswith(expected)
     assert "\n" not in str(info.value)
+
+
+def test_the_reading_settings_are_tidied(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKET_EXTRACT_LANGUAGES", " RU, kk ,en")
+    monkeypatch.setenv("DOCKET_OCR_LANGUAGES", "eng, rus+chi_sim")
+    settings = load_settings()
+    assert (settings.extract_languages, settings.ocr_languages) == ("ru,kk,en", "eng+rus+chi_sim")
 
 
 def test_it_does_not_echo_secrets(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,6 +75,30 @@ class Settings(BaseSettings):
         default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
         description="the bucket's region, e.g. eu-central-1; unset: from the AWS environment (AWS_REGION)",
     )
+    extract_max_pages: int = Field(
+        default=50, ge=1, le=10_000,
+        description="pages of a document whose text is read (the rest are named in a warning) (1..10000)",
+    )
+    extract_max_ocr_pages: int = Field(
+        default=10, ge=0, le=1000,
+        description="scanned pages (and images) of a document read with OCR; 0: no OCR (0..1000)",
+    )
+    extract_seconds: float = Field(
+        default=120.0, gt=0, le=3600,
+        description="wall-clock seconds one document's text extraction may take, OCR included (0..3600)",
+    )
+    extract_memory_mb: int = Field(
+        default=1536, ge=256, le=65536,
+        description="the address space, in MiB, of the process that reads one document (256..65536)",
+    )
+    extract_languages: str = Field(
+        default="ru,kk,zh,tr,de,es,en,fr,pt,ko,vi,id,hi,ur,ar,uk",
+        description="ISO 639-1 codes, comma-separated: the languages paragraphs are told apart among",
+    )
+    ocr_languages: str = Field(
+        default="eng,rus,kaz,chi_sim,tur,deu,spa",
+        description="Tesseract's language packs OCR may use, '+'- or comma-separated (each must be installed)",
+    )
     default_clock_hours: int = Field(
         default=7 * 24, ge=1, le=24 * 365,
         description="hours for a jurisdiction without a clock in the catalog (1..8760)",
@@ -265,6 +289,22 @@ class Settings(BaseSettings):
     def hosts(self) -> Hosts:
         """:attr:`platform_hosts`, parsed."""
         return parse_hosts(self.platform_hosts)
+
+    @field_validator("extract_languages")
+    @classmethod
+    def _check_extract_languages(cls, value: str) -> str:
+        codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+        if not codes or any(not re.fullmatch(r"[a-z]{2}", c) for c in codes):
+            raise ValueError("must be two-letter ISO 639-1 codes, comma-separated, e.g. 'ru,kk,en'")
+        return ",".join(codes)
+
+    @field_validator("ocr_languages")
+    @classmethod
+    def _check_ocr_languages(cls, value: str) -> str:
+        packs = [c.strip() for c in re.split(r"[+,]", value) if c.strip()]
+        if not packs or any(not re.fullmatch(r"[a-z]{3}(?:_[a-z]+)?", c) for c in packs):
+            raise ValueError("must be Tesseract language packs, e.g. 'eng+rus+chi_sim'")
+        return "+".join(packs)
 
     @field_validator("document_dir")
     @classmethod

@@ -4,9 +4,10 @@ renderer) and each frame of an image (Pillow: PNG, JPEG, TIFF, WebP) as a PNG of
 width. Nothing else is rendered: text, e-mails and office files are downloaded.
 
 The files come from outside, so the rendering never runs in the server's process: a
-child process (``python -m docket.documents.page_images``) gets the bytes on its standard
-input, under limits on memory and CPU time and a wall-clock timeout, and writes the PNG
-(or the page count) on its standard output. A file that crashes PDFium, never ends or
+child process (``python -m docket.documents.page_images``, through
+:mod:`docket.documents.sandbox`) gets the bytes on its standard input, under limits on
+memory and CPU time and a wall-clock timeout, and writes the PNG (or the page count) on
+its standard output. A file that crashes PDFium, never ends or
 asks for gigabytes costs that child, not docket. Images above Pillow's decompression
 bomb limit are refused, and a page is drawn at most ``MAX_HEIGHT`` pixels tall.
 
@@ -19,11 +20,11 @@ from __future__ import annotations
 
 import io
 import json
-import resource
-import subprocess
 import sys
 import threading
 from collections import OrderedDict
+
+from docket.documents import sandbox
 
 RENDERED = frozenset({"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp"})
 WIDTH = 1000  # pixels: readable on a laptop beside the request, about 110 dpi for A4
@@ -104,22 +105,12 @@ def _child(data: bytes, argv: list[str]) -> bytes:
     if argv[1] not in RENDERED:
         raise RenderError(f"{argv[1]} is not shown as page images")
     try:
-        done = subprocess.run([sys.executable, "-m", "docket.documents.page_images", *argv], input=data,
-                              capture_output=True, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"drawing the page took longer than {TIMEOUT_SECONDS:.0f} s") from None
-    if done.returncode != 0:
-        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["it stopped"])[-1]
-        kind, _, words = last.partition(": ")  # "module.Error: words" → the words
-        raise RenderError(f"the file could not be drawn: {(words if words and ' ' not in kind else last)[:200]}")
-    return done.stdout
-
-
-def _limits() -> None:
-    """The child's limits, set first thing in it (not with preexec_fn, which is unsafe in a
-    process with threads such as the server)."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+        return sandbox.run("docket.documents.page_images", argv, data,
+                           sandbox.Limits(TIMEOUT_SECONDS, MEMORY_BYTES, CPU_SECONDS))
+    except sandbox.SandboxError as exc:
+        if exc.timeout:
+            raise RenderError(f"drawing the page took longer than {TIMEOUT_SECONDS:.0f} s") from None
+        raise RenderError(f"the file could not be drawn: {exc.words}") from None
 
 
 # ---------------------------------------------------------------- in the child process
@@ -163,7 +154,7 @@ def _draw(data: bytes, media_type: str, page: int, width: int) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    _limits()
+    sandbox.limit()
     data = sys.stdin.buffer.read()
     command, media_type = argv[0], argv[1]
     if command == "count":
