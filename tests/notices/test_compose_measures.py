@@ -69,3 +69,38 @@ def test_a_request_that_named_no_measures_tells_the_items_alone(client: Any, kz_
     assert "Beantragte Maßnahmen" not in body_text(effect) and "Eintrag" in body_text(effect)
     with sessions() as s:
         assert s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "effect_given")).one().status == "sent"
+
+
+def test_a_measure_answered_after_the_items_is_told_in_a_new_effect_given(
+        client: Any, platform: Any, kz_ministry_with_email: Any, act: Any, reviewer_alice: Any, bob_legal: Any,
+        carol_rights: Any, dana_kz: Any, worker: Any, smtp: Any) -> None:
+    r = client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-8", "url": "https://social.example/post-8", "type": "post"})
+    assert r.status_code in (200, 201), r.text
+    r = client.post("/api/v1/requests", headers=kz_ministry_with_email.headers, json={
+        "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "Calls for violence.",
+        "legal_basis": [{"law": "kz-online-platforms-9"}], "items": [{"content_id": "post-8"}],
+        "measures": [{"kind": "remove_global", "fallback": True}]})
+    assert r.status_code == 201, r.text
+    sent = r.json()
+    item = sent["items"][0]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="illegal")
+    act(carol_rights, f"/items/{item}/review", step="rights", finding="no_concern")
+    act(dana_kz, f"/items/{item}/decision", expect=201, outcome="restricted", explanation="Illegal in KZ.")
+    worker.drain()
+
+    def told() -> list[str]:
+        return [body_text(m) for m in smtp.messages_to("requests@misd.example.kz")
+                if m["X-Docket-Notice"] == "effect_given"]
+
+    [first] = told()
+    assert "Measure 1: Remove the content everywhere" in first and "See the items above" in first
+    answer = client.post(f"/api/v1/requests/{sent['id']}/measures/decision", headers=reviewer_alice.headers,
+                         json={"position": 0, "outcome": "fallback",
+                               "explanation": "Lawful elsewhere; withheld in Kazakhstan."})
+    assert answer.status_code == 200, answer.text
+    worker.drain()
+    [_, second] = told()
+    assert "Not done as asked; the lesser measure your request accepted was taken: withheld in Kazakhstan only" \
+        in second and "Lawful elsewhere; withheld in Kazakhstan." in second

@@ -164,10 +164,11 @@ CONTENT_MEASURES = frozenset({MeasureKind.restrict_content, MeasureKind.remove_g
 def measures_told(request: Request) -> list[dict[str, Any]]:
     """What the effect given says of each measure ``request`` asked for: the measure and
     review's answer (the reviewer's own words for a content measure; where a referred one
-    goes). None when the items alone say it all: one content measure nobody answered,
-    which is every request that named no measures."""
+    goes). None when the items alone say it all: the one content measure a request's
+    ``requested_action`` implies (every request that named no measures), unanswered."""
     asked = list(request.measures)
-    if all(m.kind in CONTENT_MEASURES and m.outcome is None for m in asked):
+    if len(asked) == 1 and asked[0].kind in CONTENT_MEASURES and asked[0].outcome is None \
+            and not asked[0].fallback and not asked[0].note:
         return []
     positions = {i.position for i in request.items}
     return [{"position": m.position + 1, "kind": str(m.kind), "scope": m.scope, "account": m.account,

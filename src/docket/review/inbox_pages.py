@@ -365,8 +365,8 @@ def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form
         data = MeasureDecisionCreate.model_validate({"position": position or None, **values})
     except ValidationError as exc:
         return again(422, console.validation_errors(exc))
-    _, error = console.attempt(db, lambda: measures.decide(session=db, principal=who.principal, request=req,
-                                                           data=data, now=utcnow()))
+    _, error = console.attempt(db, lambda: effects.answer_measure(session=db, principal=who.principal, request=req,
+                                                                  data=data, now=utcnow()))
     if error is not None:
         return again(error.status, console.service_errors(error))
     render.flash(request, f"Measure {data.position + 1}: {MEASURE_OUTCOMES[data.outcome].lower()}.")
