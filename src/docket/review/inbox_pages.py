@@ -7,6 +7,7 @@ matching API route needs; a refused form is shown again with the message beside 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -363,7 +364,7 @@ def order_values(req: DocketRequest) -> dict[str, Any]:
     authority = order.get("issuing_authority") or {}
     values = {name: order.get(key) for name, key in ORDER_FIELDS.items()}
     values.update({name: authority.get(key) for name, key in AUTHORITY_FORM.items()})
-    return {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in values.items()}
+    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in values.items()}
 
 
 def _order_errors(errors: Mapping[str, str]) -> dict[str, str]:
