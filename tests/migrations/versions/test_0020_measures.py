@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 from alembic import command
-from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, MetaData, inspect, insert, select, text
+from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, MetaData, insert, inspect, select, text
 
 from docket import schema, store
+from docket.intake.models import Measure, MeasureKind
 from tests.migrations.versions.test_0019_order_particulars import fresh  # noqa: F401  (fixture)
 
 NOTE_COLUMNS = {"other_items", "other_items_status", "other_items_answer"}
@@ -78,7 +79,6 @@ def test_0020_gives_the_stored_requests_their_measure_and_takes_the_table_away(f
                                   "FROM requests ORDER BY id")).all()
     assert [tuple(n) for n in notes] == [(None, None, None, "N-1"), (None, None, None, None)]
     # The models read the migrated rows.
-    from docket.intake.models import Measure, MeasureKind
     with store.make_sessionmaker(fresh)() as session:
         kinds = session.scalars(select(Measure.kind).order_by(Measure.request_id)).all()
     assert kinds == [MeasureKind.restrict_content, MeasureKind.remove_global]
