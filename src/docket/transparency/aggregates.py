@@ -345,4 +345,4 @@ def report(*, session: Session, period: Period, now: dt.datetime) -> dict[str, A
     }
 
 
-__all__ = ["report", "item_outcome", "standing_decision", "COMPLIED"]
+__all__ = ["report", "item_outcome", "standing_decision", "COMPLIED", "DATA_KINDS"]
