@@ -78,6 +78,8 @@ def test_a_reviewer_corrects_the_particulars_as_the_api_does(web: Any, client: A
     ({"authority_kind": "tribunal"}, "authority_kind", "court"),
     ({"authority_name": ""}, "authority_name", "required"),
     ({"order_repeats": "abc"}, "order_repeats", "integer"),
+    ({"order_repeats": "9" * 30}, "order_repeats", "less than"),
+    ({"order_repeats": "-1"}, "order_repeats", "greater than"),
     ({"order_number": "x" * 201}, "order_number", "200"),
 ])
 def test_a_bad_particular_is_shown_beside_its_field_and_nothing_changes(
