@@ -148,6 +148,8 @@ API: dict[str, Route] = {
         SUBMITTER | STAFF, "request", form=_const(kind="translation", language="en"), files=FILE),
     "GET /api/v1/requests/{request_id}/documents": Route(SUBMITTER | STAFF, "request"),
     "GET /api/v1/documents/{document_id}/content": Route(SUBMITTER | STAFF, "document"),
+    # Marking one as holding personal data: staff who may see the request.
+    "PATCH /api/v1/documents/{document_id}": Route(STAFF, "document", body=_const(personal_data=True)),
 
     "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
         register_entry="27-2026-01", note="As the register shows it.")),
@@ -260,6 +262,7 @@ PAGES: dict[str, Route] = {
     "GET /console/documents/{document_id}": Route(STAFF, "document"),
     "GET /console/documents/{document_id}/read": Route(STAFF, "document"),
     "GET /console/documents/{document_id}/pages/{page}": Route(STAFF, "document"),
+    "POST /console/documents/{document_id}/personal-data": Route(STAFF, "document", form=_const(personal_data="yes")),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),
