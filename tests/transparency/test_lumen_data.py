@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from docket.documents.storage import Blobs
 from docket.transparency import lumen
 from tests.review.conftest import send  # noqa: F401  (the fixture)
 
@@ -28,7 +29,7 @@ def test_a_request_for_user_data_only_is_not_a_lumen_notice(client: Any, send: A
     act(reviewer_alice, f"/items/{item}/decision", expect=201, outcome="removed_policy",
         policy_clause="Community Standards 3.2", explanation="A violent threat.")
     with sessions() as s:
-        keys = [key for key, _ in lumen.notices(session=s, platform="Social Example")]
+        keys = [key for key, _ in lumen.notices(session=s, platform="Social Example", blobs=Blobs())]
         selection = lumen.select_notices(session=s)
     assert keys == [f"request-{mixed['id']}"]
     assert (selection.total, selection.undecided, selection.confidential) == (1, 0, 0)
