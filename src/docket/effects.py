@@ -24,7 +24,7 @@ from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.enforcement import service as enforcement
 from docket.enforcement.models import Restriction, RestrictionChange
-from docket.intake.models import Item
+from docket.intake.models import Item, Measure, Request, RequestStatus
 from docket.intake.status import refresh_status
 from docket.intake.user_reports import reporter_contacts
 from docket.items.states import ItemState, Outcome
@@ -35,7 +35,7 @@ from docket.parties.models import Submitter
 from docket.review import measures
 from docket.review import service as review_service
 from docket.review.models import Decision
-from docket.review.schemas import DecisionCreate, ReviewCreate
+from docket.review.schemas import DecisionCreate, MeasureDecisionCreate, ReviewCreate
 from docket.review.service import RESTRICTING, Decided, Reversed, Reviewed
 
 
@@ -61,6 +61,17 @@ def approve(*, session: Session, principal: Principal, decision: Decision, note:
     decided = review_service.approve(session=session, principal=principal, decision=decision, note=note, now=now)
     after_decision(session=session, decided=decided, actor=principal.actor, now=now)
     return decided.decision
+
+
+def answer_measure(*, session: Session, principal: Principal, request: Request, data: MeasureDecisionCreate,
+                   now: dt.datetime) -> Measure:
+    """Answer one measure of ``request`` (review.measures.decide). Once every item is decided
+    the requester has been told the effect given: it is told again, with this answer."""
+    measure = measures.decide(session=session, principal=principal, request=request, data=data, now=now)
+    if request.status == RequestStatus.decided:
+        submitter = session.get(Submitter, request.submitter_id)
+        notices.measure_answered(session=session, request=request, to=submitter.email if submitter else None)
+    return measure
 
 
 # ---------------------------------------------------------------- the effects

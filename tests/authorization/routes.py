@@ -275,6 +275,8 @@ PAGES: dict[str, Route] = {
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "outcome": "no_action",
                            "explanation": "Lawful."}),
     "POST /console/requests/{request_id}/repeats": Route(REVIEWERS, "request", "act", form=_const(repeats="1")),
+    "POST /console/requests/{request_id}/order": Route(
+        REVIEWERS, "request", "act", form=_const(order_number="N-1", note="The number as the order states it.")),
     # The portal: people of a submitter.
     "GET /portal": Route(SUBMITTER, lists="request", ids=_html_ids("/portal/requests/")),
     "GET /portal/requests/new": Route(SUBMITTER),

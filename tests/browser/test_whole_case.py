@@ -496,8 +496,8 @@ def test_the_staff_pages_fit_360_px_and_1440_px(
             "legal_basis": [{"law": LAW, "provision": "Art. 18-2(1)"}],
             "items": [{"url": POST["url"]}, {"url": "https://social.example/@aidos/" + "7" * 120}]})
         assert r.status_code == 201, r.text
-        item_id = r.json()["items"][0]["id"]
-    pages = {"bob@docket.test": ["/console", f"/console/items/{item_id}"],
+        item_id, request_id = r.json()["items"][0]["id"], r.json()["id"]
+    pages = {"bob@docket.test": ["/console", f"/console/items/{item_id}", f"/console/requests/{request_id}"],
              "aigerim@misd.example.kz": ["/portal/requests/new"],
              "ada@docket.test": ["/admin"]}
     for email, paths in pages.items():
@@ -511,3 +511,14 @@ def test_the_staff_pages_fit_360_px_and_1440_px(
                 _check_plain(page)
                 assert "docket" in page.title(), (path, width)
                 assert scroll_width(page) <= width, (path, width, scroll_width(page))
+    # The request page's form corrects the order's particulars (opened from its summary).
+    page = new_page()
+    sign_in_with_keyboard(page, "bob@docket.test", PASSWORD)
+    page.goto(f"/console/requests/{request_id}")
+    page.locator("details.order-details summary").click()
+    page.get_by_label("Order or decision number").fill("7511-26-00-2а/1234")
+    page.get_by_label("Why (kept in the audit log)").fill("As the order states it.")
+    page.get_by_role("button", name="Correct the particulars").click()
+    page.wait_for_url(f"**/console/requests/{request_id}")
+    assert "corrected" in page.locator(".flash").first.inner_text()
+    assert page.locator("dt:text-is('Order number') + dd").inner_text() == "7511-26-00-2а/1234"

@@ -541,3 +541,42 @@ def test_an_acknowledgement_of_a_request_for_user_data_only_says_it_was_referred
     rendered = render("acknowledgement", lang, context)
     assert tr(lang, REFERRED_ONLY) in rendered.text
     assert tr(lang, "The request is complete and is now in our review queue.") not in rendered.text
+
+
+MEASURES = [
+    {"position": 1, "kind": "restrict_content", "scope": ["KZ"], "account": None, "outcome": "refused",
+     "explanation": "The post is reporting <b>news</b>.", "referral": None, "item_position": None},
+    {"position": 2, "kind": "restrict_account", "scope": ["*"], "account": "acct-9", "outcome": "fallback",
+     "explanation": None, "referral": None, "item_position": 5},
+    {"position": 3, "kind": "preserve_data", "scope": [], "account": "acct-9", "outcome": "referred",
+     "explanation": None, "referral": "https://lers.example/", "item_position": None},
+    {"position": 4, "kind": "remove_global", "scope": ["*"], "account": None, "outcome": None,
+     "explanation": None, "referral": None, "item_position": None},
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_effect_given_says_what_was_decided_on_each_measure(lang: str) -> None:
+    context = {**contexts()["effect_given"], "jurisdiction": "KZ", "measures": MEASURES}
+    rendered = render("effect_given", lang, context)
+    kz = territory(lang, "KZ")
+    for shown in (tr(lang, "Measures asked for"), tr(lang, "Restrict the content in %(countries)s") % {"countries": kz},
+                  tr(lang, "Not done"), "The post is reporting <b>news</b>.",
+                  tr(lang, "Restrict the account %(account)s everywhere") % {"account": "acct-9"},
+                  tr(lang, "Not done as asked; the lesser measure your request accepted was taken: withheld in "
+                           "%(countries)s only") % {"countries": kz},
+                  tr(lang, "Decided with the decision on item %(position)s") % {"position": 5},
+                  tr(lang, "Preserve the user data of %(account)s") % {"account": "acct-9"},
+                  tr(lang, "Referred: this desk does not handle requests for user data; send this part of your "
+                           "request to %(referral)s") % {"referral": "https://lers.example/"},
+                  tr(lang, "Remove the content everywhere"), tr(lang, "See the items above")):
+        assert shown in rendered.text and esc(shown) in rendered.html, (lang, shown)
+    assert "<b>news</b>" not in rendered.html
+    # Without measures (a request that named none) the section is left out.
+    assert tr(lang, "Measures asked for") not in render("effect_given", lang, contexts()["effect_given"]).text
+
+
+def test_an_unknown_measure_is_a_value_error() -> None:
+    for bad in ({"kind": "arrest"}, {"kind": "disclose_data", "outcome": "maybe"}):
+        with pytest.raises(ValueError, match="measure"):
+            render("effect_given", "en", {**contexts()["effect_given"], "measures": [{**MEASURES[0], **bad}]})

@@ -1,5 +1,6 @@
 """Requests for user data in the period report: counted apart from the content figures
-(referred, never acted on), and the same when the report is replayed from the log."""
+(referred, never acted on) and from the figures per request (months, equal treatment),
+and the same when the report is replayed from the log."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def test_data_requests_are_counted_apart(client: Any, platform: Any, kz_ministry
     assert (totals["data_disclosure_requests"], totals["data_preservation_requests"]) == (2, 1)
     # The content figures count the requests that name content, and their items (the copy found too).
     assert (totals["requests"], totals["items"]) == (2, 3)
+    # So do the figures per request: the months, and the ministry's requests beside the court's
+    # (its request for user data only is in the data figures alone).
+    assert sum(m["requests"] for m in data["requests_by_month"]) == 2
+    assert sum(r["requests"] for r in data["requests"]) == 2
+    assert sorted((s["kind"], s["requests"]) for s in data["equal_treatment"]["submitters"]) == [
+        ("court", 1), ("government_agency", 1)]
     # The log alone gives the same figures.
     size = data["log"]["size"]
     again = report("--at", str(size))

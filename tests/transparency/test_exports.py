@@ -228,7 +228,8 @@ def _csv(path: Path) -> list[list[str]]:
 
 def test_art15_tables(case: Any, tmp_path: Path) -> None:
     summary = run("export", "art15", "--period", "2026-H1", "--out", str(tmp_path))
-    assert summary["rows"] == {"art15-orders.csv": 2, "art15-notices.csv": 3, "art15-complaints.csv": 1}
+    assert summary["rows"] == {"art15-orders.csv": 2, "art15-data-orders.csv": 0, "art15-notices.csv": 3,
+                               "art15-complaints.csv": 1}
     assert _csv(tmp_path / "art15-orders.csv") == [
         ["Member State", "Member State Code", "Type of illegal content", "Orders", "Items",
          "Median hours to acknowledge receipt", "Median hours to give effect"],

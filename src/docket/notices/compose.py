@@ -16,7 +16,7 @@ from docket.audit import receipts as audit_receipts
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
-from docket.intake.models import Item, Request
+from docket.intake.models import Item, MeasureKind, Request
 from docket.notices.mime import Attachment
 from docket.outbox.models import Channel, OutboxMessage
 from docket.parties.models import Submitter
@@ -106,7 +106,8 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
         submitter = _get(session, Submitter, request.submitter_id)
         return {**base, "request_id": request.id, "reference": request.reference, "authority_name": submitter.name,
                 "items": [{"position": i.position, "url": i.url, "content_id": i.content_id, "outcome": i.outcome,
-                           "scope": i.scope, "decided_at": i.decided_at, "reason": None} for i in request.items]}
+                           "scope": i.scope, "decided_at": i.decided_at, "reason": None} for i in request.items],
+                "jurisdiction": request.jurisdiction, "measures": measures_told(request)}
     if kind in ("statement_of_reasons", "restriction_lifted", "reporter_outcome"):
         decision = _get(session, Decision, data["decision_id"])
         item = decision.item
@@ -154,6 +155,29 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
                 "explanation": appeal.explanation or "", "decided_at": appeal.decided_at,
                 "content_url": content.url if content is not None else decision.item.url}
     raise Gone(f"no composer for {kind!r}")
+
+
+# The measures a reviewer answers beside the items' decisions.
+CONTENT_MEASURES = frozenset({MeasureKind.restrict_content, MeasureKind.remove_global})
+
+
+def measures_told(request: Request) -> list[dict[str, Any]]:
+    """What the effect given says of each measure ``request`` asked for: the measure and
+    review's answer (the reviewer's own words for a content measure; where a referred one
+    goes). None when the items alone say it all: the one content measure a request's
+    ``requested_action`` implies (every request that named no measures), unanswered."""
+    asked = list(request.measures)
+    if len(asked) == 1 and asked[0].kind in CONTENT_MEASURES and asked[0].outcome is None \
+            and not asked[0].fallback and not asked[0].note:
+        return []
+    positions = {i.position for i in request.items}
+    return [{"position": m.position + 1, "kind": str(m.kind), "scope": m.scope, "account": m.account,
+             "outcome": m.outcome, "referral": m.referral,
+             # An account's restriction is its item's decision; a referred measure's answer is the
+             # referral, said in the notice's language; a content measure's, the reviewer's words.
+             "explanation": m.explanation if m.kind in CONTENT_MEASURES else None,
+             "item_position": m.item_position if m.item_position in positions else None}
+            for m in asked]
 
 
 # The e-mails that carry a receipt (docket.audit.receipts), and the events it holds.

@@ -74,7 +74,9 @@ _KINDS: dict[str, _Kind] = {
     ),
     "effect_given": _Kind(
         required=("platform", "request_id", "items"),
-        optional=("reference", "authority_name"),
+        # measures: what was decided on each measure asked for (none: the items say it all);
+        # jurisdiction: where a measure's fallback withholds.
+        optional=("reference", "authority_name", "measures", "jurisdiction"),
     ),
     "acknowledgement": _Kind(
         required=("platform", "request_id", "received_at", "items_count", "status"),
@@ -109,6 +111,10 @@ _KINDS: dict[str, _Kind] = {
 KINDS = tuple(_KINDS)
 
 _ITEM_KEYS = ("position", "url", "content_id", "outcome", "scope", "decided_at", "reason")
+# A measure asked for (docket.intake.models.Measure), and review's answer (None: not yet).
+MEASURE_KINDS = frozenset({"restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"})
+MEASURE_OUTCOMES = frozenset({"granted", "fallback", "refused", "referred"})
+_MEASURE_KEYS = ("position", "kind", "scope", "account", "outcome", "explanation", "referral", "item_position")
 
 # Inline styles of the HTML part (mail clients drop <style> blocks and external sheets).
 CSS = {
@@ -203,9 +209,21 @@ def _prepare(kind: str, context: dict[str, Any]) -> dict[str, Any]:
                 item["scope"] = _codes(item["scope"])
             items.append(item)
         values["items"] = items
+        values["measures"] = [_measure(raw) for raw in values["measures"] or ()]
     elif kind == "acknowledgement":
         values["missing"] = [_missing_field(str(field)) for field in values["missing"] or ()]
     return values
+
+
+def _measure(raw: dict[str, Any]) -> dict[str, Any]:
+    measure = {key: _plain(raw.get(key)) for key in _MEASURE_KEYS}
+    if measure["kind"] not in MEASURE_KINDS:
+        raise ValueError(f"effect_given: measure kind {measure['kind']!r} is not one of {sorted(MEASURE_KINDS)}")
+    if measure["outcome"] is not None and measure["outcome"] not in MEASURE_OUTCOMES:
+        raise ValueError(f"effect_given: measure outcome {measure['outcome']!r} is not one of "
+                         f"{sorted(MEASURE_OUTCOMES)}")
+    measure["scope"] = _codes(measure["scope"] or [])
+    return measure
 
 
 def _codes(scope: Any) -> list[str]:

@@ -210,3 +210,16 @@ def decision_took_effect(*, session: Session, decision: Any, item: Any, request:
     enqueue_email(session=session, kind="effect_given", to=told.requester, language=request.language,
                   context={"request_id": request.id}, subject=f"request:{request.id}", decision_id=decision.id)
 
+
+def measure_answered(*, session: Session, request: Any, to: str | None) -> None:
+    """Tell the requester the effect given again, with a measure answered after its items
+    were decided; not when the effect given still waits in the outbox (it is composed
+    when sent, so it carries the answer)."""
+    waiting = session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.kind == "effect_given",
+                                       OutboxMessage.subject == f"request:{request.id}",
+                                       OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.held)))
+        .limit(1)).first()
+    if waiting is None:
+        enqueue_email(session=session, kind="effect_given", to=to, language=request.language,
+                      context={"request_id": request.id}, subject=f"request:{request.id}")

@@ -236,10 +236,11 @@ def bulk_decision(request_id: Id, body: BulkDecision, db: Db, who: Reviewer) -> 
 def decide_measure(request_id: Id, body: MeasureDecisionCreate, db: Db, who: Reviewer) -> MeasureRead:
     """Answer one measure the request asked for (by ``position``): granted, the fallback, or
     refused. An account's restriction is decided by its item's decision, a request for user
-    data was referred at receipt: both 409. Who: reviewers."""
+    data was referred at receipt: both 409. Answered after every item was decided, the
+    requester is sent the effect given again. Who: reviewers."""
     request = access.visible(db, who, Request, request_id, purpose=Purpose.act, for_update=True)
-    return MeasureRead.model_validate(measures.decide(session=db, principal=who, request=request, data=body,
-                                                      now=utcnow()))
+    return MeasureRead.model_validate(effects.answer_measure(session=db, principal=who, request=request, data=body,
+                                                             now=utcnow()))
 
 
 @router.post("/requests/{request_id}/other-items", response_model=RequestRead)

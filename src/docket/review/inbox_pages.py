@@ -7,6 +7,7 @@ matching API route needs; a refused form is shown again with the message beside 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from docket.errors import DocketError
 from docket.intake import orders
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
+from docket.intake.portal_forms import AUTHORITY_FIELDS, AUTHORITY_KINDS, ORDER_FIELDS
 from docket.intake.schemas import OrderCorrection
 from docket.items.states import FINDINGS, Step
 from docket.parties.models import Submitter
@@ -53,7 +55,7 @@ from docket.review.schemas import (
 )
 from docket.store import utcnow
 from docket.web import render
-from docket.web.forms import Form
+from docket.web.forms import Form, field_errors
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -191,7 +193,7 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
                      errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                      item_errors: dict[int, str] | None = None) -> dict[str, Any]:
     """The request page, with its documents; ``which`` form ("review", "decision",
-    "measure-<position>", "other_items" or "repeats") is shown again with its errors."""
+    "measure-<position>", "other_items", "repeats" or "order") is shown again with its errors."""
     now = utcnow()
     req = access.visible(db, who.principal, DocketRequest, request_id, what="request")
     names = console.names(db, {i.assigned_to for i in req.items})
@@ -203,7 +205,7 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
     findings = [(f"{step.value}:{f}", f"{STEP_LABELS[step.value]}: {FINDING_LABELS.get(f, f)}")
                 for step in Step for f in sorted(FINDINGS[step])]
     errs = {which: errors or {}} if which else {}
-    vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}}
+    vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}, "order": order_values(req)}
     if which:
         vals[which] = {**vals.get(which, {}), **(values or {})}
     return {
@@ -218,7 +220,9 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
                         for law in catalog.list_laws(session=db, applies_in=req.jurisdiction)],
         "country_name": catalog.country_name,
         "measures": [{"m": m, "item": measures.account_item(req, m)} for m in req.measures],
-        "measure_kinds": MEASURE_KINDS, "measure_outcomes": MEASURE_OUTCOMES,
+        "measure_kinds": MEASURE_KINDS, "measure_outcomes": MEASURE_OUTCOMES, "authority_kinds": AUTHORITY_KINDS,
+        # The particulars' form opens by itself when it is shown again with its errors.
+        "order_open": which == "order",
     }
 
 
@@ -332,8 +336,8 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
     proposed = (req.order or {}).get("proposed_repeats")
     if proposed is None or console.text_field(form, "repeats", 12) != str(proposed):
         context = _request_context(request, db, who, request_id, "repeats", {
-            "form": "Only the request intake proposed can be confirmed here; correct the particulars "
-                    "through the API otherwise."})
+            "form": "Only the request intake proposed can be confirmed here; set another in the "
+                    "order's particulars below."})
         return render.page(request, "console/request.html", context, status=422, title=f"Request {request_id}")
     try:
         orders.correct(session=db, request=req, data=OrderCorrection(repeats=proposed, note="confirmed in the console"),
@@ -342,6 +346,63 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
         context = _request_context(request, db, who, request_id, "repeats", console.service_errors(error))
         return render.page(request, "console/request.html", context, status=error.status, title=f"Request {request_id}")
     render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
+    return render.redirect(request, f"/console/requests/{request_id}")
+
+
+# The particulars' form: its fields and the ``OrderCorrection`` fields they set (the
+# portal's "Order details" names, so both forms read alike).
+ORDER_FORM = {**ORDER_FIELDS, "note": "note"}
+AUTHORITY_FORM = AUTHORITY_FIELDS
+ORDER_FIELD_OF = {**{key: name for name, key in ORDER_FORM.items()},
+                  **{f"issuing_authority.{key}": name for name, key in AUTHORITY_FORM.items()},
+                  "issuing_authority": "authority_name", "order.repeats": "order_repeats", "body": "form"}
+
+
+def order_values(req: DocketRequest) -> dict[str, Any]:
+    """The particulars' form filled in with what is stored."""
+    order = req.order or {}
+    authority = order.get("issuing_authority") or {}
+    values = {name: order.get(key) for name, key in ORDER_FIELDS.items()}
+    values.update({name: authority.get(key) for name, key in AUTHORITY_FORM.items()})
+    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in values.items()}
+
+
+def _order_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """Errors by ``OrderCorrection`` field (``issuing_authority.name``) as the form's fields."""
+    out: dict[str, str] = {}
+    for field, message in errors.items():
+        out.setdefault(ORDER_FIELD_OF.get(field, "form"), message)
+    out.setdefault("form", "Please correct the fields marked below.")
+    return out
+
+
+@router.post("/requests/{request_id}/order", response_class=HTMLResponse)
+def correct_order(request: Request, request_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
+    """Correct the order's particulars: every field of the form replaces the stored one (an
+    empty one clears it), through the same correction as ``PATCH /api/v1/requests/{id}/order``
+    (one ``request:order_corrected`` event with what changed). Who: reviewers (a local
+    representative: its countries)."""
+    req = access.visible(db, who.principal, DocketRequest, request_id, purpose=Purpose.act, for_update=True,
+                         what="request")
+    values = {name: console.text_field(form, name, 2100) for name in (*ORDER_FORM, *AUTHORITY_FORM)}
+
+    def again(status: int, errors: dict[str, str]) -> Response:
+        context = _request_context(request, db, who, request_id, "order", errors, values)
+        return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
+
+    authority = {key: values[name] for name, key in AUTHORITY_FORM.items() if values[name]}
+    body: dict[str, Any] = {key: values[name] for name, key in ORDER_FORM.items()}
+    body["issuing_authority"] = authority or None
+    try:
+        data = OrderCorrection.model_validate(body)
+    except ValidationError as exc:
+        return again(422, _order_errors(field_errors(exc)))
+    _, error = console.attempt(db, lambda: orders.correct(session=db, request=req, data=data,
+                                                          actor=who.principal.actor))
+    if error is not None:
+        errors = {str(e.get("field")): str(e.get("message")) for e in error.errors or []}
+        return again(error.status, {**_order_errors(errors), "form": error.detail})
+    render.flash(request, f"The order's particulars of request {request_id} corrected.")
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
@@ -365,8 +426,8 @@ def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form
         data = MeasureDecisionCreate.model_validate({"position": position or None, **values})
     except ValidationError as exc:
         return again(422, console.validation_errors(exc))
-    _, error = console.attempt(db, lambda: measures.decide(session=db, principal=who.principal, request=req,
-                                                           data=data, now=utcnow()))
+    _, error = console.attempt(db, lambda: effects.answer_measure(session=db, principal=who.principal, request=req,
+                                                                  data=data, now=utcnow()))
     if error is not None:
         return again(error.status, console.service_errors(error))
     render.flash(request, f"Measure {data.position + 1}: {MEASURE_OUTCOMES[data.outcome].lower()}.")

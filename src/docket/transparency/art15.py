@@ -7,7 +7,12 @@ Transparency Database's territorial scope):
   government: court, government agency, police, regulator by default) of a member state,
   by member state and type of illegal content (the reason's DSA category), with the
   median time to acknowledge receipt (the acknowledgement sent) and to give effect (per
-  item: the decision in effect);
+  item: the decision in effect), of the orders that name content (Art. 9);
+- **orders about user data** (Art. 15(1)(a), orders under Art. 10 and the like): requests
+  from the same authorities asking to disclose (provide information) or preserve user
+  data — referred at receipt, never acted on here — by member state and type of illegal
+  content, with how many ask for each and the median time to acknowledge receipt. A
+  request naming content beside a data measure is in both tables;
 - **notices** (Art. 15(1)(b)): notices about content under the law of a member state or
   under the terms and conditions of a platform at home in one: user reports, and
   requests from every other kind (trusted flaggers, rights holders, users, industry
@@ -31,17 +36,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from docket import store
 from docket.appeals.models import Appeal
 from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, Reason
-from docket.intake.models import Channel, Item, Report, Request
+from docket.intake.models import Channel, Item, Measure, MeasureKind, Report, Request
 from docket.outbox.models import OutboxMessage
 from docket.parties.models import Submitter
 from docket.review.models import Decision
-from docket.transparency.aggregates import item_outcome, standing_decision
+from docket.transparency.aggregates import DATA_KINDS, item_outcome, standing_decision
 from docket.transparency.dsa import eea, scope_in_eea, values
 from docket.transparency.figures import hours, within
 from docket.transparency.medians import medians
@@ -49,6 +54,8 @@ from docket.transparency.periods import Period
 
 ORDERS = ["Member State", "Member State Code", "Type of illegal content", "Orders", "Items",
           "Median hours to acknowledge receipt", "Median hours to give effect"]
+DATA_ORDERS = ["Member State", "Member State Code", "Type of illegal content", "Orders",
+               "Orders to provide information", "Orders to preserve data", "Median hours to acknowledge receipt"]
 NOTICES = ["Type of alleged illegal content", "Notices", "Notices with Art. 16 elements",
            "Notices from trusted flaggers", "Actions on legal grounds", "Actions on terms and conditions grounds",
            "Notices processed by automated means", "Median hours to take action"]
@@ -63,28 +70,41 @@ def _label(category: str) -> str:
     return str(values()["statement_categories"].get(category, category))
 
 
+_KEYS = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
+
+
+def _authorities(session: Session, period: Period) -> Any:
+    """The period's requests from member-state authorities."""
+    government = catalog.kind_places(session=session).government_kinds
+    return and_(within(Request.received_at, period), Submitter.kind.in_(government), Submitter.country.in_(eea()))
+
+
+def _base() -> Any:
+    return (select(*_KEYS).select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
+            .join(Reason, Reason.code == Request.reason))
+
+
+def _acknowledged(session: Session, query: Any) -> dict[tuple[Any, ...], float]:
+    """The median seconds to the acknowledgement sent, per member state × category, of ``query``'s requests."""
+    return medians(session, query.add_columns(
+        store.backend_of(session).seconds_between(Request.received_at, OutboxMessage.sent_at).label("d"))
+        .join(OutboxMessage, and_(OutboxMessage.subject == literal("request:") + cast(Request.id, String),
+                                  OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None))),
+        ("state", "category"))
+
+
 def orders(*, session: Session, period: Period) -> list[list[Any]]:
     """Rows of the orders table (see the module docstring)."""
     seconds_between = store.backend_of(session).seconds_between
-    government = catalog.kind_places(session=session).government_kinds
-    scope = and_(within(Request.received_at, period), Submitter.kind.in_(government),
-                 Submitter.country.in_(eea()))
-    keys = (Submitter.country.label("state"), Reason.dsa_category.label("category"))
-
-    def base() -> Any:
-        return (select(*keys).select_from(Request).join(Submitter, Submitter.id == Request.submitter_id)
-                .join(Reason, Reason.code == Request.reason))
-
+    # Orders to act against content (Art. 9): a request for user data only names none.
+    named = aliased(Item)  # apart from the items the counts and times join
+    scope = and_(_authorities(session, period), exists().where(named.request_id == Request.id))
     counts = session.execute(
-        base().add_columns(func.count(func.distinct(Request.id)), func.count(Item.id))
-        .outerjoin(Item, Item.request_id == Request.id).where(scope).group_by(*keys)
+        _base().add_columns(func.count(func.distinct(Request.id)), func.count(Item.id))
+        .join(Item, Item.request_id == Request.id).where(scope).group_by(*_KEYS)
     ).all()
-    ack = medians(session, base().add_columns(
-        seconds_between(Request.received_at, OutboxMessage.sent_at).label("d"))
-        .join(OutboxMessage, and_(OutboxMessage.subject == literal("request:") + cast(Request.id, String),
-                                  OutboxMessage.kind == "acknowledgement", OutboxMessage.sent_at.is_not(None)))
-        .where(scope), ("state", "category"))
-    effect = medians(session, base().add_columns(
+    ack = _acknowledged(session, _base().where(scope))
+    effect = medians(session, _base().add_columns(
         seconds_between(Item.received_at, Decision.effective_at).label("d"))
         .join(Item, Item.request_id == Request.id).join(Decision, standing_decision())
         .where(scope, Item.decided_at.is_not(None)), ("state", "category"))
@@ -92,6 +112,24 @@ def orders(*, session: Session, period: Period) -> list[list[Any]]:
     rows = [[names.get(state, state), state, _label(category), int(n), int(i),
              _blank(hours(ack.get((state, category)))), _blank(hours(effect.get((state, category))))]
             for state, category, n, i in counts]
+    return sorted(rows, key=lambda r: (r[0], r[2]))
+
+
+def data_orders(*, session: Session, period: Period) -> list[list[Any]]:
+    """Rows of the table of orders about user data (see the module docstring)."""
+    asked = (select(Measure.request_id,
+                    func.max(case((Measure.kind == MeasureKind.disclose_data, 1), else_=0)).label("disclose"),
+                    func.max(case((Measure.kind == MeasureKind.preserve_data, 1), else_=0)).label("preserve"))
+             .where(Measure.kind.in_(DATA_KINDS)).group_by(Measure.request_id).subquery())
+    scope = _authorities(session, period)
+    counts = session.execute(
+        _base().add_columns(func.count(), func.sum(asked.c.disclose), func.sum(asked.c.preserve))
+        .join(asked, asked.c.request_id == Request.id).where(scope).group_by(*_KEYS)
+    ).all()
+    ack = _acknowledged(session, _base().join(asked, asked.c.request_id == Request.id).where(scope))
+    names = dict(session.execute(select(Jurisdiction.code, Jurisdiction.name)).all())
+    rows = [[names.get(state, state), state, _label(category), int(n), int(disclose or 0), int(preserve or 0),
+             _blank(hours(ack.get((state, category))))] for state, category, n, disclose, preserve in counts]
     return sorted(rows, key=lambda r: (r[0], r[2]))
 
 
@@ -184,6 +222,7 @@ def complaints(*, session: Session, period: Period) -> list[list[Any]]:
 def tables(*, session: Session, period: Period) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """File name → (header, rows) of every Art. 15 table for ``period``."""
     return {"art15-orders.csv": (ORDERS, orders(session=session, period=period)),
+            "art15-data-orders.csv": (DATA_ORDERS, data_orders(session=session, period=period)),
             "art15-notices.csv": (NOTICES, notices(session=session, period=period)),
             "art15-complaints.csv": (COMPLAINTS, complaints(session=session, period=period))}
 

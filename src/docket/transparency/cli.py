@@ -312,7 +312,8 @@ def export_art15(
 ) -> None:
     """DSA Art. 15 tables for a period, as CSV files.
 
-    Orders from member-state authorities, notices, complaints (appeals) and reversals."""
+    Orders from member-state authorities (those naming content, and those about user data),
+    notices, complaints (appeals) and reversals."""
     from docket import store
     from docket.transparency import art15
 

@@ -7,6 +7,8 @@ every item is decided, whatever it once lacked (a notice cannot be corrected lat
 ``action_taken`` must be known). A confidential request is published only
 after its gag-order hold was lifted; one that never had a hold (nothing was restricted,
 so no author was told) stays unpublished, because its confidentiality was never lifted.
+A request for user data only (no items) is none: it names no content, and was referred
+at receipt; a request naming content beside a data measure is published for its content.
 
 Lumen masks e-mail addresses and phone numbers itself before publishing; docket redacts
 them before sending, so they never leave the platform. No person is named: senders and
@@ -117,7 +119,10 @@ def _withheld() -> Any:
 
 def _base(session: Session, period: Period | None) -> list[Any]:
     government = catalog.kind_places(session=session).government_kinds
-    where: list[ColumnElement[bool]] = [Submitter.kind.in_(government)]
+    # A request for user data only names no content: referred at receipt, it is no notice
+    # about content (the period report counts it apart); the items' request index answers.
+    where: list[ColumnElement[bool]] = [Submitter.kind.in_(government),
+                                        exists().where(Item.request_id == Request.id)]
     if period is not None:
         where += [Request.received_at >= period.start, Request.received_at < period.end]
     return where
