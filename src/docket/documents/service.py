@@ -30,7 +30,8 @@ from docket.settings import Settings
 # The routes that take documents in a multipart/form-data body, which errors.BodyLimit
 # lets carry the documents' limits (the API's, the portal's and the console's).
 UPLOAD_PATHS = (r"/api/v1/requests", r"/api/v1/requests/\d+/documents", r"/portal/requests",
-                r"/portal/requests/\d+/documents", r"/console/requests/\d+/documents")
+                r"/portal/requests/\d+/documents", r"/console/requests/\d+/documents",
+                r"/api/v1/documents", r"/console/inbox")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -142,7 +143,7 @@ def add(*, session: Session, settings: Settings, request_id: int, uploads: Seque
     session.add_all(documents)
     session.flush()
     audit.record_many(session=session, events=[
-        audit.NewEvent(actor, "document:added", f"request:{request_id}", _facts(d)) for d in documents])
+        audit.NewEvent(actor, "document:added", f"request:{request_id}", facts(d)) for d in documents])
     return documents
 
 
@@ -160,9 +161,10 @@ def content(*, session: Session, settings: Settings, document: Document) -> byte
 def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False) -> None:
     """The ``document:downloaded`` event of ``actor`` reading ``document``: the file itself,
     or (``as_pages``) its page images on the console's reading page."""
-    audit.record(session=session, actor=actor, action="document:downloaded",
-                 subject=f"request:{document.request_id}",
-                 payload={**_facts(document), **({"as": "page_images"} if as_pages else {})})
+    # A document in the inbox has no request yet: the event names the document.
+    subject = f"request:{document.request_id}" if document.request_id is not None else f"document:{document.id}"
+    audit.record(session=session, actor=actor, action="document:downloaded", subject=subject,
+                 payload={**facts(document), **({"as": "page_images"} if as_pages else {})})
 
 
 def download_headers(document: Document) -> dict[str, str]:
@@ -177,6 +179,7 @@ def download_headers(document: Document) -> dict[str, str]:
     }
 
 
-def _facts(document: Document) -> dict[str, Any]:
+def facts(document: Document) -> dict[str, Any]:
+    """What events say of a document: never its content nor its name."""
     return {"document": document.id, "sha256": document.sha256, "size": document.size,
             "media_type": document.media_type, "kind": str(document.kind), "language": document.language}
