@@ -15,6 +15,7 @@ def mail_poll(as_json: base.JsonOpt = False) -> None:
     """Take every new message from the mailbox (DOCKET_MAIL_IMAP_URL) into the inbox, each
     as an .eml document, then mark it taken on the server; exit 1, saying why, when the
     mailbox cannot be read."""
+    import docket.models  # noqa: F401  (every table: the documents' foreign keys name requests, users…)
     from docket import store
     from docket.documents.mailbox import Mailbox, MailboxError, poll
     from docket.settings import get_settings

@@ -98,12 +98,12 @@ def listing(*, session: Session, statuses: tuple[InboxStatus, ...] = OPEN,
     query = (select(InboxEntry, Document).join(Document, Document.id == InboxEntry.document_id)
              .where(InboxEntry.status.in_([s.value for s in statuses]))
              .order_by(InboxEntry.received_at, InboxEntry.document_id).limit(limit))
-    return [(entry, document) for entry, document in session.execute(query).tuples()]
+    return [(entry, document) for entry, document in session.execute(query)]
 
 
 def counts(*, session: Session) -> dict[str, int]:
     """How many entries are in each status."""
-    rows = session.execute(select(InboxEntry.status, func.count()).group_by(InboxEntry.status)).tuples()
+    rows = session.execute(select(InboxEntry.status, func.count()).group_by(InboxEntry.status))
     return {str(status): int(number) for status, number in rows}
 
 
