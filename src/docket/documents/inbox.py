@@ -14,6 +14,8 @@ name, which name people."""
 from __future__ import annotations
 
 import datetime as dt
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -21,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docket import audit
+from docket.documents import detect
 from docket.documents.models import Channel, Document, InboxEntry, InboxStatus
 from docket.documents.service import Upload, facts
 from docket.documents.storage import Blobs
@@ -52,6 +55,9 @@ def receive(*, session: Session, settings: Settings, upload: Upload, channel: Ch
     ``document:received`` event, in the caller's transaction: ``(entry, True)``. With a
     ``message_id`` already stored, nothing is stored: ``(that entry, False)`` — the same
     message taken twice (a retry, two pollers) is one document."""
+    if upload.media_type == detect.EML:  # a letter by e-mail: its sender and subject, however it came
+        said = headers_of(upload.data)
+        sender, subject = sender or said.get("from"), subject or said.get("subject")
     if message_id is not None:
         message_id = message_id[:MESSAGE_ID_MAX]
         found = by_message_id(session=session, message_id=message_id)
@@ -81,6 +87,25 @@ def receive(*, session: Session, settings: Settings, upload: Upload, channel: Ch
     audit.record(session=session, actor=actor, action="document:received", subject=subject_of(document.id),
                  payload={"channel": channel.value, **facts(document)})
     return entry, True
+
+
+def headers_of(raw: bytes) -> dict[str, str]:
+    """An e-mail's From, Subject and Message-ID as it gives them (encoded words decoded),
+    for the inbox's list; a header that cannot be read is left out, never an error."""
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+    except Exception:  # a message is stored whatever its headers look like
+        return {}
+    found = {}
+    for name in ("from", "subject", "message-id"):
+        try:
+            value = message.get(name)
+        except Exception:  # a malformed header: the e-mail package raises what it likes
+            value = None
+        text = " ".join(str(value).split()) if value is not None else ""
+        if text:
+            found[name] = text
+    return found
 
 
 def get(*, session: Session, document_id: int) -> InboxEntry:

@@ -27,8 +27,6 @@ import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -114,7 +112,7 @@ def _take(imap: imaplib.IMAP4, uid: bytes, factory: sessionmaker[Session], setti
           result: PollResult) -> None:
     size = _size(imap, uid)
     if size is not None and size > settings.document_max_bytes:
-        headers = _headers(_fetch(imap, uid, "BODY.PEEK[HEADER]") or b"")
+        headers = inbox.headers_of(_fetch(imap, uid, "BODY.PEEK[HEADER]") or b"")
         result.too_large.append({"uid": int(uid), "size": size, "from": headers.get("from"),
                                  "subject": headers.get("subject")})
         log.warning("message %s (%d bytes, from %s) is larger than DOCKET_DOCUMENT_MAX_BYTES (%d): "
@@ -125,7 +123,7 @@ def _take(imap: imaplib.IMAP4, uid: bytes, factory: sessionmaker[Session], setti
     raw = _fetch(imap, uid, "BODY.PEEK[]")
     if raw is None:  # expunged meanwhile by someone else
         return
-    headers = _headers(raw)
+    headers = inbox.headers_of(raw)
     message_id = headers.get("message-id") or f"sha256:{hashlib.sha256(raw).hexdigest()}"
     upload = Upload(data=raw, filename=detect.display_name(_file_name(headers.get("subject"))),
                     kind=DocumentKind.letter, language=None, media_type=detect.EML,
@@ -217,25 +215,6 @@ def _store_flags(imap: imaplib.IMAP4, uid: bytes, flags: str) -> None:
     status, answer = imap.uid("STORE", uid.decode(), "+FLAGS.SILENT", f"({flags})")
     if status != "OK":
         raise imaplib.IMAP4.error(f"STORE failed: {_said(answer)}")
-
-
-def _headers(raw: bytes) -> dict[str, str]:
-    """From, Subject and Message-ID as the message gives them (encoded words decoded), for
-    the inbox's list; a header that cannot be read is left out, never an error."""
-    try:
-        message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
-    except Exception:  # a message is stored whatever its headers look like
-        return {}
-    found = {}
-    for name in ("from", "subject", "message-id"):
-        try:
-            value = message.get(name)
-        except Exception:  # a malformed header: the e-mail package raises what it likes
-            value = None
-        text = " ".join(str(value).split()) if value is not None else ""
-        if text:
-            found[name] = text
-    return found
 
 
 def _file_name(subject: str | None) -> str:
