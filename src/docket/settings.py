@@ -19,7 +19,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token", "mail_imap_password")
+# Never echoed in an error, and each may come from a file (DOCKET_X_FILE). The mailbox's URL
+# may carry its password.
+_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token", "mail_imap_password", "mail_imap_url")
 
 
 class SettingsError(Exception):
