@@ -47,6 +47,9 @@ def test_a_reviewer_adds_a_letter_reads_it_and_dismisses_it(web: Any, sessions: 
     assert f'data-inbox="{entry.document_id}"' in listed and "Ministry &lt;orders@gov.example&gt;" in listed
     page = web.get(f"/console/inbox/{entry.document_id}")
     assert page.status_code == 200 and f'href="/console/documents/{entry.document_id}/read"' in page.text
+    assert '<pre class="letter-text" lang="ru">The order is attached.' in page.text  # the e-mail's text
+    [shown] = events(sessions, "document:downloaded")
+    assert shown.payload["as"] == "text" and shown.subject == f"document:{entry.document_id}"
     read = web.get(f"/console/documents/{entry.document_id}/read")
     assert read.status_code == 200 and f'href="/console/inbox/{entry.document_id}"' in read.text
     [received] = events(sessions, "document:received")
@@ -79,6 +82,8 @@ def test_pasted_text_is_stored_as_a_plain_text_letter(web: Any, sessions: Any, m
     [(entry, document)] = _entries(sessions)
     assert (document.filename, document.media_type) == ("Fax 3 December.txt", "text/plain; charset=utf-8")
     assert document.size == len((text.replace("\r\n", "\n") + "\n").encode())
+    page = web.get(f"/console/inbox/{entry.document_id}").text
+    assert "Прошу ограничить доступ к hxxps://social[.]example/@x/1" in page
 
 
 def test_a_refused_upload_says_why_and_stores_nothing(web: Any, sessions: Any, make_user: Any) -> None:

@@ -36,6 +36,7 @@ REASON_MAX = 2000
 SENDER_MAX = 320
 SUBJECT_MAX = 500
 MESSAGE_ID_MAX = 500
+TEXT_SHOWN = 100_000  # characters of a letter's text shown on its page
 
 
 def subject_of(document_id: int) -> str:
@@ -106,6 +107,23 @@ def headers_of(raw: bytes) -> dict[str, str]:
         if text:
             found[name] = text
     return found
+
+
+def readable_text(data: bytes, media_type: str, limit: int = TEXT_SHOWN) -> str | None:
+    """The text a person reads of a plain-text document, or of an e-mail (its plain-text
+    part), at most ``limit`` characters; None for other types, or an e-mail without one.
+    Only ever shown as text (escaped), never as markup."""
+    if media_type == detect.TEXT:
+        return data.decode("utf-8", "replace")[:limit]
+    if media_type != detect.EML:
+        return None
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(data)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else None
+    except Exception:  # a malformed message: read it as a file instead
+        return None
+    return text[:limit] if isinstance(text, str) else None
 
 
 def get(*, session: Session, document_id: int) -> InboxEntry:

@@ -280,7 +280,14 @@ def console_inbox_entry(request: Request, document_id: Id, who: Intake, db: Db, 
     it, and the form that dismisses it. Who: staff with the ``inbox`` permission."""
     document = access.visible(db, who.principal, Document, document_id, what="document")
     entry = inbox.get(session=db, document_id=document.id)
+    text = None
+    if document.media_type in (detect.TEXT, detect.EML):  # a letter's text, read on its page: recorded
+        text = inbox.readable_text(service.content(session=db, settings=settings, document=document),
+                                   document.media_type)
+        with store.transaction(request.app.state.sessionmaker) as writing:  # the page's reads are read-only
+            service.record_download(session=writing, document=document, actor=f"user:{who.user_id}", as_text=True)
     return render.page(request, "documents/inbox_entry.html", {
+        "text": text, "text_cut": text is not None and len(text) >= inbox.TEXT_SHOWN,
         "entry": entry, "document": document, "sender": _senders(db, [(entry, document)]).get(entry.document_id),
         "channel_words": CHANNEL_WORDS, "status_words": STATUS_WORDS, "kind_words": KIND_WORDS,
         "type_words": TYPE_WORDS, "size_words": size_words(document.size), "is_open": entry.status in inbox.OPEN,

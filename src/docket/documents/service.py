@@ -158,13 +158,16 @@ def content(*, session: Session, settings: Settings, document: Document) -> byte
     return Blobs.of(settings).get(session, sha256=document.sha256)
 
 
-def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False) -> None:
+def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False,
+                    as_text: bool = False) -> None:
     """The ``document:downloaded`` event of ``actor`` reading ``document``: the file itself,
-    or (``as_pages``) its page images on the console's reading page."""
+    (``as_pages``) its page images on the console's reading page, or (``as_text``) its
+    text on the inbox's page."""
     # A document in the inbox has no request yet: the event names the document.
     subject = f"request:{document.request_id}" if document.request_id is not None else f"document:{document.id}"
     audit.record(session=session, actor=actor, action="document:downloaded", subject=subject,
-                 payload={**facts(document), **({"as": "page_images"} if as_pages else {})})
+                 payload={**facts(document), **({"as": "page_images"} if as_pages else {}),
+                          **({"as": "text"} if as_text else {})})
 
 
 def download_headers(document: Document) -> dict[str, str]:
