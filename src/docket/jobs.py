@@ -243,6 +243,7 @@ class MailJobs:
             return
         if result.stored:
             log.info("took %d e-mails from the mailbox into the inbox", len(result.stored))
+        # A message that could not be stored is logged by the poll itself, and tried again.
 
     def _failed(self, problem: str, exc: Exception | None) -> None:
         now = time.monotonic()

@@ -118,6 +118,20 @@ def test_a_message_over_the_limit_stays_on_the_server_reported_once(sessions: An
     assert len(later.stored) == 1 and len(stored(sessions)) == 2
 
 
+def test_a_message_that_cannot_be_stored_stays_for_the_next_poll(sessions: Any, settings: Settings,
+                                                                 imap: ImapServer, tmp_path: Any) -> None:
+    imap.deliver(KZ_LETTER, NO_MESSAGE_ID)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    failing = mail_settings(settings, imap, document_dir=str(blocked / "documents"))
+    first = mailbox.poll(sessions, failing)
+    assert first.stored == [] and len(first.failed) == 2  # each tried; neither marked
+    assert first.failed[1]["subject"] == "Beschluss 27 O 123/26" and "Error" in first.failed[1]["problem"]
+    assert stored(sessions) == [] and imap.flags() == [set(), set()]
+    later = mailbox.poll(sessions, mail_settings(settings, imap))
+    assert len(later.stored) == 2 and later.failed == []
+
+
 def test_a_server_whose_certificate_is_not_trusted_is_refused(sessions: Any, settings: Settings,
                                                               imap: ImapServer) -> None:
     imap.deliver(KZ_LETTER)

@@ -41,6 +41,11 @@ def mail_poll(as_json: base.JsonOpt = False) -> None:
         lines.append(f"left on the server, over DOCKET_DOCUMENT_MAX_BYTES ({settings.document_max_bytes} bytes): "
                      f"{big['size']} bytes from {big['from'] or 'an unknown sender'}, "
                      f"“{big['subject'] or 'no subject'}” (marked $DocketTooLarge)")
+    for failed in result.failed:
+        lines.append(f"not stored, tried again at the next poll: “{failed['subject'] or 'no subject'}” from "
+                     f"{failed['from'] or 'an unknown sender'}: {failed['problem']}")
     if result.waiting:
         lines.append(f"{result.waiting} more messages wait for the next poll")
     base.emit(as_json, {"mailbox": where, **result.as_dict()}, "\n".join(lines))
+    if result.failed:
+        raise typer.Exit(1)

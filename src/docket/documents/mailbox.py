@@ -87,11 +87,12 @@ class PollResult:
     stored: list[int] = field(default_factory=list)  # documents stored by this poll
     already: int = 0  # messages found stored already (a crash before marking): only marked
     too_large: list[dict[str, Any]] = field(default_factory=list)  # left on the server
+    failed: list[dict[str, Any]] = field(default_factory=list)  # not stored: tried again next poll
     waiting: int = 0  # messages left for the next poll (over BATCH)
 
     def as_dict(self) -> dict[str, Any]:
         return {"stored": len(self.stored), "documents": self.stored, "already_stored": self.already,
-                "too_large": self.too_large, "left_for_next_poll": self.waiting}
+                "too_large": self.too_large, "failed": self.failed, "left_for_next_poll": self.waiting}
 
 
 def poll(factory: sessionmaker[Session], settings: Settings) -> PollResult:
@@ -128,11 +129,19 @@ def _take(imap: imaplib.IMAP4, uid: bytes, factory: sessionmaker[Session], setti
     upload = Upload(data=raw, filename=detect.display_name(_file_name(headers.get("subject"))),
                     kind=DocumentKind.letter, language=None, media_type=detect.EML,
                     sha256=hashlib.sha256(raw).hexdigest())
-    with transaction(factory) as session:
-        entry, new = inbox.receive(session=session, settings=settings, upload=upload, channel=Channel.mail,
-                                   actor=ACTOR, sender=headers.get("from"), subject=headers.get("subject"),
-                                   message_id=message_id)
-        document_id = entry.document_id
+    try:
+        with transaction(factory) as session:
+            entry, new = inbox.receive(session=session, settings=settings, upload=upload, channel=Channel.mail,
+                                       actor=ACTOR, sender=headers.get("from"), subject=headers.get("subject"),
+                                       message_id=message_id)
+            document_id = entry.document_id
+    except Exception as exc:  # storing this one failed (the database, the document directory):
+        # it stays unmarked for the next poll, and the messages after it are still taken.
+        log.error("message %s (from %s) could not be stored; the next poll tries again", uid.decode(),
+                  headers.get("from"), exc_info=exc)
+        result.failed.append({"uid": int(uid), "from": headers.get("from"), "subject": headers.get("subject"),
+                              "problem": f"{type(exc).__name__}: {exc}"[:300]})
+        return
     # Committed: only now is it marked taken (a crash before this line: the next poll
     # finds the Message-ID stored and only marks it).
     _store_flags(imap, uid, f"{TAKEN} \\Seen")
