@@ -102,7 +102,8 @@ class ImapServer:
     """A running Dovecot: where it listens, its CA (and another CA that did not sign it)."""
 
     folder: Path
-    port: int
+    port: int  # IMAP over TLS
+    imap_port: int  # IMAP, where the login needs STARTTLS first (ssl = required)
     ca_file: Path
     other_ca_file: Path
     process: subprocess.Popen[bytes]
@@ -110,6 +111,10 @@ class ImapServer:
     @property
     def url(self) -> str:
         return f"imaps://{USER.replace('@', '%40')}@localhost:{self.port}/INBOX"
+
+    @property
+    def starttls_url(self) -> str:
+        return f"imap://{USER.replace('@', '%40')}@localhost:{self.imap_port}/INBOX?starttls=true"
 
     def client(self) -> imaplib.IMAP4_SSL:
         """A mail client logged in and in INBOX, as a person's would be."""
@@ -183,7 +188,8 @@ userdb {{
 service imap-login {{
   chroot =
   inet_listener imap {{
-    port = 0
+    address = 127.0.0.1
+    port = {imap_port}
   }}
   inet_listener imaps {{
     address = 127.0.0.1
@@ -262,20 +268,20 @@ def running() -> Iterator[ImapServer]:
     process = None
     try:
         for _attempt in range(5):  # the port is free when chosen; another process may take it first
-            port = _free_port()
+            port, imap_port = _free_port(), _free_port()
             (root / "dovecot.conf").write_text(CONFIG.format(
-                root=root, internal=internal, login=login, group=group, port=port, mail_uid=mail_uid,
-                mail_gid=mail_gid))
+                root=root, internal=internal, login=login, group=group, port=port, imap_port=imap_port,
+                mail_uid=mail_uid, mail_gid=mail_gid))
             process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")],
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            if _listening(port, process):
+            if _listening(port, process) and _listening(imap_port, process):
                 break
             _stop(process)
             process = None
         if process is None:
             log = (root / "dovecot.log").read_text(errors="replace") if (root / "dovecot.log").exists() else ""
             raise RuntimeError(f"Dovecot did not start:\n{log[-3000:]}")
-        yield ImapServer(root, port, root / "ca.pem", root / "other-ca.pem", process)
+        yield ImapServer(root, port, imap_port, root / "ca.pem", root / "other-ca.pem", process)
     finally:
         if process is not None:
             _stop(process)

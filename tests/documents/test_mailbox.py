@@ -86,6 +86,15 @@ def test_a_poll_takes_each_message_once_whole_and_marks_it(sessions: Any, settin
     assert len(stored(sessions)) == 2 and received_events(sessions) == 2
 
 
+def test_starttls_works_too(sessions: Any, settings: Settings, imap: ImapServer) -> None:
+    imap.deliver(KZ_LETTER)
+    taken = mailbox.poll(sessions, mail_settings(settings, imap, mail_imap_url=imap.starttls_url))
+    assert len(taken.stored) == 1 and imap.flags() == [{"$DocketTaken", "\\Seen"}]
+    with pytest.raises(mailbox.MailboxError, match="is not trusted"):  # verified after STARTTLS too
+        mailbox.poll(sessions, mail_settings(settings, imap, mail_imap_url=imap.starttls_url,
+                                             mail_imap_ca_file=str(imap.other_ca_file)))
+
+
 def test_a_crash_between_storing_and_marking_stores_nothing_twice(sessions: Any, settings: Settings,
                                                                   imap: ImapServer) -> None:
     imap.deliver(KZ_LETTER, NO_MESSAGE_ID)
