@@ -200,6 +200,27 @@ LETTERS = [
 ]
 
 
+def redacted(letter: Letter, *, name: str, blacked: list[str], note: str) -> Letter:
+    """A copy of ``letter`` with every one of ``blacked`` blacked out (one block per
+    character) and ``note`` added to its heading: the redacted copy a reviewer adds in
+    place of an original that holds personal data."""
+
+    def black(text: str) -> str:
+        for words in blacked:
+            text = text.replace(words, "".join(c if c == " " else "█" for c in words))
+        return text
+
+    return Letter(name=name, title=f"{letter.title} ({note})", language=letter.language,
+                  heading=[*map(black, letter.heading), "", note], body=[black(p) for p in letter.body])
+
+
+# The Berlin court's decision names the claimant (and its judge and clerk): the demo marks
+# it as holding personal data, and this copy goes to Lumen in its place.
+LETTERS.append(redacted(next(x for x in LETTERS if x.name == "de-lg-berlin-beschluss"),
+                        name="de-lg-berlin-beschluss-geschwaerzt", note="Geschwärzte Fassung",
+                        blacked=["Thomas Brandt", "Dr. K. Weber", "Krause"]))
+
+
 def write(letter: Letter, out: Path) -> Path:
     from fpdf import FPDF
 

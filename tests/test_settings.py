@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -100,3 +101,59 @@ def test_a_mailbox_url_over_tls_is_taken(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("DOCKET_MAIL_IMAP_CA_FILE", str(tmp_path / "missing.pem"))
     with pytest.raises(SettingsError, match="DOCKET_MAIL_IMAP_CA_FILE: must be a readable PEM file"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "bucket", "prefix"),
+    [("s3://docket-documents", "docket-documents", ""),
+     ("s3://docket-documents/", "docket-documents", ""),
+     ("s3://docs.example/legal/orders/", "docs.example", "legal/orders/")],
+)
+def test_it_reads_a_bucket_and_its_prefix(url: str, bucket: str, prefix: str) -> None:
+    assert Settings(document_s3_url=url).document_bucket == (bucket, prefix)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DOCKET_DOCUMENT_S3_URL", "https://docs.s3.amazonaws.com", "must be s3://BUCKET"),
+        ("DOCKET_DOCUMENT_S3_URL", "s3://Docs_Bucket", "must name a bucket"),
+        ("DOCKET_DOCUMENT_S3_URL", "s3://docs/../etc", "must have a prefix"),
+        ("DOCKET_DOCUMENT_S3_URL", "s3://docs/a b", "must have a prefix"),
+        ("DOCKET_DOCUMENT_S3_ENDPOINT", "minio:9000", "must be an http(s) URL"),
+        ("DOCKET_DOCUMENT_S3_REGION", "eu central", "should match pattern"),
+    ],
+)
+def test_it_refuses_a_bad_bucket(monkeypatch: pytest.MonkeyPatch, variable: str, value: str,
+                                 expected: str) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=f"^{variable}: .*{re.escape(expected)}"):
+        load_settings()
+
+
+def test_credentials_never_go_in_the_bucket_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKET_DOCUMENT_S3_URL", "s3://AKIAEXAMPLE:wJalrXUtnFEMI@docs/orders")
+    with pytest.raises(SettingsError, match="AWS environment") as info:
+        load_settings()
+    assert "wJalrXUtnFEMI" not in str(info.value)
+    monkeypatch.setenv("DOCKET_DOCUMENT_S3_URL", "s3://docs/orders")
+    monkeypatch.setenv("DOCKET_DOCUMENT_S3_ENDPOINT", "https://AKIAEXAMPLE:wJalrXUtnFEMI@minio.internal")
+    with pytest.raises(SettingsError, match="AWS environment") as info:
+        load_settings()
+    assert "wJalrXUtnFEMI" not in str(info.value)
+
+
+def test_content_goes_to_a_directory_or_a_bucket_not_both(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("DOCKET_DOCUMENT_DIR", str(tmp_path))
+    monkeypatch.setenv("DOCKET_DOCUMENT_S3_URL", "s3://docs/orders")
+    with pytest.raises(SettingsError, match="^DOCKET_DOCUMENT_S3_URL: cannot be set with DOCKET_DOCUMENT_DIR"):
+        load_settings()
+
+
+def test_a_bucket_without_the_s3_client_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "boto3", None)  # as when the s3 extra is not installed
+    monkeypatch.setenv("DOCKET_DOCUMENT_S3_URL", "s3://docs/orders")
+    with pytest.raises(SettingsError, match=r"needs an S3 client: .*pip install 'docket\[s3\]'"):
+        load_settings()
+    monkeypatch.delenv("DOCKET_DOCUMENT_S3_URL")
+    assert load_settings().document_bucket is None

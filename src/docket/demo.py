@@ -23,6 +23,7 @@ from docket.content.schemas import ContentUpsert
 from docket.documents import inbox
 from docket.documents import service as documents
 from docket.documents.models import Channel as InboxChannel
+from docket.documents.models import Document
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import RequestCreate
@@ -281,6 +282,26 @@ def _uploads(settings: Settings, reference: str | None) -> list[documents.Upload
             for name, kind, language in DOCUMENTS.get(reference or "", [])]
 
 
+# Documents a reviewer marked as holding personal data, by file, with the redacted copy
+# (scripts/demo_letters.py writes it too) that the Lumen export sends in its place.
+REDACTED = {"de-lg-berlin-beschluss.pdf": "de-lg-berlin-beschluss-geschwaerzt.pdf"}
+
+
+def _redact_documents(session: Session, settings: Settings) -> None:
+    """Mark the documents of :data:`REDACTED` as holding personal data and add their
+    redacted copies, as a legal reviewer does on the console."""
+    bob = f"user:{_as(session, 'bob@docket.example').user_id}"
+    for original in session.execute(select(Document).where(Document.filename.in_(sorted(REDACTED)),
+                                                           Document.request_id.is_not(None))).scalars():
+        assert original.request_id is not None  # by the query: the inbox's documents have no request
+        documents.mark(session=session, document=original, personal_data=True, actor=bob)
+        name = REDACTED[original.filename]
+        copy = documents.check_upload(settings=settings, data=(LETTERS / name).read_bytes(), filename=name,
+                                      kind=original.kind, language=original.language)
+        documents.add(session=session, settings=settings, request_id=original.request_id, uploads=[copy],
+                      actor=bob, redacts=original)
+
+
 def _load_cases(session: Session, settings: Settings) -> int:
     """Register the demo content and send the demo requests through the one intake path."""
     for cid, url, kind, author, language, text in CONTENT:
@@ -434,6 +455,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
         parties.create_token(session=session, actor=ACTOR, user=user, name="demo", secret=token)
     settings = settings or Settings(base_url=base_url)
     requests = _load_cases(session, settings)
+    _redact_documents(session, settings)
     _review_cases(session)
     _appeal_cases(session, settings)
     _report_cases(session, settings)

@@ -45,6 +45,9 @@ class Runtime:
     # (docket.audit.log_service): a stored hash never changes once written, and the hashes
     # near the root are in every proof. Emptied when full.
     log_hashes: dict[int, bytes] = field(default_factory=dict)
+    # S3 clients for documents' content, by (endpoint, region) (docket.documents.bucket): a
+    # client keeps its connections and credentials, and is safe to share between threads.
+    s3_clients: dict[tuple[str | None, str | None], Any] = field(default_factory=dict)
 
 
 def of(session: Session) -> Runtime:

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Never echoed in an error, and each may come from a file (DOCKET_X_FILE). The mailbox's URL
-# may carry its password.
-_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token", "mail_imap_password", "mail_imap_url")
+_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token", "mail_imap_password")
+# Values a bad-setting message does not repeat either: an operator may have pasted a
+# credential into them by mistake (the mailbox's URL may carry its password).
+_NOT_ECHOED = (*_SECRET_FIELDS, "document_s3_url", "document_s3_endpoint", "mail_imap_url")
 
 
 class SettingsError(Exception):
@@ -59,6 +60,20 @@ class Settings(BaseSettings):
         default=None,
         description="a directory for documents' content, one file per distinct content named by its "
                     "SHA-256; unset: the content is kept in the database",
+    )
+    document_s3_url: str | None = Field(
+        default=None,
+        description="s3://BUCKET or s3://BUCKET/PREFIX: an S3-compatible bucket for documents' content, one "
+                    "object per distinct content named PREFIX/SHA-256 (not with DOCKET_DOCUMENT_DIR; "
+                    "credentials from the standard AWS environment, never here)",
+    )
+    document_s3_endpoint: str | None = Field(
+        default=None,
+        description="the http(s) URL of an S3-compatible service (MinIO, Ceph, Garage…); unset: AWS S3",
+    )
+    document_s3_region: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        description="the bucket's region, e.g. eu-central-1; unset: from the AWS environment (AWS_REGION)",
     )
     default_clock_hours: int = Field(
         default=7 * 24, ge=1, le=24 * 365,
@@ -273,6 +288,40 @@ class Settings(BaseSettings):
             raise ValueError("must be a directory (it is created if missing)")
         return value or None
 
+    @field_validator("document_s3_url")
+    @classmethod
+    def _check_document_s3_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        parse_s3_url(value)  # its ValueError says what is wrong
+        if info.data.get("document_dir"):
+            raise ValueError("cannot be set with DOCKET_DOCUMENT_DIR: documents' content goes to one place; "
+                             "unset one of them")
+        try:
+            import boto3  # noqa: F401  (only asked for here: docket without the s3 extra runs)
+        except ImportError:
+            raise ValueError("needs an S3 client: install docket with its s3 extra, "
+                             "pip install 'docket[s3]'") from None
+        return value
+
+    @property
+    def document_bucket(self) -> tuple[str, str] | None:
+        """:attr:`document_s3_url` as (bucket, key prefix), or None when unset."""
+        return parse_s3_url(self.document_s3_url) if self.document_s3_url else None
+
+    @field_validator("document_s3_endpoint")
+    @classmethod
+    def _check_document_s3_endpoint(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an http(s) URL with a host, e.g. https://minio.internal:9000")
+        if parts.username or parts.password:
+            raise ValueError("must not carry credentials: they come from the AWS environment "
+                             "(AWS_ACCESS_KEY_ID, AWS_PROFILE…)")
+        return value.rstrip("/")
+
     @field_validator("smtp_url")
     @classmethod
     def _check_smtp_url(cls, value: str | None) -> str | None:
@@ -326,6 +375,27 @@ def parse_rate_limits(value: str) -> dict[str, int]:
     return limits
 
 
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_KEY_PREFIX = re.compile(r"[A-Za-z0-9!_.*'()/-]*")
+
+
+def parse_s3_url(value: str) -> tuple[str, str]:
+    """'s3://docs/docket/blobs' → ('docs', 'docket/blobs/'); ValueError on anything else. The
+    prefix keeps to the characters S3 names safe, so an object's name never needs escaping."""
+    parts = urlsplit(value)
+    if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment or "?" in value:
+        raise ValueError("must be s3://BUCKET or s3://BUCKET/PREFIX")
+    if "@" in parts.netloc:
+        raise ValueError("must not carry credentials: they come from the AWS environment "
+                         "(AWS_ACCESS_KEY_ID, AWS_PROFILE…)")
+    if not _BUCKET.fullmatch(parts.netloc) or ".." in parts.netloc:
+        raise ValueError("must name a bucket of 3 to 63 lowercase letters, digits, dots and hyphens")
+    prefix = parts.path.strip("/")
+    if not _KEY_PREFIX.fullmatch(prefix) or "//" in prefix or any(p in (".", "..") for p in prefix.split("/")):
+        raise ValueError("must have a prefix of letters, digits and !_.*'()- between single slashes")
+    return parts.netloc, f"{prefix}/" if prefix else ""
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment, turning a validation error into one clear line."""
     try:
@@ -340,7 +410,7 @@ def load_settings(**overrides: Any) -> Settings:
         line = f"DOCKET_{field.upper()}: {message}"
         if accepts and accepts not in line:
             line += f" (accepts {accepts})"
-        if isinstance(got, str | int) and field not in _SECRET_FIELDS:
+        if isinstance(got, str | int) and field not in _NOT_ECHOED:
             line += f"; got {got!r}"
         raise SettingsError(line) from None
     except ValueError as exc:  # from the secret-file reader

@@ -156,6 +156,8 @@ API: dict[str, Route] = {
         SUBMITTER | STAFF, "request", form=_const(kind="translation", language="en"), files=FILE),
     "GET /api/v1/requests/{request_id}/documents": Route(SUBMITTER | STAFF, "request"),
     "GET /api/v1/documents/{document_id}/content": Route(SUBMITTER | STAFF, "document"),
+    # Marking one as holding personal data: staff who may see the request.
+    "PATCH /api/v1/documents/{document_id}": Route(STAFF, "document", body=_const(personal_data=True)),
     # The inbox: a letter sent as it is, by a submitter or a reviewer; followed by its sender.
     "POST /api/v1/documents": Route(SUBMITTER | INBOX, form=_const(language="kk"), files=FILE),
     "GET /api/v1/documents/{document_id}": Route(SUBMITTER | INBOX, "inbox"),
@@ -271,6 +273,7 @@ PAGES: dict[str, Route] = {
     "GET /console/documents/{document_id}": Route(STAFF, "document"),
     "GET /console/documents/{document_id}/read": Route(STAFF, "document"),
     "GET /console/documents/{document_id}/pages/{page}": Route(STAFF, "document"),
+    "POST /console/documents/{document_id}/personal-data": Route(STAFF, "document", form=_const(personal_data="yes")),
     "GET /console/inbox": Route(INBOX),
     "POST /console/inbox": Route(INBOX, form=_const(document_language="de"), files=FILE),
     "GET /console/inbox/{document_id}": Route(INBOX, "inbox"),

@@ -58,3 +58,33 @@ def test_an_order_attached_in_the_portal_is_downloaded_from_the_item_page(
         reviewer.locator("#documents").get_by_role("link", name=order.name).click()
     assert theirs.value.suggested_filename == order.name
     assert Path(theirs.value.path()).read_bytes() == samples.PDF
+
+
+def test_a_reviewer_marks_an_order_and_adds_its_redacted_copy(live_server: Any, new_page: Any, kz_ministry: Any,
+                                                              make_user: Any, tmp_path: Path) -> None:
+    make_user("bob@docket.test", "reviewer", password=PASSWORD)
+    with live_server.client(kz_ministry) as api:
+        sent = api.post("/api/v1/requests", json={
+            "jurisdiction": "KZ", "reason": "hate_speech", "legal_basis": [{"law": "kz-online-platforms-9"}],
+            "explanation": "Calls for violence.", "items": [{"url": "https://social.example/@aidos/78"}]})
+        request_id = sent.json()["id"]
+        added = api.post(f"/api/v1/requests/{request_id}/documents", data={"kind": "order"},
+                         files={"file": ("Приказ.pdf", samples.PDF, "application/pdf")})
+        assert added.status_code == 201, added.text
+    copy = tmp_path / "Приказ-redacted.png"
+    copy.write_bytes(samples.PNG)
+    reviewer = new_page()
+    sign_in_with_keyboard(reviewer, "bob@docket.test", PASSWORD)
+    reviewer.goto(f"/console/requests/{request_id}")
+    _submit(reviewer, "Mark as holding personal data")
+    assert "is marked as holding personal data" in reviewer.locator("main [role=status]").first.inner_text()
+    assert "Holds personal data" in reviewer.locator("#documents").inner_text()
+    reviewer.get_by_text("Add a redacted copy", exact=True).click()
+    assert reviewer.get_by_label("A redacted copy of").input_value() == str(added.json()["id"])
+    reviewer.get_by_label("The redacted copy").set_input_files(str(copy))
+    _submit(reviewer, "Add the redacted copy")
+    assert "A redacted copy of “Приказ.pdf”" in reviewer.locator("#documents").inner_text()
+    with live_server.client(kz_ministry) as api:
+        listed = api.get(f"/api/v1/requests/{request_id}/documents").json()["documents"]
+    assert [(d["personal_data"], d["redacts"], d["kind"]) for d in listed] == [
+        (True, None, "order"), (False, added.json()["id"], "order")]

@@ -76,6 +76,6 @@ class TestTheDirectoryStore:
 def test_content_kept_in_files_needs_its_directory(session: Session, tmp_path: Path) -> None:
     sha = hashlib.sha256(samples.PDF).hexdigest()
     Blobs(str(tmp_path)).put(session, sha256=sha, data=samples.PDF)
-    with pytest.raises(Unavailable, match="DOCKET_DOCUMENT_DIR is not set"):
+    with pytest.raises(Unavailable, match="neither DOCKET_DOCUMENT_DIR nor DOCKET_DOCUMENT_S3_URL is set"):
         Blobs().get(session, sha256=sha)
     assert Blobs(str(tmp_path)).get(session, sha256=sha) == samples.PDF

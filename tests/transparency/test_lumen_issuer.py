@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from docket.documents.storage import Blobs
 from docket.transparency import lumen
 from tests.review.conftest import send  # noqa: F401  (the fixture)
 
@@ -27,7 +28,7 @@ def _decided(send: Any, act: Any, who: Any, reviewer: Any, **changes: Any) -> in
 
 def _notices(sessions: Any) -> dict[str, dict[str, Any]]:
     with sessions() as s:
-        return {key: body["notice"] for key, body in lumen.notices(session=s, platform="Social Example")}
+        return {key: body["notice"] for key, body in lumen.notices(session=s, platform="Social Example", blobs=Blobs())}
 
 
 def _roles(notice: dict[str, Any]) -> dict[str, dict[str, Any]]:

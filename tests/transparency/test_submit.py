@@ -1,15 +1,21 @@
 """``docket export dsa|lumen --submit``: against a real HTTP receiver on loopback that answers
 like the Transparency Database and Lumen (token check, all-or-nothing batches of 1 to 100,
-422 for a known puid, 429 with Retry-After, 5xx), with failures on demand."""
+422 for a known puid, 429 with Retry-After, 5xx; Lumen's checks of a notice's files), with
+failures on demand."""
 
 # ruff: noqa: F811  (tests take the imported ``case`` fixture as a parameter)
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -24,6 +30,7 @@ from typer.testing import CliRunner
 
 from docket import store
 from docket.cli import app
+from docket.documents import detect
 from docket.transparency import dsa
 from tests.helpers import docket_command
 from tests.transparency.test_aggregates_history import case  # noqa: F401  (the fixture; F811 below is its use)
@@ -32,6 +39,47 @@ from tests.transparency.test_exports import release_holds
 TOKEN = "tdb-test-token-0123456789"
 LUMEN_TYPES = {"GovernmentRequest", "CourtOrder", "LawEnforcementRequest", "LocalLaw", "Defamation",
                "DataProtection", "PrivateInformation", "DMCA", "Trademark", "Counterfeit", "Other"}
+# Lumen's file uploads (app/models/file_upload.rb, Lumen::Submissions::AttachmentValidator):
+# the kinds it takes, the data URI it decodes, the types Paperclip's spoof check expects of
+# a name's extension (the mime-types gem's), and its renaming of files.
+LUMEN_FILE_KINDS = {"original", "supporting"}
+DATA_URI = re.compile(r"\Adata:([-\w.+]+/[-\w.+]+)((?:;[-\w]+=[-\w.]+)*);base64,(.*)\Z", re.S)
+EXTENSION_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                   "tif": "image/tiff", "tiff": "image/tiff", "webp": "image/webp", "txt": "text/plain",
+                   "eml": "message/rfc822", "docx": detect.DOCX, "odt": detect.ODT}
+
+
+def file_says(data: bytes) -> str:
+    """The type ``file -b --mime-type`` reads from ``data``, as Paperclip asks it (docket's own
+    detection where the command is missing)."""
+    command = shutil.which("file")
+    if command is None:
+        return detect.detect(data).media_type.split(";")[0]
+    with tempfile.NamedTemporaryFile() as held:
+        held.write(data)
+        held.flush()
+        return subprocess.run([command, "-b", "--mime-type", held.name], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+
+def lumen_file_problem(upload: Any) -> str | None:
+    """What Lumen says of one of ``file_uploads_attributes``, or None when it takes it."""
+    if not isinstance(upload, dict) or upload.get("kind") not in LUMEN_FILE_KINDS:
+        return "Kind is not included in the list"
+    found = DATA_URI.match(str(upload.get("file", "")))
+    if found is None:
+        return "invalid base64"
+    try:
+        data = base64.b64decode(found.group(3), validate=True)  # Ruby's strict_decode64
+    except (binascii.Error, ValueError):
+        return "invalid base64"
+    name = str(upload.get("file_name") or "")
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem:  # Paperclip::MediaTypeSpoofDetector compares media types ("image", "text")
+        expected = EXTENSION_TYPES.get(extension.lower(), "application/octet-stream").split("/")[0]
+        if {found.group(1).split("/")[0], file_says(data).split("/")[0]} != {expected}:
+            return "File has contents that are not what they are reported to be"
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -74,6 +122,7 @@ class Receiver:
         self.requests: list[tuple[str, dict[str, str], Any]] = []
         self.statements: list[dict[str, Any]] = []
         self.notices: list[dict[str, Any]] = []
+        self.files: list[dict[str, Any]] = []  # as Lumen keeps them: kind, renamed file, bytes
         self.batch_sizes: list[int] = []
         self.known: set[str] = set()
         self.failures: list[tuple[int, dict[str, str]]] = []
@@ -154,7 +203,15 @@ class Receiver:
             return 422, {}, {"notices": {"type": ["is not a notice type"]}}
         if any(not isinstance(notice.get(f, ""), str) for f in ("jurisdiction_list", "regulation_list", "tag_list")):
             return 422, {}, {"notices": {"tag_list": ["must be a comma-separated string"]}}
+        uploads = notice.get("file_uploads_attributes") or []
+        problems = [p for p in map(lumen_file_problem, uploads) if p]
+        if problems:  # the notice and all its files, or nothing
+            return 422, {}, {"file_uploads": problems}
         self.notices.append(notice)
+        for upload in uploads:
+            data = base64.b64decode(DATA_URI.match(upload["file"]).group(3))  # type: ignore[union-attr]
+            self.files.append({"notice": len(self.notices), "kind": upload["kind"], "data": data,
+                               "file_name": re.sub(r"[^a-z\d.\- ]", "_", upload["file_name"], flags=re.I)})
         return 201, {"location": f"{self.base}/notices/{len(self.notices)}"}, {}
 
 

@@ -75,6 +75,11 @@ _PLACEHOLDER = re.compile(
     r"censored|confidential)(?:\s+(?:url|link|address))?\s*[\])>}]", re.IGNORECASE)
 
 
+def placeholders(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` placeholders stand (start, end), for readers of whole letters."""
+    return [m.span() for m in _PLACEHOLDER.finditer(text)]
+
+
 def is_placeholder(text: str) -> bool:
     """Whether ``text`` stands where an address was withheld ("[redacted]", "hxxps://[private]/x")."""
     return bool(_PLACEHOLDER.search(text))

@@ -1,9 +1,12 @@
-"""Documents through the API: add one to a request, list a request's, download one; send
-one as it is to the inbox (``POST /api/v1/documents``) and follow what became of it.
+"""Documents through the API: add one to a request, list a request's, download one; staff
+mark one as holding personal data and add a redacted copy of it; send one as it is to
+the inbox (``POST /api/v1/documents``) and follow what became of it.
 
 A request's documents are for its submitter and for staff who may see the request (a
 local representative: its countries); to anyone else the request and its documents are
-a 404, as if they did not exist. Every upload and every download is an audit event."""
+a 404, as if they did not exist. Marking a document and adding a redacted copy are
+staff's: a submitter is refused (403) as on every staff-only route. Every upload, mark
+and download is an audit event."""
 
 from __future__ import annotations
 
@@ -18,11 +21,11 @@ from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.documents import detect, inbox, service
 from docket.documents.models import Channel, Document, DocumentKind
-from docket.documents.schemas import DocumentList, DocumentRead, InboxEntryRead
+from docket.documents.schemas import DocumentList, DocumentRead, DocumentUpdate, InboxEntryRead
 from docket.errors import PROBLEM_JSON, Forbidden
 from docket.intake.api import check_reader, rate_limited
 from docket.intake.models import Request
-from docket.parties.auth import Permission, Principal
+from docket.parties.auth import Permission, Principal, require
 
 router = APIRouter(tags=["documents"])
 
@@ -48,17 +51,37 @@ def add_document(
     file: Annotated[UploadFile, File(description="the document; its type is read from its bytes")],
     kind: Annotated[DocumentKind, Form()],
     language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. ru")] = None,
+    redacts: Annotated[str | None, Form(max_length=20, description=(
+        "staff only: the id of a document of the same request that this one is a redacted copy of"))] = None,
 ) -> DocumentRead:
     """Attach a document (the letter, the order, a court decision, a translation, evidence)
-    to a request. Who: the request's submitter; staff who may see it (a local
-    representative: its countries); 404 for anyone else."""
+    to a request; with ``redacts``, a redacted copy of one of its documents (staff only; a
+    403 for a submitter, a 422 for a document not of this request or itself a copy). Who:
+    the request's submitter; staff who may see it (a local representative: its
+    countries); 404 for anyone else."""
     found = access.visible(db, principal, Request, request_id, for_update=True, what="request")
+    original = service.original(session=db, request_id=found.id, staff=principal.submitter_id is None,
+                                value=redacts)
     upload = service.check_upload(settings=settings, data=service.read_at_most(settings, file.file),
                                   filename=file.filename, kind=kind,
                                   language=service.parse_language(language))
     [added] = service.add(session=db, settings=settings, request_id=found.id, uploads=[upload],
-                          actor=principal.actor)
+                          actor=principal.actor, redacts=original)
     return DocumentRead.model_validate(added)
+
+
+@router.patch("/api/v1/documents/{document_id}", response_model=DocumentRead,
+              responses={422: {"description": "not a boolean ``personal_data``", **_PROBLEM}})
+def mark_document(document_id: Id, body: DocumentUpdate, db: Db,
+                  principal: Annotated[Principal, Depends(require(Permission.requests_read_all))]) -> DocumentRead:
+    """Mark a document as holding personal data (or not), with a ``document:marked`` event
+    when the mark changes. A document so marked never leaves the platform in an export;
+    a redacted copy of it (``POST …/documents`` with ``redacts``) goes in its place. Who:
+    staff who may see the request (a local representative: its countries); 403 for a
+    submitter; 404 for anyone else."""
+    document = access.visible(db, principal, Document, document_id, for_update=True, what="document")
+    service.mark(session=db, document=document, personal_data=body.personal_data, actor=principal.actor)
+    return DocumentRead.model_validate(document)
 
 
 @router.get("/api/v1/requests/{request_id}/documents", response_model=DocumentList)

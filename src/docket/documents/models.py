@@ -1,13 +1,14 @@
 """The documents a request carries — the authority's letter, the order or court decision,
-translations, evidence — and their content, kept once per distinct content (by SHA-256);
-and the inbox of documents received that belong to no request yet."""
+translations, evidence, redacted copies of them — and their content, kept once per
+distinct content (by SHA-256); and the inbox of documents received that belong to no
+request yet."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from docket.store import Base, utcnow
@@ -56,6 +57,12 @@ class Document(Base):
     # Who uploaded it, as audit events name actors: "submitter:3", "user:7".
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A reviewer's mark that the document holds personal data (a name, an address, an ID
+    # number of someone the order is about): it never leaves the platform in an export.
+    personal_data: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # This document is a redacted copy of that one (a document of the same request, not
+    # itself a copy), made to be published in its place (docket.transparency.lumen).
+    redacts_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 
     __table_args__ = (Index("ix_documents_request_id_id", "request_id", "id"),)
 

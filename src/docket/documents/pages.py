@@ -1,10 +1,11 @@
 """Documents on the pages: the portal's and the console's forms that add a document to a
-request, their download links, the console's reading page, which shows a PDF's or a
-scan's pages as images drawn on the server (docket.documents.page_images), and the
-console's inbox of documents received without a request (docket.documents.inbox). The
-same checks and services as the API (``docket.documents.api``): who reaches the request
-reaches its documents, every upload and download is an audit event, and a download is
-always an attachment.
+request, their download links, and the console's reading page, which shows a PDF's or a
+scan's pages as images drawn on the server (docket.documents.page_images); on the
+console, the mark that a document holds personal data and the form that adds a redacted
+copy of it, and the inbox of documents received without a request
+(docket.documents.inbox). The same checks and services as the API
+(``docket.documents.api``): who reaches the request reaches its documents, every upload,
+mark and download is an audit event, and a download is always an attachment.
 
 The request pages themselves (the portal's, the console's item page) list the documents
 with :func:`shown`; the portal's new-request form takes files with :func:`form_context`."""
@@ -67,13 +68,14 @@ def shown(session: Session, *, request_id: int, settings: Settings) -> dict[str,
             "page_types": page_images.RENDERED}
 
 
-def uploads_of(form: dict[str, Any], settings: Settings, *, field: str) -> list[service.Upload]:
+def uploads_of(form: dict[str, Any], settings: Settings, *, field: str,
+               kind: DocumentKind | None = None) -> list[service.Upload]:
     """The files of a form's ``field`` (none chosen: none), with the form's one kind
-    (``document_kind``) and language (``document_language``), checked."""
+    (``document_kind``; ``kind`` when given) and language (``document_language``), checked."""
     given = form.get(field)
     files = [f for f in (given if isinstance(given, list) else [given])
              if isinstance(f, UploadFile) and (f.filename or f.size)]
-    kind = service.parse_kind(_text(form, "document_kind"), "document_kind")
+    kind = kind or service.parse_kind(_text(form, "document_kind"), "document_kind")
     language = service.parse_language(_text(form, "document_language"), "document_language")
     return [service.check_upload(settings=settings, data=service.read_at_most(settings, f.file),
                                  filename=f.filename, kind=kind, language=language, field=field)
@@ -86,18 +88,24 @@ def _text(form: dict[str, Any], name: str) -> str:
 
 
 def _add(request: Request, db: Session, settings: Settings, user: SignedIn, found: DocketRequest,
-         form: dict[str, Any]) -> str | None:
-    """Add the form's file to ``found``; the refusal's words, or None when it was stored."""
+         form: dict[str, Any], *, staff: bool = False) -> str | None:
+    """Add the form's file to ``found`` (on the console, a redacted copy when the form names
+    the original, ``redacts``, whose kind the copy takes); the refusal's words, or None
+    when it was stored."""
     try:
-        uploads = uploads_of(form, settings, field="file")
+        original = service.original(session=db, request_id=found.id, staff=staff, value=_text(form, "redacts"))
+        uploads = uploads_of(form, settings, field="file", kind=original.kind if original else None)
         if not uploads:
             return "choose a file to add"
         added = service.add(session=db, settings=settings, request_id=found.id, uploads=uploads,
-                            actor=f"user:{user.user_id}")
+                            actor=f"user:{user.user_id}", redacts=original)
     except DocketError as exc:
         db.rollback()
         return exc.detail
-    flash(request, f"“{added[0].filename}” is added to request {found.id}.")
+    if original is not None:
+        flash(request, f"“{added[0].filename}” is added as a redacted copy of “{original.filename}”.")
+    else:
+        flash(request, f"“{added[0].filename}” is added to request {found.id}.")
     return None
 
 
@@ -137,9 +145,26 @@ def console_add(request: Request, request_id: Id, who: StaffReader, db: Db, sett
     who may see the request (a local representative: its countries)."""
     found = access.visible(db, who.principal, DocketRequest, request_id, for_update=True, what="request")
     back = back_to(form, f"/console/requests/{request_id}")
-    refused = _add(request, db, settings, who, found, form)
+    refused = _add(request, db, settings, who, found, form, staff=True)
     if refused is not None:
         flash(request, f"The document was not added: {refused}.", "error")
+    return redirect(request, f"{back}#documents")
+
+
+@router.post("/console/documents/{document_id}/personal-data")
+def console_mark(request: Request, document_id: Id, who: StaffReader, db: Db, form: Form) -> Response:
+    """Mark a document as holding personal data (``personal_data=yes``) or not (``no``):
+    a document so marked is never exported, a redacted copy of it goes in its place. Who:
+    staff who may see the request (a local representative: its countries)."""
+    document = access.visible(db, who.principal, Document, document_id, for_update=True, what="document")
+    back = back_to(form, f"/console/requests/{document.request_id}" if document.request_id is not None
+                   else f"/console/inbox/{document.id}")
+    flag = _text(form, "personal_data")
+    if flag not in ("yes", "no"):
+        flash(request, "The mark was not changed: say yes or no.", "error")
+    elif service.mark(session=db, document=document, personal_data=flag == "yes", actor=f"user:{who.user_id}"):
+        flash(request, f"“{document.filename}” is marked as "
+                       f"{'holding personal data' if flag == 'yes' else 'holding no personal data'}.")
     return redirect(request, f"{back}#documents")
 
 

@@ -1,11 +1,11 @@
-"""What the API answers about documents (their content is downloaded on its own) and
-about the inbox entries of documents received without a request."""
+"""What the API answers about documents (their content is downloaded on its own), staff's
+change to one, and the inbox entries of documents received without a request."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from docket.documents.models import Channel, Document, DocumentKind, InboxEntry, InboxStatus
 
@@ -23,10 +23,22 @@ class DocumentRead(BaseModel):
     media_type: str = Field(description="the type detected from the content, never the name or the client's claim")
     uploaded_by: str = Field(description="who uploaded it: submitter:<id> or user:<id>")
     uploaded_at: dt.datetime
+    personal_data: bool = Field(description="staff marked it as holding personal data: it is never exported")
+    redacts: int | None = Field(validation_alias="redacts_id",
+                                description="the document of the same request this one is a redacted copy of")
 
 
 class DocumentList(BaseModel):
     documents: list[DocumentRead]
+
+
+class DocumentUpdate(BaseModel):
+    """Staff's mark on a document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    personal_data: StrictBool = Field(description="the document holds personal data (a name, an address, an ID "
+                                                  "number): the Lumen export never sends it, only a redacted copy")
 
 
 class InboxEntryRead(BaseModel):

@@ -1,6 +1,7 @@
 """Documents on a request: checking a file as it arrives (its size and its type, from its
 bytes), storing it with its ``document:added`` event, listing a request's documents and
-reading one back with its ``document:downloaded`` event.
+reading one back with its ``document:downloaded`` event; staff's mark that a document
+holds personal data (``document:marked``) and the redacted copies they add in its place.
 
 Every channel that takes files — a request sent with documents (``intake.submit``), a
 document added later through the API, the portal or the console — checks them with
@@ -24,7 +25,7 @@ from docket import audit
 from docket.documents import detect
 from docket.documents.models import Document, DocumentKind
 from docket.documents.storage import Blobs
-from docket.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from docket.errors import Forbidden, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from docket.settings import Settings
 
 # The routes that take documents in a multipart/form-data body, which errors.BodyLimit
@@ -120,11 +121,12 @@ def held_bytes(*, session: Session, request_id: int) -> int:
 
 
 def add(*, session: Session, settings: Settings, request_id: int, uploads: Sequence[Upload],
-        actor: str) -> list[Document]:
+        actor: str, redacts: Document | None = None) -> list[Document]:
     """Store ``uploads`` on request ``request_id``, each with its ``document:added`` event,
     in the caller's transaction; 413, storing nothing, when the request's documents would
     pass DOCKET_REQUEST_DOCUMENTS_MAX_BYTES. The caller holds the request (locked, or new
-    in its transaction), so two uploads cannot both pass the limit."""
+    in its transaction), so two uploads cannot both pass the limit. With ``redacts`` (see
+    :func:`original`), each is a redacted copy of that document."""
     held = held_bytes(session=session, request_id=request_id) if uploads else 0
     total = held + sum(u.size for u in uploads)
     if total > settings.request_documents_max_bytes:
@@ -139,12 +141,51 @@ def add(*, session: Session, settings: Settings, request_id: int, uploads: Seque
         blobs.put(session, sha256=upload.sha256, data=upload.data)
         documents.append(Document(
             request_id=request_id, kind=upload.kind, language=upload.language, filename=upload.filename,
-            size=upload.size, sha256=upload.sha256, media_type=upload.media_type, uploaded_by=actor))
+            size=upload.size, sha256=upload.sha256, media_type=upload.media_type, uploaded_by=actor,
+            personal_data=False, redacts_id=redacts.id if redacts is not None else None))
     session.add_all(documents)
     session.flush()
     audit.record_many(session=session, events=[
-        audit.NewEvent(actor, "document:added", f"request:{request_id}", facts(d)) for d in documents])
+        audit.NewEvent(actor, "document:added", f"request:{request_id}",
+                       {**facts(d), **({"redacts": d.redacts_id} if d.redacts_id is not None else {})})
+        for d in documents])
     return documents
+
+
+def original(*, session: Session, request_id: int, staff: bool, value: int | str | None,
+             field: str = "redacts") -> Document | None:
+    """The document a new one is a redacted copy of, as a form gives its id (none given:
+    None). Only staff add redacted copies (a 403 for anyone else); the original is a
+    document of the same request that is not itself a copy (a 422 otherwise)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not staff:
+        raise Forbidden("only staff add a redacted copy of a document")
+    try:
+        document_id = int(value)
+    except ValueError:
+        document_id = 0
+    found = session.get(Document, document_id) if 0 < document_id < 2**31 else None
+    if found is None or found.request_id != request_id:
+        raise Unprocessable(f"request {request_id} has no document {str(value)[:20]}",
+                            errors=[{"field": field, "message": "the id of a document of the same request"}])
+    if found.redacts_id is not None:
+        raise Unprocessable(f"document {found.id} is itself a redacted copy (of document {found.redacts_id})",
+                            errors=[{"field": field, "message": "the id of an original, not of a copy"}])
+    return found
+
+
+def mark(*, session: Session, document: Document, personal_data: bool, actor: str) -> bool:
+    """Mark ``document`` as holding personal data, or not, with its ``document:marked``
+    event; False (and no event) when it was marked so already. The caller holds the
+    document locked, so two staff changing it at once take turns."""
+    if document.personal_data == personal_data:
+        return False
+    document.personal_data = personal_data
+    session.flush()
+    audit.record(session=session, actor=actor, action="document:marked", subject=subject(document),
+                 payload={**facts(document), "personal_data": personal_data})
+    return True
 
 
 def for_request(*, session: Session, request_id: int) -> list[Document]:
@@ -163,9 +204,7 @@ def record_download(*, session: Session, document: Document, actor: str, as_page
     """The ``document:downloaded`` event of ``actor`` reading ``document``: the file itself,
     (``as_pages``) its page images on the console's reading page, or (``as_text``) its
     text on the inbox's page."""
-    # A document in the inbox has no request yet: the event names the document.
-    subject = f"request:{document.request_id}" if document.request_id is not None else f"document:{document.id}"
-    audit.record(session=session, actor=actor, action="document:downloaded", subject=subject,
+    audit.record(session=session, actor=actor, action="document:downloaded", subject=subject(document),
                  payload={**facts(document), **({"as": "page_images"} if as_pages else {}),
                           **({"as": "text"} if as_text else {})})
 
@@ -180,6 +219,12 @@ def download_headers(document: Document) -> dict[str, str]:
         "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
         "Cache-Control": "private, no-store",
     }
+
+
+def subject(document: Document) -> str:
+    """The audit subject of an event about ``document``: its request's; a document in the
+    inbox has no request yet, so the document itself."""
+    return f"request:{document.request_id}" if document.request_id is not None else f"document:{document.id}"
 
 
 def facts(document: Document) -> dict[str, Any]:

@@ -258,8 +258,11 @@ def export_lumen(
 
     One per decided request of a government, regulator, police or court, by the day it
     was received (all time without a period): JSON files, or sent to Lumen's …/notices
-    with retries; accepted notices are recorded and never sent twice."""
+    with retries; accepted notices are recorded and never sent twice. The letters, orders,
+    court decisions and translations go with them as files, except those marked as
+    holding personal data, whose redacted copies go instead (docket.transparency.lumen)."""
     from docket import store
+    from docket.documents.storage import Blobs
     from docket.transparency import lumen
     from docket.transparency.exports import write_json
     from docket.transparency.submit import Retry, submit_lumen
@@ -277,7 +280,8 @@ def export_lumen(
                 folder = Path(out or ".")
                 files = []
                 with _progress(as_json, "writing notices", selection.total) as advance:
-                    for key, body in lumen.notices(session=reader, platform=settings.platform_name, period=chosen):
+                    for key, body in lumen.notices(session=reader, platform=settings.platform_name,
+                                                   blobs=Blobs.of(settings), period=chosen):
                         files.append(write_json(folder / f"lumen-{key}.json", body))
                         advance(1)
                 assert log is not None
@@ -290,8 +294,8 @@ def export_lumen(
         try:
             with _progress(as_json, "sending notices", selection.total) as advance:
                 done = submit_lumen(factory=factory, url=submit or "", token=token, period=chosen,
-                                    platform=settings.platform_name, retry=Retry(attempts=attempts, backoff=backoff),
-                                    progress=advance)
+                                    platform=settings.platform_name, blobs=Blobs.of(settings),
+                                    retry=Retry(attempts=attempts, backoff=backoff), progress=advance)
         except KeyboardInterrupt:
             raise _interrupted(as_json, "notices accepted so far are recorded.") from None
         summary.update(target=submit, sent=done.sent, skipped_already_accepted=done.skipped,

@@ -11,11 +11,31 @@ so no author was told) stays unpublished, because its confidentiality was never 
 Lumen masks e-mail addresses and phone numbers itself before publishing; docket redacts
 them before sending, so they never leave the platform. No person is named: senders and
 courts are organisations; the issuing officer is left out.
+
+The request's documents go with the notice as Lumen's ``file_uploads_attributes``, each
+``{"kind", "file": "data:<type>;base64,…", "file_name"}`` (:func:`uploads`):
+
+- the authority's own papers — a letter, an order, a court decision, a translation — go
+  as ``original`` (Lumen keeps originals private, for researchers it admits);
+- unless it holds personal data — a reviewer marked it so, or it is an e-mail, whose
+  headers name the people who sent and received it (and whose content Lumen's own type
+  check reads now as mail, now as plain text): then it never leaves the platform, and
+  its redacted copy (the latest one not itself marked) goes in its
+  place as ``supporting`` (Lumen publishes supporting files), named by its kind and id,
+  never by the uploader's name (which may name the very person redacted);
+- evidence and other documents never go: they may hold the very content at issue, or
+  people's data.
+
+A file's name is made as Lumen would store it (every character but letters, digits,
+``.``, ``-`` and space becomes ``_``) and ends in the extension of the type detected
+from its bytes, so that Lumen's check that a file's content matches its name passes.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +46,9 @@ from sqlalchemy.orm import Session
 from docket.catalog import service as catalog
 from docket.catalog.models import Jurisdiction, Law, Reason
 from docket.content.models import Content
+from docket.documents import detect
+from docket.documents.models import Document, DocumentKind
+from docket.documents.storage import Blobs
 from docket.intake.models import Item, Request, RequestStatus
 from docket.notices.models import NoticeHold
 from docket.parties.models import Submitter
@@ -46,6 +69,12 @@ OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under th
                  "rejected_overbroad": "not acted on: the request was overbroad",
                  "already_removed": "already removed", "content_not_found": "content not found"}
 COMPLIED = frozenset({"restricted", "removed_policy"})
+# The documents that go to Lumen (module docstring), and the extension of each type.
+SENT_KINDS = frozenset({DocumentKind.letter, DocumentKind.order, DocumentKind.court_decision,
+                        DocumentKind.translation})
+EXTENSIONS = {detect.PDF: "pdf", detect.PNG: "png", detect.JPEG: "jpg", detect.TIFF: "tif", detect.WEBP: "webp",
+              detect.TEXT: "txt", detect.EML: "eml", detect.DOCX: "docx", detect.ODT: "odt"}
+_NOT_LUMEN = re.compile(r"[^a-z\d.\- ]", re.IGNORECASE)  # FileUpload#rename_file
 
 
 @dataclass(frozen=True)
@@ -105,10 +134,11 @@ def select_notices(*, session: Session, period: Period | None = None) -> Selecti
     return Selection(total=int(total) - undecided - withheld, undecided=undecided, confidential=withheld)
 
 
-def notices(*, session: Session, platform: str, period: Period | None = None,
+def notices(*, session: Session, platform: str, blobs: Blobs, period: Period | None = None,
             chunk: int = 200) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(key, body)`` per publishable request, in request order; ``key`` is stable
-    (``request-<id>``), ``body`` is what ``POST /notices`` takes."""
+    (``request-<id>``), ``body`` is what ``POST /notices`` takes, with the documents
+    :func:`uploads` chooses, read from ``blobs`` one notice at a time."""
     query = (
         select(Request, Submitter.kind, Submitter.name, Submitter.country, Reason.label, Jurisdiction.name)
         .join(Submitter, Submitter.id == Request.submitter_id).join(Reason, Reason.code == Request.reason)
@@ -123,11 +153,66 @@ def notices(*, session: Session, platform: str, period: Period | None = None,
         ids = [r[0].id for r in rows]
         items = _items(session, ids)
         laws = _citations(session, [r[0] for r in rows])
+        documents = _documents(session, ids)
         for request, kind, org, org_country, reason, country in rows:
+            files = [file_upload(d, as_kind, blobs.get(session, sha256=d.sha256))
+                     for d, as_kind in uploads(documents.get(request.id, []))]
             yield f"request-{request.id}", notice(
                 request, kind=str(kind), org=org, org_country=org_country, reason=reason, country=country,
-                items=items.get(request.id, []), laws=laws, platform=platform)
+                items=items.get(request.id, []), laws=laws, platform=platform, files=files)
         last = ids[-1]
+
+
+def _documents(session: Session, request_ids: list[int]) -> dict[int, list[Document]]:
+    """The requests' documents (without their content), in the order they came."""
+    out: dict[int, list[Document]] = {}
+    query = select(Document).where(Document.request_id.in_(request_ids)).order_by(Document.request_id, Document.id)
+    for document in session.execute(query).scalars():
+        if document.request_id is not None:  # always, by the query (the inbox's have none)
+            out.setdefault(document.request_id, []).append(document)
+    return out
+
+
+def uploads(documents: list[Document]) -> list[tuple[Document, str]]:
+    """Which of one request's ``documents`` go to Lumen, each with Lumen's kind for it
+    (``original`` or ``supporting``), by the rule of the module's docstring."""
+    copies = {d.redacts_id: d for d in documents if d.redacts_id is not None and not _holds_people(d)}  # the latest
+    chosen: list[tuple[Document, str]] = []
+    for d in documents:
+        if d.redacts_id is not None or d.kind not in SENT_KINDS:
+            continue
+        if not _holds_people(d):
+            chosen.append((d, "original"))
+        elif d.id in copies:
+            chosen.append((copies[d.id], "supporting"))
+    return chosen
+
+
+def _holds_people(document: Document) -> bool:
+    """Marked as holding personal data, or an e-mail (its headers name people)."""
+    return document.personal_data or document.media_type == detect.EML
+
+
+def file_name(document: Document, kind: str) -> str:
+    """The name Lumen stores ``document`` under: a supporting file's from its kind and id, an
+    original's from the uploader's name; cleaned as Lumen cleans names, with the extension
+    of the type detected from its bytes."""
+    extension = EXTENSIONS.get(document.media_type, "bin")
+    stem = f"{document.kind}-{document.id}-redacted"
+    if kind == "original":
+        given, dot, old = document.filename.rpartition(".")
+        given = given if dot and given and len(old) <= 10 else document.filename
+        cleaned = _NOT_LUMEN.sub("_", given).strip(" .")[:150]
+        stem = cleaned if re.search(r"[a-z\d]", cleaned, re.IGNORECASE) else f"{document.kind}-{document.id}"
+    return f"{stem}.{extension}"
+
+
+def file_upload(document: Document, kind: str, data: bytes) -> dict[str, str]:
+    """One of Lumen's ``file_uploads_attributes``: the content as a data URI (RFC 2397,
+    strict base64) in the type detected."""
+    media_type = document.media_type.replace("; ", ";")
+    return {"kind": kind, "file": f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}",
+            "file_name": file_name(document, kind)}
 
 
 def _items(session: Session, request_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -156,8 +241,10 @@ def _day(moment: dt.datetime) -> str:
 
 
 def notice(request: Request, *, kind: str, org: str, org_country: str, reason: str, country: str,
-           items: list[dict[str, Any]], laws: dict[str, str], platform: str) -> dict[str, Any]:
-    """One request as a Lumen notice (``{"notice": {...}}``). When the order names the
+           items: list[dict[str, Any]], laws: dict[str, str], platform: str,
+           files: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """One request as a Lumen notice (``{"notice": {...}}``), with its ``files`` (see
+    :func:`file_upload`). When the order names the
     authority that decided it, that authority is the notice's ``principal`` (and its type
     follows the authority's kind); the submitter that transmitted it stays the ``sender``."""
     issuer = request.authority_name
@@ -212,6 +299,7 @@ def notice(request: Request, *, kind: str, org: str, org_country: str, reason: s
         "tag_list": _listing([request.reason, kind, *(["emergency"] if request.emergency else [])]),
         "works_attributes": works,
         "entity_notice_roles_attributes": roles,
+        "file_uploads_attributes": files or [],
     }
     if request.language:
         body["language"] = request.language

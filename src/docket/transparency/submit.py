@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket import store
+from docket.documents.storage import Blobs
 from docket.store import utcnow
 from docket.transparency import dsa, lumen
 from docket.transparency.exports import accepted_keys, record_accepted
@@ -193,16 +194,18 @@ def _uuid(response: httpx.Response, index: int) -> str | None:
 
 # ---------------------------------------------------------------- Lumen
 def submit_lumen(*, factory: sessionmaker[Session], url: str, token: str, period: Period | None, platform: str,
-                 retry: Retry, progress: Callable[[int], None] | None = None,
+                 blobs: Blobs, retry: Retry, progress: Callable[[int], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> Outcome:
-    """Post each of the period's notices to ``url`` (Lumen's ``…/notices``), one at a time,
-    skipping every request ``url`` accepted before."""
+    """Post each of the period's notices to ``url`` (Lumen's ``…/notices``), with their
+    documents (``blobs`` holds their content), one at a time, skipping every request
+    ``url`` accepted before. A refusal (Lumen's 422 for a file among them too) stops the
+    run with Lumen's answer; what was accepted before it stays recorded."""
     outcome = Outcome()
     headers = {"X-Authentication-Token": token, "Accept": "application/json"}
     with store.transaction(factory) as reader, httpx.Client(timeout=TIMEOUT) as client:
         store.begin_readonly(reader)
         done = accepted_keys(session=reader, export="lumen", target=url)
-        for key, body in lumen.notices(session=reader, platform=platform, period=period):
+        for key, body in lumen.notices(session=reader, platform=platform, blobs=blobs, period=period):
             if key in done:
                 outcome.skipped += 1
             else:

@@ -116,7 +116,7 @@ def load(*, session: Session, token: str, now: dt.datetime | None = None) -> Sig
     """The person a session cookie stands for, or None if it is unknown, expired or revoked."""
     now = now or utcnow()
     found = session.execute(
-        select(WebSession, User).join(User, User.id == WebSession.user_id)
+        select(WebSession, User).join(User)  # on the one foreign key, web_sessions.user_id
         .where(WebSession.token_hash == parties.hash_token(token),
                WebSession.revoked_at.is_(None))
     ).first()
