@@ -80,6 +80,40 @@ def test_the_command_stops_with_one_line(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("imap://letters@mail.example/INBOX", "plain IMAP would send the password in the clear"),
+        ("pop3s://letters@mail.example", "must be imaps://"),
+        ("imaps://mail.example/INBOX", "must name the user and the host"),
+        ("imaps://letters:hunter2@mail.example:99999/INBOX", "the port must be a number"),
+    ],
+)
+def test_the_mailbox_is_reached_over_tls_only(monkeypatch: pytest.MonkeyPatch, value: str, expected: str) -> None:
+    monkeypatch.setenv("DOCKET_MAIL_IMAP_URL", value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value).startswith("DOCKET_MAIL_IMAP_URL: ") and expected in str(info.value)
+    assert "hunter2" not in str(info.value)
+
+
+def test_a_mailbox_url_over_tls_is_taken(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from docket.documents.mailbox import Mailbox
+
+    password = tmp_path / "imap"
+    password.write_text("s3cret\n")
+    monkeypatch.setenv("DOCKET_MAIL_IMAP_PASSWORD_FILE", str(password))
+    for url, port, starttls in (("imaps://letters%40gov.example@mail.example/Requests", 993, False),
+                                ("imap://letters%40gov.example@mail.example:1143/Requests?starttls=true", 1143, True)):
+        monkeypatch.setenv("DOCKET_MAIL_IMAP_URL", url)
+        mailbox = Mailbox.of(load_settings())
+        assert (mailbox.user, mailbox.host, mailbox.port, mailbox.folder, mailbox.starttls, mailbox.password) == (
+            "letters@gov.example", "mail.example", port, "Requests", starttls, "s3cret")
+    monkeypatch.setenv("DOCKET_MAIL_IMAP_CA_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(SettingsError, match="DOCKET_MAIL_IMAP_CA_FILE: must be a readable PEM file"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
     ("url", "bucket", "prefix"),
     [("s3://docket-documents", "docket-documents", ""),
      ("s3://docket-documents/", "docket-documents", ""),

@@ -14,7 +14,10 @@ exactly as if it did not exist, and a list holds only records within reach:
   representative only its own countries;
 - to *act* on a record (review, decide, approve, decide an appeal) only the reviewing
   roles count: a local representative who is also an auditor reads everything but acts
-  only for its countries.
+  only for its countries;
+- a document in the inbox (received, no request yet: it has no jurisdiction) is reached
+  by staff with the ``inbox`` permission (reviewers, who take requests in) and by the
+  submitter that sent it through the API; by nobody else, whatever else they read.
 
 No rule names a submitter or a country: the same rules for everybody.
 """
@@ -25,11 +28,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from docket.appeals.models import Appeal
-from docket.documents.models import Document
+from docket.documents.models import Document, InboxEntry
 from docket.errors import NotFound
 from docket.intake.models import Item, Report, Request
 from docket.notices.models import NoticeHold, WebhookEndpoint
@@ -119,7 +122,38 @@ def scoped(query: Select[Any], principal: Principal, model: type[Any],
            purpose: Purpose = Purpose.read, *, joined: bool = False) -> Select[Any]:
     """``query`` (over ``model``) narrowed to the records ``principal`` reaches.
     ``joined``: the query joins the item or request the record belongs to already."""
+    if model is Document:
+        return _documents(query, principal, purpose, joined=joined)
     return narrowed(query, reach(principal, purpose), model, joined=joined)
+
+
+def inbox_reach(principal: Principal) -> ColumnElement[bool]:
+    """The condition for the inbox entries ``principal`` reaches: all of them with the
+    ``inbox`` permission, a submitter's own (those its token sent), none otherwise."""
+    if principal.can(Permission.inbox):
+        return true()
+    if principal.submitter_id is not None:
+        return InboxEntry.submitter_id == principal.submitter_id
+    return false()
+
+
+def _documents(query: Select[Any], principal: Principal, purpose: Purpose, *, joined: bool) -> Select[Any]:
+    """Documents: those of requests within reach, and those in the inbox (no request
+    yet) that :func:`inbox_reach` allows."""
+    within = reach(principal, purpose)
+    filed: ColumnElement[bool] = Document.request_id.is_not(None)
+    if not within.everything:
+        if not joined:
+            query = query.outerjoin(Request, Request.id == Document.request_id)
+        if within.submitter_id is not None:
+            filed = and_(filed, Request.submitter_id == within.submitter_id)
+        elif within.jurisdictions:
+            filed = and_(filed, Request.jurisdiction.in_(sorted(within.jurisdictions)))
+        else:
+            filed = false()
+    received = and_(Document.request_id.is_(None), exists().where(
+        InboxEntry.document_id == Document.id, inbox_reach(principal)))
+    return query.where(or_(filed, received))
 
 
 def narrowed(query: Select[Any], within: Reach, model: type[Any], *, joined: bool = False) -> Select[Any]:

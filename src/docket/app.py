@@ -37,7 +37,7 @@ from docket.intake import pages as portal_pages
 from docket.intake import submission, user_report_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import Jobs, LogJobs
+from docket.jobs import Jobs, LogJobs, MailJobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -103,6 +103,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings, limits=app.state.ratelimiter.store)
         jobs.start()
+        mail = MailJobs(app.state.sessionmaker, settings)  # only with DOCKET_MAIL_IMAP_URL
+        mail.start()
         if app.state.log_signer is None:
             log.warning("DOCKET_LOG_KEY_FILE is not set: the audit log is sealed into its Merkle tree "
                         "but no checkpoint is signed (docket log keygen makes a key)")
@@ -132,6 +134,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         log_jobs.stop()
         app.state.log_mirror = None
         mirror.close()
+        mail.stop()
         jobs.stop()
         follower.stop()
         app.state.ratelimiter.store.dispose()

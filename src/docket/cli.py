@@ -14,6 +14,7 @@ from rich.table import Table
 from docket import schema, store
 from docket.audit.cli import log_app
 from docket.cli_base import JsonOpt, actor, console, emit, err, fail, require_schema, unit_of_work
+from docket.documents import cli as documents_cli
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
@@ -292,7 +293,7 @@ for _name, _group in (
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
-    ("flagger", flagger_app), ("report", report_app), ("export", export_app),
+    ("flagger", flagger_app), ("report", report_app), ("export", export_app), ("mail", documents_cli.mail_app),
 ):
     app.add_typer(_group, name=_name)
 

@@ -20,7 +20,9 @@ from docket.audit import sealer
 from docket.audit.log_service import default_origin
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
+from docket.documents import inbox
 from docket.documents import service as documents
+from docket.documents.models import Channel as InboxChannel
 from docket.documents.models import Document
 from docket.intake import submission as intake
 from docket.intake.models import Channel, Item
@@ -250,6 +252,30 @@ DOCUMENTS = {
 }
 
 
+# Letters waiting in the inbox, not yet requests: e-mails as the mailbox takes them, and
+# an order a ministry sent as it is through the API. (file, channel, sender's token, language)
+INBOX = [
+    ("kz-misd-email.eml", "mail", None, "kk"),
+    ("de-sta-berlin-email.eml", "mail", None, "de"),
+    ("tr-btk-sulh-ceza.pdf", "api", "dkt_demo_tr_btk", "tr"),
+]
+
+
+def _inbox(session: Session, settings: Settings) -> int:
+    """The letters waiting in the inbox, through the inbox's one way in."""
+    tokens = {token: name for token, name, *_ in SUBMITTERS}
+    submitters = {s.name: s.id for s in session.execute(select(Submitter)).scalars()}
+    for name, channel, token, language in INBOX:
+        data = (LETTERS / name).read_bytes()
+        upload = documents.check_upload(settings=settings, data=data, filename=name,
+                                        kind=documents.parse_kind("letter"), language=language)
+        submitter = submitters[tokens[token]] if token else None
+        inbox.receive(session=session, settings=settings, upload=upload, channel=InboxChannel(channel),
+                      actor=f"submitter:{submitter}" if submitter else "system:mailbox", submitter_id=submitter,
+                      message_id=inbox.headers_of(data).get("message-id") if channel == "mail" else None)
+    return len(INBOX)
+
+
 def _uploads(settings: Settings, reference: str | None) -> list[documents.Upload]:
     return [documents.check_upload(settings=settings, data=(LETTERS / name).read_bytes(), filename=name,
                                    kind=documents.parse_kind(kind), language=language)
@@ -265,7 +291,9 @@ def _redact_documents(session: Session, settings: Settings) -> None:
     """Mark the documents of :data:`REDACTED` as holding personal data and add their
     redacted copies, as a legal reviewer does on the console."""
     bob = f"user:{_as(session, 'bob@docket.example').user_id}"
-    for original in session.execute(select(Document).where(Document.filename.in_(sorted(REDACTED)))).scalars():
+    for original in session.execute(select(Document).where(Document.filename.in_(sorted(REDACTED)),
+                                                           Document.request_id.is_not(None))).scalars():
+        assert original.request_id is not None  # by the query: the inbox's documents have no request
         documents.mark(session=session, document=original, personal_data=True, actor=bob)
         name = REDACTED[original.filename]
         copy = documents.check_upload(settings=settings, data=(LETTERS / name).read_bytes(), filename=name,
@@ -432,11 +460,13 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _appeal_cases(session, settings)
     _report_cases(session, settings)
     requests += _history(session, settings)
+    letters = _inbox(session, settings)
     # Seal the demo's history into the verifiable log, so its receipts exist (GET
     # …/receipt, the portal's request pages); checkpoints need the log's key.
     while sealer.seal(session=session).added:
         pass
-    return f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters.[/green]\n" + _howto(base_url)
+    return (f"[green]Demo loaded: {requests} requests from {len(SUBMITTERS)} submitters; {letters} letters wait in "
+            "the inbox.[/green]\n" + _howto(base_url))
 
 
 # The last complete half-year, so /transparency has a published period to show: requests
@@ -620,6 +650,9 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_vn_mic'"
         "   (a reviewer's question waits for Viet Nam's answer)",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
+        f"  open {base_url}/console/inbox   (as alice: e-mails and a letter sent as it is, waiting to become requests)",
+        f"  curl -s {base_url}/api/v1/documents -H 'Authorization: Bearer dkt_demo_kz_ministry' -F 'file=@letter.pdf'"
+        "   (send a letter as it is: it waits in the inbox)",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",
         f"  curl -s {base_url}/api/v1/appeals -H 'Authorization: Bearer dkt_demo_frank'"
         "   (Frank took part in no decision: he may decide appeals)",

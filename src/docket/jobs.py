@@ -201,3 +201,58 @@ class Jobs:
                     self.limits.forget_idle()
             except Exception:  # keep the watch alive; the next round tries again
                 log.exception("deadline check failed")
+
+
+class MailJobs:
+    """A background thread that polls the mailbox (DOCKET_MAIL_IMAP_URL) every
+    DOCKET_MAIL_POLL_SECONDS, as ``docket mail poll`` does by hand; started only when a
+    mailbox is set. Every process of ``docket serve`` may run one: a message is stored
+    once whoever takes it (its Message-ID is unique), and marked taken after. A failed
+    poll is logged (once a minute while it lasts) and the next one tries again."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.interval = settings.mail_poll_seconds if settings.mail_imap_url else 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._problem: tuple[str, float] | None = None
+
+    def start(self) -> None:
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="docket-mail", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def run_once(self) -> None:
+        from docket.documents.mailbox import MailboxError, poll
+
+        try:
+            result = poll(self.factory, self.settings)
+            self._problem = None
+        except MailboxError as exc:
+            self._failed(str(exc), None)
+            return
+        except Exception as exc:  # keep polling; the next round tries again
+            self._failed(f"{type(exc).__name__}: {exc}", exc)
+            return
+        if result.stored:
+            log.info("took %d e-mails from the mailbox into the inbox", len(result.stored))
+        # A message that could not be stored is logged by the poll itself, and tried again.
+
+    def _failed(self, problem: str, exc: Exception | None) -> None:
+        now = time.monotonic()
+        if self._problem is None or self._problem[0] != problem or now - self._problem[1] >= REPEAT_LOG_SECONDS:
+            self._problem = (problem, now)
+            log.error("polling the mailbox failed; the next poll tries again: %s", problem, exc_info=exc)
+
+    def _run(self) -> None:
+        while True:
+            self.run_once()
+            if self._stop.wait(self.interval):
+                return

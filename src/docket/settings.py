@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token")
+_SECRET_FIELDS = ("secret_key", "database_url", "metrics_token", "mail_imap_password")
 # Values a bad-setting message does not repeat either: an operator may have pasted a
-# credential into them by mistake.
-_NOT_ECHOED = (*_SECRET_FIELDS, "document_s3_url", "document_s3_endpoint")
+# credential into them by mistake (the mailbox's URL may carry its password).
+_NOT_ECHOED = (*_SECRET_FIELDS, "document_s3_url", "document_s3_endpoint", "mail_imap_url")
 
 
 class SettingsError(Exception):
@@ -175,6 +175,21 @@ class Settings(BaseSettings):
     )
     mail_from: str = Field(default="docket@localhost", description="the From address of notices")
     mail_dir: str = Field(default="docket-mail", description="folder for .eml files when no SMTP server is set")
+    mail_imap_url: str | None = Field(
+        default=None,
+        description="the mailbox whose letters come into the inbox: imaps://USER@HOST[:PORT]/FOLDER, or "
+                    "imap://USER@HOST[:PORT]/FOLDER?starttls=true; TLS only; unset: no mailbox",
+    )
+    mail_imap_password: str = Field(default="", description="the mailbox user's password (or _FILE)")
+    mail_imap_ca_file: str | None = Field(
+        default=None,
+        description="a PEM file of the CA that signed the mail server's certificate; unset: the system's CAs",
+    )
+    mail_poll_seconds: int = Field(
+        default=60, ge=0, le=86_400,
+        description="seconds between docket serve's polls of the mailbox, when one is set; 0 turns them off "
+                    "(0..86400)",
+    )
     appeal_window_days: int = Field(default=183, ge=1, le=3650,
                                     description="days an appeal stays open after the notice (1..3650)")
     run_worker: bool = Field(
@@ -354,6 +369,20 @@ class Settings(BaseSettings):
             raise ValueError("must be smtp://host[:port] or smtps://host[:port]")
         return value or None
 
+    @field_validator("mail_imap_url")
+    @classmethod
+    def _check_mail_imap_url(cls, value: str | None) -> str | None:
+        if value:
+            parse_imap_url(value)  # its ValueError says what is wrong
+        return value or None
+
+    @field_validator("mail_imap_ca_file")
+    @classmethod
+    def _check_mail_imap_ca_file(cls, value: str | None) -> str | None:
+        if value and not os.path.isfile(value):
+            raise ValueError("must be a readable PEM file")
+        return value or None
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -470,6 +499,36 @@ def parse_networks(value: str) -> tuple[Network, ...]:
     """'10.0.0.1, 192.168.0.0/16, fd00::/8' → networks; raises ValueError on anything else."""
     return tuple(ipaddress.ip_network(part.strip(), strict=False)
                  for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class ImapUrl:
+    host: str
+    port: int
+    user: str
+    password: str
+    folder: str
+    starttls: bool
+
+
+def parse_imap_url(value: str) -> ImapUrl:
+    """``imaps://user@host[:port][/FOLDER]`` or ``imap://user@host[:port][/FOLDER]?starttls=true``;
+    ValueError (saying what is wrong) for anything else, plain IMAP without STARTTLS too."""
+    parts = urlsplit(value)
+    starttls = parse_qs(parts.query).get("starttls", [""])[0].lower() in ("true", "1", "yes")
+    if parts.scheme not in ("imaps", "imap"):
+        raise ValueError("must be imaps://user@host[:port]/FOLDER (or imap://…?starttls=true)")
+    if parts.scheme == "imap" and not starttls:
+        raise ValueError("plain IMAP would send the password in the clear: use imaps:// or imap://…?starttls=true")
+    if not parts.hostname or not parts.username:
+        raise ValueError("must name the user and the host: imaps://user@host:993/INBOX")
+    try:
+        port = parts.port or (993 if parts.scheme == "imaps" else 143)
+    except ValueError:
+        raise ValueError("the port must be a number between 1 and 65535") from None
+    folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    return ImapUrl(host=parts.hostname, port=port, user=unquote(parts.username),
+                   password=unquote(parts.password or ""), folder=folder, starttls=parts.scheme == "imap")
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,11 @@ Reach, the reference model (written here, not imported from docket):
   own        the caller's own (tokens, webhook endpoints)
   submitter  that submitter itself, or staff who may read parties
   all        every record (a route for which the record is not scoped)
+
+A document in the inbox (received, no request yet: a record of kind "inbox", or a
+"document" without a jurisdiction) is reached, whatever the route's reach, by the staff
+who take requests in (reviewers) and by the submitter that sent it through the API; by
+nobody else (docs/api.md, "The inbox").
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ AUDIT = frozenset({"auditor", "admin", "rep_kz_auditor"})
 ADMIN = frozenset({"admin"})
 LEGAL = frozenset({"legal"})
 PLATFORM = frozenset({"platform"})
+INBOX = frozenset({"reviewer"})
 CONTENT_READERS = STAFF | PLATFORM
 
 READ_EVERYWHERE = {"reviewer", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
@@ -46,6 +52,8 @@ REPRESENTS = {"rep_kz": {"KZ"}, "rep_de": {"DE"}, "rep_kz_auditor": {"KZ"}}
 
 def reaches(caller: str, record: Record, how: str) -> bool:
     """The reference model of reach (see the module's docstring)."""
+    if record.kind == "inbox" or (record.kind == "document" and record.jurisdiction is None):
+        return caller in INBOX or (caller in SUBMITTERS and record.owner == caller)
     if how == "all":
         return True
     if how == "own":
@@ -150,6 +158,9 @@ API: dict[str, Route] = {
     "GET /api/v1/documents/{document_id}/content": Route(SUBMITTER | STAFF, "document"),
     # Marking one as holding personal data: staff who may see the request.
     "PATCH /api/v1/documents/{document_id}": Route(STAFF, "document", body=_const(personal_data=True)),
+    # The inbox: a letter sent as it is, by a submitter or a reviewer; followed by its sender.
+    "POST /api/v1/documents": Route(SUBMITTER | INBOX, form=_const(language="kk"), files=FILE),
+    "GET /api/v1/documents/{document_id}": Route(SUBMITTER | INBOX, "inbox"),
 
     "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
         register_entry="27-2026-01", note="As the register shows it.")),
@@ -263,6 +274,10 @@ PAGES: dict[str, Route] = {
     "GET /console/documents/{document_id}/read": Route(STAFF, "document"),
     "GET /console/documents/{document_id}/pages/{page}": Route(STAFF, "document"),
     "POST /console/documents/{document_id}/personal-data": Route(STAFF, "document", form=_const(personal_data="yes")),
+    "GET /console/inbox": Route(INBOX),
+    "POST /console/inbox": Route(INBOX, form=_const(document_language="de"), files=FILE),
+    "GET /console/inbox/{document_id}": Route(INBOX, "inbox"),
+    "POST /console/inbox/{document_id}/dismiss": Route(INBOX, "inbox", form=_const(reason="Not a request.")),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),

@@ -215,6 +215,13 @@ def _cases(world: World) -> None:
                              files={"file": ("order.pdf", PDF, "application/pdf")}, data={"kind": "order"})
         world.add(Record("document", document["id"], request.owner, request.jurisdiction,
                          f"document of {request.owner}"))
+    # Letters in the inbox (no request yet): two submitters' sent through the API, and one
+    # a reviewer put there.
+    for who in ("kz_gov", "de_court", "reviewer"):
+        sent = world.api(who, "POST", "/api/v1/documents", files={"file": ("letter.pdf", PDF, "application/pdf")})
+        owner = who if who in SUBMITTERS else None
+        for kind in ("inbox", "document"):
+            world.add(Record(kind, sent["id"], owner, None, f"inbox letter of {who}"))
 
     kz_items = [i["id"] for i in kz["items"]]
     de_items = [i["id"] for i in de["items"]]

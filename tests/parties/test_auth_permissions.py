@@ -7,7 +7,7 @@ import pytest
 EXPECTED = {
     "admin": ["audit:read", "catalog:write", "content:read", "metrics:read", "outbox:admin",
               "parties:read", "parties:write", "queue:read", "requests:read_all"],
-    "reviewer": ["content:read", "parties:read", "queue:read", "requests:read_all", "review"],
+    "reviewer": ["content:read", "inbox", "parties:read", "queue:read", "requests:read_all", "review"],
     "legal": ["content:read", "holds:manage", "parties:read", "queue:read", "requests:read_all",
               "review"],
     "rights": ["content:read", "parties:read", "queue:read", "requests:read_all", "review"],

@@ -79,12 +79,15 @@ def people(web: TestClient, app: Any, make_user: Any, kz_ministry: Any,
     document = web.post(f"/api/v1/requests/{sent.json()['id']}/documents", headers=kz_ministry.headers,
                         files={"file": ("order.pdf", ORDER_PDF, "application/pdf")}, data={"kind": "order"})
     assert document.status_code == 201, document.text
+    letter = web.post("/api/v1/documents", headers=kz_ministry.headers,  # a letter in the inbox
+                      files={"file": ("letter.pdf", ORDER_PDF, "application/pdf")})
+    assert letter.status_code == 201, letter.text
     with TestClient(app, raise_server_exceptions=False) as portal:
         assert sign_in(portal, AIGERIM).status_code == 303
         yield {"staff": web, "portal": portal, "ids": {
             "request_id": sent.json()["id"], "item_id": sent.json()["items"][0]["id"],
             "submitter_id": kz_ministry.id, "user_id": aigerim.id, "document_id": document.json()["id"],
-            "page": 1}}
+            "page": 1, "inbox_id": letter.json()["id"]}}
 
 
 def page_paths() -> list[str]:
@@ -99,7 +102,10 @@ def test_every_page_sends_the_headers_and_needs_no_inline_style_or_script(
     assert {"/", "/sign-in", "/console", "/portal", "/admin", "/report", "/appeal"} <= set(paths)
     statuses = {}
     for template in paths:
-        path = template.format(**people["ids"])
+        ids = people["ids"]
+        # The inbox's pages name a document of the inbox, the others a request's.
+        path = template.format(**{**ids, "document_id": ids["inbox_id"]} if template.startswith("/console/inbox/")
+                               else ids)
         browser = people["portal"] if path.startswith("/portal") else people["staff"]
         response = browser.get(path)
         statuses[template] = response.status_code

@@ -1,5 +1,6 @@
 """Documents through the API: add one to a request, list a request's, download one; staff
-mark one as holding personal data and add a redacted copy of it.
+mark one as holding personal data and add a redacted copy of it; send one as it is to
+the inbox (``POST /api/v1/documents``) and follow what became of it.
 
 A request's documents are for its submitter and for staff who may see the request (a
 local representative: its countries); to anyone else the request and its documents are
@@ -18,10 +19,10 @@ from fastapi.responses import Response
 from docket import access, store
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
-from docket.documents import detect, service
-from docket.documents.models import Document, DocumentKind
-from docket.documents.schemas import DocumentList, DocumentRead, DocumentUpdate
-from docket.errors import PROBLEM_JSON
+from docket.documents import detect, inbox, service
+from docket.documents.models import Channel, Document, DocumentKind
+from docket.documents.schemas import DocumentList, DocumentRead, DocumentUpdate, InboxEntryRead
+from docket.errors import PROBLEM_JSON, Forbidden
 from docket.intake.api import check_reader, rate_limited
 from docket.intake.models import Request
 from docket.parties.auth import Permission, Principal, require
@@ -108,3 +109,50 @@ def download_document(request: HttpRequest, document_id: Id, db: Db, settings: A
     with store.transaction(request.app.state.sessionmaker) as writing:  # this call's reads are read-only
         service.record_download(session=writing, document=document, actor=principal.actor)
     return Response(data, media_type=document.media_type, headers=service.download_headers(document))
+
+
+# ---------------------------------------------------------------- the inbox
+async def senders(principal: Annotated[Principal, Depends(rate_limited)]) -> Principal:
+    """The caller, if it may send documents to the inbox: a submitter's token, or staff
+    with the ``inbox`` permission (reviewers)."""
+    if principal.submitter_id is None and not principal.can(Permission.inbox):
+        raise Forbidden("this call needs a submitter's token or the 'inbox' permission")
+    return principal
+
+
+Sender = Annotated[Principal, Depends(senders)]
+
+
+@router.post("/api/v1/documents", status_code=status.HTTP_201_CREATED, response_model=InboxEntryRead,
+             responses={413: {"description": "the document over DOCKET_DOCUMENT_MAX_BYTES", **_PROBLEM},
+                        415: {"description": "the document's content is not of an allowed type", **_PROBLEM}})
+def receive_document(
+    response: Response, db: Db, settings: AppSettings, principal: Sender,
+    file: Annotated[UploadFile, File(description="the letter, order or decision as it is; its type is read "
+                                                 "from its bytes")],
+    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. kk")] = None,
+) -> InboxEntryRead:
+    """Send a document as it is — a letter, an order, a court decision — without filling in
+    a request: it waits in the inbox (status ``unprocessed``) until a person turns it into
+    a request or dismisses it; follow it with ``GET /api/v1/documents/{id}``. Who: a
+    submitter's token; staff with the ``inbox`` permission (reviewers)."""
+    upload = service.check_upload(settings=settings, data=service.read_at_most(settings, file.file),
+                                  filename=file.filename, kind=DocumentKind.letter,
+                                  language=service.parse_language(language))
+    entry, _ = inbox.receive(session=db, settings=settings, upload=upload, channel=Channel.api,
+                             actor=principal.actor, submitter_id=principal.submitter_id,
+                             user_id=None if principal.submitter_id else principal.user_id)
+    document = db.get(Document, entry.document_id)
+    assert document is not None
+    response.headers["Location"] = f"/api/v1/documents/{entry.document_id}"
+    return InboxEntryRead.of(entry, document)
+
+
+@router.get("/api/v1/documents/{document_id}", response_model=InboxEntryRead)
+def received_document(document_id: Id, db: Db, principal: Sender) -> InboxEntryRead:
+    """What became of a document sent to the inbox: unprocessed, draft, confirmed (with
+    the request's id) or dismissed (with the reason). Who: the submitter that sent it;
+    staff with the ``inbox`` permission; 404 for anyone else, and for a document that did
+    not come through the inbox."""
+    document = access.visible(db, principal, Document, document_id, what="document")
+    return InboxEntryRead.of(inbox.get(session=db, document_id=document.id), document)

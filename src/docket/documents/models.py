@@ -1,13 +1,14 @@
 """The documents a request carries — the authority's letter, the order or court decision,
 translations, evidence, redacted copies of them — and their content, kept once per
-distinct content (by SHA-256)."""
+distinct content (by SHA-256); and the inbox of documents received that belong to no
+request yet."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from docket.store import Base, utcnow
@@ -43,7 +44,8 @@ class Document(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
+    # None while the document waits in the inbox (InboxEntry): it belongs to no request yet.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     kind: Mapped[DocumentKind] = mapped_column(String(24))
     language: Mapped[str | None] = mapped_column(String(2))
     # The uploader's name for the file, cleaned for display (docket.documents.detect.display_name);
@@ -63,3 +65,51 @@ class Document(Base):
     redacts_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 
     __table_args__ = (Index("ix_documents_request_id_id", "request_id", "id"),)
+
+
+class Channel(StrEnum):
+    """How a document reached the inbox."""
+
+    console = "console"  # uploaded (or pasted) by staff on /console/inbox
+    api = "api"  # POST /api/v1/documents
+    mail = "mail"  # taken from the mailbox (docket mail poll)
+
+
+class InboxStatus(StrEnum):
+    unprocessed = "unprocessed"  # received, nobody has looked at it yet
+    draft = "draft"  # a request is being drafted from it (a person confirms it)
+    confirmed = "confirmed"  # it became request ``request_id``
+    dismissed = "dismissed"  # not a request (spam, a duplicate, out of scope): ``dismissed_reason``
+
+
+class InboxEntry(Base):
+    """A document received through a channel that does not say which request it is —
+    a letter sent as is, an e-mail — waiting until a person turns it into a request or
+    dismisses it. One entry per document, named by the document's id; the extraction and
+    the draft of a request hang off it, and ``request_id`` is set when one is confirmed."""
+
+    __tablename__ = "inbox_entries"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(String(16))
+    # Who sent it: the submitter whose token sent it (api), the staff user who uploaded it
+    # (console), the From address (mail; ``sender`` holds it, as the message says it).
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("submitters.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(500))
+    # What makes a delivery once: an e-mail's Message-ID (or "sha256:<hex>" of its bytes when
+    # it has none). Unique where set, so a message taken twice is stored once.
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status: Mapped[InboxStatus] = mapped_column(String(16), default=InboxStatus.unprocessed)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    dismissed_reason: Mapped[str | None] = mapped_column(Text)
+    dismissed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismissed_at: Mapped[dt.datetime | None] = mapped_column()
+
+    __table_args__ = (
+        Index("ix_inbox_entries_message_id", "message_id", unique=True),
+        Index("ix_inbox_entries_status_received_at", "status", "received_at"),
+        Index("ix_inbox_entries_submitter_id", "submitter_id"),
+    )

@@ -2,9 +2,10 @@
 request, their download links, and the console's reading page, which shows a PDF's or a
 scan's pages as images drawn on the server (docket.documents.page_images); on the
 console, the mark that a document holds personal data and the form that adds a redacted
-copy of it. The same checks and services as the API (``docket.documents.api``): who
-reaches the request reaches its documents, every upload, mark and download is an audit
-event, and a download is always an attachment.
+copy of it, and the inbox of documents received without a request
+(docket.documents.inbox). The same checks and services as the API
+(``docket.documents.api``): who reaches the request reaches its documents, every upload,
+mark and download is an audit event, and a download is always an attachment.
 
 The request pages themselves (the portal's, the console's item page) list the documents
 with :func:`shown`; the portal's new-request form takes files with :func:`form_context`."""
@@ -13,22 +14,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from docket import access, store
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
-from docket.documents import detect, page_images, service
-from docket.documents.models import Document, DocumentKind
-from docket.errors import DocketError, NotFound
+from docket.documents import detect, inbox, page_images, service
+from docket.documents.models import Channel, Document, DocumentKind, InboxEntry, InboxStatus
+from docket.errors import Conflict, DocketError, NotFound, Unprocessable
 from docket.intake.models import Request as DocketRequest
+from docket.parties.auth import Permission
+from docket.parties.models import Submitter, User
 from docket.review.console import StaffReader, back_to
 from docket.settings import Settings
 from docket.web import render
-from docket.web.auth import PortalUser
+from docket.web.auth import PortalUser, signed_in
 from docket.web.forms import Form
 from docket.web.render import add_template_package, flash, redirect
 from docket.web.sessions import SignedIn
@@ -153,7 +157,8 @@ def console_mark(request: Request, document_id: Id, who: StaffReader, db: Db, fo
     a document so marked is never exported, a redacted copy of it goes in its place. Who:
     staff who may see the request (a local representative: its countries)."""
     document = access.visible(db, who.principal, Document, document_id, for_update=True, what="document")
-    back = back_to(form, f"/console/requests/{document.request_id}")
+    back = back_to(form, f"/console/requests/{document.request_id}" if document.request_id is not None
+                   else f"/console/inbox/{document.id}")
     flag = _text(form, "personal_data")
     if flag not in ("yes", "no"):
         flash(request, "The mark was not changed: say yes or no.", "error")
@@ -191,7 +196,8 @@ def console_read(request: Request, document_id: Id, who: StaffReader, db: Db, se
     return render.page(request, "documents/read.html", {
         "document": document, "pages": pages, "problem": problem, "more": pages >= page_images.MAX_PAGES,
         "kind_words": KIND_WORDS, "type_words": TYPE_WORDS, "size_words": size_words(document.size),
-        "back": f"/console/requests/{document.request_id}#documents"}, title=document.filename)
+        "back": (f"/console/requests/{document.request_id}#documents" if document.request_id is not None
+                 else f"/console/inbox/{document.id}")}, title=document.filename)
 
 
 @router.get("/console/documents/{document_id}/pages/{page}")
@@ -208,3 +214,125 @@ def console_page_image(request: Request, document_id: Id, page: Annotated[int, P
     except page_images.RenderError as exc:
         raise NotFound(str(exc)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
+
+
+# ---------------------------------------------------------------- the console's inbox
+Intake = Annotated[SignedIn, Depends(signed_in(permission=Permission.inbox))]
+CHANNEL_WORDS = {Channel.console: "Console", Channel.api: "API", Channel.mail: "E-mail"}
+STATUS_WORDS = {InboxStatus.unprocessed: "Unprocessed", InboxStatus.draft: "Draft",
+                InboxStatus.confirmed: "Confirmed", InboxStatus.dismissed: "Dismissed"}
+SHOWN = {"open": inbox.OPEN, "dismissed": (InboxStatus.dismissed,), "confirmed": (InboxStatus.confirmed,),
+         "all": tuple(InboxStatus)}
+PASTED_MAX = 200_000  # characters of pasted text
+
+
+def _senders(db: Session, rows: list[tuple[InboxEntry, Document]]) -> dict[int, str]:
+    """Who sent each entry, in words: the From address, the submitter's name, the staff member."""
+    submitters = {e.submitter_id for e, _ in rows if e.submitter_id is not None}
+    users = {e.user_id for e, _ in rows if e.user_id is not None}
+    names: dict[int, str] = {row.id: row.name for row in db.execute(
+        select(Submitter.id, Submitter.name).where(Submitter.id.in_(submitters)))} if submitters else {}
+    people: dict[int, str] = {row.id: row.email for row in db.execute(
+        select(User.id, User.email).where(User.id.in_(users)))} if users else {}
+    shown: dict[int, str] = {}
+    for entry, _ in rows:
+        if entry.sender:
+            shown[entry.document_id] = entry.sender
+        elif entry.submitter_id is not None:
+            shown[entry.document_id] = names.get(entry.submitter_id, f"submitter {entry.submitter_id}")
+        elif entry.user_id is not None:
+            shown[entry.document_id] = people.get(entry.user_id, f"user {entry.user_id}")
+    return shown
+
+
+@router.get("/console/inbox")
+def console_inbox(request: Request, who: Intake, db: Db, settings: AppSettings, status: str = "open") -> Response:
+    """The inbox: documents received without a request (uploaded, sent through the API,
+    taken from the mailbox), oldest first, with the form that adds one. Who: staff with the
+    ``inbox`` permission (reviewers)."""
+    shown = status if status in SHOWN else "open"
+    rows = inbox.listing(session=db, statuses=SHOWN[shown])
+    return render.page(request, "documents/inbox.html", {
+        **form_context(settings), "rows": rows, "senders": _senders(db, rows), "shown": shown,
+        "counts": inbox.counts(session=db), "channel_words": CHANNEL_WORDS, "status_words": STATUS_WORDS,
+        "filters": [("open", "Open"), ("dismissed", "Dismissed"), ("confirmed", "Confirmed"), ("all", "All")],
+        "pasted_max": PASTED_MAX}, title="Inbox")
+
+
+@router.post("/console/inbox")
+def console_inbox_add(request: Request, who: Intake, db: Db, settings: AppSettings, form: Form) -> Response:
+    """Put a document in the inbox: a file (a letter, an .eml, a scan), or text pasted into
+    the form, stored as a plain-text document. Who: staff with the ``inbox`` permission."""
+    try:
+        upload = _inbox_upload(form, settings)
+        entry, _ = inbox.receive(session=db, settings=settings, upload=upload, channel=Channel.console,
+                                 actor=f"user:{who.user_id}", user_id=who.user_id)
+    except DocketError as exc:
+        db.rollback()
+        flash(request, f"Nothing was added to the inbox: {exc.detail}.", "error")
+        return redirect(request, "/console/inbox")
+    flash(request, f"“{upload.filename}” is in the inbox.")
+    return redirect(request, f"/console/inbox/{entry.document_id}")
+
+
+def _inbox_upload(form: dict[str, Any], settings: Settings) -> service.Upload:
+    """The form's file, or else its pasted text (as UTF-8 plain text), checked like every upload."""
+    language = service.parse_language(_text(form, "document_language"), "document_language")
+    files = uploads_of({**form, "document_kind": DocumentKind.letter.value}, settings, field="file")
+    if len(files) > 1:
+        raise Unprocessable("add one file at a time", errors=[{"field": "file", "message": "one file"}])
+    pasted = form.get("text")
+    pasted = pasted.strip() if isinstance(pasted, str) else ""
+    if files and pasted:
+        raise Unprocessable("choose a file or paste text, not both",
+                            errors=[{"field": "text", "message": "a file was chosen too"}])
+    if files:
+        return files[0]
+    if not pasted:
+        raise Unprocessable("choose a file or paste the letter's text",
+                            errors=[{"field": "file", "message": "a file or text is required"}])
+    if len(pasted) > PASTED_MAX:
+        raise Unprocessable(f"the pasted text is longer than {PASTED_MAX} characters",
+                            errors=[{"field": "text", "message": f"at most {PASTED_MAX} characters"}])
+    title = _text(form, "title") or "Pasted text"
+    return service.check_upload(settings=settings, data=pasted.replace("\r\n", "\n").encode() + b"\n",
+                                filename=f"{title}.txt", kind=DocumentKind.letter, language=language, field="text")
+
+
+@router.get("/console/inbox/{document_id}")
+def console_inbox_entry(request: Request, document_id: Id, who: Intake, db: Db, settings: AppSettings) -> Response:
+    """One document of the inbox: how it came, from whom, what became of it; a link to read
+    it, and the form that dismisses it. Who: staff with the ``inbox`` permission."""
+    document = access.visible(db, who.principal, Document, document_id, what="document")
+    entry = inbox.get(session=db, document_id=document.id)
+    text = None
+    if document.media_type in (detect.TEXT, detect.EML):  # a letter's text, read on its page: recorded
+        text = inbox.readable_text(service.content(session=db, settings=settings, document=document),
+                                   document.media_type)
+        with store.transaction(request.app.state.sessionmaker) as writing:  # the page's reads are read-only
+            service.record_download(session=writing, document=document, actor=f"user:{who.user_id}", as_text=True)
+    return render.page(request, "documents/inbox_entry.html", {
+        "text": text, "text_cut": text is not None and len(text) >= inbox.TEXT_SHOWN,
+        "entry": entry, "document": document, "sender": _senders(db, [(entry, document)]).get(entry.document_id),
+        "channel_words": CHANNEL_WORDS, "status_words": STATUS_WORDS, "kind_words": KIND_WORDS,
+        "type_words": TYPE_WORDS, "size_words": size_words(document.size), "is_open": entry.status in inbox.OPEN,
+        "reason_max": inbox.REASON_MAX,
+        "dismissed_by": db.get(User, entry.dismissed_by) if entry.dismissed_by else None},
+        title=entry.subject or document.filename)
+
+
+@router.post("/console/inbox/{document_id}/dismiss")
+def console_inbox_dismiss(request: Request, document_id: Id, who: Intake, db: Db, form: Form) -> Response:
+    """Dismiss a document of the inbox (not a request: spam, a duplicate, out of scope),
+    with the reason. Who: staff with the ``inbox`` permission."""
+    document = access.visible(db, who.principal, Document, document_id, what="document")
+    reason = form.get("reason")
+    try:
+        inbox.dismiss(session=db, document_id=document.id, user_id=who.user_id,
+                      reason=reason if isinstance(reason, str) else None, actor=f"user:{who.user_id}")
+    except (Conflict, Unprocessable) as exc:
+        db.rollback()
+        flash(request, f"Not dismissed: {exc.detail}.", "error")
+        return redirect(request, f"/console/inbox/{document_id}")
+    flash(request, f"Document {document_id} is dismissed.")
+    return redirect(request, "/console/inbox")

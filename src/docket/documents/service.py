@@ -31,7 +31,8 @@ from docket.settings import Settings
 # The routes that take documents in a multipart/form-data body, which errors.BodyLimit
 # lets carry the documents' limits (the API's, the portal's and the console's).
 UPLOAD_PATHS = (r"/api/v1/requests", r"/api/v1/requests/\d+/documents", r"/portal/requests",
-                r"/portal/requests/\d+/documents", r"/console/requests/\d+/documents")
+                r"/portal/requests/\d+/documents", r"/console/requests/\d+/documents",
+                r"/api/v1/documents", r"/console/inbox")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -146,7 +147,7 @@ def add(*, session: Session, settings: Settings, request_id: int, uploads: Seque
     session.flush()
     audit.record_many(session=session, events=[
         audit.NewEvent(actor, "document:added", f"request:{request_id}",
-                       {**_facts(d), **({"redacts": d.redacts_id} if d.redacts_id is not None else {})})
+                       {**facts(d), **({"redacts": d.redacts_id} if d.redacts_id is not None else {})})
         for d in documents])
     return documents
 
@@ -182,8 +183,8 @@ def mark(*, session: Session, document: Document, personal_data: bool, actor: st
         return False
     document.personal_data = personal_data
     session.flush()
-    audit.record(session=session, actor=actor, action="document:marked", subject=f"request:{document.request_id}",
-                 payload={**_facts(document), "personal_data": personal_data})
+    audit.record(session=session, actor=actor, action="document:marked", subject=subject(document),
+                 payload={**facts(document), "personal_data": personal_data})
     return True
 
 
@@ -198,12 +199,14 @@ def content(*, session: Session, settings: Settings, document: Document) -> byte
     return Blobs.of(settings).get(session, sha256=document.sha256)
 
 
-def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False) -> None:
+def record_download(*, session: Session, document: Document, actor: str, as_pages: bool = False,
+                    as_text: bool = False) -> None:
     """The ``document:downloaded`` event of ``actor`` reading ``document``: the file itself,
-    or (``as_pages``) its page images on the console's reading page."""
-    audit.record(session=session, actor=actor, action="document:downloaded",
-                 subject=f"request:{document.request_id}",
-                 payload={**_facts(document), **({"as": "page_images"} if as_pages else {})})
+    (``as_pages``) its page images on the console's reading page, or (``as_text``) its
+    text on the inbox's page."""
+    audit.record(session=session, actor=actor, action="document:downloaded", subject=subject(document),
+                 payload={**facts(document), **({"as": "page_images"} if as_pages else {}),
+                          **({"as": "text"} if as_text else {})})
 
 
 def download_headers(document: Document) -> dict[str, str]:
@@ -218,6 +221,13 @@ def download_headers(document: Document) -> dict[str, str]:
     }
 
 
-def _facts(document: Document) -> dict[str, Any]:
+def subject(document: Document) -> str:
+    """The audit subject of an event about ``document``: its request's; a document in the
+    inbox has no request yet, so the document itself."""
+    return f"request:{document.request_id}" if document.request_id is not None else f"document:{document.id}"
+
+
+def facts(document: Document) -> dict[str, Any]:
+    """What events say of a document: never its content nor its name."""
     return {"document": document.id, "sha256": document.sha256, "size": document.size,
             "media_type": document.media_type, "kind": str(document.kind), "language": document.language}

@@ -41,6 +41,9 @@ class Permission(StrEnum):
     holds_manage = "holds:manage"
     outbox_admin = "outbox:admin"
     metrics_read = "metrics:read"
+    # The inbox of documents received that belong to no request yet (docket.documents.inbox):
+    # reading them, uploading to it, dismissing; the reviewers, who take requests in.
+    inbox = "inbox"
 
 
 # Who may do what. No entry names a particular submitter or country: the same
@@ -53,7 +56,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.reviewer: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
-         Permission.content_read, Permission.parties_read}
+         Permission.content_read, Permission.parties_read, Permission.inbox}
     ),
     Role.legal: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,

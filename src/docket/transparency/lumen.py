@@ -173,7 +173,8 @@ def _documents(session: Session, request_ids: list[int]) -> dict[int, list[Docum
     out: dict[int, list[Document]] = {}
     query = select(Document).where(Document.request_id.in_(request_ids)).order_by(Document.request_id, Document.id)
     for document in session.execute(query).scalars():
-        out.setdefault(document.request_id, []).append(document)
+        if document.request_id is not None:  # always, by the query (the inbox's have none)
+            out.setdefault(document.request_id, []).append(document)
     return out
 
 
