@@ -278,6 +278,10 @@ PAGES: dict[str, Route] = {
     "POST /console/inbox": Route(INBOX, form=_const(document_language="de"), files=FILE),
     "GET /console/inbox/{document_id}": Route(INBOX, "inbox"),
     "POST /console/inbox/{document_id}/dismiss": Route(INBOX, "inbox", form=_const(reason="Not a request.")),
+    # The draft of a request from an inbox document: saved, then confirmed into intake.
+    "GET /console/inbox/{document_id}/draft": Route(INBOX, "inbox"),
+    "POST /console/inbox/{document_id}/draft": Route(INBOX, "inbox", form=_const(reason="hate_speech")),
+    "POST /console/inbox/{document_id}/draft/confirm": Route(INBOX, "inbox", form=_const(jurisdiction="KZ")),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),

@@ -135,19 +135,28 @@ def marked(extraction: InboxExtraction | None, proposed: dict[str, Any]) -> tupl
     numbers."""
     if extraction is None or not extraction.text:
         return [], {}
-    spans: list[tuple[int, int, str]] = sorted(
-        (int(s), int(e), name) for name, where in (proposed.get("spans") or {}).items() for s, e in where)
-    numbered: list[tuple[int, int, int]] = []
-    of_field: dict[str, list[int]] = {}
+    # The shortest first: a value inside a longer one (a number inside the sentence the
+    # deadline was read from) keeps its own mark; a longer one that overlaps marks already
+    # placed links to the first of them. The language is read from whole paragraphs, which
+    # say theirs: it is not marked.
+    spans = sorted(((int(s), int(e), name) for name, where in (proposed.get("spans") or {}).items()
+                    if name != "language" for s, e in where), key=lambda x: (x[1] - x[0], x[0]))
+    placed: list[tuple[int, int]] = []
+    linked: list[tuple[str, tuple[int, int]]] = []
     for start, end, name in spans:
-        at = next((n for s, e, n in numbered if (s, e) == (start, end)), None)
-        if at is None:
-            if numbered and start < numbered[-1][1]:  # overlaps the one before: linked to it
-                at = numbered[-1][2]
-            else:
-                at = len(numbered)
-                numbered.append((start, end, at))
-        of_field.setdefault(name, []).append(at)
+        over = [p for p in placed if p[0] < end and start < p[1]]
+        if not over:
+            placed.append((start, end))
+            linked.append((name, (start, end)))
+        else:
+            linked.append((name, min(over)))
+    placed.sort()
+    number = {span: n for n, span in enumerate(placed)}
+    numbered = [(s, e, number[(s, e)]) for s, e in placed]
+    of_field: dict[str, list[int]] = {}
+    for name, span in sorted(linked, key=lambda x: x[1]):
+        if number[span] not in of_field.setdefault(name, []):
+            of_field[name].append(number[span])
     text = extraction.text
     paragraphs = extraction.paragraphs or [[0, len(text), None, None, "body", None]]
     shown: list[dict[str, Any]] = []
