@@ -131,7 +131,7 @@ class InboxExtraction(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     extracted_at: Mapped[dt.datetime | None] = mapped_column()
     # Deferred: the inbox's list never loads a letter's text.
-    text: Mapped[str] = deferred(mapped_column(Text, default=""))
+    text: Mapped[str] = deferred(mapped_column(Text, default="", nullable=False))
     paragraphs: Mapped[list[Any]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
     pages: Mapped[int] = mapped_column(default=0)
