@@ -66,7 +66,7 @@ AUTHORITY_TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "pr
 WORDS = {"CourtOrder": "Court order", "LawEnforcementRequest": "Law enforcement request",
          "GovernmentRequest": "Government request"}
 SOURCES = {"api": "API", "portal": "Web portal", "form": "Web form", "import": "Document import",
-           "document": "Letter (read into a request by staff)"}
+           "document": "Letter"}
 OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under the platform's rules",
                  "no_action": "no action taken", "rejected_invalid": "not acted on: the request was invalid",
                  "rejected_overbroad": "not acted on: the request was overbroad",
