@@ -161,6 +161,8 @@ API: dict[str, Route] = {
     # The inbox: a letter sent as it is, by a submitter or a reviewer; followed by its sender.
     "POST /api/v1/documents": Route(SUBMITTER | INBOX, form=_const(language="kk"), files=FILE),
     "GET /api/v1/documents/{document_id}": Route(SUBMITTER | INBOX, "inbox"),
+    # Confirmed into a request by a reviewer (a body intake refuses here: the world stays as it is).
+    "POST /api/v1/documents/{document_id}/confirm": Route(INBOX, "inbox", body=_const(jurisdiction="KZ")),
 
     "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
         register_entry="27-2026-01", note="As the register shows it.")),

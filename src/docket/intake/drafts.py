@@ -242,7 +242,7 @@ def save(*, session: Session, document_id: int, body: dict[str, Any], submitter_
 
 
 def confirm(*, session: Session, settings: Settings, document_id: int, data: RequestCreate,
-            submitter_id: int | None, user_id: int, actor: str) -> Submitted:
+            submitter_id: int | None, user_id: int | None, actor: str) -> Submitted:
     """Send the draft's body through the one intake path as the chosen submitter's request
     (channel ``document``), attach the document to it, mark the entry ``confirmed`` and
     record ``draft:confirmed`` — in the caller's transaction, which the caller rolls back
