@@ -126,6 +126,8 @@ def test_edits_are_saved_and_audited_and_confirming_sends_the_request_through_in
     assert done.payload == {"request": request.id, "submitter": ministry.id}
     shown = client.get(f"/console/requests/{request.id}")
     assert shown.status_code == 200 and "order.eml" in shown.text  # the document, attached
+    kept = client.get(f"/console/inbox/{sent}/draft").text  # kept as confirmed, and no repeat of itself
+    assert "data-repeats" not in kept and "Confirm: send it" not in kept and f"request {request.id}" in kept
     twice = client.post(f"/console/inbox/{sent}/draft/confirm", data=again, follow_redirects=True)
     assert "Not confirmed" in twice.text and len(_requests(sessions)) == 1
 

@@ -135,3 +135,18 @@ def test_a_scan_is_read_with_ocr_into_a_draft(client: Any, sessions: Any, settin
         draft = s.get(InboxDraft, sent)
         assert draft is not None and any("social.example/@aidos/1001" in i["url"]
                                          for i in draft.proposed["body"]["items"])
+
+
+def test_a_draft_begun_by_hand_is_read_too_and_keeps_the_persons_body(client: Any, sessions: Any, settings: Any,
+                                                                      kz_ministry: Any, make_user: Any) -> None:
+    sent = send(client, kz_ministry, email(), "order.eml", "message/rfc822")
+    alice = make_user("draft.alice@docket.test", "reviewer")
+    with store.transaction(sessions) as s:
+        changed = drafts.save(session=s, document_id=sent, body={"reason": "hate_speech"}, submitter_id=None,
+                              user_id=alice.id, actor=f"user:{alice.id}")
+    assert changed == ["reason"] and entry(sessions, sent).status == "draft"
+    assert drafts.read_round(sessions, settings).read == [sent]
+    with sessions() as s:
+        draft = s.get(InboxDraft, sent)
+        assert draft is not None and draft.body == {"reason": "hate_speech"} and draft.submitter_id is None
+        assert draft.proposed["spans"]["order.number"]  # the letter's spans, beside the person's body

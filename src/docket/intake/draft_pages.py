@@ -71,7 +71,6 @@ def body_of(form: dict[str, Any]) -> tuple[dict[str, Any], int | None, dict[int,
                          else {"url": line.strip()})
     for moved in _many(form, "add_item"):  # an address the letter names that is not the platform's, moved in
         if {"url": moved} not in items:
-            lines[len(items)] = 0
             items.append({"url": moved})
     body["items"] = items
     order: dict[str, Any] = {key: v for name, key in forms.ORDER_FIELDS.items() if (v := forms.one(form, name))}
@@ -205,7 +204,7 @@ def _context(db: Session, settings: Any, document: Document, draft: InboxDraft |
                          if law.active],
         "authority_kinds": forms.AUTHORITY_KINDS, "measures": MEASURES, "account_kinds": ACCOUNT_KINDS,
         "pages": pages, "is_open": entry.status in inbox.OPEN,
-        "repeats": drafts.repeats(session=db, body=shown_body),
+        "repeats": drafts.repeats(session=db, body=shown_body, itself=entry.request_id),
     }
 
 

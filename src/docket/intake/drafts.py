@@ -67,12 +67,13 @@ class Round:
 
 
 def unread(*, session: Session, now: dt.datetime, settings: Settings, limit: int = ROUND) -> list[int]:
-    """The unprocessed entries not yet read (no extraction, or a claim left by a worker that
-    died), oldest first."""
+    """The open entries not yet read (no extraction, or a claim left by a worker that died),
+    oldest first: the unprocessed, and those a person began drafting by hand before the
+    worker came to them (their text and spans are still worth showing)."""
     stale = now - dt.timedelta(seconds=settings.extract_seconds + CLAIM_MARGIN)
     query = (select(InboxEntry.document_id)
              .outerjoin(InboxExtraction, InboxExtraction.document_id == InboxEntry.document_id)
-             .where(InboxEntry.status == InboxStatus.unprocessed,
+             .where(InboxEntry.status.in_([status.value for status in inbox.OPEN]),
                     or_(InboxExtraction.document_id.is_(None),
                         (InboxExtraction.extracted_at.is_(None)) & (InboxExtraction.claimed_at < stale)))
              .order_by(InboxEntry.received_at, InboxEntry.document_id).limit(limit))
@@ -156,11 +157,14 @@ def store(*, session: Session, document_id: int, found: Extraction, proposal: Pr
     row.extracted_at = utcnow()
     proposed = proposed_of(proposal) if proposal is not None else {"body": {}, "spans": {}}
     sender = proposed.get("sender")
-    if session.get(InboxDraft, document_id) is None:
+    draft = session.get(InboxDraft, document_id)
+    if draft is None:
         entry = session.get(InboxEntry, document_id)
         submitter_id = sender["id"] if sender else (entry.submitter_id if entry else None)
         session.add(InboxDraft(document_id=document_id, proposed=proposed, body=dict(proposed["body"]),
                                submitter_id=submitter_id, updated_at=utcnow()))
+    else:  # a person's draft, begun by hand: it keeps their body; the letter's spans are shown beside it
+        draft.proposed = proposed
     # Conditional: a person who dismissed (or confirmed) it while it was read keeps their word.
     session.execute(update(InboxEntry).where(InboxEntry.document_id == document_id,
                                              InboxEntry.status == InboxStatus.unprocessed)
@@ -285,9 +289,11 @@ def _open(session: Session, document_id: int) -> InboxEntry:
 
 
 # ---------------------------------------------------------------- an earlier notice repeated
-def repeats(*, session: Session, body: dict[str, Any], limit: int = REPEATS_SHOWN) -> list[dict[str, Any]]:
+def repeats(*, session: Session, body: dict[str, Any], limit: int = REPEATS_SHOWN,
+            itself: int | None = None) -> list[dict[str, Any]]:
     """Earlier requests this draft repeats: the same register entry, the same order
-    number, or the same set of addresses; each ``{"request", "by", "given"}``."""
+    number, or the same set of addresses; each ``{"request", "by", "given"}`` (never
+    ``itself``, the request the draft was confirmed as)."""
     found: list[dict[str, Any]] = []
     order = body.get("order") or {}
     for by, column, given in (("register_entry", Request.register_entry, order.get("register_entry")),
@@ -314,5 +320,10 @@ def repeats(*, session: Session, body: dict[str, Any], limit: int = REPEATS_SHOW
         for request_id in candidates:
             if named.get(request_id) == urls:
                 found.append({"request": request_id, "by": "addresses", "given": f"{len(urls)} addresses"})
-    seen: set[int] = set()
-    return [f for f in found if not (f["request"] in seen or seen.add(f["request"]))][:limit]  # type: ignore[func-returns-value]
+    seen: set[int | None] = {itself}
+    shown = []
+    for f in found:
+        if f["request"] not in seen:
+            seen.add(f["request"])
+            shown.append(f)
+    return shown[:limit]
