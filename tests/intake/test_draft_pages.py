@@ -193,3 +193,13 @@ def test_a_file_that_cannot_be_read_shows_why_and_is_drafted_by_hand(client: Any
     with sessions() as s:
         assert s.execute(select(func.count()).select_from(Document).where(
             Document.request_id == request.id)).scalar_one() == 1
+
+
+def test_a_citation_the_catalog_lacks_is_kept_as_written_with_a_suggestion(
+        client: Any, sessions: Any, settings: Any, make_submitter: Any, make_user: Any) -> None:
+    letter = ("Landeskriminalamt Berlin\n\nWe request that https://social.example/@x/5 be withheld in Germany "
+              "under § 130 StGB.\n")
+    _, sent = _ready(client, sessions, settings, make_submitter, make_user, data=email(letter, subject="Hinweis"))
+    html = client.get(f"/console/inbox/{sent}/draft").text
+    assert 'name="citation_0" value="§ 130 StGB"' in html
+    assert 'data-suggest="0">Suggest adding this law' in html and "docket law add" in html
