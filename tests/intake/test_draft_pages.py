@@ -141,9 +141,13 @@ def test_intakes_refusal_is_shown_on_the_form_and_nothing_is_stored(client: Any,
     assert refused.status_code == 422
     assert 'id="f-jurisdiction-error"' in refused.text and 'id="f-items-error"' in refused.text
     assert "not an address" in refused.text  # the form as sent
-    form.update(jurisdiction="KZ", items="https://social.example/@aidos/1001")
-    no_sender = client.post(f"/console/inbox/{sent}/draft/confirm", data=form)
-    assert no_sender.status_code == 422 and 'id="f-submitter_id-error"' in no_sender.text
+    form.update(jurisdiction="KZ", items="https://social.example/@aidos/1001", order_date="3 December")
+    bad_date = client.post(f"/console/inbox/{sent}/draft/confirm", data=form)
+    assert bad_date.status_code == 422 and 'id="f-order_date-error"' in bad_date.text
+    form.update(order_date="2026-12-01")
+    for nobody in ("", "99999999999999999999", "12345678"):
+        no_sender = client.post(f"/console/inbox/{sent}/draft/confirm", data={**form, "submitter_id": nobody})
+        assert no_sender.status_code == 422 and 'id="f-submitter_id-error"' in no_sender.text
     assert _requests(sessions) == [] and entry(sessions, sent).status == "draft"
     assert events(sessions, "draft:confirmed") == [] and events(sessions, "request:received") == []
 

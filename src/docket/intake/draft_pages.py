@@ -94,7 +94,8 @@ def body_of(form: dict[str, Any]) -> tuple[dict[str, Any], int | None, dict[int,
     if measures and measures != [{"kind": "restrict_content"}]:
         body["measures"] = measures
     chosen = forms.one(form, "submitter_id", 20)
-    return body, int(chosen) if chosen.isdigit() else None, lines
+    # Not a submitter's id at all (too long for one): none chosen, and intake's check says so.
+    return body, int(chosen) if chosen.isdigit() and len(chosen) <= 9 else None, lines
 
 
 def values_of(body: dict[str, Any], submitter_id: int | None) -> dict[str, Any]:
