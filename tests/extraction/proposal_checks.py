@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docket.extraction import proposals
 from docket.extraction.proposal_text import dates
 from docket.extraction.proposals import Address, Authority, CitedLaw, Found, Proposal, Sender
 from docket.parties import service as parties
@@ -61,6 +62,8 @@ def spans_hold(text: str, proposal: Proposal) -> None:
             assert written == value.name
         elif isinstance(value, dt.date):
             assert [d.value for d in dates(written)] == [value]
+        elif isinstance(value, Sender) and value.by == "letterhead":
+            assert proposals.is_authority_name(written)
         elif isinstance(value, Sender) and value.by == "name":
             assert _words(written) == _words(value.name)
         elif isinstance(value, Sender):  # an e-mail address, the submitter's or at its domain
