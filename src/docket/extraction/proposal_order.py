@@ -46,8 +46,8 @@ _NUMBER = re.compile(
     r"(?=(?!\s[\-/]\s?\d)[\s,;:)]|\.(?:\s|$)|$)",
     re.IGNORECASE)
 # A Chinese document number (公网安〔2026〕304号), its brackets as a scan reads them: 【 ] ( ).
-_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}\s?[〔\[【(（]\s?\d{4}\s?[〕\]】)）]\s?第?\d+\s?号)"
-                         r"|(?P<plain>第\s*[0-9A-Za-z\-]+\s*号)")
+_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}\s?[〔\[【(（]\s?\d{4}\s?[〕\]】)）]"
+                         r"\s?第?\d+\s?号)|(?P<plain>第\s*[0-9A-Za-z\-]+\s*号)")
 _CJK_OPEN = str.maketrans({"[": "〔", "【": "〔", "(": "〔", "（": "〔", "]": "〕", "】": "〕", ")": "〕", "）": "〕"})
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _AROUND_SIGN = re.compile(r"\s*([\-/])\s*")
