@@ -185,3 +185,9 @@ def test_only_a_numbers_own_letters_are_read_as_digits(session, settings) -> Non
                          ("Madrid, 1 de noviembre de 2026. Diligencias DP-2026-880.", "DP-2026-880")):
         p = propose(text, session=session, settings=settings)
         assert p.order.number is not None and p.order.number.value == number
+
+
+def test_a_word_or_a_unit_is_no_number_sign(session, settings) -> None:
+    # Turkish "ne" (what), a Russian "м" (metres): not a scan's "№".
+    for text in ("Bu kararın ne 2026-11 tarihli olduğu belirtilmedi.", "Высота мачты 12 м 30-40 см."):
+        assert propose(text, session=session, settings=settings).order.number is None

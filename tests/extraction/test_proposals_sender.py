@@ -93,3 +93,10 @@ def test_an_e_mail_address_still_outranks_a_letterhead(session, settings) -> Non
                                      country="RU", email="ural@rkn.gov.ru").id
     p = _proposed(RU_LETTERHEAD + "\n\nИсполнитель: ural@rkn.gov.ru", session, settings)
     assert p.sender is not None and (p.sender.value.submitter_id, p.sender.value.by) == (other, "email")
+
+
+def test_the_sender_under_its_own_languages_name_did_not_decide_another_bodys_order(session, settings) -> None:
+    _submitter(session, "Roskomnadzor", "RU", "regulator")
+    text = RU_LETTERHEAD + "\n\nНа основании решения Роскомнадзора информация подлежит удалению."
+    p = _proposed(text, session, settings)
+    assert p.sender is not None and p.order.issuing_authority is None

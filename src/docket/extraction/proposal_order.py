@@ -40,7 +40,7 @@ class Particulars:
 _NUMBER = re.compile(
     r"(?:№|N[°º]|(?<!\w)(?:Nr|No|Nos|n)\.\s?º?|(?<!\w)n\.?\s?º|(?<!\w)Say[ıi]\s*:|(?<!\w)Ref\.?\s*:|(?<!\w)Az\.\s*:?|"
     r"(?<!\w)Our\s+ref(?:erence|\.)?\s*:?|(?<!\w)ref\.|(?<!\w)Reference\s*:|(?<!\w)文号\s*[:：]|"
-    r"(?<![\w.])(?:Ne|М)(?=\s+\d[\d\-/]*\d)|"
+    r"(?<![\w.])(?-i:Ne|М)(?=\s+\d[\d\-/]*\d)|"
     r"(?<!\w)(?:Incident|Diligencias|Proceedings)(?=\s+\S*\d))"
     r"\s*(?P<n>[0-9A-Za-zА-Яа-яЁё\u4e00-\u9fff〔\[](?:[\w\-/.〔〕\[\]]|\s[\-/]\s?(?=\d)|[\-/]\s(?=\d))*?[\w〕])"
     r"(?=(?!\s[\-/]\s?\d)[\s,;:)]|\.(?:\s|$)|$)",

@@ -50,6 +50,7 @@ def _entries(table: dict[str, Any]) -> dict[str, Any]:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CYRILLIC = re.compile(r"[а-яё]$")
 
 
 def _alternatives(words: Sequence[str]) -> str:
@@ -228,10 +229,12 @@ def skeleton(text: str) -> str:
 
 def loose_name(name: str) -> re.Pattern[str] | None:
     """A name as letters and scans write it, to be searched in a :func:`skeleton`: its
-    words in that fold, split by spaces, line breaks or punctuation."""
+    words in that fold, split by spaces, line breaks or punctuation (a Cyrillic name may
+    end in a case ending)."""
     words = [re.escape(w) for w in re.findall(r"\w+", skeleton(name))]
     if not words:
         return None
     head = "" if _CJK.match(words[0]) else r"(?<!\w)"
-    tail = "" if _CJK.match(words[-1][-1]) else r"(?!\w)"
+    # A Russian or Kazakh name is declined: "Роскомнадзора", "Роскомнадзором".
+    tail = "" if _CJK.match(words[-1][-1]) else r"[а-яе]{0,3}(?!\w)" if _CYRILLIC.search(words[-1]) else r"(?!\w)"
     return re.compile(head + r"[\s,.\-–—()«»\"]+".join(words) + tail)

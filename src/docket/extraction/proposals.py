@@ -258,6 +258,14 @@ def _is_named(name: str, country: str, entry: int) -> bool:
     return entry_country == country and any(p.search(folded) for p in patterns)
 
 
+def _same_authority(name: str, other: str, country: str) -> bool:
+    """Whether two names (a submitter's, a body's as the letter writes it) are one known
+    authority's: "Roskomnadzor" and "Роскомнадзора"."""
+    folded = skeleton(other)
+    return any(_is_named(name, country, entry) and any(p.search(folded) for p in patterns)
+               for entry, (_, patterns) in enumerate(_known_authorities()))
+
+
 def is_authority_name(written: str) -> bool:
     """Whether ``written`` is one of ``known_authorities``' names, as a scan may read it."""
     folded = skeleton(written)
@@ -364,7 +372,8 @@ def propose(text: str, *, session: Session, settings: Settings,
             return False
         return bool(sender_name and sender_name.fullmatch(body.value.name)) or (
             body.start < sender.end and sender.start < body.end) or (
-            sender.value.name.casefold().startswith(body.value.name.casefold()))
+            sender.value.name.casefold().startswith(body.value.name.casefold())) or (
+            _same_authority(sender.value.name, body.value.name, sender.value.country))
 
     order, reference = particulars(text, dates=written, skip=[(f.start, f.end) for f in cited], is_sender=is_sender)
     known = frozenset(r.code for r in catalog.list_reasons(session=session))
