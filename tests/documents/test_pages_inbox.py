@@ -120,3 +120,20 @@ def test_staff_who_do_not_take_requests_in_do_not_reach_it(web: Any, make_user: 
     assert web.get(f"/console/inbox/{document}").status_code == 403
     assert web.get(f"/console/documents/{document}/read").status_code == 404  # it reads requests, not the inbox
     assert re.search(r'data-problem="forbidden"', web.get("/console/inbox").text)
+
+
+def test_the_console_menu_leads_to_the_inbox_for_those_who_may_use_it(web: Any, make_user: Any) -> None:
+    """The console's own menu (under the header) names the inbox, marked as the page shown
+    on the inbox itself, for a reviewer; not for a local representative, who may not use it."""
+    make_user(ALICE, "reviewer", password=PASSWORD)
+    assert sign_in(web, ALICE).status_code == 303
+    menu = re.compile(r'<nav aria-label="Console" class="subnav">(.*?)</nav>', re.S)
+    [on_inbox] = menu.findall(web.get("/console/inbox").text)
+    assert '<a href="/console/inbox" aria-current="page">Inbox</a>' in on_inbox
+    [on_queue] = menu.findall(web.get("/console").text)
+    assert '<a href="/console/inbox">Inbox</a>' in on_queue
+    web.cookies.clear()
+    make_user("inbox.dana@docket.test", "local_representative", password=PASSWORD, jurisdictions=("KZ",))
+    assert sign_in(web, "inbox.dana@docket.test").status_code == 303
+    [theirs] = menu.findall(web.get("/console").text)
+    assert "/console/inbox" not in theirs

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docket.extraction import proposals
+from docket.extraction.proposal_order import number_value
 from docket.extraction.proposal_text import dates
 from docket.extraction.proposals import Address, Authority, CitedLaw, Found, Proposal, Sender
 from docket.parties import service as parties
@@ -51,8 +53,8 @@ def spans_hold(text: str, proposal: Proposal) -> None:
     for f in found:
         written = text[f.start:f.end]
         value = f.value
-        if isinstance(value, str):
-            assert written == value
+        if isinstance(value, str):  # as written, or a number as meant (proposal_order.number_value)
+            assert value in (written, number_value(written))
         elif isinstance(value, Address):
             assert re.sub(r"\n[ \t]*", "", written) == value.written
         elif isinstance(value, CitedLaw):
@@ -61,6 +63,8 @@ def spans_hold(text: str, proposal: Proposal) -> None:
             assert written == value.name
         elif isinstance(value, dt.date):
             assert [d.value for d in dates(written)] == [value]
+        elif isinstance(value, Sender) and value.by == "letterhead":
+            assert proposals.is_authority_name(written)
         elif isinstance(value, Sender) and value.by == "name":
             assert _words(written) == _words(value.name)
         elif isinstance(value, Sender):  # an e-mail address, the submitter's or at its domain

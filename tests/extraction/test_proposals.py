@@ -93,7 +93,7 @@ def test_btk_transmitting_a_criminal_judgeship_of_peace_decision(session, settin
     p = proposed(letters.TR_BTK, session, settings)
     assert addresses(p) == [("https://social.example/@anadolu_haber/70112", "content"),
                             ("https://social.example/@anadolu_haber/70113", "content")]
-    assert p.sender is not None and (p.sender.value.submitter_id, p.sender.value.by) == (known["btk"], "name")
+    assert p.sender is not None and (p.sender.value.submitter_id, p.sender.value.by) == (known["btk"], "letterhead")
     assert value(p.country) == "TR" and value(p.language) == "tr"
     assert value(p.reference) == "BTK-2026-90117"
     # The court decided; BTK (the sender) transmits. The decision's date, not the letter's.

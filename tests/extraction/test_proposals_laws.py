@@ -98,3 +98,46 @@ def test_a_regions_law_names_no_country(session, settings) -> None:
     p = propose(text, session=session, settings=settings)
     assert [(f.value.citation, f.value.law) for f in p.laws] == [("Article 9 of the DSA", "eu-dsa-9")]
     assert p.country is None and "jurisdiction" not in p.to_request()
+
+
+def test_a_provision_of_the_same_law_cited_just_before(session, settings) -> None:
+    text = ("в соответствии со статьёй 15.3 Федерального закона от 27.07.2006 № 149-ФЗ «Об информации, "
+            "информационных технологиях и о защите информации», а также статьи 15.1 того же закона, требует")
+    assert [(c, law) for c, law, _, _, _ in cited(text, session, settings)] == [
+        ("статьёй 15.3 Федерального закона от 27.07.2006 № 149-ФЗ «Об информации, информационных технологиях и "
+         "о защите информации»", "ru-149-fz-15-3"),
+        ("статьи 15.1 того же закона", "ru-149-fz-15-1")]
+    text = "under Article 15.3 of Federal Law No. 149-FZ and Article 15.1 of the same law, remove"
+    assert [law for _, law, _, _, _ in cited(text, session, settings)] == ["ru-149-fz-15-3", "ru-149-fz-15-1"]
+
+
+def test_further_provisions_listed_after_a_citation(session, settings) -> None:
+    text = "Hakimliğimizce, 5651 sayılı Kanunun 9. maddesi ve 8/A maddesi uyarınca, erişimin engellenmesine"
+    assert [(c, law, provision) for c, law, provision, _, _ in cited(text, session, settings)] == [
+        ("5651 sayılı Kanunun 9. maddesi", "tr-5651-9", "9"), ("8/A maddesi", "tr-5651-8-a", "8/A")]
+    text = "违反《中华人民共和国网络安全法》第四十七条、第五十条的规定"
+    assert [law for _, law, _, _, _ in cited(text, session, settings)] == ["cn-cybersecurity-47", "cn-cybersecurity-50"]
+
+
+def test_a_no_earlier_law_leaves_the_same_law_unread(session, settings) -> None:
+    assert cited("согласно статье 15.1 того же закона", session, settings) == []
+
+
+@pytest.mark.parametrize(("text", "citation", "law"), [
+    # A line broken inside a Chinese law's title (a PDF's or a scan's column).
+    ("违反《中华人民共和国刑法》第三百条及《中华人民共和国网络\n安全法》第四十七条的规定",
+     "《中华人民共和国网络\n安全法》第四十七条", "cn-cybersecurity-47"),
+    ("违反《中华人民共和国刑法》第三百条及 《\n中华人民共和国网络安全法》第四十七条的规定",
+     "《\n中华人民共和国网络安全法》第四十七条", "cn-cybersecurity-47"),
+    # A scan's accents lost, and "§" read as "$".
+    ("previstas en el articulo 13 de la Ley de\nEnjuiciamiento Criminal, por hechos",
+     "articulo 13 de la Ley de\nEnjuiciamiento Criminal", None),
+    ("delito de odio del articulo\n510 del Cödigo Penal, se solicita", "articulo\n510 del Cödigo Penal", None),
+    ("der Unterlassungsanspruch folgt aus $ 1004 BGB analog.", "$ 1004 BGB", None),
+])
+def test_a_citation_as_a_scan_or_a_narrow_column_breaks_it(session, settings, text, citation, law) -> None:
+    assert (citation, law) in [(c, found) for c, found, _, _, _ in cited(text, session, settings)]
+
+
+def test_a_dollar_amount_is_no_citation(session, settings) -> None:
+    assert cited("a fine of $ 1000 USD was imposed", session, settings) == []

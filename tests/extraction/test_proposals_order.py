@@ -155,3 +155,39 @@ def test_a_court_that_sends_its_own_decision_issues_no_other_bodys(session, sett
         "Landgericht Berlin", "27 O 412/26")
     assert p.order.date is not None and p.order.date.value == dt.date(2026, 11, 18)
     assert p.country is not None and p.country.value == "DE"
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # A scan's "№" read as a Cyrillic "М", the number on the next line.
+    ("Казакстан Республикасы Мәдениет жене ақпарат министрлігі 13.11.2026 М\n02-3-1404 хатымен хабарлайды.",
+     "02-3-1404"),
+    ("Роскомнадзор направляет требование от 13.11.2026 Ne 04-117804-2026.", "04-117804-2026"),
+    # Spaces around "-" and "/", an O and an l among the digits.
+    ("Роскомнадзор направляет требование от 13.11.2026 № 04- 1178O4-2026.", "04-117804-2026"),
+    ("Hong Kong Police Force. Our ref.: CSTCB /2026/71O4. Date: 13 November 2026.", "CSTCB/2026/7104"),
+    ("SingCERT. Incident SGCERT-2026-33l4, reported on 13 November 2026.", "SGCERT-2026-3314"),
+    # A Chinese number's brackets as a scan reads them, with spaces.
+    ("中华人民共和国公安部网络安全保卫局 2026年11月13日 公网安 【2026 ] 304号", "公网安〔2026〕304号"),
+    ("中华人民共和国公安部网络安全保卫局 2026年11月13日 公网安(2026)304号", "公网安〔2026〕304号"),
+    # A German court's file number with its umlaut lost, and its register letter read as a zero.
+    ("Landgericht Berlin, Zivilkammer 27, Geschaftsnummer 27 O 404/26, Berlin, den 13.11.2026.", "27 O 404/26"),
+    ("Landgericht Berlin, Zivilkammer 27, Geschäftsnummer 27 0 404/26, Berlin, den 13.11.2026.", "27 O 404/26"),
+])
+def test_the_order_number_as_a_scan_reads_it(session, settings, text, number) -> None:
+    p = propose(text, session=session, settings=settings)
+    spans_hold(text, p)
+    assert p.order.number is not None and p.order.number.value == number
+
+
+def test_only_a_numbers_own_letters_are_read_as_digits(session, settings) -> None:
+    # "27 O 404/26": the O is the register's; "DP-2026-880": no letter among digits to change.
+    for text, number in (("Geschäftsnummer 27 O 404/26, Berlin, den 13.11.2026.", "27 O 404/26"),
+                         ("Madrid, 1 de noviembre de 2026. Diligencias DP-2026-880.", "DP-2026-880")):
+        p = propose(text, session=session, settings=settings)
+        assert p.order.number is not None and p.order.number.value == number
+
+
+def test_a_word_or_a_unit_is_no_number_sign(session, settings) -> None:
+    # Turkish "ne" (what), a Russian "м" (metres): not a scan's "№".
+    for text in ("Bu kararın ne 2026-11 tarihli olduğu belirtilmedi.", "Высота мачты 12 м 30-40 см."):
+        assert propose(text, session=session, settings=settings).order.number is None

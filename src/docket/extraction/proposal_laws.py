@@ -56,9 +56,9 @@ _CITATIONS = tuple(re.compile(p) for p in (
     r"(?:[Aa]rticle|Art\.|[Ss]ection|Sec\.|s\.|Rule|r\.)\s*" + _PROVISION + r"\s+of\s+"
     r"(?P<law>(?:the\s+)?" + _NAME_PART + r"(?:\s+(?:" + _JOINS + r"\s+)*" + _NAME_PART + r"){0,24})",
     # art. 13 LECrim; artículo 13 de la Ley de Enjuiciamiento Criminal; art. 8 de la Ley 34/2002
-    r"(?:art\.|artículo|Artículo)\s*" + _PROVISION + r"\s+(?:de\s+(?:la\s+)?|del\s+)?(?P<law>LECrim|LSSI(?:-CE)?|"
+    r"(?:art\.|art[ií]culo|Art[ií]culo)\s*" + _PROVISION + r"\s+(?:de\s+(?:la\s+)?|del\s+)?(?P<law>LECrim|LSSI(?:-CE)?|"
     r"Ley\s+(?:Orgánica\s+)?\d+/\d{4}(?:,\s+de\s+\d+\s+de\s+[a-z]+)?(?:\s*\([A-Z\-]+\))?|"
-    r"Ley\s+de\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+)*|Código\s+Penal)",
+    r"Ley\s+de\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:\s+[A-ZÁÉÍÓÚ][a-záéíóúñ]+)*|C[óoö]digo\s+Penal)",
     # 5651 sayılı Kanun'un 8/A maddesi; CMK md. 157
     r"(?P<law>\d{4}\s+sayılı\s+(?:[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\s+){0,6}Kanun(?:u|un|['’][a-zçğıöşü]+)?)\s+"
     + _PROVISION + r"\s*(?:\.\s*)?(?:madde(?:si|sinin|sine)?|md\.)",
@@ -66,11 +66,40 @@ _CITATIONS = tuple(re.compile(p) for p in (
     # § 130 StGB; § 3 Abs. 2 Nr. 2 NetzDG; §§ 823 Abs. 2, 1004 BGB
     r"§§?\s*(?P<provision>\d+[a-z]?(?:\s+Abs\.\s*\d+)?(?:\s+(?:S\.|Satz)\s*\d+)?(?:\s+Nr\.\s*\d+)?"
     r"(?:,\s*\d+[a-z]?(?:\s+Abs\.\s*\d+)?)*)\s+(?P<law>[A-Z][A-Za-zÄÖÜäöü]{1,14})(?![\w])",
+    # the same as a scan reads "§": "$ 1004 BGB" — only before a German law's abbreviation
+    # (…G Gesetz, …GB Gesetzbuch, …O Ordnung, …V Verordnung), not before "USD"
+    r"\$\s?(?P<provision>\d+[a-z]?(?:\s+Abs\.\s*\d+)?)\s+(?P<law>[A-Z][A-Za-zÄÖÜäöü]{0,12}(?:G|GB|O|V))(?![\w])",
     # 《中华人民共和国网络安全法》第四十七条
-    r"(?P<law>《[^》\n]{2,40}》)\s*第(?P<provision>[一二三四五六七八九十百零〇\d]+)条",
+    # (a line may break inside the title: "《中华人民共和国网络\n安全法》")
+    r"(?P<law>《(?:[^》\n]|\n(?!\s*\n)){2,40}》)\s*第(?P<provision>[一二三四五六七八九十百零〇\d]+)条",
     # «Онлайн-платформалар және онлайн-жарнама туралы» Қазақстан Республикасы Заңының 9-бабы
     r"(?P<law>«[^»\n]{1,120}»\s+Қазақстан\s+Республикасы\s+Заңының)\s+(?P<provision>\d+(?:-\d+)?)-бабы",
 ))
+# A provision of the law cited just before: "статьи 15.1 того же закона", "Article 9 of the
+# same Act", "artículo 11 de la misma Ley", "aynı Kanunun 9. maddesi".
+_SAME_LAW = tuple(re.compile(p) for p in (
+    r"(?:ст\.|[Сс]тат[а-яё]+)\s*" + _PROVISION + r"\s+(?:того\s+же|указанного|данного|этого)\s+"
+    r"(?:[Фф]едерального\s+)?(?:[Зз]акона|[Кк]одекса)",
+    r"(?:[Aa]rticle|Art\.|[Ss]ection|Sec\.)\s*" + _PROVISION + r"\s+of\s+(?:the\s+same|that|this)\s+"
+    r"(?:[Ll]aw|Act|Ordinance|Code)",
+    r"(?:art\.|art[ií]culo|Art[ií]culo)\s*" + _PROVISION + r"\s+de\s+(?:la\s+misma|la\s+citada|dicha)\s+[Ll]ey",
+    r"(?:[Aa]ynı|[Aa]nılan)\s+Kanun(?:un)?\s+" + _PROVISION + r"\s*(?:\.\s*)?madde(?:si|sinin|sine)?",
+))
+# A further provision of the same law right after a citation: "9. maddesi ve 8/A maddesi",
+# "《网络安全法》第十二条、第四十七条".
+_FURTHER = tuple(re.compile(p) for p in (
+    r"\s*(?:,|\s+ve|\s+ile)\s+(?P<cite>" + _PROVISION + r"\s*(?:\.\s*)?madde(?:si|sinin|sine)?)",
+    r"\s*(?:、|及|和|以及)\s*(?P<cite>第(?P<provision>[一二三四五六七八九十百零〇\d]+)条)",
+))
+_CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff《》])\s+(?=[\u4e00-\u9fff《》])")
+
+
+def _joined(name: str) -> str:
+    """A law's name with its line breaks mended: none between Chinese characters, one space
+    elsewhere — as it was before the page's width broke it."""
+    return " ".join(_CJK_BREAK.sub("", name).split())
+
+
 # Where a catalog law's citation names its provision.
 _CATALOG_PROVISION = re.compile(r"(?:Art\.|art\.|ст\.|madde|§|s\.|r\.|Part|Article|Section)\s*"
                                 r"(?P<provision>\d+[A-Za-z]?(?:[.\-/]\d*[A-Za-z]?\d*)*)|第(?P<cjk>[一二三四五六七八九十百零〇]+)条")
@@ -145,7 +174,20 @@ def find(text: str) -> list[Found[tuple[str, str | None, frozenset[str]]]]:
             if any(m.start() < e and s < m.end() for s, e in spans):
                 continue
             spans.append(m.span())
-            found.append(Found((m.group(0), m.group("provision"), law_keys(m.group("law"))), m.start(), m.end()))
+            keys = law_keys(_joined(m.group("law")))
+            found.append(Found((m.group(0), m.group("provision"), keys), m.start(), m.end()))
+            end = m.end()
+            while more := next((f.match(text, end) for f in _FURTHER if f.match(text, end)), None):
+                spans.append(more.span("cite"))
+                found.append(Found((more.group("cite"), more.group("provision"), keys), *more.span("cite")))
+                end = more.end()
+    for pattern in _SAME_LAW:
+        for m in pattern.finditer(text):
+            before = [f for f in found if f.end <= m.start()]
+            if before and not any(m.start() < e and s < m.end() for s, e in spans):
+                spans.append(m.span())
+                previous = max(before, key=lambda f: f.end)
+                found.append(Found((m.group(0), m.group("provision"), previous.value[2]), m.start(), m.end()))
     cited_laws = {key for f in found for key in f.value[2]}
     for key, m in _named(text):  # a law named with no provision ("NetzDG", "DSA"), not cited already
         if key not in cited_laws and not any(m.start() < e and s < m.end() for s, e in spans):

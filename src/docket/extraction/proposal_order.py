@@ -34,21 +34,46 @@ class Particulars:
     deadline: Found[str] | None = None
 
 
-# How letters write a number: the sign or word before it, then the number as written.
+# How letters write a number: the sign or word before it, then the number as written. A
+# scan reads "№" as "Ne" or as a Cyrillic "М" standing alone, and may set a space on either
+# side of a number's "/" or "-" ("02-3- 1404").
 _NUMBER = re.compile(
     r"(?:№|N[°º]|(?<!\w)(?:Nr|No|Nos|n)\.\s?º?|(?<!\w)n\.?\s?º|(?<!\w)Say[ıi]\s*:|(?<!\w)Ref\.?\s*:|(?<!\w)Az\.\s*:?|"
     r"(?<!\w)Our\s+ref(?:erence|\.)?\s*:?|(?<!\w)ref\.|(?<!\w)Reference\s*:|(?<!\w)文号\s*[:：]|"
+    r"(?<![\w.])(?-i:Ne|М)(?=\s+\d[\d\-/]*\d)|"
     r"(?<!\w)(?:Incident|Diligencias|Proceedings)(?=\s+\S*\d))"
-    r"\s*(?P<n>[0-9A-Za-zА-Яа-яЁё\u4e00-\u9fff〔\[][\w\-/.〔〕\[\]]*?[\w〕])(?=[\s,;:)]|\.(?:\s|$)|$)",
+    r"\s*(?P<n>[0-9A-Za-zА-Яа-яЁё\u4e00-\u9fff〔\[](?:[\w\-/.〔〕\[\]]|\s[\-/]\s?(?=\d)|[\-/]\s(?=\d))*?[\w〕])"
+    r"(?=(?!\s[\-/]\s?\d)[\s,;:)]|\.(?:\s|$)|$)",
     re.IGNORECASE)
-_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}[〔\[]\d{4}[〕\]]第?\d+号)"
-                         r"|(?P<plain>第\s*[0-9A-Za-z\-]+\s*号)")
+# A Chinese document number (公网安〔2026〕304号), its brackets as a scan reads them: 【 ] ( ).
+_CJK_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(?P<n>[\u4e00-\u9fff]{1,8}\s?[〔\[【(（]\s?\d{4}\s?[〕\]】)）]"
+                         r"\s?第?\d+\s?号)|(?P<plain>第\s*[0-9A-Za-z\-]+\s*号)")
+_CJK_OPEN = str.maketrans({"[": "〔", "【": "〔", "(": "〔", "（": "〔", "]": "〕", "】": "〕", ")": "〕", "）": "〕"})
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AROUND_SIGN = re.compile(r"\s*([\-/])\s*")
+
+
+def number_value(written: str) -> str:
+    """A number as the letter meant it, from how it was written or scanned: no space around
+    its "/" and "-", an "O" or "o" between digits a zero and an "l", "I" or "|" a one; a
+    Chinese number's brackets 〔〕 and no spaces in it. Only inside a number: "27 O 404/26"
+    keeps its register letter."""
+    value = _AROUND_SIGN.sub(r"\1", written.strip())
+    value = re.sub(r"(?<=\d)[Oo](?=\d)", "0", value)
+    value = re.sub(r"(?<=\d)[lI|](?=\d)", "1", value)
+    # A German file number's register is letters ("27 O 404/26"): a scan's "27 0 404/26" means O.
+    value = re.sub(r"^(\d+\s+)0(\s+\d+/\d{2,4})$", r"\1O\2", value)
+    if _HAS_CJK.search(value) and (m := _CJK_NUMBER.fullmatch(value)) and m.group("n"):  # not a court's （2026）
+        value = re.sub(r"\s+", "", value.translate(_CJK_OPEN))
+    return value
+
+
 _CASE = tuple(re.compile(p) for p in (
     r"(?:[Дд]ел[оау]|ДЕЛО)\s*№\s*(?P<n>\d[\w\-/]*\w)",
     r"(?:Esas|ESAS)\s+(?:No|NO)\s*:?\s*(?P<n>\d{4}/\d+)",
     r"(?P<n>\d{4}/\d+\s+D\.\s*İş)",
     r"(?<![\w/])(?P<n>(?:HCMP|HCA|HCAL|HCMA|DCCC|HCCC|ESCC|KCCC|FCMC|CACV)\s*\d+/\d{4})",
-    r"(?:Geschäftsnummer|Aktenzeichen|Az\.)\s*:?\s*(?P<n>\d+\s+[A-Z]{1,3}s?\s+\d+/\d{2,4})",
+    r"(?:Gesch[äa]ftsnummer|Aktenzeichen|Az\.)\s*:?\s*(?P<n>\d+\s+(?:[A-Z]{1,3}s?|0)\s+\d+\s?/\s?\d{2,4})",
     r"(?:diligencias\s+previas|procedimiento\s+abreviado|sumario)\s+n\.?\s?º\s*(?P<n>\d+/\d{4})",
     r"(?P<n>[（(]\d{4}[）)][\u4e00-\u9fff]{1,4}\d{1,6}[\u4e00-\u9fff]{1,3}\d+号)",
 ))
@@ -111,7 +136,7 @@ def _numbers(text: str, skip: Sequence[tuple[int, int]]) -> list[Found[str]]:
             if any(s < b and a < e for a, b in [*skip, *((f.start, f.end) for f in found)]) or not any(
                     c.isdigit() for c in m.group(group)):
                 continue
-            found.append(Found(m.group(group), s, e))
+            found.append(Found(number_value(m.group(group)), s, e))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -147,7 +172,7 @@ def particulars(text: str, *, dates: Sequence[Found[dt.date]], skip: Sequence[tu
     bodies = authorities(text)
     issuing = next((b for b in bodies if not is_sender(b)), None)
     court = next((b for b in bodies if b.value.kind == "court"), None)
-    cases = [Found(m.group("n"), *m.span("n")) for p in _CASE for m in p.finditer(text)]
+    cases = [Found(number_value(m.group("n")), *m.span("n")) for p in _CASE for m in p.finditer(text)]
     case = min(cases, key=lambda f: f.start) if cases else None
     register = _REGISTER.search(text)
     taken = [*skip, *((c.start, c.end) for c in cases)]

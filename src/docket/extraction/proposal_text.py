@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -49,6 +50,7 @@ def _entries(table: dict[str, Any]) -> dict[str, Any]:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CYRILLIC = re.compile(r"[а-яё]$")
 
 
 def _alternatives(words: Sequence[str]) -> str:
@@ -204,3 +206,35 @@ def reason(text: str, known: frozenset[str]) -> Found[str] | None:
         if code in known and code in found and (best is None or len(found[code]) > best[0]):
             best = (len(found[code]), Found(code, found[code][0].start, found[code][0].end))
     return best[1] if best else None
+
+
+# ---------------------------------------------------------------- names as scans read them
+# The letters OCR (and hasty typing) reads as their plain look-alikes: Kazakh's own letters
+# as the Russian ones ("Қазақстан" → "Казакстан"), Turkish's dotless ı as i, and, through
+# the decomposition below, every accented Latin letter as its base ("Geschäfts" →
+# "Geschafts", "İletişim" → "iletisim").
+_LOOKALIKES = str.maketrans("қғңөұүһәіı", "кгноуухеii")
+
+
+def skeleton(text: str) -> str:
+    """``text`` folded one character to one character — lower case, accents and the
+    letters above to their plain look-alikes — so that a name matched in the skeleton has
+    the same span in the text (a scan's "Казакстан" and "Қазақстан" have one skeleton)."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        out.append(base[0].translate(_LOOKALIKES) if base else char)
+    return "".join(out)
+
+
+def loose_name(name: str) -> re.Pattern[str] | None:
+    """A name as letters and scans write it, to be searched in a :func:`skeleton`: its
+    words in that fold, split by spaces, line breaks or punctuation (a Cyrillic name may
+    end in a case ending)."""
+    words = [re.escape(w) for w in re.findall(r"\w+", skeleton(name))]
+    if not words:
+        return None
+    head = "" if _CJK.match(words[0]) else r"(?<!\w)"
+    # A Russian or Kazakh name is declined: "Роскомнадзора", "Роскомнадзором".
+    tail = "" if _CJK.match(words[-1][-1]) else r"[а-яе]{0,3}(?!\w)" if _CYRILLIC.search(words[-1]) else r"(?!\w)"
+    return re.compile(head + r"[\s,.\-–—()«»\"]+".join(words) + tail)

@@ -35,8 +35,10 @@ from docket.extraction.proposal_text import (
     first,
     keyword_table,
     language,
+    loose_name,
     pattern_list,
     reason,
+    skeleton,
     table_hits,
 )
 from docket.parties import service as parties
@@ -48,7 +50,9 @@ __all__ = ["Address", "Authority", "CitedLaw", "Found", "Measure", "Particulars"
 @dataclass(frozen=True)
 class Sender:
     """The known submitter the letter comes from, and what it was recognised by: its
-    ``email`` address, its e-mail ``domain``, or its ``name``."""
+    ``email`` address, its e-mail ``domain``, one of its names in its own language in the
+    letter's ``letterhead`` or signature (``known_authorities`` in proposals.json), or its
+    ``name`` anywhere."""
 
     submitter_id: int
     name: str
@@ -179,7 +183,10 @@ def _given(address: Address) -> str:
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")
 # The line of an e-mail's headers that names who sent it.
 _FROM = re.compile(r"^(?:From|От|Von|De|Kimden|发件人|Жіберуші)\s*[:：].*$", re.MULTILINE | re.IGNORECASE)
-_BY = {"email": 3, "domain": 2, "name": 1}
+_BY = {"email": 4, "domain": 3, "letterhead": 2, "name": 1}
+# Where a letter with no From line names its sender: its first and its last characters.
+HEAD_CHARS = 400
+TAIL_CHARS = 300
 
 
 @lru_cache(maxsize=4096)
@@ -194,9 +201,11 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
 
 def _sender(text: str, session: Session) -> Found[Sender] | None:
     emails = [(m.group(0).lower(), m.group("domain").lower(), m.span()) for m in _EMAIL.finditer(text)]
+    signed = _signed_names(text)
     best: tuple[int, int, Found[Sender]] | None = None
     for sub in parties.list_submitters(session=session):
         found: list[tuple[str, tuple[int, int]]] = []
+        found += [("letterhead", span) for entry, span in signed if _is_named(sub.name, sub.country, entry)]
         if sub.email:
             own = sub.email.lower()
             domain = own.rsplit("@", 1)[-1]
@@ -210,6 +219,57 @@ def _sender(text: str, session: Session) -> Found[Sender] | None:
             if best is None or rank > (best[0], best[1]):
                 best = (rank[0], rank[1], Found(Sender(sub.id, sub.name, sub.country, by), start, end))
     return best[2] if best else None
+
+
+@cache
+def _known_authorities() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """Each known authority: its country and its names as :func:`loose_name` patterns."""
+    out = []
+    for country, entries in data()["known_authorities"].items():
+        if country.startswith("_"):
+            continue
+        for names in entries:
+            out.append((country, tuple(p for name in names if (p := loose_name(name)) is not None)))
+    return tuple(out)
+
+
+def _signed_names(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """The known authorities (their index) named in the letterhead or the signature, and
+    where. Only there: a letter names other bodies in its text (the decision it forwards)."""
+    head_end = min(len(text), HEAD_CHARS)
+    tail_start = max(head_end, len(text) - TAIL_CHARS)
+    out = []
+    for offset, part in ((0, text[:head_end]), (tail_start, text[tail_start:])):
+        folded = skeleton(part)
+        for index, (_, patterns) in enumerate(_known_authorities()):
+            hits = [m for p in patterns if (m := p.search(folded))]
+            if hits:
+                m = min(hits, key=lambda h: (h.start(), -h.end()))
+                out.append((index, (offset + m.start(), offset + m.end())))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _is_named(name: str, country: str, entry: int) -> bool:
+    """Whether a submitter (its name and country) is the known authority ``entry``: of its
+    country, and its name holds one of the authority's names."""
+    entry_country, patterns = _known_authorities()[entry]
+    folded = skeleton(name)
+    return entry_country == country and any(p.search(folded) for p in patterns)
+
+
+def _same_authority(name: str, other: str, country: str) -> bool:
+    """Whether two names (a submitter's, a body's as the letter writes it) are one known
+    authority's: "Roskomnadzor" and "Роскомнадзора"."""
+    folded = skeleton(other)
+    return any(_is_named(name, country, entry) and any(p.search(folded) for p in patterns)
+               for entry, (_, patterns) in enumerate(_known_authorities()))
+
+
+def is_authority_name(written: str) -> bool:
+    """Whether ``written`` is one of ``known_authorities``' names, as a scan may read it."""
+    folded = skeleton(written)
+    return any(p.fullmatch(folded) for _, patterns in _known_authorities() for p in patterns)
 
 
 # ---------------------------------------------------------------- the country
@@ -312,7 +372,8 @@ def propose(text: str, *, session: Session, settings: Settings,
             return False
         return bool(sender_name and sender_name.fullmatch(body.value.name)) or (
             body.start < sender.end and sender.start < body.end) or (
-            sender.value.name.casefold().startswith(body.value.name.casefold()))
+            sender.value.name.casefold().startswith(body.value.name.casefold())) or (
+            _same_authority(sender.value.name, body.value.name, sender.value.country))
 
     order, reference = particulars(text, dates=written, skip=[(f.start, f.end) for f in cited], is_sender=is_sender)
     known = frozenset(r.code for r in catalog.list_reasons(session=session))
