@@ -1,4 +1,5 @@
-"""Write the demo's letters and orders as PDFs: ``src/docket/demo_letters/*.pdf``.
+"""Write the demo's letters and orders as PDFs: ``src/docket/demo_letters/*.pdf`` (and one
+of them again as a scan, images only, for the inbox's OCR).
 
 ``docket serve --demo`` attaches them to its requests, so that reviewers see what real
 requests look like: a letter in the authority's language (often with an English
@@ -268,6 +269,33 @@ def write(letter: Letter, out: Path) -> Path:
     return path
 
 
+# Letters also written as a scan: each page drawn at 150 dpi in greys, a little dust and a
+# slight turn, in a PDF that holds only the images (no text layer: OCR reads it), as a
+# letter that came by post and went through the office's scanner. (the letter, the scan)
+SCANS = [("ru-rkn-demand", "ru-rkn-demand-scan")]
+SCAN_DPI = 150
+
+
+def scan(source: Path, out: Path) -> Path:
+    import random
+
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(source.name)  # the same dust every run
+    pages = []
+    for page in pdfium.PdfDocument(source.read_bytes()):
+        image = page.render(scale=SCAN_DPI / 72).to_pil().convert("L")
+        for _ in range(800):
+            image.putpixel((rng.randrange(image.width), rng.randrange(image.height)), rng.randrange(90, 200))
+        image = image.filter(ImageFilter.GaussianBlur(0.5))
+        pages.append(image.rotate(rng.uniform(-0.8, 0.8), resample=Image.Resampling.BICUBIC, fillcolor=255))
+    pages[0].save(out, format="PDF", resolution=SCAN_DPI, save_all=True, append_images=pages[1:],
+                  title=source.stem, author="docket demo", creationDate=CREATED.utctimetuple(),
+                  modDate=CREATED.utctimetuple())
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the demo's letters and orders as PDFs.")
     parser.add_argument("--out", type=Path, default=OUT, help=f"the folder to write them to (default {OUT})")
@@ -276,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     for letter in LETTERS:
         path = write(letter, args.out)
         print(f"{path} ({path.stat().st_size:,} bytes)")
+    for name, scanned in SCANS:
+        path = scan(args.out / f"{name}.pdf", args.out / f"{scanned}.pdf")
+        print(f"{path} ({path.stat().st_size:,} bytes, a scan)")
     return 0
 
 

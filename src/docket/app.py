@@ -33,11 +33,11 @@ from docket.enforcement import pages as enforcement_pages
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
+from docket.intake import draft_pages, submission, user_report_pages
 from docket.intake import pages as portal_pages
-from docket.intake import submission, user_report_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import Jobs, LogJobs, MailJobs
+from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -83,7 +83,7 @@ def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, portal_pages, user_report_pages, appeals_pages,
-             enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages)
+             enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages, draft_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 
@@ -122,11 +122,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             writer.start()
         app.state.intake_writer = writer
         worker = None
+        extracting = None
         if settings.run_worker:
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
+            extracting = ExtractJobs(app.state.sessionmaker, settings)  # the inbox's documents read into drafts
+            extracting.start()
         app.state.worker = worker
         yield
+        if extracting is not None:
+            extracting.stop()
         if worker is not None:
             worker.stop()
         if writer is not None:

@@ -294,6 +294,7 @@ for _name, _group in (
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
     ("flagger", flagger_app), ("report", report_app), ("export", export_app), ("mail", documents_cli.mail_app),
+    ("inbox", documents_cli.inbox_app),
 ):
     app.add_typer(_group, name=_name)
 

@@ -252,12 +252,15 @@ DOCUMENTS = {
 }
 
 
-# Letters waiting in the inbox, not yet requests: e-mails as the mailbox takes them, and
-# an order a ministry sent as it is through the API. (file, channel, sender's token, language)
+# Letters waiting in the inbox, not yet requests: e-mails as the mailbox takes them, an
+# order a regulator sent as it is through the API, and a demand that came by post, scanned
+# (images only: OCR reads it). The worker reads them into drafts within seconds of the
+# demo's start (docket.intake.drafts). (file, channel, sender's token, language)
 INBOX = [
     ("kz-misd-email.eml", "mail", None, "kk"),
     ("de-sta-berlin-email.eml", "mail", None, "de"),
     ("tr-btk-sulh-ceza.pdf", "api", "dkt_demo_tr_btk", "tr"),
+    ("ru-rkn-demand-scan.pdf", "api", "dkt_demo_ru_rkn", "ru"),
 ]
 
 
@@ -650,7 +653,8 @@ def _howto(base_url: str) -> str:
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_vn_mic'"
         "   (a reviewer's question waits for Viet Nam's answer)",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
-        f"  open {base_url}/console/inbox   (as alice: e-mails and a letter sent as it is, waiting to become requests)",
+        f"  open {base_url}/console/inbox   (as alice: e-mails, a letter sent as it is and a scan, "
+        "read into drafts within seconds: confirm one)",
         f"  curl -s {base_url}/api/v1/documents -H 'Authorization: Bearer dkt_demo_kz_ministry' -F 'file=@letter.pdf'"
         "   (send a letter as it is: it waits in the inbox)",
         f"  curl -s {base_url}/api/v1/decisions -H 'Authorization: Bearer dkt_demo_priya'",

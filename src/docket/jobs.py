@@ -256,3 +256,57 @@ class MailJobs:
             self.run_once()
             if self._stop.wait(self.interval):
                 return
+
+
+class ExtractJobs:
+    """A background thread of the worker (``docket worker``, which ``docket serve`` starts)
+    that reads the inbox's new documents into drafts every DOCKET_EXTRACT_POLL_SECONDS, as
+    ``docket inbox extract`` does by hand (docket.intake.drafts.read_round). Each file is
+    read in a sandboxed child process, never in a request. Several workers may run one: a
+    document is claimed by one of them (its extraction's row, a unique key). A failed round
+    is logged and the next one tries again; :meth:`wake` starts one at once."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.interval = settings.extract_poll_seconds
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name="docket-extract", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def run_once(self) -> int:
+        """One round: the number of documents read (those that could not be are logged)."""
+        from docket.intake.drafts import read_round
+
+        try:
+            done = read_round(self.factory, self.settings)
+        except Exception:  # keep reading; the next round tries again
+            log.exception("reading the inbox's documents failed; the next round tries again")
+            return 0
+        if done.read or done.unreadable:
+            log.info("read %d inbox documents into drafts (%d could not be read)",
+                     len(done.read) + len(done.unreadable), len(done.unreadable))
+        return len(done.read) + len(done.unreadable)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            # A full round may leave more waiting: go on at once until none is left.
+            if self.run_once() >= 1:
+                continue
+            self._wake.wait(self.interval)
+            self._wake.clear()

@@ -5,7 +5,7 @@ from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
 from docket.content.models import Content
-from docket.documents.models import Blob, Document, InboxEntry
+from docket.documents.models import Blob, Document, InboxDraft, InboxEntry, InboxExtraction
 from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import (
     Designation,
@@ -30,5 +30,5 @@ __all__ = [
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
     "ExportReceipt", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
-    "InboxEntry",
+    "InboxDraft", "InboxEntry", "InboxExtraction",
 ]

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         default=1536, ge=256, le=65536,
         description="the address space, in MiB, of the process that reads one document (256..65536)",
     )
+    extract_poll_seconds: int = Field(
+        default=10, ge=0, le=86_400,
+        description="seconds between the worker's rounds that read the inbox's new documents into drafts; "
+                    "0 turns them off (docket inbox extract reads by hand) (0..86400)",
+    )
     extract_languages: str = Field(
         default="ru,kk,zh,tr,de,es,en,fr,pt,ko,vi,id,hi,ur,ar,uk",
         description="ISO 639-1 codes, comma-separated: the languages paragraphs are told apart among",

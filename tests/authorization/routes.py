@@ -161,6 +161,8 @@ API: dict[str, Route] = {
     # The inbox: a letter sent as it is, by a submitter or a reviewer; followed by its sender.
     "POST /api/v1/documents": Route(SUBMITTER | INBOX, form=_const(language="kk"), files=FILE),
     "GET /api/v1/documents/{document_id}": Route(SUBMITTER | INBOX, "inbox"),
+    # Confirmed into a request by a reviewer (a body intake refuses here: the world stays as it is).
+    "POST /api/v1/documents/{document_id}/confirm": Route(INBOX, "inbox", body=_const(jurisdiction="KZ")),
 
     "PATCH /api/v1/requests/{request_id}/order": Route(REVIEWERS, "request", "act", body=_const(
         register_entry="27-2026-01", note="As the register shows it.")),
@@ -278,6 +280,10 @@ PAGES: dict[str, Route] = {
     "POST /console/inbox": Route(INBOX, form=_const(document_language="de"), files=FILE),
     "GET /console/inbox/{document_id}": Route(INBOX, "inbox"),
     "POST /console/inbox/{document_id}/dismiss": Route(INBOX, "inbox", form=_const(reason="Not a request.")),
+    # The draft of a request from an inbox document: saved, then confirmed into intake.
+    "GET /console/inbox/{document_id}/draft": Route(INBOX, "inbox"),
+    "POST /console/inbox/{document_id}/draft": Route(INBOX, "inbox", form=_const(reason="hate_speech")),
+    "POST /console/inbox/{document_id}/draft/confirm": Route(INBOX, "inbox", form=_const(jurisdiction="KZ")),
     "POST /console/requests/{request_id}/review": Route(
         REVIEWERS, "request", "act",
         form=lambda w, r: {"item_ids": [str(i) for i in _items_of(w, r)], "step_finding": "policy:compliant"}),

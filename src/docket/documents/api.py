@@ -1,6 +1,7 @@
 """Documents through the API: add one to a request, list a request's, download one; staff
 mark one as holding personal data and add a redacted copy of it; send one as it is to
-the inbox (``POST /api/v1/documents``) and follow what became of it.
+the inbox (``POST /api/v1/documents``), follow what became of it, and (staff) confirm it
+as a request (``POST /api/v1/documents/{id}/confirm``).
 
 A request's documents are for its submitter and for staff who may see the request (a
 local representative: its countries); to anyone else the request and its documents are
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile, status
 from fastapi import Request as HttpRequest
 from fastapi.responses import Response
 
@@ -23,8 +24,10 @@ from docket.documents import detect, inbox, service
 from docket.documents.models import Channel, Document, DocumentKind
 from docket.documents.schemas import DocumentList, DocumentRead, DocumentUpdate, InboxEntryRead
 from docket.errors import PROBLEM_JSON, Forbidden
+from docket.intake import drafts
 from docket.intake.api import check_reader, rate_limited
 from docket.intake.models import Request
+from docket.intake.schemas import RequestCreate, RequestRead
 from docket.parties.auth import Permission, Principal, require
 
 router = APIRouter(tags=["documents"])
@@ -156,3 +159,30 @@ def received_document(document_id: Id, db: Db, principal: Sender) -> InboxEntryR
     not come through the inbox."""
     document = access.visible(db, principal, Document, document_id, what="document")
     return InboxEntryRead.of(inbox.get(session=db, document_id=document.id), document)
+
+
+@router.post("/api/v1/documents/{document_id}/confirm", status_code=status.HTTP_201_CREATED,
+             response_model=RequestRead,
+             responses={409: {"description": "the document is confirmed or dismissed already", **_PROBLEM},
+                        422: {"description": "the request is refused by intake, or no submitter is known",
+                              **_PROBLEM}})
+def confirm_document(
+    document_id: Id, body: RequestCreate, response: Response, db: Db, settings: AppSettings,
+    principal: Annotated[Principal, Depends(require(Permission.inbox))],
+    submitter_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description=(
+        "whose request it is; default: the draft's (the sender recognised in the letter, else the "
+        "submitter whose token sent it)"))] = None,
+) -> RequestRead:
+    """Turn a document of the inbox into a request, as the console's draft page does: the
+    body goes through the one intake path (the same checks as ``POST /api/v1/requests``)
+    as the submitter's request with the channel ``document``, the document is attached to
+    it, and the entry becomes ``confirmed`` with the request's id. Who: staff with the
+    ``inbox`` permission (reviewers)."""
+    document = access.visible(db, principal, Document, document_id, what="document")
+    entry = inbox.get(session=db, document_id=document.id)
+    draft, _ = drafts.get(session=db, document_id=document.id)
+    chosen = submitter_id or (draft.submitter_id if draft else None) or entry.submitter_id
+    submitted = drafts.confirm(session=db, settings=settings, document_id=document.id, data=body,
+                               submitter_id=chosen, user_id=principal.user_id, actor=principal.actor)
+    response.headers["Location"] = f"/api/v1/requests/{submitted.id}"
+    return RequestRead.model_validate(submitted.request)

@@ -49,3 +49,36 @@ def mail_poll(as_json: base.JsonOpt = False) -> None:
     base.emit(as_json, {"mailbox": where, **result.as_dict()}, "\n".join(lines))
     if result.failed:
         raise typer.Exit(1)
+
+
+inbox_app: typer.Typer = typer.Typer(help="The inbox of documents received without a request.",
+                                     no_args_is_help=True)
+
+
+@inbox_app.command("extract")
+def inbox_extract(as_json: base.JsonOpt = False,
+                  limit: int = typer.Option(100, min=1, max=10_000, help="documents read at most")) -> None:
+    """Read the inbox's new documents into drafts, as the worker does every
+    DOCKET_EXTRACT_POLL_SECONDS: each file in a sandboxed child, its request proposed from
+    the text; a file that cannot be read is listed with why (its draft is written by hand)."""
+    import docket.models  # noqa: F401  (every table)
+    from docket import store
+    from docket.intake.drafts import read_round
+    from docket.settings import get_settings
+
+    settings = get_settings()
+    engine = store.make_engine(settings.database_url)
+    try:
+        base.require_schema(engine, settings)
+        with base.stage_progress(as_json) as progress:
+            done = read_round(store.make_sessionmaker(engine), settings, limit=limit,
+                              progress=(lambda n, total: progress("reading documents", n, total))
+                              if progress else None)
+    finally:
+        engine.dispose()
+    lines = [f"{len(done.read) + len(done.unreadable)} documents read into drafts"
+             + (f" (documents {', '.join(map(str, done.read))})" if done.read else "")]
+    lines += [f"document {u['id']} could not be read: {u['error']}" for u in done.unreadable]
+    if done.taken:
+        lines.append(f"{done.taken} were being read by another worker")
+    base.emit(as_json, done.as_dict(), "\n".join(lines))

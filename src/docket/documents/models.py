@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, false
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from docket.store import Base, utcnow
@@ -113,3 +114,46 @@ class InboxEntry(Base):
         Index("ix_inbox_entries_status_received_at", "status", "received_at"),
         Index("ix_inbox_entries_submitter_id", "submitter_id"),
     )
+
+
+class InboxExtraction(Base):
+    """What was read out of an inbox document (docket.extraction, in a sandboxed child, by
+    the worker's job, never in a request): its text, paragraphs as
+    ``[start, end, language, page, source, translation_of]``, or the ``error`` that says
+    why nothing could be read. The row is also the job's claim: inserted (unique, by the
+    document's id) with ``extracted_at`` NULL before the file is read, so two workers
+    never read the same document; a claim older than DOCKET_EXTRACT_SECONDS and a margin
+    (a worker that died) is taken over."""
+
+    __tablename__ = "inbox_extractions"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("inbox_entries.document_id"), primary_key=True)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    extracted_at: Mapped[dt.datetime | None] = mapped_column()
+    # Deferred: the inbox's list never loads a letter's text.
+    text: Mapped[str] = deferred(mapped_column(Text, default="", nullable=False))
+    paragraphs: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    pages: Mapped[int] = mapped_column(default=0)
+    ocr_pages: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class InboxDraft(Base):
+    """The request a person drafts from an inbox document: ``proposed`` is what docket read
+    (``{"body": …, "spans": {field: [[start, end], …]}, "elsewhere": […], "laws": […]}``,
+    the body ``POST /api/v1/requests`` takes, each value with where the text says it),
+    ``body`` the body as last saved, ``submitter_id`` the sender chosen. Nothing of it is a
+    request until a person confirms it (docket.intake.drafts)."""
+
+    __tablename__ = "inbox_drafts"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("inbox_entries.document_id"), primary_key=True)
+    proposed: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    body: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("submitters.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # None while the draft is docket's proposal as read; a person's id once saved.
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

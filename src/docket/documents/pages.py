@@ -24,7 +24,7 @@ from docket import access, store
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.documents import detect, inbox, page_images, service
-from docket.documents.models import Channel, Document, DocumentKind, InboxEntry, InboxStatus
+from docket.documents.models import Channel, Document, DocumentKind, InboxEntry, InboxExtraction, InboxStatus
 from docket.errors import Conflict, DocketError, NotFound, Unprocessable
 from docket.intake.models import Request as DocketRequest
 from docket.parties.auth import Permission
@@ -316,7 +316,8 @@ def console_inbox_entry(request: Request, document_id: Id, who: Intake, db: Db, 
         "entry": entry, "document": document, "sender": _senders(db, [(entry, document)]).get(entry.document_id),
         "channel_words": CHANNEL_WORDS, "status_words": STATUS_WORDS, "kind_words": KIND_WORDS,
         "type_words": TYPE_WORDS, "size_words": size_words(document.size), "is_open": entry.status in inbox.OPEN,
-        "reason_max": inbox.REASON_MAX,
+        "reason_max": inbox.REASON_MAX, "extraction_error": db.execute(
+            select(InboxExtraction.error).where(InboxExtraction.document_id == document.id)).scalar_one_or_none(),
         "dismissed_by": db.get(User, entry.dismissed_by) if entry.dismissed_by else None},
         title=entry.subject or document.filename)
 

@@ -39,6 +39,9 @@ class Channel(StrEnum):
     portal = "portal"
     form = "form"
     document_import = "import"
+    # Drafted from a document of the inbox (a letter, an e-mail, a scan) and confirmed by a
+    # person on its draft page (docket.intake.drafts).
+    document = "document"
     # A user report that opened a case: the report itself carries the notice's elements.
     report = "report"
 

@@ -24,8 +24,10 @@ def worker(
     parent: Annotated[int | None, typer.Option(
         "--parent", hidden=True, help="stop when the process with this id (docket serve) is gone")] = None,
 ) -> None:
-    """Deliver the outbox (notices by e-mail, signed webhooks) until stopped."""
+    """Deliver the outbox (notices by e-mail, signed webhooks) until stopped; meanwhile read
+    the inbox's new documents into drafts (every DOCKET_EXTRACT_POLL_SECONDS)."""
     from docket import store
+    from docket.jobs import ExtractJobs
     from docket.notices.worker import OutboxWorker
     from docket.ops import logs
     from docket.settings import get_settings
@@ -41,11 +43,16 @@ def worker(
             total += done
         base.console.print(f"{total} messages tried")
         return
-    base.console.print("docket worker: delivering the outbox (Ctrl-C to stop)")
+    base.console.print("docket worker: delivering the outbox, reading the inbox (Ctrl-C to stop)")
     if parent is not None:
         _stop_without(parent, runner)
-    with contextlib.suppress(KeyboardInterrupt):
-        runner.run_forever()
+    extracting = ExtractJobs(runner.factory, settings)
+    extracting.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            runner.run_forever()
+    finally:
+        extracting.stop()
 
 
 def _stop_without(parent: int, runner: Any) -> None:

@@ -65,7 +65,8 @@ AUTHORITY_TYPES = {"court": "CourtOrder", "police": "LawEnforcementRequest", "pr
                    "ministry": "GovernmentRequest", "regulator": "GovernmentRequest", "other": "GovernmentRequest"}
 WORDS = {"CourtOrder": "Court order", "LawEnforcementRequest": "Law enforcement request",
          "GovernmentRequest": "Government request"}
-SOURCES = {"api": "API", "portal": "Web portal", "form": "Web form", "import": "Document import"}
+SOURCES = {"api": "API", "portal": "Web portal", "form": "Web form", "import": "Document import",
+           "document": "Letter"}
 OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under the platform's rules",
                  "no_action": "no action taken", "rejected_invalid": "not acted on: the request was invalid",
                  "rejected_overbroad": "not acted on: the request was overbroad",
