@@ -73,11 +73,32 @@ def test_only_withholding_asked_is_intakes_default(session, settings) -> None:
     ("该账号发布诈骗信息。", "fraud"),
     ("Der Beitrag verletzt das Urheberrecht des Verlags.", "copyright"),
     ("A phishing page steals the bank's customers' passwords; phishing again.", "fraud"),
+    ("Материалда ұлтаралық араздықты қоздыратын шақырулар бар.", "hate_speech"),
+    ("The material calls for ethnic hatred.", "hate_speech"),
+    ("Публикация направлена на возбуждение межнациональной розни.", "hate_speech"),
 ])
 def test_the_reason_from_the_catalogs_reasons(session, settings, text, reason) -> None:
     p = propose(text, session=session, settings=settings)
     assert p.reason is not None and p.reason.value == reason
     assert p.to_request()["reason"] == reason
+
+
+def test_the_explanation_is_the_sentence_that_says_why(session, settings) -> None:
+    """The request's explanation is proposed as the sentence with the reason's words, its
+    lines joined — a bilingual letter's first such sentence; nothing when no reason is read."""
+    text = ("Құрметті әріптестер!\n\nКелесі материалға қолжетімділікті шектеуді сұрайды:\n\n"
+            f"  {POST}\n\nМатериалда ұлтаралық араздықты\nқоздыратын шақырулар бар. Рақмет.\n\n"
+            "Dear colleagues,\n\nThe material calls for ethnic hatred.\n")
+    p = propose(text, session=session, settings=settings)
+    assert p.explanation is not None
+    assert p.explanation.value == "Материалда ұлтаралық араздықты қоздыратын шақырулар бар."
+    assert text[p.explanation.start:p.explanation.end].startswith("Материалда")
+    spans_hold(text, p)
+    body = p.to_request()
+    assert body["explanation"] == p.explanation.value and body["reason"] == "hate_speech"
+    RequestCreate.model_validate({**body, "jurisdiction": "KZ"})
+    none = propose(f"Please remove {POST}.", session=session, settings=settings)
+    assert none.explanation is None and "explanation" not in none.to_request()
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,27 @@ def reason(text: str, known: frozenset[str]) -> Found[str] | None:
     return best[1] if best else None
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？]\s|\n\s*\n")
+EXPLANATION_MAX = 1000
+
+
+def sentence_at(text: str, found: Found[str] | None) -> Found[str] | None:
+    """The sentence of ``text`` around ``found`` — where a letter says why (the sentence
+    with the reason's words) — its lines joined, at most EXPLANATION_MAX characters: what
+    the request's explanation is proposed to be, for a person to check."""
+    if found is None:
+        return None
+    start = 0
+    for end in _SENTENCE_END.finditer(text, 0, found.start):
+        start = end.end()
+    after = _SENTENCE_END.search(text, found.end)
+    stop = after.start() + 1 if after else len(text)
+    while start < stop and text[start].isspace():
+        start += 1
+    value = " ".join(text[start:stop].split())[:EXPLANATION_MAX]
+    return Found(value, start, stop) if value else None
+
+
 # ---------------------------------------------------------------- names as scans read them
 # The letters OCR (and hasty typing) reads as their plain look-alikes: Kazakh's own letters
 # as the Russian ones ("Қазақстан" → "Казакстан"), Turkish's dotless ı as i, and, through

@@ -38,6 +38,7 @@ from docket.extraction.proposal_text import (
     loose_name,
     pattern_list,
     reason,
+    sentence_at,
     skeleton,
     table_hits,
 )
@@ -84,6 +85,7 @@ class Proposal:
     laws: tuple[Found[CitedLaw], ...] = ()
     measures: tuple[Found[Measure], ...] = ()
     reason: Found[str] | None = None
+    explanation: Found[str] | None = None  # the sentence that says why (with the reason's words)
     other_items: Found[str] | None = None
     dates: tuple[Found[dt.date], ...] = ()
 
@@ -136,6 +138,8 @@ class Proposal:
             body["measures"] = asked
         if self.other_items:
             body["other_items"] = self.other_items.value[:2000]
+        if self.explanation:
+            body["explanation"] = self.explanation.value
         return body
 
     def _order(self) -> dict[str, Any]:
@@ -377,8 +381,10 @@ def propose(text: str, *, session: Session, settings: Settings,
 
     order, reference = particulars(text, dates=written, skip=[(f.start, f.end) for f in cited], is_sender=is_sender)
     known = frozenset(r.code for r in catalog.list_reasons(session=session))
+    why = reason(text, known)
     return Proposal(
         addresses=tuple(found), sender=sender, country=country, language=language(text, paragraphs),
         reference=reference, order=order, laws=tuple(cited), measures=_measures(text, found),
-        reason=reason(text, known), other_items=first(pattern_list("other_items"), text), dates=tuple(written),
+        reason=why, explanation=sentence_at(text, why), other_items=first(pattern_list("other_items"), text),
+        dates=tuple(written),
     )

@@ -186,7 +186,7 @@ def proposed_of(proposal: Proposal) -> dict[str, Any]:
         if found is not None:
             spans.setdefault(name, []).append([found.start, found.end])
 
-    for name in ("sender", "country", "language", "reference", "reason", "other_items"):
+    for name in ("sender", "country", "language", "reference", "reason", "explanation", "other_items"):
         at({"sender": "submitter", "country": "jurisdiction"}.get(name, name), getattr(proposal, name))
     for name in ORDER_VALUES:
         at(f"order.{name}", getattr(proposal.order, name))
