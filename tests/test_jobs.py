@@ -5,6 +5,7 @@ when the log grew, through a running app (its lifespan starts the job), on both 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from docket import audit
 from docket.app import create_app
 from docket.audit.log_models import LogCheckpoint, LogLeaf
 from docket.audit.models import Event
+from docket.jobs import Periodic
 from docket.log.checkpoint import open_checkpoint
 from docket.log.note import Signer
 from docket.settings import Settings, SettingsError
@@ -157,3 +159,53 @@ def test_a_key_file_that_cannot_be_read_stops_start_up(settings: Settings, engin
         create_app(Settings(**{**settings.model_dump(), "log_key_file": str(bad)}), engine=engine)
     with pytest.raises(SettingsError, match="cannot read"):
         create_app(Settings(**{**settings.model_dump(), "log_key_file": str(tmp_path / "missing")}), engine=engine)
+
+
+class _Counting(Periodic):
+    """A Periodic whose rounds are counted (``seen`` once ``until`` of them ran); the first
+    ``more`` rounds say more is waiting."""
+
+    name = "docket-test"
+
+    def __init__(self, interval: float, *, wait_first: bool = False, more: int = 0) -> None:
+        super().__init__(interval)
+        self.wait_first, self.more = wait_first, more
+        self.rounds, self.until = 0, 1
+        self.seen = threading.Event()
+
+    def round(self) -> bool:
+        self.rounds += 1
+        if self.rounds >= self.until:
+            self.seen.set()
+        return self.rounds <= self.more
+
+
+def test_periodic_rounds_wake_wait_first_and_stop() -> None:
+    """Every background job's loop (docket.jobs.Periodic): a round at start unless it waits
+    first; a wake starts the next round at once; a round with more waiting is followed at
+    once; stop ends the thread; an interval of 0 starts none."""
+    now = _Counting(3600)
+    now.start()
+    assert now.seen.wait(5) and now.rounds == 1  # at start, not after an hour
+    now.until = 2
+    now.seen.clear()
+    now.wake()
+    assert now.seen.wait(5) and now.rounds == 2
+    now.stop()
+    assert now._thread is not None and not now._thread.is_alive()
+
+    later = _Counting(3600, wait_first=True)
+    later.start()
+    assert not later.seen.wait(0.3) and later.rounds == 0  # the deadline watch waits first
+    later.stop()
+    assert later.rounds == 0
+
+    backlog = _Counting(3600, more=3)
+    backlog.until = 4
+    backlog.start()
+    assert backlog.seen.wait(5) and backlog.rounds == 4  # three with more waiting, then the last
+    backlog.stop()
+
+    off = _Counting(0)
+    off.start()
+    assert off._thread is None

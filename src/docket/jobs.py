@@ -74,7 +74,57 @@ def sign_log(factory: sessionmaker[Session], signer: Signer, every_seconds: floa
                                        every=dt.timedelta(seconds=every_seconds), now=utcnow())
 
 
-class LogJobs:
+class Periodic:
+    """A background thread that runs :meth:`round` every ``interval`` seconds (none when
+    ``interval`` ≤ 0) until :meth:`stop`; :meth:`wake` starts the next round at once, and a
+    round that returns True (more is waiting) is followed by the next at once."""
+
+    name = "docket-job"
+    wait_first = False  # wait one interval before the first round
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Start the next round now."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def round(self) -> bool:
+        """One round; True when more is waiting."""
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        if self.wait_first and self._sleep():
+            return
+        while not self._stop.is_set():
+            if self.round():
+                continue
+            if self._sleep():
+                return
+
+    def _sleep(self) -> bool:
+        """Wait an interval (or a wake); True once stopped."""
+        self._wake.wait(self.interval)
+        self._wake.clear()
+        return self._stop.is_set()
+
+
+class LogJobs(Periodic):
     """A background thread that seals new audit events into the verifiable log every
     DOCKET_LOG_SEAL_SECONDS and, with a signing key, signs a checkpoint when the log grew
     and the last one is DOCKET_CHECKPOINT_SECONDS old (``docket log checkpoint`` does the
@@ -87,34 +137,17 @@ class LogJobs:
     between them. A failed round is logged and counted (``docket_log_job_failures_total``),
     and the next round tries again; requests never wait for it."""
 
+    name = "docket-log"
+
     def __init__(self, factory: sessionmaker[Session], settings: Settings, signer: Signer | None,
                  failures: Callable[[str], None] = lambda _: None, mirror: LogMirror | None = None) -> None:
         self.factory = factory
         self.signer = signer
         self.mirror = mirror
-        self.interval = settings.log_seal_seconds
+        super().__init__(settings.log_seal_seconds)
         self.checkpoint_seconds = settings.checkpoint_seconds
         self.failures = failures
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
         self._problems: dict[str, tuple[str, float]] = {}  # step: (last problem, when logged)
-
-    def start(self) -> None:
-        if self.interval <= 0:
-            return
-        self._thread = threading.Thread(target=self._run, name="docket-log", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        """Start the next round now."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def run_once(self) -> None:
         """One round: seal, sign if due, copy into the mirror. Each step's failure is
@@ -152,82 +185,59 @@ class LogJobs:
             self._problems[step] = (problem, now)
             log.error("the log's %s round failed; the next round tries again", step, exc_info=exc)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.run_once()
-            self._wake.wait(self.interval)
-            self._wake.clear()
+    def round(self) -> bool:
+        self.run_once()  # a round with more to copy wakes the next itself
+        return False
 
 
-class Jobs:
+class Jobs(Periodic):
     """A background thread that runs the deadline watch, restriction expiry, the release
     of ended holds and, every ten minutes, forgets rate-limit buckets that are full again."""
 
+    name = "docket-jobs"
+    wait_first = True
+
     def __init__(self, factory: sessionmaker[Session], settings: Settings,
                  limits: LimitStore | None = None) -> None:
+        super().__init__(settings.deadline_check_seconds)
         self.factory = factory
         self.limits = limits
         self._last_sweep = 0.0
-        self.interval = settings.deadline_check_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        if self.interval <= 0:
-            return
-        self._thread = threading.Thread(target=self._run, name="docket-jobs", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                marked = check_deadlines(self.factory)
-                if marked:
-                    log.info("marked %d items overdue", len(marked))
-                expired = expire_restrictions(self.factory)
-                if expired:
-                    log.info("ended %d expired restrictions", len(expired))
-                released = release_holds(self.factory)
-                if released:
-                    log.info("released %d notice holds that ended", len(released))
-                forget_sign_in_failures(self.factory)
-                if self.limits is not None and time.monotonic() - self._last_sweep > SWEEP_SECONDS:
-                    self._last_sweep = time.monotonic()
-                    self.limits.forget_idle()
-            except Exception:  # keep the watch alive; the next round tries again
-                log.exception("deadline check failed")
+    def round(self) -> bool:
+        try:
+            marked = check_deadlines(self.factory)
+            if marked:
+                log.info("marked %d items overdue", len(marked))
+            expired = expire_restrictions(self.factory)
+            if expired:
+                log.info("ended %d expired restrictions", len(expired))
+            released = release_holds(self.factory)
+            if released:
+                log.info("released %d notice holds that ended", len(released))
+            forget_sign_in_failures(self.factory)
+            if self.limits is not None and time.monotonic() - self._last_sweep > SWEEP_SECONDS:
+                self._last_sweep = time.monotonic()
+                self.limits.forget_idle()
+        except Exception:  # keep the watch alive; the next round tries again
+            log.exception("deadline check failed")
+        return False
 
 
-class MailJobs:
+class MailJobs(Periodic):
     """A background thread that polls the mailbox (DOCKET_MAIL_IMAP_URL) every
     DOCKET_MAIL_POLL_SECONDS, as ``docket mail poll`` does by hand; started only when a
     mailbox is set. Every process of ``docket serve`` may run one: a message is stored
     once whoever takes it (its Message-ID is unique), and marked taken after. A failed
     poll is logged (once a minute while it lasts) and the next one tries again."""
 
+    name = "docket-mail"
+
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        super().__init__(settings.mail_poll_seconds if settings.mail_imap_url else 0)
         self.factory = factory
         self.settings = settings
-        self.interval = settings.mail_poll_seconds if settings.mail_imap_url else 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._problem: tuple[str, float] | None = None
-
-    def start(self) -> None:
-        if self.interval <= 0:
-            return
-        self._thread = threading.Thread(target=self._run, name="docket-mail", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def run_once(self) -> None:
         from docket.documents.mailbox import MailboxError, poll
@@ -251,14 +261,12 @@ class MailJobs:
             self._problem = (problem, now)
             log.error("polling the mailbox failed; the next poll tries again: %s", problem, exc_info=exc)
 
-    def _run(self) -> None:
-        while True:
-            self.run_once()
-            if self._stop.wait(self.interval):
-                return
+    def round(self) -> bool:
+        self.run_once()
+        return False
 
 
-class ExtractJobs:
+class ExtractJobs(Periodic):
     """A background thread of the worker (``docket worker``, which ``docket serve`` starts)
     that reads the inbox's new documents into drafts every DOCKET_EXTRACT_POLL_SECONDS, as
     ``docket inbox extract`` does by hand (docket.intake.drafts.read_round). Each file is
@@ -266,28 +274,12 @@ class ExtractJobs:
     document is claimed by one of them (its extraction's row, a unique key). A failed round
     is logged and the next one tries again; :meth:`wake` starts one at once."""
 
+    name = "docket-extract"
+
     def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        super().__init__(settings.extract_poll_seconds)
         self.factory = factory
         self.settings = settings
-        self.interval = settings.extract_poll_seconds
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self.interval <= 0:
-            return
-        self._thread = threading.Thread(target=self._run, name="docket-extract", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def run_once(self) -> int:
         """One round: the number of documents read (those that could not be are logged)."""
@@ -303,10 +295,6 @@ class ExtractJobs:
                      len(done.read) + len(done.unreadable), len(done.unreadable))
         return len(done.read) + len(done.unreadable)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            # A full round may leave more waiting: go on at once until none is left.
-            if self.run_once() >= 1:
-                continue
-            self._wake.wait(self.interval)
-            self._wake.clear()
+    def round(self) -> bool:
+        # A full round may leave more waiting: go on at once until none is left.
+        return self.run_once() >= 1
