@@ -209,3 +209,19 @@ def test_periodic_rounds_wake_wait_first_and_stop() -> None:
     off = _Counting(0)
     off.start()
     assert off._thread is None
+
+
+def test_a_lost_database_connection_is_one_line_other_failures_their_trace(caplog: Any) -> None:
+    """A round that lost its database connection (a restart, a failover, a fault test) is
+    logged as one warning, tried again next round; any other failure with its trace."""
+    from sqlalchemy.exc import DisconnectionError
+
+    from docket.jobs import log_failure
+
+    with caplog.at_level(logging.WARNING, logger="docket.jobs"):
+        log_failure("the log's seal round failed", DisconnectionError("terminating connection\nCONTEXT: COPY"))
+        log_failure("deadline check failed", ValueError("a bug"))
+    lost, bug = caplog.records
+    assert (lost.levelno, lost.exc_info) == (logging.WARNING, None)
+    assert lost.getMessage() == "the log's seal round failed: database connection lost (terminating connection)"
+    assert bug.levelno == logging.ERROR and bug.exc_info is not None and bug.getMessage() == "deadline check failed"

@@ -20,12 +20,23 @@ from docket.notices.service import release_due_holds
 from docket.ratelimit import LimitStore
 from docket.review.service import mark_overdue
 from docket.settings import Settings
-from docket.store import read_only, transaction, utcnow
+from docket.store import is_connection_lost, read_only, transaction, utcnow
 from docket.web.throttle import forget_old
 
 log = logging.getLogger("docket.jobs")
 SWEEP_SECONDS = 600  # how often full rate-limit buckets are deleted
 REPEAT_LOG_SECONDS = 60  # how often the log job logs a failure that lasts
+
+
+def log_failure(message: str, exc: BaseException) -> None:
+    """Log a failed round: a lost database connection — expected while the database
+    restarts or fails over, and tried again next round — as one line, anything else
+    with its trace."""
+    if is_connection_lost(exc):
+        log.warning("%s: database connection lost (%s)", message, str(exc).splitlines()[0] if str(exc) else
+                    type(exc).__name__)
+    else:
+        log.error(message, exc_info=exc)
 
 
 def check_deadlines(factory: sessionmaker[Session]) -> list[int]:
@@ -183,7 +194,7 @@ class LogJobs(Periodic):
         seen = self._problems.get(step)
         if seen is None or seen[0] != problem or now - seen[1] >= REPEAT_LOG_SECONDS:
             self._problems[step] = (problem, now)
-            log.error("the log's %s round failed; the next round tries again", step, exc_info=exc)
+            log_failure(f"the log's {step} round failed; the next round tries again", exc)
 
     def round(self) -> bool:
         self.run_once()  # a round with more to copy wakes the next itself
@@ -219,8 +230,8 @@ class Jobs(Periodic):
             if self.limits is not None and time.monotonic() - self._last_sweep > SWEEP_SECONDS:
                 self._last_sweep = time.monotonic()
                 self.limits.forget_idle()
-        except Exception:  # keep the watch alive; the next round tries again
-            log.exception("deadline check failed")
+        except Exception as exc:  # keep the watch alive; the next round tries again
+            log_failure("deadline check failed", exc)
         return False
 
 
@@ -287,8 +298,8 @@ class ExtractJobs(Periodic):
 
         try:
             done = read_round(self.factory, self.settings)
-        except Exception:  # keep reading; the next round tries again
-            log.exception("reading the inbox's documents failed; the next round tries again")
+        except Exception as exc:  # keep reading; the next round tries again
+            log_failure("reading the inbox's documents failed; the next round tries again", exc)
             return 0
         if done.read or done.unreadable:
             log.info("read %d inbox documents into drafts (%d could not be read)",
