@@ -13,7 +13,7 @@ Fixtures
                  (its own cookies: a second person signed in side by side)
   screenshot     screenshot(page, "name") → PNGs at 1440 and 360 px wide
 Helpers (import from tests.browser.conftest): tab_to, sign_in_with_keyboard, h1_count,
-scroll_width, focus_outline.
+scroll_width, focus_outline, axe_violations (axe-core's WCAG 2.1 A/AA rules on the page).
 
 Chromium missing: on CI (CI=true) every browser test fails; elsewhere they are skipped
 with the reason."""
@@ -222,3 +222,24 @@ def focus_outline(page: Any) -> str:
     """The computed outline style of the focused element ('none' = focus not shown)."""
     return str(page.evaluate("getComputedStyle(document.activeElement).outlineStyle"))
 
+
+
+# axe-core as the axe-playwright-python wheel ships it (a test dependency; nothing fetched).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page as it is now, one line each
+    (rule, impact, the first offending elements); an empty list is a pass."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Injected as text: a page's Content-Security-Policy forbids inline scripts, and
+        # Playwright's evaluate runs outside it.
+        page.evaluate(script.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+            for v in result["violations"]]
