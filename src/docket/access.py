@@ -41,9 +41,10 @@ from docket.parties.models import ApiToken, Role, Submitter
 from docket.review.models import Decision
 
 # Roles that reach every jurisdiction, for reading and for acting.
-GLOBAL_READERS = frozenset({Role.admin, Role.auditor, Role.reviewer, Role.legal, Role.rights})
-GLOBAL_ACTORS = frozenset({Role.reviewer, Role.legal, Role.rights})
-REVIEWING_ROLES = frozenset({Role.reviewer, Role.legal, Role.rights, Role.local_representative})
+GLOBAL_READERS = frozenset({Role.admin, Role.auditor, Role.reviewer, Role.lead, Role.legal, Role.rights})
+GLOBAL_ACTORS = frozenset({Role.reviewer, Role.lead, Role.legal, Role.rights})
+REVIEWING_ROLES = frozenset({Role.reviewer, Role.lead, Role.legal, Role.rights,
+                             Role.local_representative})
 
 
 class Purpose(StrEnum):

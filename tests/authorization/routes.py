@@ -29,15 +29,15 @@ from typing import Any
 
 from tests.authorization.world import PASSWORD, PDF, SUBMITTERS, Record, World
 
-ALL = frozenset({"none", *SUBMITTERS, "reviewer", "legal", "rights", "rep_kz", "rep_de",
+ALL = frozenset({"none", *SUBMITTERS, "reviewer", "lead", "legal", "rights", "rep_kz", "rep_de",
                  "rep_kz_auditor", "auditor", "admin", "platform"})
 TOKEN = ALL - {"none"}
 SUBMITTER = frozenset(SUBMITTERS)
-REVIEWERS = frozenset({"reviewer", "legal", "rights", "rep_kz", "rep_de", "rep_kz_auditor"})
+REVIEWERS = frozenset({"reviewer", "lead", "legal", "rights", "rep_kz", "rep_de", "rep_kz_auditor"})
 STAFF = REVIEWERS | {"auditor", "admin"}
 QUEUE = REVIEWERS | {"admin"}
-PARTIES_READERS = frozenset({"reviewer", "legal", "rights", "auditor", "admin", "rep_kz_auditor"})
-GLOBAL_REVIEWERS = frozenset({"reviewer", "legal", "rights"})
+PARTIES_READERS = frozenset({"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"})
+GLOBAL_REVIEWERS = frozenset({"reviewer", "lead", "legal", "rights"})
 AUDIT = frozenset({"auditor", "admin", "rep_kz_auditor"})
 ADMIN = frozenset({"admin"})
 LEGAL = frozenset({"legal"})
@@ -45,8 +45,8 @@ PLATFORM = frozenset({"platform"})
 INBOX = frozenset({"reviewer"})
 CONTENT_READERS = STAFF | PLATFORM
 
-READ_EVERYWHERE = {"reviewer", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
-ACT_EVERYWHERE = {"reviewer", "legal", "rights"}
+READ_EVERYWHERE = {"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
+ACT_EVERYWHERE = {"reviewer", "lead", "legal", "rights"}
 REPRESENTS = {"rep_kz": {"KZ"}, "rep_de": {"DE"}, "rep_kz_auditor": {"KZ"}}
 
 

@@ -5,9 +5,11 @@ this table too (the authorization matrix in tests/authorization checks the route
 import pytest
 
 EXPECTED = {
-    "admin": ["audit:read", "catalog:write", "content:read", "metrics:read", "outbox:admin",
-              "parties:read", "parties:write", "queue:read", "requests:read_all"],
+    "admin": ["audit:read", "catalog:write", "content:read", "dashboard:read", "metrics:read",
+              "outbox:admin", "parties:read", "parties:write", "queue:read", "requests:read_all"],
     "reviewer": ["content:read", "inbox", "parties:read", "queue:read", "requests:read_all", "review"],
+    "lead": ["assign", "content:read", "dashboard:read", "parties:read", "queue:read",
+             "requests:read_all", "review"],
     "legal": ["content:read", "holds:manage", "parties:read", "queue:read", "requests:read_all",
               "review"],
     "rights": ["content:read", "parties:read", "queue:read", "requests:read_all", "review"],

@@ -44,6 +44,10 @@ class Permission(StrEnum):
     # The inbox of documents received that belong to no request yet (docket.documents.inbox):
     # reading them, uploading to it, dismissing; the reviewers, who take requests in.
     inbox = "inbox"
+    # The desk's lead: assign items to a person or a team, take one over, manage teams.
+    assign = "assign"
+    # The desk's dashboard (backlog, clocks, throughput, appeals and reversals).
+    dashboard_read = "dashboard:read"
 
 
 # Who may do what. No entry names a particular submitter or country: the same
@@ -52,7 +56,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(
         {Permission.audit_read, Permission.catalog_write, Permission.parties_read,
          Permission.parties_write, Permission.requests_read_all, Permission.queue_read,
-         Permission.content_read, Permission.outbox_admin, Permission.metrics_read}
+         Permission.content_read, Permission.outbox_admin, Permission.metrics_read,
+         Permission.dashboard_read}
     ),
     Role.reviewer: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
@@ -69,6 +74,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.local_representative: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
          Permission.content_read}
+    ),
+    Role.lead: frozenset(
+        {Permission.requests_read_all, Permission.queue_read, Permission.review,
+         Permission.content_read, Permission.parties_read, Permission.assign,
+         Permission.dashboard_read}
     ),
     Role.auditor: frozenset(
         {Permission.audit_read, Permission.requests_read_all, Permission.parties_read,

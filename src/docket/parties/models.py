@@ -19,12 +19,16 @@ class Role(StrEnum):
     rights = "rights"
     local_representative = "local_representative"
     auditor = "auditor"
+    # A reviewer who also leads the desk: assigns work to people and teams, takes items
+    # over (with a reason, audited), manages teams, reads the desk's dashboard.
+    lead = "lead"
     # A service role for the platform's own systems (content registry, visibility).
     platform = "platform"
 
 
 STAFF_ROLES = frozenset(
-    {Role.admin, Role.reviewer, Role.legal, Role.rights, Role.local_representative, Role.auditor}
+    {Role.admin, Role.reviewer, Role.legal, Role.rights, Role.local_representative, Role.auditor,
+     Role.lead}
 )
 
 
