@@ -3,11 +3,11 @@ different submitters in different jurisdictions, built through the API as people
 
 Callers (by name): ``none`` (no token, not signed in); four submitters — ``kz_gov`` and
 ``kz_gov2`` (two Kazakh agencies), ``de_court`` (a German court), ``channel`` (the
-submitter that owns the cases user reports open); staff — ``reviewer``, ``legal``,
-``rights``, ``lead`` (a reviewer who leads the desk), ``rep_kz`` and ``rep_de`` (local representatives), ``rep_kz_auditor`` (a
-local representative who is also an auditor), ``auditor``, ``admin``; and ``platform``
-(the platform's service account). Each has an API token and, for the pages, a signed-in
-browser of its own (a submitter's through a person of that organisation).
+submitter that owns the cases user reports open); staff — ``reviewer``, ``lead`` (a
+reviewer who leads the desk), ``legal``, ``rights``, ``rep_kz`` and ``rep_de`` (local
+representatives), ``rep_kz_auditor`` (a local representative who is also an auditor),
+``auditor``, ``admin``; and ``platform`` (the platform's service account). Each has an
+API token and, for the pages, a signed-in browser of its own (a submitter's through a person of that organisation).
 """
 
 from __future__ import annotations
