@@ -209,6 +209,8 @@ class Item(Base):
 
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claim_expires_at: Mapped[dt.datetime | None]
+    # The team a lead gave the item to (its members find it in their queue); None: everyone's.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
 
     policy_finding: Mapped[str | None] = mapped_column(String(32))
     legal_finding: Mapped[str | None] = mapped_column(String(32))

@@ -84,6 +84,37 @@ class UserRole(Base):
     __table_args__ = (UniqueConstraint("user_id", "role", "jurisdiction"),)
 
 
+class Team(Base):
+    """People who share one step's work, for all countries or one (e.g. "legal — KZ"): the
+    lead assigns items to a team, its members take them from their queue."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The role whose work the team does (reviewer, legal, rights, local_representative).
+    role: Mapped[Role] = mapped_column(String(32))
+    # None: every jurisdiction.
+    jurisdiction: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class TeamMember(Base):
+    """A person in a team."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
 class ApiToken(Base):
     """A bearer token, stored only as its SHA-256; belongs to a submitter or to a user."""
 
