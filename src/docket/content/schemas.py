@@ -8,8 +8,7 @@ from docket.content import previews as preview_files
 from docket.content.models import ContentType
 from docket.content.urls import InvalidURL, normalize_url
 
-_PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/q842iQAAAABJRU5Er"
-            "kJggg==")
+_PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC"
 
 
 class PreviewIn(BaseModel):
