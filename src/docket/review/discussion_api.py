@@ -42,7 +42,7 @@ class CommentRead(BaseModel):
 
 
 class CommentList(BaseModel):
-    comments: list[CommentRead] = Field(description="the discussion, oldest first")
+    comments: list[CommentRead] = Field(description="the discussion, oldest first", examples=[[]])
 
 
 def reads(db: Db, comments: list[Comment]) -> list[CommentRead]:

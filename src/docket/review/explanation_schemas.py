@@ -49,6 +49,10 @@ class TemplateVersionRead(BaseModel):
     created_at: dt.datetime = Field(description="when", examples=["2026-12-03T17:00:00Z"])
 
 
+_VERSION = {"id": 7, "version": 2, "title": "Calls for violence", "body": "The post calls for violence.",
+            "created_by": 3, "created_at": "2026-12-03T17:00:00Z"}
+
+
 class TemplateRead(BaseModel):
     id: int = Field(description="the template's id", examples=[1])
     reason: str | None = Field(description="the reason code; none: any", examples=["hate_speech"])
@@ -56,9 +60,9 @@ class TemplateRead(BaseModel):
     language: str = Field(description="the notice language", examples=["ru"])
     active: bool = Field(description="offered in the decision form", examples=[True])
     version: int = Field(description="the current version's number", examples=[2])
-    current: TemplateVersionRead = Field(description="the current version")
-    versions: list[TemplateVersionRead] = Field(description="every version, oldest first")
+    current: TemplateVersionRead = Field(description="the current version", examples=[_VERSION])
+    versions: list[TemplateVersionRead] = Field(description="every version, oldest first", examples=[[_VERSION]])
 
 
 class TemplateList(BaseModel):
-    templates: list[TemplateRead] = Field(description="templates, by language, reason and law")
+    templates: list[TemplateRead] = Field(description="templates, by language, reason and law", examples=[[]])
