@@ -92,7 +92,7 @@ def test_a_template_used_in_a_decision_and_the_item_pages_context(
                           outbox_backoff_seconds=0.05)
     reviewers = [make_user("alice@docket.test", "reviewer"), make_user("bob@docket.test", "legal"),
                  make_user("carol@docket.test", "rights")]
-    lead = make_user("lena@docket.test", "lead")
+    lead = make_user("lena@docket.test", "lead", password=PASSWORD)
     make_user("dana@docket.test", "local_representative", jurisdictions=("KZ",), password=PASSWORD)
     earlier, item = _case(server, platform, kz_ministry, reviewers, lead)
 
@@ -151,3 +151,29 @@ def test_a_template_used_in_a_decision_and_the_item_pages_context(
     assert "Публикация призывает к массовым беспорядкам в Алматы." in text
     assert "Art. 9(2)" in text and "Online Platforms" in text
     assert LAW not in text
+
+
+def test_the_templates_pages_and_the_mentions_page_are_accessible(
+        live_server: Any, new_page: Any, make_user: Any, screenshot: Any) -> None:
+    make_user("lena@docket.test", "lead", password=PASSWORD)
+    page = new_page()
+    sign_in_with_keyboard(page, "lena@docket.test", PASSWORD)
+    page.goto("/console/templates")
+    page.get_by_label("Language of the notice").select_option("de")
+    page.get_by_label("Title (what reviewers choose it by)").fill("Volksverhetzung")
+    page.get_by_label("Explanation").fill("Der Beitrag stachelt zum Hass gegen eine Gruppe auf.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add the template").click()
+    page.get_by_label("Explanation").fill("Der Beitrag stachelt zum Hass auf (§ 130 StGB).")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save a new version").click()
+    assert "saved as version 2" in page.locator(".flash").first.inner_text()
+    for path in (page.url, "/console/templates", "/console/mentions"):
+        page.goto(path)
+        for width in (WIDE, NARROW):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert axe_violations(page) == [], (path, width)
+            assert scroll_width(page) <= width, (path, width)
+        assert h1_count(page) == 1
+    page.goto("/console/templates")
+    screenshot(page, "explanation-templates")
