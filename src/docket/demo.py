@@ -20,6 +20,7 @@ from docket.audit import sealer
 from docket.audit.log_service import default_origin
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
+from docket.demo_context import load_item_context
 from docket.documents import inbox
 from docket.documents import service as documents
 from docket.documents.models import Channel as InboxChannel
@@ -462,6 +463,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _review_cases(session)
     _appeal_cases(session, settings)
     _report_cases(session, settings)
+    load_item_context(session)
     requests += _history(session, settings)
     letters = _inbox(session, settings)
     # Seal the demo's history into the verifiable log, so its receipts exist (GET

@@ -43,6 +43,7 @@ ADMIN = frozenset({"admin"})
 LEGAL = frozenset({"legal"})
 PLATFORM = frozenset({"platform"})
 INBOX = frozenset({"reviewer"})
+TEMPLATE_WRITERS = frozenset({"lead", "admin"})
 CONTENT_READERS = STAFF | PLATFORM
 
 READ_EVERYWHERE = {"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
@@ -230,6 +231,14 @@ API: dict[str, Route] = {
     "POST /api/v1/content": Route(PLATFORM, body=_const(id="new-1", url="https://social.example/@n/1",
                                                         type="post")),
     "GET /api/v1/content/{content_id}": Route(CONTENT_READERS, "content", "all"),
+    # An item's internal discussion (never leaves docket) and explanation templates.
+    "GET /api/v1/items/{item_id}/comments": Route(STAFF, "item"),
+    "POST /api/v1/items/{item_id}/comments": Route(REVIEWERS, "item", "act", body=_const(body="@alice a look?")),
+    "GET /api/v1/explanation-templates": Route(QUEUE),
+    "POST /api/v1/explanation-templates": Route(TEMPLATE_WRITERS, body=_const(language="ru", title="T", body="B")),
+    "GET /api/v1/explanation-templates/{template_id}": Route(QUEUE, "template", "all"),
+    "PUT /api/v1/explanation-templates/{template_id}": Route(TEMPLATE_WRITERS, "template", "all",
+                                                             body=_const(title="T2", body="B2")),
     "GET /api/v1/audit/events": Route(AUDIT),
     # Receipts: the submitter of the record's request, and staff within reach.
     "GET /api/v1/requests/{request_id}/receipt": Route(SUBMITTER | STAFF, "request"),
@@ -260,6 +269,15 @@ PAGES: dict[str, Route] = {
     "POST /console/items/{item_id}/release": Route(REVIEWERS, "item", "act", form=CLAIM),
     "POST /console/items/{item_id}/review": Route(REVIEWERS, "item", "act", form=REVIEW),
     "POST /console/items/{item_id}/decision": Route(REVIEWERS, "item", "act", form=PAGE_DECISION),
+    # The item's context: the content's thumbnails ({page}: the first), the discussion, mentions.
+    "GET /console/items/{item_id}/previews/{page}": Route(STAFF, "item"),
+    "POST /console/items/{item_id}/comments": Route(REVIEWERS, "item", "act", form=_const(body="A note.")),
+    "GET /console/mentions": Route(STAFF),
+    "GET /console/templates": Route(TEMPLATE_WRITERS),
+    "POST /console/templates": Route(TEMPLATE_WRITERS, form=_const(language="en", title="T", body="B")),
+    "GET /console/templates/{template_id}": Route(TEMPLATE_WRITERS, "template", "all"),
+    "POST /console/templates/{template_id}": Route(TEMPLATE_WRITERS, "template", "all",
+                                                   form=_const(title="T2", body="B2")),
     "GET /console/approvals": Route(REVIEWERS, lists="decision", reach="act",
                                     ids=_html_ids("/console/decisions/")),
     "POST /console/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", form=_const()),

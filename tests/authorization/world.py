@@ -152,7 +152,8 @@ def _channel(world: World) -> None:
     """The user-report channel's submitter appears with the first report from the
     platform; it gets a token and a person like any organisation."""
     world.api("platform", "POST", "/api/v1/content", json={
-        "id": "post-rep", "url": "https://social.example/@r/1", "type": "post", "author_id": "rauthor"})
+        "id": "post-rep", "url": "https://social.example/@r/1", "type": "post", "author_id": "rauthor",
+        "previews": [{"data": PNG_1PX}]})
     world.api("platform", "POST", "/api/v1/reports", json={
         "content_id": "post-rep", "reason": "hate_speech", "jurisdiction": "DE",
         "reporter_id": "u-1001", "explanation": "Insults a religious group."})
@@ -175,7 +176,8 @@ def _request(world: World, who: str, country: str, law: str, contents: list[str]
     for content in contents:
         world.api("platform", "POST", "/api/v1/content", json={
             "id": content, "url": f"https://social.example/@a/{content}", "type": "post",
-            "author_id": f"author-{content}", "author_contact": f"{content}@mail.example"})
+            "author_id": f"author-{content}", "author_contact": f"{content}@mail.example",
+            "previews": [{"data": PNG_1PX, "alt": "A thumbnail"}]})
     body = {"jurisdiction": country, "reason": "hate_speech", "reference": f"REF-{who}",
             "legal_basis": [{"law": law}], "explanation": "Calls for violence against a group.",
             "items": [{"content_id": c} for c in contents], **extra}
@@ -348,6 +350,17 @@ def _log(world: World) -> None:
     world.extra["log_size"] = size
 
 
+# A 1×1 PNG: every piece of content in the world has one thumbnail (the item page's previews).
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC"
+
+
+def _templates(world: World) -> None:
+    """An explanation template (docket.review.explanations), written by the admin."""
+    made = world.api("admin", "POST", "/api/v1/explanation-templates", json={
+        "language": "en", "reason": "hate_speech", "title": "Incitement", "body": "Calls for violence."})
+    world.add(Record("template", made["id"], None, None, "explanation template"))
+
+
 def build(client: TestClient, sessions: sessionmaker[Session]) -> World:
     world = World(client=client, sessions=sessions)
     _people(world)
@@ -355,6 +368,7 @@ def build(client: TestClient, sessions: sessionmaker[Session]) -> World:
     _cases(world)
     _holds(world)
     _own_things(world)
+    _templates(world)
     _browsers(world)
     _log(world)
     return world

@@ -6,10 +6,11 @@ import pytest
 
 EXPECTED = {
     "admin": ["audit:read", "catalog:write", "content:read", "dashboard:read", "metrics:read",
-              "outbox:admin", "parties:read", "parties:write", "queue:read", "requests:read_all"],
+              "outbox:admin", "parties:read", "parties:write", "queue:read", "requests:read_all",
+              "templates:write"],
     "reviewer": ["content:read", "inbox", "parties:read", "queue:read", "requests:read_all", "review"],
     "lead": ["assign", "content:read", "dashboard:read", "parties:read", "queue:read",
-             "requests:read_all", "review"],
+             "requests:read_all", "review", "templates:write"],
     "legal": ["content:read", "holds:manage", "parties:read", "queue:read", "requests:read_all",
               "review"],
     "rights": ["content:read", "parties:read", "queue:read", "requests:read_all", "review"],

@@ -68,12 +68,19 @@ def hash_of(text: str) -> str:
 
 @pytest.fixture
 def people(web: TestClient, app: Any, make_user: Any, kz_ministry: Any,
-           make_person: Any) -> Iterator[dict[str, Any]]:
+           make_person: Any, platform: Any) -> Iterator[dict[str, Any]]:
     """Ada (every staff role) in ``web``, Aigerim (an official of the ministry) in a second
     browser, and a request of the ministry with its items."""
     make_user(ADA, "admin", "reviewer", "legal", "rights", "auditor", password=PASSWORD)
     assert sign_in(web, ADA).status_code == 303
     aigerim = make_person(kz_ministry, AIGERIM, "Aigerim")
+    # The first item's content, with a thumbnail (the item page's previews).
+    thumbnail = web.post("/api/v1/content", headers=platform.headers, json={
+        "id": "post-1001", "url": KZ_BODY["items"][0]["url"], "type": "post", "previews": [{"data": PNG_1PX}]})
+    assert thumbnail.status_code == 201, thumbnail.text
+    template = web.post("/api/v1/explanation-templates", headers=lead_token(make_user),
+                        json={"language": "en", "title": "T", "body": "B"})
+    assert template.status_code == 201, template.text
     sent = web.post("/api/v1/requests", json=KZ_BODY, headers=kz_ministry.headers)
     assert sent.status_code == 201, sent.text
     document = web.post(f"/api/v1/requests/{sent.json()['id']}/documents", headers=kz_ministry.headers,
@@ -87,7 +94,15 @@ def people(web: TestClient, app: Any, make_user: Any, kz_ministry: Any,
         yield {"staff": web, "portal": portal, "ids": {
             "request_id": sent.json()["id"], "item_id": sent.json()["items"][0]["id"],
             "submitter_id": kz_ministry.id, "user_id": aigerim.id, "document_id": document.json()["id"],
-            "page": 1, "inbox_id": letter.json()["id"]}}
+            "page": 1, "inbox_id": letter.json()["id"], "template_id": template.json()["id"]}}
+
+
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC"
+
+
+def lead_token(make_user: Any) -> dict[str, str]:
+    """A lead's token, for the explanation template the templates' pages show."""
+    return dict(make_user("lena@docket.test", "lead").headers)
 
 
 def page_paths() -> list[str]:
@@ -113,7 +128,7 @@ def test_every_page_sends_the_headers_and_needs_no_inline_style_or_script(
             assert response.headers["content-disposition"].startswith("attachment"), path
             assert response.headers["x-content-type-options"] == "nosniff", path
             continue
-        if template.endswith("/pages/{page}"):  # a page image the server drew, not a page
+        if template.endswith(("/pages/{page}", "/previews/{page}")):  # an image, not a page
             assert response.headers["content-type"] == "image/png", path
             assert response.headers["x-content-type-options"] == "nosniff", path
             continue

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from docket import audit
-from docket.content import service
+from docket.content import previews, service
+from docket.content.models import Content
 from docket.content.schemas import ContentRead, ContentUpsert
 from docket.deps import Db
 from docket.errors import NotFound
@@ -27,10 +28,16 @@ def upsert_content(
     audit.record(
         session=db, actor=who.actor, action="content:registered" if created else "content:updated",
         subject=f"content:{content.id}",
-        payload={"type": content.type, "url": content.url, "author_id": content.author_id},
+        payload={"type": content.type, "url": content.url, "author_id": content.author_id,
+                 **({"previews": len(body.previews)} if body.previews is not None else {})},
     )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return ContentRead.model_validate(content)
+    return _read(db, content)
+
+
+def _read(db: Db, content: Content) -> ContentRead:
+    count = len(previews.listed(session=db, content_id=content.id))
+    return ContentRead.model_validate(content).model_copy(update={"preview_count": count})
 
 
 @router.get("/{content_id}", response_model=ContentRead)
@@ -41,4 +48,4 @@ def get_content(
     content = service.get(session=db, content_id=content_id)
     if content is None:
         raise NotFound(f"no content {content_id!r} in the registry")
-    return ContentRead.model_validate(content)
+    return _read(db, content)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docket.store import Base, utcnow
@@ -40,3 +40,20 @@ class Content(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ContentPreview(Base):
+    """A thumbnail the platform sent with the content (never fetched by docket), for staff."""
+
+    __tablename__ = "content_previews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # Detected from the bytes (image/png, image/jpeg, image/webp), never from what was claimed.
+    media_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    alt: Mapped[str | None] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("uq_content_previews_position", "content_id", "position", unique=True),)

@@ -4,8 +4,30 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from docket.content import previews as preview_files
 from docket.content.models import ContentType
 from docket.content.urls import InvalidURL, normalize_url
+
+_PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2AQU0pnWqAAAAAElFTkSuQmCC"
+
+
+class PreviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data: str = Field(min_length=8, max_length=preview_files.MAX_BYTES * 4 // 3 + 8, description=(
+        "a small thumbnail (PNG, JPEG or WebP, at most 256 KiB and 2048 pixels a side), base64; its "
+        "type is read from the bytes"), examples=[_PNG_1PX])
+    alt: str | None = Field(default=None, max_length=300, description="what the image shows, for screen readers",
+                            examples=["A photo of a banner with a slogan"])
+
+    @field_validator("data")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        try:
+            preview_files.decode(value)
+        except preview_files.InvalidPreview as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
 
 class ContentUpsert(BaseModel):
@@ -20,6 +42,9 @@ class ContentUpsert(BaseModel):
     created_at: dt.datetime | None = None
     text: str | None = Field(default=None, max_length=100_000)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    previews: list[PreviewIn] | None = Field(default=None, max_length=preview_files.MAX_PREVIEWS, description=(
+        "thumbnails the platform sends (docket never fetches them); given, they replace the ones "
+        "kept; left out, those kept stay"), examples=[[]])
 
     @field_validator("url")
     @classmethod
@@ -54,3 +79,4 @@ class ContentRead(BaseModel):
     sha256: str | None
     registered_at: dt.datetime
     updated_at: dt.datetime
+    preview_count: int = Field(default=0, description="how many thumbnails docket keeps for it", examples=[1])

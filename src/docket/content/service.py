@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket import store
+from docket.content import previews
 from docket.content.models import Content
 from docket.content.schemas import ContentUpsert
 from docket.content.urls import normalize_url
@@ -21,11 +22,13 @@ def upsert(*, session: Session, data: ContentUpsert) -> tuple[Content, bool]:
     if content is None:
         content = Content(id=data.id)
         session.add(content)
-    for field, value in data.model_dump(exclude={"id"}).items():
+    for field, value in data.model_dump(exclude={"id", "previews"}).items():
         setattr(content, field, value)
     content.normalized_url = normalize_url(data.url) if data.url else None
     content.updated_at = utcnow()
     session.flush()
+    if data.previews is not None:
+        previews.replace(session=session, content=content, previews=[(p.data, p.alt) for p in data.previews])
     return content, created
 
 

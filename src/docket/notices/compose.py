@@ -136,7 +136,7 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
             **base, "content_url": url, "content_id": item.content_id or "", "outcome": decision.outcome,
             "scope": decision.scope, "ends_at": decision.ends_at,
             "decided_at": decision.effective_at or decision.decided_at, "ground": decision.ground,
-            "law": decision.law, "provision": decision.provision, "policy_clause": decision.policy_clause,
+            **cited_law(session, decision, request), "policy_clause": decision.policy_clause,
             "explanation": decision.explanation,
             "source": "authority" if public else SOURCES.get(kind_of, "organisation"),
             "authority_name": submitter.name if public or kind_of not in SOURCES else None,
@@ -155,6 +155,19 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
                 "explanation": appeal.explanation or "", "decided_at": appeal.decided_at,
                 "content_url": content.url if content is not None else decision.item.url}
     raise Gone(f"no composer for {kind!r}")
+
+
+def cited_law(session: Session, decision: Decision, request: Request) -> dict[str, str | None]:
+    """The law a notice cites: the catalog's citation (never its internal id) and the
+    provision — the decision's, or else the one the request gave for that law."""
+    if not decision.law:
+        return {"law": None, "provision": decision.provision}
+    law = catalog.get_law(session=session, law_id=decision.law)
+    provision = decision.provision
+    if not provision:
+        provision = next((str(b["provision"]) for b in request.legal_basis if b.get("provision") and (
+            b.get("law") == decision.law or (b.get("citation") and b.get("citation") == decision.law))), None)
+    return {"law": law.citation if law is not None else decision.law, "provision": provision}
 
 
 # The measures a reviewer answers beside the items' decisions.

@@ -48,6 +48,8 @@ class Permission(StrEnum):
     assign = "assign"
     # The desk's dashboard (backlog, clocks, throughput, appeals and reversals).
     dashboard_read = "dashboard:read"
+    # Explanation templates for decisions (docket.review.explanations): writing them.
+    templates_write = "templates:write"
 
 
 # Who may do what. No entry names a particular submitter or country: the same
@@ -57,7 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.audit_read, Permission.catalog_write, Permission.parties_read,
          Permission.parties_write, Permission.requests_read_all, Permission.queue_read,
          Permission.content_read, Permission.outbox_admin, Permission.metrics_read,
-         Permission.dashboard_read}
+         Permission.dashboard_read, Permission.templates_write}
     ),
     Role.reviewer: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
@@ -78,7 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.lead: frozenset(
         {Permission.requests_read_all, Permission.queue_read, Permission.review,
          Permission.content_read, Permission.parties_read, Permission.assign,
-         Permission.dashboard_read}
+         Permission.dashboard_read, Permission.templates_write}
     ),
     Role.auditor: frozenset(
         {Permission.audit_read, Permission.requests_read_all, Permission.parties_read,

@@ -70,7 +70,7 @@ APPROVAL_REASONS = {
 }
 CLAIMABLE = frozenset({"received", "content_not_found", "policy_review", "legal_review", "rights_review"})
 DECISION_FIELDS = ("outcome", "scope", "scope_reason", "ground", "law", "provision", "policy_clause",
-                   "explanation", "ends_at")
+                   "explanation", "ends_at", "template_version_id")
 
 
 # ---------------------------------------------------------------- helpers

@@ -66,6 +66,8 @@ class Decision(Base):
     effective_at: Mapped[dt.datetime | None]
     # A restriction for a period only (e.g. an interim court order); None = indefinitely.
     ends_at: Mapped[dt.datetime | None]
+    # The explanation template version the explanation started from (it may have been edited).
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("explanation_template_versions.id"))
 
     item: Mapped[Item] = relationship()
 
@@ -73,3 +75,72 @@ class Decision(Base):
         Index("ix_decisions_item_id", "item_id", "id"),
         Index("ix_decisions_status", "status", "id"),
     )
+
+
+class ExplanationTemplate(Base):
+    """A reusable explanation for decisions on one reason and law, in one notice language.
+    Its text lives in versions: editing adds a version, and a decision keeps the one it used."""
+
+    __tablename__ = "explanation_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A reason code (catalog) and a law id (catalog); None: any reason, any law.
+    reason: Mapped[str | None] = mapped_column(String(40))
+    law: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(2))
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[ExplanationTemplateVersion]] = relationship(
+        order_by="ExplanationTemplateVersion.version", back_populates="template", lazy="selectin")
+
+    __table_args__ = (Index("ix_explanation_templates_match", "language", "reason", "law"),)
+
+    @property
+    def current(self) -> ExplanationTemplateVersion:
+        return self.versions[-1]
+
+
+class ExplanationTemplateVersion(Base):
+    """One version of a template's title and text, as written by one person."""
+
+    __tablename__ = "explanation_template_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("explanation_templates.id"))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    template: Mapped[ExplanationTemplate] = relationship(back_populates="versions")
+
+    __table_args__ = (Index("uq_explanation_template_versions", "template_id", "version", unique=True),)
+
+
+class Comment(Base):
+    """One message in an item's internal discussion (staff only; never leaves docket)."""
+
+    __tablename__ = "item_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_item_comments_item", "item_id", "id"),)
+
+
+class Mention(Base):
+    """A person named in a comment (@name), for their "mentioned" list."""
+
+    __tablename__ = "item_mentions"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("item_comments.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+
+    __table_args__ = (Index("ix_item_mentions_user", "user_id", "comment_id"),)

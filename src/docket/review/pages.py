@@ -32,7 +32,8 @@ from docket.intake.models import Item
 from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
-from docket.review import console, service
+from docket.review import console, explanations, service
+from docket.review import context as item_context
 from docket.review.api import parse_queue_cursor, queue_cursor
 from docket.review.console import (
     CLAIMABLE,
@@ -220,6 +221,8 @@ def _item_context(db: Session, who: SignedIn, item_id: int, settings: Settings,
         "may_approve": console.may_approve(pending, principal) if pending else None,
         "now": now, "country_name": catalog.country_name,
         **documents.shown(db, request_id=req.id, settings=settings),
+        **item_context.shown(session=db, principal=principal, item=item, content=content,
+                             law_ids=[b["law"] for b in req.legal_basis if b.get("law")]),
     }
 
 
@@ -236,6 +239,19 @@ def item_page(request: Request, item_id: Id, db: Db, who: StaffReader) -> Respon
     the decision form and the history from the audit log. Who: staff (a local
     representative: its countries); only reviewing roles see the forms."""
     return item_page_response(request, db, who, item_id)
+
+
+def _with_template(request: Request, db: Session, who: SignedIn, item_id: int, values: dict[str, Any]) -> Response:
+    """The decision form again, its explanation filled from the chosen template (which the
+    reviewer may still edit); nothing is decided."""
+    chosen = str(values.get("template_version_id") or "")
+    version = explanations.get_version(session=db, version_id=int(chosen)) if chosen.isdigit() else None
+    if version is None:
+        return item_page_response(request, db, who, item_id, status=422, vals={"decision": values},
+                                  errs={"decision": {"template_version_id": "choose a template",
+                                                     "form": "Choose a template to fill the explanation from."}})
+    filled = {**values, "explanation": version.body, "template_version_id": str(version.id)}
+    return item_page_response(request, db, who, item_id, vals={"decision": filled})
 
 
 @router.post("/items/{item_id}/claim", response_class=HTMLResponse)
@@ -304,6 +320,8 @@ def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     """Decide an item; it takes effect now or waits for a second person (four eyes). Who: reviewers."""
     body, values = console.decision_data(form)
     item = access.visible(db, who.principal, Item, item_id, purpose=Purpose.act, for_update=True)
+    if "use_template" in form:
+        return _with_template(request, db, who, item_id, values)
     try:
         data = DecisionCreate.model_validate(body)
     except ValidationError as exc:

@@ -41,6 +41,9 @@ class DecisionCreate(_Input):
     explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX, description=(
         "becomes the statement of reasons to the author"))
     ends_at: dt.datetime | None = Field(default=None, description="end of a temporary restriction")
+    template_version_id: Id | None = Field(default=None, description=(
+        "the explanation template version the explanation started from (GET /api/v1/explanation-templates: "
+        "a template's current.id); the decision records it"), examples=[7])
 
     @field_validator("ends_at")
     @classmethod
@@ -148,6 +151,8 @@ class DecisionRead(BaseModel):
     rejection_reason: str | None
     effective_at: dt.datetime | None
     ends_at: dt.datetime | None
+    template_version_id: int | None = Field(default=None, description=(
+        "the explanation template version the explanation started from"), examples=[7])
 
 
 class BulkResult(BaseModel):

@@ -19,7 +19,7 @@ from docket.items.moves import move
 from docket.items.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
-from docket.review.models import Decision, DecisionStatus, Review
+from docket.review.models import Decision, DecisionStatus, ExplanationTemplateVersion, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.store import rowcount, utcnow
 
@@ -290,6 +290,10 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
         raise Conflict(f"item {item.id} is already {item.status}")
     scope, ground, law = _validate_decision(session, item, data)
+    if data.template_version_id is not None and session.get(ExplanationTemplateVersion,
+                                                            data.template_version_id) is None:
+        raise Unprocessable("no such template version", errors=[
+            {"field": "template_version_id", "message": f"no template version {data.template_version_id}"}])
     reasons: list[str] = []
     if item.risk_flags:
         reasons.append("risk_flags")
@@ -306,6 +310,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         explanation=data.explanation, from_state=str(item.status), ends_at=data.ends_at,
         status=DecisionStatus.awaiting_approval if reasons else DecisionStatus.effective,
         approval_reasons=reasons, local_rep_jurisdiction=rep, decided_by=principal.user_id, decided_at=now,
+        template_version_id=data.template_version_id,
     )
     state = move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
@@ -317,6 +322,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
         session=session, actor=principal.actor, action="decision:made", subject=f"item:{item.id}",
         payload={"decision": decision.id, "outcome": decision.outcome, "scope": scope, "ground": ground,
                  "law": law, "approval_reasons": reasons, "local_rep": rep,
+                 **({"template_version": data.template_version_id} if data.template_version_id else {}),
                  # When it was decided, and took effect (None: awaiting approval); reports
                  # count from these (docket.transparency.replay).
                  "decided_at": now.isoformat(), "effective_at": None if reasons else now.isoformat()},
