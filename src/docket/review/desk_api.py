@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from docket.bounds import Id
 from docket.deps import AppSettings, Db
 from docket.parties.auth import Permission, Principal, require
-from docket.review import bulk, dashboard, views
+from docket.review import bulk, views
 from docket.review.api import QueueReader, Reviewer
 from docket.review.desk_schemas import (
     BulkItemResult,
@@ -23,6 +23,7 @@ from docket.review.desk_schemas import (
 )
 from docket.review.models import SavedView
 from docket.store import utcnow
+from docket.transparency import desk as dashboard
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
 LeadReader = Annotated[Principal, Depends(require(Permission.dashboard_read))]
