@@ -64,6 +64,8 @@ def test_a_view_is_saved_listed_above_the_queue_and_private(web: Any, make_user:
     assert r.status_code == 303 and r.headers["location"] == "/console?jurisdiction=DE&overdue=no"
     queue = web.get("/console").text
     assert '<a href="/console?jurisdiction=DE&amp;overdue=no">German court</a>' in queue
+    odd = _post(web, "/console/views", name="Odd", status="sleeping", overdue="maybe")
+    assert odd.status_code == 422 and "one of the item states" in odd.text
     twice = _post(web, "/console/views", name="German court", jurisdiction="DE")
     assert twice.status_code == 409 and "already" in twice.text
     view_id = int(re.search(r"/console/views/(\d+)/delete", web.get("/console/views").text).group(1))

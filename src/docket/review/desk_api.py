@@ -48,7 +48,7 @@ def list_views(db: Db, who: QueueReader) -> list[ViewRead]:
 def save_view(body: ViewCreate, db: Db, who: QueueReader) -> ViewRead:
     """Save queue filters under a name of one's own (audited). Who: staff with queue access."""
     return view_read(views.save(session=db, principal=who, name=body.name,
-                                params=body.filters.model_dump(exclude_none=True)))
+                                params=body.filters.model_dump(mode="json", exclude_none=True)))
 
 
 @router.delete("/queue/views/{view_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from docket.items.states import ItemState
+
 
 class QueueFilters(BaseModel):
     """The queue's filters and search, as ``GET /api/v1/queue`` takes them."""
@@ -17,8 +19,7 @@ class QueueFilters(BaseModel):
                                      examples=["KZ"])
     reason: str | None = Field(None, max_length=40, description="a reason code of the catalog",
                                examples=["hate_speech"])
-    status: str | None = Field(None, max_length=32, description="the item's state (step)",
-                               examples=["legal_review"])
+    status: ItemState | None = Field(None, description="the item's state (step)", examples=["legal_review"])
     assigned: str | None = Field(None, pattern=r"^(me|none|\d+)$", description="me, none, or a user id",
                                  examples=["me"])
     overdue: Literal["yes", "no"] | None = Field(None, description="overdue items only (yes) or none of them (no)",

@@ -4,6 +4,7 @@ administrator: it is a bookmark, not a record of the desk's work."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.errors import Conflict, NotFound, Unprocessable
+from docket.items.states import ItemState
 from docket.parties.auth import Principal
 from docket.review import search
 from docket.review.models import SavedView
@@ -24,6 +26,17 @@ MAX_VIEWS = 50
 def view_params(params: Mapping[str, str | None]) -> dict[str, str]:
     """The filters of ``params`` that a view keeps, without the empty ones."""
     return {k: str(params[k]).strip()[:2048] for k in VIEW_KEYS if params.get(k) and str(params[k]).strip()}
+
+
+def _filter_errors(params: Mapping[str, str]) -> dict[str, str]:
+    """What is wrong with a view's filters (the queue's own checks: console and API alike)."""
+    rules = {"jurisdiction": (r"[A-Za-z]{2}", "a two-letter country code"),
+             "reason": (r"[a-z_]{1,40}", "a reason code"),
+             "status": ("|".join(ItemState.__members__), "one of the item states"),
+             "assigned": (r"me|none|\d{1,12}", "me, none, or a user id"),
+             "overdue": (r"yes|no", "yes or no")}
+    return {k: message for k, (pattern, message) in rules.items()
+            if params.get(k) and not re.fullmatch(pattern, params[k])}
 
 
 def list_for(*, session: Session, user_id: int | None) -> Sequence[SavedView]:
@@ -51,8 +64,11 @@ def save(*, session: Session, principal: Principal, name: str, params: Mapping[s
         raise Unprocessable("a view needs a name", errors=[{"field": "name", "message": "required"}])
     kept = view_params(params)
     _, _, errors = search.parse(kept)
+    errors |= _filter_errors(kept)
     if errors:
-        raise Unprocessable("invalid search", errors=[{"field": k, "message": v} for k, v in errors.items()])
+        raise Unprocessable("these filters cannot be saved: " + "; ".join(f"{k.replace('_', ' ')}: {v}"
+                                                                          for k, v in errors.items()),
+                            errors=[{"field": k, "message": v} for k, v in errors.items()])
     mine = list_for(session=session, user_id=principal.user_id)
     if any(v.name == name for v in mine):
         raise Conflict(f"you have a view named “{name}” already", errors=[{"field": "name", "message": "in use"}])
