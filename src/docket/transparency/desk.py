@@ -1,9 +1,9 @@
 """The lead's dashboard (/console/dashboard, /api/v1/dashboard): the desk's backlog and
-clocks now, and over a recent window the
-time taken to decide against each law's clock, the throughput per team and per person, and
-the appeals and reversals by reason. Every figure is counted from items the caller reaches
-(docket.access), grouped in the database; only the durations of the window's decisions are
-read row by row (for the median and the 90th percentile), at most ``MAX_DURATIONS`` of them."""
+clocks now, and over a recent window the time taken to decide against each law's clock,
+the throughput per team and per person, and the appeals and reversals by reason. Every
+figure is counted from items the caller reaches (docket.access), grouped in the database;
+only the durations of the window's decisions are read row by row (for the median and the
+90th percentile), at most ``MAX_DURATIONS`` of them."""
 
 from __future__ import annotations
 
