@@ -7,7 +7,8 @@ Each search is a condition on ``items`` that one index answers: the address thro
 through the content registry's ``ix_content_author_id``, a reference or an order number
 through ``ix_requests_reference`` / ``ix_requests_order_number_only`` (both engines turn the
 ``IN (SELECT …)`` into a join), the deadline through ``ix_items_queue_deadline``. A
-requester is searched by its name among the submitters (a small table). Nothing here reads
+requester is searched by its name among the submitters (a small table), then through
+``ix_requests_submitter_id_id``. Nothing here reads
 the caller's reach: ``review.service.queue`` scopes the query through docket.access first.
 """
 
@@ -69,8 +70,10 @@ class QueueSearch:
             found.append(Item.content_id.in_(select(Content.id).where(Content.author_id == self.author.strip())))
         if self.requester:
             pattern = "%" + self.requester.strip().lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
-            found.append(Item.submitter_id.in_(
-                select(Submitter.id).where(func.lower(Submitter.name).like(pattern))))
+            # Through the requests (ix_requests_submitter_id_id, then ix_items_request_id): the
+            # items' own submitter_id is indexed only for decided items.
+            found.append(Item.request_id.in_(select(Request.id).where(Request.submitter_id.in_(
+                select(Submitter.id).where(func.lower(Submitter.name).like(pattern))))))
         if self.reference:
             ref = self.reference.strip()
             found.append(Item.request_id.in_(select(Request.id).where(
