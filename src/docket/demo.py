@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, effects
+from docket import audit, demo_queue, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -466,6 +466,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     load_item_context(session)
     requests += _history(session, settings)
     letters = _inbox(session, settings)
+    demo_queue.load(session)
     # Seal the demo's history into the verifiable log, so its receipts exist (GET
     # …/receipt, the portal's request pages); checkpoints need the log's key.
     while sealer.seal(session=session).added:

@@ -36,6 +36,7 @@ SUBMITTER = frozenset(SUBMITTERS)
 REVIEWERS = frozenset({"reviewer", "lead", "legal", "rights", "rep_kz", "rep_de", "rep_kz_auditor"})
 STAFF = REVIEWERS | {"auditor", "admin"}
 QUEUE = REVIEWERS | {"admin"}
+LEADS = frozenset({"lead", "admin"})
 PARTIES_READERS = frozenset({"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"})
 GLOBAL_REVIEWERS = frozenset({"reviewer", "lead", "legal", "rights"})
 AUDIT = frozenset({"auditor", "admin", "rep_kz_auditor"})
@@ -194,6 +195,11 @@ API: dict[str, Route] = {
     "DELETE /api/v1/tokens/{token_id}": Route(TOKEN, "token", "own"),
     # Review.
     "GET /api/v1/queue": Route(QUEUE, lists="item", ids=_ids("items"), query={"limit": "200"}),
+    "GET /api/v1/queue/views": Route(QUEUE),
+    "POST /api/v1/queue/views": Route(QUEUE, body=_const(name="matrix view", filters={"jurisdiction": "KZ"})),
+    "DELETE /api/v1/queue/views/{view_id}": Route(QUEUE, "view", "own"),
+    "POST /api/v1/queue/bulk": Route(REVIEWERS, body=_const(action="release", item_ids=[1, 2])),
+    "GET /api/v1/dashboard": Route(LEADS),
     "GET /api/v1/items/{item_id}": Route(STAFF, "item"),
     "GET /api/v1/items/{item_id}/decisions": Route(STAFF, "item"),
     "GET /api/v1/items/{item_id}/events": Route(STAFF, "item"),
@@ -264,6 +270,11 @@ PAGES: dict[str, Route] = {
     "POST /sign-out": Route(ALL, fresh=True, ok=frozenset({303})),
     # The console.
     "GET /console": Route(QUEUE, lists="item", ids=_html_ids("/console/items/"), query={"limit": "200"}),
+    "GET /console/views": Route(QUEUE),
+    "POST /console/views": Route(QUEUE, form=_const(name="matrix page view", jurisdiction="KZ")),
+    "POST /console/views/{view_id}/delete": Route(QUEUE, "page_view", "own", form=CLAIM),
+    "POST /console/bulk": Route(REVIEWERS, form=_const(action="release", item_ids="1")),
+    "GET /console/dashboard": Route(LEADS),
     "GET /console/items/{item_id}": Route(STAFF, "item"),
     "POST /console/items/{item_id}/claim": Route(REVIEWERS, "item", "act", form=CLAIM),
     "POST /console/items/{item_id}/release": Route(REVIEWERS, "item", "act", form=CLAIM),

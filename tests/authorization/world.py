@@ -292,6 +292,12 @@ def _own_things(world: World) -> None:
         if caller.token:
             spare = world.api(name, "POST", "/api/v1/tokens", json={"name": "spare"})
             world.add(Record("token", spare["id"], name, None, f"spare token of {name}"))
+    # Two saved queue views of every caller with a queue (one for the API to delete, one for the page).
+    for name in ("reviewer", "lead", "legal", "rights", "rep_kz", "rep_de", "rep_kz_auditor", "admin"):
+        for kind in ("view", "page_view"):
+            view = world.api(name, "POST", "/api/v1/queue/views", json={"name": f"{kind} of {name}",
+                                                                         "filters": {"overdue": "yes"}})
+            world.add(Record(kind, view["id"], name, None, f"{kind} of {name}"))
     endpoint = world.api("platform", "POST", "/api/v1/webhooks", json={
         "url": "http://127.0.0.1:9/hook", "event_types": ["restriction.created"]})
     world.add(Record("endpoint", endpoint["id"], "platform", None, "the platform's endpoint"))

@@ -126,6 +126,10 @@ class Request(Base):
     )
     __table_args__ = (
         Index("ix_requests_submitter_id_id", "submitter_id", "id"),
+        # The queue's search by reference, order number or case number (docket.review.search).
+        Index("ix_requests_reference", "reference"),
+        Index("ix_requests_order_number_only", "order_number"),
+        Index("ix_requests_case_number", "case_number"),
         Index("ix_requests_status_deadline", "status", "deadline_at"),
         Index("ix_requests_jurisdiction_received", "jurisdiction", "received_at"),
         # Transparency reports: the period's requests in one covering scan.
@@ -259,6 +263,9 @@ class Item(Base):
               "received_at", "id"),
         Index("ix_items_queue_jurisdiction", "queue_open", "jurisdiction", "priority", "severity",
               "due_hour", "flag_rank", "crowd", "received_at", "id"),
+        # The queue by deadline, and its search by address (docket.review.search).
+        Index("ix_items_queue_deadline", "queue_open", "deadline_at", "id"),
+        Index("ix_items_normalized_url", "normalized_url"),
         # One open case per content and ground: concurrent reports join it, never open a twin.
         # Finding a content's cases (open or decided) by key; the unique index below
         # covers only open cases, and a partial index cannot serve that lookup.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, status
@@ -40,6 +40,8 @@ from docket.review.schemas import (
     RejectionCreate,
     ReviewCreate,
 )
+from docket.review.search import DEADLINE_RULE, QueueSort
+from docket.review.search import parse as parse_search
 from docket.store import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
@@ -58,17 +60,27 @@ def decision_read(decision: Decision) -> DecisionRead:
     })
 
 
-def queue_cursor(item: Item) -> str:
-    raw = orjson.dumps([item.priority, item.severity, item.due_hour, item.flag_rank, item.crowd,
-                        item.received_at.isoformat(), item.id])
+def queue_cursor(item: Item, sort: QueueSort = QueueSort.queue) -> str:
+    if sort is QueueSort.deadline:
+        raw = orjson.dumps(["deadline", item.deadline_at.isoformat(), item.id])
+    else:
+        raw = orjson.dumps([item.priority, item.severity, item.due_hour, item.flag_rank, item.crowd,
+                            item.received_at.isoformat(), item.id])
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def parse_queue_cursor(cursor: str | None) -> tuple[int, int, int, int, int, dt.datetime, int] | None:
+def parse_queue_cursor(cursor: str | None, sort: QueueSort = QueueSort.queue) -> tuple[Any, ...] | None:
+    """The sort keys a cursor holds (a cursor is valid only with the order it was made for)."""
     if not cursor:
         return None
     try:
-        p, sv, d, f, c, r, i = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        keys = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if sort is QueueSort.deadline:
+            label, d, i = keys
+            if label != "deadline":
+                raise ValueError(label)
+            return bounds.utc_moment(dt.datetime.fromisoformat(d)), bounds.check_id(int(i))
+        p, sv, d, f, c, r, i = keys
         return (*bounds.queue_keys(int(p), int(sv), int(d), int(f), int(c)),
                 bounds.utc_moment(dt.datetime.fromisoformat(r)), bounds.check_id(int(i)))
     except (ValueError, TypeError, orjson.JSONDecodeError):
@@ -85,16 +97,36 @@ def get_queue(
     assigned: Annotated[str | None, Query(pattern=r"^(me|none|\d+)$",
                                           description="me, none, or a user id")] = None,
     overdue: bool | None = None,
+    address: Annotated[str | None, Query(max_length=2048, description="the content's address (URL), normalized",
+                                         examples=["https://social.example/@user/1"])] = None,
+    content_id: Annotated[str | None, Query(max_length=200, description="the platform's content id, exactly",
+                                            examples=["post-1"])] = None,
+    author: Annotated[str | None, Query(max_length=200, description="the platform's author id, exactly",
+                                        examples=["author-1"])] = None,
+    requester: Annotated[str | None, Query(max_length=200, description="part of the requester's (submitter's) "
+                                           "name, any case", examples=["ministry"])] = None,
+    reference: Annotated[str | None, Query(max_length=200, description="the request's reference, order number "
+                                           "or case number, exactly", examples=["REF-2026-7"])] = None,
+    due_within: Annotated[int | None, Query(ge=1, le=720, description="only items whose deadline falls within "
+                                            "this many hours (overdue ones included)", examples=[6])] = None,
+    sort: Annotated[QueueSort, Query(description="queue: the one queue order; deadline: the earliest deadline "
+                                     "first", examples=["deadline"])] = QueueSort.queue,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> QueuePage:
-    """The review queue. Who: staff; a local representative sees its jurisdictions only."""
+    """The review queue, searched and filtered. Who: staff; a local representative sees its
+    jurisdictions only."""
     now = utcnow()
+    search, _, errors = parse_search({"address": address, "content_id": content_id, "author": author,
+                                      "requester": requester, "reference": reference,
+                                      "due_within": str(due_within) if due_within else None})
+    if errors:
+        raise Unprocessable("invalid search", errors=[{"field": k, "message": v} for k, v in errors.items()])
     assigned_to = who.user_id if assigned == "me" else int(assigned) if assigned and assigned.isdigit() else None
     rows = service.queue(
         session=db, principal=who, now=now, jurisdiction=jurisdiction, reason=reason, status=status_,
-        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue, after=parse_queue_cursor(cursor),
-        limit=limit + 1,
+        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue,
+        after=parse_queue_cursor(cursor, sort), limit=limit + 1, search=search, sort=sort,
     )
     more, rows = len(rows) > limit, list(rows[:limit])
     kinds = {
@@ -111,7 +143,8 @@ def get_queue(
         })
         for r in rows
     ]
-    return QueuePage(items=items, next_cursor=queue_cursor(rows[-1]) if more else None, rule=service.QUEUE_RULE)
+    return QueuePage(items=items, next_cursor=queue_cursor(rows[-1], sort) if more else None,
+                     rule=DEADLINE_RULE if sort is QueueSort.deadline else service.QUEUE_RULE)
 
 
 @router.get("/items/{item_id}", response_model=ItemReviewRead)

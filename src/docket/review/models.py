@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.intake.models import Item
@@ -144,3 +145,19 @@ class Mention(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
 
     __table_args__ = (Index("ix_item_mentions_user", "user_id", "comment_id"),)
+class SavedView(Base):
+    """A person's saved queue search: the filters under a name, listed above their queue."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # The queue's query parameters (review.views.VIEW_KEYS), as the console's links carry them.
+    params: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        # One name per person; listing a person's views reads this index.
+        UniqueConstraint("user_id", "name", name="uq_saved_views_user_id_name"),
+    )

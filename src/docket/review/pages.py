@@ -32,7 +32,7 @@ from docket.intake.models import Item
 from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
-from docket.review import console, explanations, service
+from docket.review import console, explanations, search, service, views
 from docket.review import context as item_context
 from docket.review.api import parse_queue_cursor, queue_cursor
 from docket.review.console import (
@@ -48,7 +48,9 @@ from docket.review.console import (
 )
 from docket.review.models import DecisionStatus
 from docket.review.schemas import DecisionCreate, ReviewCreate
+from docket.review.search import DEADLINE_RULE, QueueSort
 from docket.review.service import QUEUE_RULE
+from docket.review.views import view_params
 from docket.settings import Settings
 from docket.store import utcnow
 from docket.web import render
@@ -95,8 +97,12 @@ def _queue_filters(params: Mapping[str, str], who: Principal) -> tuple[dict[str,
             args["overdue"] = False
         else:
             errors["overdue"] = "yes or no"
+    found, sort, search_errors = search.parse(params)
+    raw |= {k: str(params.get(k, "")).strip()[:search.PARAMS[k]] for k in search.PARAMS}
+    errors |= search_errors
+    args["search"], args["sort"] = found, sort
     try:
-        args["after"] = parse_queue_cursor(raw["cursor"] or None)
+        args["after"] = parse_queue_cursor(raw["cursor"] or None, sort)
     except Unprocessable:
         errors["cursor"] = "this page link is not valid; start from the first page"
     limit = 50
@@ -134,8 +140,11 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
     if raw["assigned"].isdigit():
         assigned_options.append((raw["assigned"], f"Claimed by user {raw['assigned']}"))
     context = {
-        "rows": items, "rule": QUEUE_RULE, "filter_values": raw, "filter_errors": errors,
-        "next_url": console.url_with("/console", {**kept, "cursor": queue_cursor(rows[-1])}) if more and rows else None,
+        "rows": items, "rule": DEADLINE_RULE if args["sort"] is QueueSort.deadline else QUEUE_RULE,
+        "views": views.list_for(session=db, user_id=who.user_id), "view_params": view_params(kept),
+        "filter_values": raw, "filter_errors": errors,
+        "next_url": console.url_with("/console", {**kept, "cursor": queue_cursor(rows[-1], args["sort"])})
+        if more and rows else None,
         "first_url": console.url_with("/console", kept) if raw["cursor"] else None,
         "here": console.url_with("/console", {**kept, **({"cursor": raw["cursor"]} if raw["cursor"] else {})}),
         "countries": console.countries(db), "reasons": sorted(reasons.items(), key=lambda kv: kv[1]),

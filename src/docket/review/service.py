@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, ExplanationTemplateVersion, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
+from docket.review.search import DEADLINE_ORDER, QueueSearch, QueueSort
 from docket.store import rowcount, utcnow
 
 STEP_ROLES: dict[Step, frozenset[Role]] = {
@@ -82,9 +84,10 @@ def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
     unassigned: bool = False, overdue: bool | None = None,
-    after: tuple[int, int, int, int, int, dt.datetime, int] | None = None, limit: int = 50,
+    after: tuple[Any, ...] | None = None, limit: int = 50,
+    search: QueueSearch | None = None, sort: QueueSort = QueueSort.queue,
 ) -> Sequence[Item]:
-    """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
+    """Open items in the one queue order (QUEUE_ORDER), or by deadline — never by submitter."""
     query = access.scoped(select(Item).where(Item.queue_open.is_(True)), principal, Item)
     if jurisdiction:
         query = query.where(Item.jurisdiction == jurisdiction.upper())
@@ -98,7 +101,9 @@ def queue(
         query = query.where(or_(Item.assigned_to.is_(None), Item.claim_expires_at <= now))
     if overdue is not None:
         query = query.where(Item.deadline_at < now if overdue else Item.deadline_at >= now)
-    order = QUEUE_ORDER
+    if search:
+        query = search.narrow(query, now)
+    order = DEADLINE_ORDER if sort is QueueSort.deadline else QUEUE_ORDER
     if after is not None:
         # One row-value comparison, so both engines seek straight into the queue index
         # (an OR of four clauses made them scan from the top: deep pages were slow).

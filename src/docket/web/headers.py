@@ -1,7 +1,8 @@
 """Security headers on every response: pages, the JSON API, static files and errors.
 
-- ``Content-Security-Policy``: pages load nothing but this site's stylesheets and images
-  and run no script at all; other responses (JSON, CSS, files) may load nothing. Every
+- ``Content-Security-Policy``: pages load nothing but this site's stylesheets, images and
+  static scripts (the console's keyboard shortcuts, web/static/desk.js: never inline);
+  other responses (JSON, CSS, files) may load nothing. Every
   policy forbids framing (``frame-ancestors 'none'``), so no other site can put a docket
   page in a frame and trick a reviewer into clicking. A response that sets its own policy
   keeps it (the self-contained transparency report allows its one inline stylesheet, by
@@ -34,7 +35,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
                "frame-ancestors 'none'; base-uri 'none'")
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 # Features Chromium knows (an unknown one is an error on the console of every page).
