@@ -37,6 +37,7 @@ from tests.transparency.test_aggregates_history import case  # noqa: F401  (the 
 from tests.transparency.test_exports import release_holds
 
 TOKEN = "tdb-test-token-0123456789"
+PUID_NOT_UNIQUE = "The platform identifier(s) are not all unique within this call."  # its exception's message
 LUMEN_TYPES = {"GovernmentRequest", "CourtOrder", "LawEnforcementRequest", "LocalLaw", "Defamation",
                "DataProtection", "PrivateInformation", "DMCA", "Trademark", "Counterfeit", "Other"}
 # Lumen's file uploads (app/models/file_upload.rb, Lumen::Submissions::AttachmentValidator):
@@ -181,15 +182,18 @@ class Receiver:
         batch = body.get("statements") if isinstance(body, dict) else None
         if not isinstance(batch, list) or not 1 <= len(batch) <= 100:
             return 422, {}, {"message": "1 to 100 statements", "errors": {"statements": ["1 to 100"]}}
-        errors: dict[str, Any] = {}
-        for index, s in enumerate(batch):
-            problems = dsa.validate(s)
-            if s.get("puid") in self.known:
-                problems.setdefault("puid", []).append("The identifier given is not unique within this platform.")
-            if problems:
-                errors[f"statement_{index}"] = problems
-        if errors:  # all or nothing
-            return 422, {}, {"message": "The given data was invalid.", "errors": errors}
+        # As StatementMultipleAPIController::store: each statement's rules first (errors by
+        # statement_<index>, no message), then the puids: repeated within the call, then known
+        # (PuidNotUniqueMultipleException); all or nothing.
+        errors = {f"statement_{i}": problems for i, s in enumerate(batch) if (problems := dsa.validate(s))}
+        if errors:
+            return 422, {}, {"errors": errors}
+        puids = [s["puid"] for s in batch]
+        repeated = sorted({p for p in puids if puids.count(p) > 1})
+        existing = repeated or [p for p in puids if p in self.known]
+        if existing:
+            return 422, {}, {"message": PUID_NOT_UNIQUE, "errors": {"puid": [PUID_NOT_UNIQUE],
+                                                                      "existing_puids": existing}}
         self.batch_sizes.append(len(batch))
         self.statements += batch
         self.known |= {s["puid"] for s in batch}
