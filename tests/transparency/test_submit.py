@@ -116,7 +116,8 @@ class Receiver:
     ``fail_next(status, headers)`` answers the next requests with failures first;
     ``down`` answers 503 to everything, ``down_after`` once that many batches were taken; ``hold_request(n)`` keeps
     the n-th request waiting (``arrived`` is set when it comes) until ``release()``, then
-    answers 503 without taking it. ``known`` holds puids the database already has."""
+    answers 503 without taking it. ``known`` holds puids the database already has;
+    ``lose_answers`` batches are stored but answered 504 (the answer lost on the way)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -126,6 +127,7 @@ class Receiver:
         self.files: list[dict[str, Any]] = []  # as Lumen keeps them: kind, renamed file, bytes
         self.batch_sizes: list[int] = []
         self.known: set[str] = set()
+        self.lose_answers = 0  # batches stored whose answer never comes back (504)
         self.failures: list[tuple[int, dict[str, str]]] = []
         self.down = False
         self.down_after: int | None = None  # batches accepted before it goes down
@@ -171,7 +173,11 @@ class Receiver:
             if self.down or (self.down_after is not None and len(self.batch_sizes) >= self.down_after):
                 return 503, {}, {"message": "down"}
             if path == "/api/v1/statements":
-                return self._statements(headers, body)
+                answer = self._statements(headers, body)
+                if answer[0] == 201 and self.lose_answers:  # stored, but the answer is lost on the way
+                    self.lose_answers -= 1
+                    return 504, {}, {"message": "Gateway Timeout"}
+                return answer
             if path == "/notices":
                 return self._notice(headers, body)
             return 404, {}, {"message": "no such endpoint"}
@@ -382,3 +388,32 @@ def test_lumen_submit(case: Any, receiver: Receiver, token_file: str, sessions: 
     third = run("export", "lumen", "--period", "2026-H1", "--submit", url, "--token-file", token_file)
     assert (third["sent"], third["skipped_already_accepted"]) == (1, 3)
     assert receiver.notices[-1]["type"] == "LawEnforcementRequest" and len(receiver.notices) == 4
+
+
+def test_a_stored_batch_whose_answer_was_lost_is_recorded_and_the_rest_sent(
+        many: int, receiver: Receiver, token_file: str, sessions: Any) -> None:
+    """The first batch is stored but its answer lost (504): the retry gets the database's
+    "not unique" answer naming all 100 puids, docket records them and goes on; a rerun sends
+    nothing and succeeds."""
+    url = f"{receiver.base}/api/v1/statements"
+    receiver.lose_answers = 1
+    summary = run("export", "dsa", "--submit", url, "--token-file", token_file, "--backoff", "0.01")
+    assert (summary["sent"], summary["found_already_there"], summary["retries"]) == (1, 100, 1)
+    assert receiver.batch_sizes == [100, 1]
+    refused = [r for r in receiver.requests if len(r[2]["statements"]) == 100]
+    assert len(refused) == 2  # the stored one, and its retry refused as known
+    assert len(receipts(sessions, "dsa")) == 101 == many
+    assert len({s["puid"] for s in receiver.statements}) == len(receiver.statements) == 101
+    again = run("export", "dsa", "--submit", url, "--token-file", token_file)
+    assert (again["sent"], again["skipped_already_accepted"], again["http_requests"]) == (0, 101, 0)
+
+
+def test_a_not_unique_answer_for_puids_docket_did_not_send_stops_the_run(
+        case: Any, receiver: Receiver, token_file: str, sessions: Any) -> None:
+    """Only puids of the batch sent count as accepted: any other answer is a refusal."""
+    url = f"{receiver.base}/api/v1/statements"
+    answer = {"message": PUID_NOT_UNIQUE, "errors": {"puid": [PUID_NOT_UNIQUE], "existing_puids": ["someone-else"]}}
+    receiver.handle = lambda path, headers, raw: (422, {}, answer)  # type: ignore[method-assign]
+    result = run("export", "dsa", "--period", "2026-H1", "--submit", url, "--token-file", token_file, code=1)
+    assert "HTTP 422" in result["error"] and "existing_puids" in result["error"]
+    assert receipts(sessions, "dsa") == []
