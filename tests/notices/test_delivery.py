@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import email
-import functools
 import email.policy
+import functools
 import pickle
 import socket
 import time

@@ -52,8 +52,8 @@ def why_not(ip: IP) -> str | None:
         (ip.is_link_local, "a link-local address"),
         (ip.is_multicast, "a multicast address"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in CGNAT, "a carrier-grade NAT (shared) address"),
-        (ip.is_private, "a private address"),
         (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
         (not ip.is_global, "not a public internet address"),
     ]
     return next((reason for hit, reason in checks if hit), None)
@@ -95,9 +95,9 @@ def check_host(host: str, port: int, *, allow_private: bool,
 def check_url_host(host: str, port: int, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
     """At registration: UnsafeAddress when ``host`` is or resolves to a forbidden address. A
     name that does not resolve yet is let through: every delivery checks it again."""
-    if host.lower().rstrip(".") == "localhost" or host.lower().rstrip(".").endswith(".localhost"):
-        if not allow_private:
-            raise UnsafeAddress(f"{host}: a loopback name; webhooks go to public internet addresses only "
+    name = host.lower().rstrip(".")
+    if not allow_private and (name == "localhost" or name.endswith(".localhost")):
+        raise UnsafeAddress(f"{host}: a loopback name; webhooks go to public internet addresses only "
                                 "(DOCKET_WEBHOOKS_ALLOW_PRIVATE=true allows others, for development)")
     try:
         check_host(host, port, allow_private=allow_private, resolve=resolve)

@@ -149,8 +149,8 @@ def batch_problems(batch: list[dict[str, Any]]) -> list[str]:
     problems = []
     if not 1 <= len(batch) <= BATCH:
         problems.append(f"a batch holds 1 to {BATCH} statements, not {len(batch)}")
-    seen: set[str] = set()
-    twice = sorted({p for p in (s.get("puid") for s in batch) if isinstance(p, str) and (p in seen or seen.add(p))})
+    puids = [s.get("puid") for s in batch]
+    twice = sorted({p for p in puids if isinstance(p, str) and puids.count(p) > 1})
     if twice:
         problems.append("puid sent twice in one batch: " + ", ".join(twice))
     return problems
