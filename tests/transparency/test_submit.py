@@ -40,6 +40,47 @@ TOKEN = "tdb-test-token-0123456789"
 PUID_NOT_UNIQUE = "The platform identifier(s) are not all unique within this call."  # its exception's message
 LUMEN_TYPES = {"GovernmentRequest", "CourtOrder", "LawEnforcementRequest", "LocalLaw", "Defamation",
                "DataProtection", "PrivateInformation", "DMCA", "Trademark", "Counterfeit", "Other"}
+# Lumen's NoticesController#notice_params (app/controllers/notices_controller.rb): what its
+# API keeps of a notice; any other key, or an array or object where it permits a scalar,
+# is dropped without a word (Rails' strong parameters), so the receiver records it.
+SCALAR = None
+ENTITY = {k: SCALAR for k in ("name", "kind", "address_line_1", "address_line_2", "city", "state", "zip",
+                              "country_code", "phone", "email", "url", "full_notice_only_researchers")}
+PERMITTED: dict[str, Any] = {
+    **{k: SCALAR for k in ("title", "subject", "body", "date_sent", "date_received", "source", "tag_list",
+                           "jurisdiction_list", "regulation_list", "language", "action_taken", "request_type",
+                           "mark_registration_number", "url_count", "webform", "counternotice_for_id",
+                           "counternotice_for_sid", "case_id_number")},
+    "topic_ids": [SCALAR],
+    "file_uploads_attributes": [{"kind": SCALAR, "file": SCALAR, "file_name": SCALAR}],
+    "entity_notice_roles_attributes": [{"entity_id": SCALAR, "name": SCALAR, "entity_attributes": ENTITY}],
+    "works_attributes": [{"description": SCALAR, "kind": SCALAR, "infringing_urls_attributes": [{"url": SCALAR}],
+                          "copyrighted_urls_attributes": [{"url": SCALAR}]}],
+}
+# Its Language model's codes (the same list as docket.transparency.lumen.LANGUAGES, copied
+# here from the reference so that a slip in one shows in the other).
+_CODES = """
+af am ar ar-EG az be bg bn bs ca crp cs cy da de de-AT de-BL de-CH el en-AU en-BL en-CA en-GB en-IN en-IE en-MY
+en-NZ en-ZA en-SG en-CH en eo es es-419 et eu fa fi fil fr fr-BL fr-CA fr-CH ga gl gu hi hr ht hu hy id is it iw
+ja ka kk km kn ko ky lt lv la lg lo mg mk ml ms mt my ne nl nl-BL no nn or pa pl pt pt-BR rm ro ru rw si sk sl sq
+sr sv sw ta th tl tr uk ur uz vi yi yo zh zh-Hans zh-Hant zh-HK zh-MS zh-HG zu"""
+LUMEN_LANGUAGES = set(_CODES.split())
+
+
+def unpermitted(value: Any, allowed: Any, path: str = "notice") -> list[str]:
+    """Where ``value`` has what Lumen's permitted parameters drop (a path per drop)."""
+    if allowed is SCALAR:
+        return [] if value is None or isinstance(value, (str, int, float, bool)) else [path]
+    if isinstance(allowed, list):
+        if not isinstance(value, list):
+            return [path]
+        return [p for i, v in enumerate(value) for p in unpermitted(v, allowed[0], f"{path}[{i}]")]
+    if not isinstance(value, dict):
+        return [path]
+    return [p for k, v in value.items()
+            for p in (unpermitted(v, allowed[k], f"{path}.{k}") if k in allowed else [f"{path}.{k}"])]
+
+
 # Lumen's file uploads (app/models/file_upload.rb, Lumen::Submissions::AttachmentValidator):
 # the kinds it takes, the data URI it decodes, the types Paperclip's spoof check expects of
 # a name's extension (the mime-types gem's), and its renaming of files.
@@ -127,6 +168,7 @@ class Receiver:
         self.files: list[dict[str, Any]] = []  # as Lumen keeps them: kind, renamed file, bytes
         self.batch_sizes: list[int] = []
         self.known: set[str] = set()
+        self.dropped: list[str] = []  # what Lumen's parameter filter would drop of the notices
         self.lose_answers = 0  # batches stored whose answer never comes back (504)
         self.failures: list[tuple[int, dict[str, str]]] = []
         self.down = False
@@ -211,6 +253,11 @@ class Receiver:
         notice = body.get("notice") if isinstance(body, dict) else None
         if not isinstance(notice, dict) or notice.get("type") not in LUMEN_TYPES:
             return 422, {}, {"notices": {"type": ["is not a notice type"]}}
+        self.dropped += unpermitted({k: v for k, v in notice.items() if k != "type"}, PERMITTED)
+        if notice.get("language") not in (None, "", *LUMEN_LANGUAGES):
+            return 422, {}, {"language": ["is not included in the list"]}
+        if "case_id_number" in notice and not isinstance(notice["case_id_number"], int):
+            self.dropped.append("notice.case_id_number (an integer column: Rails keeps only its leading digits)")
         if any(not isinstance(notice.get(f, ""), str) for f in ("jurisdiction_list", "regulation_list", "tag_list")):
             return 422, {}, {"notices": {"tag_list": ["must be a comma-separated string"]}}
         uploads = notice.get("file_uploads_attributes") or []
@@ -388,6 +435,7 @@ def test_lumen_submit(case: Any, receiver: Receiver, token_file: str, sessions: 
     third = run("export", "lumen", "--period", "2026-H1", "--submit", url, "--token-file", token_file)
     assert (third["sent"], third["skipped_already_accepted"]) == (1, 3)
     assert receiver.notices[-1]["type"] == "LawEnforcementRequest" and len(receiver.notices) == 4
+    assert receiver.dropped == []  # every key one Lumen's notices API permits
 
 
 def test_a_stored_batch_whose_answer_was_lost_is_recorded_and_the_rest_sent(

@@ -75,11 +75,12 @@ OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under th
 COMPLIED = frozenset({"restricted", "removed_policy"})
 # Lumen's own language codes (its Language model, 111 of them): anything else fails its
 # validation, so a language it lacks is left out.
-LANGUAGES = frozenset("""
+_CODES = """
 af am ar ar-EG az be bg bn bs ca crp cs cy da de de-AT de-BL de-CH el en-AU en-BL en-CA en-GB en-IN en-IE en-MY
 en-NZ en-ZA en-SG en-CH en eo es es-419 et eu fa fi fil fr fr-BL fr-CA fr-CH ga gl gu hi hr ht hu hy id is it iw
 ja ka kk km kn ko ky lt lv la lg lo mg mk ml ms mt my ne nl nl-BL no nn or pa pl pt pt-BR rm ro ru rw si sk sl sq
-sr sv sw ta th tl tr uk ur uz vi yi yo zh zh-Hans zh-Hant zh-HK zh-MS zh-HG zu""".split())
+sr sv sw ta th tl tr uk ur uz vi yi yo zh zh-Hans zh-Hant zh-HK zh-MS zh-HG zu"""
+LANGUAGES = frozenset(_CODES.split())
 # ISO 639-1 codes Lumen knows under another (older) code.
 LANGUAGE_ALIASES = {"he": "iw", "nb": "no", "in": "id", "ji": "yi"}
 # The documents that go to Lumen (module docstring), and the extension of each type.
