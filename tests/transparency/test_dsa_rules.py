@@ -3,13 +3,17 @@ published examples: the statement its API tests send (``required_fields`` of
 tests/Feature/Http/Controllers/Api/v1/StatementMultipleAPIControllerTest.php) is valid,
 and each change its rules refuse (GroupedSubmissionsService::multi_rules) is refused."""
 
+# ruff: noqa: F811  (tests take the imported ``send`` fixture as a parameter)
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from docket.catalog.models import Law
 from docket.transparency import dsa
+from tests.review.conftest import send  # noqa: F401  (the fixture)
 
 # The database's own fixture, as its tests send it (nulls included).
 PUBLISHED: dict[str, Any] = {
@@ -85,3 +89,22 @@ def test_a_batch_holds_1_to_100_statements_each_puid_once() -> None:
 ])
 def test_a_legal_ground_cites_each_provision_once(parts: tuple[str, str | None], cited: str) -> None:
     assert dsa.cited_once(*parts) == cited
+
+
+def test_an_exported_legal_ground_repeats_nothing(send: Any, act: Any, sessions: Any, de_court: Any,
+                                                  reviewer_alice: Any, bob_legal: Any, carol_rights: Any) -> None:
+    with sessions() as s:
+        citation = s.execute(select(Law.citation).where(Law.id == "de-netzdg-3")).scalar_one()
+    sent = send(de_court, jurisdiction="DE", legal_basis=[{"law": "de-netzdg-3"}])
+    item = sent["items"][0]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="illegal")
+    act(carol_rights, f"/items/{item}/review", step="rights", finding="no_concern")
+    made = act(bob_legal, f"/items/{item}/decision", expect=201, outcome="restricted", explanation="Incitement.",
+               ground="legal", law="de-netzdg-3", provision=f"{citation}, {citation}")
+    if made["status"] == "awaiting_approval":
+        act(reviewer_alice, f"/decisions/{made['id']}/approve")
+    with sessions() as s:
+        [statement] = list(dsa.statements(session=s))
+    assert dsa.validate(statement) == {}
+    assert statement["illegal_content_legal_ground"] == citation
