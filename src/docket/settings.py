@@ -230,6 +230,11 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="text (one readable line per record) or json (one JSON object per line)"
     )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="true: webhooks may go to loopback, private, link-local and other non-public addresses "
+                    "(for development only; never on a real network)",
+    )
     access_log: bool = Field(default=False, description="true: one log line per HTTP request (docket.access)")
     metrics_token: str = Field(
         default="",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
+
 from docket.transparency import dsa
 from tests.review.conftest import send  # noqa: F401  (the fixture)
 
@@ -56,3 +58,19 @@ def test_an_authority_without_kind_or_date_is_named_plainly(send: Any, act: Any,
     [s] = _statements(sessions)
     assert dsa.validate(s) == {}
     assert "transmitted an order of Ministerium X (an authority), which required" in s["decision_facts"]
+
+
+def test_a_court_order_says_a_court_even_when_the_police_sent_it(send: Any, act: Any, sessions: Any,
+                                                                make_submitter: Any, reviewer_alice: Any) -> None:
+    """An order recorded with its authority's kind only (older records, replays): the facts
+    name that kind, never the sender's."""
+    police = make_submitter("Polizei Berlin", "police", "DE", email="internet@polizei.example")
+    request_id = _removed(send, act, police, reviewer_alice)
+    with sessions() as s:
+        s.execute(text("UPDATE requests SET authority_kind = 'court', authority_name = NULL WHERE id = :r"),
+                  {"r": request_id})
+        s.commit()
+    [s] = _statements(sessions)
+    assert dsa.validate(s) == {}
+    assert "a court of Germany ordered the provider to act" in s["decision_facts"]
+    assert "police" not in s["decision_facts"]

@@ -37,8 +37,50 @@ from tests.transparency.test_aggregates_history import case  # noqa: F401  (the 
 from tests.transparency.test_exports import release_holds
 
 TOKEN = "tdb-test-token-0123456789"
+PUID_NOT_UNIQUE = "The platform identifier(s) are not all unique within this call."  # its exception's message
 LUMEN_TYPES = {"GovernmentRequest", "CourtOrder", "LawEnforcementRequest", "LocalLaw", "Defamation",
                "DataProtection", "PrivateInformation", "DMCA", "Trademark", "Counterfeit", "Other"}
+# Lumen's NoticesController#notice_params (app/controllers/notices_controller.rb): what its
+# API keeps of a notice; any other key, or an array or object where it permits a scalar,
+# is dropped without a word (Rails' strong parameters), so the receiver records it.
+SCALAR = None
+ENTITY = {k: SCALAR for k in ("name", "kind", "address_line_1", "address_line_2", "city", "state", "zip",
+                              "country_code", "phone", "email", "url", "full_notice_only_researchers")}
+PERMITTED: dict[str, Any] = {
+    **{k: SCALAR for k in ("title", "subject", "body", "date_sent", "date_received", "source", "tag_list",
+                           "jurisdiction_list", "regulation_list", "language", "action_taken", "request_type",
+                           "mark_registration_number", "url_count", "webform", "counternotice_for_id",
+                           "counternotice_for_sid", "case_id_number")},
+    "topic_ids": [SCALAR],
+    "file_uploads_attributes": [{"kind": SCALAR, "file": SCALAR, "file_name": SCALAR}],
+    "entity_notice_roles_attributes": [{"entity_id": SCALAR, "name": SCALAR, "entity_attributes": ENTITY}],
+    "works_attributes": [{"description": SCALAR, "kind": SCALAR, "infringing_urls_attributes": [{"url": SCALAR}],
+                          "copyrighted_urls_attributes": [{"url": SCALAR}]}],
+}
+# Its Language model's codes (the same list as docket.transparency.lumen.LANGUAGES, copied
+# here from the reference so that a slip in one shows in the other).
+_CODES = """
+af am ar ar-EG az be bg bn bs ca crp cs cy da de de-AT de-BL de-CH el en-AU en-BL en-CA en-GB en-IN en-IE en-MY
+en-NZ en-ZA en-SG en-CH en eo es es-419 et eu fa fi fil fr fr-BL fr-CA fr-CH ga gl gu hi hr ht hu hy id is it iw
+ja ka kk km kn ko ky lt lv la lg lo mg mk ml ms mt my ne nl nl-BL no nn or pa pl pt pt-BR rm ro ru rw si sk sl sq
+sr sv sw ta th tl tr uk ur uz vi yi yo zh zh-Hans zh-Hant zh-HK zh-MS zh-HG zu"""
+LUMEN_LANGUAGES = set(_CODES.split())
+
+
+def unpermitted(value: Any, allowed: Any, path: str = "notice") -> list[str]:
+    """Where ``value`` has what Lumen's permitted parameters drop (a path per drop)."""
+    if allowed is SCALAR:
+        return [] if value is None or isinstance(value, (str, int, float, bool)) else [path]
+    if isinstance(allowed, list):
+        if not isinstance(value, list):
+            return [path]
+        return [p for i, v in enumerate(value) for p in unpermitted(v, allowed[0], f"{path}[{i}]")]
+    if not isinstance(value, dict):
+        return [path]
+    return [p for k, v in value.items()
+            for p in (unpermitted(v, allowed[k], f"{path}.{k}") if k in allowed else [f"{path}.{k}"])]
+
+
 # Lumen's file uploads (app/models/file_upload.rb, Lumen::Submissions::AttachmentValidator):
 # the kinds it takes, the data URI it decodes, the types Paperclip's spoof check expects of
 # a name's extension (the mime-types gem's), and its renaming of files.
@@ -115,7 +157,8 @@ class Receiver:
     ``fail_next(status, headers)`` answers the next requests with failures first;
     ``down`` answers 503 to everything, ``down_after`` once that many batches were taken; ``hold_request(n)`` keeps
     the n-th request waiting (``arrived`` is set when it comes) until ``release()``, then
-    answers 503 without taking it. ``known`` holds puids the database already has."""
+    answers 503 without taking it. ``known`` holds puids the database already has;
+    ``lose_answers`` batches are stored but answered 504 (the answer lost on the way)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -125,6 +168,8 @@ class Receiver:
         self.files: list[dict[str, Any]] = []  # as Lumen keeps them: kind, renamed file, bytes
         self.batch_sizes: list[int] = []
         self.known: set[str] = set()
+        self.dropped: list[str] = []  # what Lumen's parameter filter would drop of the notices
+        self.lose_answers = 0  # batches stored whose answer never comes back (504)
         self.failures: list[tuple[int, dict[str, str]]] = []
         self.down = False
         self.down_after: int | None = None  # batches accepted before it goes down
@@ -170,7 +215,11 @@ class Receiver:
             if self.down or (self.down_after is not None and len(self.batch_sizes) >= self.down_after):
                 return 503, {}, {"message": "down"}
             if path == "/api/v1/statements":
-                return self._statements(headers, body)
+                answer = self._statements(headers, body)
+                if answer[0] == 201 and self.lose_answers:  # stored, but the answer is lost on the way
+                    self.lose_answers -= 1
+                    return 504, {}, {"message": "Gateway Timeout"}
+                return answer
             if path == "/notices":
                 return self._notice(headers, body)
             return 404, {}, {"message": "no such endpoint"}
@@ -181,15 +230,18 @@ class Receiver:
         batch = body.get("statements") if isinstance(body, dict) else None
         if not isinstance(batch, list) or not 1 <= len(batch) <= 100:
             return 422, {}, {"message": "1 to 100 statements", "errors": {"statements": ["1 to 100"]}}
-        errors: dict[str, Any] = {}
-        for index, s in enumerate(batch):
-            problems = dsa.validate(s)
-            if s.get("puid") in self.known:
-                problems.setdefault("puid", []).append("The identifier given is not unique within this platform.")
-            if problems:
-                errors[f"statement_{index}"] = problems
-        if errors:  # all or nothing
-            return 422, {}, {"message": "The given data was invalid.", "errors": errors}
+        # As StatementMultipleAPIController::store: each statement's rules first (errors by
+        # statement_<index>, no message), then the puids: repeated within the call, then known
+        # (PuidNotUniqueMultipleException); all or nothing.
+        errors = {f"statement_{i}": problems for i, s in enumerate(batch) if (problems := dsa.validate(s))}
+        if errors:
+            return 422, {}, {"errors": errors}
+        puids = [s["puid"] for s in batch]
+        repeated = sorted({p for p in puids if puids.count(p) > 1})
+        existing = repeated or [p for p in puids if p in self.known]
+        if existing:
+            return 422, {}, {"message": PUID_NOT_UNIQUE, "errors": {"puid": [PUID_NOT_UNIQUE],
+                                                                      "existing_puids": existing}}
         self.batch_sizes.append(len(batch))
         self.statements += batch
         self.known |= {s["puid"] for s in batch}
@@ -201,6 +253,11 @@ class Receiver:
         notice = body.get("notice") if isinstance(body, dict) else None
         if not isinstance(notice, dict) or notice.get("type") not in LUMEN_TYPES:
             return 422, {}, {"notices": {"type": ["is not a notice type"]}}
+        self.dropped += unpermitted({k: v for k, v in notice.items() if k != "type"}, PERMITTED)
+        if notice.get("language") not in (None, "", *LUMEN_LANGUAGES):
+            return 422, {}, {"language": ["is not included in the list"]}
+        if "case_id_number" in notice and not isinstance(notice["case_id_number"], int):
+            self.dropped.append("notice.case_id_number (an integer column: Rails keeps only its leading digits)")
         if any(not isinstance(notice.get(f, ""), str) for f in ("jurisdiction_list", "regulation_list", "tag_list")):
             return 422, {}, {"notices": {"tag_list": ["must be a comma-separated string"]}}
         uploads = notice.get("file_uploads_attributes") or []
@@ -378,3 +435,33 @@ def test_lumen_submit(case: Any, receiver: Receiver, token_file: str, sessions: 
     third = run("export", "lumen", "--period", "2026-H1", "--submit", url, "--token-file", token_file)
     assert (third["sent"], third["skipped_already_accepted"]) == (1, 3)
     assert receiver.notices[-1]["type"] == "LawEnforcementRequest" and len(receiver.notices) == 4
+    assert receiver.dropped == []  # every key one Lumen's notices API permits
+
+
+def test_a_stored_batch_whose_answer_was_lost_is_recorded_and_the_rest_sent(
+        many: int, receiver: Receiver, token_file: str, sessions: Any) -> None:
+    """The first batch is stored but its answer lost (504): the retry gets the database's
+    "not unique" answer naming all 100 puids, docket records them and goes on; a rerun sends
+    nothing and succeeds."""
+    url = f"{receiver.base}/api/v1/statements"
+    receiver.lose_answers = 1
+    summary = run("export", "dsa", "--submit", url, "--token-file", token_file, "--backoff", "0.01")
+    assert (summary["sent"], summary["found_already_there"], summary["retries"]) == (1, 100, 1)
+    assert receiver.batch_sizes == [100, 1]
+    refused = [r for r in receiver.requests if len(r[2]["statements"]) == 100]
+    assert len(refused) == 2  # the stored one, and its retry refused as known
+    assert len(receipts(sessions, "dsa")) == 101 == many
+    assert len({s["puid"] for s in receiver.statements}) == len(receiver.statements) == 101
+    again = run("export", "dsa", "--submit", url, "--token-file", token_file)
+    assert (again["sent"], again["skipped_already_accepted"], again["http_requests"]) == (0, 101, 0)
+
+
+def test_a_not_unique_answer_for_puids_docket_did_not_send_stops_the_run(
+        case: Any, receiver: Receiver, token_file: str, sessions: Any) -> None:
+    """Only puids of the batch sent count as accepted: any other answer is a refusal."""
+    url = f"{receiver.base}/api/v1/statements"
+    answer = {"message": PUID_NOT_UNIQUE, "errors": {"puid": [PUID_NOT_UNIQUE], "existing_puids": ["someone-else"]}}
+    receiver.handle = lambda path, headers, raw: (422, {}, answer)  # type: ignore[method-assign]
+    result = run("export", "dsa", "--period", "2026-H1", "--submit", url, "--token-file", token_file, code=1)
+    assert "HTTP 422" in result["error"] and "existing_puids" in result["error"]
+    assert receipts(sessions, "dsa") == []

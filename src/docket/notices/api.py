@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
@@ -91,11 +91,14 @@ class OutboxRead(BaseModel):
 
 
 @router.post("/webhooks", response_model=EndpointCreated, status_code=status.HTTP_201_CREATED)
-def add_webhook(body: EndpointCreate, db: Db, who: Platform) -> EndpointCreated:
-    """Register an endpoint for some event types; the secret is shown once. Who: platform."""
+def add_webhook(body: EndpointCreate, db: Db, who: Platform, request: Request) -> EndpointCreated:
+    """Register an endpoint for some event types; the secret is shown once. Who: platform.
+    422 for a host that is or resolves to a loopback, private, link-local, metadata or other
+    non-public address (unless DOCKET_WEBHOOKS_ALLOW_PRIVATE=true)."""
     secret = delivery.new_webhook_secret()
     endpoint = service.add_endpoint(session=db, actor=who.actor, owner_id=who.user_id or 0, url=body.url,
-                                    event_types=body.event_types, secret=secret)
+                                    event_types=body.event_types, secret=secret,
+                                    allow_private=request.app.state.settings.webhooks_allow_private)
     return EndpointCreated(**EndpointRead.model_validate(endpoint).model_dump(), secret=secret)
 
 

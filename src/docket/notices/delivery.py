@@ -48,6 +48,7 @@ import httpx
 import orjson
 
 from docket.notices import mime
+from docket.notices.addresses import Resolver, UnsafeAddress, check_host, system_resolver
 
 __all__ = [
     "DeliveryError",
@@ -507,6 +508,8 @@ def post_webhook(
     timestamp: int | None = None,
     timeout: float = 10.0,
     client: httpx.Client | None = None,
+    allow_private: bool = False,
+    resolve: Resolver = system_resolver,
 ) -> int:
     """POST one signed event; returns the HTTP status when it counts as delivered.
 
@@ -521,6 +524,12 @@ def post_webhook(
     already seen is telling us the earlier attempt arrived. 408, 429, 5xx, 3xx (redirects are
     not followed) and network errors raise DeliveryError(permanent=False); other 4xx raise
     DeliveryError(permanent=True). A URL that is not http(s)://host... raises ValueError.
+
+    The host is resolved once (``resolve``) and the request goes to that address, with the
+    name in ``Host`` and in TLS (SNI and the certificate check): a loopback, private,
+    link-local, metadata or other non-public address raises DeliveryError(permanent=True)
+    unless ``allow_private`` (see :mod:`docket.notices.addresses`); a name that does not
+    resolve, DeliveryError(permanent=False).
     """
     try:
         target = httpx.URL(url)
@@ -542,11 +551,25 @@ def post_webhook(
         "user-agent": "docket",
     }
 
+    port = target.port or (443 if target.scheme == "https" else 80)
+    try:
+        address = check_host(target.host, port, allow_private=allow_private, resolve=resolve)
+    except UnsafeAddress as exc:
+        raise DeliveryError(f"webhook {_safe(target)} refused: {exc}", permanent=True) from None
+    except (OSError, UnicodeError) as exc:
+        raise DeliveryError(f"webhook {_safe(target)}: {target.host} does not resolve ({exc})") from None
+    # Connect to the address just checked, never to a second lookup's answer; the name
+    # still goes in Host and in TLS (SNI, and the certificate is checked against it).
+    headers["host"] = target.netloc.decode("ascii").rpartition("@")[2]
+    pinned = target.copy_with(host=address)
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+
     own_client = client is None
     http = httpx.Client(timeout=timeout, follow_redirects=False) if own_client else client
     assert http is not None
     try:
-        request = http.build_request("POST", target, content=body, headers=headers, timeout=timeout)
+        request = http.build_request("POST", pinned, content=body, headers=headers, timeout=timeout,
+                                     extensions=extensions)
         response = http.send(request, stream=True, follow_redirects=False)
         try:
             status = response.status_code

@@ -12,12 +12,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from docket import access, audit
-from docket.errors import Conflict
+from docket.errors import Conflict, Unprocessable
+from docket.notices.addresses import Resolver, UnsafeAddress, check_url_host, system_resolver
 from docket.notices.models import NoticeHold, WebhookEndpoint
 from docket.outbox.models import Channel, OutboxMessage, OutboxStatus
 from docket.outbox.service import OUTBOX_CHANGED, enqueue_email, message_id
@@ -148,8 +150,29 @@ def retry_dead(*, session: Session, actor: str, ids: list[int] | None, now: dt.d
 
 
 # ---------------------------------------------------------------- webhook endpoints
+def check_endpoint_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
+    """Unprocessable (field ``url``) when ``url`` is no http(s) URL of an allowed host."""
+    parts = urlsplit(url)
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme not in ("http", "https") or not host:
+        raise Unprocessable("the webhook URL must be http(s)://host…",
+                            errors=[{"field": "url", "message": "must be an http(s) URL with a host"}])
+    try:
+        check_url_host(host, port or (443 if parts.scheme == "https" else 80), allow_private=allow_private,
+                       resolve=resolve)
+    except UnsafeAddress as exc:
+        raise Unprocessable(f"docket does not post webhooks to {exc}",
+                            errors=[{"field": "url", "message": str(exc)}]) from None
+
+
 def add_endpoint(*, session: Session, actor: str, owner_id: int, url: str, event_types: list[str],
-                 secret: str) -> WebhookEndpoint:
+                 secret: str, allow_private: bool = False, resolve: Resolver = system_resolver) -> WebhookEndpoint:
+    """Register an endpoint; Unprocessable when its host is or resolves to an address docket
+    must not post to (loopback, private, metadata…), unless ``allow_private``."""
+    check_endpoint_url(url, allow_private=allow_private, resolve=resolve)
     endpoint = WebhookEndpoint(owner_id=owner_id, url=url, secret=secret, event_types=event_types)
     session.add(endpoint)
     session.flush()

@@ -178,7 +178,8 @@ class OutboxWorker:
             if endpoint is None or not endpoint.active:
                 raise delivery.DeliveryError("the webhook endpoint is gone", permanent=True)
             delivery.post_webhook(endpoint.url, endpoint.secret, msg_id=message.message_id,
-                                  event_type=message.kind, payload=message.context)
+                                  event_type=message.kind, payload=message.context,
+                                  allow_private=self.settings.webhooks_allow_private)
             return
         context = compose.context_for(session, message, self.settings, acknowledged=acknowledged)
         rendered = render(message.kind, message.language, context)

@@ -47,6 +47,8 @@ GLOBAL = "*"
 ILLEGAL = "DECISION_GROUND_ILLEGAL_CONTENT"
 INCOMPATIBLE = "DECISION_GROUND_INCOMPATIBLE_CONTENT"
 PUID = re.compile(r"^[a-zA-Z0-9-_]+$")
+URL = re.compile(r"^https?://[^\s/?#@]+(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+EAN13 = re.compile(r"^\d{13}$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 CONTENT_TYPES = {"post": "CONTENT_TYPE_TEXT", "comment": "CONTENT_TYPE_TEXT", "message": "CONTENT_TYPE_TEXT",
@@ -128,8 +130,30 @@ FIELDS = frozenset({
     "incompatible_content_illegal", "category", "category_addition", "category_specification",
     "category_specification_other", "content_type", "content_type_other", "content_language", "content_date",
     "territorial_scope", "application_date", "decision_facts", "source_type", "source_identity",
-    "automated_detection", "automated_decision", "puid",
+    "automated_detection", "automated_decision", "puid", "content_id",
 })
+OTHER_LIMIT = 500  # every ``*_other`` field, the legal ground and the reference URL
+
+
+def ean13_ok(code: str) -> bool:
+    """Whether ``code`` is 13 digits whose last is the EAN-13 check digit."""
+    if not EAN13.match(code):
+        return False
+    digits = [int(c) for c in code]
+    return (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10 == digits[12]
+
+
+def batch_problems(batch: list[dict[str, Any]]) -> list[str]:
+    """What the batch endpoint would refuse of ``batch`` as a whole: 1 to 100 statements,
+    no puid twice (it answers a repeated puid as if the database knew it already)."""
+    problems = []
+    if not 1 <= len(batch) <= BATCH:
+        problems.append(f"a batch holds 1 to {BATCH} statements, not {len(batch)}")
+    puids = [s.get("puid") for s in batch]
+    twice = sorted({p for p in puids if isinstance(p, str) and puids.count(p) > 1})
+    if twice:
+        problems.append("puid sent twice in one batch: " + ", ".join(twice))
+    return problems
 
 
 def validate(s: dict[str, Any]) -> dict[str, list[str]]:
@@ -204,6 +228,16 @@ def validate(s: dict[str, Any]) -> dict[str, list[str]]:
         bad("content_language", "must be an upper-case ISO 639-1 code")
     if s.get("account_type") is not None and s["account_type"] not in _allowed("account_types"):
         bad("account_type", "is not an accepted value")
+    _others(s, bad)
+    url = s.get("decision_ground_reference_url")
+    if url is not None and (not isinstance(url, str) or len(url) > OTHER_LIMIT or not URL.match(url)):
+        bad("decision_ground_reference_url", f"must be an http(s) URL of at most {OTHER_LIMIT} characters")
+    content_id = s.get("content_id")
+    if content_id is not None:
+        if not isinstance(content_id, dict) or set(content_id) - {"EAN-13"}:
+            bad("content_id", "must be an object whose only key is EAN-13")
+        elif "EAN-13" in content_id and not (isinstance(content_id["EAN-13"], str) and ean13_ok(content_id["EAN-13"])):
+            bad("content_id", "EAN-13 must be 13 digits with a right check digit")
     return errors
 
 
@@ -230,6 +264,22 @@ def _restrictions(s: dict[str, Any], bad: Any) -> None:
         value = s.get(field)
         if value is not None and (not isinstance(value, str) or len(value) > 500):
             bad(field, "must be text of at most 500 characters")
+
+
+OTHERS = (("decision_visibility_other", "decision_visibility", "DECISION_VISIBILITY_OTHER"),
+          ("decision_monetary_other", "decision_monetary", "DECISION_MONETARY_OTHER"),
+          ("content_type_other", "content_type", "CONTENT_TYPE_OTHER"),
+          ("category_specification_other", "category_specification", "KEYWORD_OTHER"))
+
+
+def _others(s: dict[str, Any], bad: Any) -> None:
+    """An ``*_other`` text goes with its ``…_OTHER`` value only: the database drops it
+    silently otherwise (``exclude_unless``), so docket refuses to send it."""
+    for field, parent, value in OTHERS:
+        given = s.get(parent)
+        chosen = value in given if isinstance(given, list) else given == value
+        if s.get(field) not in (None, "") and not chosen:
+            bad(field, f"is given only with {value}")
 
 
 def _grounds(s: dict[str, Any], ground: Any, bad: Any) -> None:
@@ -343,16 +393,17 @@ def account_decision(d: Decision) -> str:
 
 
 def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, received: dt.datetime,
-           issuer: Issuer | None = None, account: bool = False) -> str:
+           issuer: Issuer | None = None, account: bool = False, decided_by: str | None = None) -> str:
     when = received.date().isoformat()
     if issuer is not None:
         # The order's particulars name who decided it: the submitter only transmitted it.
         sender = KIND_WORDS.get(kind, "the sender")
         sent = f"On {when} {sender} of {country} transmitted an order of {issuer.words()}, which required the " \
                f"provider to act against this content ({reason})."
-    elif source == "SOURCE_TYPE_OTHER_NOTIFICATION" and kind in KIND_WORDS:
-        sent = f"On {when} {KIND_WORDS[kind]} of {country} ordered the provider to act against this content " \
-               f"({reason})."
+    elif source == "SOURCE_TYPE_OTHER_NOTIFICATION" and (decided_by or kind in KIND_WORDS):
+        # The order's own kind says who decided it (a court ordered, even if the police sent it).
+        who = AUTHORITY_WORDS.get(decided_by or "") or KIND_WORDS.get(kind, "an authority")
+        sent = f"On {when} {who} of {country} ordered the provider to act against this content ({reason})."
     elif source == "SOURCE_TRUSTED_FLAGGER":
         sent = f"On {when} a trusted flagger, acting within its designation, notified this content ({reason})."
     elif source == "SOURCE_ARTICLE_16":
@@ -373,6 +424,22 @@ def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, re
     if d.status == "reversed":
         parts.append("The decision was later reversed on appeal.")
     return " ".join(parts)
+
+
+def cited_once(*parts: str | None) -> str:
+    """The citations of ``parts`` joined by ", ", each once: a provision that repeats the
+    law (``§ 186 StGB`` and ``§ 186 StGB``) or is already part of it is not cited again."""
+    found: list[str] = []
+    for part in parts:
+        for piece in re.split(r"\s*[,;]\s*", part or ""):
+            piece = piece.strip()
+            if not piece:
+                continue
+            key = " ".join(piece.lower().split())
+            if any(key in " ".join(f.lower().split()) for f in found):
+                continue
+            found = [f for f in found if " ".join(f.lower().split()) not in key] + [piece]
+    return ", ".join(found)
 
 
 def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -> dict[str, Any]:
@@ -404,7 +471,8 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
         "application_date": effective.date().isoformat(),
         "territorial_scope": scope,
         "decision_facts": clip(redact(_facts(d, kind=str(kind), source=source, reason=reason, country=country,
-                                             received=received, issuer=issuer, account=account)), 5000),
+                                             received=received, issuer=issuer, account=account,
+                                             decided_by=authority_kind)), 5000),
         "source_type": source,
         "automated_detection": "No",
         "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
@@ -419,7 +487,7 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
     explanation = clip(redact(d.explanation), 2000)
     if s["decision_ground"] == ILLEGAL:
         law = citation or d.law or f"the law of {country}"
-        s["illegal_content_legal_ground"] = clip(redact(f"{law}, {d.provision}" if d.provision else law), 500)
+        s["illegal_content_legal_ground"] = clip(redact(cited_once(law, d.provision)), 500)
         s["illegal_content_explanation"] = explanation
     else:
         s["incompatible_content_ground"] = clip(redact(d.policy_clause or "the provider's terms and conditions"), 500)

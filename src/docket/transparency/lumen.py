@@ -52,6 +52,7 @@ from docket.documents import detect
 from docket.documents.models import Document, DocumentKind
 from docket.documents.storage import Blobs
 from docket.intake.models import Item, Request, RequestStatus
+from docket.items.states import ItemState
 from docket.notices.models import NoticeHold
 from docket.parties.models import Submitter
 from docket.transparency.aggregates import item_outcome
@@ -72,6 +73,16 @@ OUTCOME_WORDS = {"restricted": "restricted", "removed_policy": "removed under th
                  "rejected_overbroad": "not acted on: the request was overbroad",
                  "already_removed": "already removed", "content_not_found": "content not found"}
 COMPLIED = frozenset({"restricted", "removed_policy"})
+# Lumen's own language codes (its Language model, 111 of them): anything else fails its
+# validation, so a language it lacks is left out.
+_CODES = """
+af am ar ar-EG az be bg bn bs ca crp cs cy da de de-AT de-BL de-CH el en-AU en-BL en-CA en-GB en-IN en-IE en-MY
+en-NZ en-ZA en-SG en-CH en eo es es-419 et eu fa fi fil fr fr-BL fr-CA fr-CH ga gl gu hi hr ht hu hy id is it iw
+ja ka kk km kn ko ky lt lv la lg lo mg mk ml ms mt my ne nl nl-BL no nn or pa pl pt pt-BR rm ro ru rw si sk sl sq
+sr sv sw ta th tl tr uk ur uz vi yi yo zh zh-Hans zh-Hant zh-HK zh-MS zh-HG zu"""
+LANGUAGES = frozenset(_CODES.split())
+# ISO 639-1 codes Lumen knows under another (older) code.
+LANGUAGE_ALIASES = {"he": "iw", "nb": "no", "in": "id", "ji": "yi"}
 # The documents that go to Lumen (module docstring), and the extension of each type.
 SENT_KINDS = frozenset({DocumentKind.letter, DocumentKind.order, DocumentKind.court_decision,
                         DocumentKind.translation})
@@ -97,18 +108,39 @@ def action_taken(outcomes: list[str]) -> str:
 
 def _listing(values: list[str]) -> str:
     """A Lumen list field: comma-separated (an element's own commas become semicolons)."""
-    seen: list[str] = []
+    seen: dict[str, str] = {}  # each once, whatever its case and spacing (Lumen's tags ignore them)
     for v in values:
-        v = redact(v).replace(",", ";").strip()
-        if v and v not in seen:
-            seen.append(v)
-    return ", ".join(seen)
+        v = " ".join(redact(v).replace(",", ";").split())
+        if v:
+            seen.setdefault(v.lower(), v)
+    return ", ".join(seen.values())
+
+
+def lumen_language(code: str | None) -> str | None:
+    """``code`` (ISO 639-1) as Lumen's language code, or None when Lumen has none for it."""
+    if not code:
+        return None
+    code = LANGUAGE_ALIASES.get(code.lower(), code.lower())
+    return code if code in LANGUAGES else None
+
+
+def regulation(law: str, provision: str | None) -> str:
+    """A law with its provision, each once: a provision that repeats the law's citation
+    (``s. 71`` of ``s. 71``) or already holds it is not written twice."""
+    law, provision = " ".join(law.split()), " ".join((provision or "").split())
+    if not provision or provision.lower() in law.lower():
+        return law
+    if law.lower() in provision.lower():
+        return provision
+    return f"{law} {provision}"
 
 
 def _undecided() -> Any:
     # The request's own status (docket.intake.status), so that the export says what the
-    # API, the portal and the console say about it.
-    return Request.status != RequestStatus.decided.value
+    # API, the portal and the console say about it; and every item decided, so that a
+    # status written before an item went back (a clarification asked) never publishes it.
+    open_item = exists().where(Item.request_id == Request.id, Item.status != ItemState.decided.value)
+    return or_(Request.status != RequestStatus.decided.value, open_item)
 
 
 def _withheld() -> Any:
@@ -259,8 +291,8 @@ def notice(request: Request, *, kind: str, org: str, org_country: str, reason: s
     else:
         kind_type = TYPES.get(kind, "GovernmentRequest")  # a kind the catalog made a government
     outcomes = [i["outcome"] for i in items]
-    regulations = [laws.get(b["law"], b["law"]) + (f" {b['provision']}" if b.get("provision") else "")
-                   if b.get("law") else b.get("citation", "") for b in request.legal_basis]
+    regulations = [regulation(laws.get(b["law"], b["law"]), b.get("provision")) if b.get("law")
+                   else b.get("citation", "") for b in request.legal_basis]
     body_lines = [f"{WORDS[kind_type]} from {org} ({country}) about {reason.lower()}."]
     if issuer:
         body_lines.append(f"Issued by {issuer}; transmitted by {org}.")
@@ -307,15 +339,17 @@ def notice(request: Request, *, kind: str, org: str, org_country: str, reason: s
         "entity_notice_roles_attributes": roles,
         "file_uploads_attributes": files or [],
     }
-    if request.language:
-        body["language"] = request.language
+    language = lumen_language(request.language)
+    if language:
+        body["language"] = language
     if kind_type != "CourtOrder":
         body["request_type"] = "Agency"
-    # As written (Lumen takes free text: "2а-1234/2026"): the court's case number, else the
-    # order's number, else the submitter's reference.
-    case_id = request.case_number or request.order_number or request.reference
-    if case_id:
-        body["case_id_number"] = clip(redact(case_id), 255)
+    # Lumen keeps case_id_number as an integer column (db/schema.rb): "2а-1234/2026" would
+    # become 2. Only a case number that is a whole number goes there; every other stays
+    # in the body as written ("Case number: …", "Order number: …").
+    case_id = (request.case_number or request.order_number or request.reference or "").strip()
+    if case_id.isascii() and case_id.isdigit() and int(case_id) < 2**31:
+        body["case_id_number"] = int(case_id)
     return {"notice": body}
 
 

@@ -112,24 +112,30 @@ def checked(statements: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield s
 
 
-def _duplicates(response: httpx.Response, batch: list[dict[str, Any]]) -> list[int] | None:
-    """Indexes of statements the database refused only because it has their puid already
-    (it took them before, and its answer was lost); None when it refused anything else."""
+def _known(response: httpx.Response, batch: list[dict[str, Any]]) -> list[str] | None:
+    """The puids of ``batch`` the database refused only because it has them already (it
+    stored them before and its answer was lost); None when it refused anything else.
+
+    The batch endpoint answers ``{"errors": {"puid": [...], "existing_puids": [...]}}``
+    (its ``PuidNotUniqueMultipleException``); the single-statement one
+    ``{"errors": {"puid": [...]}, "existing": {"puid": ...}}``. It raises the same
+    exception for a puid repeated within the call, which docket never sends
+    (:func:`dsa.batch_problems`), so every puid it names is one it already holds."""
     try:
-        errors = response.json().get("errors") or {}
-    except ValueError:
+        answer = response.json()
+        errors = answer.get("errors") or {}
+        existing = errors.get("existing_puids")
+        if existing is None and isinstance(answer.get("existing"), dict):
+            existing = [answer["existing"].get("puid")]
+    except (ValueError, AttributeError):
         return None
-    found = []
-    for key, value in errors.items():
-        if not key.startswith("statement_") or not key.removeprefix("statement_").isdigit():
-            return None
-        index = int(key.removeprefix("statement_"))
-        fields = set(value) if isinstance(value, dict) else {
-            "puid" if "puid" in str(m).lower() else "?" for m in (value if isinstance(value, list) else [value])}
-        if fields != {"puid"} or index >= len(batch):
-            return None
-        found.append(index)
-    return sorted(found) or None
+    if not isinstance(errors, dict) or set(errors) - {"puid", "existing_puids"} or not isinstance(existing, list):
+        return None
+    ours = {s["puid"] for s in batch}
+    known = [p for p in existing if isinstance(p, str)]
+    if not known or len(known) != len(existing) or not set(known) <= ours:
+        return None  # a puid we did not send: not an answer to this batch
+    return sorted(set(known))
 
 
 def submit_dsa(*, factory: sessionmaker[Session], url: str, token: str, period: Period | None, prefix: str,
@@ -161,6 +167,9 @@ def submit_dsa(*, factory: sessionmaker[Session], url: str, token: str, period: 
 def _send_dsa(factory: sessionmaker[Session], client: httpx.Client, url: str, headers: dict[str, str],
               batch: list[dict[str, Any]], retry: Retry, outcome: Outcome,
               progress: Callable[[int], None] | None, sleep: Callable[[float], None]) -> None:
+    problems = dsa.batch_problems(batch)
+    if problems:  # never happens with docket's own statements; the database would refuse it whole
+        raise InvalidStatement(f"a batch breaks the Transparency Database's rules: {'; '.join(problems)}")
     while batch:
         response = post(client, url, body={"statements": batch}, headers=headers, retry=retry, outcome=outcome,
                         sleep=sleep)
@@ -170,17 +179,16 @@ def _send_dsa(factory: sessionmaker[Session], client: httpx.Client, url: str, he
             if progress:
                 progress(len(batch))
             return
-        duplicates = _duplicates(response, batch) if response.status_code == 422 else None
-        if duplicates is None:
+        known = _known(response, batch) if response.status_code == 422 else None
+        if known is None:
             raise SendFailed(f"{url} refused a batch of {len(batch)} statements (first {batch[0]['puid']}): "
                              f"HTTP {response.status_code} {response.text[:1000]}")
         # The whole batch was refused (all or nothing); the known ones are accepted already.
-        known = [batch[i]["puid"] for i in duplicates]
         _record(factory, "dsa", url, [(puid, None) for puid in known])
         outcome.already_there += known
         if progress:
             progress(len(known))
-        batch = [s for i, s in enumerate(batch) if i not in set(duplicates)]
+        batch = [s for s in batch if s["puid"] not in set(known)]
 
 
 def _uuid(response: httpx.Response, index: int) -> str | None:
