@@ -40,17 +40,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_team_members')),
     )
     op.create_index(op.f('ix_team_members_user_id'), 'team_members', ['user_id'], unique=False)
-    with op.batch_alter_table('items') as batch:
-        batch.add_column(sa.Column('team_id', sa.Integer(), nullable=True))
-        batch.create_index(batch.f('ix_items_team_id'), ['team_id'], unique=False)
-        batch.create_foreign_key(batch.f('fk_items_team_id_teams'), 'teams', ['team_id'], ['id'])
+    # A plain ADD COLUMN … REFERENCES: a batch would copy "items" and drop the original,
+    # which SQLite refuses once other tables refer to its rows (foreign keys are on).
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE items ADD COLUMN team_id INTEGER '
+                   'CONSTRAINT fk_items_team_id_teams REFERENCES teams (id)')
+    else:
+        op.add_column('items', sa.Column('team_id', sa.Integer(),
+                                         sa.ForeignKey('teams.id', name=op.f('fk_items_team_id_teams')),
+                                         nullable=True))
+    op.create_index(op.f('ix_items_team_id'), 'items', ['team_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('items') as batch:
-        batch.drop_constraint(batch.f('fk_items_team_id_teams'), type_='foreignkey')
-        batch.drop_index(batch.f('ix_items_team_id'))
-        batch.drop_column('team_id')
+    op.drop_index(op.f('ix_items_team_id'), table_name='items')
+    if op.get_bind().dialect.name != 'sqlite':  # SQLite drops a column's REFERENCES with it
+        op.drop_constraint(op.f('fk_items_team_id_teams'), 'items', type_='foreignkey')
+    op.execute('ALTER TABLE items DROP COLUMN team_id')
     op.drop_index(op.f('ix_team_members_user_id'), table_name='team_members')
     op.drop_table('team_members')
     op.drop_table('teams')

@@ -88,17 +88,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('comment_id', 'user_id', name=op.f('pk_item_mentions')),
     )
     op.create_index('ix_item_mentions_user', 'item_mentions', ['user_id', 'comment_id'], unique=False)
-    with op.batch_alter_table('decisions') as batch:
-        batch.add_column(sa.Column('template_version_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key(batch.f('fk_decisions_template_version_id_explanation_template_versions'),
-                                 'explanation_template_versions', ['template_version_id'], ['id'])
+    # A plain ADD COLUMN … REFERENCES: a batch would copy "decisions" and drop the original,
+    # which SQLite refuses once other tables refer to its rows (foreign keys are on).
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE decisions ADD COLUMN template_version_id INTEGER '
+                   'CONSTRAINT fk_decisions_template_version_id_explanation_template_versions '
+                   'REFERENCES explanation_template_versions (id)')
+    else:
+        op.add_column('decisions', sa.Column(
+            'template_version_id', sa.Integer(),
+            sa.ForeignKey('explanation_template_versions.id',
+                          name=op.f('fk_decisions_template_version_id_explanation_template_versions')),
+            nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('decisions') as batch:
-        batch.drop_constraint(batch.f('fk_decisions_template_version_id_explanation_template_versions'),
-                              type_='foreignkey')
-        batch.drop_column('template_version_id')
+    if op.get_bind().dialect.name != 'sqlite':  # SQLite drops a column's REFERENCES with it
+        op.drop_constraint(op.f('fk_decisions_template_version_id_explanation_template_versions'),
+                           'decisions', type_='foreignkey')
+    op.execute('ALTER TABLE decisions DROP COLUMN template_version_id')
     op.drop_index('ix_item_mentions_user', table_name='item_mentions')
     op.drop_table('item_mentions')
     op.drop_index('ix_item_comments_item', table_name='item_comments')
