@@ -43,6 +43,7 @@ ADMIN = frozenset({"admin"})
 LEGAL = frozenset({"legal"})
 PLATFORM = frozenset({"platform"})
 INBOX = frozenset({"reviewer"})
+LEAD = frozenset({"lead"})
 CONTENT_READERS = STAFF | PLATFORM
 
 READ_EVERYWHERE = {"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
@@ -199,6 +200,11 @@ API: dict[str, Route] = {
     "POST /api/v1/items/{item_id}/claim": Route(REVIEWERS, "item", "act"),
     "POST /api/v1/items/{item_id}/release": Route(REVIEWERS, "item", "act"),
     "POST /api/v1/items/{item_id}/review": Route(REVIEWERS, "item", "act", body=REVIEW),
+    # The desk's flow: a lead assigns (a team that does not exist: the service's 422) and takes over.
+    "POST /api/v1/items/{item_id}/assign": Route(LEAD, "item", "act", body=_const(team_id=999999)),
+    "POST /api/v1/items/{item_id}/take-over": Route(LEAD, "item", "act", body=_const(reason="Away.")),
+    # "Next item": a claimed item, or "nothing is waiting for you".
+    "POST /api/v1/queue/next": Route(REVIEWERS, ok=frozenset({200, 404})),
     "POST /api/v1/items/{item_id}/decision": Route(REVIEWERS, "item", "act", body=DECISION),
     "GET /api/v1/decisions": Route(REVIEWERS, lists="decision", ids=_ids(""), reach="act"),
     "POST /api/v1/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", body=_const()),

@@ -18,7 +18,7 @@ from docket.intake.models import Item, Request
 from docket.items.moves import move
 from docket.items.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.parties.auth import Principal
-from docket.parties.models import Role, Submitter
+from docket.parties.models import Role, Submitter, Team, User
 from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.store import rowcount, utcnow
@@ -72,16 +72,52 @@ class Reversed:
     lift: bool
 
 
-def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
+def person_name(session: Session, user_id: int | None) -> str:
+    """How a person is named to others: their name, else their e-mail ("user N" if gone)."""
+    user = session.get(User, user_id) if user_id else None
+    return (user.name or user.email) if user else f"user {user_id}"
+
+
+def _check_claim(session: Session, item: Item, principal: Principal, now: dt.datetime) -> None:
     if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to} until {item.claim_expires_at:%H:%M} UTC")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} "
+                       f"until {item.claim_expires_at:%H:%M} UTC")
+
+
+STATE_STEP: dict[str, Step] = {
+    ItemState.received: Step.policy, ItemState.content_not_found: Step.policy, ItemState.policy_review: Step.policy,
+    ItemState.legal_review: Step.legal, ItemState.rights_review: Step.rights,
+}
+
+
+def step_of(item: Item) -> Step | None:
+    """The review step an item waits for (None: it waits for no reviewer's step)."""
+    return STATE_STEP.get(str(item.status))
+
+
+def team_misfit(team: Team, item: Item) -> str | None:
+    """Why ``team`` cannot take ``item`` at its current step, or None."""
+    step = step_of(item)
+    if step is None:
+        return f"item {item.id} is {item.status}: it waits for no review step"
+    if Role(team.role) not in STEP_ROLES[step]:
+        return f"the team {team.name!r} does {team.role} work; the {step.value} review needs one of: " + \
+            ", ".join(sorted(r.value for r in STEP_ROLES[step]))
+    if team.jurisdiction not in (None, item.jurisdiction):
+        return f"the team {team.name!r} works on {team.jurisdiction}; item {item.id} is of {item.jurisdiction}"
+    return None
+
+
+def team_fits(session: Session, team_id: int, item: Item) -> bool:
+    team = session.get(Team, team_id)
+    return team is not None and team_misfit(team, item) is None
 
 
 # ---------------------------------------------------------------- queue
 def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
-    unassigned: bool = False, overdue: bool | None = None,
+    unassigned: bool = False, overdue: bool | None = None, team_id: int | None = None,
     after: tuple[int, int, int, int, int, dt.datetime, int] | None = None, limit: int = 50,
 ) -> Sequence[Item]:
     """Open items in the one queue order (QUEUE_ORDER) — never by submitter."""
@@ -98,6 +134,8 @@ def queue(
         query = query.where(or_(Item.assigned_to.is_(None), Item.claim_expires_at <= now))
     if overdue is not None:
         query = query.where(Item.deadline_at < now if overdue else Item.deadline_at >= now)
+    if team_id is not None:
+        query = query.where(Item.team_id == team_id)
     order = QUEUE_ORDER
     if after is not None:
         # One row-value comparison, so both engines seek straight into the queue index
@@ -123,7 +161,9 @@ def claim(*, session: Session, principal: Principal, item: Item, now: dt.datetim
     ))
     session.refresh(item)
     if not done:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} until "
+                       f"{item.claim_expires_at:%H:%M} UTC" if item.claim_expires_at else
+                       f"item {item.id} is claimed by {person_name(session, item.assigned_to)}")
     audit.record(session=session, actor=principal.actor, action="item:claimed", subject=f"item:{item.id}",
                  payload={"until": item.claim_expires_at.isoformat() if item.claim_expires_at else None})
     return item
@@ -135,7 +175,7 @@ def release(*, session: Session, principal: Principal, item: Item, now: dt.datet
     if item.assigned_to is None or (item.claim_expires_at and item.claim_expires_at <= now):
         raise Conflict(f"item {item.id} is not claimed")
     if not holds and Role.admin not in principal.roles:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}, not by you")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)}, not by you")
     item.assigned_to, item.claim_expires_at = None, None
     audit.record(session=session, actor=principal.actor, action="item:released", subject=f"item:{item.id}")
     return item
@@ -161,7 +201,7 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if question is not None and not asks:
         raise Unprocessable("a question goes with the legal finding 'needs_clarification' only",
                             errors=[{"field": "question", "message": "only with 'needs_clarification'"}])
-    _check_claim(item, principal, now)
+    _check_claim(session, item, principal, now)
     old = item.status
     values: dict[str, object] = {f"{data.step.value}_finding": data.finding}
     if asks:
@@ -169,12 +209,20 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if data.step == Step.rights:
         values["risk_flags"] = sorted({f.value for f in data.flags})
     new = move(session=session, item=item, action=f"{data.step.value}:{data.finding}", **values)
+    # The step is done: the item goes on to the next step's queue. The claim ends (it would
+    # block the next reviewer), and so does a lead's assignment to a person for this step;
+    # a team keeps it only if it does the next step's work too.
+    ended = item.assigned_to
+    item.assigned_to, item.claim_expires_at, item.assignee_id = None, None, None
+    if item.team_id is not None and not team_fits(session, item.team_id, item):
+        item.team_id = None
     session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
                        flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
     audit.record(
         session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
         payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
-                 "from": str(old), "to": new.value, "notes": data.notes, "question": question},
+                 "from": str(old), "to": new.value, "notes": data.notes, "question": question,
+                 "claim_ended": ended},
     )
     return Reviewed(item=item, state=new)
 
@@ -286,7 +334,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     """Decide one item. It takes effect now, or waits for a second person's approval
     (docket.effects applies what follows a decision that took effect)."""
     _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a decision")
-    _check_claim(item, principal, now)
+    _check_claim(session, item, principal, now)
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
         raise Conflict(f"item {item.id} is already {item.status}")
     scope, ground, law = _validate_decision(session, item, data)
