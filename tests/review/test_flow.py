@@ -107,7 +107,9 @@ def test_a_lead_takes_an_item_over_with_a_reason(client, send, act, kz_ministry,
     act(lena_lead, f"/items/{item}/review", step="policy", finding="compliant")
 
 
-def test_next_item_never_takes_one_claimed_by_someone_else(send, act, kz_ministry, reviewer_alice, carol_rights) -> None:
+def test_next_item_never_takes_one_claimed_by_someone_else(
+    send, act, kz_ministry, reviewer_alice, carol_rights
+) -> None:
     item = send(kz_ministry)["items"][0]["id"]
     act(reviewer_alice, f"/items/{item}/claim")
     problem = act(carol_rights, "/queue/next", expect=404)

@@ -10,29 +10,39 @@ from sqlalchemy import case, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from docket import access, audit
+from docket.access import REVIEWING_ROLES
 from docket.errors import Conflict, NotFound, Unprocessable
 from docket.intake.models import Item
-from docket.items.states import Step
+from docket.items.states import ItemState, Step
 from docket.parties.auth import Principal, user_principal
-from docket.parties.models import Role, Team, TeamMember, User
-from docket.review.service import QUEUE_ORDER, STATE_STEP, STEP_ROLES, person_name, step_of, team_misfit
+from docket.parties.models import Team, TeamMember, User
+from docket.review.service import (
+    QUEUE_ORDER,
+    STATE_STEP,
+    STEP_ROLES,
+    person_name,
+    roles_for_next,
+    step_of,
+    team_misfit,
+)
 from docket.store import rowcount
 
 
 def why_cannot_act(session: Session, user: User, item: Item) -> str | None:
     """Why ``user`` may not take ``item`` at its current step (in words), or None."""
     name = user.name or user.email
-    step = step_of(item)
-    if step is None:
+    wanted = roles_for_next(item)
+    if wanted is None:
         return f"item {item.id} is {item.status}: it waits for no review step"
     if not user.active:
         return f"{name}'s account is deactivated"
     principal = user_principal(session, user_id=user.id)
     if not access.may_act(principal, jurisdiction=item.jurisdiction):
         return f"{name} may not act on items of {item.jurisdiction}"
-    if not access.roles_in(principal, item.jurisdiction) & STEP_ROLES[step]:
-        needed = ", ".join(sorted(r.value for r in STEP_ROLES[step]))
-        return f"{name} cannot do the {step.value} review of a {item.jurisdiction} item (it needs one of: {needed})"
+    what, roles = wanted
+    if not access.roles_in(principal, item.jurisdiction) & roles:
+        needed = ", ".join(sorted(r.value for r in roles))
+        return f"{name} cannot do the {what} of a {item.jurisdiction} item (it needs one of: {needed})"
     return None
 
 
@@ -99,11 +109,14 @@ def my_queue(*, session: Session, principal: Principal, now: dt.datetime, limit:
     ones at a step I may do; never one someone else holds; each in the queue order."""
     teams = my_team_ids(session, principal.user_id)
     states = [state for state, step in STATE_STEP.items() if _may_do(principal, step)]
+    # A recorded human-rights finding leaves the decision, which any reviewing role makes.
+    deciding = (Item.status == ItemState.rights_review) & Item.rights_finding.is_not(None) \
+        if principal.roles & REVIEWING_ROLES else literal(False)
     mine = Item.assignee_id == principal.user_id
     ours = Item.team_id.in_(teams) if teams else literal(False)
     rank = case((mine, 0), (ours, 1), else_=2)
-    query = access.scoped(select(Item).where(Item.queue_open.is_(True), Item.status.in_(states)), principal, Item,
-                          access.Purpose.act)
+    query = access.scoped(select(Item).where(Item.queue_open.is_(True), Item.status.in_(states) | deciding),
+                          principal, Item, access.Purpose.act)
     query = query.where(
         # Never one somebody holds; not one I hold either ("next" moves on to a new one).
         or_(Item.assigned_to.is_(None), Item.claim_expires_at.is_(None), Item.claim_expires_at <= now),
@@ -120,8 +133,8 @@ def next_item(*, session: Session, principal: Principal, now: dt.datetime, ttl: 
     """Claim the top of the caller's own queue (not one they hold already); NotFound when
     nothing waits for them."""
     for item in my_queue(session=session, principal=principal, now=now):
-        if Role.local_representative in principal.roles and not access.roles_in(principal, item.jurisdiction) & \
-                STEP_ROLES[STATE_STEP[str(item.status)]]:
+        wanted = roles_for_next(item)
+        if wanted is None or not access.roles_in(principal, item.jurisdiction) & wanted[1]:
             continue
         # Conditional: another reviewer's "next item" at the same moment may win this one.
         won = rowcount(session.execute(

@@ -95,14 +95,30 @@ def step_of(item: Item) -> Step | None:
     return STATE_STEP.get(str(item.status))
 
 
-def team_misfit(team: Team, item: Item) -> str | None:
-    """Why ``team`` cannot take ``item`` at its current step, or None."""
+def roles_for_next(item: Item) -> tuple[str, frozenset[Role]] | None:
+    """What an item waits for now, in words, and the roles that may do it: a review step,
+    or (the human-rights finding recorded) the decision; None: no reviewer's work."""
     step = step_of(item)
     if step is None:
+        return None
+    if step == Step.rights and item.rights_finding is not None:
+        return "decision", REVIEWING_ROLES
+    return f"{step.value} review", STEP_ROLES[step]
+
+
+def signoff_jurisdiction(session: Session, item: Item) -> str | None:
+    """The jurisdiction whose local representative must sign off a restriction of ``item``."""
+    return _local_rep_jurisdiction(session, item, Outcome.restricted, None)
+
+
+def team_misfit(team: Team, item: Item) -> str | None:
+    """Why ``team`` cannot take ``item`` at its current step, or None."""
+    wanted = roles_for_next(item)
+    if wanted is None:
         return f"item {item.id} is {item.status}: it waits for no review step"
-    if Role(team.role) not in STEP_ROLES[step]:
-        return f"the team {team.name!r} does {team.role} work; the {step.value} review needs one of: " + \
-            ", ".join(sorted(r.value for r in STEP_ROLES[step]))
+    if Role(team.role) not in wanted[1]:
+        return f"the team {team.name!r} does {team.role} work; the {wanted[0]} needs one of: " + \
+            ", ".join(sorted(r.value for r in wanted[1]))
     if team.jurisdiction not in (None, item.jurisdiction):
         return f"the team {team.name!r} works on {team.jurisdiction}; item {item.id} is of {item.jurisdiction}"
     return None
