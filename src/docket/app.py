@@ -53,6 +53,7 @@ from docket.review import flow_pages as console_flow
 from docket.review import inbox_pages as console_inboxes
 from docket.review import pages as console_pages
 from docket.review.api import router as review_router
+from docket.review.team_api import router as teams_router
 from docket.runtime import Runtime
 from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
@@ -202,8 +203,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # route before it): visibility (every view of restricted content), the log's public
     # proofs (every verifier and witness), then intake (every request and report).
     for router in (enforcement_router, log_router, intake_router, user_reports_router, documents_router,
-                   catalog_router, parties_router, review_router, appeals_router, notices_router, content_router,
-                   audit_router, receipts_router, transparency_router, operations_router):
+                   catalog_router, parties_router, review_router, teams_router, appeals_router, notices_router,
+                   content_router, audit_router, receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     return app

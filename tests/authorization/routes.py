@@ -205,6 +205,11 @@ API: dict[str, Route] = {
     "POST /api/v1/items/{item_id}/take-over": Route(LEAD, "item", "act", body=_const(reason="Away.")),
     # "Next item": a claimed item, or "nothing is waiting for you".
     "POST /api/v1/queue/next": Route(REVIEWERS, ok=frozenset({200, 404})),
+    # Teams: listed for the queue's filter; made and changed by a lead.
+    "GET /api/v1/teams": Route(QUEUE),
+    "POST /api/v1/teams": Route(LEAD, body=_const(name="policy — all", role="reviewer")),
+    "POST /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404, 409, 422})),
+    "DELETE /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404})),
     "POST /api/v1/items/{item_id}/decision": Route(REVIEWERS, "item", "act", body=DECISION),
     "GET /api/v1/decisions": Route(REVIEWERS, lists="decision", ids=_ids(""), reach="act"),
     "POST /api/v1/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", body=_const()),

@@ -83,7 +83,7 @@ def test_the_human_rights_step_shows_what_was_recorded_and_what_comes_next(
 ) -> None:
     staff("alice", "reviewer")
     bob = staff("bob", "legal")
-    carol = staff("carol", "rights", "reviewer")
+    staff("carol", "rights", "reviewer")
     item = send(kz_ministry)["items"][0]["id"]
     act(bob, f"/items/{item}/review", step="policy", finding="compliant")
     act(bob, f"/items/{item}/review", step="legal", finding="illegal")

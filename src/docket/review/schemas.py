@@ -235,3 +235,26 @@ class OtherItemsResolution(_Input):
         if (self.resolution == "items") != bool(self.items):
             raise ValueError("'items' lists the items found (resolution 'items'), and only then")
         return self
+
+
+class TeamCreate(_Input):
+    """A team that does one role's work, in every jurisdiction or one."""
+
+    name: str = Field(min_length=1, max_length=80, description="the team's name, unique", examples=["legal — KZ"])
+    role: Literal["reviewer", "legal", "rights", "local_representative"] = Field(
+        description="the role whose work the team does", examples=["legal"])
+    jurisdiction: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description=(
+        "the one country the team works on; none: every country"), examples=["KZ"])
+
+
+class TeamRead(BaseModel):
+    """A team and its members."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(description="the team's id", examples=[2])
+    name: str = Field(description="the team's name", examples=["legal — KZ"])
+    role: str = Field(description="the role whose work the team does", examples=["legal"])
+    jurisdiction: str | None = Field(description="its one country; none: every country", examples=["KZ"])
+    members: list[PersonRef] = Field(description="the people in the team, by name",
+                                     examples=[[{"id": 7, "name": "Bob Legal"}]])
