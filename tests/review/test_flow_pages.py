@@ -98,3 +98,28 @@ def test_the_human_rights_step_shows_what_was_recorded_and_what_comes_next(
     assert "carol@docket.test" in recorded and "a second reviewer approves it" in recorded
     assert "local representative for KZ" in recorded and "a decision on the item" in recorded
     assert "Record the human-rights review again" in page
+
+
+def test_the_appeals_page_says_why_not_me_and_who_can(web, client, act, send, staff, kz_ministry) -> None:
+    from docket.appeals import tokens
+    from tests.conftest import SECRET
+
+    dana = staff("dana", "local_representative", "reviewer", "legal", "rights", jurisdictions=("KZ",))
+    staff("frank", "legal", "reviewer")
+    staff("erin", "auditor")
+    staff("dirk", "local_representative", jurisdictions=("DE",))
+    item = send(kz_ministry)["items"][0]["id"]
+    for step, finding in (("policy", "compliant"), ("legal", "illegal"), ("rights", "no_concern")):
+        act(dana, f"/items/{item}/review", step=step, finding=finding)
+    decision = act(dana, f"/items/{item}/decision", expect=201, outcome="restricted", explanation="Illegal.")
+    appeal = client.post("/api/v1/appeals", json={"token": tokens.make(SECRET, decision["id"]),
+                                                   "statement": "Unfair."}).json()["id"]
+    _as(web, "dana")
+    section = web.get("/console/appeals").text.split(f'data-appeal="{appeal}"')[1].split("</section>")[0]
+    assert "Who can decide it (entitled to KZ, took no part): frank@docket.test." in section
+    assert "You took part in the original decision (you decided it)" in section
+    refused = _post(web, f"/console/appeals/{appeal}/decision", outcome="reversed", explanation="x")
+    assert refused.status_code == 409 and "Ask frank@docket.test" in refused.text
+    _as(web, "frank")
+    section = web.get("/console/appeals").text.split(f'data-appeal="{appeal}"')[1].split("</section>")[0]
+    assert "Decide appeal" in section and "another reviewer must" not in section
