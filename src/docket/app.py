@@ -52,6 +52,7 @@ from docket.ratelimit import LimitStore, RateLimiter
 from docket.review import flow_pages as console_flow
 from docket.review import inbox_pages as console_inboxes
 from docket.review import pages as console_pages
+from docket.review import team_pages as console_teams
 from docket.review.api import router as review_router
 from docket.review.team_api import router as teams_router
 from docket.runtime import Runtime
@@ -84,8 +85,8 @@ class Health(BaseModel):
 def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
-    areas = (console_pages, console_inboxes, console_flow, portal_pages, user_report_pages, appeals_pages,
-             enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages, draft_pages)
+    areas = (console_pages, console_inboxes, console_flow, console_teams, portal_pages, user_report_pages,
+             appeals_pages, enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages, draft_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 

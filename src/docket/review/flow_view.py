@@ -17,7 +17,7 @@ from docket.review import flow, service
 from docket.review.models import Review
 
 
-def _people(session: Session) -> list[User]:
+def staff(session: Session) -> list[User]:
     """Active staff (no submitter's people, no service accounts), by name."""
     rows = session.execute(
         select(User).join(UserRole, UserRole.user_id == User.id)
@@ -35,7 +35,7 @@ def assignment_parts(*, session: Session, principal: Principal, item: Item, now:
     people: list[tuple[str, str]] = []
     teams: list[tuple[str, str]] = []
     if lead:
-        people = [(str(u.id), u.name or u.email) for u in _people(session)
+        people = [(str(u.id), u.name or u.email) for u in staff(session)
                   if flow.why_cannot_act(session, u, item) is None]
         teams = [(str(t.id), t.name) for t in session.execute(select(Team).order_by(Team.name)).scalars()
                  if service.team_misfit(t, item) is None]
