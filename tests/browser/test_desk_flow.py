@@ -95,6 +95,19 @@ def test_the_lead_assigns_an_item_to_a_person(live_server, new_page, make_user, 
     assert "You took item" in lena.content()
     _clean(lena, "the item page after a take-over")
     screenshot(lena, "desk-flow-assignment")
+    # The teams page: a lead makes a team and adds a person.
+    lena.goto("/console/teams")
+    lena.get_by_label("Name").fill("legal — KZ")
+    lena.get_by_label("The work it does").select_option("legal")
+    lena.get_by_label("Country").select_option("KZ")
+    lena.get_by_role("button", name="Create the team").click()
+    lena.wait_for_url("**/console/teams#team-*")
+    lena.get_by_label("Add a person").select_option(label="bob@docket.test")
+    lena.get_by_role("button", name="Add to legal — KZ").click()
+    lena.wait_for_url("**/console/teams#team-*")
+    assert "Remove bob@docket.test from legal — KZ" in lena.content()
+    _clean(lena, "the teams page")
+    screenshot(lena, "desk-flow-teams")
 
 
 def test_the_human_rights_step_shows_what_was_recorded(live_server, new_page, make_user, platform, kz_ministry,
