@@ -55,7 +55,7 @@ def create_team(request: Request, db: Db, who: Lead, form: Form) -> Response:
     if error is not None:
         return _page(request, db, who, status=error.status, errs={"create": console.service_errors(error)},
                      vals={"create": values})
-    render.flash(request, f"Team {team.name!r} created.")
+    render.flash(request, f"Team “{team.name}” created.")
     return render.redirect(request, f"/console/teams#team-{team.id}")
 
 
@@ -72,7 +72,7 @@ def add_member(request: Request, team_id: Id, db: Db, who: Lead, form: Form) -> 
     if error is not None:
         return _page(request, db, who, status=error.status, errs={key: console.service_errors(error)},
                      vals={key: {"user_id": raw}})
-    render.flash(request, f"Added to {team.name!r}.")
+    render.flash(request, f"Added to “{team.name}”.")
     return render.redirect(request, f"/console/teams#team-{team_id}")
 
 
@@ -81,5 +81,5 @@ def remove_member(request: Request, team_id: Id, user_id: Id, db: Db, who: Lead,
     """Remove a person from a team. Who: leads."""
     team = teams.get(session=db, team_id=team_id)
     teams.remove_member(session=db, principal=who.principal, team=team, user_id=user_id)
-    render.flash(request, f"Removed from {team.name!r}.")
+    render.flash(request, f"Removed from “{team.name}”.")
     return render.redirect(request, f"/console/teams#team-{team_id}")
