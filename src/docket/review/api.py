@@ -22,7 +22,7 @@ from docket.intake.schemas import MeasureRead, RequestRead
 from docket.items.states import ItemState
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
-from docket.review import flow, measures, service
+from docket.review import flow, measures, service, steps
 from docket.review.models import Decision
 from docket.review.schemas import (
     ApprovalCreate,
@@ -167,7 +167,7 @@ def claim_item(item_id: Id, db: Db, who: Reviewer, settings: AppSettings) -> Cla
     item = service.claim(session=db, principal=who, item=item, now=utcnow(),
                          ttl=dt.timedelta(minutes=settings.claim_minutes))
     return ClaimRead(item_id=item.id, assigned_to=item.assigned_to, claim_expires_at=item.claim_expires_at,
-                     claimed_by=PersonRef(id=who.user_id or 0, name=service.person_name(db, who.user_id)))
+                     claimed_by=PersonRef(id=who.user_id or 0, name=steps.person_name(db, who.user_id)))
 
 
 @router.post("/items/{item_id}/release", response_model=ClaimRead)

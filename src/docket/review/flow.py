@@ -16,8 +16,8 @@ from docket.intake.models import Item
 from docket.items.states import ItemState, Step
 from docket.parties.auth import Principal, user_principal
 from docket.parties.models import Team, TeamMember, User
-from docket.review.service import (
-    QUEUE_ORDER,
+from docket.review.service import QUEUE_ORDER
+from docket.review.steps import (
     STATE_STEP,
     STEP_ROLES,
     person_name,

@@ -11,7 +11,7 @@ from docket.parties import service as parties
 from docket.parties.auth import user_principal
 from docket.parties.models import Team, TeamMember
 from docket.review import flow
-from docket.review.service import step_of, team_misfit
+from docket.review.steps import step_of, team_misfit
 from docket.store import utcnow
 
 ACTOR = "system:demo"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from docket.intake.models import Item
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import STAFF_ROLES, Team, User, UserRole
-from docket.review import flow, service
+from docket.review import flow, service, steps
 from docket.review.models import Review
 
 
@@ -30,7 +30,7 @@ def staff(session: Session) -> list[User]:
 def assignment_parts(*, session: Session, principal: Principal, item: Item, now: dt.datetime) -> dict[str, Any]:
     """The item page's assignment panel (console/_assignment.html)."""
     held = flow.holders(session=session, items=[item], now=now)[item.id]
-    wanted = service.roles_for_next(item)
+    wanted = steps.roles_for_next(item)
     lead = principal.can(Permission.assign) and wanted is not None
     people: list[tuple[str, str]] = []
     teams: list[tuple[str, str]] = []
@@ -38,7 +38,7 @@ def assignment_parts(*, session: Session, principal: Principal, item: Item, now:
         people = [(str(u.id), u.name or u.email) for u in staff(session)
                   if flow.why_cannot_act(session, u, item) is None]
         teams = [(str(t.id), t.name) for t in session.execute(select(Team).order_by(Team.name)).scalars()
-                 if service.team_misfit(t, item) is None]
+                 if steps.team_misfit(t, item) is None]
     return {"flow": {"held": held, "waits_for": wanted[0] if wanted else None, "lead": lead,
                      "people": people, "teams": teams}}
 
@@ -62,7 +62,7 @@ def rights_parts(*, session: Session, item: Item) -> dict[str, Any]:
             following.append(f"a restriction needs the sign-off of the local representative for {rep}")
         if item.priority == 0:
             following.append("an emergency decision is approved by a second person")
-    return {"rights": {"review": review, "by": service.person_name(session, review.reviewer_id),
+    return {"rights": {"review": review, "by": steps.person_name(session, review.reviewer_id),
                        "next": following}}
 
 

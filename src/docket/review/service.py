@@ -18,16 +18,13 @@ from docket.intake.models import Item, Request
 from docket.items.moves import move
 from docket.items.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.parties.auth import Principal
-from docket.parties.models import Role, Submitter, Team, User
+from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
+from docket.review.steps import STEP_ROLES as STEP_ROLES
+from docket.review.steps import person_name, team_fits
 from docket.store import rowcount, utcnow
 
-STEP_ROLES: dict[Step, frozenset[Role]] = {
-    Step.policy: REVIEWING_ROLES,
-    Step.legal: frozenset({Role.legal, Role.local_representative}),
-    Step.rights: frozenset({Role.rights, Role.local_representative}),
-}
 GLOBAL = "*"
 
 
@@ -72,61 +69,15 @@ class Reversed:
     lift: bool
 
 
-def person_name(session: Session, user_id: int | None) -> str:
-    """How a person is named to others: their name, else their e-mail ("user N" if gone)."""
-    user = session.get(User, user_id) if user_id else None
-    return (user.name or user.email) if user else f"user {user_id}"
-
-
 def _check_claim(session: Session, item: Item, principal: Principal, now: dt.datetime) -> None:
     if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
         raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} "
                        f"until {item.claim_expires_at:%H:%M} UTC")
 
 
-STATE_STEP: dict[str, Step] = {
-    ItemState.received: Step.policy, ItemState.content_not_found: Step.policy, ItemState.policy_review: Step.policy,
-    ItemState.legal_review: Step.legal, ItemState.rights_review: Step.rights,
-}
-
-
-def step_of(item: Item) -> Step | None:
-    """The review step an item waits for (None: it waits for no reviewer's step)."""
-    return STATE_STEP.get(str(item.status))
-
-
-def roles_for_next(item: Item) -> tuple[str, frozenset[Role]] | None:
-    """What an item waits for now, in words, and the roles that may do it: a review step,
-    or (the human-rights finding recorded) the decision; None: no reviewer's work."""
-    step = step_of(item)
-    if step is None:
-        return None
-    if step == Step.rights and item.rights_finding is not None:
-        return "decision", REVIEWING_ROLES
-    return f"{step.value} review", STEP_ROLES[step]
-
-
 def signoff_jurisdiction(session: Session, item: Item) -> str | None:
     """The jurisdiction whose local representative must sign off a restriction of ``item``."""
     return _local_rep_jurisdiction(session, item, Outcome.restricted, None)
-
-
-def team_misfit(team: Team, item: Item) -> str | None:
-    """Why ``team`` cannot take ``item`` at its current step, or None."""
-    wanted = roles_for_next(item)
-    if wanted is None:
-        return f"item {item.id} is {item.status}: it waits for no review step"
-    if Role(team.role) not in wanted[1]:
-        return f"the team {team.name!r} does {team.role} work; the {wanted[0]} needs one of: " + \
-            ", ".join(sorted(r.value for r in wanted[1]))
-    if team.jurisdiction not in (None, item.jurisdiction):
-        return f"the team {team.name!r} works on {team.jurisdiction}; item {item.id} is of {item.jurisdiction}"
-    return None
-
-
-def team_fits(session: Session, team_id: int, item: Item) -> bool:
-    team = session.get(Team, team_id)
-    return team is not None and team_misfit(team, item) is None
 
 
 # ---------------------------------------------------------------- queue
@@ -373,8 +324,9 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     )
     state = move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
-    # approval is still to come (the approvals inbox is where that happens).
-    item.assigned_to, item.claim_expires_at = None, None
+    # approval is still to come (the approvals inbox is where that happens); so does a
+    # lead's assignment to a person (the team stays, for the desk's throughput per team).
+    item.assigned_to, item.claim_expires_at, item.assignee_id = None, None, None
     session.add(decision)
     session.flush()
     audit.record(
