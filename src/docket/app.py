@@ -51,12 +51,15 @@ from docket.parties.auth import PrincipalCache
 from docket.ratelimit import LimitStore, RateLimiter
 from docket.review import context_pages as console_context
 from docket.review import desk_pages as console_desk
+from docket.review import flow_pages as console_flow
 from docket.review import inbox_pages as console_inboxes
 from docket.review import pages as console_pages
+from docket.review import team_pages as console_teams
 from docket.review.api import router as review_router
 from docket.review.desk_api import router as desk_router
 from docket.review.discussion_api import router as discussion_router
 from docket.review.explanation_api import router as explanation_router
+from docket.review.team_api import router as teams_router
 from docket.runtime import Runtime
 from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
@@ -87,9 +90,9 @@ class Health(BaseModel):
 def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
-    areas = (console_pages, console_inboxes, console_desk, portal_pages, user_report_pages, appeals_pages,
-             enforcement_pages, admin_pages, catalog_pages, notices_pages, documents_pages, draft_pages,
-             console_context)
+    areas = (console_pages, console_inboxes, console_desk, console_flow, console_teams, portal_pages,
+             user_report_pages, appeals_pages, enforcement_pages, admin_pages, catalog_pages, notices_pages,
+             documents_pages, draft_pages, console_context)
     return [web_pages.router, *(area.router for area in areas)]
 
 
@@ -207,8 +210,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # route before it): visibility (every view of restricted content), the log's public
     # proofs (every verifier and witness), then intake (every request and report).
     for router in (enforcement_router, log_router, intake_router, user_reports_router, documents_router,
-                   catalog_router, parties_router, review_router, discussion_router, explanation_router,
-                   appeals_router, notices_router, content_router,
+                   catalog_router, parties_router, review_router, teams_router, discussion_router,
+                   explanation_router, appeals_router, notices_router, content_router,
                    desk_router, audit_router, receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())

@@ -33,6 +33,7 @@ from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
 from docket.parties.auth import Principal
 from docket.parties.models import Role, Submitter
+from docket.review import flow_demo
 from docket.review import service as review
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate, ReviewCreate
@@ -461,6 +462,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     requests = _load_cases(session, settings)
     _redact_documents(session, settings)
     _review_cases(session)
+    flow_demo.load(session, PASSWORD)  # the desk: a lead (Lena), teams, items assigned
     _appeal_cases(session, settings)
     _report_cases(session, settings)
     load_item_context(session)

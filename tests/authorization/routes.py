@@ -45,6 +45,7 @@ LEGAL = frozenset({"legal"})
 PLATFORM = frozenset({"platform"})
 INBOX = frozenset({"reviewer"})
 TEMPLATE_WRITERS = frozenset({"lead", "admin"})
+LEAD = frozenset({"lead"})
 CONTENT_READERS = STAFF | PLATFORM
 
 READ_EVERYWHERE = {"reviewer", "lead", "legal", "rights", "auditor", "admin", "rep_kz_auditor"}
@@ -206,6 +207,16 @@ API: dict[str, Route] = {
     "POST /api/v1/items/{item_id}/claim": Route(REVIEWERS, "item", "act"),
     "POST /api/v1/items/{item_id}/release": Route(REVIEWERS, "item", "act"),
     "POST /api/v1/items/{item_id}/review": Route(REVIEWERS, "item", "act", body=REVIEW),
+    # The desk's flow: a lead assigns (a team that does not exist: the service's 422) and takes over.
+    "POST /api/v1/items/{item_id}/assign": Route(LEAD, "item", "act", body=_const(team_id=999999)),
+    "POST /api/v1/items/{item_id}/take-over": Route(LEAD, "item", "act", body=_const(reason="Away.")),
+    # "Next item": a claimed item, or "nothing is waiting for you".
+    "POST /api/v1/queue/next": Route(REVIEWERS, ok=frozenset({200, 404})),
+    # Teams: listed for the queue's filter; made and changed by a lead.
+    "GET /api/v1/teams": Route(QUEUE),
+    "POST /api/v1/teams": Route(LEAD, body=_const(name="policy — all", role="reviewer")),
+    "POST /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404, 409, 422})),
+    "DELETE /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404})),
     "POST /api/v1/items/{item_id}/decision": Route(REVIEWERS, "item", "act", body=DECISION),
     "GET /api/v1/decisions": Route(REVIEWERS, lists="decision", ids=_ids(""), reach="act"),
     "POST /api/v1/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", body=_const()),
@@ -278,6 +289,15 @@ PAGES: dict[str, Route] = {
     "GET /console/items/{item_id}": Route(STAFF, "item"),
     "POST /console/items/{item_id}/claim": Route(REVIEWERS, "item", "act", form=CLAIM),
     "POST /console/items/{item_id}/release": Route(REVIEWERS, "item", "act", form=CLAIM),
+    "POST /console/items/{item_id}/assign": Route(LEAD, "item", "act", form=_const(team_id="999999")),
+    "POST /console/items/{item_id}/take-over": Route(LEAD, "item", "act", form=_const(reason="Away.")),
+    "POST /console/queue/next": Route(REVIEWERS, form=CLAIM),
+    "GET /console/teams": Route(QUEUE),
+    "POST /console/teams": Route(LEAD, form=_const(name="policy — all", role="reviewer")),
+    "POST /console/teams/{team_id}/members": Route(LEAD, "team", "all", form=_const(user_id="1"),
+                                                   ok=frozenset({303, 404, 409, 422})),
+    "POST /console/teams/{team_id}/members/{user_id}/remove": Route(LEAD, "team", "all", form=CLAIM,
+                                                                    ok=frozenset({303, 404})),
     "POST /console/items/{item_id}/review": Route(REVIEWERS, "item", "act", form=REVIEW),
     "POST /console/items/{item_id}/decision": Route(REVIEWERS, "item", "act", form=PAGE_DECISION),
     # The item's context: the content's thumbnails ({page}: the first), the discussion, mentions.

@@ -32,7 +32,7 @@ from docket.log.note import Signer
 from docket.notices.models import NoticeHold
 from docket.outbox.models import OutboxMessage
 from docket.parties import service as parties
-from docket.parties.models import Submitter
+from docket.parties.models import Submitter, Team
 from tests.conftest import SECRET
 
 PASSWORD = "correct horse battery staple"
@@ -318,6 +318,10 @@ def _own_things(world: World) -> None:
         world.extra["flagger"] = flagger.id
         world.add(Record("victim_submitter", victim.id, None, None, "a submitter to administer"))
         world.add(Record("victim_user", user.id, None, None, "a user to administer"))
+        team = Team(name="rights — all", role="rights")
+        s.add(team)
+        s.flush()
+        world.add(Record("team", team.id, None, None, "a team (of the desk's flow)"))
     world.add(Record("content", "kz-1", None, None, "registered content"))
     world.add(Record("reporter", "user:u-1001", None, None, "a platform user who reported"))
     world.add(Record("requester_kind", "national_cert", None, None, "a requester kind in the catalog"))

@@ -16,7 +16,8 @@ from docket.errors import Conflict, DocketError, RoleRequired
 from docket.intake.models import Item
 from docket.notices import service as notices
 from docket.outbox import service as outbox
-from docket.parties.auth import Principal
+from docket.parties.auth import Principal, user_principal
+from docket.parties.models import User, UserRole
 from docket.review import service as review
 from docket.review.models import Decision, DecisionStatus, Review
 
@@ -119,6 +120,46 @@ def took_part(session: Session, decision: Decision, user_id: int | None) -> bool
     return reviewed is not None
 
 
+def part_taken(session: Session, decision: Decision, user_id: int | None) -> str | None:
+    """What a user did in the original decision, in words ("decided it", "approved it",
+    "recorded the legal review"), or None."""
+    if user_id is None:
+        return None
+    if user_id == decision.decided_by:
+        return "decided it"
+    if user_id == decision.approved_by:
+        return "approved it"
+    step = session.execute(select(Review.step).where(Review.item_id == decision.item_id,
+                                                     Review.reviewer_id == user_id).limit(1)).scalar()
+    return f"recorded the {step} review of its item" if step else None
+
+
+def why_cannot_decide(session: Session, decision: Decision, principal: Principal) -> str | None:
+    """Why ``principal`` may not decide an appeal against ``decision`` (plainly), or None."""
+    jurisdiction = decision.item.jurisdiction
+    if not access.roles_in(principal, jurisdiction) & REVIEWING_ROLES:
+        return f"you have no reviewing role for {jurisdiction}"
+    did = part_taken(session, decision, principal.user_id)
+    return f"you took part in the original decision (you {did})" if did else None
+
+
+def who_can_decide(session: Session, decision: Decision) -> list[str]:
+    """The names of the active staff entitled to the item's jurisdiction who took no part in
+    the original decision: the people an appeal is routed to."""
+    jurisdiction = decision.item.jurisdiction
+    rows = session.execute(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), User.submitter_id.is_(None),
+               UserRole.role.in_([r.value for r in REVIEWING_ROLES])).distinct()
+    ).scalars().all()
+    names = []
+    for user in rows:
+        person = user_principal(session, user_id=user.id)
+        if access.roles_in(person, jurisdiction) & REVIEWING_ROLES and part_taken(session, decision, user.id) is None:
+            names.append(user.name or user.email)
+    return sorted(names, key=str.lower)
+
+
 def decide(
     *, session: Session, principal: Principal, appeal: Appeal, outcome: str, explanation: str, now: dt.datetime,
 ) -> Appeal:
@@ -133,7 +174,9 @@ def decide(
     if appeal.status != AppealStatus.open:
         raise Conflict(f"appeal {appeal.id} is already {appeal.status}")
     if took_part(session, decision, principal.user_id):
-        raise Conflict("you took part in the original decision; another reviewer must decide this appeal")
+        others, did = who_can_decide(session, decision), part_taken(session, decision, principal.user_id)
+        raise Conflict(f"you took part in the original decision (you {did}); another reviewer must decide this "
+                       "appeal" + (f": {', '.join(others)}" if others else ""))
     appeal.status = AppealStatus(outcome)
     appeal.decided_by, appeal.decided_at, appeal.explanation = principal.user_id, now, explanation
     item = session.get(Item, decision.item_id)

@@ -215,6 +215,9 @@ class Item(Base):
     claim_expires_at: Mapped[dt.datetime | None]
     # The team a lead gave the item to (its members find it in their queue); None: everyone's.
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # The person a lead gave the item to for its current step (not a claim: they take it
+    # with "next item"); None: whoever's queue it reaches. Recording the step ends it.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     policy_finding: Mapped[str | None] = mapped_column(String(32))
     legal_finding: Mapped[str | None] = mapped_column(String(32))

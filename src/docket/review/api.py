@@ -22,10 +22,12 @@ from docket.intake.schemas import MeasureRead, RequestRead
 from docket.items.states import ItemState
 from docket.parties.auth import Permission, Principal, require
 from docket.parties.models import Submitter
-from docket.review import measures, service
+from docket.review import flow, measures, service, steps
 from docket.review.models import Decision
 from docket.review.schemas import (
     ApprovalCreate,
+    AssignmentCreate,
+    AssignmentRead,
     BulkDecision,
     BulkResult,
     BulkReview,
@@ -35,10 +37,12 @@ from docket.review.schemas import (
     ItemReviewRead,
     MeasureDecisionCreate,
     OtherItemsResolution,
+    PersonRef,
     QueuePage,
     QueueRow,
     RejectionCreate,
     ReviewCreate,
+    TakeOverCreate,
 )
 from docket.review.search import DEADLINE_RULE, QueueSort
 from docket.review.search import parse as parse_search
@@ -49,6 +53,7 @@ router = APIRouter(prefix="/api/v1", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 QueueReader = Annotated[Principal, Depends(require(Permission.queue_read))]
 StaffReader = Annotated[Principal, Depends(require(Permission.requests_read_all))]
+Lead = Annotated[Principal, Depends(require(Permission.assign))]
 
 
 
@@ -113,6 +118,8 @@ def get_queue(
                                      "first", examples=["deadline"])] = QueueSort.queue,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    team: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="only items assigned to this team",
+                                      examples=[2])] = None,
 ) -> QueuePage:
     """The review queue, searched and filtered. Who: staff; a local representative sees its
     jurisdictions only."""
@@ -125,7 +132,7 @@ def get_queue(
     assigned_to = who.user_id if assigned == "me" else int(assigned) if assigned and assigned.isdigit() else None
     rows = service.queue(
         session=db, principal=who, now=now, jurisdiction=jurisdiction, reason=reason, status=status_,
-        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue,
+        assigned_to=assigned_to, unassigned=assigned == "none", overdue=overdue, team_id=team,
         after=parse_queue_cursor(cursor, sort), limit=limit + 1, search=search, sort=sort,
     )
     more, rows = len(rows) > limit, list(rows[:limit])
@@ -135,9 +142,11 @@ def get_queue(
             .where(Request.id.in_({r.request_id for r in rows}))
         )
     } if rows else {}
+    held = flow.holders(session=db, items=rows, now=now)
     items = [
         QueueRow.model_validate({
-            **{field: getattr(r, field) for field in ItemReviewRead.model_fields},
+            **{field: getattr(r, field) for field in ItemReviewRead.model_fields if hasattr(r, field)},
+            **held.get(r.id, {}),
             "seconds_left": int((r.deadline_at - now).total_seconds()),
             "submitter_kind": kinds.get(r.request_id, ""),
         })
@@ -150,7 +159,19 @@ def get_queue(
 @router.get("/items/{item_id}", response_model=ItemReviewRead)
 def get_item(item_id: Id, db: Db, who: StaffReader) -> ItemReviewRead:
     """One item with its findings. Who: staff (a local representative: its jurisdictions)."""
-    return ItemReviewRead.model_validate(access.visible(db, who, Item, item_id))
+    return item_read(db, access.visible(db, who, Item, item_id))
+
+
+def item_read(db: Db, item: Item) -> ItemReviewRead:
+    """An item as the API shows it, with who holds it by name."""
+    held = flow.holders(session=db, items=[item], now=utcnow())[item.id]
+    return ItemReviewRead.model_validate({
+        **{field: getattr(item, field) for field in ItemReviewRead.model_fields if hasattr(item, field)}, **held})
+
+
+def assignment_read(db: Db, item: Item) -> AssignmentRead:
+    held = flow.holders(session=db, items=[item], now=utcnow())[item.id]
+    return AssignmentRead.model_validate({"item_id": item.id, "claim_expires_at": item.claim_expires_at, **held})
 
 
 @router.get("/items/{item_id}/decisions", response_model=list[DecisionRead])
@@ -178,7 +199,8 @@ def claim_item(item_id: Id, db: Db, who: Reviewer, settings: AppSettings) -> Cla
     item = access.visible(db, who, Item, item_id, purpose=Purpose.act)
     item = service.claim(session=db, principal=who, item=item, now=utcnow(),
                          ttl=dt.timedelta(minutes=settings.claim_minutes))
-    return ClaimRead(item_id=item.id, assigned_to=item.assigned_to, claim_expires_at=item.claim_expires_at)
+    return ClaimRead(item_id=item.id, assigned_to=item.assigned_to, claim_expires_at=item.claim_expires_at,
+                     claimed_by=PersonRef(id=who.user_id or 0, name=steps.person_name(db, who.user_id)))
 
 
 @router.post("/items/{item_id}/release", response_model=ClaimRead)
@@ -187,6 +209,35 @@ def release_item(item_id: Id, db: Db, who: Reviewer) -> ClaimRead:
     item = service.release(session=db, principal=who,
                            item=access.visible(db, who, Item, item_id, purpose=Purpose.act), now=utcnow())
     return ClaimRead(item_id=item.id, assigned_to=None, claim_expires_at=None)
+
+
+@router.post("/items/{item_id}/assign", response_model=AssignmentRead, summary="Assign an item",
+             responses={422: {"description": "the person or team may not do the item's current step"}})
+def assign_item(item_id: Id, body: AssignmentCreate, db: Db, who: Lead) -> AssignmentRead:
+    """Give an item to a person (for its current step) or to a team; audited as
+    ``item:assigned``. A claim by anyone else than the new assignee ends. Who: leads."""
+    item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
+    flow.assign(session=db, principal=who, item=item, user_id=body.user_id, team_id=body.team_id, now=utcnow())
+    return assignment_read(db, item)
+
+
+@router.post("/items/{item_id}/take-over", response_model=AssignmentRead, summary="Take an item over",
+             responses={409: {"description": "the item waits for no review step, or is yours already"}})
+def take_over_item(item_id: Id, body: TakeOverCreate, db: Db, who: Lead, settings: AppSettings) -> AssignmentRead:
+    """Take an item from its claimant, with a reason; audited as ``item:taken_over``. Who: leads."""
+    item = access.visible(db, who, Item, item_id, purpose=Purpose.act, for_update=True)
+    flow.take_over(session=db, principal=who, item=item, reason=body.reason, now=utcnow(),
+                   ttl=dt.timedelta(minutes=settings.claim_minutes))
+    return assignment_read(db, item)
+
+
+@router.post("/queue/next", response_model=AssignmentRead, summary="Next item",
+             responses={404: {"description": "nothing is waiting for the caller"}})
+def next_item(db: Db, who: Reviewer, settings: AppSettings) -> AssignmentRead:
+    """Claim the top of one's own queue: items assigned to me, then to my teams, then
+    unassigned ones at a step I may do, each in the queue order. Who: reviewers."""
+    item = flow.next_item(session=db, principal=who, now=utcnow(), ttl=dt.timedelta(minutes=settings.claim_minutes))
+    return assignment_read(db, item)
 
 
 @router.post("/items/{item_id}/review", response_model=ItemReviewRead)

@@ -147,6 +147,10 @@ def _appeals_context(db: Session, who: SignedIn, shown: str, errs: dict[str, dic
         assert decision is not None
         rows.append({"a": appeal, "d": decision,
                      "took_part": appeals.took_part(db, decision, who.user_id) if appeal.status == "open" else False,
+                     # Who may decide it, and why not this person (issue 20: appeals reach someone).
+                     "why_not": appeals.why_cannot_decide(db, decision, who.principal)
+                     if appeal.status == "open" else None,
+                     "deciders": appeals.who_can_decide(db, decision) if appeal.status == "open" else [],
                      "scope": ", ".join("everywhere" if c == "*" else catalog.country_name(c)
                                         for c in decision.scope) or "none"})
     names = console.names(db, {a.decided_by for a in found})

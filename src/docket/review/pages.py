@@ -32,7 +32,7 @@ from docket.intake.models import Item
 from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
-from docket.review import console, explanations, search, service, views
+from docket.review import console, explanations, flow, flow_view, search, service, views
 from docket.review import context as item_context
 from docket.review.api import parse_queue_cursor, queue_cursor
 from docket.review.console import (
@@ -65,7 +65,7 @@ render.add_template_package("docket.review")
 def _queue_filters(params: Mapping[str, str], who: Principal) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """The queue's filters as the API takes them; also the raw values and the errors."""
     raw = {k: str(params.get(k, "")).strip()[:200] for k in ("jurisdiction", "reason", "status", "assigned",
-                                                               "overdue", "cursor", "limit")}
+                                                               "overdue", "cursor", "limit", "team")}
     errors: dict[str, str] = {}
     args: dict[str, Any] = {}
     if raw["jurisdiction"]:
@@ -101,6 +101,11 @@ def _queue_filters(params: Mapping[str, str], who: Principal) -> tuple[dict[str,
     raw |= {k: str(params.get(k, "")).strip()[:search.PARAMS[k]] for k in search.PARAMS}
     errors |= search_errors
     args["search"], args["sort"] = found, sort
+    if raw["team"]:
+        if raw["team"].isdigit() and 0 < int(raw["team"]) < 2**31:
+            args["team_id"] = int(raw["team"])
+        else:
+            errors["team"] = "one of the teams listed"
     try:
         args["after"] = parse_queue_cursor(raw["cursor"] or None, sort)
     except Unprocessable:
@@ -129,12 +134,14 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
     names = console.names(db, {r.assigned_to for r in rows})
     reasons = console.reason_labels(db)
     kept = {k: v for k, v in raw.items() if v and k not in ("cursor",)}
+    held = flow.holders(session=db, items=rows, now=now)
     items = [{
         "item": r, "clock": console.clock(r.deadline_at, now), "kind": kinds.get(r.request_id, ""),
         "country": catalog.country_name(r.jurisdiction), "reason": reasons.get(r.reason, r.reason),
         "state": STATES.get(str(r.status), str(r.status)),
         "claim": console.claim_of(r, now, names, who.user_id),
         "claimable": str(r.status) in CLAIMABLE and access.may_act(who.principal, jurisdiction=r.jurisdiction),
+        **held.get(r.id, {}),
     } for r in rows]
     assigned_options = [("me", "Claimed by me"), ("none", "Not claimed")]
     if raw["assigned"].isdigit():
@@ -149,7 +156,7 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
         "here": console.url_with("/console", {**kept, **({"cursor": raw["cursor"]} if raw["cursor"] else {})}),
         "countries": console.countries(db), "reasons": sorted(reasons.items(), key=lambda kv: kv[1]),
         "states": [(s.value, STATES[s.value]) for s in ItemState],
-        "assigned_options": assigned_options,
+        "assigned_options": assigned_options, "teams": flow_view.team_options(db),
         "can_review": who.principal.can(Permission.review),
         "row_errors": {},
     }
@@ -232,6 +239,8 @@ def _item_context(db: Session, who: SignedIn, item_id: int, settings: Settings,
         **documents.shown(db, request_id=req.id, settings=settings),
         **item_context.shown(session=db, principal=principal, item=item, content=content,
                              law_ids=[b["law"] for b in req.legal_basis if b.get("law")]),
+        **flow_view.assignment_parts(session=db, principal=principal, item=item, now=now),
+        **flow_view.rights_parts(session=db, item=item),
     }
 
 

@@ -74,10 +74,59 @@ class BulkDecision(DecisionCreate):
     item_ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
+class PersonRef(BaseModel):
+    """A person, by id and by the name the console shows."""
+
+    id: int = Field(description="the user's id", examples=[6])
+    name: str = Field(description="the person's name (their e-mail if they have none)", examples=["Alice Reviewer"])
+
+
+class TeamRef(BaseModel):
+    """A team, by id and name."""
+
+    id: int = Field(description="the team's id", examples=[2])
+    name: str = Field(description="the team's name", examples=["legal — KZ"])
+
+
 class ClaimRead(BaseModel):
     item_id: int
     assigned_to: int | None
     claim_expires_at: dt.datetime | None
+    claimed_by: PersonRef | None = Field(default=None, description="who holds the claim now (None: nobody)",
+                                         examples=[{"id": 6, "name": "Alice Reviewer"}])
+
+
+class AssignmentCreate(_Input):
+    """Give an item to one person (for its current step) or to one team."""
+
+    user_id: Id | None = Field(default=None, description="the person to assign the item to", examples=[6])
+    team_id: Id | None = Field(default=None, description="the team to assign the item to", examples=[2])
+
+    @model_validator(mode="after")
+    def _one(self) -> AssignmentCreate:
+        if (self.user_id is None) == (self.team_id is None):
+            raise ValueError("give either user_id or team_id")
+        return self
+
+
+class TakeOverCreate(_Input):
+    """A lead takes an item over from its claimant."""
+
+    reason: str = Field(min_length=1, max_length=1000, description="why (recorded in the audit log)",
+                        examples=["Alice is away; the 24 h clock runs out at noon."])
+
+
+class AssignmentRead(BaseModel):
+    """Who has an item: its claim, the person and the team a lead assigned it to."""
+
+    item_id: int = Field(description="the item", examples=[41])
+    claimed_by: PersonRef | None = Field(description="who holds the claim now", examples=[None])
+    claim_expires_at: dt.datetime | None = Field(description="when the claim ends",
+                                                 examples=["2026-12-03T17:30:00Z"])
+    assignee: PersonRef | None = Field(description="the person a lead assigned the item to",
+                                       examples=[{"id": 6, "name": "Alice Reviewer"}])
+    team: TeamRef | None = Field(description="the team the item is assigned to",
+                                 examples=[{"id": 2, "name": "legal — KZ"}])
 
 
 class ItemReviewRead(BaseModel):
@@ -101,6 +150,12 @@ class ItemReviewRead(BaseModel):
     overdue: bool
     assigned_to: int | None
     claim_expires_at: dt.datetime | None
+    claimed_by: PersonRef | None = Field(default=None, description="who holds an unexpired claim",
+                                         examples=[{"id": 6, "name": "Alice Reviewer"}])
+    assignee: PersonRef | None = Field(default=None, description="the person a lead assigned it to",
+                                       examples=[None])
+    team: TeamRef | None = Field(default=None, description="the team it is assigned to",
+                                 examples=[{"id": 2, "name": "legal — KZ"}])
     policy_finding: str | None
     legal_finding: str | None
     rights_finding: str | None
@@ -185,3 +240,26 @@ class OtherItemsResolution(_Input):
         if (self.resolution == "items") != bool(self.items):
             raise ValueError("'items' lists the items found (resolution 'items'), and only then")
         return self
+
+
+class TeamCreate(_Input):
+    """A team that does one role's work, in every jurisdiction or one."""
+
+    name: str = Field(min_length=1, max_length=80, description="the team's name, unique", examples=["legal — KZ"])
+    role: Literal["reviewer", "legal", "rights", "local_representative"] = Field(
+        description="the role whose work the team does", examples=["legal"])
+    jurisdiction: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description=(
+        "the one country the team works on; none: every country"), examples=["KZ"])
+
+
+class TeamRead(BaseModel):
+    """A team and its members."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = Field(description="the team's id", examples=[2])
+    name: str = Field(description="the team's name", examples=["legal — KZ"])
+    role: str = Field(description="the role whose work the team does", examples=["legal"])
+    jurisdiction: str | None = Field(description="its one country; none: every country", examples=["KZ"])
+    members: list[PersonRef] = Field(description="the people in the team, by name",
+                                     examples=[[{"id": 7, "name": "Bob Legal"}]])

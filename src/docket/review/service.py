@@ -23,13 +23,10 @@ from docket.parties.models import Role, Submitter
 from docket.review.models import Decision, DecisionStatus, ExplanationTemplateVersion, Review
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.search import DEADLINE_ORDER, QueueSearch, QueueSort
+from docket.review.steps import STEP_ROLES as STEP_ROLES
+from docket.review.steps import person_name, team_fits
 from docket.store import rowcount, utcnow
 
-STEP_ROLES: dict[Step, frozenset[Role]] = {
-    Step.policy: REVIEWING_ROLES,
-    Step.legal: frozenset({Role.legal, Role.local_representative}),
-    Step.rights: frozenset({Role.rights, Role.local_representative}),
-}
 GLOBAL = "*"
 
 
@@ -74,16 +71,22 @@ class Reversed:
     lift: bool
 
 
-def _check_claim(item: Item, principal: Principal, now: dt.datetime) -> None:
+def _check_claim(session: Session, item: Item, principal: Principal, now: dt.datetime) -> None:
     if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to} until {item.claim_expires_at:%H:%M} UTC")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} "
+                       f"until {item.claim_expires_at:%H:%M} UTC")
+
+
+def signoff_jurisdiction(session: Session, item: Item) -> str | None:
+    """The jurisdiction whose local representative must sign off a restriction of ``item``."""
+    return _local_rep_jurisdiction(session, item, Outcome.restricted, None)
 
 
 # ---------------------------------------------------------------- queue
 def queue(
     *, session: Session, principal: Principal, now: dt.datetime, jurisdiction: str | None = None,
     reason: str | None = None, status: str | None = None, assigned_to: int | None = None,
-    unassigned: bool = False, overdue: bool | None = None,
+    unassigned: bool = False, overdue: bool | None = None, team_id: int | None = None,
     after: tuple[Any, ...] | None = None, limit: int = 50,
     search: QueueSearch | None = None, sort: QueueSort = QueueSort.queue,
 ) -> Sequence[Item]:
@@ -103,6 +106,8 @@ def queue(
         query = query.where(Item.deadline_at < now if overdue else Item.deadline_at >= now)
     if search:
         query = search.narrow(query, now)
+    if team_id is not None:
+        query = query.where(Item.team_id == team_id)
     order = DEADLINE_ORDER if sort is QueueSort.deadline else QUEUE_ORDER
     if after is not None:
         # One row-value comparison, so both engines seek straight into the queue index
@@ -128,7 +133,9 @@ def claim(*, session: Session, principal: Principal, item: Item, now: dt.datetim
     ))
     session.refresh(item)
     if not done:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} until "
+                       f"{item.claim_expires_at:%H:%M} UTC" if item.claim_expires_at else
+                       f"item {item.id} is claimed by {person_name(session, item.assigned_to)}")
     audit.record(session=session, actor=principal.actor, action="item:claimed", subject=f"item:{item.id}",
                  payload={"until": item.claim_expires_at.isoformat() if item.claim_expires_at else None})
     return item
@@ -140,7 +147,7 @@ def release(*, session: Session, principal: Principal, item: Item, now: dt.datet
     if item.assigned_to is None or (item.claim_expires_at and item.claim_expires_at <= now):
         raise Conflict(f"item {item.id} is not claimed")
     if not holds and Role.admin not in principal.roles:
-        raise Conflict(f"item {item.id} is claimed by user {item.assigned_to}, not by you")
+        raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)}, not by you")
     item.assigned_to, item.claim_expires_at = None, None
     audit.record(session=session, actor=principal.actor, action="item:released", subject=f"item:{item.id}")
     return item
@@ -166,7 +173,7 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if question is not None and not asks:
         raise Unprocessable("a question goes with the legal finding 'needs_clarification' only",
                             errors=[{"field": "question", "message": "only with 'needs_clarification'"}])
-    _check_claim(item, principal, now)
+    _check_claim(session, item, principal, now)
     old = item.status
     values: dict[str, object] = {f"{data.step.value}_finding": data.finding}
     if asks:
@@ -174,12 +181,20 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if data.step == Step.rights:
         values["risk_flags"] = sorted({f.value for f in data.flags})
     new = move(session=session, item=item, action=f"{data.step.value}:{data.finding}", **values)
+    # The step is done: the item goes on to the next step's queue. The claim ends (it would
+    # block the next reviewer), and so does a lead's assignment to a person for this step;
+    # a team keeps it only if it does the next step's work too.
+    ended = item.assigned_to
+    item.assigned_to, item.claim_expires_at, item.assignee_id = None, None, None
+    if item.team_id is not None and not team_fits(session, item.team_id, item):
+        item.team_id = None
     session.add(Review(item_id=item.id, step=data.step.value, finding=data.finding,
                        flags=[f.value for f in data.flags], notes=data.notes, reviewer_id=principal.user_id))
     audit.record(
         session=session, actor=principal.actor, action="item:reviewed", subject=f"item:{item.id}",
         payload={"step": data.step.value, "finding": data.finding, "flags": values.get("risk_flags", []),
-                 "from": str(old), "to": new.value, "notes": data.notes, "question": question},
+                 "from": str(old), "to": new.value, "notes": data.notes, "question": question,
+                 "claim_ended": ended},
     )
     return Reviewed(item=item, state=new)
 
@@ -291,7 +306,7 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     """Decide one item. It takes effect now, or waits for a second person's approval
     (docket.effects applies what follows a decision that took effect)."""
     _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a decision")
-    _check_claim(item, principal, now)
+    _check_claim(session, item, principal, now)
     if ItemState(item.status) in (ItemState.decided, ItemState.awaiting_approval):
         raise Conflict(f"item {item.id} is already {item.status}")
     scope, ground, law = _validate_decision(session, item, data)
@@ -319,8 +334,9 @@ def decide(*, session: Session, principal: Principal, item: Item, data: Decision
     )
     state = move(session=session, item=item, action="decide_for_approval" if reasons else "decide")
     # The decider's work on the item is done: the claim ends, also when a second person's
-    # approval is still to come (the approvals inbox is where that happens).
-    item.assigned_to, item.claim_expires_at = None, None
+    # approval is still to come (the approvals inbox is where that happens); so does a
+    # lead's assignment to a person (the team stays, for the desk's throughput per team).
+    item.assigned_to, item.claim_expires_at, item.assignee_id = None, None, None
     session.add(decision)
     session.flush()
     audit.record(

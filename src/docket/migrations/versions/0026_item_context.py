@@ -2,7 +2,7 @@
 discussion with mentions, versioned explanation templates and the version a decision used
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 17:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import docket.store
 
 revision: str = '0026'
-down_revision: str | None = '0024'
+down_revision: str | None = '0025'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
