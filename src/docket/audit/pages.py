@@ -215,7 +215,7 @@ def _export_lines(request: Request, f: Filters, fmt: str) -> Iterator[bytes]:
             yield buffer.getvalue().encode()
         else:
             yield b"".join(orjson.dumps(row, option=orjson.OPT_SORT_KEYS) + b"\n" for row in rows)
-        after = rows[-1]["seq"]
+        after = events[-1].seq
 
 
 @router.get("/audit/export", response_class=Response)
