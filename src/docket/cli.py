@@ -19,7 +19,8 @@ from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
 from docket.settings import Settings, SettingsError, get_settings
-from docket.transparency.cli import export_app, report_app
+from docket.transparency.cli import export_app
+from docket.transparency.cli import report as transparency_report
 
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
 # load the whole application (twice the start-up time).
@@ -153,12 +154,29 @@ def law_list(
 
     with unit_of_work(as_json) as session:
         laws = [service.law_dict(x) for x in service.list_laws(session=session, applies_in=jurisdiction)]
-    table = Table("id", "in", "citation", "clock", "emergency", "local rep")
+    # The id whole on one line (it is what other commands take), the citation last and
+    # wrapped: the table fits 80 columns (a pipe's width too) and the terminal's width.
+    table = Table()
+    widest = max((len(law["id"]) for law in laws), default=2)
+    table.add_column("id", min_width=widest, overflow="fold")
+    table.add_column("in", no_wrap=True)
+    table.add_column("clock", max_width=12)
+    table.add_column("sign-off", no_wrap=True)
+    # A citation without spaces (Chinese, say) would otherwise widen the table past the
+    # terminal, which then cuts every line: it folds into what the other columns leave, or,
+    # in a terminal too narrow for it, is left to --json.
+    rest = console.width - (widest + 2 + 12 + len("sign-off") + 22)  # 22: borders and padding
+    cited = rest >= 12
+    if cited:
+        table.add_column("citation", overflow="fold", max_width=rest)
     for law in laws:
-        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "none stated: jurisdiction's default"
-        emergency = f"{law['emergency_clock_hours']} h" if law["emergency_clock_hours"] else "-"
-        table.add_row(law["id"], law["applies_in"], law["citation"], clock, emergency,
-                      "sign-off" if law["local_rep_signoff"] else "")
+        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "default"
+        if law["emergency_clock_hours"]:
+            clock += f" ({law['emergency_clock_hours']} h urgent)"
+        table.add_row(law["id"], law["applies_in"], clock, "local rep" if law["local_rep_signoff"] else "",
+                      *([law["citation"]] if cited else []))
+    if not as_json and laws:
+        table.caption = "default: the jurisdiction's clock. --json gives every field."
     emit(as_json, {"laws": laws}, table)
 
 
@@ -314,6 +332,8 @@ def flagger_designate(
 # Commands kept with their domains (their shared helpers are in docket.cli_base).
 
 app.command()(notices_cli.worker)
+# One command, not a group: its help then shows no subcommands it does not have.
+app.command("report")(transparency_report)
 app.command()(ops_cli.backup)
 app.command()(ops_cli.restore)
 for _name, _group in (
@@ -322,7 +342,7 @@ for _name, _group in (
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
-    ("flagger", flagger_app), ("report", report_app), ("export", export_app), ("mail", documents_cli.mail_app),
+    ("flagger", flagger_app), ("export", export_app), ("mail", documents_cli.mail_app),
     ("inbox", documents_cli.inbox_app),
 ):
     app.add_typer(_group, name=_name)
