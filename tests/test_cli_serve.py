@@ -36,7 +36,7 @@ def _workers_of(folder: Path) -> list[int]:
     return found
 
 
-def _until(condition, seconds: float = 60) -> None:
+def _until(condition, seconds: float = 240) -> None:  # a generous bound: a loaded machine
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "it did not happen"
