@@ -1,4 +1,4 @@
-"""The README's tour leaves the demo usable: it revokes only a token it made itself."""
+"""The README's command-line tour leaves the demo usable: it revokes only a token it made itself."""
 
 from __future__ import annotations
 
