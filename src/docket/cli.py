@@ -18,8 +18,9 @@ from docket.documents import cli as documents_cli
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
-from docket.settings import SettingsError, get_settings
-from docket.transparency.cli import export_app, report_app
+from docket.settings import Settings, SettingsError, get_settings
+from docket.transparency.cli import export_app
+from docket.transparency.cli import report as transparency_report
 
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
 # load the whole application (twice the start-up time).
@@ -35,20 +36,41 @@ kind_app = typer.Typer(help="Requester kinds in the catalog: which count as gove
 
 
 # ---------------------------------------------------------------- serve
+def listening_url(host: str, port: int) -> str:
+    """The address ``docket serve --host HOST --port PORT`` is reached at on this machine
+    (every address, 0.0.0.0 or ::, is reached at the loopback one)."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def served_settings(settings: Settings, host: str, port: int) -> Settings:
+    """``settings`` for ``docket serve``: links in notices, receipts and pages use
+    DOCKET_BASE_URL, or, when it is not set, the address this server listens on."""
+    if "base_url" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"base_url": listening_url(host, port)})
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="fill an empty database with a demo")] = False,
 ) -> None:
     """Run docket: the API and the pages and, unless DOCKET_RUN_WORKER=false, the outbox
-    worker in a process of its own that this one starts, restarts and stops."""
+    worker in a process of its own that this one starts, restarts and stops (Ctrl-C stops both).
+    Links use DOCKET_BASE_URL, by default the address it listens on."""
     import uvicorn
 
     from docket.app import create_app
     from docket.ops import logs
 
-    settings = get_settings()
+    settings = served_settings(get_settings(), host, port)
     engine = store.make_engine(settings.database_url)
     require_schema(engine, settings)
     if demo:
@@ -58,25 +80,33 @@ def serve(
             summary = load_demo(session=session, base_url=settings.base_url, settings=settings)
         console.print(summary, soft_wrap=True)  # whole lines: the curl commands stay copyable
         if not settings.log_key_file:  # the demo signs its log's checkpoints too
+            # Made once, named after the address of that first start; kept afterwards, so a
+            # later start on another port does not rename the log (its origin is the key's).
             key = demo_log_key(base_url=settings.base_url, folder=Path.cwd())
             settings = settings.model_copy(update={"log_key_file": str(key)})
-    console.print(f"docket listening on http://{host}:{port}  (API docs at /docs)")
+    address = listening_url(host, port)
+    links = "" if settings.base_url == address else f"; links use {settings.base_url}"
+    console.print(f"docket listening on {address}  (API docs at {address}/docs{links}; Ctrl-C stops it)",
+                  soft_wrap=True)
     worker = None
     if settings.run_worker:
         from docket.notices.supervisor import WorkerProcess
 
         # Not in this process's threads: rendering e-mails would share the API's GIL. The
         # worker signs the appeal links in notices, so it gets this process's key, even
-        # one generated for this run.
+        # one generated for this run, and the base URL its links start with.
         settings = settings.with_secret()
-        worker = WorkerProcess(env={**os.environ, "DOCKET_SECRET_KEY": settings.secret_key})
+        worker = WorkerProcess(env={**os.environ, "DOCKET_SECRET_KEY": settings.secret_key,
+                                    "DOCKET_BASE_URL": settings.base_url})
         worker.start()
         settings = settings.model_copy(update={"run_worker": False})
     try:
         # No proxy_headers: uvicorn would take X-Forwarded-For from any local peer; docket
         # believes it only from DOCKET_TRUSTED_PROXIES (docket.web.client).
         # Logging: uvicorn's own lines go through docket's handler, in its format
-        # (docket.ops.logs), and docket writes the access lines.
+        # (docket.ops.logs), and docket writes the access lines. Uvicorn handles Ctrl-C
+        # (SIGINT) and SIGTERM itself: it stops serving, runs the lifespan's shutdown and
+        # returns; the worker is stopped after it.
         uvicorn.run(create_app(settings, engine=engine), host=host, port=port, proxy_headers=False,
                     **logs.uvicorn_options())
     finally:
@@ -124,12 +154,29 @@ def law_list(
 
     with unit_of_work(as_json) as session:
         laws = [service.law_dict(x) for x in service.list_laws(session=session, applies_in=jurisdiction)]
-    table = Table("id", "in", "citation", "clock", "emergency", "local rep")
+    # The id whole on one line (it is what other commands take), the citation last and
+    # wrapped: the table fits 80 columns (a pipe's width too) and the terminal's width.
+    table = Table()
+    widest = max((len(law["id"]) for law in laws), default=2)
+    table.add_column("id", min_width=widest, overflow="fold")
+    table.add_column("in", no_wrap=True)
+    table.add_column("clock", max_width=12)
+    table.add_column("sign-off", no_wrap=True)
+    # A citation without spaces (Chinese, say) would otherwise widen the table past the
+    # terminal, which then cuts every line: it folds into what the other columns leave, or,
+    # in a terminal too narrow for it, is left to --json.
+    rest = console.width - (widest + 2 + 12 + len("sign-off") + 22)  # 22: borders and padding
+    cited = rest >= 12
+    if cited:
+        table.add_column("citation", overflow="fold", max_width=rest)
     for law in laws:
-        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "none stated: jurisdiction's default"
-        emergency = f"{law['emergency_clock_hours']} h" if law["emergency_clock_hours"] else "-"
-        table.add_row(law["id"], law["applies_in"], law["citation"], clock, emergency,
-                      "sign-off" if law["local_rep_signoff"] else "")
+        clock = f"{law['clock_hours']} h" if law["clock_hours"] else "default"
+        if law["emergency_clock_hours"]:
+            clock += f" ({law['emergency_clock_hours']} h urgent)"
+        table.add_row(law["id"], law["applies_in"], clock, "local rep" if law["local_rep_signoff"] else "",
+                      *([law["citation"]] if cited else []))
+    if not as_json and laws:
+        table.caption = "default: the jurisdiction's clock. --json gives every field."
     emit(as_json, {"laws": laws}, table)
 
 
@@ -285,6 +332,8 @@ def flagger_designate(
 # Commands kept with their domains (their shared helpers are in docket.cli_base).
 
 app.command()(notices_cli.worker)
+# One command, not a group: its help then shows no subcommands it does not have.
+app.command("report")(transparency_report)
 app.command()(ops_cli.backup)
 app.command()(ops_cli.restore)
 for _name, _group in (
@@ -293,7 +342,7 @@ for _name, _group in (
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
-    ("flagger", flagger_app), ("report", report_app), ("export", export_app), ("mail", documents_cli.mail_app),
+    ("flagger", flagger_app), ("export", export_app), ("mail", documents_cli.mail_app),
     ("inbox", documents_cli.inbox_app),
 ):
     app.add_typer(_group, name=_name)
@@ -306,4 +355,8 @@ def main() -> None:
     except SettingsError as exc:
         sys.stderr.write(f"docket: {exc}\n")
         raise SystemExit(2) from None
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C outside a command's own handling: no traceback
+        sys.stderr.write("docket: interrupted\n")
+        raise SystemExit(130) from None

@@ -24,6 +24,25 @@ from docket.settings import Settings, get_settings
 
 console = Console()
 err = Console(stderr=True)
+
+
+def _flags_take_no_value() -> None:
+    """Show flags (``--json``, ``--demo``, ``--help``) as flags in ``--help``: Typer 0.29's
+    help names every option's type, a flag's as ``<bool>``, as if it took a value."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "docket_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich.docket_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 

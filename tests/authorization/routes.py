@@ -371,6 +371,12 @@ PAGES: dict[str, Route] = {
     "GET /appeal": Route(ALL, query=lambda w: {"token": w.extra["appeal_token"]}),
     "POST /appeal": Route(ALL, form=lambda w, r: {"token": w.extra["appeal_token"], "statement": "Unfair."}),
     "GET /withheld": Route(ALL, query={"content_id": "kz-1", "country": "KZ"}),
+    "GET /favicon.ico": Route(ALL),
+    # The auditor's desk: the whole log, as GET /api/v1/audit/events.
+    "GET /audit": Route(AUDIT),
+    "POST /audit/verify": Route(AUDIT, form=_const()),
+    "GET /audit/export": Route(AUDIT, query={"format": "csv"}),
+    "GET /audit/log": Route(AUDIT),
     # Administration.
     "GET /admin": Route(ADMIN),
     "GET /admin/submitters": Route(ADMIN),

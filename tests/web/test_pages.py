@@ -150,9 +150,9 @@ def test_every_page_has_a_title_one_heading_and_a_skip_link(web: Any) -> None:
 def test_the_menu_offers_only_what_the_roles_allow(web: Any, make_user: Any) -> None:
     make_user("erin@docket.example", "auditor", password=PASSWORD)
     landed = sign_in(web, "erin@docket.example")
-    assert landed.headers["location"] == "/transparency"
+    assert landed.headers["location"] == "/audit"  # the auditor's desk
     menu = web.get("/").text
-    assert 'href="/console"' not in menu and 'href="/admin"' not in menu
+    assert 'href="/console"' not in menu and 'href="/admin"' not in menu and 'href="/audit"' in menu
     web.cookies.clear()
     make_user("ada@docket.example", "admin", password=PASSWORD)
     assert sign_in(web, "ada@docket.example").headers["location"] == "/console"

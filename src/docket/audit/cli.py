@@ -173,8 +173,9 @@ def witness(
         help="the log's verifier key (default: the one pinned in --state, or on the first run the log's own)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check the log's latest checkpoint against the last one kept in --state and keep it (exit 3-8: see
-    docs/verifiable-log.md)."""
+    """Check the log's latest checkpoint against the last one kept in --state, then keep it (exit 3-8).
+
+    Exit statuses: docs/verifiable-log.md, "Witnesses"."""
     from docket.audit.witness import WitnessError
     from docket.audit.witness import witness as run
 

@@ -107,6 +107,20 @@ def state(*, session: Session) -> LogState:
                     None if last is None else int(last.size), signed_at)
 
 
+def leaf_indexes(*, session: Session, seqs: Sequence[int]) -> dict[int, int]:
+    """{event seq: its leaf index} for those of ``seqs`` sealed into the tree."""
+    if not seqs:
+        return {}
+    rows = session.execute(select(LogLeaf.seq, LogLeaf.idx).where(LogLeaf.seq.in_(list(seqs))))
+    return {int(seq): int(idx) for seq, idx in rows}
+
+
+def recent_checkpoints(*, session: Session, limit: int = 10) -> Sequence[LogCheckpoint]:
+    """The last ``limit`` checkpoints signed, the largest first."""
+    return session.execute(select(LogCheckpoint).order_by(LogCheckpoint.size.desc())
+                           .limit(limit)).scalars().all()
+
+
 def latest_checkpoint(*, session: Session) -> str | None:
     """The signed note of the largest checkpoint signed, or None before the first."""
     return session.execute(select(LogCheckpoint.note).order_by(LogCheckpoint.size.desc())

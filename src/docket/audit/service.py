@@ -231,12 +231,20 @@ def count_events(*, session: Session) -> int:
 
 def list_events(
     *, session: Session, subject: str | None = None, action: str | None = None,
+    actor: str | None = None, since: dt.datetime | None = None, until: dt.datetime | None = None,
     after: int = 0, limit: int = 100,
 ) -> Sequence[Event]:
-    """Events in chain order, optionally for one subject or action."""
+    """Events in chain order after ``after``, optionally for one subject, action or actor
+    and recorded in ``[since, until)``."""
     query = select(Event).where(Event.seq > after)
     if subject:
         query = query.where(Event.subject == subject)
     if action:
         query = query.where(Event.action == action)
+    if actor:
+        query = query.where(Event.actor == actor)
+    if since is not None:
+        query = query.where(Event.at >= since)
+    if until is not None:
+        query = query.where(Event.at < until)
     return session.execute(query.order_by(Event.seq).limit(limit)).scalars().all()

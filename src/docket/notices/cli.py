@@ -43,13 +43,19 @@ def worker(
             total += done
         base.console.print(f"{total} messages tried")
         return
-    base.console.print("docket worker: delivering the outbox, reading the inbox (Ctrl-C to stop)")
+    import os
+
     if parent is not None:
         _stop_without(parent, runner)
     extracting = ExtractJobs(runner.factory, settings)
-    extracting.start()
     try:
+        # Ctrl-C (or ``docket serve`` stopping it) at any moment from here ends it cleanly.
         with contextlib.suppress(KeyboardInterrupt):
+            extracting.start()
+            # Flushed: under ``docket serve`` (or any pipe) the line would wait in a buffer.
+            base.console.print(f"docket worker started (process {os.getpid()}): delivering the outbox, "
+                               "reading the inbox (Ctrl-C to stop)", soft_wrap=True)
+            base.console.file.flush()
             runner.run_forever()
     finally:
         extracting.stop()

@@ -24,6 +24,7 @@ from docket.web.render import SESSION_COOKIE, flash, page, redirect
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("docket.sign_in")
 STATIC = Path(__file__).parent / "static"
+FAVICON = (STATIC / "favicon.svg").read_bytes()
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -45,6 +46,8 @@ def home_for(user: sessions.SignedIn | None) -> str:
         return "/console"
     if user.can("parties:write"):
         return "/admin"
+    if user.can("audit:read"):
+        return "/audit"
     return "/transparency" if user.is_staff else "/"
 
 
@@ -134,6 +137,14 @@ async def sign_out(request: Request, form: Form) -> Response:
     response = redirect(request, "/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """The site's icon, for browsers that ask for /favicon.ico whatever the page says (the
+    pages link /static/favicon.svg). Who: anyone."""
+    return Response(FAVICON, media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _html_error(request: Request, status: int, title: str, detail: str, slug: str) -> Response:
