@@ -56,6 +56,7 @@ from docket.runtime import Runtime
 from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
 from docket.transparency.api import router as transparency_router
+from docket.web import apidocs
 from docket.web import headers as security_headers
 from docket.web import pages as web_pages
 
@@ -151,7 +152,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        # /docs and /redoc are docket's own (docket.web.apidocs): FastAPI's load a CDN.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
@@ -205,4 +208,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    audit_router, receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
+    apidocs.install(app)
     return app
