@@ -1,6 +1,9 @@
 """The OpenAPI document says what docket really answers: every error as RFC 9457
 ``application/problem+json`` (docket.errors.Problem), not FastAPI's default validation
-body, which docket never sends."""
+body, which docket never sends; who may call without a token (the bearer scheme comes
+from docket.parties.auth.BEARER); and its tags, one per domain in the order a request
+moves through docket (TAGS). tests/test_openapi.py holds every route, schema, field and
+parameter to a description and an example."""
 
 from __future__ import annotations
 
@@ -25,6 +28,42 @@ ERRORS = {
 }
 _REF = {"$ref": "#/components/schemas/Problem"}
 
+# The tags, in the flow's order: a request comes in, is reviewed, enforced, notified,
+# appealed, audited and counted; then what the flow stands on. A route's tag must be one
+# of these (tests/test_openapi.py).
+TAGS = [
+    {"name": "intake", "description": "Requests to restrict content from governments, courts, "
+     "regulators and trusted flaggers: submit one (idempotently), follow it, answer a "
+     "clarification. Guide: docs/guide-government.md."},
+    {"name": "reports", "description": "Reports from users and trusted flaggers about single "
+     "items, one or in batches; designations of trusted flaggers; suspending abusive reporters."},
+    {"name": "documents", "description": "The documents behind a request (orders, letters): "
+     "upload, read, confirm what was extracted; the inbox of documents sent without a request."},
+    {"name": "review", "description": "The global review: the queue, claiming an item, "
+     "legal and rights findings, decisions and their sign-off."},
+    {"name": "enforcement", "description": "What a decision does on the platform: the "
+     "visibility check per viewer country, the restriction feed and its snapshot (for a "
+     "replica). Guide: docs/guide-platform.md."},
+    {"name": "notices", "description": "Telling people: webhook endpoints, notices on hold, "
+     "the outbox of letters and webhooks."},
+    {"name": "appeals", "description": "Appeals against decisions, by the author or the "
+     "requester, and their decision."},
+    {"name": "receipts", "description": "Signed receipts for a request, a decision or an "
+     "appeal: proof of what docket recorded, checkable against the verifiable log."},
+    {"name": "audit", "description": "The audit trail: every state change, who made it and "
+     "when. Guide: docs/guide-auditor.md."},
+    {"name": "log", "description": "The verifiable log: signed checkpoints, inclusion and "
+     "consistency proofs, the leaves themselves; public (docs/verifiable-log.md)."},
+    {"name": "transparency", "description": "Public transparency reports over published "
+     "periods."},
+    {"name": "catalog", "description": "Reference data: jurisdictions, laws, reasons and "
+     "requester kinds."},
+    {"name": "parties", "description": "Who calls: the caller itself, submitters, API tokens."},
+    {"name": "content", "description": "The platform's content registry: what an item "
+     "refers to, registered by the platform."},
+    {"name": "operations", "description": "Running docket: liveness and metrics."},
+]
+
 
 def install(app: FastAPI) -> None:
     """Generate ``app``'s OpenAPI document with docket's error responses, once."""
@@ -32,8 +71,8 @@ def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
-                                 description=app.description, routes=app.routes)
-            app.openapi_schema = with_problems(schema)
+                                 description=app.description, routes=app.routes, tags=TAGS)
+            app.openapi_schema = with_optional_bearer(with_problems(schema))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -60,4 +99,15 @@ def with_problems(schema: dict[str, Any]) -> dict[str, Any]:
                                      "content": content}
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
+    return schema
+
+
+def with_optional_bearer(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` where a route that takes a token but needs none (auth.BEARER_OPTIONAL)
+    says so: the bearer scheme, or nothing."""
+    schema.get("components", {}).get("securitySchemes", {}).pop("bearerOptional", None)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if {"bearerOptional": []} in operation.get("security", []):
+                operation["security"] = [{}, {"bearer": []}]
     return schema

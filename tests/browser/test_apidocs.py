@@ -42,26 +42,32 @@ def test_swagger_ui_renders_every_operation_offline(page: Any, live_server: Any,
     page.goto("/docs")
     page.wait_for_selector(".opblock", timeout=30_000)
     operations = page.locator(".opblock").count()
-    paths = len(live_server.app.openapi()["paths"]) if hasattr(live_server, "app") else 0
-    assert operations >= max(paths, 40)
+    document = live_server.app.openapi()
+    assert operations == sum(len(methods) for methods in document["paths"].values())
     assert page.locator(".opblock-tag", has_text="intake").count() == 1
     # "Authorize" takes docket's bearer token.
     page.get_by_role("button", name="Authorize").first.click()
     dialog = page.locator(".dialog-ux")
     assert "HTTP, Bearer" in dialog.inner_text() or "bearer" in dialog.inner_text().lower()
     screenshot(page, "apidocs-swagger")
+    page.keyboard.press("Escape")
     assert refused == [] and seen == [] and crashed == []
     # The vendor's page is not held to docket's accessibility bar; reported, not asserted.
     print("axe on /docs:", axe_violations(page))
 
 
-def test_redoc_renders_every_operation_offline(page: Any, live_server: Any,
-                                               screenshot: Any) -> None:
+def test_redoc_renders_every_operation_offline(page: Any, live_server: Any, tmp_path: Any,
+                                               ) -> None:
     refused, seen, crashed = offline(page), refusals(page), errors_of(page)
     page.goto("/redoc")
     page.wait_for_selector("[data-section-id^='operation/']", state="attached", timeout=30_000)
-    assert page.locator("[data-section-id^='operation/']").count() >= 40
+    document = live_server.app.openapi()
+    assert page.locator("[data-section-id^='operation/']").count() == sum(
+        len(methods) for methods in document["paths"].values())
     assert page.locator("[data-section-id='tag/intake']").count() == 1
-    screenshot(page, "apidocs-redoc")
-    assert refused == [] and seen == [] and crashed == []
+    page.screenshot(path=tmp_path / "apidocs-redoc.png")  # the first screen: the whole is too long
+    # ReDoc's "API docs by Redocly" shows its logo from its own site: the policy refuses
+    # that image, and nothing else.
+    assert all("cdn.redoc.ly" in text for text in seen), seen
+    assert refused == [] and crashed == []
     print("axe on /redoc:", axe_violations(page))
