@@ -65,6 +65,61 @@ TAGS = [
 ]
 
 
+# What a parameter means, for the routes that declare none (a route's own description and
+# example win): by name for the ids and the paging every list shares, by route and name
+# where the same name means something else there.
+_ID = "the {}'s id, as the API answered it"
+PARAMETERS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("*", "request_id"): (_ID.format("request"), 42),
+    ("*", "item_id"): (_ID.format("item"), 101),
+    ("*", "decision_id"): (_ID.format("decision"), 7),
+    ("*", "appeal_id"): (_ID.format("appeal"), 3),
+    ("*", "document_id"): (_ID.format("document"), 12),
+    ("*", "submitter_id"): (_ID.format("submitter"), 2),
+    ("*", "token_id"): (_ID.format("API token"), 5),
+    ("*", "endpoint_id"): (_ID.format("webhook endpoint"), 1),
+    ("*", "hold_id"): (_ID.format("hold"), 4),
+    ("*", "content_id"): ("the platform's own id of the content", "post-8812"),
+    ("*", "reporter_key"): ("the reporter's key, as reports name it (a hash of who reported)",
+                            "rk_5f2a9c"),
+    ("*", "code"): ("the requester kind's code", "government_agency"),
+    ("*", "limit"): ("at most this many records in one answer", 50),
+    ("*", "cursor"): ("where the previous page ended: its `next_cursor`; absent for the first "
+                      "page", "eyJpZCI6IDQyfQ"),
+    ("*", "jurisdiction"): ("only this country (ISO 3166-1 alpha-2)", "KZ"),
+    ("*", "status"): ("only records in this state", None),
+    ("*", "after"): ("the cursor (sequence number) you have applied; 0 for the start", 0),
+    ("*", "wait"): ("seconds to long-poll when nothing is new", 10),
+    ("*", "Idempotency-Key"): ("retrying with the same key returns the first answer and "
+                               "stores nothing new", "kz-mdai-2026-11-0042"),
+    ("*", "submitter"): ("only this submitter's records (staff only)", 2),
+    ("*", "assigned"): ("me, none, or a user id", "me"),
+    ("*", "period"): ("2026, 2026-H1, 2026-Q3 or 2026-11", "2026-H2"),
+    ("*", "from"): ("YYYY-MM-DD, the first day", "2026-07-01"),
+    ("*", "to"): ("YYYY-MM-DD (both days included)", "2026-12-31"),
+    ("/api/v1/restrictions/changes", "limit"): ("at most this many changes in one answer", 1000),
+    ("/api/v1/log/checkpoints/{size}", "size"): ("the log's size at that checkpoint", 1024),
+    ("/api/v1/log/proofs/inclusion", "index"): ("the leaf's position in the log, from 0", 17),
+    ("/api/v1/log/proofs/inclusion", "size"): ("the size of the tree the proof is for (a "
+                                               "checkpoint's size)", 1024),
+    ("/api/v1/log/proofs/consistency", "old"): ("the earlier tree size", 512),
+    ("/api/v1/log/proofs/consistency", "new"): ("the later tree size", 1024),
+    ("/api/v1/log/leaves", "start"): ("the first leaf's position, from 0", 0),
+    ("/api/v1/log/leaves", "end"): ("the position after the last leaf wanted", 100),
+    ("/api/v1/requests", "received_from"): ("only requests received at or after this time",
+                                            "2026-11-01T00:00:00Z"),
+    ("/api/v1/requests", "received_to"): ("only requests received before this time",
+                                          "2026-12-01T00:00:00Z"),
+    ("/api/v1/queue", "reason"): ("only items of requests with this reason code", "defamation"),
+    ("/api/v1/queue", "overdue"): ("only items past (true) or within (false) their deadline", True),
+    ("/api/v1/audit/events", "subject"): ("only events about this subject, as `kind:id`",
+                                          "request:42"),
+    ("/api/v1/audit/events", "action"): ("only events of this action", "request:submit"),
+}
+_STATUS_EXAMPLES = {"/api/v1/requests": "open", "/api/v1/queue": "policy_review",
+                    "/api/v1/appeals": "open", "/api/v1/holds": "held", "/api/v1/outbox": "sent"}
+
+
 def install(app: FastAPI) -> None:
     """Generate ``app``'s OpenAPI document with docket's error responses, once."""
 
@@ -72,7 +127,7 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes, tags=TAGS)
-            app.openapi_schema = with_optional_bearer(with_problems(schema))
+            app.openapi_schema = with_parameters(with_optional_bearer(with_problems(schema)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -110,4 +165,23 @@ def with_optional_bearer(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             if {"bearerOptional": []} in operation.get("security", []):
                 operation["security"] = [{}, {"bearer": []}]
+    return schema
+
+
+def with_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each parameter that has no description or example given one from
+    PARAMETERS."""
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                found = PARAMETERS.get((path, name)) or PARAMETERS.get(("*", name))
+                if found is None:
+                    continue
+                description, example = found
+                if name == "status":
+                    example = _STATUS_EXAMPLES.get(path, example)
+                parameter.setdefault("description", description)
+                if example is not None and "example" not in parameter and "examples" not in parameter:
+                    parameter["example"] = example
     return schema

@@ -188,7 +188,12 @@ async def changes(
 
 
 @router.get("/restrictions/snapshot", response_class=StreamingResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}}})
+            responses={200: {"description": "one JSON object a line: the cursor, then each "
+                                            "active restriction as the feed names it",
+                             "content": {"application/x-ndjson": {"schema": {
+                                 "type": "string", "description": "NDJSON lines",
+                                 "example": '{"cursor": 1042}\n{"content_id": "post-8812", '
+                                            '"countries": ["KZ"]}\n'}}}}})
 def snapshot(request: Request, _who: Platform) -> StreamingResponse:
     """Every active restriction as NDJSON. The first line is ``{"cursor": N}``: the snapshot is
     current to N, so follow the feed from there. Who: platform."""
