@@ -192,8 +192,9 @@ async def changes(
                                             "active restriction as the feed names it",
                              "content": {"application/x-ndjson": {"schema": {
                                  "type": "string", "description": "NDJSON lines",
-                                 "example": '{"cursor": 1042}\n{"content_id": "post-8812", '
-                                            '"countries": ["KZ"]}\n'}}}}})
+                                 "example": '{"cursor": 25}\n{"id": 1, "subject_kind": "content", '
+                                            '"subject_id": "post-55102", "scope": ["DE"], '
+                                            '"notice_kind": "legal_demand", "ends_at": null}\n'}}}}})
 def snapshot(request: Request, _who: Platform) -> StreamingResponse:
     """Every active restriction as NDJSON. The first line is ``{"cursor": N}``: the snapshot is
     current to N, so follow the feed from there. Who: platform."""
