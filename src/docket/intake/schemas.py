@@ -59,9 +59,13 @@ class _Input(BaseModel):
 class LegalBasis(_Input):
     """A law from the catalog with a provision, or a free-text citation."""
 
-    law: str | None = Field(default=None, max_length=80)
-    provision: str | None = Field(default=None, max_length=300)
-    citation: str | None = Field(default=None, min_length=1, max_length=500)
+    law: str | None = Field(default=None, max_length=80, description="a law's id in the catalog "
+                            "(GET /api/v1/catalog/laws)", examples=["kz-online-platforms-9"])
+    provision: str | None = Field(default=None, max_length=300, description="the article or section",
+                                  examples=["Art. 9(2)"])
+    citation: str | None = Field(default=None, min_length=1, max_length=500,
+                                 description="a law the catalog lacks, cited in full",
+                                 examples=["Criminal Code of the Republic of Kazakhstan, Art. 174"])
 
     @model_validator(mode="after")
     def _one_of(self) -> LegalBasis:
@@ -71,8 +75,11 @@ class LegalBasis(_Input):
 
 
 class Officer(_Input):
-    name: Name
-    title: str | None = Field(default=None, max_length=200)
+    """The official who issued the request."""
+
+    name: Name = Field(description="the official's name", examples=["Aigerim Sadykova"])
+    title: str | None = Field(default=None, max_length=200, description="the official's position",
+                              examples=["Head of the Department of Information Security"])
 
 
 # An order older than this is a typo far more often than an order (and reports start in 1970).
@@ -90,9 +97,12 @@ class IssuingAuthority(_Input):
     """The authority that decided the order, when it is not the submitter that transmits
     it (a regulator sending on a court's decision)."""
 
-    name: str = Field(min_length=1, max_length=300)
-    kind: AuthorityKind | None = None
-    country: Country | None = None
+    name: str = Field(min_length=1, max_length=300, description="the authority's name",
+                      examples=["Landgericht Hamburg"])
+    kind: AuthorityKind | None = Field(default=None, description="what kind of authority it is",
+                                       examples=["court"])
+    country: Country | None = Field(default=None, description="its country (ISO 3166-1 alpha-2)",
+                                    examples=["DE"])
 
     @field_validator("country")
     @classmethod
@@ -103,19 +113,24 @@ class IssuingAuthority(_Input):
 class OrderIn(_Input):
     """The order's particulars, as the order states them; every one optional."""
 
-    issuing_authority: IssuingAuthority | None = None
+    issuing_authority: IssuingAuthority | None = Field(default=None, description=(
+        "the authority that decided the order, when it is not the submitter"))
     number: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the order's or decision's number, as written"))
-    date: dt.date | None = Field(default=None, description="the day the order was made (YYYY-MM-DD)")
-    court: str | None = Field(default=None, min_length=1, max_length=300, description="the court's name")
+        "the order's or decision's number, as written"), examples=["324 O 112/26"])
+    date: dt.date | None = Field(default=None, description="the day the order was made (YYYY-MM-DD)",
+                                 examples=["2026-11-20"])
+    court: str | None = Field(default=None, min_length=1, max_length=300, description="the court's name",
+                              examples=["Landgericht Hamburg"])
     case_number: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the court's case number, as written (any characters)"))
+        "the court's case number, as written (any characters)"), examples=["324 O 112/26"])
     register_entry: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"))
+        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"),
+        examples=["77-2026-11-0412"])
     deadline: str | None = Field(default=None, min_length=1, max_length=500, description=(
         "the deadline in the order's words, e.g. 'within 24 hours of receipt' (docket's clock "
-        "comes from the law catalog)"))
-    repeats: Id | None = Field(default=None, description="the id of an earlier request this one repeats")
+        "comes from the law catalog)"), examples=["within 24 hours of receipt"])
+    repeats: Id | None = Field(default=None, description="the id of an earlier request this one repeats",
+                               examples=[None])
 
     @field_validator("date")
     @classmethod
@@ -139,7 +154,8 @@ class OrderCorrection(OrderIn):
     """Staff's correction of a request's particulars: the fields given replace the stored
     ones (null clears one); the fields left out stay as they are."""
 
-    note: str | None = Field(default=None, max_length=2000, description="why (kept in the audit event)")
+    note: str | None = Field(default=None, max_length=2000, description="why (kept in the audit event)",
+                             examples=["the case number was mistyped at intake"])
 
     def changes(self) -> dict[str, Any]:
         """The columns this correction sets (those whose fields were given)."""
@@ -161,8 +177,11 @@ class ItemIn(_Input):
     (``hxxps://example[.]com``) is read refanged; a placeholder where the address was
     withheld (``[redacted]``) makes an unlisted item, for the reviewer."""
 
-    url: str | None = Field(default=None, max_length=2048)
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=2048, description="the content's address, as seen",
+                            examples=["https://social.example/@aidos_k/81724"])
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="the platform's id of the content, if known",
+                                   examples=["post-81724"])
     # What the requester wrote, when it is not what ``url`` holds (refanged, or withheld).
     _given: str | None = PrivateAttr(default=None)
 
@@ -205,11 +224,17 @@ class MeasureIn(_Input):
     the ``account``) are not this desk's: they are recorded and referred. ``fallback``: if
     the measure is not granted, at least withhold in the jurisdiction."""
 
-    kind: Literal["restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"]
-    account: str | None = Field(default=None, min_length=1, max_length=200)
-    everywhere: bool = False
-    fallback: bool = False
-    note: str | None = Field(default=None, max_length=2000)
+    kind: Literal["restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"] = (
+        Field(description="what is asked", examples=["restrict_account"]))
+    account: str | None = Field(default=None, min_length=1, max_length=200,
+                                description="the platform's id of the account, for account measures",
+                                examples=["user-4411"])
+    everywhere: bool = Field(default=False, description="restrict_account everywhere, not only in the "
+                             "jurisdiction", examples=[False])
+    fallback: bool = Field(default=False, description="if not granted, at least withhold in the "
+                           "jurisdiction", examples=[False])
+    note: str | None = Field(default=None, max_length=2000, description="anything the reviewer should know",
+                             examples=["the account reposts the same video daily"])
 
     @model_validator(mode="after")
     def _fits_kind(self) -> MeasureIn:
@@ -227,20 +252,39 @@ class MeasureIn(_Input):
 
 
 class RequestCreate(_Input):
-    jurisdiction: Country
-    reference: str | None = Field(default=None, max_length=200)
-    legal_basis: list[LegalBasis] = Field(default_factory=list, max_length=20)
-    reason: str = Field(min_length=1, max_length=40)
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    requested_action: Literal["restrict", "remove"] = "restrict"
-    requested_scope: list[Country] = Field(default_factory=list, max_length=250)
-    issuing_officer: Officer | None = None
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
-    confidential: bool = False
-    confidentiality_basis: str | None = Field(default=None, max_length=2000)
-    emergency: bool = False
-    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    bona_fide: bool = False
+    """A request to restrict content: where, why, under which law, and what."""
+
+    jurisdiction: Country = Field(description="the country whose law the request invokes (ISO 3166-1 "
+                                  "alpha-2)", examples=["KZ"])
+    reference: str | None = Field(default=None, max_length=200, description="your own reference",
+                                  examples=["MISD-2026/1400"])
+    legal_basis: list[LegalBasis] = Field(default_factory=list, max_length=20,
+                                          description="the laws and provisions relied on")
+    reason: str = Field(min_length=1, max_length=40, description="a reason code from the catalog "
+                        "(GET /api/v1/catalog/reasons)", examples=["hate_speech"])
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                    description="why the content is unlawful",
+                                    examples=["Calls for violence against an ethnic group."])
+    requested_action: Literal["restrict", "remove"] = Field(
+        default="restrict", description="restrict: withhold in the scope; remove: everywhere",
+        examples=["restrict"])
+    requested_scope: list[Country] = Field(default_factory=list, max_length=250, description=(
+        "the countries to withhold in; empty: the jurisdiction"), examples=[["KZ"]])
+    issuing_officer: Officer | None = Field(default=None, description="the official who issued it")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$",
+                                 description="the language to write to you in, ISO 639-1", examples=["ru"])
+    confidential: bool = Field(default=False, description="ask that the request not be published "
+                               "(give the basis)", examples=[False])
+    confidentiality_basis: str | None = Field(default=None, max_length=2000,
+                                              description="the law that makes it confidential",
+                                              examples=["Art. 12 of the Law on National Security"])
+    emergency: bool = Field(default=False, description="an imminent threat to life or safety "
+                            "(explain it): reviewed first", examples=[False])
+    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                              description="why it cannot wait",
+                                              examples=["The post names a place and time for an attack."])
+    bona_fide: bool = Field(default=False, description="you state the request is made in good faith "
+                            "(some laws require it)", examples=[True])
     order: OrderIn | None = Field(default=None, description=(
         "the order's particulars, when the request carries an order (see docs/api.md)"))
     # Before the items, whose check reads them.
@@ -290,9 +334,12 @@ class ItemFix(_Input):
     """A corrected identification for the item at ``position`` (as in ``items[3].url``);
     a defanged URL is read refanged."""
 
-    position: int = Field(ge=0, le=999)
-    url: str | None = Field(default=None, max_length=2048)
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    position: int = Field(ge=0, le=999, description="the item's position in the request, from 0",
+                          examples=[1])
+    url: str | None = Field(default=None, max_length=2048, description="the corrected address",
+                            examples=["https://social.example/@aidos_k/81726"])
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="or the platform's id of the content", examples=["post-81726"])
 
     @field_validator("url")
     @classmethod
@@ -309,14 +356,24 @@ class ItemFix(_Input):
 class ClarificationCreate(_Input):
     """What the submitter supplies in answer to a clarification request."""
 
-    message: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    legal_basis: list[LegalBasis] | None = Field(default=None, max_length=20)
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    issuing_officer: Officer | None = None
-    confidentiality_basis: str | None = Field(default=None, max_length=2000)
-    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    bona_fide: bool | None = None
-    items: list[ItemFix] = Field(default_factory=list, max_length=1000)
+    message: str | None = Field(default=None, max_length=EXPLANATION_MAX, description="a note to the "
+                                "reviewer", examples=["The second link was mistyped; corrected below."])
+    legal_basis: list[LegalBasis] | None = Field(default=None, max_length=20,
+                                                 description="the laws relied on, if asked for")
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                    description="why the content is unlawful, if asked for",
+                                    examples=["The post calls for violence against an ethnic group."])
+    issuing_officer: Officer | None = Field(default=None, description="the official, if asked for")
+    confidentiality_basis: str | None = Field(default=None, max_length=2000,
+                                              description="the basis for confidentiality, if asked for",
+                                              examples=["Art. 12 of the Law on National Security"])
+    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                              description="why it is an emergency, if asked for",
+                                              examples=["The post names a place and time for an attack."])
+    bona_fide: bool | None = Field(default=None, description="the good-faith statement, if asked for",
+                                   examples=[True])
+    items: list[ItemFix] = Field(default_factory=list, max_length=1000,
+                                 description="corrected items, by position")
 
 
 class ItemRead(BaseModel):
