@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     ModelWrapValidatorHandler,
     PrivateAttr,
     ValidationInfo,
@@ -376,20 +377,31 @@ class ClarificationCreate(_Input):
                                  description="corrected items, by position")
 
 
-class ItemRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+_ITEM_EXAMPLE: dict[str, JsonValue] = {
+    "id": 56, "position": 0, "content_id": "post-81724", "url": "https://social.example/@aidos_k/81724",
+    "status": "received", "unlisted": False, "outcome": None, "decided_at": None, "scope": None,
+    "clarification_question": None}
 
-    id: int
-    position: int
-    content_id: str | None
-    url: str | None
-    status: str
+
+class ItemRead(BaseModel):
+    """One item of a request: the content named, and where its review stands."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_ITEM_EXAMPLE]})
+
+    id: int = Field(description="the item's id")
+    position: int = Field(description="its position in the request, from 0")
+    content_id: str | None = Field(description="the platform's id of the content, once known")
+    url: str | None = Field(description="the address as the request gave it (refanged)")
+    status: str = Field(description="where its review stands (received, policy_review, legal_review, "
+                        "…, decided)")
     unlisted: bool = Field(default=False, description=(
         "the request withheld this item's address (a placeholder such as [redacted]): no url, "
         "no content id; the reviewer decides what to do with it"))
-    outcome: str | None = None
-    decided_at: dt.datetime | None = None
-    scope: list[str] | None = None
+    outcome: str | None = Field(default=None, description="the decision's outcome (restricted, no_action, "
+                                "…); null until decided")
+    decided_at: dt.datetime | None = Field(default=None, description="when it was decided")
+    scope: list[str] | None = Field(default=None, description="the countries it is withheld in, "
+                                    "['*'] for everywhere")
     clarification_question: str | None = Field(default=None, description=(
         "what the legal reviewer asked the requester about this item, if anything"))
 
@@ -433,31 +445,48 @@ class MeasureRead(BaseModel):
     decided_at: dt.datetime | None = None
 
 
-class RequestRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+_REQUEST_EXAMPLE: dict[str, JsonValue] = {
+    "id": 50, "submitter_id": 1, "channel": "api", "status": "open", "missing": [], "jurisdiction": "KZ",
+    "reference": "MISD-2026/1400", "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
+    "reason": "hate_speech", "explanation": "Calls for violence against an ethnic group.",
+    "requested_action": "restrict", "requested_scope": ["KZ"], "issuing_officer": None, "language": None,
+    "confidential": False, "emergency": False, "art16_notice": False,
+    "received_at": "2026-12-03T17:02:29.535034Z", "clock_started_at": "2026-12-03T17:02:29.535034Z",
+    "deadline_at": "2026-12-04T17:02:29.535034Z",
+    "clock_rule": {"hours": 24, "source": "law", "law": "kz-online-platforms-9", "emergency": False,
+                   "restarts_on_clarification": True},
+    "clarifications": 0, "intake_notes": [], "order": None, "other_items": None, "other_items_status": None,
+    "other_items_answer": None, "measures": [], "items": [_ITEM_EXAMPLE]}
 
-    id: int
-    submitter_id: int
-    channel: str
-    status: str
-    missing: list[str]
-    jurisdiction: str
-    reference: str | None
-    legal_basis: list[dict[str, Any]]
-    reason: str
-    explanation: str | None
-    requested_action: str
-    requested_scope: list[str]
-    issuing_officer: dict[str, Any] | None
-    language: str | None
-    confidential: bool
-    emergency: bool
-    art16_notice: bool
-    received_at: dt.datetime
-    clock_started_at: dt.datetime
-    deadline_at: dt.datetime
-    clock_rule: dict[str, Any]
-    clarifications: int
+
+class RequestRead(BaseModel):
+    """A request as docket keeps it: what was asked, its clock, and each item's status."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_REQUEST_EXAMPLE]})
+
+    id: int = Field(description="the request's id")
+    submitter_id: int = Field(description="who sent it")
+    channel: str = Field(description="how it came in: api, portal, email, report")
+    status: str = Field(description="open, needs_clarification, partially_decided or decided")
+    missing: list[str] = Field(description="what a needs_clarification request lacks, field by field")
+    jurisdiction: str = Field(description="the country whose law it invokes")
+    reference: str | None = Field(description="the submitter's own reference")
+    legal_basis: list[dict[str, Any]] = Field(description="the laws and provisions relied on")
+    reason: str = Field(description="the reason code")
+    explanation: str | None = Field(description="why the content is unlawful, as the submitter wrote")
+    requested_action: str = Field(description="restrict or remove")
+    requested_scope: list[str] = Field(description="the countries to withhold in")
+    issuing_officer: dict[str, Any] | None = Field(description="the official who issued it")
+    language: str | None = Field(description="the language to write to the submitter in")
+    confidential: bool = Field(description="kept out of publications")
+    emergency: bool = Field(description="reviewed first: an imminent threat")
+    art16_notice: bool = Field(description="a DSA Art. 16 notice (from a user or flagger)")
+    received_at: dt.datetime = Field(description="when it came in")
+    clock_started_at: dt.datetime = Field(description="when its clock started (again after a "
+                                          "clarification, where the law says so)")
+    deadline_at: dt.datetime = Field(description="when the law's clock runs out")
+    clock_rule: dict[str, Any] = Field(description="which rule set the deadline")
+    clarifications: int = Field(description="how many times it was clarified")
     intake_notes: list[dict[str, Any]] = Field(default_factory=list, description=(
         "what intake read differently from what was written: each defanged address it refanged "
         "({'note': 'refanged', 'position', 'given', 'read_as'}) and each withheld one "
@@ -466,21 +495,24 @@ class RequestRead(BaseModel):
     order: OrderRead | None = Field(default=None, description="the order's particulars, if any were given")
     other_items: str | None = Field(default=None, description="items the request could not list, as written")
     other_items_status: str | None = Field(default=None, description="pending, resolved or rejected")
-    other_items_answer: str | None = None
-    measures: list[MeasureRead] = Field(default_factory=list)
-    items: list[ItemRead]
+    other_items_answer: str | None = Field(default=None, description="the reviewer's answer to other_items")
+    measures: list[MeasureRead] = Field(default_factory=list, description="what is asked, measure by measure")
+    items: list[ItemRead] = Field(description="the content named, item by item")
 
 
 class RequestWithDocuments(RequestRead):
     """A request sent with documents (``multipart/form-data``), as stored: the request, and
     the documents it carries."""
 
-    documents: list[DocumentRead] = Field(default_factory=list)
+    documents: list[DocumentRead] = Field(default_factory=list, description="the documents stored with it")
 
 
 class RequestPage(BaseModel):
-    requests: list[RequestRead]
-    next_cursor: str | None
+    """One page of requests, newest first."""
+
+    requests: list[RequestRead] = Field(description="the requests on this page")
+    next_cursor: str | None = Field(description="pass as cursor= for the next page; null at the end",
+                                    examples=["eyJpZCI6IDQyfQ"])
 
 
 class ReportIn(_Input):
@@ -488,18 +520,27 @@ class ReportIn(_Input):
     defanged URL (``hxxps://example[.]com``) is read refanged, as in a request, and the
     request made of the report notes what was written."""
 
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
-    url: str | None = Field(default=None, max_length=2048)
-    reason: str = Field(min_length=1, max_length=40)
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="the platform's id of the content", examples=["post-81724"])
+    url: str | None = Field(default=None, max_length=2048, description="or its address",
+                            examples=["https://social.example/@aidos_k/81724"])
+    reason: str = Field(min_length=1, max_length=40, description="a reason code from the catalog",
+                        examples=["hate_speech"])
     jurisdiction: Country | None = Field(default=None, description=(
-        "when the claim is 'illegal under the law of this country'; absent: the platform's rules"))
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+        "when the claim is 'illegal under the law of this country'; absent: the platform's rules"),
+        examples=["DE"])
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX, description="why it is "
+                                    "reported", examples=["Insults a named person."])
     reporter_id: str | None = Field(default=None, min_length=1, max_length=100, description=(
-        "the platform's id of the signed-in user (platform channel only)"))
-    reporter_verified: bool = Field(default=False, description="the platform has verified this user")
-    reporter_name: OptionalName | None = None
-    reporter_email: Email | None = None
-    bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith")
+        "the platform's id of the signed-in user (platform channel only)"), examples=["user-1203"])
+    reporter_verified: bool = Field(default=False, description="the platform has verified this user",
+                                    examples=[False])
+    reporter_name: OptionalName | None = Field(default=None, description="the reporter's name (for the "
+                                               "answer)", examples=["Lena Vogel"])
+    reporter_email: Email | None = Field(default=None, description="where the answer goes",
+                                         examples=["lena@mail.example"])
+    bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith",
+                            examples=[True])
     # What the reporter wrote, when it is not what ``url`` holds (refanged).
     _given: str | None = PrivateAttr(default=None)
 
@@ -535,19 +576,24 @@ class ReportIn(_Input):
 
 
 class ReportAccepted(BaseModel):
-    report_id: int
-    item_id: int
-    new_case: bool
-    reference: str
+    """A report taken in: the case it joined."""
+
+    report_id: int = Field(description="the report's id", examples=[12])
+    item_id: int = Field(description="the case (item) it joined", examples=[101])
+    new_case: bool = Field(description="whether it opened a new case", examples=[True])
+    reference: str = Field(description="the reporter's reference for follow-up", examples=["R-22"])
     repeat: bool = Field(default=False, description=(
         "this reporter had reported this case already: nothing new was stored (200, not 201), "
-        "and the reference is that first report's; a case counts each reporter once"))
+        "and the reference is that first report's; a case counts each reporter once"), examples=[False])
 
 
 class ReportBatch(BaseModel):
+    """Up to 500 reports in one call, each as ``POST /api/v1/reports`` takes it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    reports: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+    reports: list[dict[str, Any]] = Field(min_length=1, max_length=500, description="the reports",
+                                          examples=[[{"content_id": "post-81724", "reason": "hate_speech"}]])
 
 
 class BatchProblem(BaseModel):
