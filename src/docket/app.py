@@ -73,11 +73,12 @@ RFC 9457 `application/problem+json`.
 class Health(BaseModel):
     """What ``GET /healthz`` answers while the process and its database are up."""
 
-    status: Literal["ok"]
-    version: str
-    database: Literal["sqlite", "postgresql"]
+    status: Literal["ok"] = Field(description="always ok: otherwise the answer is an error", examples=["ok"])
+    version: str = Field(description="docket's version", examples=["0.1.0"])
+    database: Literal["sqlite", "postgresql"] = Field(description="the database in use",
+                                                      examples=["postgresql"])
     log_signing: bool = Field(description="whether this process signs the verifiable log's checkpoints "
-                                          "(DOCKET_LOG_KEY_FILE is set)")
+                                          "(DOCKET_LOG_KEY_FILE is set)", examples=[True])
 
 
 def page_routers() -> list[APIRouter]:

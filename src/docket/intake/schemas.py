@@ -379,8 +379,8 @@ class ClarificationCreate(_Input):
 
 _ITEM_EXAMPLE: dict[str, JsonValue] = {
     "id": 56, "position": 0, "content_id": "post-81724", "url": "https://social.example/@aidos_k/81724",
-    "status": "received", "unlisted": False, "outcome": None, "decided_at": None, "scope": None,
-    "clarification_question": None}
+    "status": "decided", "unlisted": False, "outcome": "restricted", "decided_at": "2026-12-04T09:12:00Z",
+    "scope": ["KZ"], "clarification_question": "Which statement in the post do you consider a call to violence?"}
 
 
 class ItemRead(BaseModel):
@@ -449,14 +449,16 @@ _REQUEST_EXAMPLE: dict[str, JsonValue] = {
     "id": 50, "submitter_id": 1, "channel": "api", "status": "open", "missing": [], "jurisdiction": "KZ",
     "reference": "MISD-2026/1400", "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
     "reason": "hate_speech", "explanation": "Calls for violence against an ethnic group.",
-    "requested_action": "restrict", "requested_scope": ["KZ"], "issuing_officer": None, "language": None,
+    "requested_action": "restrict", "requested_scope": ["KZ"], "language": "ru",
+    "issuing_officer": {"name": "Aigerim Sadykova", "title": "Head of the Department of Information Security"},
     "confidential": False, "emergency": False, "art16_notice": False,
     "received_at": "2026-12-03T17:02:29.535034Z", "clock_started_at": "2026-12-03T17:02:29.535034Z",
     "deadline_at": "2026-12-04T17:02:29.535034Z",
     "clock_rule": {"hours": 24, "source": "law", "law": "kz-online-platforms-9", "emergency": False,
                    "restarts_on_clarification": True},
-    "clarifications": 0, "intake_notes": [], "order": None, "other_items": None, "other_items_status": None,
-    "other_items_answer": None, "measures": [], "items": [_ITEM_EXAMPLE]}
+    "clarifications": 0, "intake_notes": [], "other_items": "every repost of this video",
+    "other_items_status": "resolved", "other_items_answer": "the two reposts found were added as items",
+    "measures": [], "items": [_ITEM_EXAMPLE]}
 
 
 class RequestRead(BaseModel):
