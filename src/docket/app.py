@@ -65,6 +65,7 @@ from docket.runtime import Runtime
 from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
 from docket.transparency.api import router as transparency_router
+from docket.web import apidocs
 from docket.web import headers as security_headers
 from docket.web import pages as web_pages
 
@@ -81,11 +82,12 @@ RFC 9457 `application/problem+json`.
 class Health(BaseModel):
     """What ``GET /healthz`` answers while the process and its database are up."""
 
-    status: Literal["ok"]
-    version: str
-    database: Literal["sqlite", "postgresql"]
+    status: Literal["ok"] = Field(description="always ok: otherwise the answer is an error", examples=["ok"])
+    version: str = Field(description="docket's version", examples=["0.1.0"])
+    database: Literal["sqlite", "postgresql"] = Field(description="the database in use",
+                                                      examples=["postgresql"])
     log_signing: bool = Field(description="whether this process signs the verifiable log's checkpoints "
-                                          "(DOCKET_LOG_KEY_FILE is set)")
+                                          "(DOCKET_LOG_KEY_FILE is set)", examples=[True])
 
 
 def page_routers() -> list[APIRouter]:
@@ -161,7 +163,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        # /docs and /redoc are docket's own (docket.web.apidocs): FastAPI's load a CDN.
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
@@ -216,4 +220,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                    desk_router, audit_router, receipts_router, transparency_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
+    apidocs.install(app)
     return app

@@ -29,8 +29,11 @@ RETRY_AFTER_SECONDS = 1  # a lost connection is replaced on the next checkout (d
 
 
 class FieldError(BaseModel):
-    field: str = Field(description="the field, as `items[3].url`; `body` for the body itself")
-    message: str
+    """One invalid field of the input."""
+
+    field: str = Field(description="the field, as `items[3].url`; `body` for the body itself",
+                       examples=["items[1].url"])
+    message: str = Field(description="what is wrong with it", examples=["not an http(s) URL"])
 
 
 class Problem(BaseModel):
@@ -38,10 +41,11 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(description=f"{PROBLEM_TYPE}<slug>")
-    title: str
-    status: int
-    detail: str
+    type: str = Field(description=f"{PROBLEM_TYPE}<slug>", examples=[f"{PROBLEM_TYPE}validation"])
+    title: str = Field(description="the kind of problem, the same for every problem of its type",
+                       examples=["Invalid input"])
+    status: int = Field(description="the HTTP status", examples=[422])
+    detail: str = Field(description="what went wrong this time", examples=["some fields are invalid"])
     errors: list[FieldError] | None = Field(default=None, description="what is wrong, per field")
 
 

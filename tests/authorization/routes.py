@@ -138,7 +138,6 @@ PAGE_DECISION = _const(outcome="no_action", explanation="Lawful speech.")
 API: dict[str, Route] = {
     "GET /openapi.json": Route(ALL),
     "GET /docs": Route(ALL),
-    "GET /docs/oauth2-redirect": Route(ALL),
     "GET /redoc": Route(ALL),
     "GET /healthz": Route(ALL),
     "GET /metrics": Route(AUDIT),  # and the scraper's token (tests/ops)

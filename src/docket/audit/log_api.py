@@ -45,22 +45,33 @@ Size = Annotated[int, Query(ge=0, le=MAX_SIZE)]
 
 
 class InclusionProof(BaseModel):
-    index: int
-    size: int
-    leaf_hash: str = Field(description="the leaf's hash, standard base64")
-    hashes: list[str] = Field(description="RFC 9162's audit path, from the leaf up, standard base64")
+    """The proof that one leaf is in the tree of a size (RFC 9162)."""
+
+    index: int = Field(description="the leaf's position, from 0", examples=[0])
+    size: int = Field(description="the tree size the proof is for", examples=[10])
+    leaf_hash: str = Field(description="the leaf's hash, standard base64",
+                           examples=["ttuwbSObLZnrsFR5QXgdEfAwPTlKnJf0a4PIJVkZCSc="])
+    hashes: list[str] = Field(description="RFC 9162's audit path, from the leaf up, standard base64",
+                              examples=[["Hva3Ccalg0YX6VyScWINWSlvmWZ/rAQClY21gpp/iBE="]])
 
 
 class ConsistencyProof(BaseModel):
-    old: int
-    new: int
-    hashes: list[str] = Field(description="RFC 9162's consistency proof, standard base64")
+    """The proof that the tree of size old is a prefix of the tree of size new (RFC 9162)."""
+
+    old: int = Field(description="the earlier tree size", examples=[5])
+    new: int = Field(description="the later tree size", examples=[10])
+    hashes: list[str] = Field(description="RFC 9162's consistency proof, standard base64",
+                              examples=[["Y31OQIGXCyu0uFzK6TuGntEb18V7rRi4OBJcb3yrR5E="]])
 
 
 class LeafHashes(BaseModel):
-    start: int
-    end: int
-    hashes: list[str] = Field(description="the hashes of leaves start to end - 1, standard base64")
+    """The hashes of a range of leaves."""
+
+    start: int = Field(description="the first leaf's position", examples=[0])
+    end: int = Field(description="the position after the last leaf", examples=[2])
+    hashes: list[str] = Field(description="the hashes of leaves start to end - 1, standard base64",
+                              examples=[["ttuwbSObLZnrsFR5QXgdEfAwPTlKnJf0a4PIJVkZCSc=",
+                                         "Hva3Ccalg0YX6VyScWINWSlvmWZ/rAQClY21gpp/iBE="]])
 
 
 def _b64(digest: bytes) -> str:

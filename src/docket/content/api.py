@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/content", tags=["content"])
 
 
 @router.post("", response_model=ContentRead,
-             responses={200: {"description": "updated"}, 201: {"description": "created"}})
+             responses={200: {"description": "updated"}, 201: {"description": "created", "model": ContentRead}})
 def upsert_content(
     body: ContentUpsert, db: Db, response: Response,
     who: Annotated[Principal, Depends(require(Permission.content_write))],

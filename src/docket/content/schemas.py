@@ -31,17 +31,28 @@ class PreviewIn(BaseModel):
 
 
 class ContentUpsert(BaseModel):
+    """A piece of the platform's content, as the platform registers or updates it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=200)
-    url: str | None = Field(default=None, max_length=2048)
-    type: ContentType
-    author_id: str | None = Field(default=None, max_length=200)
-    author_contact: EmailStr | None = None
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
-    created_at: dt.datetime | None = None
-    text: str | None = Field(default=None, max_length=100_000)
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    id: str = Field(min_length=1, max_length=200, description="the platform's own id of the content",
+                    examples=["post-90001"])
+    url: str | None = Field(default=None, max_length=2048, description="where it is seen; requests "
+                            "naming this URL find it", examples=["https://social.example/@someone/90001"])
+    type: ContentType = Field(description="what kind of content it is", examples=["post"])
+    author_id: str | None = Field(default=None, max_length=200,
+                                  description="the author's account id on the platform", examples=["user-77"])
+    author_contact: EmailStr | None = Field(default=None, description="where the author is told of "
+                                            "decisions", examples=["someone@mail.example"])
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$",
+                                 description="its language, ISO 639-1", examples=["kk"])
+    created_at: dt.datetime | None = Field(default=None, description="when it was published, with a "
+                                           "time zone", examples=["2026-11-30T08:15:00Z"])
+    text: str | None = Field(default=None, max_length=100_000, description="its text, for reviewers",
+                             examples=["Everyone come to the square tonight."])
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
+                               description="the SHA-256 of the media, hex",
+                               examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
     previews: list[PreviewIn] | None = Field(default=None, max_length=preview_files.MAX_PREVIEWS, description=(
         "thumbnails the platform sends (docket never fetches them); given, they replace the ones "
         "kept; left out, those kept stay"), examples=[[]])
@@ -65,18 +76,26 @@ class ContentUpsert(BaseModel):
 
 
 class ContentRead(BaseModel):
+    """A piece of content as docket holds it."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: str
-    url: str | None
-    normalized_url: str | None
-    type: ContentType
-    author_id: str | None
-    author_contact: str | None
-    language: str | None
-    created_at: dt.datetime | None
-    text: str | None
-    sha256: str | None
-    registered_at: dt.datetime
-    updated_at: dt.datetime
+    id: str = Field(description="the platform's own id of the content", examples=["post-90001"])
+    url: str | None = Field(description="where it is seen", examples=["https://social.example/@someone/90001"])
+    normalized_url: str | None = Field(description="the URL as docket compares it (lower-case host, "
+                                       "no tracking parameters)",
+                                       examples=["https://social.example/@someone/90001"])
+    type: ContentType = Field(description="what kind of content it is", examples=["post"])
+    author_id: str | None = Field(description="the author's account id", examples=["user-77"])
+    author_contact: str | None = Field(description="where the author is told of decisions",
+                                       examples=["someone@mail.example"])
+    language: str | None = Field(description="its language, ISO 639-1", examples=["kk"])
+    created_at: dt.datetime | None = Field(description="when it was published",
+                                           examples=["2026-11-30T08:15:00Z"])
+    text: str | None = Field(description="its text", examples=["Everyone come to the square tonight."])
+    sha256: str | None = Field(description="the SHA-256 of the media, hex", examples=[None])
+    registered_at: dt.datetime = Field(description="when docket first heard of it",
+                                       examples=["2026-12-01T09:00:00Z"])
+    updated_at: dt.datetime = Field(description="when the platform last updated it",
+                                    examples=["2026-12-01T09:00:00Z"])
     preview_count: int = Field(default=0, description="how many thumbnails docket keeps for it", examples=[1])

@@ -86,8 +86,27 @@ async def _platform_inline(request: Request) -> None:
     await _platform(await auth.principal(cached=True)(request))
 
 
-@router.get("/visibility", responses={200: {"description": "the verdict for one viewer",
-                                            "model": VisibilityRead}})
+# The route reads its query itself (see _platform_inline), so the document is told here.
+_VISIBILITY_QUERY = [
+    {"name": "content_id", "in": "query", "required": True,
+     "description": "the platform's id of the content, as registered (at most 200 characters)",
+     "schema": {"type": "string", "maxLength": 200}, "example": "post-8812"},
+    {"name": "country", "in": "query", "required": False,
+     "description": "the viewer's country, an ISO 3166-1 alpha-2 code; unknown or absent "
+                    "follows DOCKET_UNKNOWN_COUNTRY",
+     "schema": {"type": "string"}, "example": "KZ"},
+    {"name": "author_id", "in": "query", "required": False,
+     "description": "the author's account id, for restrictions of a whole account",
+     "schema": {"type": "string", "maxLength": 200}, "example": "user-4411"},
+    {"name": "lang", "in": "query", "required": False,
+     "description": "the language of the notice text shown to a viewer who may not see it",
+     "schema": {"type": "string", "enum": ["en", "ru", "kk", "de", "tr"]}, "example": "en"},
+]
+
+
+@router.get("/visibility", summary="May a viewer in a country see this content?",
+            responses={200: {"description": "the verdict for one viewer", "model": VisibilityRead}},
+            openapi_extra={"security": [{"bearer": []}], "parameters": _VISIBILITY_QUERY})
 async def visibility(request: Request) -> Response:
     """May a viewer in ``country`` see ``content_id``? Who: platform.
 
@@ -169,7 +188,13 @@ async def changes(
 
 
 @router.get("/restrictions/snapshot", response_class=StreamingResponse,
-            responses={200: {"content": {"application/x-ndjson": {}}}})
+            responses={200: {"description": "one JSON object a line: the cursor, then each "
+                                            "active restriction as the feed names it",
+                             "content": {"application/x-ndjson": {"schema": {
+                                 "type": "string", "description": "NDJSON lines",
+                                 "example": '{"cursor": 25}\n{"id": 1, "subject_kind": "content", '
+                                            '"subject_id": "post-55102", "scope": ["DE"], '
+                                            '"notice_kind": "legal_demand", "ends_at": null}\n'}}}}})
 def snapshot(request: Request, _who: Platform) -> StreamingResponse:
     """Every active restriction as NDJSON. The first line is ``{"cursor": N}``: the snapshot is
     current to N, so follow the feed from there. Who: platform."""

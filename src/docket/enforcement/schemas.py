@@ -10,31 +10,45 @@ from pydantic import BaseModel, Field
 
 
 class WithheldNotice(BaseModel):
-    kind: str = Field(description="legal_demand, local_law or policy")
-    text: str = Field(description="what the viewer sees instead of the content")
+    """What a viewer who may not see the content is shown instead."""
+
+    kind: str = Field(description="legal_demand, local_law or policy", examples=["legal_demand"])
+    text: str = Field(description="what the viewer sees instead of the content",
+                      examples=["This content has been withheld in Germany in response to a legal demand."])
 
 
 class VisibilityRead(BaseModel):
-    content_id: str
-    country: str | None = Field(description="the viewer's country; null when unknown")
-    visible: bool
-    withheld_in: list[str] | Literal["global"]
-    notice: WithheldNotice | None
-    rule: str = Field(description="which rule applied (country, global, unknown country, ...)")
+    """The verdict for one viewer: may they see the content, and if not, what they see."""
+
+    content_id: str = Field(description="the content asked about", examples=["post-55102"])
+    country: str | None = Field(description="the viewer's country; null when unknown", examples=["DE"])
+    visible: bool = Field(description="whether this viewer may see it", examples=[False])
+    withheld_in: list[str] | Literal["global"] = Field(
+        description="every country it is withheld in, or global", examples=[["DE"]])
+    notice: WithheldNotice | None = Field(description="what to show instead; null when visible")
+    rule: str = Field(description="which rule applied (country, global, unknown country, ...)",
+                      examples=["country"])
 
 
 class ChangeRead(BaseModel):
-    cursor: int
-    op: Literal["start", "end"]
-    restriction_id: int
-    subject_kind: str = Field(description="content or account")
-    subject_id: str
-    scope: list[str]
-    notice_kind: str
-    ends_at: str | None
-    at: str
+    """One change of the restrictions: one starts or one ends."""
+
+    cursor: int = Field(description="this change's position in the feed", examples=[1])
+    op: Literal["start", "end"] = Field(description="start or end", examples=["start"])
+    restriction_id: int = Field(description="the restriction's id", examples=[1])
+    subject_kind: str = Field(description="content or account", examples=["content"])
+    subject_id: str = Field(description="the content's or account's id", examples=["post-55102"])
+    scope: list[str] = Field(description="the countries it applies in; [\"*\"] for everywhere",
+                             examples=[["DE"]])
+    notice_kind: str = Field(description="the notice viewers see: legal_demand, local_law or policy",
+                             examples=["legal_demand"])
+    ends_at: str | None = Field(description="when it lapses by itself; null: until ended",
+                                examples=[None])
+    at: str = Field(description="when the change was made", examples=["2026-12-03T17:01:57.930986+00:00"])
 
 
 class ChangePage(BaseModel):
-    changes: list[ChangeRead]
-    next_cursor: int = Field(description="pass as after= next time")
+    """Changes after a cursor, in order."""
+
+    changes: list[ChangeRead] = Field(description="the changes, oldest first")
+    next_cursor: int = Field(description="pass as after= next time", examples=[2])

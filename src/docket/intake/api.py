@@ -45,7 +45,7 @@ from docket.parties.models import Submitter
 from docket.settings import Settings
 from docket.store import independent_reads
 
-router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+router = APIRouter(prefix="/api/v1/requests", tags=["intake"])
 
 IdempotencyHeader = Annotated[
     str | None,

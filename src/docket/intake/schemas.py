@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
     ModelWrapValidatorHandler,
     PrivateAttr,
     ValidationInfo,
@@ -59,9 +60,13 @@ class _Input(BaseModel):
 class LegalBasis(_Input):
     """A law from the catalog with a provision, or a free-text citation."""
 
-    law: str | None = Field(default=None, max_length=80)
-    provision: str | None = Field(default=None, max_length=300)
-    citation: str | None = Field(default=None, min_length=1, max_length=500)
+    law: str | None = Field(default=None, max_length=80, description="a law's id in the catalog "
+                            "(GET /api/v1/catalog/laws)", examples=["kz-online-platforms-9"])
+    provision: str | None = Field(default=None, max_length=300, description="the article or section",
+                                  examples=["Art. 9(2)"])
+    citation: str | None = Field(default=None, min_length=1, max_length=500,
+                                 description="a law the catalog lacks, cited in full",
+                                 examples=["Criminal Code of the Republic of Kazakhstan, Art. 174"])
 
     @model_validator(mode="after")
     def _one_of(self) -> LegalBasis:
@@ -71,8 +76,11 @@ class LegalBasis(_Input):
 
 
 class Officer(_Input):
-    name: Name
-    title: str | None = Field(default=None, max_length=200)
+    """The official who issued the request."""
+
+    name: Name = Field(description="the official's name", examples=["Aigerim Sadykova"])
+    title: str | None = Field(default=None, max_length=200, description="the official's position",
+                              examples=["Head of the Department of Information Security"])
 
 
 # An order older than this is a typo far more often than an order (and reports start in 1970).
@@ -90,9 +98,12 @@ class IssuingAuthority(_Input):
     """The authority that decided the order, when it is not the submitter that transmits
     it (a regulator sending on a court's decision)."""
 
-    name: str = Field(min_length=1, max_length=300)
-    kind: AuthorityKind | None = None
-    country: Country | None = None
+    name: str = Field(min_length=1, max_length=300, description="the authority's name",
+                      examples=["Landgericht Hamburg"])
+    kind: AuthorityKind | None = Field(default=None, description="what kind of authority it is",
+                                       examples=["court"])
+    country: Country | None = Field(default=None, description="its country (ISO 3166-1 alpha-2)",
+                                    examples=["DE"])
 
     @field_validator("country")
     @classmethod
@@ -103,19 +114,24 @@ class IssuingAuthority(_Input):
 class OrderIn(_Input):
     """The order's particulars, as the order states them; every one optional."""
 
-    issuing_authority: IssuingAuthority | None = None
+    issuing_authority: IssuingAuthority | None = Field(default=None, description=(
+        "the authority that decided the order, when it is not the submitter"))
     number: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the order's or decision's number, as written"))
-    date: dt.date | None = Field(default=None, description="the day the order was made (YYYY-MM-DD)")
-    court: str | None = Field(default=None, min_length=1, max_length=300, description="the court's name")
+        "the order's or decision's number, as written"), examples=["324 O 112/26"])
+    date: dt.date | None = Field(default=None, description="the day the order was made (YYYY-MM-DD)",
+                                 examples=["2026-11-20"])
+    court: str | None = Field(default=None, min_length=1, max_length=300, description="the court's name",
+                              examples=["Landgericht Hamburg"])
     case_number: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the court's case number, as written (any characters)"))
+        "the court's case number, as written (any characters)"), examples=["324 O 112/26"])
     register_entry: str | None = Field(default=None, min_length=1, max_length=200, description=(
-        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"))
+        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"),
+        examples=["77-2026-11-0412"])
     deadline: str | None = Field(default=None, min_length=1, max_length=500, description=(
         "the deadline in the order's words, e.g. 'within 24 hours of receipt' (docket's clock "
-        "comes from the law catalog)"))
-    repeats: Id | None = Field(default=None, description="the id of an earlier request this one repeats")
+        "comes from the law catalog)"), examples=["within 24 hours of receipt"])
+    repeats: Id | None = Field(default=None, description="the id of an earlier request this one repeats",
+                               examples=[None])
 
     @field_validator("date")
     @classmethod
@@ -139,7 +155,8 @@ class OrderCorrection(OrderIn):
     """Staff's correction of a request's particulars: the fields given replace the stored
     ones (null clears one); the fields left out stay as they are."""
 
-    note: str | None = Field(default=None, max_length=2000, description="why (kept in the audit event)")
+    note: str | None = Field(default=None, max_length=2000, description="why (kept in the audit event)",
+                             examples=["the case number was mistyped at intake"])
 
     def changes(self) -> dict[str, Any]:
         """The columns this correction sets (those whose fields were given)."""
@@ -161,8 +178,11 @@ class ItemIn(_Input):
     (``hxxps://example[.]com``) is read refanged; a placeholder where the address was
     withheld (``[redacted]``) makes an unlisted item, for the reviewer."""
 
-    url: str | None = Field(default=None, max_length=2048)
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=2048, description="the content's address, as seen",
+                            examples=["https://social.example/@aidos_k/81724"])
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="the platform's id of the content, if known",
+                                   examples=["post-81724"])
     # What the requester wrote, when it is not what ``url`` holds (refanged, or withheld).
     _given: str | None = PrivateAttr(default=None)
 
@@ -205,11 +225,17 @@ class MeasureIn(_Input):
     the ``account``) are not this desk's: they are recorded and referred. ``fallback``: if
     the measure is not granted, at least withhold in the jurisdiction."""
 
-    kind: Literal["restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"]
-    account: str | None = Field(default=None, min_length=1, max_length=200)
-    everywhere: bool = False
-    fallback: bool = False
-    note: str | None = Field(default=None, max_length=2000)
+    kind: Literal["restrict_content", "remove_global", "restrict_account", "disclose_data", "preserve_data"] = (
+        Field(description="what is asked", examples=["restrict_account"]))
+    account: str | None = Field(default=None, min_length=1, max_length=200,
+                                description="the platform's id of the account, for account measures",
+                                examples=["user-4411"])
+    everywhere: bool = Field(default=False, description="restrict_account everywhere, not only in the "
+                             "jurisdiction", examples=[False])
+    fallback: bool = Field(default=False, description="if not granted, at least withhold in the "
+                           "jurisdiction", examples=[False])
+    note: str | None = Field(default=None, max_length=2000, description="anything the reviewer should know",
+                             examples=["the account reposts the same video daily"])
 
     @model_validator(mode="after")
     def _fits_kind(self) -> MeasureIn:
@@ -227,20 +253,39 @@ class MeasureIn(_Input):
 
 
 class RequestCreate(_Input):
-    jurisdiction: Country
-    reference: str | None = Field(default=None, max_length=200)
-    legal_basis: list[LegalBasis] = Field(default_factory=list, max_length=20)
-    reason: str = Field(min_length=1, max_length=40)
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    requested_action: Literal["restrict", "remove"] = "restrict"
-    requested_scope: list[Country] = Field(default_factory=list, max_length=250)
-    issuing_officer: Officer | None = None
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
-    confidential: bool = False
-    confidentiality_basis: str | None = Field(default=None, max_length=2000)
-    emergency: bool = False
-    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    bona_fide: bool = False
+    """A request to restrict content: where, why, under which law, and what."""
+
+    jurisdiction: Country = Field(description="the country whose law the request invokes (ISO 3166-1 "
+                                  "alpha-2)", examples=["KZ"])
+    reference: str | None = Field(default=None, max_length=200, description="your own reference",
+                                  examples=["MISD-2026/1400"])
+    legal_basis: list[LegalBasis] = Field(default_factory=list, max_length=20,
+                                          description="the laws and provisions relied on")
+    reason: str = Field(min_length=1, max_length=40, description="a reason code from the catalog "
+                        "(GET /api/v1/catalog/reasons)", examples=["hate_speech"])
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                    description="why the content is unlawful",
+                                    examples=["Calls for violence against an ethnic group."])
+    requested_action: Literal["restrict", "remove"] = Field(
+        default="restrict", description="restrict: withhold in the scope; remove: everywhere",
+        examples=["restrict"])
+    requested_scope: list[Country] = Field(default_factory=list, max_length=250, description=(
+        "the countries to withhold in; empty: the jurisdiction"), examples=[["KZ"]])
+    issuing_officer: Officer | None = Field(default=None, description="the official who issued it")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$",
+                                 description="the language to write to you in, ISO 639-1", examples=["ru"])
+    confidential: bool = Field(default=False, description="ask that the request not be published "
+                               "(give the basis)", examples=[False])
+    confidentiality_basis: str | None = Field(default=None, max_length=2000,
+                                              description="the law that makes it confidential",
+                                              examples=["Art. 12 of the Law on National Security"])
+    emergency: bool = Field(default=False, description="an imminent threat to life or safety "
+                            "(explain it): reviewed first", examples=[False])
+    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                              description="why it cannot wait",
+                                              examples=["The post names a place and time for an attack."])
+    bona_fide: bool = Field(default=False, description="you state the request is made in good faith "
+                            "(some laws require it)", examples=[True])
     order: OrderIn | None = Field(default=None, description=(
         "the order's particulars, when the request carries an order (see docs/api.md)"))
     # Before the items, whose check reads them.
@@ -290,9 +335,12 @@ class ItemFix(_Input):
     """A corrected identification for the item at ``position`` (as in ``items[3].url``);
     a defanged URL is read refanged."""
 
-    position: int = Field(ge=0, le=999)
-    url: str | None = Field(default=None, max_length=2048)
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
+    position: int = Field(ge=0, le=999, description="the item's position in the request, from 0",
+                          examples=[1])
+    url: str | None = Field(default=None, max_length=2048, description="the corrected address",
+                            examples=["https://social.example/@aidos_k/81726"])
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="or the platform's id of the content", examples=["post-81726"])
 
     @field_validator("url")
     @classmethod
@@ -309,30 +357,51 @@ class ItemFix(_Input):
 class ClarificationCreate(_Input):
     """What the submitter supplies in answer to a clarification request."""
 
-    message: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    legal_basis: list[LegalBasis] | None = Field(default=None, max_length=20)
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    issuing_officer: Officer | None = None
-    confidentiality_basis: str | None = Field(default=None, max_length=2000)
-    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
-    bona_fide: bool | None = None
-    items: list[ItemFix] = Field(default_factory=list, max_length=1000)
+    message: str | None = Field(default=None, max_length=EXPLANATION_MAX, description="a note to the "
+                                "reviewer", examples=["The second link was mistyped; corrected below."])
+    legal_basis: list[LegalBasis] | None = Field(default=None, max_length=20,
+                                                 description="the laws relied on, if asked for")
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                    description="why the content is unlawful, if asked for",
+                                    examples=["The post calls for violence against an ethnic group."])
+    issuing_officer: Officer | None = Field(default=None, description="the official, if asked for")
+    confidentiality_basis: str | None = Field(default=None, max_length=2000,
+                                              description="the basis for confidentiality, if asked for",
+                                              examples=["Art. 12 of the Law on National Security"])
+    emergency_explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX,
+                                              description="why it is an emergency, if asked for",
+                                              examples=["The post names a place and time for an attack."])
+    bona_fide: bool | None = Field(default=None, description="the good-faith statement, if asked for",
+                                   examples=[True])
+    items: list[ItemFix] = Field(default_factory=list, max_length=1000,
+                                 description="corrected items, by position")
+
+
+_ITEM_EXAMPLE: dict[str, JsonValue] = {
+    "id": 56, "position": 0, "content_id": "post-81724", "url": "https://social.example/@aidos_k/81724",
+    "status": "decided", "unlisted": False, "outcome": "restricted", "decided_at": "2026-12-04T09:12:00Z",
+    "scope": ["KZ"], "clarification_question": "Which statement in the post do you consider a call to violence?"}
 
 
 class ItemRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """One item of a request: the content named, and where its review stands."""
 
-    id: int
-    position: int
-    content_id: str | None
-    url: str | None
-    status: str
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_ITEM_EXAMPLE]})
+
+    id: int = Field(description="the item's id")
+    position: int = Field(description="its position in the request, from 0")
+    content_id: str | None = Field(description="the platform's id of the content, once known")
+    url: str | None = Field(description="the address as the request gave it (refanged)")
+    status: str = Field(description="where its review stands (received, policy_review, legal_review, "
+                        "…, decided)")
     unlisted: bool = Field(default=False, description=(
         "the request withheld this item's address (a placeholder such as [redacted]): no url, "
         "no content id; the reviewer decides what to do with it"))
-    outcome: str | None = None
-    decided_at: dt.datetime | None = None
-    scope: list[str] | None = None
+    outcome: str | None = Field(default=None, description="the decision's outcome (restricted, no_action, "
+                                "…); null until decided")
+    decided_at: dt.datetime | None = Field(default=None, description="when it was decided")
+    scope: list[str] | None = Field(default=None, description="the countries it is withheld in, "
+                                    "['*'] for everywhere")
     clarification_question: str | None = Field(default=None, description=(
         "what the legal reviewer asked the requester about this item, if anything"))
 
@@ -376,31 +445,50 @@ class MeasureRead(BaseModel):
     decided_at: dt.datetime | None = None
 
 
-class RequestRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+_REQUEST_EXAMPLE: dict[str, JsonValue] = {
+    "id": 50, "submitter_id": 1, "channel": "api", "status": "open", "missing": [], "jurisdiction": "KZ",
+    "reference": "MISD-2026/1400", "legal_basis": [{"law": "kz-online-platforms-9", "provision": "Art. 9(2)"}],
+    "reason": "hate_speech", "explanation": "Calls for violence against an ethnic group.",
+    "requested_action": "restrict", "requested_scope": ["KZ"], "language": "ru",
+    "issuing_officer": {"name": "Aigerim Sadykova", "title": "Head of the Department of Information Security"},
+    "confidential": False, "emergency": False, "art16_notice": False,
+    "received_at": "2026-12-03T17:02:29.535034Z", "clock_started_at": "2026-12-03T17:02:29.535034Z",
+    "deadline_at": "2026-12-04T17:02:29.535034Z",
+    "clock_rule": {"hours": 24, "source": "law", "law": "kz-online-platforms-9", "emergency": False,
+                   "restarts_on_clarification": True},
+    "clarifications": 0, "intake_notes": [], "other_items": "every repost of this video",
+    "other_items_status": "resolved", "other_items_answer": "the two reposts found were added as items",
+    "measures": [], "items": [_ITEM_EXAMPLE]}
 
-    id: int
-    submitter_id: int
-    channel: str
-    status: str
-    missing: list[str]
-    jurisdiction: str
-    reference: str | None
-    legal_basis: list[dict[str, Any]]
-    reason: str
-    explanation: str | None
-    requested_action: str
-    requested_scope: list[str]
-    issuing_officer: dict[str, Any] | None
-    language: str | None
-    confidential: bool
-    emergency: bool
-    art16_notice: bool
-    received_at: dt.datetime
-    clock_started_at: dt.datetime
-    deadline_at: dt.datetime
-    clock_rule: dict[str, Any]
-    clarifications: int
+
+class RequestRead(BaseModel):
+    """A request as docket keeps it: what was asked, its clock, and each item's status."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_REQUEST_EXAMPLE]})
+
+    id: int = Field(description="the request's id")
+    submitter_id: int = Field(description="who sent it")
+    channel: str = Field(description="how it came in: api, portal, email, report")
+    status: str = Field(description="open, needs_clarification, partially_decided or decided")
+    missing: list[str] = Field(description="what a needs_clarification request lacks, field by field")
+    jurisdiction: str = Field(description="the country whose law it invokes")
+    reference: str | None = Field(description="the submitter's own reference")
+    legal_basis: list[dict[str, Any]] = Field(description="the laws and provisions relied on")
+    reason: str = Field(description="the reason code")
+    explanation: str | None = Field(description="why the content is unlawful, as the submitter wrote")
+    requested_action: str = Field(description="restrict or remove")
+    requested_scope: list[str] = Field(description="the countries to withhold in")
+    issuing_officer: dict[str, Any] | None = Field(description="the official who issued it")
+    language: str | None = Field(description="the language to write to the submitter in")
+    confidential: bool = Field(description="kept out of publications")
+    emergency: bool = Field(description="reviewed first: an imminent threat")
+    art16_notice: bool = Field(description="a DSA Art. 16 notice (from a user or flagger)")
+    received_at: dt.datetime = Field(description="when it came in")
+    clock_started_at: dt.datetime = Field(description="when its clock started (again after a "
+                                          "clarification, where the law says so)")
+    deadline_at: dt.datetime = Field(description="when the law's clock runs out")
+    clock_rule: dict[str, Any] = Field(description="which rule set the deadline")
+    clarifications: int = Field(description="how many times it was clarified")
     intake_notes: list[dict[str, Any]] = Field(default_factory=list, description=(
         "what intake read differently from what was written: each defanged address it refanged "
         "({'note': 'refanged', 'position', 'given', 'read_as'}) and each withheld one "
@@ -409,21 +497,24 @@ class RequestRead(BaseModel):
     order: OrderRead | None = Field(default=None, description="the order's particulars, if any were given")
     other_items: str | None = Field(default=None, description="items the request could not list, as written")
     other_items_status: str | None = Field(default=None, description="pending, resolved or rejected")
-    other_items_answer: str | None = None
-    measures: list[MeasureRead] = Field(default_factory=list)
-    items: list[ItemRead]
+    other_items_answer: str | None = Field(default=None, description="the reviewer's answer to other_items")
+    measures: list[MeasureRead] = Field(default_factory=list, description="what is asked, measure by measure")
+    items: list[ItemRead] = Field(description="the content named, item by item")
 
 
 class RequestWithDocuments(RequestRead):
     """A request sent with documents (``multipart/form-data``), as stored: the request, and
     the documents it carries."""
 
-    documents: list[DocumentRead] = Field(default_factory=list)
+    documents: list[DocumentRead] = Field(default_factory=list, description="the documents stored with it")
 
 
 class RequestPage(BaseModel):
-    requests: list[RequestRead]
-    next_cursor: str | None
+    """One page of requests, newest first."""
+
+    requests: list[RequestRead] = Field(description="the requests on this page")
+    next_cursor: str | None = Field(description="pass as cursor= for the next page; null at the end",
+                                    examples=["eyJpZCI6IDQyfQ"])
 
 
 class ReportIn(_Input):
@@ -431,18 +522,27 @@ class ReportIn(_Input):
     defanged URL (``hxxps://example[.]com``) is read refanged, as in a request, and the
     request made of the report notes what was written."""
 
-    content_id: str | None = Field(default=None, min_length=1, max_length=200)
-    url: str | None = Field(default=None, max_length=2048)
-    reason: str = Field(min_length=1, max_length=40)
+    content_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="the platform's id of the content", examples=["post-81724"])
+    url: str | None = Field(default=None, max_length=2048, description="or its address",
+                            examples=["https://social.example/@aidos_k/81724"])
+    reason: str = Field(min_length=1, max_length=40, description="a reason code from the catalog",
+                        examples=["hate_speech"])
     jurisdiction: Country | None = Field(default=None, description=(
-        "when the claim is 'illegal under the law of this country'; absent: the platform's rules"))
-    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX)
+        "when the claim is 'illegal under the law of this country'; absent: the platform's rules"),
+        examples=["DE"])
+    explanation: str | None = Field(default=None, max_length=EXPLANATION_MAX, description="why it is "
+                                    "reported", examples=["Insults a named person."])
     reporter_id: str | None = Field(default=None, min_length=1, max_length=100, description=(
-        "the platform's id of the signed-in user (platform channel only)"))
-    reporter_verified: bool = Field(default=False, description="the platform has verified this user")
-    reporter_name: OptionalName | None = None
-    reporter_email: Email | None = None
-    bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith")
+        "the platform's id of the signed-in user (platform channel only)"), examples=["user-1203"])
+    reporter_verified: bool = Field(default=False, description="the platform has verified this user",
+                                    examples=[False])
+    reporter_name: OptionalName | None = Field(default=None, description="the reporter's name (for the "
+                                               "answer)", examples=["Lena Vogel"])
+    reporter_email: Email | None = Field(default=None, description="where the answer goes",
+                                         examples=["lena@mail.example"])
+    bona_fide: bool = Field(default=False, description="the DSA Art. 16 statement of good faith",
+                            examples=[True])
     # What the reporter wrote, when it is not what ``url`` holds (refanged).
     _given: str | None = PrivateAttr(default=None)
 
@@ -478,19 +578,24 @@ class ReportIn(_Input):
 
 
 class ReportAccepted(BaseModel):
-    report_id: int
-    item_id: int
-    new_case: bool
-    reference: str
+    """A report taken in: the case it joined."""
+
+    report_id: int = Field(description="the report's id", examples=[12])
+    item_id: int = Field(description="the case (item) it joined", examples=[101])
+    new_case: bool = Field(description="whether it opened a new case", examples=[True])
+    reference: str = Field(description="the reporter's reference for follow-up", examples=["R-22"])
     repeat: bool = Field(default=False, description=(
         "this reporter had reported this case already: nothing new was stored (200, not 201), "
-        "and the reference is that first report's; a case counts each reporter once"))
+        "and the reference is that first report's; a case counts each reporter once"), examples=[False])
 
 
 class ReportBatch(BaseModel):
+    """Up to 500 reports in one call, each as ``POST /api/v1/reports`` takes it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    reports: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+    reports: list[dict[str, Any]] = Field(min_length=1, max_length=500, description="the reports",
+                                          examples=[[{"content_id": "post-81724", "reason": "hate_speech"}]])
 
 
 class BatchProblem(BaseModel):

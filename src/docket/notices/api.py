@@ -26,10 +26,15 @@ Admin = Annotated[Principal, Depends(require(Permission.outbox_admin))]
 
 
 class EndpointCreate(BaseModel):
+    """Where the platform wants events, and which."""
+
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://[^\s/]+")
-    event_types: list[str] = Field(min_length=1, max_length=len(service.EVENT_TYPES))
+    url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://[^\s/]+",
+                     description="where deliveries are POSTed", examples=["https://hooks.platform.example/docket"])
+    event_types: list[str] = Field(min_length=1, max_length=len(service.EVENT_TYPES),
+                                   description=f"which events: {', '.join(service.EVENT_TYPES)}",
+                                   examples=[["restriction.created", "restriction.ended"]])
 
     @field_validator("event_types")
     @classmethod
@@ -41,17 +46,23 @@ class EndpointCreate(BaseModel):
 
 
 class EndpointRead(BaseModel):
+    """A webhook endpoint."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    url: str
-    event_types: list[str]
-    active: bool
-    created_at: dt.datetime
+    id: int = Field(description="the endpoint's id", examples=[1])
+    url: str = Field(description="where deliveries are POSTed", examples=["https://hooks.platform.example/docket"])
+    event_types: list[str] = Field(description="the events it receives",
+                                   examples=[["restriction.created", "restriction.ended"]])
+    active: bool = Field(description="false once removed", examples=[True])
+    created_at: dt.datetime = Field(description="when it was registered", examples=["2026-12-03T17:02:42Z"])
 
 
 class EndpointCreated(EndpointRead):
-    secret: str = Field(description="signs every delivery (Standard Webhooks); shown once")
+    """A webhook endpoint just registered, with its secret (shown this once)."""
+
+    secret: str = Field(description="signs every delivery (Standard Webhooks); shown once",
+                        examples=["whsec_xK429cnUGlj2ZiU4zXvJnO9YsguJSg0y/ZC84ydqNOQ="])
 
 
 class HoldRead(BaseModel):

@@ -19,7 +19,7 @@ from docket.store import utcnow
 router = APIRouter(tags=["operations"])
 
 
-async def metrics_reader(request: Request) -> None:
+async def metrics_reader(request: Request, _token: auth.Token = None) -> None:
     """Lets through the scraper's token (DOCKET_METRICS_TOKEN, compared in constant time)
     and staff with the ``metrics:read`` permission who reach every jurisdiction (the
     figures span them all): admins and auditors. Anyone else is refused as elsewhere in

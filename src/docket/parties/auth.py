@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal, overload
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -335,9 +336,27 @@ async def _caller(request: Request, *, cached: bool, optional: bool,
     return found
 
 
+# The OpenAPI document's security scheme ("Authorize" in /docs): FastAPI names it on every
+# operation whose caller dependency depends on it. Only for the document: it refuses
+# nothing (auto_error off), _caller checks the token. An optional caller names its own
+# scheme, which docket.openapi turns into "bearer, or nothing".
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="docket API token", auto_error=False,
+                    description="An API token: `Authorization: Bearer <token>` (docs/api.md, "
+                                "Authentication). Tokens are made with `POST /api/v1/tokens`, "
+                                "`docket token create` or on the admin pages.")
+BEARER_OPTIONAL = HTTPBearer(scheme_name="bearerOptional", auto_error=False)
+Token = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+MaybeToken = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_OPTIONAL)]
+
+
 def _dependency(*, cached: bool, optional: bool, route_confirms: bool) -> OptionalDependency:
-    async def caller(request: Request) -> Principal | None:
+    async def needs_token(request: Request, _token: Token = None) -> Principal | None:
         return await _caller(request, cached=cached, optional=optional, route_confirms=route_confirms)
+
+    async def may_take_token(request: Request, _token: MaybeToken = None) -> Principal | None:
+        return await _caller(request, cached=cached, optional=optional, route_confirms=route_confirms)
+
+    caller = may_take_token if optional else needs_token
 
     options = [name for name, on in (("cached", cached), ("optional", optional),
                                      ("route_confirms", route_confirms)) if on]

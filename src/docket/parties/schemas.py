@@ -31,8 +31,10 @@ class SubmitterCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
-    email: Email | None = None
+    name: Name = Field(description="the organisation's name",
+                       examples=["Ministry of Information and Social Development"])
+    email: Email | None = Field(default=None, description="where acknowledgements and answers go",
+                                examples=["requests@misd.example.kz"])
 
 
 class PersonCreate(BaseModel):
@@ -40,46 +42,62 @@ class PersonCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email
-    name: OptionalName = ""
+    email: Email = Field(description="where the person signs in with", examples=["dana@example.org"])
+    name: OptionalName = Field(default="", description="the person's name", examples=["Dana Abenova"])
 
 
 class SubmitterRead(BaseModel):
+    """An organisation that sends requests."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    name: str
-    kind: str
-    country: str
-    email: str | None
-    verified: bool
-    created_at: dt.datetime
+    id: int = Field(description="the submitter's id", examples=[1])
+    name: str = Field(description="its name", examples=["Ministry of Information and Social Development"])
+    kind: str = Field(description="its requester kind (catalog)", examples=["government_agency"])
+    country: str = Field(description="its country", examples=["KZ"])
+    email: str | None = Field(description="where acknowledgements go", examples=["requests@misd.example.kz"])
+    verified: bool = Field(description="whether the platform verified who it is", examples=[True])
+    created_at: dt.datetime = Field(description="when it was added", examples=["2026-12-03T17:01:40Z"])
 
 
 class TokenRead(BaseModel):
+    """An API token, without its secret."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    prefix: str
-    name: str
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
+    id: int = Field(description="the token's id", examples=[5])
+    prefix: str = Field(description="its first characters, to tell tokens apart", examples=["dkt_pj75"])
+    name: str = Field(description="what it is for", examples=["case system"])
+    created_at: dt.datetime = Field(description="when it was made", examples=["2026-12-03T17:01:40Z"])
+    revoked_at: dt.datetime | None = Field(description="when it was revoked; null while valid",
+                                           examples=[None])
 
 
 class TokenCreate(BaseModel):
+    """A new API token for the caller's own account."""
+
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(max_length=120), AfterValidator(one_line)] = ""
+    name: Annotated[str, Field(max_length=120), AfterValidator(one_line)] = Field(
+        default="", description="what it is for", examples=["case system"])
 
 
 class TokenCreated(TokenRead):
-    token: str = Field(description="shown once; docket keeps only its hash")
+    """A token just made, with its secret (shown this once)."""
+
+    token: str = Field(description="shown once; docket keeps only its hash",
+                       examples=["dkt_pj75DUhBVFE6nUSPbbbtm0O0GUwWWnZj_dGTCDSHNHw"])
 
 
 class Me(BaseModel):
-    actor: str
-    submitter: SubmitterRead | None = None
-    user_email: str | None = None
-    roles: list[str] = []
-    jurisdictions: list[str] = []
-    permissions: list[str] = []
+    """Who the token stands for, and what it may do."""
+
+    actor: str = Field(description="how the audit log names the caller", examples=["submitter:1"])
+    submitter: SubmitterRead | None = Field(default=None, description="the submitter, for a submitter's token")
+    user_email: str | None = Field(default=None, description="the user's address, for a user's token",
+                                   examples=["alice@docket.example"])
+    roles: list[str] = Field(default=[], description="the user's roles", examples=[["reviewer"]])
+    jurisdictions: list[str] = Field(default=[], description="the countries a local role is for",
+                                     examples=[["KZ"]])
+    permissions: list[str] = Field(default=[], description="what the caller may do",
+                                   examples=[["requests:submit"]])

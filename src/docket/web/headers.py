@@ -6,9 +6,9 @@
   policy forbids framing (``frame-ancestors 'none'``), so no other site can put a docket
   page in a frame and trick a reviewer into clicking. A response that sets its own policy
   keeps it (the self-contained transparency report allows its one inline stylesheet, by
-  hash). The API documentation pages (Swagger UI, ReDoc) get a policy of their own: their
-  scripts and styles from their CDN, and FastAPI's inline start-up script by its hash,
-  computed from what FastAPI renders.
+  hash). The API documentation pages (Swagger UI, ReDoc, docket.web.apidocs) get a policy
+  of their own: exactly the scripts and stylesheets they load (this site's), computed from
+  the page as rendered, and what the viewers need at run time.
 - ``Referrer-Policy: no-referrer``: appeal links carry their token in the URL, which must
   not travel to any site a page links to.
 - ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (for browsers older than
@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Awaitable, Callable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from starlette.requests import Request
-from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from docket.web import apidocs
 
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
                "frame-ancestors 'none'; base-uri 'none'")
@@ -53,11 +52,10 @@ COMMON = (
     ("permissions-policy", PERMISSIONS_POLICY),
 )
 # What Swagger UI and ReDoc need beyond their own files: the OpenAPI document (fetch),
-# data: images in Swagger UI's stylesheet, styles both add at run time, ReDoc's search
-# worker (a blob: URL) and the Google Fonts ReDoc asks for.
+# data: images in Swagger UI's stylesheet, styles both add at run time and ReDoc's search
+# worker (a blob: URL). Nothing from another site: the pages work offline.
 _DOCUMENTATION = {"connect-src": ["'self'"], "img-src": ["'self'", "data:"],
-                  "style-src": ["'unsafe-inline'"], "font-src": ["https://fonts.gstatic.com"],
-                  "worker-src": ["blob:"]}
+                  "style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
 
 Header = tuple[bytes, bytes]
 
@@ -131,13 +129,12 @@ def documentation_policy(html: str) -> str:
 
 
 class Documentation:
-    """The documentation pages' policies, from each page as FastAPI renders it (once per
-    page and root path: the page names the OpenAPI document's URL under the root path)."""
+    """The documentation pages' policies, from each page as docket renders it (once per
+    page and root path: the page names its files under the root path)."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self.paths = {p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
-                      if p}
+        self.paths = set(apidocs.PATHS)
         # A cheap first test for every request (the path may carry a root path before it).
         self.ends = tuple(self.paths)
         self._policies: dict[tuple[str, str], list[Header]] = {}
@@ -156,14 +153,7 @@ class Documentation:
         return found
 
     async def _render(self, path: str, root: str) -> str:
-        for route in self.app.routes:
-            if isinstance(route, Route) and route.path == path:
-                endpoint: Callable[[Request], Awaitable[Any]] = route.endpoint
-                response = await endpoint(Request({
-                    "type": "http", "method": "GET", "path": path, "root_path": root,
-                    "headers": [], "query_string": b""}))
-                return bytes(response.body).decode()
-        return ""
+        return apidocs.html(self.app, path, root)
 
 
 class SecurityHeaders:
