@@ -1,5 +1,5 @@
 """request messages (issue 20, point 7): a thread per request between the authority and
-the reviewers
+the reviewers; the language a person reads pages in
 
 Revision ID: 0028
 Revises: 0024
@@ -35,8 +35,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_request_messages')),
     )
     op.create_index(op.f('ix_request_messages_request_id'), 'request_messages', ['request_id'], unique=False)
+    with op.batch_alter_table('users') as batch:
+        batch.add_column(sa.Column('language', sa.String(length=2), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users') as batch:
+        batch.drop_column('language')
     op.drop_index(op.f('ix_request_messages_request_id'), table_name='request_messages')
     op.drop_table('request_messages')
