@@ -9,12 +9,14 @@ audited in the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from docket import audit
 from docket.intake.models import MessageAuthor, Request, RequestMessage
+from docket.intake.thread_schemas import MESSAGE_MAX
 from docket.outbox import service as outbox
 from docket.parties.models import Submitter, User
 from docket.store import utcnow
@@ -55,6 +57,12 @@ def authors(*, session: Session, thread: Sequence[RequestMessage]) -> dict[int, 
         return {}
     rows = session.execute(select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
     return {row.id: row.name or row.email for row in rows}
+
+
+def shown(*, session: Session, request_id: int) -> dict[str, Any]:
+    """What the thread's templates need: the messages and their authors' names."""
+    found = messages(session=session, request_id=request_id)
+    return {"thread": found, "thread_authors": authors(session=session, thread=found), "message_max": MESSAGE_MAX}
 
 
 def mark_read(*, session: Session, request_id: int) -> int:

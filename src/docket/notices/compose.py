@@ -103,8 +103,8 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
                 "url": item.url, "content_id": item.content_id, "question": data["question"]}
     if kind == "request_message":
         request = _get(session, Request, data["request_id"])
-        message = _get(session, RequestMessage, data["message_id"])
-        return {**base, "request_id": request.id, "reference": request.reference, "body": message.body}
+        written = _get(session, RequestMessage, data["message_id"])
+        return {**base, "request_id": request.id, "reference": request.reference, "body": written.body}
     if kind == "effect_given":
         request = _get(session, Request, data["request_id"])
         submitter = _get(session, Submitter, request.submitter_id)

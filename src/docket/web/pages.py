@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docket.store import read_only, transaction
 from docket.parties import service as parties
 from docket.parties.models import User
+from docket.store import read_only, transaction
 from docket.web import i18n, sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
 from docket.web.client import client_address
