@@ -42,7 +42,7 @@ from docket.review import service as review
 from docket.store import utcnow
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
-from docket.web.i18n import translator
+from docket.web.i18n import tr, translator
 from docket.web.render import add_template_package, flash, page, redirect
 from docket.web.sessions import SignedIn
 
@@ -114,15 +114,15 @@ def requests_page(
               "received_from": received_from, "received_to": received_to}
     errors: dict[str, str] = {}
     if status and status not in RequestStatus.__members__:
-        errors["status"] = translator(request)("choose a status from the list")
+        errors["status"] = tr(request, "choose a status from the list")
     if jurisdiction and catalog.get_jurisdiction(session=db, code=jurisdiction[:2]) is None:
-        errors["jurisdiction"] = translator(request)("choose a country from the list")
+        errors["jurisdiction"] = tr(request, "choose a country from the list")
     start, errors_from = forms.day(received_from, "received_from")
     end, errors_to = forms.day(received_to, "received_to", next_day=True)
     errors.update(errors_from | errors_to)
     before = _cursor(cursor)
     if cursor and before is None:
-        errors["form"] = translator(request)("that page link is not valid; start from the first page")
+        errors["form"] = tr(request, "that page link is not valid; start from the first page")
     rows: Sequence[DocketRequest] = []
     more = False
     if not errors:
@@ -137,7 +137,7 @@ def requests_page(
                "next_query": next_cursor and forms.query({**values, "cursor": next_cursor}),
                "paged": bool(cursor), "first_query": forms.query(values)}
     return page(request, "portal/requests.html", context, status=422 if errors else 200,
-                title=translator(request)("Your requests"))
+                title=tr(request, "Your requests"))
 
 
 def _cursor(value: str) -> int | None:
@@ -176,7 +176,7 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         # The "Order details" fieldset opens by itself when it holds a value or an error.
         "order_open": any(values.get(f) or errors.get(f) for f in (*forms.ORDER_FIELDS, *forms.AUTHORITY_FIELDS)),
     }
-    return page(request, "portal/new.html", context, status=status, title=translator(request)("New request"))
+    return page(request, "portal/new.html", context, status=status, title=tr(request, "New request"))
 
 
 @router.get("/requests/new", response_class=HTMLResponse)
@@ -256,7 +256,7 @@ def _sent_already(request: Request, db: Session, user: SignedIn, values: dict[st
     """The same form key with other values (sent, then edited after going back)."""
     values = {**values, "form_key": secrets.token_urlsafe(18)}
     earlier = exc.request_id
-    message = translator(request)(
+    message = tr(request,
         "This form was already sent as request %(id)s, with other values. Check that request; to send "
         "these values as another request, send the form again.", id=earlier)
     return _new_form(request, db, user, values, {"form": message}, 409)
@@ -284,7 +284,7 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
         **thread.shown(session=db, request_id=found.id),
         **documents.shown(db, request_id=found.id, settings=request.app.state.settings),
     }
-    title = translator(request)("Request %(id)s", id=found.id)
+    title = tr(request, "Request %(id)s", id=found.id)
     return page(request, "portal/request.html", context, status=status, title=title)
 
 
@@ -369,7 +369,7 @@ def letter(request: Request, request_id: Id, user: PortalUser, db: Db) -> Respon
         entries.append({"item": item, "decision": decision, "law": law, "lifted": lifted})
     context = {**_common(db, request), "req": found, "entries": entries,
                "submitter": _submitter(db, user), "issued": utcnow()}
-    title = translator(request)("Effect given to request %(id)s", id=found.id)
+    title = tr(request, "Effect given to request %(id)s", id=found.id)
     return page(request, "portal/letter.html", context, title=title)
 
 
@@ -381,7 +381,7 @@ def _tokens_page(request: Request, db: Session, user: SignedIn,
     values = {"form_key": secrets.token_urlsafe(18), **(values or {})}
     context = {"tokens": list(reversed(own)), "values": values, "errors": errors or {},
                "fmt": forms.when}
-    return page(request, "portal/tokens.html", context, status=status, title=translator(request)("API tokens"))
+    return page(request, "portal/tokens.html", context, status=status, title=tr(request, "API tokens"))
 
 
 @router.get("/tokens", response_class=HTMLResponse)
@@ -412,7 +412,7 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
         key = idempotency.Key(owner, f"portal-token:{secrets.token_urlsafe(18)}", digest)
     record = None if earlier else idempotency.take(session=db, key=key)
     if record is None:
-        flash(request, translator(request)(
+        flash(request, tr(request,
             "This form was sent already and its token was made then; a token is shown only once. "
             "Revoke it below if it was not copied."), "warning")
         return redirect(request, "/portal/tokens")
@@ -420,7 +420,7 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
                                         name=name)
     record.response = {"token_id": token.id, "prefix": token.prefix}
     return page(request, "portal/token_created.html", {"token": token, "plain": plain},
-                title=translator(request)("Your new API token"))
+                title=tr(request, "Your new API token"))
 
 
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)

@@ -51,7 +51,7 @@ APPELLANT_WORDS = {
     "reporter": "by the person who reported it",
 }
 
-_MISSING = {
+MISSING_WORDS = {
     "legal_basis": "The legal basis: a law from the catalog (with its provision) or a citation.",
     "explanation": "An explanation of why the content is illegal.",
     "notifier_email": "An e-mail address for your organisation: ask the platform to add it to "
@@ -108,7 +108,7 @@ def missing_words(field: str, _: Translate = _english) -> str:
             return _("Item %(number)s: the reviewer asks for clarification; answer in your message.", number=number)
         return _("Item %(number)s: the address does not point at exactly one piece of content; "
                  "give its exact URL or the platform's content id.", number=number)
-    return _(_MISSING[field]) if field in _MISSING else field
+    return _(MISSING_WORDS[field]) if field in MISSING_WORDS else field
 
 
 def fixable_items(missing: list[str]) -> list[int]:

@@ -103,6 +103,11 @@ def translator(request: Request) -> Translate:
     return gettext_for(language(request))
 
 
+def tr(request: Request, message: str, **values: Any) -> str:
+    """``message`` in the language of ``request``, with ``%(name)s`` filled in."""
+    return translator(request)(message, **values)
+
+
 def template_gettext(lang: str) -> Callable[..., Markup]:
     """``_`` for templates: the translation is trusted markup (written by us), the values
     filled in are escaped."""
@@ -112,3 +117,4 @@ def template_gettext(lang: str) -> Callable[..., Markup]:
         text = Markup(catalog.gettext(message))  # noqa: S704 - our own catalogs' text
         return text % {k: escape(v) for k, v in values.items()} if values else text
     return _
+
