@@ -138,7 +138,7 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
     lang = i18n.language(request)
     values = {
         "request": request,
-        "lang": lang, "_": i18n.template_gettext(lang), "languages": i18n.NAMES,
+        "lang": lang, "_": i18n.template_gettext(lang), "page_languages": i18n.NAMES,
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "flashes": _flashes(request),
