@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, effects
+from docket import audit, demo_portal, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -462,6 +462,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _review_cases(session)
     _appeal_cases(session, settings)
     _report_cases(session, settings)
+    demo_portal.load(session=session, settings=settings, password=PASSWORD)
     requests += _history(session, settings)
     letters = _inbox(session, settings)
     # Seal the demo's history into the verifiable log, so its receipts exist (GET

@@ -107,8 +107,9 @@ def territory(lang: str, code: str) -> str:
 
 
 def test_kinds_are_the_nine_notices() -> None:
-    assert set(KINDS) == {"statement_of_reasons", "effect_given", "acknowledgement", "reporter_outcome", "request_message",
-                          "appeal_received", "appeal_decided", "restriction_lifted", "clarification_requested"}
+    assert set(KINDS) == {"statement_of_reasons", "effect_given", "acknowledgement", "reporter_outcome",
+                          "request_message", "appeal_received", "appeal_decided", "restriction_lifted",
+                          "clarification_requested"}
     assert LANGUAGES == ("en", "ru", "kk", "de", "tr")
 
 

@@ -47,7 +47,8 @@ def test_the_language_comes_from_lang_then_the_cookie_then_the_browser(web: Any)
     # Nowhere else: a "next" off the site goes home; an unknown language changes nothing.
     assert post_form(web, "/sign-in", "/language", {"lang": "de", "next": "https://evil.example/"}
                      ).headers["location"] == "/"
-    assert '<html lang="de">' in web.get(post_form(web, "/sign-in", "/language", {"lang": "xx"}).headers["location"]).text
+    refused = post_form(web, "/sign-in", "/language", {"lang": "xx"})
+    assert '<html lang="de">' in web.get(refused.headers["location"]).text
 
 
 def test_a_persons_saved_choice_wins_over_the_browser(web: Any, kz_ministry: Any, make_person: Any) -> None:
