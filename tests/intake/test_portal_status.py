@@ -75,3 +75,31 @@ def test_the_csv_pages_newest_first_and_cells_are_never_formulas(client: Any, kz
     assert 'rel="next"' in link
     rest = client.get("/api/v1/requests" + link[1:link.index(">")], headers=kz_ministry.headers)
     assert [r["reference"] for r in csv.DictReader(io.StringIO(rest.text))] == ["'=HYPERLINK(0)"]
+
+
+def test_lists_are_by_date_received_newest_first(client: Any, sessions: Any, settings: Any,
+                                                 kz_ministry: Any) -> None:
+    import datetime as dt
+
+    from docket import store
+    from docket.intake import submission
+    from docket.intake.models import Channel
+    from docket.intake.schemas import RequestCreate
+    from docket.parties.models import Submitter
+
+    body = {"jurisdiction": "KZ", "reason": "hate_speech", "explanation": "x",
+            "legal_basis": [{"law": "kz-online-platforms-9"}], "items": [{"url": "https://social.example/@m/1"}]}
+    recent = client.post("/api/v1/requests", headers=kz_ministry.headers, json=body).json()["id"]
+    # Entered later, received a month earlier (a letter typed in from the inbox, say).
+    with store.transaction(sessions) as s:
+        older = submission.submit(session=s, settings=settings, submitter=s.get(Submitter, kz_ministry.id),
+                                  data=RequestCreate.model_validate(body), channel=Channel.document,
+                                  now=store.utcnow() - dt.timedelta(days=30)).request
+        assert older is not None
+        older_id = older.id
+    assert older_id > recent
+    first = client.get("/api/v1/requests?limit=1", headers=kz_ministry.headers).json()
+    assert [r["id"] for r in first["requests"]] == [recent]
+    rest = client.get(f"/api/v1/requests?limit=1&cursor={first['next_cursor']}", headers=kz_ministry.headers).json()
+    assert [r["id"] for r in rest["requests"]] == [older_id] and rest["next_cursor"] is None
+    assert client.get("/api/v1/requests?cursor=bm9wZQ", headers=kz_ministry.headers).status_code == 422

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
 
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
-from docket import access, bounds
+from docket import access
 from docket.access import Purpose
 from docket.appeals import history
 from docket.bounds import Id, Moment
@@ -247,14 +246,13 @@ def get_request(request_id: Id, db: Db, principal: Limited) -> RequestRead:
     return RequestRead.model_validate(access.visible(db, principal, Request, request_id))
 
 
-def _cursor(value: str | None) -> int | None:
+def _cursor(value: str | None) -> reading.Position | None:
     if not value:
         return None
-    try:
-        return bounds.check_id(int(base64.urlsafe_b64decode(value.encode()).decode()))
-    except (ValueError, UnicodeDecodeError):
-        raise Unprocessable("invalid cursor",
-                            errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+    position = reading.parse_cursor(value)
+    if position is None:
+        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}])
+    return position
 
 
 @router.get("", response_model=RequestPage, responses={200: {"content": {"text/csv": {}}}})
@@ -265,7 +263,7 @@ def list_requests(
     submitter: Annotated[Id | None, Query(description="staff only")] = None,
     received_from: Moment | None = None,
     received_to: Moment | None = None,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     format_: Annotated[Literal["json", "csv"], Query(
         alias="format", description="csv: one row per item with its dates and outcomes (appeals, reversals); "
@@ -276,10 +274,10 @@ def list_requests(
     check_reader(principal)
     rows = reading.list_requests(
         session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
-        received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
+        received_from=received_from, received_to=received_to, before=_cursor(cursor), limit=limit + 1,
     )
     more, rows = len(rows) > limit, rows[:limit]
-    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
+    next_cursor = reading.cursor(rows[-1]) if more else None
     if format_ == "csv":
         body = history.csv_text(history.csv_rows(session=db, requests=rows))
         headers = {"Content-Disposition": 'attachment; filename="requests.csv"'}

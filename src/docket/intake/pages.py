@@ -10,7 +10,6 @@ submitter."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -106,7 +105,7 @@ def requests_page(
     jurisdiction: Annotated[str, Query(max_length=10)] = "",
     received_from: Annotated[str, Query(max_length=20)] = "",
     received_to: Annotated[str, Query(max_length=20)] = "",
-    cursor: Annotated[str, Query(max_length=40)] = "",
+    cursor: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """The organisation's own requests, newest first, with the same filters as
     ``GET /api/v1/requests``. Who: a person of a submitter."""
@@ -129,9 +128,9 @@ def requests_page(
         rows = reading.list_requests(
             session=db, principal=user.principal, status=status or None,
             jurisdiction=jurisdiction or None, received_from=start, received_to=end,
-            before_id=before, limit=PAGE_SIZE + 1)
+            before=before, limit=PAGE_SIZE + 1)
         more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
+    next_cursor = reading.cursor(rows[-1]) if more else None
     context = {**_common(db, request), "rows": rows, "values": values, "errors": errors,
                "statuses": [(s.value, forms.STATUS_WORDS[s.value]) for s in RequestStatus],
                "next_query": next_cursor and forms.query({**values, "cursor": next_cursor}),
@@ -140,14 +139,9 @@ def requests_page(
                 title=tr(request, "Your requests"))
 
 
-def _cursor(value: str) -> int | None:
-    """The API's cursor (a base64 request id), so a page link and the API agree."""
-    if not value:
-        return None
-    try:
-        return int(base64.urlsafe_b64decode(value.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
+def _cursor(value: str) -> reading.Position | None:
+    """The API's cursor, so a page link and the API agree."""
+    return reading.parse_cursor(value) if value else None
 
 
 # ---------------------------------------------------------------- a new request

@@ -5,7 +5,6 @@ of the organisation's own requests (``intake.thread`` and ``appeals.history`` be
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -101,17 +100,11 @@ def portal_csv(request: Request, user: PortalUser, db: Db,
     """The organisation's own requests as CSV, one row per item with its dates and outcomes
     (appeals and reversals too), newest request first; 500 requests a file, the next file
     linked in the Link header. Who: a person of a submitter."""
-    before = None
-    if cursor:
-        try:
-            before = int(base64.urlsafe_b64decode(cursor.encode()).decode())
-        except (ValueError, UnicodeDecodeError):
-            before = None
-    rows = reading.list_requests(session=db, principal=user.principal, before_id=before, limit=CSV_PAGE + 1)
+    before = reading.parse_cursor(cursor) if cursor else None
+    rows = reading.list_requests(session=db, principal=user.principal, before=before, limit=CSV_PAGE + 1)
     more, rows = len(rows) > CSV_PAGE, rows[:CSV_PAGE]
     headers = {"Content-Disposition": 'attachment; filename="requests.csv"', "Cache-Control": "no-store"}
     if more:
-        nxt = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode()
-        headers["Link"] = f'</portal/requests.csv?cursor={nxt}>; rel="next"'
+        headers["Link"] = f'</portal/requests.csv?cursor={reading.cursor(rows[-1])}>; rel="next"'
     return Response(history.csv_text(history.csv_rows(session=db, requests=rows)),
                     media_type="text/csv; charset=utf-8", headers=headers)
