@@ -79,6 +79,7 @@ def test_a_liaison_reads_a_reversal_and_replies_in_the_thread(
         official.keyboard.press("Enter")
     assert "Your message is sent to the reviewers." in official.locator("main [role=status]").first.inner_text()
     assert "Understood. We accept the reversal." in official.locator("#messages .thread").inner_text()
+    assert axe_violations(official) == []
     screenshot(official, "portal-request-thread")
 
     reviewer.goto("/console/messages")

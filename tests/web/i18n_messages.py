@@ -19,7 +19,8 @@ from docket.web import i18n
 
 PACKAGE_DIR = Path(docket.__file__).resolve().parent
 TEMPLATES = ("web/templates/base.html", "web/templates/_language.html", "web/templates/sign_in.html",
-             "web/templates/error.html", "intake/templates/portal")
+             "web/templates/error.html", "intake/templates/portal", "documents/templates/documents/_list.html",
+             "documents/templates/documents/_fields.html")
 CODE = ("intake/pages.py", "intake/thread_pages.py", "intake/portal_forms.py")
 # Titles of error pages (docket.errors), which error.html translates.
 ERROR_TITLES = ("Authentication required", "Not allowed", "Not found", "Conflict", "Gone",
