@@ -40,7 +40,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('language')
+    # Not a batch: re-creating users on SQLite would break every key that points at it.
+    op.execute('ALTER TABLE users DROP COLUMN language')
     op.drop_index(op.f('ix_request_messages_request_id'), table_name='request_messages')
     op.drop_table('request_messages')
