@@ -34,7 +34,7 @@ from docket.enforcement import pages as enforcement_pages
 from docket.enforcement.api import router as enforcement_router
 from docket.enforcement.follower import FeedFollower
 from docket.enforcement.index import RestrictionIndex
-from docket.intake import draft_pages, submission, user_report_pages
+from docket.intake import draft_pages, submission, thread_pages, user_report_pages
 from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
@@ -95,7 +95,7 @@ def page_routers() -> list[APIRouter]:
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, console_desk, console_flow, console_teams, portal_pages,
              user_report_pages, appeals_pages, enforcement_pages, admin_pages, catalog_pages, notices_pages,
-             documents_pages, draft_pages, console_context, audit_pages)
+             documents_pages, draft_pages, console_context, audit_pages, thread_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, demo_queue, effects
+from docket import audit, demo_portal, demo_queue, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -466,6 +466,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     _appeal_cases(session, settings)
     _report_cases(session, settings)
     load_item_context(session)
+    demo_portal.load(session=session, settings=settings, password=PASSWORD)
     requests += _history(session, settings)
     letters = _inbox(session, settings)
     demo_queue.load(session)

@@ -13,6 +13,7 @@ Reach, the reference model (written here, not imported from docket):
              countries (whatever other roles it has)
   own        the caller's own (tokens, webhook endpoints)
   submitter  that submitter itself, or staff who may read parties
+  write      a submitter: its own records (as read); staff: as act (a request's thread)
   all        every record (a route for which the record is not scoped)
 
 A document in the inbox (received, no request yet: a record of kind "inbox", or a
@@ -63,6 +64,8 @@ def reaches(caller: str, record: Record, how: str) -> bool:
         return record.owner == caller
     if how == "submitter":
         return record.owner == caller or caller in PARTIES_READERS
+    if how == "write":
+        return reaches(caller, record, "read" if caller in SUBMITTERS else "act")
     if caller in SUBMITTERS:
         return how == "read" and record.owner == caller
     if caller in (READ_EVERYWHERE if how == "read" else ACT_EVERYWHERE):
@@ -153,6 +156,10 @@ API: dict[str, Route] = {
                                   query={"limit": "200"}),
     "POST /api/v1/requests/{request_id}/clarifications": Route(
         SUBMITTER, "request", body=_const(message="The order is attached.")),
+    # A request's thread: its submitter and the reviewers write; whoever reads the request reads it.
+    "GET /api/v1/requests/{request_id}/messages": Route(SUBMITTER | STAFF, "request"),
+    "POST /api/v1/requests/{request_id}/messages": Route(SUBMITTER | REVIEWERS, "request", "write",
+                                                         body=_const(body="Any news?")),
     # Documents: the request's submitter, and staff who may see the request.
     "POST /api/v1/requests/{request_id}/documents": Route(
         SUBMITTER | STAFF, "request", form=_const(kind="translation", language="en"), files=FILE),
@@ -278,6 +285,7 @@ PAGES: dict[str, Route] = {
     "POST /sign-in": Route(ALL, fresh=True, form=lambda w, r: {"email": "victim@docket.test",
                                                                 "password": PASSWORD}),
     "POST /sign-out": Route(ALL, fresh=True, ok=frozenset({303})),
+    "POST /language": Route(ALL, form=_const(lang="en", next="/")),
     # The console.
     "GET /console": Route(QUEUE, lists="item", ids=_html_ids("/console/items/"), query={"limit": "200"}),
     "GET /console/views": Route(QUEUE),
@@ -313,6 +321,8 @@ PAGES: dict[str, Route] = {
     "POST /console/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", form=_const()),
     "POST /console/decisions/{decision_id}/reject": Route(REVIEWERS, "decision", "act",
                                                           form=_const(reason="Too wide.")),
+    "GET /console/messages": Route(QUEUE),
+    "POST /console/requests/{request_id}/messages": Route(REVIEWERS, "request", "act", form=_const(body="Any news?")),
     "GET /console/appeals": Route(REVIEWERS, lists="appeal", ids=_html_ids('data-appeal="'),
                                   query={"status": "all"}),
     "POST /console/appeals/{appeal_id}/decision": Route(
@@ -361,6 +371,8 @@ PAGES: dict[str, Route] = {
     "GET /portal/requests/{request_id}/letter": Route(SUBMITTER, "request"),
     "GET /portal/requests/{request_id}/receipt": Route(SUBMITTER, "request"),
     "GET /portal/tokens": Route(SUBMITTER),
+    "POST /portal/requests/{request_id}/messages": Route(SUBMITTER, "request", form=_const(body="Any news?")),
+    "GET /portal/requests.csv": Route(SUBMITTER),
     "POST /portal/tokens": Route(SUBMITTER, form=_const(name="ci")),
     "POST /portal/tokens/{token_id}/revoke": Route(SUBMITTER, "token", "own", form=_const()),
     # Public pages.

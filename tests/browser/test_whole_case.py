@@ -320,7 +320,9 @@ def test_the_whole_case_from_the_portal_to_the_reversed_appeal(
     assert f"Appeal number: A-{appeal_id}\n" in _text(_mail(smtp, AUTHOR, "appeal_decided"))
     assert _mail(smtp, AUTHOR, "restriction_lifted") is not None
     official.reload()
-    assert _cell(official.locator("table.items tbody tr"), "Outcome") == "No action taken"
+    assert _cell(official.locator("table.items tbody tr"), "Outcome").split("\n") == [
+        "No action taken", "reversed on appeal"]
+    assert "The decision was reversed on appeal on " in official.locator(".item-status").inner_text()
 
     # -- Admin: the overview counts what this case created.
     admin = new_page(server)

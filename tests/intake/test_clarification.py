@@ -28,8 +28,11 @@ def test_supplying_what_was_missing_opens_the_request_and_restarts_the_clock(
     assert out["received_at"] == first["received_at"]
     events = client.get(f"/api/v1/audit/events?subject=request:{first['id']}",
                         headers=auditor_erin.headers).json()["events"]
-    assert [e["action"] for e in events] == ["request:received", "request:clarified"]
+    assert [e["action"] for e in events] == ["request:received", "request:clarified", "request:message_posted"]
     assert events[1]["payload"]["supplied"] == ["explanation", "legal_basis"]
+    thread = client.get(f"/api/v1/requests/{first['id']}/messages", headers=kz_ministry.headers).json()
+    assert [(m["author"], m["kind"], m["body"]) for m in thread["messages"]] == [
+        ("authority", "answer", "Apologies, see attached basis.")]
     assert events[1]["payload"]["clock_restarted"] is True
 
 

@@ -42,7 +42,7 @@ def test_order_details_go_through_intake_and_show_on_the_request_page(
     # The same register entry again: proposed as a repeat, with a link to the earlier request.
     again = request_id(submit(complete(order_register_entry="R-311")))
     page = web.get(f"/portal/requests/{again}").text
-    assert f'Possibly repeats</dt><dd>your <a href="/portal/requests/{new}">' in page
+    assert f'Possibly repeats</dt><dd><a href="/portal/requests/{new}">' in page
     assert "same register entry" in page and "How the addresses were read" not in page
 
 

@@ -70,6 +70,8 @@ def contexts() -> dict[str, dict[str, Any]]:
             "outcome": "restricted", "scope": ["DE"], "decided_at": DECIDED, "explanation": "Illegal in Germany.",
             "appeal_url": APPEAL_URL, "appeal_deadline": DEADLINE,
         },
+        "request_message": {"platform": "Social Example", "request_id": 481, "reference": "KZ-2025-0042",
+                            "body": "Please send the court's order."},
         "appeal_received": {"platform": "Social Example", "appeal_id": 5, "decision_reference": "D-42",
                             "received_at": dt.datetime(2025, 3, 6, 8, 0, tzinfo=UTC)},
         "appeal_decided": {"platform": "Social Example", "appeal_id": 5, "outcome": "reversed",
@@ -104,9 +106,10 @@ def territory(lang: str, code: str) -> str:
 # ---------------------------------------------------------------- every kind, every language
 
 
-def test_kinds_are_the_eight_notices() -> None:
+def test_kinds_are_the_nine_notices() -> None:
     assert set(KINDS) == {"statement_of_reasons", "effect_given", "acknowledgement", "reporter_outcome",
-                          "appeal_received", "appeal_decided", "restriction_lifted", "clarification_requested"}
+                          "request_message", "appeal_received", "appeal_decided", "restriction_lifted",
+                          "clarification_requested"}
     assert LANGUAGES == ("en", "ru", "kk", "de", "tr")
 
 

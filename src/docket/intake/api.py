@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
@@ -13,17 +12,18 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
-from docket import access, bounds
+from docket import access
 from docket.access import Purpose
+from docket.appeals import history
 from docket.bounds import Id, Moment
 from docket.deps import AppSettings, Db
 from docket.documents import service as documents
 from docket.documents.models import DocumentKind
 from docket.documents.schemas import DocumentRead
 from docket.errors import PROBLEM_JSON, Forbidden, Unprocessable, field_errors, json_problem
-from docket.intake import clarification, idempotency, orders, reading
+from docket.intake import clarification, idempotency, orders, reading, thread
 from docket.intake import submission as intake
-from docket.intake.models import Channel, Request, RequestStatus
+from docket.intake.models import Channel, MessageAuthor, Request, RequestStatus
 from docket.intake.schemas import (
     ClarificationCreate,
     OrderCorrection,
@@ -32,6 +32,7 @@ from docket.intake.schemas import (
     RequestRead,
     RequestWithDocuments,
 )
+from docket.intake.thread_schemas import MessageCreate, MessagePage, MessageRead
 from docket.parties import auth
 from docket.parties import service as parties
 from docket.parties.auth import (
@@ -245,17 +246,16 @@ def get_request(request_id: Id, db: Db, principal: Limited) -> RequestRead:
     return RequestRead.model_validate(access.visible(db, principal, Request, request_id))
 
 
-def _cursor(value: str | None) -> int | None:
+def _cursor(value: str | None) -> reading.Position | None:
     if not value:
         return None
-    try:
-        return bounds.check_id(int(base64.urlsafe_b64decode(value.encode()).decode()))
-    except (ValueError, UnicodeDecodeError):
-        raise Unprocessable("invalid cursor",
-                            errors=[{"field": "cursor", "message": "use next_cursor as given"}]) from None
+    position = reading.parse_cursor(value)
+    if position is None:
+        raise Unprocessable("invalid cursor", errors=[{"field": "cursor", "message": "use next_cursor as given"}])
+    return position
 
 
-@router.get("", response_model=RequestPage)
+@router.get("", response_model=RequestPage, responses={200: {"content": {"text/csv": {}}}})
 def list_requests(
     db: Db, principal: Limited,
     status_: Annotated[RequestStatus | None, Query(alias="status")] = None,
@@ -263,18 +263,27 @@ def list_requests(
     submitter: Annotated[Id | None, Query(description="staff only")] = None,
     received_from: Moment | None = None,
     received_to: Moment | None = None,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> RequestPage:
-    """Requests, newest first. Who: a submitter (its own only), staff (a local
-    representative: its countries)."""
+    format_: Annotated[Literal["json", "csv"], Query(
+        alias="format", description="csv: one row per item with its dates and outcomes (appeals, reversals); "
+                                    "the next page's cursor in the Link header", examples=["csv"])] = "json",
+) -> RequestPage | Response:
+    """Requests, newest first (by date received). Who: a submitter (its own only), staff (a
+    local representative: its countries)."""
     check_reader(principal)
     rows = reading.list_requests(
         session=db, principal=principal, submitter_id=submitter, status=status_, jurisdiction=jurisdiction,
-        received_from=received_from, received_to=received_to, before_id=_cursor(cursor), limit=limit + 1,
+        received_from=received_from, received_to=received_to, before=_cursor(cursor), limit=limit + 1,
     )
     more, rows = len(rows) > limit, rows[:limit]
-    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
+    next_cursor = reading.cursor(rows[-1]) if more else None
+    if format_ == "csv":
+        body = history.csv_text(history.csv_rows(session=db, requests=rows))
+        headers = {"Content-Disposition": 'attachment; filename="requests.csv"'}
+        if next_cursor:
+            headers["Link"] = f'<?format=csv&limit={limit}&cursor={next_cursor}>; rel="next"'
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     return RequestPage(requests=[RequestRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
@@ -306,3 +315,35 @@ def correct_order(
     found = access.visible(db, principal, Request, request_id, purpose=Purpose.act, for_update=True)
     return RequestRead.model_validate(orders.correct(session=db, request=found, data=body,
                                                      actor=principal.actor))
+
+
+# ---------------------------------------------------------------- the thread and the export
+@router.get("/{request_id}/messages", response_model=MessagePage, summary="A request's message thread",
+            responses={404: {"description": "no such request, or not yours"}})
+def list_messages(request_id: Id, db: Db, principal: Limited) -> MessagePage:
+    """The thread between the request's submitter and the reviewers, oldest first, with the
+    clarification questions and answers. Who: its submitter; staff (a local representative:
+    its countries); 404 for anyone else."""
+    check_reader(principal)
+    found = access.visible(db, principal, Request, request_id)
+    return MessagePage(messages=[MessageRead.model_validate(m)
+                                 for m in thread.messages(session=db, request_id=found.id)])
+
+
+@router.post("/{request_id}/messages", response_model=MessageRead, status_code=status.HTTP_201_CREATED,
+             summary="Write to a request's thread",
+             responses={404: {"description": "no such request, or not yours"}, 422: {"description": "invalid input"}})
+def post_message(request_id: Id, body: MessageCreate, db: Db, principal: Limited) -> MessageRead:
+    """A message from the submitter to the reviewers (shown in their console), or from a
+    reviewer to the submitter (e-mailed to it, in the request's language). Who: the
+    request's submitter; reviewers (a local representative: its countries)."""
+    if principal.submitter_id is not None:
+        found = access.visible(db, principal, Request, request_id)
+        author = MessageAuthor.authority
+    elif principal.can(Permission.review):
+        found = access.visible(db, principal, Request, request_id, purpose=Purpose.act)
+        author = MessageAuthor.staff
+    else:
+        raise Forbidden("this call needs a submitter's token or the 'review' permission")
+    return MessageRead.model_validate(thread.post(session=db, request=found, author=author, body=body.body,
+                                                  actor=principal.actor, user_id=principal.user_id))

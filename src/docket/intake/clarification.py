@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from docket import audit
 from docket.catalog import service as catalog
 from docket.errors import Conflict, Unprocessable
-from docket.intake import checks
-from docket.intake.models import Request, RequestStatus
+from docket.intake import checks, thread
+from docket.intake.models import MessageAuthor, Request, RequestStatus
 from docket.intake.schemas import ClarificationCreate, ItemFix, ItemIn, LegalBasis
 from docket.intake.status import refresh_status
 from docket.items.moves import move
@@ -79,6 +79,10 @@ def clarify(
             "deadline_at": request.deadline_at.isoformat(),
         },
     )
+    if data.message:  # the answer joins the request's thread with the reviewers
+        person = actor.removeprefix("user:")
+        thread.post(session=session, request=request, author=MessageAuthor.authority, body=data.message,
+                    actor=actor, kind="answer", user_id=int(person) if person.isdigit() else None)
     return request
 
 

@@ -412,3 +412,25 @@ class ReporterSuspension(Base):
     starts_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ends_at: Mapped[dt.datetime]
     suspended_by: Mapped[str] = mapped_column(String(120))
+
+
+class MessageAuthor(StrEnum):
+    authority = "authority"  # a person of the request's submitter, or its API token
+    staff = "staff"  # a reviewer of the platform
+
+
+class RequestMessage(Base):
+    """One message of a request's thread between the authority and the reviewers."""
+
+    __tablename__ = "request_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    author: Mapped[MessageAuthor] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # "message", or a clarification's "question" (a reviewer's) or "answer" (the authority's).
+    kind: Mapped[str] = mapped_column(String(16), default="message")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When a reviewer first opened the request after an authority's message (None: unread).
+    read_at: Mapped[dt.datetime | None]

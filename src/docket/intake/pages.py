@@ -10,7 +10,6 @@ submitter."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from docket import access
+from docket.appeals import history
 from docket.audit import receipts
 from docket.bounds import Id
 from docket.catalog import service as catalog
@@ -29,7 +29,7 @@ from docket.deps import AppSettings, Db
 from docket.documents import pages as documents
 from docket.enforcement import service as enforcement
 from docket.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from docket.intake import clarification, idempotency, reading
+from docket.intake import clarification, idempotency, reading, thread
 from docket.intake import portal_forms as forms
 from docket.intake import submission as intake
 from docket.intake.models import Channel, RequestStatus
@@ -41,6 +41,7 @@ from docket.review import service as review
 from docket.store import utcnow
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
+from docket.web.i18n import tr, translator
 from docket.web.render import add_template_package, flash, page, redirect
 from docket.web.sessions import SignedIn
 
@@ -71,17 +72,20 @@ def _own(db: Session, user: SignedIn, request_id: int, *,
                           what="request")
 
 
-def _common(db: Session) -> dict[str, Any]:
-    """What templates need to name countries, reasons and laws, and to format times."""
+def _common(db: Session, request: Request) -> dict[str, Any]:
+    """What templates need to name countries, reasons and laws, and to format times, in
+    the reader's language."""
     names = {j.code: j.name for j in catalog.list_jurisdictions(session=db)}
+    _ = translator(request)
     return {
         "country_names": names,
         "reasons": {r.code: r.label for r in catalog.list_reasons(session=db)},
         "law_names": {law.id: law.citation for law in catalog.list_laws(session=db)},
-        "fmt": forms.when, "left": forms.time_left,
-        "scope_words": lambda scope: forms.scope_words(scope, names),
+        "fmt": forms.when, "left": lambda deadline, now: forms.time_left(deadline, now, _),
+        "scope_words": lambda scope: forms.scope_words(scope, names, _),
         "outcome_words": forms.OUTCOME_WORDS, "state_words": forms.STATE_WORDS,
-        "missing_words": forms.missing_words, "now": utcnow(),
+        "status_words": forms.STATUS_WORDS, "appellant_words": forms.APPELLANT_WORDS,
+        "missing_words": lambda field: forms.missing_words(field, _), "now": utcnow(),
         "authority_words": dict(forms.AUTHORITY_KINDS),
     }
 
@@ -101,7 +105,7 @@ def requests_page(
     jurisdiction: Annotated[str, Query(max_length=10)] = "",
     received_from: Annotated[str, Query(max_length=20)] = "",
     received_to: Annotated[str, Query(max_length=20)] = "",
-    cursor: Annotated[str, Query(max_length=40)] = "",
+    cursor: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """The organisation's own requests, newest first, with the same filters as
     ``GET /api/v1/requests``. Who: a person of a submitter."""
@@ -109,40 +113,35 @@ def requests_page(
               "received_from": received_from, "received_to": received_to}
     errors: dict[str, str] = {}
     if status and status not in RequestStatus.__members__:
-        errors["status"] = "choose a status from the list"
+        errors["status"] = tr(request, "choose a status from the list")
     if jurisdiction and catalog.get_jurisdiction(session=db, code=jurisdiction[:2]) is None:
-        errors["jurisdiction"] = "choose a country from the list"
+        errors["jurisdiction"] = tr(request, "choose a country from the list")
     start, errors_from = forms.day(received_from, "received_from")
     end, errors_to = forms.day(received_to, "received_to", next_day=True)
     errors.update(errors_from | errors_to)
     before = _cursor(cursor)
     if cursor and before is None:
-        errors["form"] = "that page link is not valid; start from the first page"
+        errors["form"] = tr(request, "that page link is not valid; start from the first page")
     rows: Sequence[DocketRequest] = []
     more = False
     if not errors:
         rows = reading.list_requests(
             session=db, principal=user.principal, status=status or None,
             jurisdiction=jurisdiction or None, received_from=start, received_to=end,
-            before_id=before, limit=PAGE_SIZE + 1)
+            before=before, limit=PAGE_SIZE + 1)
         more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    next_cursor = base64.urlsafe_b64encode(str(rows[-1].id).encode()).decode() if more else None
-    context = {**_common(db), "rows": rows, "values": values, "errors": errors,
+    next_cursor = reading.cursor(rows[-1]) if more else None
+    context = {**_common(db, request), "rows": rows, "values": values, "errors": errors,
                "statuses": [(s.value, forms.STATUS_WORDS[s.value]) for s in RequestStatus],
                "next_query": next_cursor and forms.query({**values, "cursor": next_cursor}),
                "paged": bool(cursor), "first_query": forms.query(values)}
     return page(request, "portal/requests.html", context, status=422 if errors else 200,
-                title="Your requests")
+                title=tr(request, "Your requests"))
 
 
-def _cursor(value: str) -> int | None:
-    """The API's cursor (a base64 request id), so a page link and the API agree."""
-    if not value:
-        return None
-    try:
-        return int(base64.urlsafe_b64decode(value.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
+def _cursor(value: str) -> reading.Position | None:
+    """The API's cursor, so a page link and the API agree."""
+    return reading.parse_cursor(value) if value else None
 
 
 # ---------------------------------------------------------------- a new request
@@ -171,7 +170,7 @@ def _new_form(request: Request, db: Session, user: SignedIn, values: dict[str, A
         # The "Order details" fieldset opens by itself when it holds a value or an error.
         "order_open": any(values.get(f) or errors.get(f) for f in (*forms.ORDER_FIELDS, *forms.AUTHORITY_FIELDS)),
     }
-    return page(request, "portal/new.html", context, status=status, title="New request")
+    return page(request, "portal/new.html", context, status=status, title=tr(request, "New request"))
 
 
 @router.get("/requests/new", response_class=HTMLResponse)
@@ -220,13 +219,18 @@ def submit_request(request: Request, user: PortalUser, db: Db, settings: AppSett
     created = submitted.request
     assert created is not None
     count = len(submitted.documents)
-    carried = f" with {count} document{'s' if count > 1 else ''}" if count else ""
-    if created.status == RequestStatus.needs_clarification:
-        flash(request, f"Request {created.id} is received{carried}, but it is incomplete: "
-                       "supply what is missing below so that it can be reviewed.", "warning")
+    _ = translator(request)
+    if count > 1:
+        received = _("Request %(id)s is received with %(count)s documents", id=created.id, count=count)
+    elif count:
+        received = _("Request %(id)s is received with 1 document", id=created.id)
     else:
-        flash(request, f"Request {created.id} is received{carried}. "
-                       f"It is due by {forms.when(created.deadline_at)}.")
+        received = _("Request %(id)s is received", id=created.id)
+    if created.status == RequestStatus.needs_clarification:
+        flash(request, received + _(", but it is incomplete: supply what is missing below so that it can "
+                                    "be reviewed."), "warning")
+    else:
+        flash(request, received + ". " + _("It is due by %(date)s.", date=forms.when(created.deadline_at)))
     return redirect(request, f"/portal/requests/{created.id}")
 
 
@@ -236,7 +240,8 @@ def _document_error(exc: PayloadTooLarge | UnsupportedMediaType | Unprocessable)
 
 
 def _replayed(request: Request, answer: dict[str, Any]) -> Response:
-    flash(request, f"This form was sent already; it is request {answer.get('id')}.", "warning")
+    _ = translator(request)
+    flash(request, _("This form was sent already; it is request %(id)s.", id=answer.get("id")), "warning")
     return redirect(request, f"/portal/requests/{answer.get('id')}")
 
 
@@ -245,8 +250,9 @@ def _sent_already(request: Request, db: Session, user: SignedIn, values: dict[st
     """The same form key with other values (sent, then edited after going back)."""
     values = {**values, "form_key": secrets.token_urlsafe(18)}
     earlier = exc.request_id
-    message = (f"This form was already sent as request {earlier}, with other values. "
-               "Check that request; to send these values as another request, send the form again.")
+    message = tr(request,
+        "This form was already sent as request %(id)s, with other values. Check that request; to send "
+        "these values as another request, send the form again.", id=earlier)
     return _new_form(request, db, user, values, {"form": message}, 409)
 
 
@@ -256,7 +262,7 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
                   status: int = 200) -> Response:
     submitter = _submitter(db, user)
     context = {
-        **_common(db), "req": found, "values": values or {}, "errors": errors or {},
+        **_common(db, request), "req": found, "values": values or {}, "errors": errors or {},
         "laws": [(law.id, f"{law.citation} — {law.title}")
                  for law in catalog.list_laws(session=db, applies_in=found.jurisdiction)
                  if law.active],
@@ -268,9 +274,12 @@ def _request_page(request: Request, db: Session, user: SignedIn, found: DocketRe
                       for i in found.items if i.clarification_question},
         "official": catalog.kind_places(session=db).needs_legal_basis(submitter.kind),
         "receipts": _receipts(request, db, found),
+        "histories": history.of_request(session=db, request=found),
+        **thread.shown(session=db, request_id=found.id),
         **documents.shown(db, request_id=found.id, settings=request.app.state.settings),
     }
-    return page(request, "portal/request.html", context, status=status, title=f"Request {found.id}")
+    title = tr(request, "Request %(id)s", id=found.id)
+    return page(request, "portal/request.html", context, status=status, title=title)
 
 
 def _receipts(request: Request, db: Session, found: DocketRequest) -> receipts.Receipts:
@@ -313,11 +322,12 @@ def clarify(request: Request, request_id: Id, user: PortalUser, db: Db, settings
         found = _own(db, user, request_id)
         return _request_page(request, db, user, found, values, forms.clarification_errors(
             forms.problem(exc), positions, shown), 422)
+    _ = translator(request)
     if found.missing:
-        flash(request, "Thank you. Some elements are still missing; see below.", "warning")
+        flash(request, _("Thank you. Some elements are still missing; see below."), "warning")
     else:
-        flash(request, f"Thank you. Request {found.id} is complete and in review; "
-                       f"it is due by {forms.when(found.deadline_at)}.")
+        flash(request, _("Thank you. Request %(id)s is complete and in review; it is due by %(date)s.",
+                         id=found.id, date=forms.when(found.deadline_at)))
     return redirect(request, f"/portal/requests/{request_id}")
 
 
@@ -351,9 +361,10 @@ def letter(request: Request, request_id: Id, user: PortalUser, db: Db) -> Respon
         cited = decision.law if decision is not None else None
         law = catalog.get_law(session=db, law_id=cited) if cited else None
         entries.append({"item": item, "decision": decision, "law": law, "lifted": lifted})
-    context = {**_common(db), "req": found, "entries": entries,
+    context = {**_common(db, request), "req": found, "entries": entries,
                "submitter": _submitter(db, user), "issued": utcnow()}
-    return page(request, "portal/letter.html", context, title=f"Effect given to request {found.id}")
+    title = tr(request, "Effect given to request %(id)s", id=found.id)
+    return page(request, "portal/letter.html", context, title=title)
 
 
 # ---------------------------------------------------------------- API tokens
@@ -364,7 +375,7 @@ def _tokens_page(request: Request, db: Session, user: SignedIn,
     values = {"form_key": secrets.token_urlsafe(18), **(values or {})}
     context = {"tokens": list(reversed(own)), "values": values, "errors": errors or {},
                "fmt": forms.when}
-    return page(request, "portal/tokens.html", context, status=status, title="API tokens")
+    return page(request, "portal/tokens.html", context, status=status, title=tr(request, "API tokens"))
 
 
 @router.get("/tokens", response_class=HTMLResponse)
@@ -395,14 +406,15 @@ def create_token(request: Request, user: PortalUser, db: Db, form: Form) -> Resp
         key = idempotency.Key(owner, f"portal-token:{secrets.token_urlsafe(18)}", digest)
     record = None if earlier else idempotency.take(session=db, key=key)
     if record is None:
-        flash(request, "This form was sent already and its token was made then; a token is "
-                       "shown only once. Revoke it below if it was not copied.", "warning")
+        flash(request, tr(request,
+            "This form was sent already and its token was made then; a token is shown only once. "
+            "Revoke it below if it was not copied."), "warning")
         return redirect(request, "/portal/tokens")
     token, plain = parties.create_token(session=db, actor=_actor(user), submitter=submitter,
                                         name=name)
     record.response = {"token_id": token.id, "prefix": token.prefix}
     return page(request, "portal/token_created.html", {"token": token, "plain": plain},
-                title="Your new API token")
+                title=tr(request, "Your new API token"))
 
 
 @router.post("/tokens/{token_id}/revoke", response_class=HTMLResponse)
@@ -410,11 +422,12 @@ def revoke_token(request: Request, token_id: Id, user: PortalUser, db: Db, form:
     """Revoke one of the organisation's API tokens; it stops working at once. Who: a person
     of the token's submitter."""
     token = access.own(db, user.principal, ApiToken, token_id, what="token")
+    _ = translator(request)
     try:
         parties.revoke_token(session=db, actor=_actor(user), token_id=token_id)
     except Conflict:
-        flash(request, f"The token {token.prefix}… was revoked already.", "warning")
+        flash(request, _("The token %(prefix)s… was revoked already.", prefix=token.prefix), "warning")
         return redirect(request, "/portal/tokens")
-    flash(request, f"The token {token.prefix}… ({token.name or 'no name'}) is revoked; "
-                   "calls that use it are now refused.")
+    flash(request, _("The token %(prefix)s… (%(name)s) is revoked; calls that use it are now refused.",
+                     prefix=token.prefix, name=token.name or _("no name")))
     return redirect(request, "/portal/tokens")

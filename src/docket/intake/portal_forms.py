@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,7 +45,13 @@ OUTCOME_WORDS = {
     "rejected_overbroad": "Not acted on: the request is broader than the law allows",
 }
 
-_MISSING = {
+APPELLANT_WORDS = {
+    "author": "by the content's author",
+    "requester": "by your organisation",
+    "reporter": "by the person who reported it",
+}
+
+MISSING_WORDS = {
     "legal_basis": "The legal basis: a law from the catalog (with its provision) or a citation.",
     "explanation": "An explanation of why the content is illegal.",
     "notifier_email": "An e-mail address for your organisation: ask the platform to add it to "
@@ -59,42 +66,49 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 # ---------------------------------------------------------------- words and times
+Translate = Callable[..., str]
+
+
+def _english(message: str, **values: Any) -> str:
+    return message % values if values else message
+
+
 def when(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
-def time_left(deadline: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
+def time_left(deadline: dt.datetime, now: dt.datetime, _: Translate = _english) -> tuple[str, bool]:
     """("5 h 20 min left", False) or ("overdue by 2 h", True)."""
     seconds = int((deadline - now).total_seconds())
     span = abs(seconds) // 60
     days, hours, minutes = span // 1440, span % 1440 // 60, span % 60
     if days:
-        words = f"{days} d {hours} h"
+        words = _("%(days)s d %(hours)s h", days=days, hours=hours)
     elif hours:
-        words = f"{hours} h {minutes} min"
+        words = _("%(hours)s h %(minutes)s min", hours=hours, minutes=minutes)
     else:
-        words = f"{minutes} min"
-    return (f"overdue by {words}", True) if seconds < 0 else (f"{words} left", False)
+        words = _("%(minutes)s min", minutes=minutes)
+    return (_("overdue by %(time)s", time=words), True) if seconds < 0 else (_("%(time)s left", time=words), False)
 
 
-def scope_words(scope: list[str] | None, names: dict[str, str]) -> str:
+def scope_words(scope: list[str] | None, names: dict[str, str], _: Translate = _english) -> str:
     if not scope:
-        return "nowhere"
+        return _("nowhere")
     if "*" in scope:
-        return "everywhere"
+        return _("everywhere")
     return ", ".join(names.get(code, code) for code in scope)
 
 
-def missing_words(field: str) -> str:
+def missing_words(field: str, _: Translate = _english) -> str:
     """What a missing element (the API's field notation) asks of an official."""
     match = _ITEM_FIELD.match(field)
     if match:
         number = int(match.group(1)) + 1
         if match.group(2) == "clarification":
-            return f"Item {number}: the reviewer asks for clarification; answer in your message."
-        return (f"Item {number}: the address does not point at exactly one piece of content; "
-                "give its exact URL or the platform's content id.")
-    return _MISSING.get(field, field)
+            return _("Item %(number)s: the reviewer asks for clarification; answer in your message.", number=number)
+        return _("Item %(number)s: the address does not point at exactly one piece of content; "
+                 "give its exact URL or the platform's content id.", number=number)
+    return _(MISSING_WORDS[field]) if field in MISSING_WORDS else field
 
 
 def fixable_items(missing: list[str]) -> list[int]:

@@ -3,13 +3,15 @@ stands in the review queue."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from docket import access
+from docket.bounds import check_day, check_id
 from docket.intake.models import Request
 from docket.parties.auth import Principal
 
@@ -24,9 +26,10 @@ def list_requests(
     *, session: Session, principal: Principal, submitter_id: int | None = None,
     status: str | None = None, jurisdiction: str | None = None,
     received_from: dt.datetime | None = None, received_to: dt.datetime | None = None,
-    before_id: int | None = None, limit: int = 50,
+    before_id: int | None = None, before: Position | None = None, limit: int = 50,
 ) -> Sequence[Request]:
-    """The requests ``principal`` reaches, newest first; page with ``before_id``."""
+    """The requests ``principal`` reaches, newest received first; page with ``before`` (the
+    position of the last one shown: :func:`cursor`) or ``before_id``."""
     query = access.scoped(select(Request), principal, Request)
     if submitter_id is not None:
         query = query.where(Request.submitter_id == submitter_id)
@@ -40,7 +43,33 @@ def list_requests(
         query = query.where(Request.received_at < received_to)
     if before_id:
         query = query.where(Request.id < before_id)
-    return session.execute(query.order_by(Request.id.desc()).limit(limit)).scalars().all()
+    if before is not None:
+        at, last_id = before
+        query = query.where(or_(Request.received_at < at, and_(Request.received_at == at, Request.id < last_id)))
+    order = (Request.received_at.desc(), Request.id.desc())
+    return session.execute(query.order_by(*order).limit(limit)).scalars().all()
+
+
+# Where a page of requests ends: the last one's time received and id (requests received
+# at the same instant are ordered by id).
+Position = tuple[dt.datetime, int]
+
+
+def cursor(request: Request) -> str:
+    """The opaque cursor of the page after ``request``."""
+    return base64.urlsafe_b64encode(f"{request.received_at.isoformat()}|{request.id}".encode()).decode()
+
+
+def parse_cursor(value: str) -> Position | None:
+    """A cursor made by :func:`cursor`; None if it is not one."""
+    try:
+        at, _, last = base64.urlsafe_b64decode(value.encode()).decode().partition("|")
+        moment = dt.datetime.fromisoformat(at)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        check_day(moment.date())
+        return moment, check_id(int(last))
+    except (ValueError, UnicodeDecodeError, OverflowError):
+        return None
 
 
 def ordering_key(request: Request) -> tuple[int, dt.datetime, dt.datetime]:

@@ -16,7 +16,7 @@ from docket.audit import receipts as audit_receipts
 from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content.models import Content
-from docket.intake.models import Item, MeasureKind, Request
+from docket.intake.models import Item, MeasureKind, Request, RequestMessage
 from docket.notices.mime import Attachment
 from docket.outbox.models import Channel, OutboxMessage
 from docket.parties.models import Submitter
@@ -101,6 +101,10 @@ def context_for(session: Session, message: OutboxMessage, settings: Settings, *,
             raise Gone(f"item {data['item_id']} not found in request {request.id}")
         return {**base, "request_id": request.id, "reference": request.reference, "position": item.position + 1,
                 "url": item.url, "content_id": item.content_id, "question": data["question"]}
+    if kind == "request_message":
+        request = _get(session, Request, data["request_id"])
+        written = _get(session, RequestMessage, data["message_id"])
+        return {**base, "request_id": request.id, "reference": request.reference, "body": written.body}
     if kind == "effect_given":
         request = _get(session, Request, data["request_id"])
         submitter = _get(session, Submitter, request.submitter_id)

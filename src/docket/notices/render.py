@@ -88,6 +88,7 @@ _KINDS: dict[str, _Kind] = {
         required=("platform", "request_id", "position", "question"),
         optional=("reference", "url", "content_id"),
     ),
+    "request_message": _Kind(required=("platform", "request_id", "body"), optional=("reference",)),
     "reporter_outcome": _Kind(
         required=("platform", "report_reference"),
         optional=("content_url", "outcome", "scope", "decided_at", "explanation", "appeal_url",

@@ -59,6 +59,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The language the person chose for pages (docket.web.i18n); None: as the browser asks.
+    language: Mapped[str | None] = mapped_column(String(2))
     # A person of a submitter (an official of an agency) rather than staff: signs in
     # to the portal and acts as that submitter. Staff users have no submitter.
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("submitters.id"), index=True)

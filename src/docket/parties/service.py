@@ -215,6 +215,13 @@ def set_password(*, session: Session, actor: str, user: User, password: str) -> 
     audit.record(session=session, actor=actor, action="user:password_set", subject=f"user:{user.id}")
 
 
+def set_language(*, session: Session, actor: str, user: User, language: str | None) -> None:
+    """Save the language a person reads pages in (audited)."""
+    user.language = language
+    audit.record(session=session, actor=actor, action="user:language_set", subject=f"user:{user.id}",
+                 payload={"language": language})
+
+
 def _is_last_admin(session: Session, user: User) -> bool:
     """Whether ``user`` is the only active admin left (who else could fix a mistake?)."""
     admins = session.scalars(

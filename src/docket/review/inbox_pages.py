@@ -27,7 +27,7 @@ from docket.catalog import service as catalog
 from docket.deps import Db
 from docket.documents import pages as documents
 from docket.errors import DocketError
-from docket.intake import orders
+from docket.intake import orders, thread
 from docket.intake.models import Item
 from docket.intake.models import Request as DocketRequest
 from docket.intake.portal_forms import AUTHORITY_FIELDS, AUTHORITY_KINDS, ORDER_FIELDS
@@ -212,8 +212,10 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
     vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}, "order": order_values(req)}
     if which:
         vals[which] = {**vals.get(which, {}), **(values or {})}
+    thread.mark_read(session=db, request_id=req.id)  # the authority's messages: seen by a reviewer
     return {
         **documents.shown(db, request_id=request_id, settings=request.app.state.settings),
+        **thread.shown(session=db, request_id=req.id),
         "req": req, "submitter": db.get(Submitter, req.submitter_id), "items": items, "laws": laws,
         "country": catalog.country_name(req.jurisdiction), "reason": reasons.get(req.reason, req.reason),
         "errs": errs, "vals": vals, "item_errors": {which: item_errors or {}} if which else {},

@@ -15,7 +15,8 @@ from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
 from docket.content import service as content_registry
 from docket.errors import Conflict, RoleRequired, Unprocessable
-from docket.intake.models import Item, Request
+from docket.intake import thread
+from docket.intake.models import Item, MessageAuthor, Request
 from docket.items.moves import move
 from docket.items.states import FINDINGS, OUTCOME_REQUIRES, ItemState, Outcome, Step
 from docket.parties.auth import Principal
@@ -196,6 +197,9 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
                  "from": str(old), "to": new.value, "notes": data.notes, "question": question,
                  "claim_ended": ended},
     )
+    if asks and question is not None:  # the question joins the request's thread with its authority
+        thread.post(session=session, request=item.request, author=MessageAuthor.staff, body=question,
+                    actor=principal.actor, user_id=principal.user_id, kind="question")
     return Reviewed(item=item, state=new)
 
 

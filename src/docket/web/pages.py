@@ -5,6 +5,7 @@ domains, in each package's ``pages.py``."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -14,8 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from docket.parties import service as parties
+from docket.parties.models import User
 from docket.store import read_only, transaction
-from docket.web import sessions, throttle
+from docket.web import i18n, sessions, throttle
 from docket.web.auth import MaybeUser, SignInRequired
 from docket.web.client import client_address
 from docket.web.forms import Form
@@ -145,6 +148,30 @@ async def favicon() -> Response:
     pages link /static/favicon.svg). Who: anyone."""
     return Response(FAVICON, media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.post("/language")
+async def choose_language(request: Request, user: MaybeUser, form: Form) -> Response:
+    """Read pages in another language: saved for a person signed in, kept in a cookie for a
+    visitor; back to the page it was chosen on. Who: anyone."""
+    chosen = str(form.get("lang") or "")
+    back = safe_next(str(form.get("next") or ""), "/")
+    if chosen not in i18n.LANGUAGES:
+        flash(request, "Choose a language from the list.", "error")
+        return redirect(request, back)
+    if user is not None:
+        def save() -> None:
+            with transaction(request.app.state.sessionmaker) as db:
+                found = db.get(User, user.user_id)
+                if found is not None:
+                    parties.set_language(session=db, actor=f"user:{user.user_id}", user=found, language=chosen)
+        await run_in_threadpool(save)
+        request.state.user = replace(user, language=chosen)
+    request.state.lang = chosen
+    response = redirect(request, back)
+    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", path="/",
+                        secure=str(request.app.state.settings.base_url).startswith("https://"))
+    return response
 
 
 def _html_error(request: Request, status: int, title: str, detail: str, slug: str) -> Response:

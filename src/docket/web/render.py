@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from docket import __version__
+from docket.web import i18n
 
 CSRF_COOKIE = "docket_csrf"
 FLASH_COOKIE = "docket_flash"
@@ -32,8 +33,14 @@ env = Environment(
         PackageLoader("docket.web", "templates"),
     ]),
     autoescape=select_autoescape(["html"]),
+    # Pages render with the reader's ``_`` (web.i18n); this English one is for the rest
+    # (macros imported without context).
+    extensions=["jinja2.ext.i18n"],
     trim_blocks=True, lstrip_blocks=True,
 )
+
+
+env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def add_template_package(package: str, folder: str = "templates") -> None:
@@ -128,8 +135,10 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
     """Render ``template`` with what every page needs: the signed-in user, the CSRF
     token, flash messages, the platform's name and the version."""
     settings = request.app.state.settings
+    lang = i18n.language(request)
     values = {
         "request": request,
+        "lang": lang, "_": i18n.template_gettext(lang), "page_languages": i18n.NAMES,
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "flashes": _flashes(request),

@@ -56,6 +56,7 @@ class SignedIn:
     csrf_token: str
     submitter_name: str | None = None
     last_seen_at: dt.datetime | None = None
+    language: str | None = None  # the pages' language the person chose (web.i18n)
 
     @property
     def is_staff(self) -> bool:
@@ -138,7 +139,7 @@ def load(*, session: Session, token: str, now: dt.datetime | None = None) -> Sig
         principal = user_principal(session, user_id=user.id)
     return SignedIn(principal=principal, user_id=user.id, email=user.email, name=user.name,
                     session_id=row.id, csrf_token=row.csrf_token, submitter_name=submitter_name,
-                    last_seen_at=row.last_seen_at)
+                    last_seen_at=row.last_seen_at, language=user.language)
 
 
 def touch(*, session: Session, session_id: int, now: dt.datetime | None = None) -> None:
