@@ -32,10 +32,10 @@ AcceptLanguage = Annotated[str | None, Header(max_length=500, description="the r
                                               examples=["ru-RU,ru;q=0.9,en;q=0.5"])]
 PeriodP = Annotated[str, Path(max_length=16, description="a published period: 2026-H1 (or 2026, 2026-Q3, 2026-11)",
                               examples=["2026-H1"])]
-CountryP = Annotated[str, Path(max_length=8, description="an ISO 3166-1 alpha-2 code", examples=["KZ"])]
+CountryP = Annotated[str, Path(max_length=16, description="an ISO 3166-1 alpha-2 code", examples=["KZ"])]
 TableP = Annotated[str, Path(max_length=40, description="the table's name (docs/transparency-exports.md)",
                              examples=["google-detailed"])]
-FormatP = Annotated[str, Path(max_length=4, description="csv or json", examples=["csv"])]
+FormatP = Annotated[str, Path(max_length=8, description="csv or json", examples=["csv"])]
 HTML_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "a period not yet complete, or no such country or table"},
     422: {"description": "not a period"}}

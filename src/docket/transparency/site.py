@@ -100,4 +100,4 @@ def trend(*, session: Session, periods: list[Period], country: str) -> list[dict
 
 def google_reasons(*, session: Session) -> dict[str, str]:
     """Each reason code's label in Google's taxonomy."""
-    return dict(session.execute(select(Reason.code, Reason.google_label)).tuples().all())
+    return dict(session.execute(select(Reason.code, Reason.google_label)).all())
