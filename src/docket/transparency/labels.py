@@ -8,6 +8,7 @@ CLDR (Babel), statutory clocks are written in hours."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from babel import Locale
@@ -236,14 +237,16 @@ class Labels:
 
     def country(self, code: str) -> str:
         """A country's name in this language (CLDR)."""
-        return str(_locale(self.lang).territories.get(code.upper(), code))
+        return _territories(self.lang).get(code.upper(), code)
 
     def clock(self, hours: int | None) -> str:
         return "—" if hours is None else f"{hours} {self('ui.hours')}"
 
 
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
+@functools.cache
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR's country names in ``lang`` (read once: Babel loads a locale's data on each parse)."""
+    return dict(Locale.parse(lang).territories)
 
 
 def labels(lang: str) -> Labels:
