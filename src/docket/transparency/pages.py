@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from docket import runtime
 from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import NotFound
@@ -36,6 +37,8 @@ CountryP = Annotated[str, Path(max_length=16, description="an ISO 3166-1 alpha-2
 TableP = Annotated[str, Path(max_length=40, description="the table's name (docs/transparency-exports.md)",
                              examples=["google-detailed"])]
 FormatP = Annotated[str, Path(max_length=8, description="csv or json", examples=["csv"])]
+# Reports kept by the pages (docket.runtime.Runtime.transparency_reports).
+REPORTS_KEPT = 16
 HTML_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "a period not yet complete, or no such country or table"},
     422: {"description": "not a period"}}
@@ -60,10 +63,20 @@ def _site(request: Request, db: Db, t: Labels, period: Period, data: dict[str, A
                                                               for name, title in tables.PERIOD_TABLES.items()]}
 
 
-def _report(request: Request, db: Db, settings: AppSettings, period: Period, *, pinned: bool) -> dict[str, Any]:
-    log = pin_log(request, db, settings) if pinned else None
-    data = aggregates.report(session=db, period=period, now=utcnow())
-    return {**data, "log": log} if pinned else data
+def _report(request: Request, db: Db, settings: AppSettings, period: Period) -> dict[str, Any]:
+    """The period's report over a checkpoint of the log, computed once per size of the log:
+    while no event is appended, every reader gets the figures already computed (they are
+    the same: every change of state appends an event)."""
+    log = pin_log(request, db, settings)
+    cache = runtime.of(db).transparency_reports
+    key = (period.label, int(log["size"]))
+    data = cache.get(key)
+    if data is None:
+        data = {**aggregates.report(session=db, period=period, now=utcnow()), "log": log}
+        if len(cache) >= REPORTS_KEPT:
+            cache.clear()
+        cache[key] = data
+    return data
 
 
 @router.get("/transparency", response_class=HTMLResponse, summary="The transparency report (the current period)",
@@ -92,7 +105,7 @@ def _period_page(request: Request, db: Db, settings: AppSettings, period: Period
         raise NotFound(f"the period {period.label} ends {period.end:%Y-%m-%d %H:%M} UTC; only complete periods "
                        "in the past are published")
     t = labels(choose(lang, accept))
-    data = _report(request, db, settings, period, pinned=True)
+    data = _report(request, db, settings, period)
     return _page(render.html(data, t=t, site=_site(request, db, t, period, data)), t.lang)
 
 
@@ -128,7 +141,7 @@ def transparency_country_page(request: Request, db: Db, settings: AppSettings, p
     chosen = site.published(label=period, now=utcnow())
     code = site.country_code(country)
     t = labels(choose(lang, accept_language))
-    data = _country(db, _report(request, db, settings, chosen, pinned=False), chosen, code, t)
+    data = _country(db, _report(request, db, settings, chosen), chosen, code, t)
     base = f"/transparency/{chosen.label}"
     links = {"home": f"/transparency?lang={t.lang}", "lang": t.lang,
              "langs": [(c, LANG_NAMES[c]) for c in LANGS], "period_href": f"{base}?lang={t.lang}",
@@ -162,7 +175,7 @@ def transparency_download(request: Request, db: Db, settings: AppSettings, perio
     chosen = site.published(label=period, now=utcnow())
     if table not in tables.PERIOD_TABLES or fmt not in tables.FORMATS:
         raise NotFound(f"no download {table}.{fmt}: see the page's list of downloads")
-    data = {} if table.startswith("art15-") else _report(request, db, settings, chosen, pinned=False)
+    data = {} if table.startswith("art15-") else _report(request, db, settings, chosen)
     built = tables.period_table(
         table, data, government=catalog.kind_places(session=db).government,
         google=site.google_reasons(session=db), product=settings.platform_name,
@@ -179,5 +192,5 @@ def transparency_country_download(request: Request, db: Db, settings: AppSetting
     code = site.country_code(country)
     if table not in tables.COUNTRY_TABLES or fmt not in tables.FORMATS:
         raise NotFound(f"no download {table}.{fmt}: see the page's list of downloads")
-    data = _country(db, _report(request, db, settings, chosen, pinned=False), chosen, code, labels("en"))
+    data = _country(db, _report(request, db, settings, chosen), chosen, code, labels("en"))
     return _download(tables.country_table(table, data), fmt, f"docket-{chosen.label}-{code}-{table}.{fmt}")
