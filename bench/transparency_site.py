@@ -12,7 +12,9 @@ each, in the same run:
 - ``GET /transparency/2026-H1/countries/CC`` for the country with the most requests;
 - ``GET /transparency/2026-H1/downloads/google-detailed.csv``.
 
-It prints milliseconds per page (best and median) and each page's ratio to the baseline.
+The pages keep a period's report for as long as the log has not moved (no event
+appended), as on a desk at rest: the first request of a page computes, the others read
+what it computed. It prints milliseconds per page (the first, best and median) and each page's ratio to the baseline.
 Figures, not assertions: exit 0 whatever they are, 1 when a run could not be made.
 
     .venv/bin/python bench/transparency_site.py --items 1000000 --engine sqlite
@@ -96,8 +98,8 @@ def show(result: dict[str, Any]) -> None:
     print(f"\n{result['engine']}: {result['items']:,} decided items in 2026-H1, loaded in {result['load_seconds']} s")
     base = min(next(iter(result["pages"].values())))
     for name, times in result["pages"].items():
-        print(f"  {name:55} best {min(times):9.1f} ms   median {statistics.median(times):9.1f} ms   "
-              f"{min(times) / base:8.0f}× the baseline")
+        print(f"  {name:55} first {times[0]:9.1f} ms   best {min(times):9.1f} ms   median "
+              f"{statistics.median(times):9.1f} ms   {min(times) / base:8.0f}× the baseline")
 
 
 def main(argv: list[str] | None = None) -> int:
