@@ -65,6 +65,7 @@ from docket.runtime import Runtime
 from docket.settings import Settings, SettingsError, get_settings
 from docket.store import READONLY, backend_for, make_engine, make_sessionmaker
 from docket.transparency.api import router as transparency_router
+from docket.transparency.pages import router as transparency_pages_router
 from docket.web import apidocs
 from docket.web import headers as security_headers
 from docket.web import pages as web_pages
@@ -217,7 +218,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in (enforcement_router, log_router, intake_router, user_reports_router, documents_router,
                    catalog_router, parties_router, review_router, teams_router, discussion_router,
                    explanation_router, appeals_router, notices_router, content_router,
-                   desk_router, audit_router, receipts_router, transparency_router, operations_router):
+                   desk_router, audit_router, receipts_router, transparency_router, transparency_pages_router,
+                   operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     apidocs.install(app)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, demo_portal, demo_queue, effects
+from docket import audit, demo_periods, demo_portal, demo_queue, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -571,6 +571,8 @@ def _history(session: Session, settings: Settings) -> int:
             if outcome == "restricted":
                 restricted.append((decision, when))
     _history_reports(session, settings, period.start, staff["alice"], staff["bob"])
+    count += demo_periods.earlier_periods(session=session, settings=settings, latest=period,
+                                          submitters=submitters, staff=staff)
     # Three authors appeal; someone entitled to the country who took no part decides (Frank,
     # who reviews appeals; the country's own representative when she took no part): one
     # restriction is reversed.

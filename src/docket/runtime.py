@@ -48,6 +48,10 @@ class Runtime:
     # S3 clients for documents' content, by (endpoint, region) (docket.documents.bucket): a
     # client keeps its connections and credentials, and is safe to share between threads.
     s3_clients: dict[tuple[str | None, str | None], Any] = field(default_factory=dict)
+    # Transparency reports as the public pages computed them, by (period, the log's size
+    # they were pinned to): the same size means the same events, so the same figures
+    # (docket.transparency.pages). Emptied when full.
+    transparency_reports: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
 
 def of(session: Session) -> Runtime:

@@ -269,6 +269,12 @@ API: dict[str, Route] = {
     "GET /api/v1/appeals/{appeal_id}/receipt": Route(SUBMITTER | STAFF, "appeal"),
     "GET /api/v1/transparency/report": Route(ALL, query={"period": "2026-H1"}),
     "GET /transparency": Route(ALL),
+    # The transparency site: public. The matrix leaves the placeholders as they are, so a
+    # period "{period}" is answered 422 (not a period), never 401, 403 or 404.
+    "GET /transparency/{period}": Route(ALL),
+    "GET /transparency/{period}/countries/{country}": Route(ALL),
+    "GET /transparency/{period}/downloads/{table}.{fmt}": Route(ALL),
+    "GET /transparency/{period}/countries/{country}/downloads/{table}.{fmt}": Route(ALL),
     # The verifiable log: public, never an event's content (docs/verifiable-log.md).
     "GET /api/v1/log/checkpoint": Route(ALL),
     "GET /api/v1/log/checkpoints/{size}": Route(ALL, "checkpoint", "all"),

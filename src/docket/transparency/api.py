@@ -1,4 +1,4 @@
-"""Public transparency routes: the report as JSON and as one HTML page.
+"""Public transparency routes: the report as JSON (the pages are in transparency.pages).
 
 Published periods, kept simple: any period (a label or a from/to pair) that has ended
 is public; one that ends in the future is 404, since its figures would still change.
@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
 
 from docket.deps import AppSettings, Db
 from docket.errors import NotFound
 from docket.store import utcnow
-from docket.transparency import aggregates, checkpoints, render
+from docket.transparency import aggregates, checkpoints
 from docket.transparency.periods import latest_half_year, resolve
 from docket.transparency.schemas import TransparencyReport
 
@@ -35,9 +34,14 @@ def _published(request: Request, db: Db, settings: AppSettings, period: str | No
     if not chosen.complete(now):
         raise NotFound(f"the period {chosen.label} ends {chosen.end:%Y-%m-%d %H:%M} UTC; only complete periods "
                        "in the past are published")
-    point = checkpoints.pin(factory=request.app.state.sessionmaker, reader=db,
-                            signer=checkpoints.signer_of(settings))
-    return {**aggregates.report(session=db, period=chosen, now=now), "log": point.as_dict()}
+    log = pin_log(request, db, settings)
+    return {**aggregates.report(session=db, period=chosen, now=now), "log": log}
+
+
+def pin_log(request: Request, db: Db, settings: AppSettings) -> dict[str, Any]:
+    """Pin ``db`` to a checkpoint of the log (before any figure is read) and describe it."""
+    return checkpoints.pin(factory=request.app.state.sessionmaker, reader=db,
+                           signer=checkpoints.signer_of(settings)).as_dict()
 
 
 @router.get("/api/v1/transparency/report", response_model=TransparencyReport)
@@ -47,12 +51,3 @@ def transparency_report(request: Request, db: Db, settings: AppSettings, period:
     without a period, the latest complete half-year; with the checkpoint of the log it was
     computed over (``log``). Who: anyone."""
     return _published(request, db, settings, period, start, to)
-
-
-@router.get("/transparency", response_class=HTMLResponse)
-def transparency_page(request: Request, db: Db, settings: AppSettings, period: PeriodQ = None,
-                      start: FromQ = None, to: DayQ = None) -> HTMLResponse:
-    """The period report as one self-contained HTML page with SVG charts; without a period,
-    the latest complete half-year. Who: anyone."""
-    return HTMLResponse(render.html(_published(request, db, settings, period, start, to)),
-                        headers={"Content-Security-Policy": render.html_policy()})

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from pathlib import Path
 from typing import Any
 
 import orjson
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from docket.transparency.labels import Labels, labels
 from docket.web.headers import sha256_source
 
 GOOGLE_COLUMNS = [
@@ -137,22 +137,32 @@ def _stacked_months(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 @functools.cache
 def html_policy() -> str:
-    """The Content-Security-Policy of the HTML report: its inline stylesheet, allowed by
-    its hash (taken from the template, which has no placeholders inside it), and nothing
-    else to load or run; the charts are inline SVG."""
-    assert _env.loader is not None
-    source = _env.loader.get_source(_env, "report.html")[0]
-    inline = re.findall(r"<style>(.*?)</style>", source, re.S)
-    styles = " ".join(sha256_source(css) for css in inline)
+    """The Content-Security-Policy of the HTML pages of the report: their one inline
+    stylesheet (templates/report.css, the same on every page), allowed by its hash, and
+    nothing else to load or run; the charts are inline SVG."""
+    styles = sha256_source(_env.get_template("report.css").render())
     return (f"default-src 'none'; style-src {styles}; form-action 'none'; frame-ancestors 'none'; "
             "base-uri 'none'")
 
 
-def html(data: dict[str, Any]) -> str:
-    """The report as one self-contained page (inline CSS and SVG, no script, nothing external)."""
-    outcomes = _bars([(o["outcome"], o["share"] or 0) for o in data["outcome_totals"]],
-                     title="Outcome shares (per item)", unit="%")
+def html(data: dict[str, Any], *, t: Labels | None = None, site: dict[str, Any] | None = None) -> str:
+    """The report as one self-contained page (inline CSS and SVG, no script, nothing external);
+    with ``site`` (the site's links), the site's page of the period."""
+    t = t or labels("en")
+    outcomes = _bars([(t(f"outcome.{o['outcome']}"), o["share"] or 0) for o in data["outcome_totals"]],
+                     title=t("ui.outcome_shares"), unit="%")
     times = _bars([(b["bucket"], b["items"]) for b in data["decision_times"]],
-                  title="Time from receipt to decision (items)", unit="")
+                  title=t("ui.decision_times"), unit="")
     return _env.get_template("report.html").render(
-        data=data, months=_stacked_months(data["requests_by_month"]), outcomes=outcomes, times=times)
+        data=data, t=t, site=site, months=_stacked_months(data["requests_by_month"]), outcomes=outcomes,
+        times=times, outcome_rows=[(t(f"outcome.{o['outcome']}"), o["items"], o["share"])
+                                   for o in data["outcome_totals"]],
+        time_rows=[(b["bucket"], b["items"]) for b in data["decision_times"]])
+
+
+def country_html(country: dict[str, Any], *, period: str, t: Labels, site: dict[str, Any]) -> str:
+    """A country's page of the period: its tables and its trend across periods."""
+    trend = _bars([(r["period"], r["requests"]) for r in country["trend"]], title=t("ui.trend"), unit="")
+    return _env.get_template("country.html").render(
+        country=country, period=period, t=t, site=site, trend_chart=trend,
+        trend_rows=[(r["period"], r["requests"]) for r in country["trend"]])
