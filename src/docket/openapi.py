@@ -41,6 +41,12 @@ TAGS = [
      "upload, read, confirm what was extracted; the inbox of documents sent without a request."},
     {"name": "review", "description": "The global review: the queue, claiming an item, "
      "legal and rights findings, decisions and their sign-off."},
+    {"name": "desk", "description": "The reviewers' daily work around the queue: saved "
+     "views, bulk claims and releases, the lead's dashboard."},
+    {"name": "teams", "description": "Teams per role and jurisdiction, which a lead assigns "
+     "items to."},
+    {"name": "templates", "description": "Explanation templates per reason, law and notice "
+     "language, versioned; chosen in the decision form."},
     {"name": "enforcement", "description": "What a decision does on the platform: the "
      "visibility check per viewer country, the restriction feed and its snapshot (for a "
      "replica). Guide: docs/guide-platform.md."},
@@ -79,6 +85,10 @@ PARAMETERS: dict[tuple[str, str], tuple[str, Any]] = {
     ("*", "token_id"): (_ID.format("API token"), 5),
     ("*", "endpoint_id"): (_ID.format("webhook endpoint"), 1),
     ("*", "hold_id"): (_ID.format("hold"), 4),
+    ("*", "view_id"): (_ID.format("saved view"), 3),
+    ("*", "team_id"): (_ID.format("team"), 2),
+    ("*", "user_id"): (_ID.format("person (user)"), 6),
+    ("*", "template_id"): (_ID.format("explanation template"), 1),
     ("*", "content_id"): ("the platform's own id of the content", "post-8812"),
     ("*", "reporter_key"): ("the reporter's key, as reports name it (a hash of who reported)",
                             "rk_5f2a9c"),

@@ -12,6 +12,8 @@ _PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4IScHAAK2
 
 
 class PreviewIn(BaseModel):
+    """A thumbnail of the content that the platform sends (docket never fetches one)."""
+
     model_config = ConfigDict(extra="forbid")
 
     data: str = Field(min_length=8, max_length=preview_files.MAX_BYTES * 4 // 3 + 8, description=(

@@ -93,12 +93,16 @@ class BulkQueueResult(BaseModel):
 
 
 class BacklogRow(BaseModel):
+    """Open items in one jurisdiction and step."""
+
     jurisdiction: str = Field(description="two-letter country code", examples=["KZ"])
     state: str = Field(description="the items' state (step)", examples=["legal_review"])
     items: int = Field(description="open items in that state", examples=[7])
 
 
 class UrgentItem(BaseModel):
+    """An item overdue or due within the next hours."""
+
     item_id: int = Field(description="the item", examples=[12])
     jurisdiction: str = Field(description="two-letter country code", examples=["KZ"])
     reason: str = Field(description="reason code", examples=["hate_speech"])
@@ -108,6 +112,8 @@ class UrgentItem(BaseModel):
 
 
 class ClockRow(BaseModel):
+    """Time to decide, against one law's statutory clock."""
+
     jurisdiction: str = Field(description="two-letter country code", examples=["KZ"])
     law: str | None = Field(description="the citation of the law that set the clock; null: the default",
                             examples=["Law No. 418-V, Art. 18-2"])
@@ -120,16 +126,22 @@ class ClockRow(BaseModel):
 
 
 class TeamCount(BaseModel):
+    """One team's decisions in the window."""
+
     team: str = Field(description="the team's name", examples=["legal — KZ"])
     decisions: int = Field(description="decisions its members made in the window", examples=[12])
 
 
 class PersonCount(BaseModel):
+    """One person's decisions in the window."""
+
     person: str = Field(description="the person's name (or e-mail)", examples=["Alice Reviewer"])
     decisions: int = Field(description="decisions they made in the window", examples=[9])
 
 
 class AppealRow(BaseModel):
+    """Appeals and reversals of one reason's decisions."""
+
     reason: str = Field(description="reason code", examples=["hate_speech"])
     decided: int = Field(description="items of that reason decided in the window", examples=[30])
     appeals: int = Field(description="appeals against those decisions", examples=[3])

@@ -24,6 +24,8 @@ COMMENT_MAX = 5000
 
 
 class CommentCreate(BaseModel):
+    """A message in an item's internal discussion (@name mentions a colleague)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     body: str = Field(min_length=1, max_length=COMMENT_MAX, description=(
@@ -32,6 +34,8 @@ class CommentCreate(BaseModel):
 
 
 class CommentRead(BaseModel):
+    """One message of an item's internal discussion; staff only, never sent out."""
+
     id: int = Field(description="the comment's id", examples=[12])
     item_id: int = Field(description="the item discussed", examples=[3])
     author_id: int = Field(description="who wrote it (a staff user)", examples=[4])
@@ -42,6 +46,8 @@ class CommentRead(BaseModel):
 
 
 class CommentList(BaseModel):
+    """An item's internal discussion."""
+
     comments: list[CommentRead] = Field(description="the discussion, oldest first", examples=[[]])
 
 

@@ -17,6 +17,8 @@ class _Input(BaseModel):
 
 
 class TemplateCreate(_Input):
+    """A new explanation template for one reason, law and notice language."""
+
     reason: str | None = Field(default=None, max_length=40, description=(
         "the reason code (catalog) the template is for; none: any reason"), examples=["hate_speech"])
     law: str | None = Field(default=None, max_length=80, description=(
@@ -30,6 +32,8 @@ class TemplateCreate(_Input):
 
 
 class TemplateUpdate(_Input):
+    """A template's next version (the earlier ones stay, for the decisions that used them)."""
+
     title: str = Field(min_length=1, max_length=120, description="the new version's title",
                        examples=["Calls for violence"])
     body: str = Field(min_length=1, max_length=EXPLANATION_MAX, description="the new version's text",
@@ -39,6 +43,8 @@ class TemplateUpdate(_Input):
 
 
 class TemplateVersionRead(BaseModel):
+    """One version of a template's title and text."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int = Field(description="the version's id (what a decision records)", examples=[7])
@@ -54,6 +60,8 @@ _VERSION = {"id": 7, "version": 2, "title": "Calls for violence", "body": "The p
 
 
 class TemplateRead(BaseModel):
+    """An explanation template with its current version."""
+
     id: int = Field(description="the template's id", examples=[1])
     reason: str | None = Field(description="the reason code; none: any", examples=["hate_speech"])
     law: str | None = Field(description="the law's id; none: any", examples=["kz-online-platforms-9"])
@@ -65,4 +73,6 @@ class TemplateRead(BaseModel):
 
 
 class TemplateList(BaseModel):
+    """Explanation templates."""
+
     templates: list[TemplateRead] = Field(description="templates, by language, reason and law", examples=[[]])

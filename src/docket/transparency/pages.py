@@ -162,7 +162,8 @@ def _download(table: tables.Table | None, fmt: str, filename: str) -> Response:
 
 DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "the table as CSV (a header row) or JSON (an array of objects)",
-          "content": {"text/csv": {}, "application/json": {}}},
+          "content": {"text/csv": {"schema": {"type": "string"}},
+                      "application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}},
     **HTML_RESPONSES}
 
 
