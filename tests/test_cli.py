@@ -36,12 +36,16 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         assert sum(e["action"] == "submitter:created" for e in events) >= 7
         assert httpx.get(f"{base}/docs").status_code == 200
         kz = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_kz_ministry"}).json()
-        # Three requests of today, and the history of the last complete half-year (decided).
-        today = [r for r in kz["requests"] if not r["reference"] or not r["reference"].startswith("H-")]
-        history = [r for r in kz["requests"] if r["reference"] and r["reference"].startswith("H-")]
-        assert len(today) == 3 and len(history) == 11
-        assert {r["status"] for r in today} == {"open", "needs_clarification"}
-        assert {r["status"] for r in history} == {"decided"}
+        # Four requests of today (three open or waiting, and the portal's one whose restriction
+        # an appeal reversed), the history of the last complete half-year, and of two earlier
+        # ones (the transparency site's archive): decided.
+        def refs(prefix: str) -> list[dict]:
+            return [r for r in kz["requests"] if (r["reference"] or "").startswith(prefix)]
+        history, earlier = refs("H-"), refs("E-")
+        today = [r for r in kz["requests"] if r not in history and r not in earlier]
+        assert len(today) == 4 and len(history) == 11 and earlier
+        assert {r["status"] for r in today} == {"decided", "needs_clarification", "open"}
+        assert {r["status"] for r in history + earlier} == {"decided"}
         published = httpx.get(f"{base}/api/v1/transparency/report").json()
         assert published["totals"]["requests"] >= 34 and published["totals"]["appeals_reversed"] == 1
         staff = httpx.get(f"{base}/api/v1/requests", headers={"Authorization": "Bearer dkt_demo_alice"}).json()

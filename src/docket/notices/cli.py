@@ -48,8 +48,15 @@ def worker(
     if parent is not None:
         _stop_without(parent, runner)
     extracting = ExtractJobs(runner.factory, settings)
+    import signal
+
+    # Ctrl-C, SIGTERM, or ``docket serve`` stopping it: the round under way finishes (a
+    # KeyboardInterrupt raised inside a query would leave the round half done and log its
+    # trace), then the loop ends.
+    for stopping in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stopping, lambda *_: runner.halt())
     try:
-        # Ctrl-C (or ``docket serve`` stopping it) at any moment from here ends it cleanly.
+        # Before the handlers above were in place, Ctrl-C raised; that ends it cleanly too.
         with contextlib.suppress(KeyboardInterrupt):
             extracting.start()
             # Flushed: under ``docket serve`` (or any pipe) the line would wait in a buffer.

@@ -244,6 +244,11 @@ class OutboxWorker:
             self._thread.join(timeout=30)
         event.remove(self.factory, "after_commit", self._after_commit)
 
+    def halt(self) -> None:
+        """End the loop after the round under way (safe from a signal handler)."""
+        self._stop.set()
+        self._wake.set()
+
     def run_forever(self) -> None:
         self._run()
 
