@@ -102,7 +102,9 @@ def test_a_template_used_in_a_decision_and_the_item_pages_context(
     # The thumbnail the platform sent, served by docket.
     thumbnail = page.locator("#previews-heading + p + ul img")
     assert thumbnail.get_attribute("alt") == "A banner calling people to the square"
-    assert page.evaluate("i => i.complete && i.naturalWidth", thumbnail.element_handle()) == 120
+    # Loaded (waited for: a busy machine serves it after the page's load event may be seen).
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumbnail.element_handle())
+    assert page.evaluate("i => i.naturalWidth", thumbnail.element_handle()) == 120
     # The author's history: the earlier request from the same ministry.
     history = page.locator("#author")
     assert history.get_by_role("link", name=f"Item {earlier}").first.is_visible()
