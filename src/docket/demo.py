@@ -21,6 +21,7 @@ from docket.audit.log_service import default_origin
 from docket.content import service as content
 from docket.content.schemas import ContentUpsert
 from docket.demo_context import load_item_context
+from docket.demo_portal import OFFICIAL
 from docket.documents import inbox
 from docket.documents import service as documents
 from docket.documents.models import Channel as InboxChannel
@@ -650,11 +651,17 @@ def _howto(base_url: str) -> str:
     lines += [f"  {name[:60]:<60} {token}" for token, name, *_ in SUBMITTERS]
     lines += ["", f"Staff (password '{PASSWORD}' / API token):"]
     lines += [f"  {email:<26} {', '.join(roles):<28} {token}" for token, email, _, roles, _ in USERS]
+    lead_token, lead_email, _ = flow_demo.LEAD
+    lines += [f"  {lead_email:<26} {'lead (assigns work, teams, dashboard)':<28} {lead_token}"]
     lines += ["", f"Officials in the portal (password '{PASSWORD}'):"]
     lines += [f"  {email}" for _, email, _ in PEOPLE]
+    lines += [f"  {OFFICIAL[0]}   (the portal in Russian: a reversal and a thread with the reviewers)"]
     lines += [
         "",
         "Try:",
+        f"  open {base_url}/console/dashboard   (as lena: backlog, clocks, throughput per team, appeals)",
+        f"  open {base_url}/transparency   (the public site: periods, countries, downloads, 5 languages)",
+        f"  open {base_url}/audit   (as erin: the audit log, verify the chain, exports)",
         f"  curl -s {base_url}/api/v1/me -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_kz_ministry'",
         f"  curl -s {base_url}/api/v1/requests -H 'Authorization: Bearer dkt_demo_alice'",
