@@ -1,5 +1,6 @@
 """The msgids of the staff console (what ``locale/ru/LC_MESSAGES/console.po`` must translate):
-the console's templates that mark their text with ``_()``.
+the console's templates that mark their text with ``_()``, and the titles its page code
+gives with ``tr(request, …)``.
 
 Adding a template or a string: mark it with ``_()``, add the template to ``TEMPLATES``, then
 run ``python -m tests.web.i18n_console`` to list the msgids the Russian catalog lacks."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.extract import extract
+from babel.messages.extract import extract, extract_python
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
@@ -20,6 +21,8 @@ TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
     "_rights_recorded.html", "_messages.html", "_template_choice.html",
 ))
+# Page code that titles the console's pages with ``tr(request, …)``.
+CODE = ("review/pages.py",)
 # The languages whose console is translated (the others show the console in English).
 LANGUAGES = ("ru",)
 
@@ -30,6 +33,9 @@ def msgids() -> set[str]:
         with (PACKAGE_DIR / name).open("rb") as handle:
             found.update(_first(m) for _l, m, _c, _x in extract(babel_extract, handle, keywords={"_": None},
                                                                options=_JINJA))
+    for name in CODE:
+        with (PACKAGE_DIR / name).open("rb") as handle:
+            found.update(_first(m) for _l, m, _c, _x in extract(extract_python, handle, keywords={"tr": (2,)}))
     return {m for m in found if m}
 
 
