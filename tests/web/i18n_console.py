@@ -1,6 +1,7 @@
 """The msgids of the staff console (what ``locale/ru/LC_MESSAGES/console.po`` must translate):
 the console's templates that mark their text with ``_()``, and the titles its page code
-gives with ``tr(request, …)``.
+gives with ``tr(request, …)``, and the labels of states, outcomes, findings, steps and
+risk flags its code hands them.
 
 Adding a template or a string: mark it with ``_()``, add the template to ``TEMPLATES``, then
 run ``python -m tests.web.i18n_console`` to list the msgids the Russian catalog lacks."""
@@ -13,6 +14,7 @@ from babel.messages.extract import extract, extract_python
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from docket.review import console
 from docket.web import i18n
 from tests.web.i18n_messages import _JINJA, PACKAGE_DIR, _first
 
@@ -23,12 +25,16 @@ TEMPLATES = tuple(CONSOLE + name for name in (
 ))
 # Page code that titles the console's pages with ``tr(request, …)``.
 CODE = ("review/pages.py",)
+# Labels the console's code hands its templates, which translate them with ``_(label)``.
+LABELS = (console.STATES, console.OUTCOMES, console.FINDING_LABELS, console.STEP_LABELS, console.FLAG_LABELS)
+# The time left on a clock (review.console.clock): its spans, as the console's macros ask for them.
+CLOCK = ("%(days)s d %(hours)s h", "%(hours)s h %(minutes)s min", "%(minutes)s min")
 # The languages whose console is translated (the others show the console in English).
 LANGUAGES = ("ru",)
 
 
 def msgids() -> set[str]:
-    found: set[str] = set()
+    found: set[str] = set(CLOCK)
     for name in TEMPLATES:
         with (PACKAGE_DIR / name).open("rb") as handle:
             found.update(_first(m) for _l, m, _c, _x in extract(babel_extract, handle, keywords={"_": None},
@@ -36,6 +42,8 @@ def msgids() -> set[str]:
     for name in CODE:
         with (PACKAGE_DIR / name).open("rb") as handle:
             found.update(_first(m) for _l, m, _c, _x in extract(extract_python, handle, keywords={"tr": (2,)}))
+    for table in LABELS:
+        found.update(table.values())
     return {m for m in found if m}
 
 

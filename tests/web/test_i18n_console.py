@@ -68,6 +68,8 @@ def test_a_reviewer_who_chose_russian_reads_the_queue_and_an_item_in_russian(
     assert 'aria-current="page">Очередь</a>' in queue and ">Обжалования</a>" in queue
     assert '<th scope="col">Юрисдикция</th>' in queue and "Поиск и фильтры" in queue
     assert f">Элемент {item_id}</a>" in queue and "Взять в работу" in queue
+    # Labels the code computes: the state, the time left.
+    assert '<td data-label="State">Получен</td>' in queue and " мин</span>" in queue and "осталось " in queue
     assert "Review queue" not in queue and "Search and filters" not in queue
     # The keyboard script's and the tests' hooks stay as they were.
     assert f'<tr data-item="{item_id}"' in queue and 'data-label="Jurisdiction"' in queue
@@ -77,6 +79,7 @@ def test_a_reviewer_who_chose_russian_reads_the_queue_and_an_item_in_russian(
     assert '<h2 id="content-heading">Контент</h2>' in page and "История автора" in page
     assert '<h2 id="next-heading">Следующий шаг</h2>' in page and "Внутреннее обсуждение" in page
     assert "The request" not in page and "Next step" not in page
+    assert '<h3 id="step-policy">Проверка на соответствие правилам платформы</h3>' in page
 
 
 def test_russian_from_the_address_and_english_by_default(web: Any, make_user: Any, item_id: int) -> None:
