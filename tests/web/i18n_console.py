@@ -21,7 +21,7 @@ from tests.web.i18n_messages import _JINJA, PACKAGE_DIR, _first
 CONSOLE = "review/templates/console/"
 TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
-    "_rights_recorded.html", "_messages.html", "_template_choice.html",
+    "_rights_recorded.html", "_messages.html", "_template_choice.html", "approvals.html", "appeals.html",
 ))
 # Page code that titles the console's pages with ``tr(request, …)``.
 CODE = ("review/pages.py",)

@@ -86,5 +86,8 @@ def test_russian_from_the_address_and_english_by_default(web: Any, make_user: An
     make_user(REVIEWER, "reviewer", password=PASSWORD)
     assert sign_in(web, REVIEWER).status_code == 303
     assert "<h1>Очередь на рассмотрение</h1>" in web.get("/console?lang=ru").text
+    approvals = web.get("/console/approvals?lang=ru").text
+    assert "<h1>Утверждения</h1>" in approvals and "Утверждения ничего не ожидает." in approvals
+    assert "<h1>Обжалования</h1>" in web.get("/console/appeals?lang=ru").text
     web.cookies.delete("docket_lang")
     assert "<h1>Review queue</h1>" in web.get("/console").text
