@@ -4,6 +4,7 @@ the queue and an item's page in it, while English stays the default."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,6 +81,11 @@ def test_a_reviewer_who_chose_russian_reads_the_queue_and_an_item_in_russian(
     assert '<h2 id="next-heading">Следующий шаг</h2>' in page and "Внутреннее обсуждение" in page
     assert "The request" not in page and "Next step" not in page
     assert '<h3 id="step-policy">Проверка на соответствие правилам платформы</h3>' in page
+
+    request_id = re.search(r'href="/console/requests/(\d+)"', page).group(1)  # type: ignore[union-attr]
+    request_page = web.get(f"/console/requests/{request_id}").text
+    assert f"<title>Запрос {request_id} · " in request_page and f"<h1>Запрос {request_id}</h1>" in request_page
+    assert "Один вывод для нескольких элементов" in request_page and "One finding" not in request_page
 
 
 def test_russian_from_the_address_and_english_by_default(web: Any, make_user: Any, item_id: int) -> None:
