@@ -96,5 +96,9 @@ def test_russian_from_the_address_and_english_by_default(web: Any, make_user: An
     approvals = web.get("/console/approvals?lang=ru").text
     assert "<h1>Утверждения</h1>" in approvals and "Утверждения ничего не ожидает." in approvals
     assert "<h1>Обжалования</h1>" in web.get("/console/appeals?lang=ru").text
+    for path, heading in (("/console/views", "Представления"), ("/console/teams", "Команды"),
+                          ("/console/mentions", "Упоминания")):
+        assert f"<h1>{heading}</h1>" in web.get(f"{path}?lang=ru").text, path
+    assert "У вас пока нет сохранённых представлений." in web.get("/console/views?lang=ru").text
     web.cookies.delete("docket_lang")
     assert "<h1>Review queue</h1>" in web.get("/console").text
