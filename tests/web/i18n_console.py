@@ -23,7 +23,7 @@ TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
     "_rights_recorded.html", "_messages.html", "_template_choice.html", "approvals.html", "appeals.html",
     "request.html", "order.html", "mentions.html", "views.html", "teams.html",
-)) + ("documents/templates/documents/_console.html",)
+)) + ("documents/templates/documents/_console.html", "documents/templates/documents/inbox.html")
 # Page code that titles the console's pages with ``tr(request, …)``.
 CODE = ("review/pages.py", "review/inbox_pages.py")
 # Labels the console's code hands its templates, which translate them with ``_(label)``.

@@ -100,5 +100,7 @@ def test_russian_from_the_address_and_english_by_default(web: Any, make_user: An
                           ("/console/mentions", "Упоминания")):
         assert f"<h1>{heading}</h1>" in web.get(f"{path}?lang=ru").text, path
     assert "У вас пока нет сохранённых представлений." in web.get("/console/views?lang=ru").text
+    inbox = web.get("/console/inbox?lang=ru").text
+    assert "<h1>Входящие</h1>" in inbox and "Добавить документ во входящие" in inbox
     web.cookies.delete("docket_lang")
     assert "<h1>Review queue</h1>" in web.get("/console").text
