@@ -82,6 +82,7 @@ def test_a_reviewer_who_chose_russian_reads_the_queue_and_an_item_in_russian(
     assert "The request" not in page and "Next step" not in page
     assert '<h3 id="step-policy">Проверка на соответствие правилам платформы</h3>' in page
     assert ">Не нарушает правила платформы</label>" in page and "Within the platform's rules" not in page
+    assert "шаг «проверка на соответствие правилам платформы»" in page  # what the item waits for
 
     request_id = re.search(r'href="/console/requests/(\d+)"', page).group(1)  # type: ignore[union-attr]
     request_page = web.get(f"/console/requests/{request_id}").text
