@@ -82,7 +82,12 @@ def clock(deadline: dt.datetime, now: dt.datetime) -> dict[str, Any]:
     hours, mins = divmod(rest, 60)
     span = f"{days} d {hours} h" if days else f"{hours} h {mins} min" if hours else f"{mins} min"
     overdue = seconds < 0
-    return {"overdue": overdue, "seconds": seconds, "text": f"overdue by {span}" if overdue else f"{span} left"}
+    # The same span as a msgid and its values, for pages in the reader's language.
+    words = ("%(days)s d %(hours)s h", {"days": days, "hours": hours}) if days else (
+        "%(hours)s h %(minutes)s min", {"hours": hours, "minutes": mins}) if hours else (
+        "%(minutes)s min", {"minutes": mins})
+    return {"overdue": overdue, "seconds": seconds, "text": f"overdue by {span}" if overdue else f"{span} left",
+            "span": words[0], "span_values": words[1]}
 
 
 def names(db: Session, ids: set[int | None]) -> dict[int, str]:

@@ -56,6 +56,7 @@ from docket.review.schemas import (
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form, field_errors
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -80,7 +81,7 @@ def _approvals_context(db: Session, who: SignedIn, errs: dict[str, dict[str, str
 @router.get("/approvals", response_class=HTMLResponse)
 def approvals_page(request: Request, db: Db, who: Reviewer) -> Response:
     """Decisions that wait for a second person (four eyes). Who: reviewers."""
-    return render.page(request, "console/approvals.html", _approvals_context(db, who), title="Approvals")
+    return render.page(request, "console/approvals.html", _approvals_context(db, who), title=tr(request, "Approvals"))
 
 
 def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, form: Mapping[str, Any],
@@ -96,7 +97,7 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
         if urlsplit(back).path.startswith("/console/items/"):
             return item_page_response(request, db, who, item_id, status=status, errs={key: errors}, vals={key: values})
         return render.page(request, "console/approvals.html", _approvals_context(db, who, {key: errors}, {key: values}),
-                           status=status, title="Approvals")
+                           status=status, title=tr(request, "Approvals"))
 
     try:
         if verb == "approve":
@@ -164,7 +165,7 @@ def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
     shown = request.query_params.get("status", "open")
     if shown not in APPEAL_FILTERS:
         shown = "open"
-    return render.page(request, "console/appeals.html", _appeals_context(db, who, shown), title="Appeals")
+    return render.page(request, "console/appeals.html", _appeals_context(db, who, shown), title=tr(request, "Appeals"))
 
 
 @router.post("/appeals/{appeal_id}/decision", response_class=HTMLResponse)
@@ -180,13 +181,13 @@ def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: 
     except ValidationError as exc:
         return render.page(request, "console/appeals.html",
                            _appeals_context(db, who, "open", {key: console.validation_errors(exc)}, {key: values}),
-                           status=422, title="Appeals")
+                           status=422, title=tr(request, "Appeals"))
     _, error = console.attempt(db, lambda: appeals.decide(session=db, principal=who.principal, appeal=appeal,
                                                    outcome=data.outcome, explanation=data.explanation, now=utcnow()))
     if error is not None:
         return render.page(request, "console/appeals.html",
                            _appeals_context(db, who, "open", {key: console.service_errors(error)}, {key: values}),
-                           status=error.status, title="Appeals")
+                           status=error.status, title=tr(request, "Appeals"))
     what = "reversed: the decision no longer stands" if data.outcome == "reversed" else "upheld"
     render.flash(request, f"Appeal {appeal_id} {what}.")
     return render.redirect(request, "/console/appeals")
@@ -244,7 +245,7 @@ def request_page(request: Request, request_id: Id, db: Db, who: StaffReader) -> 
     """A request with its items, and forms for one finding or one decision on many of them.
     Who: staff (a local representative: its countries); only reviewing roles see the forms."""
     context = _request_context(request, db, who, request_id)
-    return render.page(request, "console/request.html", context, title=f"Request {request_id}")
+    return render.page(request, "console/request.html", context, title=tr(request, "Request %(id)s", id=request_id))
 
 
 def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: str, form: Mapping[str, Any],
@@ -258,7 +259,8 @@ def _bulk(request: Request, db: Session, who: SignedIn, request_id: int, which: 
 
     def again(status: int, errors: dict[str, str], item_errors: dict[int, str] | None = None) -> Response:
         context = _request_context(request, db, who, request_id, which, errors, values, item_errors)
-        return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
+        return render.page(request, "console/request.html", context, status=status,
+                           title=tr(request, "Request %(id)s", id=request_id))
 
     own = {i.id for i in req.items}
     if not selected:
@@ -344,13 +346,15 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
         context = _request_context(request, db, who, request_id, "repeats", {
             "form": "Only the request intake proposed can be confirmed here; set another in the "
                     "order's particulars below."})
-        return render.page(request, "console/request.html", context, status=422, title=f"Request {request_id}")
+        return render.page(request, "console/request.html", context, status=422,
+                           title=tr(request, "Request %(id)s", id=request_id))
     try:
         orders.correct(session=db, request=req, data=OrderCorrection(repeats=proposed, note="confirmed in the console"),
                        actor=who.principal.actor)
     except DocketError as error:
         context = _request_context(request, db, who, request_id, "repeats", console.service_errors(error))
-        return render.page(request, "console/request.html", context, status=error.status, title=f"Request {request_id}")
+        return render.page(request, "console/request.html", context, status=error.status,
+                           title=tr(request, "Request %(id)s", id=request_id))
     render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
     return render.redirect(request, f"/console/requests/{request_id}")
 
@@ -394,7 +398,8 @@ def correct_order(request: Request, request_id: Id, db: Db, who: Reviewer, form:
 
     def again(status: int, errors: dict[str, str]) -> Response:
         context = _request_context(request, db, who, request_id, "order", errors, values)
-        return render.page(request, "console/request.html", context, status=status, title=f"Request {request_id}")
+        return render.page(request, "console/request.html", context, status=status,
+                           title=tr(request, "Request %(id)s", id=request_id))
 
     authority = {key: values[name] for name, key in AUTHORITY_FORM.items() if values[name]}
     body: dict[str, Any] = {key: values[name] for name, key in ORDER_FORM.items()}
@@ -426,7 +431,7 @@ def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form
     def again(status: int, errors: dict[str, str]) -> Response:
         return render.page(request, "console/request.html",
                            _request_context(request, db, who, request_id, which, errors, values),
-                           status=status, title=f"Request {request_id}")
+                           status=status, title=tr(request, "Request %(id)s", id=request_id))
 
     try:
         data = MeasureDecisionCreate.model_validate({"position": position or None, **values})
@@ -452,7 +457,7 @@ def resolve_other_items(request: Request, request_id: Id, db: Db, who: Reviewer,
     def again(status: int, errors: dict[str, str]) -> Response:
         return render.page(request, "console/request.html",
                            _request_context(request, db, who, request_id, "other_items", errors, values),
-                           status=status, title=f"Request {request_id}")
+                           status=status, title=tr(request, "Request %(id)s", id=request_id))
 
     lines = [line.strip() for line in (values["items"] or "").splitlines() if line.strip()]
     try:

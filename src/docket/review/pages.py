@@ -55,6 +55,7 @@ from docket.settings import Settings
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -168,7 +169,7 @@ def queue_page(request: Request, db: Db, who: QueueReader) -> Response:
     """The review queue in the API's order, with its filters. Who: staff with queue access
     (reviewers, legal, rights, local representatives for their countries, admins)."""
     context, status = _queue_context(db, who, request.query_params)
-    return render.page(request, "console/queue.html", context, status=status, title="Review queue")
+    return render.page(request, "console/queue.html", context, status=status, title=tr(request, "Review queue"))
 
 
 # ---------------------------------------------------------------- the item page
@@ -248,7 +249,8 @@ def item_page_response(request: Request, db: Session, who: SignedIn, item_id: in
                        errs: dict[str, dict[str, str]] | None = None,
                        vals: dict[str, dict[str, Any]] | None = None) -> Response:
     context = _item_context(db, who, item_id, request.app.state.settings, errs, vals)
-    return render.page(request, "console/item.html", context, status=status, title=f"Item {item_id}")
+    return render.page(request, "console/item.html", context, status=status,
+                       title=tr(request, "Item %(id)s", id=item_id))
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
@@ -306,7 +308,8 @@ def _claim_refused(request: Request, db: Session, who: SignedIn, item_id: int, b
     if parts.path == "/console" and who.principal.can(Permission.queue_read):
         context, _ = _queue_context(db, who, dict(parse_qsl(parts.query)))
         context["row_errors"] = {item_id: error.detail}
-        return render.page(request, "console/queue.html", context, status=error.status, title="Review queue")
+        return render.page(request, "console/queue.html", context, status=error.status,
+                           title=tr(request, "Review queue"))
     return item_page_response(request, db, who, item_id, status=error.status,
                               errs={"claim": {"form": error.detail}})
 

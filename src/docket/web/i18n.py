@@ -4,7 +4,8 @@ Which language a page is in: the person's saved preference (the switcher in the 
 saves it), else ``?lang=``, else the language the switcher left in a cookie for someone
 not signed in, else the browser's ``Accept-Language``, else English.
 
-Catalogs are ``locale/<lang>/LC_MESSAGES/messages.po`` beside this module; the English
+Catalogs are ``locale/<lang>/LC_MESSAGES/*.po`` beside this module (``messages.po``: the
+portal and the shared chrome; ``console.po``: the staff console); the English
 msgids are the English text. They are compiled in memory at first use (no build step, no
 binaries in the repository), as the notices' are. Templates mark text with ``_("…")``
 (``_("Request %(id)s", id=req.id)`` for values; the result is escaped like any value);
@@ -34,16 +35,27 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 @cache
 def translations(lang: str) -> NullTranslations:
-    """The compiled catalog of ``lang`` (English, or a missing catalog: the msgids)."""
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    if lang == DEFAULT or not path.is_file():
+    """The compiled catalog of ``lang``: every ``*.po`` of its ``LC_MESSAGES``, merged
+    (``messages.po`` first, then the others by name, e.g. the console's ``console.po``).
+    English, or a language without catalogs: the msgids."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    paths = sorted(folder.glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
+    if lang == DEFAULT or not paths:
         return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
+    merged: Translations | None = None
+    for path in paths:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        part = Translations(fp=compiled)
+        if merged is None:
+            merged = part
+        else:
+            merged.merge(part)
+    assert merged is not None
+    return merged
 
 
 def _known(value: str | None) -> str | None:
