@@ -204,3 +204,19 @@ def test_callers_reach_their_own_tokens_and_endpoints_only(
             access.own(session, alice, WebhookEndpoint, endpoint[0].id)
         with pytest.raises(TypeError, match="Item has no owner"):
             access.owned(robot, Item)
+
+
+@pytest.mark.rolled_back
+def test_a_submitter_reaches_itself_and_staff_who_read_parties_reach_every_submitter(
+        sessions: Any, kz_ministry: Any, de_court: Any, reviewer_alice: Any) -> None:
+    with store.transaction(sessions) as session:
+        court = submitter(de_court.id)
+        assert access.submitter(session, court, de_court.id).id == de_court.id
+        with pytest.raises(NotFound, match=f"no submitter {kz_ministry.id}"):
+            access.submitter(session, court, kz_ministry.id)
+        admin = staff(Role.admin)
+        assert access.submitter(session, admin, kz_ministry.id).id == kz_ministry.id
+        with pytest.raises(NotFound, match="no submitter 987654"):
+            access.submitter(session, admin, 987654)
+        with pytest.raises(NotFound, match=f"no submitter {kz_ministry.id}"):
+            access.submitter(session, staff(Role.platform, user_id=reviewer_alice.id), kz_ministry.id)
