@@ -72,7 +72,8 @@ def test_a_bulk_decision_across_jurisdictions_decides_each_and_refuses_the_other
         selection: dict[str, list[int]]) -> None:
     (kz0, kz1), (de0, de1), (tr0,) = selection["kz"], selection["de"], selection["tr"]
     everything = [kz0, kz1, de0, de1, tr0]
-    bulk(client, reviewer_alice, action="review", item_ids=everything, review={"step": "policy", "finding": "compliant"})
+    bulk(client, reviewer_alice, action="review", item_ids=everything,
+         review={"step": "policy", "finding": "compliant"})
     found = bulk(client, bob_legal, action="review", item_ids=[kz0, de0, tr0],
                  review={"step": "legal", "finding": "lawful"})
     assert all(r["ok"] for r in found.values())
@@ -116,7 +117,8 @@ def test_a_bulk_restriction_applies_in_each_items_own_jurisdiction(
     [kazakh] = client.get(f"/api/v1/items/{kz0}/decisions", headers=reviewer_alice.headers).json()
     assert kazakh["scope"] == ["KZ"] and kazakh["awaits_approval"]
     assert item(client, reviewer_alice, kz0)["status"] == "awaiting_approval"
-    assert results[de1]["status"] == 409 and results[de1]["detail"] == f"item {de1} waits for the rights review, not a decision"
+    assert results[de1]["status"] == 409
+    assert results[de1]["detail"] == f"item {de1} waits for the rights review, not a decision"
     # The approval is the single-item route's: the local representative signs off.
     approved = client.post(f"/api/v1/decisions/{kazakh['id']}/approve", headers=dana_kz.headers)
     assert approved.status_code == 200 and approved.json()["takes_effect"]

@@ -1,5 +1,6 @@
-"""The console's daily tools: saved queue views, bulk actions on a selection (claim, release,
-record a finding, decide) and the lead's dashboard. The same services and permissions as the API (review/desk_api.py)."""
+"""The console's daily tools: saved queue views, bulk actions on a selection (claim,
+release, record a finding, decide) and the lead's dashboard. The same services and
+permissions as the API (review/desk_api.py)."""
 
 from __future__ import annotations
 
@@ -105,7 +106,8 @@ def bulk_action(request: Request, db: Db, who: Reviewer, form: Form, settings: A
     return render.redirect(request, back)
 
 
-def _bulk_input(request: Request, form: Any, action: str) -> tuple[ReviewCreate | None, DecisionCreate | None, str | None]:
+def _bulk_input(request: Request, form: Any,
+                action: str) -> tuple[ReviewCreate | None, DecisionCreate | None, str | None]:
     """The finding or the decision the form gives for ``action``, or what is missing."""
     if action == "review":
         step, _, finding = (console.text_field(form, "finding", 60) or "").partition(":")
