@@ -1,4 +1,4 @@
-"""The desk's daily tools in the API: saved queue views, bulk claims, the lead's dashboard."""
+"""The desk's daily tools in the API: saved queue views, bulk actions on a selection, the lead's dashboard."""
 
 from __future__ import annotations
 

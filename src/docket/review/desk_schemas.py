@@ -1,4 +1,4 @@
-"""Schemas of the desk's daily tools: saved queue views, bulk claims and the lead's dashboard."""
+"""Schemas of the desk's daily tools: saved queue views, bulk actions and the lead's dashboard."""
 
 from __future__ import annotations
 
