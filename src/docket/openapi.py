@@ -42,7 +42,7 @@ TAGS = [
     {"name": "review", "description": "The global review: the queue, claiming an item, "
      "legal and rights findings, decisions and their sign-off."},
     {"name": "desk", "description": "The reviewers' daily work around the queue: saved "
-     "views, bulk claims and releases, the lead's dashboard."},
+     "views, bulk claims, releases, findings and decisions on a selection, the lead's dashboard."},
     {"name": "teams", "description": "Teams per role and jurisdiction, which a lead assigns "
      "items to."},
     {"name": "templates", "description": "Explanation templates per reason, law and notice "

@@ -103,3 +103,28 @@ def test_lists_are_by_date_received_newest_first(client: Any, sessions: Any, set
     rest = client.get(f"/api/v1/requests?limit=1&cursor={first['next_cursor']}", headers=kz_ministry.headers).json()
     assert [r["id"] for r in rest["requests"]] == [older_id] and rest["next_cursor"] is None
     assert client.get("/api/v1/requests?cursor=bm9wZQ", headers=kz_ministry.headers).status_code == 422
+
+
+def test_the_csv_next_link_keeps_the_filters(client: Any, kz_ministry: Any, de_court: Any,
+                                              reviewer_alice: Any) -> None:
+    """Following the Link gives the next page of the *filtered* list, not of every request."""
+    def send(who: Any, jurisdiction: str, law: str, n: int) -> None:
+        answer = client.post("/api/v1/requests", headers=who.headers, json={
+            "jurisdiction": jurisdiction, "reason": "hate_speech", "explanation": "x", "reference": f"REF-{n}",
+            "legal_basis": [{"law": law}], "items": [{"url": f"https://social.example/@m/{n}"}]})
+        assert answer.status_code == 201, answer.text
+
+    for n in range(3):  # KZ and DE requests, interleaved
+        send(kz_ministry, "KZ", "kz-online-platforms-9", n)
+        send(de_court, "DE", "de-netzdg-3", 10 + n)
+    since = "2000-01-01T00:00:00+00:00"  # a "+" that must travel encoded
+    first = client.get("/api/v1/requests", headers=reviewer_alice.headers,
+                       params={"format": "csv", "limit": "2", "jurisdiction": "KZ", "received_from": since})
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(first.text))] == ["REF-2", "REF-1"]
+    link = first.headers["link"]
+    target = link[1:link.index(">")]
+    assert "jurisdiction=KZ" in target and "received_from=2000-01-01T00%3A00%3A00%2B00%3A00" in target
+    rest = client.get("/api/v1/requests" + target, headers=reviewer_alice.headers)
+    assert rest.status_code == 200, rest.text
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(rest.text))] == ["REF-0"]
+    assert "link" not in rest.headers

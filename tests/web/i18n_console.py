@@ -22,10 +22,10 @@ CONSOLE = "review/templates/console/"
 TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
     "_rights_recorded.html", "_messages.html", "_template_choice.html", "approvals.html", "appeals.html",
-    "request.html", "order.html", "mentions.html", "views.html", "teams.html",
+    "request.html", "order.html", "mentions.html", "views.html", "teams.html", "bulk_results.html",
 )) + ("documents/templates/documents/_console.html", "documents/templates/documents/inbox.html")
 # Page code that titles the console's pages with ``tr(request, …)``.
-CODE = ("review/pages.py", "review/inbox_pages.py")
+CODE = ("review/pages.py", "review/inbox_pages.py", "review/desk_pages.py")
 # Labels the console's code hands its templates, which translate them with ``_(label)``.
 LABELS = (console.STATES, console.OUTCOMES, console.FINDING_LABELS, console.STEP_LABELS, console.FLAG_LABELS)
 # The time left on a clock (review.console.clock): its spans, as the console's macros ask for them.

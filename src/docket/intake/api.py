@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, Depends, File, Form, Header, Query, UploadFile, status
@@ -282,7 +283,13 @@ def list_requests(
         body = history.csv_text(history.csv_rows(session=db, requests=rows))
         headers = {"Content-Disposition": 'attachment; filename="requests.csv"'}
         if next_cursor:
-            headers["Link"] = f'<?format=csv&limit={limit}&cursor={next_cursor}>; rel="next"'
+            # The next page of the same list: every filter the caller gave, and the cursor.
+            given = {"format": "csv", "status": status_.value if status_ else None, "jurisdiction": jurisdiction,
+                     "submitter": submitter, "received_from": received_from.isoformat() if received_from else None,
+                     "received_to": received_to.isoformat() if received_to else None, "limit": limit,
+                     "cursor": next_cursor}
+            query = urlencode({k: v for k, v in given.items() if v is not None})
+            headers["Link"] = f'<?{query}>; rel="next"'
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
     return RequestPage(requests=[RequestRead.model_validate(r) for r in rows], next_cursor=next_cursor)
 

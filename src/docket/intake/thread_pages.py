@@ -6,6 +6,7 @@ of the organisation's own requests (``intake.thread`` and ``appeals.history`` be
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -105,6 +106,7 @@ def portal_csv(request: Request, user: PortalUser, db: Db,
     more, rows = len(rows) > CSV_PAGE, rows[:CSV_PAGE]
     headers = {"Content-Disposition": 'attachment; filename="requests.csv"', "Cache-Control": "no-store"}
     if more:
-        headers["Link"] = f'</portal/requests.csv?cursor={reading.cursor(rows[-1])}>; rel="next"'
+        # The portal's file takes no filters: the next file is the cursor alone.
+        headers["Link"] = f'</portal/requests.csv?{urlencode({"cursor": reading.cursor(rows[-1])})}>; rel="next"'
     return Response(history.csv_text(history.csv_rows(session=db, requests=rows)),
                     media_type="text/csv; charset=utf-8", headers=headers)

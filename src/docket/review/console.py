@@ -21,7 +21,7 @@ from docket.content import service as content_registry
 from docket.enforcement.models import Restriction, SubjectKind
 from docket.errors import DocketError, NotFound
 from docket.intake.models import Item, Report
-from docket.items.states import Outcome
+from docket.items.states import FINDINGS, Outcome, Step
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter, User
 from docket.review import service
@@ -57,6 +57,14 @@ FINDING_LABELS = {
     "not_found": "Content not found", "no_concern": "No human-rights concern", "concern": "Human-rights concern",
 }
 STEP_LABELS = {"policy": "Policy review", "legal": "Legal review", "rights": "Human-rights review"}
+
+
+def bulk_findings() -> list[tuple[str, str, str]]:
+    """Every step's findings as the queue's selection offers them: ("step:finding", step, finding labels)."""
+    return [(f"{step.value}:{finding}", STEP_LABELS[step.value], label)
+            for step in Step for finding, label in FINDING_LABELS.items() if finding in FINDINGS[step]]
+
+
 FLAG_LABELS = {
     "political_speech": "Political speech", "journalism": "Journalism", "election_period": "Election period",
     "minority_or_religious": "Minority or religious group", "overbroad": "Overbroad",

@@ -1,4 +1,4 @@
-"""The desk's daily tools in the API: saved queue views, bulk claims, the lead's dashboard."""
+"""The desk's daily tools in the API: saved queue views, bulk actions on a selection, the lead's dashboard."""
 
 from __future__ import annotations
 
@@ -59,14 +59,19 @@ def delete_view(view_id: Id, db: Db, who: QueueReader) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/queue/bulk", response_model=BulkQueueResult, summary="Claim or release a selection of items")
+@router.post("/queue/bulk", response_model=BulkQueueResult,
+             summary="Claim, release, review or decide a selection of items")
 def bulk_action(body: BulkQueueAction, db: Db, who: Reviewer, settings: AppSettings) -> BulkQueueResult:
-    """Claim or release each selected item as a single claim would (same checks); the
-    answer says, per item, what was done or why not. Who: reviewers."""
+    """Claim, release, record a step's finding for, or decide each selected item as the
+    single-item route would (the same checks: reach, the step it waits for, separation of
+    duties, four eyes); each item is its own transaction. The answer says, per item, what
+    was done or why not (the single route's status and words); a refusal changes nothing
+    of that item and blocks no other. Who: reviewers (per item: whom the single route admits)."""
     results = bulk.apply(session=db, principal=who, action=body.action, item_ids=body.item_ids, now=utcnow(),
-                         ttl=dt.timedelta(minutes=settings.claim_minutes))
-    return BulkQueueResult(results=[BulkItemResult(item_id=r.item_id, ok=r.ok, status=r.status, detail=r.detail)
-                                    for r in results])
+                         ttl=dt.timedelta(minutes=settings.claim_minutes), settle=db.commit,
+                         review=body.finding(), decision=body.decision.for_item() if body.decision else None)
+    return BulkQueueResult(results=[BulkItemResult(item_id=r.item_id, ok=r.ok, status=r.status, detail=r.detail,
+                                                   decision_id=r.decision_id) for r in results])
 
 
 @router.get("/dashboard", response_model=DashboardRead, summary="The lead's dashboard")

@@ -1,5 +1,6 @@
-"""The console's daily tools: saved queue views, bulk claims and releases on a selection,
-and the lead's dashboard. The same services and permissions as the API (review/desk_api.py)."""
+"""The console's daily tools: saved queue views, bulk actions on a selection (claim,
+release, record a finding, decide) and the lead's dashboard. The same services and
+permissions as the API (review/desk_api.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
-from docket.errors import DocketError
 from docket.parties.auth import Permission
 from docket.review import bulk, console, views
 from docket.review.console import STATES, QueueReader, Reviewer
+from docket.review.desk_schemas import BulkDecisionData
+from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.store import utcnow
 from docket.transparency import desk as dashboard
 from docket.transparency.render import PALETTE
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -68,30 +72,60 @@ def delete_view(request: Request, view_id: Id, db: Db, who: QueueReader, form: F
     return render.redirect(request, "/console/views")
 
 
-# ---------------------------------------------------------------- bulk claims
+# ---------------------------------------------------------------- bulk actions
 @router.post("/bulk", response_class=HTMLResponse)
 def bulk_action(request: Request, db: Db, who: Reviewer, form: Form, settings: AppSettings) -> Response:
-    """Claim or release the selected items, each as a single claim would; the result of each
-    is shown on the queue. Who: reviewers."""
+    """Claim, release, record a finding for, or decide the selected items, each as the
+    single-item form would and each on its own. Claims and releases: the result of each is
+    shown on the queue; findings and decisions: on a page of results. Who: reviewers."""
     back = console.back_to(form, "/console")
     action = console.text_field(form, "action", 10)
     ids = [int(v) for v in console.list_field(form, "item_ids") if v.isdigit() and len(v) < 12]
-    if action not in ("claim", "release") or not ids:
-        render.flash(request, "Select one or more items and an action (claim or release).", "error")
+    if action not in bulk.ACTIONS or not ids:
+        render.flash(request, tr(request, "Select one or more items and an action."), "error")
         return render.redirect(request, back)
-    try:
-        results = bulk.apply(session=db, principal=who.principal, action=action, item_ids=ids[:100],
-                             now=utcnow(), ttl=dt.timedelta(minutes=settings.claim_minutes))
-    except DocketError as exc:  # nothing of it is kept
-        db.rollback()
-        render.flash(request, exc.detail, "error")
+    finding, decision, problem = _bulk_input(request, form, action)
+    if problem:
+        render.flash(request, problem, "error")
         return render.redirect(request, back)
+    results = bulk.apply(session=db, principal=who.principal, action=action, item_ids=ids[:100], now=utcnow(),
+                         ttl=dt.timedelta(minutes=settings.claim_minutes), settle=db.commit,
+                         review=finding, decision=decision)
     done = sum(r.ok for r in results)
+    if action in ("review", "decide"):
+        context = {"results": results, "done": done, "back": back, "action": action,
+                   "finding": finding, "decision": decision,
+                   "labels": {"outcomes": console.OUTCOMES, "findings": console.FINDING_LABELS,
+                              "steps": console.STEP_LABELS}}
+        return render.page(request, "console/bulk_results.html", context,
+                           title=tr(request, "Results of the selection"))
     render.flash(request, f"{action.capitalize()}: {done} of {len(results)} items done.",
                  "success" if done == len(results) else "warning")
     for r in results:
         render.flash(request, f"Item {r.item_id}: {r.detail}.", "success" if r.ok else "error")
     return render.redirect(request, back)
+
+
+def _bulk_input(request: Request, form: Any,
+                action: str) -> tuple[ReviewCreate | None, DecisionCreate | None, str | None]:
+    """The finding or the decision the form gives for ``action``, or what is missing."""
+    if action == "review":
+        step, _, finding = (console.text_field(form, "finding", 60) or "").partition(":")
+        try:
+            return ReviewCreate.model_validate({"step": step, "finding": finding,
+                                                "notes": console.text_field(form, "notes") or None}), None, None
+        except ValidationError:
+            return None, None, tr(request, "Choose the finding to record for the selected items.")
+    if action == "decide":
+        explanation = console.text_field(form, "explanation") or ""
+        try:
+            data = BulkDecisionData.model_validate({
+                "outcome": console.text_field(form, "outcome", 40) or "", "explanation": explanation,
+                "policy_clause": console.text_field(form, "policy_clause", 300) or None})
+        except ValidationError:
+            return None, None, tr(request, "Choose the outcome and write the explanation for the selected items.")
+        return None, data.for_item(), None
+    return None, None, None
 
 
 # ---------------------------------------------------------------- the dashboard

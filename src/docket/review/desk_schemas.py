@@ -1,13 +1,15 @@
-"""Schemas of the desk's daily tools: saved queue views, bulk claims and the lead's dashboard."""
+"""Schemas of the desk's daily tools: saved queue views, bulk actions and the lead's dashboard."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from docket.items.states import ItemState
+from docket.bounds import Id
+from docket.items.states import ItemState, Outcome, RiskFlag, Step
+from docket.review.schemas import EXPLANATION_MAX, DecisionCreate, ReviewCreate
 
 
 class QueueFilters(BaseModel):
@@ -64,15 +66,74 @@ class ViewRead(BaseModel):
     created_at: dt.datetime = Field(description="when it was saved", examples=["2026-12-03T16:00:00Z"])
 
 
+class BulkFinding(BaseModel):
+    """One step's finding, recorded for each selected item that waits for that step."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    step: Step = Field(description="the review step: an item waiting for another step is refused (409)",
+                       examples=["legal"])
+    finding: str = Field(min_length=1, max_length=32, description="the step's finding (as for one item)",
+                         examples=["lawful"])
+    flags: list[RiskFlag] = Field(default_factory=list, max_length=6,
+                                  description="risk flags, with the rights step only", examples=[["journalism"]])
+    notes: str | None = Field(None, max_length=EXPLANATION_MAX, description="the reviewer's internal notes",
+                              examples=["Satire of a public figure."])
+    question: str | None = Field(None, max_length=EXPLANATION_MAX,
+                                 description="with the legal finding needs_clarification: what each requester "
+                                             "is asked", examples=["Which court order is this?"])
+
+
+class BulkDecisionData(BaseModel):
+    """One decision, made for each selected item on its own. The scope is never given: a
+    restriction applies in each item's own jurisdiction (removed_policy: everywhere, where
+    the item's policy finding allows it); the law is each item's own request's."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    outcome: Outcome = Field(description="the outcome; it must follow from each item's findings",
+                             examples=["no_action"])
+    ground: Literal["legal", "policy"] | None = Field(None, description="the ground (default: the outcome's)",
+                                                      examples=["legal"])
+    policy_clause: str | None = Field(None, max_length=300, description="the rule broken (removed_policy)",
+                                      examples=["Community Standards 3.2"])
+    explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX,
+                             description="the statement of reasons to each author", examples=["Lawful speech."])
+    ends_at: dt.datetime | None = Field(None, description="end of a temporary restriction",
+                                        examples=["2027-01-31T00:00:00Z"])
+    template_version_id: Id | None = Field(None, description="the explanation template version it started from",
+                                           examples=[7])
+
+    def for_item(self) -> DecisionCreate:
+        """The single-item decision each item gets (its scope and law: its own)."""
+        return DecisionCreate.model_validate(self.model_dump())
+
+
 class BulkQueueAction(BaseModel):
     """One action on a selection of queue items; each item is checked on its own."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["claim", "release"] = Field(description="claim the items for oneself, or release one's claims",
-                                                examples=["claim"])
+    action: Literal["claim", "release", "review", "decide"] = Field(
+        description="claim the items, release one's claims, record a step's finding (with ``review``), or "
+                    "decide them (with ``decision``)", examples=["decide"])
     item_ids: list[int] = Field(min_length=1, max_length=100, description="the items selected (at most 100)",
                                 examples=[[12, 13]])
+    review: BulkFinding | None = Field(None, description="the finding, with action review",
+                                       examples=[{"step": "legal", "finding": "lawful"}])
+    decision: BulkDecisionData | None = Field(None, description="the decision, with action decide",
+                                              examples=[{"outcome": "no_action", "explanation": "Lawful speech."}])
+
+    @model_validator(mode="after")
+    def _matching(self) -> BulkQueueAction:
+        if (self.review is not None) != (self.action == "review"):
+            raise ValueError("give review with the action review, and only then")
+        if (self.decision is not None) != (self.action == "decide"):
+            raise ValueError("give decision with the action decide, and only then")
+        return self
+
+    def finding(self) -> ReviewCreate | None:
+        return ReviewCreate.model_validate(self.review.model_dump()) if self.review else None
 
 
 class BulkItemResult(BaseModel):
@@ -81,7 +142,9 @@ class BulkItemResult(BaseModel):
     item_id: int = Field(description="the item", examples=[12])
     ok: bool = Field(description="whether the action was done", examples=[True])
     status: int = Field(description="the HTTP status the single action would have had", examples=[200])
-    detail: str = Field(description="what happened, in words", examples=["claimed until 17:30 UTC"])
+    detail: str = Field(description="what happened, in words; or why not, as the single-item route says it",
+                        examples=["claimed until 17:30 UTC"])
+    decision_id: int | None = Field(None, description="the decision made (action decide)", examples=[31])
 
 
 class BulkQueueResult(BaseModel):

@@ -160,6 +160,8 @@ def _queue_context(db: Session, who: SignedIn, params: Mapping[str, str]) -> tup
         "assigned_options": assigned_options, "teams": flow_view.team_options(db),
         "can_review": who.principal.can(Permission.review),
         "row_errors": {},
+        # The selection's finding and decision (POST /console/bulk): every step's findings, every outcome.
+        "bulk_findings": console.bulk_findings(), "bulk_outcomes": list(console.OUTCOMES.items()),
     }
     return context, 422 if errors else 200
 

@@ -25,7 +25,7 @@ from docket.review.models import Decision, DecisionStatus, ExplanationTemplateVe
 from docket.review.schemas import DecisionCreate, ReviewCreate
 from docket.review.search import DEADLINE_ORDER, QueueSearch, QueueSort
 from docket.review.steps import STEP_ROLES as STEP_ROLES
-from docket.review.steps import person_name, team_fits
+from docket.review.steps import person_name, roles_for_next, step_of, team_fits
 from docket.store import rowcount, utcnow
 
 GLOBAL = "*"
@@ -76,6 +76,16 @@ def _check_claim(session: Session, item: Item, principal: Principal, now: dt.dat
     if item.assigned_to not in (None, principal.user_id) and item.claim_expires_at and item.claim_expires_at > now:
         raise Conflict(f"item {item.id} is claimed by {person_name(session, item.assigned_to)} "
                        f"until {item.claim_expires_at:%H:%M} UTC")
+
+
+def waiting_for(item: Item, not_this: str) -> str:
+    """Why ``item`` is refused ``not_this`` (a step's finding, a decision): what it waits for."""
+    step = step_of(item)
+    if step is None:
+        return f"item {item.id} is {item.status}: it waits for no review step, not {not_this}"
+    wanted = roles_for_next(item)
+    what = wanted[0] if wanted else f"{step.value} review"
+    return f"item {item.id} waits for {'the ' if what != 'decision' else 'a '}{what}, not {not_this}"
 
 
 def signoff_jurisdiction(session: Session, item: Item) -> str | None:
@@ -174,6 +184,9 @@ def review(*, session: Session, principal: Principal, item: Item, data: ReviewCr
     if question is not None and not asks:
         raise Unprocessable("a question goes with the legal finding 'needs_clarification' only",
                             errors=[{"field": "question", "message": "only with 'needs_clarification'"}])
+    waits = step_of(item)
+    if waits != data.step:  # said in words, before the state table's bare refusal
+        raise Conflict(waiting_for(item, f"the {data.step.value} review"))
     _check_claim(session, item, principal, now)
     old = item.status
     values: dict[str, object] = {f"{data.step.value}_finding": data.finding}
@@ -222,6 +235,9 @@ def allowed_outcomes(item: Item) -> list[Outcome]:
 def _validate_decision(session: Session, item: Item, data: DecisionCreate) -> tuple[list[str], str, str | None]:
     """Check that the outcome follows from the findings; return scope, ground and law."""
     if not follows_from_findings(item, data.outcome):
+        step = step_of(item)
+        if step is None or getattr(item, f"{step.value}_finding") is None:
+            raise Conflict(waiting_for(item, "a decision"))
         raise Conflict(
             f"'{data.outcome.value}' does not follow from the findings of item {item.id} "
             f"(policy={item.policy_finding}, legal={item.legal_finding}, rights={item.rights_finding})"
