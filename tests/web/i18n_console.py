@@ -16,7 +16,7 @@ from jinja2.ext import babel_extract
 
 from docket.documents import pages as document_pages
 from docket.intake import draft_pages, portal_forms
-from docket.review import console, inbox_pages
+from docket.review import console, inbox_pages, search, service, team_pages
 from docket.web import i18n
 from tests.web.i18n_messages import _JINJA, PACKAGE_DIR, _first
 
@@ -40,7 +40,10 @@ LABELS = (console.STATES, console.OUTCOMES, console.FINDING_LABELS, console.STEP
           console.APPROVAL_REASONS, inbox_pages.MEASURE_KINDS, inbox_pages.MEASURE_OUTCOMES,
           dict(portal_forms.AUTHORITY_KINDS), dict(draft_pages.MEASURES), document_pages.KIND_WORDS,
           document_pages.TYPE_WORDS, document_pages.CHANNEL_WORDS, document_pages.STATUS_WORDS,
-          document_pages.INBOX_FILTERS, inbox_pages.APPEAL_FILTERS)
+          document_pages.INBOX_FILTERS, inbox_pages.APPEAL_FILTERS, dict(team_pages.ROLES))
+# Words the console's code hands its templates one by one: the queue's order in words, the
+# "claimed" filter's options.
+WORDS = (service.QUEUE_RULE, search.DEADLINE_RULE, "Claimed by me", "Not claimed")
 # The time left on a clock (review.console.clock): its spans, as the console's macros ask for them.
 CLOCK = ("%(days)s d %(hours)s h", "%(hours)s h %(minutes)s min", "%(minutes)s min")
 # The languages whose console is translated (the others show the console in English).
@@ -48,7 +51,7 @@ LANGUAGES = ("ru",)
 
 
 def msgids() -> set[str]:
-    found: set[str] = set(CLOCK)
+    found: set[str] = set(CLOCK) | set(WORDS)
     for name in TEMPLATES:
         with (PACKAGE_DIR / name).open("rb") as handle:
             found.update(_first(m) for _l, m, _c, _x in extract(babel_extract, handle, keywords={"_": None},

@@ -212,7 +212,8 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
               "claim": console.claim_of(i, now, names, who.user_id)} for i in req.items]
     laws = [{"law": b.get("law"), "citation": b.get("citation"), "provision": b.get("provision")}
             for b in req.legal_basis]
-    findings = [(f"{step.value}:{f}", f"{STEP_LABELS[step.value]}: {FINDING_LABELS.get(f, f)}")
+    findings = [(f"{step.value}:{f}",
+                 f"{tr(request, STEP_LABELS[step.value])}: {tr(request, FINDING_LABELS.get(f, f))}")
                 for step in Step for f in sorted(FINDINGS[step])]
     errs = {which: errors or {}} if which else {}
     vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}, "order": order_values(req)}
