@@ -452,7 +452,7 @@ def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form
     if error is not None:
         return again(error.status, console.service_errors(error))
     render.flash(request, tr(request, "Measure %(n)s: %(outcome)s.", n=data.position + 1,
-                             outcome=tr(request, MEASURE_OUTCOMES[data.outcome])))
+                             outcome=tr(request, MEASURE_OUTCOMES[data.outcome]).lower()))
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
