@@ -58,3 +58,38 @@ def test_a_reviewer_reads_the_queue_and_an_item_in_russian(
     assert "В работе у: вы" in alice.locator("#claim-heading").locator("xpath=..").inner_text()
     _clean_at_360(alice, "an item's page in Russian")
     screenshot(alice, "console-ru-item")
+
+
+def test_a_lead_reads_the_dashboard_and_the_audit_log_in_russian(
+    live_server, new_page, make_user, platform, kz_ministry, screenshot
+) -> None:
+    make_user("olga@docket.test", "lead", "auditor", password=PASSWORD)
+    _item(live_server, platform, kz_ministry, 1)
+    olga = new_page()
+    sign_in_with_keyboard(olga, "olga@docket.test", PASSWORD)
+    olga.goto("/console/dashboard")
+    assert olga.get_by_role("heading", level=1).inner_text() == "Dashboard"
+    olga.get_by_role("button", name="Русский").click()
+    olga.wait_for_url("**/console/dashboard")
+    assert olga.locator("html").get_attribute("lang") == "ru"
+    assert olga.get_by_role("heading", level=1).inner_text() == "Сводка"
+    assert olga.get_by_role("heading", name="Очередь по юрисдикциям и шагам").is_visible()
+    assert olga.get_by_role("img", name="Открытые элементы по юрисдикциям (те же цифры — в таблице ниже)").is_visible()
+    assert "Open items" not in olga.locator("main").inner_text()
+    _clean_at_360(olga, "the dashboard in Russian")
+    screenshot(olga, "console-ru-dashboard")
+
+    olga.get_by_role("link", name="Журнал аудита").click()
+    olga.wait_for_url("**/audit")
+    assert olga.get_by_role("heading", level=1).inner_text() == "Журнал аудита"
+    assert olga.get_by_role("navigation", name="Рабочее место аудитора").get_by_role(
+        "link", name="Проверяемый журнал").is_visible()
+    olga.get_by_role("button", name="Проверить журнал сейчас").click()
+    olga.wait_for_url("**/audit")
+    assert "Цепочка аудита цела" in olga.get_by_role("status").first.inner_text()
+    _clean_at_360(olga, "the audit log in Russian")
+    screenshot(olga, "console-ru-audit")
+
+    olga.goto("/audit/log")
+    assert olga.get_by_role("heading", level=1).inner_text() == "Проверяемый журнал"
+    _clean_at_360(olga, "the verifiable log in Russian")

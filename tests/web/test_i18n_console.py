@@ -70,10 +70,10 @@ def test_a_reviewer_who_chose_russian_reads_the_queue_and_an_item_in_russian(
     assert '<th scope="col">Юрисдикция</th>' in queue and "Поиск и фильтры" in queue
     assert f">Элемент {item_id}</a>" in queue and "Взять в работу" in queue
     # Labels the code computes: the state, the time left.
-    assert '<td data-label="State">Получен</td>' in queue and " мин</span>" in queue and "осталось " in queue
+    assert '<td data-label="Состояние">Получен</td>' in queue and " мин</span>" in queue and "осталось " in queue
     assert "Review queue" not in queue and "Search and filters" not in queue
-    # The keyboard script's and the tests' hooks stay as they were.
-    assert f'<tr data-item="{item_id}"' in queue and 'data-label="Jurisdiction"' in queue
+    # The keyboard script's hooks stay as they were; the narrow layout's cell labels are in Russian.
+    assert f'<tr data-item="{item_id}"' in queue and 'data-label="Юрисдикция"' in queue
 
     page = web.get(f"/console/items/{item_id}").text
     assert f"<h1>Элемент {item_id} " in page and '<h2 id="request-heading">Запрос</h2>' in page

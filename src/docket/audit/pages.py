@@ -34,6 +34,7 @@ from docket.store import read_only
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import Translate, gettext_for, tr, translator
 from docket.web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -77,18 +78,19 @@ class Filters:
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
-def _day(value: str, field: str, errors: dict[str, str]) -> dt.date | None:
+def _day(value: str, field: str, errors: dict[str, str], _: Translate) -> dt.date | None:
     value = value.strip()
     if not value:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        errors[field] = "a date as YYYY-MM-DD, e.g. 2026-06-30"
+        errors[field] = _("a date as YYYY-MM-DD, e.g. 2026-06-30")
         return None
 
 
 def filters(
+    request: Request,
     subject: Annotated[str, Query(max_length=120)] = "",
     action: Annotated[str, Query(max_length=80)] = "",
     actor: Annotated[str, Query(max_length=120)] = "",
@@ -97,9 +99,10 @@ def filters(
 ) -> Filters:
     """The filters from the query string; a bad date is named, not a failure."""
     errors: dict[str, str] = {}
-    first, last = _day(since, "since", errors), _day(until, "until", errors)
+    _ = translator(request)
+    first, last = _day(since, "since", errors, _), _day(until, "until", errors, _)
     if first and last and last < first:
-        errors["until"] = "must not be before the first day"
+        errors["until"] = _("must not be before the first day")
     return Filters(subject.strip(), action.strip(), actor.strip(), first, last, errors)
 
 
@@ -144,7 +147,7 @@ def audit_log(request: Request, db: Db, who: Auditor, f: Filtered,
         "export_csv": f"/audit/export?{f.query(format='csv')}",
         "export_jsonl": f"/audit/export?{f.query(format='jsonl')}",
         "verify_limit": VERIFY_LIMIT,
-    }, title="Audit log")
+    }, title=tr(request, "Audit log"))
 
 
 @dataclass(frozen=True)
@@ -153,34 +156,41 @@ class Checked:
     message: str
 
 
-def verify_all(db: Session) -> Checked:
+def verify_all(db: Session, _: Translate | None = None) -> Checked:
     """The hash chain, then the verifiable log recomputed from the events (and every
-    checkpoint stored), timed; refused beyond :data:`VERIFY_LIMIT` events."""
+    checkpoint stored), timed; refused beyond :data:`VERIFY_LIMIT` events. ``_``: the
+    reader's language (English by default)."""
+    _ = _ or gettext_for("en")
     total = service.count_events(session=db)
     if total > VERIFY_LIMIT:
-        return Checked(False, f"The log has {total:,} events, more than the {VERIFY_LIMIT:,} this page checks "
-                              "in one request: run 'docket audit verify' and 'docket log verify' on the server.")
+        return Checked(False, _("The log has %(total)s events, more than the %(limit)s this page checks in one "
+                                "request: run 'docket audit verify' and 'docket log verify' on the server.",
+                                total=format(total, ","), limit=format(VERIFY_LIMIT, ",")))
     started = time.perf_counter()
     chain = service.verify(session=db)
     if not chain.ok:
-        return Checked(False, f"Audit chain broken at event {chain.bad_seq}: {chain.problem} "
-                              f"({time.perf_counter() - started:.2f} s).")
+        return Checked(False, _("Audit chain broken at event %(seq)s: %(problem)s (%(took)s s).",
+                                seq=chain.bad_seq, problem=chain.problem,
+                                took=format(time.perf_counter() - started, ".2f")))
     tree = check_log(session=db)
-    took = time.perf_counter() - started
+    took = format(time.perf_counter() - started, ".2f")
     if not tree.ok:
-        return Checked(False, f"Audit chain intact ({chain.count} events), but the verifiable log is "
-                              f"not: {tree.problem} ({took:.2f} s).")
-    return Checked(True, f"Audit chain intact: {chain.count} events; the verifiable log's {tree.size} "
-                         f"leaves and its stored checkpoints agree with them. Checked in {took:.2f} s.")
+        return Checked(False, _("Audit chain intact (%(count)s events), but the verifiable log is not: "
+                                "%(problem)s (%(took)s s).", count=chain.count, problem=tree.problem, took=took))
+    return Checked(True, _("Audit chain intact: %(count)s events; the verifiable log's %(size)s leaves and its "
+                           "stored checkpoints agree with them. Checked in %(took)s s.",
+                           count=chain.count, size=tree.size, took=took))
 
 
 @router.post("/audit/verify")
 async def verify(request: Request, who: Auditor, form: Form) -> Response:
     """Verify the chain and the verifiable log now; the result and its time come back as a
     message on the log page (post / redirect / get). Who: audit:read."""
+    _ = translator(request)
+
     def run() -> Checked:
         with read_only(request.app.state.read_sessionmaker) as db:
-            return verify_all(db)
+            return verify_all(db, _)
 
     result = await run_in_threadpool(run)
     render.flash(request, result.message, "success" if result.ok else "error")
@@ -227,7 +237,7 @@ def export(request: Request, who: Auditor, f: Filtered,
     if f.errors:
         return render.page(request, "audit/log.html", {
             "rows": [], "f": f, "errors": f.errors, "state": None, "verify_limit": VERIFY_LIMIT,
-        }, status=422, title="Audit log")
+        }, status=422, title=tr(request, "Audit log"))
     span = f"{f.since or 'start'}_{f.until or 'now'}"
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     return StreamingResponse(_export_lines(request, f, format), media_type=media, headers={
@@ -251,4 +261,4 @@ def checkpoints(request: Request, db: Db, who: Auditor) -> Response:
         "log_url": log.log_url,
         "latest_note": recent[0].note if recent else None,
         "checkpoints": [{"size": c.size, "root": _b64(bytes(c.root)), "signed_at": c.signed_at} for c in recent],
-    }, title="Verifiable log")
+    }, title=tr(request, "Verifiable log"))

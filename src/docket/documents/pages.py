@@ -34,6 +34,7 @@ from docket.settings import Settings
 from docket.web import render
 from docket.web.auth import PortalUser, signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.render import add_template_package, flash, redirect
 from docket.web.sessions import SignedIn
 
@@ -103,9 +104,10 @@ def _add(request: Request, db: Session, settings: Settings, user: SignedIn, foun
         db.rollback()
         return exc.detail
     if original is not None:
-        flash(request, f"“{added[0].filename}” is added as a redacted copy of “{original.filename}”.")
+        flash(request, tr(request, "“%(name)s” is added as a redacted copy of “%(original)s”.", name=added[0].filename,
+                          original=original.filename))
     else:
-        flash(request, f"“{added[0].filename}” is added to request {found.id}.")
+        flash(request, tr(request, "“%(name)s” is added to request %(id)s.", name=added[0].filename, id=found.id))
     return None
 
 
@@ -125,7 +127,7 @@ def portal_add(request: Request, request_id: Id, user: PortalUser, db: Db, setti
     found = access.visible(db, user.principal, DocketRequest, request_id, for_update=True, what="request")
     refused = _add(request, db, settings, user, found, form)
     if refused is not None:
-        flash(request, f"The document was not added: {refused}.", "error")
+        flash(request, tr(request, "The document was not added: %(why)s.", why=refused), "error")
     return redirect(request, f"/portal/requests/{request_id}#documents")
 
 
@@ -147,7 +149,7 @@ def console_add(request: Request, request_id: Id, who: StaffReader, db: Db, sett
     back = back_to(form, f"/console/requests/{request_id}")
     refused = _add(request, db, settings, who, found, form, staff=True)
     if refused is not None:
-        flash(request, f"The document was not added: {refused}.", "error")
+        flash(request, tr(request, "The document was not added: %(why)s.", why=refused), "error")
     return redirect(request, f"{back}#documents")
 
 
@@ -161,10 +163,11 @@ def console_mark(request: Request, document_id: Id, who: StaffReader, db: Db, fo
                    else f"/console/inbox/{document.id}")
     flag = _text(form, "personal_data")
     if flag not in ("yes", "no"):
-        flash(request, "The mark was not changed: say yes or no.", "error")
+        flash(request, tr(request, "The mark was not changed: say yes or no."), "error")
     elif service.mark(session=db, document=document, personal_data=flag == "yes", actor=f"user:{who.user_id}"):
-        flash(request, f"“{document.filename}” is marked as "
-                       f"{'holding personal data' if flag == 'yes' else 'holding no personal data'}.")
+        flash(request, tr(request, "“%(name)s” is marked as holding personal data.", name=document.filename)
+              if flag == "yes" else tr(request, "“%(name)s” is marked as holding no personal data.",
+                                       name=document.filename))
     return redirect(request, f"{back}#documents")
 
 
@@ -223,6 +226,8 @@ STATUS_WORDS = {InboxStatus.unprocessed: "Unprocessed", InboxStatus.draft: "Draf
                 InboxStatus.confirmed: "Confirmed", InboxStatus.dismissed: "Dismissed"}
 SHOWN = {"open": inbox.OPEN, "dismissed": (InboxStatus.dismissed,), "confirmed": (InboxStatus.confirmed,),
          "all": tuple(InboxStatus)}
+# The inbox's filters, by the words its page shows (translated there).
+INBOX_FILTERS = {"open": "Open", "dismissed": "Dismissed", "confirmed": "Confirmed", "all": "All"}
 PASTED_MAX = 200_000  # characters of pasted text
 
 
@@ -255,8 +260,8 @@ def console_inbox(request: Request, who: Intake, db: Db, settings: AppSettings, 
     return render.page(request, "documents/inbox.html", {
         **form_context(settings), "rows": rows, "senders": _senders(db, rows), "shown": shown,
         "counts": inbox.counts(session=db), "channel_words": CHANNEL_WORDS, "status_words": STATUS_WORDS,
-        "filters": [("open", "Open"), ("dismissed", "Dismissed"), ("confirmed", "Confirmed"), ("all", "All")],
-        "pasted_max": PASTED_MAX}, title="Inbox")
+        "filters": list(INBOX_FILTERS.items()),
+        "pasted_max": PASTED_MAX}, title=tr(request, "Inbox"))
 
 
 @router.post("/console/inbox")
@@ -269,9 +274,9 @@ def console_inbox_add(request: Request, who: Intake, db: Db, settings: AppSettin
                                  actor=f"user:{who.user_id}", user_id=who.user_id)
     except DocketError as exc:
         db.rollback()
-        flash(request, f"Nothing was added to the inbox: {exc.detail}.", "error")
+        flash(request, tr(request, "Nothing was added to the inbox: %(why)s.", why=exc.detail), "error")
         return redirect(request, "/console/inbox")
-    flash(request, f"“{upload.filename}” is in the inbox.")
+    flash(request, tr(request, "“%(name)s” is in the inbox.", name=upload.filename))
     return redirect(request, f"/console/inbox/{entry.document_id}")
 
 
@@ -333,7 +338,7 @@ def console_inbox_dismiss(request: Request, document_id: Id, who: Intake, db: Db
                       reason=reason if isinstance(reason, str) else None, actor=f"user:{who.user_id}")
     except (Conflict, Unprocessable) as exc:
         db.rollback()
-        flash(request, f"Not dismissed: {exc.detail}.", "error")
+        flash(request, tr(request, "Not dismissed: %(why)s.", why=exc.detail), "error")
         return redirect(request, f"/console/inbox/{document_id}")
-    flash(request, f"Document {document_id} is dismissed.")
+    flash(request, tr(request, "Document %(id)s is dismissed.", id=document_id))
     return redirect(request, "/console/inbox")

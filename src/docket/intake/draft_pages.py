@@ -31,6 +31,7 @@ from docket.parties.auth import Permission
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.render import add_template_package, flash, redirect
 from docket.web.sessions import SignedIn
 
@@ -237,7 +238,7 @@ def draft_page(request: Request, document_id: Id, who: Intake, db: Db, settings:
             documents.record_download(session=writing, document=document, actor=f"user:{who.user_id}",
                                       as_text=True)
     return render.page(request, "intake/draft.html", _context(db, settings, document, draft, extraction, None, {}),
-                       title=f"Draft: {document.filename}")
+                       title=tr(request, "Draft: %(name)s", name=document.filename))
 
 
 @router.post("/console/inbox/{document_id}/draft")
@@ -251,9 +252,10 @@ def draft_save(request: Request, document_id: Id, who: Intake, db: Db, form: For
                               user_id=who.user_id, actor=f"user:{who.user_id}")
     except Conflict as exc:
         db.rollback()
-        flash(request, f"Not saved: {exc.detail}.", "error")
+        flash(request, tr(request, "Not saved: %(why)s.", why=exc.detail), "error")
         return redirect(request, f"/console/inbox/{document_id}")
-    flash(request, f"The draft is saved ({', '.join(changed)} changed)." if changed else "Nothing was changed.")
+    flash(request, tr(request, "The draft is saved (%(fields)s changed).", fields=", ".join(changed)) if changed
+          else tr(request, "Nothing was changed."))
     return redirect(request, f"/console/inbox/{document_id}/draft")
 
 
@@ -272,7 +274,7 @@ def draft_confirm(request: Request, document_id: Id, who: Intake, db: Db, settin
         draft, extraction = drafts.get(session=db, document_id=document.id)
         return render.page(request, "intake/draft.html",
                            _context(db, settings, document, draft, extraction, _posted_values(form), errors),
-                           status=422, title=f"Draft: {document.filename}")
+                           status=422, title=tr(request, "Draft: %(name)s", name=document.filename))
 
     try:
         data = RequestCreate.model_validate(body)
@@ -286,7 +288,8 @@ def draft_confirm(request: Request, document_id: Id, who: Intake, db: Db, settin
         return again(forms.request_errors(forms.problem(exc), lines))
     except Conflict as exc:
         db.rollback()
-        flash(request, f"Not confirmed: {exc.detail}.", "error")
+        flash(request, tr(request, "Not confirmed: %(why)s.", why=exc.detail), "error")
         return redirect(request, f"/console/inbox/{document_id}")
-    flash(request, f"Request {submitted.id} is received from document {document_id}; it is in the queue.")
+    flash(request, tr(request, "Request %(id)s is received from document %(document)s; it is in the queue.",
+                      id=submitted.id, document=document_id))
     return redirect(request, f"/console/requests/{submitted.id}")

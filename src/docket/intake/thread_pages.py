@@ -24,7 +24,7 @@ from docket.intake.thread_schemas import MESSAGE_MAX
 from docket.review.console import QueueReader, Reviewer
 from docket.web.auth import PortalUser
 from docket.web.forms import Form
-from docket.web.i18n import translator
+from docket.web.i18n import tr, translator
 from docket.web.render import add_template_package, flash, page, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +78,7 @@ def console_message(request: Request, request_id: Id, who: Reviewer, db: Db, for
         return redirect(request, f"/console/requests/{found.id}#messages")
     thread.post(session=db, request=found, author=MessageAuthor.staff, body=body, actor=who.principal.actor,
                 user_id=who.user_id)
-    flash(request, f"Message sent to the authority of request {found.id}.")
+    flash(request, tr(request, "Message sent to the authority of request %(id)s.", id=found.id))
     return redirect(request, f"/console/requests/{found.id}#messages")
 
 
@@ -92,7 +92,7 @@ def console_unread(request: Request, who: QueueReader, db: Db) -> Response:
         query = access.scoped(select(DocketRequest).where(DocketRequest.id.in_(counts)), who.principal,
                               DocketRequest)
         rows = [(r, counts[r.id]) for r in db.execute(query.order_by(DocketRequest.id.desc())).scalars()]
-    return page(request, "console/messages.html", {"rows": rows}, title="Messages from authorities")
+    return page(request, "console/messages.html", {"rows": rows}, title=tr(request, "Messages from authorities"))
 
 
 @router.get("/portal/requests.csv")

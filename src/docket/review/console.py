@@ -28,6 +28,7 @@ from docket.review import service
 from docket.review.models import Decision
 from docket.web.auth import signed_in
 from docket.web.forms import field_errors
+from docket.web.i18n import Translate, gettext_for
 from docket.web.sessions import SignedIn
 
 # The API's permission per route (review/api.py, appeals/api.py) is the page's.
@@ -199,10 +200,11 @@ def reason_labels(db: Session) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- decisions
-def approval_reasons(decision: Decision) -> list[str]:
-    """Why ``decision`` waits for a second person, in words."""
+def approval_reasons(decision: Decision, _: Translate | None = None) -> list[str]:
+    """Why ``decision`` waits for a second person, in words (in ``_``'s language; English by default)."""
+    _ = _ or gettext_for("en")
     rep = decision.local_rep_jurisdiction or ""
-    return [APPROVAL_REASONS.get(r, r).format(rep=catalog.country_name(rep) if rep else "the country")
+    return [_(APPROVAL_REASONS.get(r, r)).format(rep=catalog.country_name(rep) if rep else _("the country"))
             for r in decision.approval_reasons]
 
 

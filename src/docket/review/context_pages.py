@@ -27,6 +27,7 @@ from docket.review.models import ExplanationTemplate
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -62,7 +63,8 @@ def comment_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: For
                                   errs={"comment": console.validation_errors(exc)}, vals={"comment": {"body": body}})
     comment = discussion.add(session=db, principal=who.principal, item=item, body=data.body)
     named = discussion.mentions_of(session=db, comment_ids=[comment.id]).get(comment.id, [])
-    render.flash(request, "Comment added" + (f"; {len(named)} mentioned." if named else "."))
+    render.flash(request, tr(request, "Comment added; %(count)s mentioned.", count=len(named)) if named
+                 else tr(request, "Comment added."))
     return render.redirect(request, f"/console/items/{item_id}#discussion")
 
 
@@ -72,7 +74,7 @@ def mentions_page(request: Request, db: Db, who: StaffReader) -> Response:
     found = list(discussion.mentioning(session=db, principal=who.principal))
     names = console.names(db, {c.author_id for c in found})
     rows = [{"comment": c, "author": names.get(c.author_id, f"user {c.author_id}")} for c in found]
-    return render.page(request, "console/mentions.html", {"rows": rows}, title="Mentions")
+    return render.page(request, "console/mentions.html", {"rows": rows}, title=tr(request, "Mentions"))
 
 
 # ---------------------------------------------------------------- explanation templates
@@ -90,7 +92,8 @@ def _templates_context(db: Session, errs: dict[str, str] | None = None,
 @router.get("/templates", response_class=HTMLResponse)
 def templates_page(request: Request, db: Db, who: TemplateWriter) -> Response:
     """Explanation templates per reason, law and language; a form to add one. Who: leads, admins."""
-    return render.page(request, "console/templates.html", _templates_context(db), title="Explanation templates")
+    return render.page(request, "console/templates.html", _templates_context(db),
+                       title=tr(request, "Explanation templates"))
 
 
 @router.post("/templates", response_class=HTMLResponse)
@@ -102,13 +105,14 @@ def create_template(request: Request, db: Db, who: TemplateWriter, form: Form) -
     except ValidationError as exc:
         return render.page(request, "console/templates.html",
                            _templates_context(db, console.validation_errors(exc), values),
-                           status=422, title="Explanation templates")
+                           status=422, title=tr(request, "Explanation templates"))
     template, error = console.attempt(db, lambda: explanations.create(session=db, principal=who.principal, data=data))
     if error is not None:
         return render.page(request, "console/templates.html",
                            _templates_context(db, console.service_errors(error), values),
-                           status=error.status, title="Explanation templates")
-    render.flash(request, f"Template {template.id} “{data.title}” added (version 1).")
+                           status=error.status, title=tr(request, "Explanation templates"))
+    render.flash(request, tr(request, "Template %(id)s “%(title)s” added (version 1).", id=template.id,
+                             title=data.title))
     return render.redirect(request, f"/console/templates/{template.id}")
 
 
@@ -120,7 +124,7 @@ def _template_page(request: Request, db: Session, template: ExplanationTemplate,
                                 "active": "yes" if template.active else "no"}}
     context["authors"] = console.names(db, {v.created_by for v in template.versions})
     return render.page(request, "console/template.html", context, status=status,
-                       title=f"Explanation template {template.id}")
+                       title=tr(request, "Explanation template %(id)s", id=template.id))
 
 
 @router.get("/templates/{template_id}", response_class=HTMLResponse)
@@ -140,6 +144,6 @@ def edit_template(request: Request, template_id: Id, db: Db, who: TemplateWriter
     except ValidationError as exc:
         return _template_page(request, db, template, status=422, errs=console.validation_errors(exc), vals=values)
     explanations.update(session=db, principal=who.principal, template=template, data=data)
-    render.flash(request, f"Template {template.id} saved as version {template.version}. Decisions made with an "
-                          "earlier version keep it.")
+    render.flash(request, tr(request, "Template %(id)s saved as version %(version)s. Decisions made with an "
+                                      "earlier version keep it.", id=template.id, version=template.version))
     return render.redirect(request, f"/console/templates/{template.id}")

@@ -25,7 +25,7 @@ from docket.transparency.render import PALETTE
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
-from docket.web.i18n import tr
+from docket.web.i18n import tr, translator
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -38,7 +38,7 @@ def _views_page(request: Request, db: Db, who: SignedIn, params: dict[str, str],
     mine = views.list_for(session=db, user_id=who.user_id)
     context = {"views": [{"view": v, "url": console.url_with("/console", v.params)} for v in mine],
                "params": views.view_params(params), "errors": errors or {}, "values": {"name": name}}
-    return render.page(request, "console/views.html", context, status=status, title="Saved views")
+    return render.page(request, "console/views.html", context, status=status, title=tr(request, "Saved views"))
 
 
 @router.get("/views", response_class=HTMLResponse)
@@ -58,7 +58,7 @@ def save_view(request: Request, db: Db, who: QueueReader, form: Form) -> Respons
     if error is not None:
         return _views_page(request, db, who, params, status=error.status, name=name,
                            errors=console.service_errors(error))
-    render.flash(request, f"View “{saved.name}” saved; it is listed above your queue.")
+    render.flash(request, tr(request, "View “%(name)s” saved; it is listed above your queue.", name=saved.name))
     return render.redirect(request, console.url_with("/console", saved.params))
 
 
@@ -68,7 +68,7 @@ def delete_view(request: Request, view_id: Id, db: Db, who: QueueReader, form: F
     view = views.get_own(session=db, principal=who.principal, view_id=view_id)
     name = view.name
     views.delete(session=db, principal=who.principal, view=view)
-    render.flash(request, f"View “{name}” deleted.")
+    render.flash(request, tr(request, "View “%(name)s” deleted.", name=name))
     return render.redirect(request, "/console/views")
 
 
@@ -99,10 +99,14 @@ def bulk_action(request: Request, db: Db, who: Reviewer, form: Form, settings: A
                               "steps": console.STEP_LABELS}}
         return render.page(request, "console/bulk_results.html", context,
                            title=tr(request, "Results of the selection"))
-    render.flash(request, f"{action.capitalize()}: {done} of {len(results)} items done.",
+    _ = translator(request)
+    said = _("Claim: %(done)s of %(total)s items done.", done=done, total=len(results)) if action == "claim" else \
+        _("Release: %(done)s of %(total)s items done.", done=done, total=len(results))
+    render.flash(request, said,
                  "success" if done == len(results) else "warning")
     for r in results:
-        render.flash(request, f"Item {r.item_id}: {r.detail}.", "success" if r.ok else "error")
+        render.flash(request, _("Item %(id)s: %(detail)s.", id=r.item_id, detail=r.detail),
+                     "success" if r.ok else "error")
     return render.redirect(request, back)
 
 
@@ -154,11 +158,12 @@ def dashboard_page(request: Request, db: Db, who: LeadReader) -> Response:
         "d": data, "states": STATES, "reasons": reasons, "country_name": catalog.country_name,
         "charts": {
             "backlog": _bars(sorted(per_country.items(), key=lambda kv: -kv[1])),
-            "clocks": _bars([(r["clock"], r["median_hours"] or 0) for r in data["clocks"]], unit=" h"),
+            "clocks": _bars([(r["clock"], r["median_hours"] or 0) for r in data["clocks"]],
+                            unit=" " + tr(request, "h")),
             "teams": _bars([(r["team"], r["decisions"]) for r in data["teams"]]),
             "people": _bars([(r["person"], r["decisions"]) for r in data["people"][:15]]),
             "appeals": _bars([(reasons.get(r["reason"], r["reason"]), r["appeals_percent"] or 0)
                               for r in data["appeals"]], unit=" %"),
         },
     }
-    return render.page(request, "console/dashboard.html", context, title="Dashboard")
+    return render.page(request, "console/dashboard.html", context, title=tr(request, "Dashboard"))

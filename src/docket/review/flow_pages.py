@@ -26,6 +26,7 @@ from docket.store import utcnow
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -51,7 +52,8 @@ def assign_item(request: Request, item_id: Id, db: Db, who: Lead, form: Form) ->
                                   errs={"assign": console.service_errors(error)}, vals={"assign": values})
     held = flow.holders(session=db, items=[item], now=utcnow())[item.id]
     to = held["assignee"] if data.user_id else held["team"]
-    render.flash(request, f"Item {item_id} is assigned to {to['name'] if to else '—'}.")  # type: ignore[index]
+    render.flash(request, tr(request, "Item %(id)s is assigned to %(name)s.", id=item_id,
+                             name=to["name"] if to else "—"))  # type: ignore[index]
     return render.redirect(request, f"/console/items/{item_id}#assignment")
 
 
@@ -71,7 +73,7 @@ def take_over_item(request: Request, item_id: Id, db: Db, who: Lead, form: Form,
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,
                                   errs={"take_over": console.service_errors(error)}, vals={"take_over": values})
-    render.flash(request, f"You took item {item_id} over; it is claimed by you.")
+    render.flash(request, tr(request, "You took item %(id)s over; it is claimed by you.", id=item_id))
     return render.redirect(request, f"/console/items/{item_id}")
 
 
@@ -82,8 +84,9 @@ def next_item(request: Request, db: Db, who: Reviewer, form: Form, settings: App
         item = flow.next_item(session=db, principal=who.principal, now=utcnow(),
                               ttl=dt.timedelta(minutes=settings.claim_minutes))
     except NotFound as exc:
-        render.flash(request, f"Nothing is waiting for you: {exc.detail.partition(': ')[2]}.", "warning")
+        render.flash(request, tr(request, "Nothing is waiting for you: %(why)s.", why=exc.detail.partition(": ")[2]),
+                     "warning")
         return render.redirect(request, console.back_to(form, "/console"))
-    render.flash(request, f"You claimed item {item.id}, the next in your queue, until "
-                          f"{item.claim_expires_at:%H:%M} UTC.")
+    render.flash(request, tr(request, "You claimed item %(id)s, the next in your queue, until %(time)s UTC.",
+                             id=item.id, time=format(item.claim_expires_at, "%H:%M")))
     return render.redirect(request, f"/console/items/{item.id}")

@@ -56,7 +56,7 @@ from docket.review.schemas import (
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form, field_errors
-from docket.web.i18n import tr
+from docket.web.i18n import Translate, gettext_for, tr, translator
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -64,16 +64,18 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 # ---------------------------------------------------------------- four eyes
 def _approvals_context(db: Session, who: SignedIn, errs: dict[str, dict[str, str]] | None = None,
-                       vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+                       vals: dict[str, dict[str, Any]] | None = None, _: Translate | None = None) -> dict[str, Any]:
+    say = _ or gettext_for("en")
     now = utcnow()
     pending = service.pending_approvals(session=db, principal=who.principal)
     names = console.names(db, {d.decided_by for d in pending})
     reasons = console.reason_labels(db)
     rows = [{"d": d, "item": d.item, "clock": console.clock(d.item.deadline_at, now),
              "country": catalog.country_name(d.item.jurisdiction), "reason": reasons.get(d.item.reason, d.item.reason),
-             "by": names.get(d.decided_by, f"user {d.decided_by}"), "why": console.approval_reasons(d),
+             "by": names.get(d.decided_by, f"user {d.decided_by}"), "why": console.approval_reasons(d, say),
              "blocked": console.may_approve(d, who.principal),
-             "scope": ", ".join("everywhere" if c == "*" else catalog.country_name(c) for c in d.scope) or "none"}
+             "scope": ", ".join(say("everywhere") if c == "*" else catalog.country_name(c) for c in d.scope)
+             or say("none")}
             for d in pending]
     return {"rows": rows, "errs": errs or {}, "vals": vals or {}, "outcomes": OUTCOMES}
 
@@ -81,7 +83,8 @@ def _approvals_context(db: Session, who: SignedIn, errs: dict[str, dict[str, str
 @router.get("/approvals", response_class=HTMLResponse)
 def approvals_page(request: Request, db: Db, who: Reviewer) -> Response:
     """Decisions that wait for a second person (four eyes). Who: reviewers."""
-    return render.page(request, "console/approvals.html", _approvals_context(db, who), title=tr(request, "Approvals"))
+    return render.page(request, "console/approvals.html", _approvals_context(db, who, _=translator(request)),
+                       title=tr(request, "Approvals"))
 
 
 def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, form: Mapping[str, Any],
@@ -96,7 +99,8 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
     def again(status: int, errors: dict[str, str]) -> Response:
         if urlsplit(back).path.startswith("/console/items/"):
             return item_page_response(request, db, who, item_id, status=status, errs={key: errors}, vals={key: values})
-        return render.page(request, "console/approvals.html", _approvals_context(db, who, {key: errors}, {key: values}),
+        return render.page(request, "console/approvals.html",
+                           _approvals_context(db, who, {key: errors}, {key: values}, translator(request)),
                            status=status, title=tr(request, "Approvals"))
 
     try:
@@ -115,10 +119,11 @@ def _four_eyes(request: Request, db: Session, who: SignedIn, decision_id: int, f
     if error is not None:
         return again(error.status, console.service_errors(error))
     if verb == "approve":
-        render.flash(request, f"Decision {decision_id} approved; it is in effect.")
+        render.flash(request, tr(request, "Decision %(id)s approved; it is in effect.", id=decision_id))
     else:
-        render.flash(request, f"Decision {decision_id} rejected; item {item_id} is back in "
-                              f"{STATES.get(from_state, from_state)}.")
+        render.flash(request, tr(request, "Decision %(id)s rejected; item %(item)s is back in %(state)s.",
+                                 id=decision_id, item=item_id,
+                                 state=tr(request, STATES.get(from_state, from_state))))
     return render.redirect(request, back)
 
 
@@ -188,8 +193,8 @@ def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: 
         return render.page(request, "console/appeals.html",
                            _appeals_context(db, who, "open", {key: console.service_errors(error)}, {key: values}),
                            status=error.status, title=tr(request, "Appeals"))
-    what = "reversed: the decision no longer stands" if data.outcome == "reversed" else "upheld"
-    render.flash(request, f"Appeal {appeal_id} {what}.")
+    render.flash(request, tr(request, "Appeal %(id)s reversed: the decision no longer stands.", id=appeal_id)
+                 if data.outcome == "reversed" else tr(request, "Appeal %(id)s upheld.", id=appeal_id))
     return render.redirect(request, "/console/appeals")
 
 
@@ -207,7 +212,8 @@ def _request_context(request: Request, db: Session, who: SignedIn, request_id: i
               "claim": console.claim_of(i, now, names, who.user_id)} for i in req.items]
     laws = [{"law": b.get("law"), "citation": b.get("citation"), "provision": b.get("provision")}
             for b in req.legal_basis]
-    findings = [(f"{step.value}:{f}", f"{STEP_LABELS[step.value]}: {FINDING_LABELS.get(f, f)}")
+    findings = [(f"{step.value}:{f}",
+                 f"{tr(request, STEP_LABELS[step.value])}: {tr(request, FINDING_LABELS.get(f, f))}")
                 for step in Step for f in sorted(FINDINGS[step])]
     errs = {which: errors or {}} if which else {}
     vals: dict[str, dict[str, Any]] = {"decision": {"scope": [req.jurisdiction]}, "order": order_values(req)}
@@ -310,7 +316,8 @@ def bulk_review(request: Request, request_id: Id, db: Db, who: Reviewer, form: F
     if page is not None:
         return page
     assert done is not None
-    render.flash(request, f"Finding recorded for {len(done)} item{'s' if len(done) != 1 else ''}.")
+    render.flash(request, tr(request, "Finding recorded for %(count)s items.", count=len(done)) if len(done) != 1
+                 else tr(request, "Finding recorded for 1 item."))
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
@@ -328,8 +335,10 @@ def bulk_decision(request: Request, request_id: Id, db: Db, who: Reviewer, form:
         return page
     assert done is not None
     waiting = sum(1 for d in done if d.status == DecisionStatus.awaiting_approval)
-    message = f"Decided {len(done)} item{'s' if len(done) != 1 else ''}"
-    message += f"; {waiting} wait for a second person's approval (four eyes)." if waiting else "; all in effect."
+    message = (tr(request, "Decided %(count)s items", count=len(done)) if len(done) != 1
+               else tr(request, "Decided 1 item"))
+    message += (tr(request, "; %(count)s wait for a second person's approval (four eyes).", count=waiting)
+                if waiting else tr(request, "; all in effect."))
     render.flash(request, message, "warning" if waiting else "success")
     return render.redirect(request, f"/console/requests/{request_id}")
 
@@ -355,7 +364,8 @@ def confirm_repeat(request: Request, request_id: Id, db: Db, who: Reviewer, form
         context = _request_context(request, db, who, request_id, "repeats", console.service_errors(error))
         return render.page(request, "console/request.html", context, status=error.status,
                            title=tr(request, "Request %(id)s", id=request_id))
-    render.flash(request, f"Request {request_id} recorded as repeating request {proposed}.")
+    render.flash(request, tr(request, "Request %(id)s recorded as repeating request %(earlier)s.", id=request_id,
+                             earlier=proposed))
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
@@ -413,7 +423,7 @@ def correct_order(request: Request, request_id: Id, db: Db, who: Reviewer, form:
     if error is not None:
         errors = {str(e.get("field")): str(e.get("message")) for e in error.errors or []}
         return again(error.status, {**_order_errors(errors), "form": error.detail})
-    render.flash(request, f"The order's particulars of request {request_id} corrected.")
+    render.flash(request, tr(request, "The order's particulars of request %(id)s corrected.", id=request_id))
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
@@ -441,7 +451,8 @@ def decide_measure(request: Request, request_id: Id, db: Db, who: Reviewer, form
                                                                   data=data, now=utcnow()))
     if error is not None:
         return again(error.status, console.service_errors(error))
-    render.flash(request, f"Measure {data.position + 1}: {MEASURE_OUTCOMES[data.outcome].lower()}.")
+    render.flash(request, tr(request, "Measure %(n)s: %(outcome)s.", n=data.position + 1,
+                             outcome=tr(request, MEASURE_OUTCOMES[data.outcome]).lower()))
     return render.redirect(request, f"/console/requests/{request_id}")
 
 
@@ -470,6 +481,9 @@ def resolve_other_items(request: Request, request_id: Id, db: Db, who: Reviewer,
         session=db, principal=who.principal, request=req, data=data, now=utcnow()))
     if error is not None:
         return again(error.status, console.service_errors(error))
-    render.flash(request, f"{len(lines)} item{'s' if len(lines) != 1 else ''} added to the request."
-                 if data.resolution == "items" else "The note of unlisted items was rejected.")
+    if data.resolution != "items":
+        render.flash(request, tr(request, "The note of unlisted items was rejected."))
+    else:
+        render.flash(request, tr(request, "%(count)s items added to the request.", count=len(lines)) if len(lines) != 1
+                     else tr(request, "1 item added to the request."))
     return render.redirect(request, f"/console/requests/{request_id}")

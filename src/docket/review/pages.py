@@ -55,7 +55,7 @@ from docket.settings import Settings
 from docket.store import utcnow
 from docket.web import render
 from docket.web.forms import Form
-from docket.web.i18n import tr
+from docket.web.i18n import tr, translator
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -251,6 +251,8 @@ def item_page_response(request: Request, db: Session, who: SignedIn, item_id: in
                        errs: dict[str, dict[str, str]] | None = None,
                        vals: dict[str, dict[str, Any]] | None = None) -> Response:
     context = _item_context(db, who, item_id, request.app.state.settings, errs, vals)
+    if context["pending"]:  # why it waits, in the reader's language
+        context["approval_reasons"] = console.approval_reasons(context["pending"], translator(request))
     return render.page(request, "console/item.html", context, status=status,
                        title=tr(request, "Item %(id)s", id=item_id))
 
@@ -286,7 +288,8 @@ def claim_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form,
                                                             ttl=dt.timedelta(minutes=settings.claim_minutes)))
     if error is not None:
         return _claim_refused(request, db, who, item_id, back, error)
-    render.flash(request, f"You claimed item {item_id} until {done.claim_expires_at:%H:%M} UTC.")
+    render.flash(request, tr(request, "You claimed item %(id)s until %(time)s UTC.", id=item_id,
+                             time=done.claim_expires_at.strftime("%H:%M")))
     return render.redirect(request, back)
 
 
@@ -299,7 +302,7 @@ def release_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: For
                                                            now=utcnow()))
     if error is not None:
         return _claim_refused(request, db, who, item_id, back, error)
-    render.flash(request, f"Item {item_id} is back in the queue.")
+    render.flash(request, tr(request, "Item %(id)s is back in the queue.", id=item_id))
     return render.redirect(request, back)
 
 
@@ -333,8 +336,10 @@ def review_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
     if error is not None:
         return item_page_response(request, db, who, item_id, status=error.status,
                                   errs={"review": console.service_errors(error)}, vals={"review": values})
-    render.flash(request, f"{STEP_LABELS[data.step.value]}: “{FINDING_LABELS.get(data.finding, data.finding)}” "
-                          f"recorded. The item is now in: {STATES.get(str(done.status), str(done.status))}.")
+    render.flash(request, tr(request, "%(step)s: “%(finding)s” recorded. The item is now in: %(state)s.",
+                             step=tr(request, STEP_LABELS[data.step.value]),
+                             finding=tr(request, FINDING_LABELS.get(data.finding, data.finding)),
+                             state=tr(request, STATES.get(str(done.status), str(done.status)))))
     return render.redirect(request, f"/console/items/{item_id}#next")
 
 
@@ -356,8 +361,10 @@ def decide_item(request: Request, item_id: Id, db: Db, who: Reviewer, form: Form
         return item_page_response(request, db, who, item_id, status=error.status,
                                   errs={"decision": console.service_errors(error)}, vals={"decision": values})
     if decision.status == DecisionStatus.awaiting_approval:
-        render.flash(request, f"Decision {decision.id} recorded. It waits for a second person's approval "
-                              f"(four eyes) because {'; '.join(console.approval_reasons(decision))}.", "warning")
+        render.flash(request, tr(request, "Decision %(id)s recorded. It waits for a second person's approval "
+                                          "(four eyes) because %(why)s.", id=decision.id,
+                                 why="; ".join(console.approval_reasons(decision, translator(request)))), "warning")
     else:
-        render.flash(request, f"Decision {decision.id} recorded and in effect: {OUTCOMES[decision.outcome]}.")
+        render.flash(request, tr(request, "Decision %(id)s recorded and in effect: %(outcome)s.", id=decision.id,
+                                 outcome=tr(request, OUTCOMES[decision.outcome])))
     return render.redirect(request, f"/console/items/{item_id}")

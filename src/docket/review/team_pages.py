@@ -19,6 +19,7 @@ from docket.review.schemas import TeamCreate
 from docket.web import render
 from docket.web.auth import signed_in
 from docket.web.forms import Form
+from docket.web.i18n import tr
 from docket.web.sessions import SignedIn
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -33,7 +34,7 @@ def _page(request: Request, db: Session, who: SignedIn, *, status: int = 200,
     people = [(str(u.id), u.name or u.email) for u in flow_view.staff(db)]
     context = {"teams": shown, "lead": who.principal.can(Permission.assign), "people": people, "roles": ROLES,
                "countries": console.countries(db), "errs": errs or {}, "vals": vals or {}}
-    return render.page(request, "console/teams.html", context, status=status, title="Teams")
+    return render.page(request, "console/teams.html", context, status=status, title=tr(request, "Teams"))
 
 
 @router.get("/teams", response_class=HTMLResponse)
@@ -55,7 +56,7 @@ def create_team(request: Request, db: Db, who: Lead, form: Form) -> Response:
     if error is not None:
         return _page(request, db, who, status=error.status, errs={"create": console.service_errors(error)},
                      vals={"create": values})
-    render.flash(request, f"Team “{team.name}” created.")
+    render.flash(request, tr(request, "Team “%(name)s” created.", name=team.name))
     return render.redirect(request, f"/console/teams#team-{team.id}")
 
 
@@ -72,7 +73,7 @@ def add_member(request: Request, team_id: Id, db: Db, who: Lead, form: Form) -> 
     if error is not None:
         return _page(request, db, who, status=error.status, errs={key: console.service_errors(error)},
                      vals={key: {"user_id": raw}})
-    render.flash(request, f"Added to “{team.name}”.")
+    render.flash(request, tr(request, "Added to “%(name)s”.", name=team.name))
     return render.redirect(request, f"/console/teams#team-{team_id}")
 
 
@@ -81,5 +82,5 @@ def remove_member(request: Request, team_id: Id, user_id: Id, db: Db, who: Lead,
     """Remove a person from a team. Who: leads."""
     team = teams.get(session=db, team_id=team_id)
     teams.remove_member(session=db, principal=who.principal, team=team, user_id=user_id)
-    render.flash(request, f"Removed from “{team.name}”.")
+    render.flash(request, tr(request, "Removed from “%(name)s”.", name=team.name))
     return render.redirect(request, f"/console/teams#team-{team_id}")

@@ -125,8 +125,10 @@ def template_gettext(lang: str) -> Callable[..., Markup]:
     filled in are escaped."""
     catalog = translations(lang)
 
-    def _(message: str, **values: Any) -> Markup:
-        text = Markup(catalog.gettext(message))  # noqa: S704 - our own catalogs' text
+    def _(message: str, context: str | None = None, **values: Any) -> Markup:
+        # ``context``: the msgctxt of a word that reads differently elsewhere ("Subject" of a letter).
+        found = catalog.pgettext(context, message) if context else catalog.gettext(message)
+        text = Markup(found)  # noqa: S704 - our own catalogs' text
         return text % {k: escape(v) for k, v in values.items()} if values else text
     return _
 
