@@ -105,10 +105,10 @@ def _fairest(session: Session, people: Sequence[User]) -> User | None:
     open_now = dict(session.execute(
         select(Appeal.assignee_id, func.count()).where(Appeal.assignee_id.in_(ids),
                                                        Appeal.status == AppealStatus.open)
-        .group_by(Appeal.assignee_id)).tuples().all())
+        .group_by(Appeal.assignee_id)).all())
     last = dict(session.execute(
         select(Appeal.assignee_id, func.max(Appeal.assigned_at)).where(Appeal.assignee_id.in_(ids))
-        .group_by(Appeal.assignee_id)).tuples().all())
+        .group_by(Appeal.assignee_id)).all())
     return min(people, key=lambda u: (open_now.get(u.id, 0), last.get(u.id) or _NEVER, u.id))
 
 
