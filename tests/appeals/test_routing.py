@@ -21,10 +21,16 @@ def _events(sessions: Any, action: str) -> list[Event]:
         return list(s.scalars(select(Event).where(Event.action == action).order_by(Event.seq)))
 
 
-def _appeal(client: Any, decision: int, statement: str = "It is reporting, not incitement.") -> dict[str, Any]:
-    r = client.post("/api/v1/appeals", json={"token": tokens.make(SECRET, decision), "statement": statement})
+def _appeal(client: Any, decision: int, reader: Any) -> dict[str, Any]:
+    """File the author's appeal; the appeal as ``reader`` (staff) reads it."""
+    r = client.post("/api/v1/appeals", json={"token": tokens.make(SECRET, decision),
+                                             "statement": "It is reporting, not incitement."})
     assert r.status_code == 201, r.text
-    return dict(r.json())
+    # The author learns the deadline, never who of the staff has the appeal.
+    assert r.json()["due_at"] and (r.json()["assignee"], r.json()["team"], r.json()["assigned_at"]) == (None,) * 3
+    shown = client.get(f"/api/v1/appeals/{r.json()['id']}", headers=reader.headers)
+    assert shown.status_code == 200, shown.text
+    return dict(shown.json())
 
 
 def _mine(client: Any, who: Any) -> list[int]:
@@ -40,10 +46,10 @@ def test_an_appeal_goes_to_an_uninvolved_reviewer_entitled_to_the_country_fairly
     grace = make_user("grace@docket.test", "reviewer")
     make_user("rep@docket.test", "local_representative", jurisdictions=("DE",))  # not entitled to KZ
     make_user("erin@docket.test", "auditor")  # no permission to decide
-    first = _appeal(client, decided())
+    first = _appeal(client, decided(), bob_legal)
     assert first["assignee"] == {"id": frank.id, "name": "frank@docket.test"}  # none open: the lowest id
     assert first["due_at"] is not None and first["unassigned_reason"] is None
-    second = _appeal(client, decided())
+    second = _appeal(client, decided(), bob_legal)
     assert second["assignee"]["id"] == grace.id  # frank has one open already
     assert _mine(client, frank) == [first["id"]] and _mine(client, grace) == [second["id"]]
     assert _mine(client, bob_legal) == []  # he took part: never routed to him
@@ -55,13 +61,13 @@ def test_an_appeal_goes_to_an_uninvolved_reviewer_entitled_to_the_country_fairly
     r = client.post(f"/api/v1/appeals/{first['id']}/decision", headers=frank.headers,
                     json={"outcome": "upheld", "explanation": "The call to violence is plain."})
     assert r.status_code == 200
-    assert _appeal(client, decided())["assignee"]["id"] == frank.id
+    assert _appeal(client, decided(), bob_legal)["assignee"]["id"] == frank.id
 
 
-def test_my_queue_is_in_the_order_of_the_deadlines(client: Any, decided: Any, make_user: Any,
+def test_my_queue_is_in_the_order_of_the_deadlines(client: Any, decided: Any, bob_legal: Any, make_user: Any,
                                                    sessions: Any) -> None:
     frank = make_user("frank@docket.test", "legal", "reviewer")
-    first, second = _appeal(client, decided()), _appeal(client, decided())
+    first, second = _appeal(client, decided(), bob_legal), _appeal(client, decided(), bob_legal)
     assert first["assignee"]["id"] == second["assignee"]["id"] == frank.id
     assert _mine(client, frank) == [first["id"], second["id"]]
     with store.transaction(sessions) as s:
@@ -71,8 +77,8 @@ def test_my_queue_is_in_the_order_of_the_deadlines(client: Any, decided: Any, ma
 
 
 def test_an_appeal_nobody_may_decide_waits_for_the_leads_with_the_reason(
-        client: Any, decided: Any, make_user: Any, reviewer_alice: Any, sessions: Any) -> None:
-    appeal = _appeal(client, decided())
+        client: Any, decided: Any, bob_legal: Any, make_user: Any, reviewer_alice: Any, sessions: Any) -> None:
+    appeal = _appeal(client, decided(), bob_legal)
     assert appeal["assignee"] is None and appeal["team"] is None
     assert appeal["unassigned_reason"] == "nobody uninvolved is entitled to KZ"
     [unrouted] = _events(sessions, "appeal:unrouted")
@@ -91,7 +97,7 @@ def test_a_lead_reassigns_only_to_someone_who_may_decide_and_takes_over_with_a_r
     grace = make_user("grace@docket.test", "reviewer")
     rep_de = make_user("rep@docket.test", "local_representative", jurisdictions=("DE",))
     lead = make_user("lea@docket.test", "lead")
-    appeal = _appeal(client, decided())
+    appeal = _appeal(client, decided(), bob_legal)
     assert appeal["assignee"]["id"] == frank.id
     path = f"/api/v1/appeals/{appeal['id']}"
     involved = client.post(f"{path}/assign", headers=lead.headers, json={"user_id": bob_legal.id})
@@ -122,9 +128,10 @@ def test_a_lead_reassigns_only_to_someone_who_may_decide_and_takes_over_with_a_r
 
 
 def test_a_lead_decides_appeals_too_but_cannot_take_over_one_they_took_part_in(
-        client: Any, decided: Any, make_user: Any, dana_kz: Any, reviewer_alice: Any, sessions: Any) -> None:
+        client: Any, decided: Any, bob_legal: Any, make_user: Any, dana_kz: Any, reviewer_alice: Any,
+        sessions: Any) -> None:
     lead = make_user("lea@docket.test", "lead")
-    appeal = _appeal(client, decided())
+    appeal = _appeal(client, decided(), bob_legal)
     assert appeal["assignee"]["id"] == lead.id  # the only one who took no part
     path = f"/api/v1/appeals/{appeal['id']}"
     assert client.post(f"{path}/take-over", headers=lead.headers, json={"reason": "x"}).status_code == 409
@@ -149,7 +156,7 @@ def test_an_appeals_team_of_the_country_gets_the_appeal(client: Any, decided: An
     assert team["appeals"] is True
     for member in (grace, bob_legal):
         assert client.post(f"/api/v1/teams/{team['id']}/members/{member.id}", headers=lead.headers).status_code == 200
-    appeal = _appeal(client, decided())
+    appeal = _appeal(client, decided(), bob_legal)
     assert appeal["team"] == {"id": team["id"], "name": "appeals — KZ"} and appeal["assignee"] is None
     assert _mine(client, grace) == [appeal["id"]]
     assert _mine(client, bob_legal) == []  # in the team, but he took part
@@ -178,4 +185,5 @@ def test_a_requesters_appeal_is_routed_too(client: Any, act: Any, de_court: Any,
     rep_de = make_user("rep@docket.test", "local_representative", jurisdictions=("DE",))
     filed = client.post("/api/v1/appeals", headers=de_court.headers,
                         json={"decision_id": decision, "statement": "The court found it untrue."})
-    assert filed.status_code == 201 and filed.json()["assignee"]["id"] == rep_de.id
+    assert filed.status_code == 201 and filed.json()["assignee"] is None  # the court is not told who
+    assert _mine(client, rep_de) == [filed.json()["id"]]

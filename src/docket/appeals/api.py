@@ -78,7 +78,8 @@ def file_appeal(body: AppealCreate, request: Request, db: Db, settings: AppSetti
         db.rollback()
         return problem(409, "Appeal not accepted", f"decision {decision_id} already has an open appeal",
                        slug="appeal-refused")
-    return service.read(session=db, appeal=appeal)
+    # The appellant learns when it is due, not which of the staff has it.
+    return AppealRead.model_validate(appeal).model_copy(update={"assigned_at": None})
 
 
 @router.get("", response_model=list[AppealRead])

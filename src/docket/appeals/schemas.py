@@ -63,11 +63,12 @@ class AppealRead(BaseModel):
     explanation: str | None = Field(description="the decision's reasons; null while open", examples=[None])
     due_at: dt.datetime | None = Field(default=None, description="by when it should be decided (the appeals "
                                        "queue's order)", examples=["2026-12-16T10:00:00Z"])
-    assignee: PersonRef | None = Field(default=None, description="the person it is routed to",
+    assignee: PersonRef | None = Field(default=None, description="the person it is routed to (staff only)",
                                        examples=[{"id": 8, "name": "Frank Appeals"}])
-    team: TeamRef | None = Field(default=None, description="the appeals team it is routed to",
+    team: TeamRef | None = Field(default=None, description="the appeals team it is routed to (staff only)",
                                  examples=[None])
-    assigned_at: dt.datetime | None = Field(default=None, description="when it was last routed or assigned",
+    assigned_at: dt.datetime | None = Field(default=None, description="when it was last routed or assigned "
+                                            "(staff only: null in the answer to the appellant)",
                                             examples=["2026-12-02T10:00:00Z"])
     unassigned_reason: str | None = Field(default=None, description=(
         "for an open appeal routed to nobody: why (e.g. nobody uninvolved is entitled to its country)"),
