@@ -41,6 +41,12 @@ def _appeal(web: Any, decision: int) -> int:
     return int(r.json()["id"])
 
 
+def client_get_json(web: Any, path: str, who: Any) -> Any:
+    r = web.get(path, headers=who.headers)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
 def _shown(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'data-appeal="(\d+)"', html)]
 
@@ -74,6 +80,8 @@ def test_a_lead_sees_an_appeal_routed_to_nobody_and_assigns_it(web: Any, decided
     assert _shown(page.text) == [appeal]
     assert "nobody: nobody uninvolved is entitled to KZ" in page.text
     assert _shown(web.get("/console/appeals?whose=nobody").text) == [appeal]
+    assert 'data-unassigned-appeals="1"' in web.get("/console/dashboard").text  # the lead's dashboard too
+    assert client_get_json(web, "/api/v1/dashboard", lea)["appeals_unassigned"] == 1
     grace = make_user("grace@docket.test", "reviewer", password=PASSWORD)
     page = web.get("/console/appeals")
     assert "nobody yet: a lead can assign it" in page.text
