@@ -91,7 +91,7 @@ def list_appeals(
         "me: my appeals queue (assigned to me or to my team); none: routed to nobody; or a person's id"),
         examples=["me"])] = None,
 ) -> list[AppealRead]:
-    """Appeals, the one due first first (the appeals queue). Who: reviewers (a local
+    """Appeals, soonest due first (the appeals queue). Who: reviewers (a local
     representative: its countries)."""
     return [service.read(session=db, appeal=a)
             for a in service.list_appeals(session=db, principal=who, status=status_, assigned=assigned)]

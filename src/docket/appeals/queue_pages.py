@@ -1,5 +1,5 @@
 """The console's appeals queue (/console/appeals): my appeals, those routed to nobody (and
-why), or all I may see, the one due first first; decide one; a lead assigns one to a person
+why), or all I may see, soonest due first; decide one; a lead assigns one to a person
 or an appeals team, or takes it over. The same services as the API (appeals/api.py)."""
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _render(request: Request, db: Session, who: SignedIn, *, status: int = 200, 
 
 @router.get("/appeals", response_class=HTMLResponse)
 def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
-    """The appeals queue, the one due first first: my own by default (a lead's: all), open
+    """The appeals queue, soonest due first: my own by default (a lead's: all), open
     ones unless another status is chosen. Who: reviewers."""
     shown = request.query_params.get("status", "open")
     if shown not in APPEAL_FILTERS:

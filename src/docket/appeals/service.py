@@ -181,7 +181,7 @@ def decide(
 
 def list_appeals(*, session: Session, principal: Principal, status: str | None = None,
                  assigned: str | None = None, limit: int = 100) -> Sequence[Appeal]:
-    """The appeals ``principal`` reaches, the one due first first. ``assigned``: "me" (my
+    """The appeals ``principal`` reaches, soonest due first. ``assigned``: "me" (my
     own queue: assigned to me or my team), "none" (routed to nobody), or a person's id."""
     query = access.scoped(select(Appeal), principal, Appeal).order_by(
         func.coalesce(Appeal.due_at, Appeal.received_at), Appeal.id)
