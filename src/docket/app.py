@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from docket import __version__, errors, openapi
 from docket.appeals import pages as appeals_pages
+from docket.appeals import queue_pages as appeals_queue
 from docket.appeals.api import router as appeals_router
 from docket.audit import pages as audit_pages
 from docket.audit.api import router as audit_router
@@ -95,8 +96,8 @@ def page_routers() -> list[APIRouter]:
     """Every router of pages: the web's own (sign-in, the home page), and each area's, which
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, console_desk, console_flow, console_teams, portal_pages,
-             user_report_pages, appeals_pages, enforcement_pages, admin_pages, catalog_pages, notices_pages,
-             documents_pages, draft_pages, console_context, audit_pages, thread_pages)
+             user_report_pages, appeals_pages, appeals_queue, enforcement_pages, admin_pages, catalog_pages,
+             notices_pages, documents_pages, draft_pages, console_context, audit_pages, thread_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 

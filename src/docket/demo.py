@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, demo_periods, demo_portal, demo_queue, effects
+from docket import audit, demo_appealsq, demo_periods, demo_portal, demo_queue, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -460,6 +460,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
         )
         parties.create_token(session=session, actor=ACTOR, user=user, name="demo", secret=token)
     settings = settings or Settings(base_url=base_url)
+    demo_appealsq.load(session)  # Frank's appeals team, before the appeals are filed and routed
     requests = _load_cases(session, settings)
     _redact_documents(session, settings)
     _review_cases(session)

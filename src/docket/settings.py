@@ -197,6 +197,9 @@ class Settings(BaseSettings):
     )
     appeal_window_days: int = Field(default=183, ge=1, le=3650,
                                     description="days an appeal stays open after the notice (1..3650)")
+    appeal_decide_days: int = Field(default=14, ge=1, le=365,
+                                    description="days to decide an appeal once filed: its deadline, the order "
+                                                "of the appeals queue (1..365)")
     run_worker: bool = Field(
         default=True, description="true: docket serve starts the outbox worker, a process of its own",
     )

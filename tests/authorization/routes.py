@@ -241,6 +241,9 @@ API: dict[str, Route] = {
     "GET /api/v1/appeals/{appeal_id}": Route(REVIEWERS, "appeal"),
     "POST /api/v1/appeals/{appeal_id}/decision": Route(
         REVIEWERS, "appeal", "act", body=_const(outcome="upheld", explanation="The decision stands.")),
+    # A lead routes an appeal (a team that does not exist: the service's 422) or takes it over.
+    "POST /api/v1/appeals/{appeal_id}/assign": Route(LEAD, "appeal", "act", body=_const(team_id=999999)),
+    "POST /api/v1/appeals/{appeal_id}/take-over": Route(LEAD, "appeal", "act", body=_const(reason="Away.")),
     # Notices.
     "POST /api/v1/webhooks": Route(PLATFORM, body=_const(url="http://127.0.0.1:9/h",
                                                          event_types=["restriction.created"])),
@@ -330,9 +333,11 @@ PAGES: dict[str, Route] = {
     "GET /console/messages": Route(QUEUE),
     "POST /console/requests/{request_id}/messages": Route(REVIEWERS, "request", "act", form=_const(body="Any news?")),
     "GET /console/appeals": Route(REVIEWERS, lists="appeal", ids=_html_ids('data-appeal="'),
-                                  query={"status": "all"}),
+                                  query={"status": "all", "whose": "all"}),
     "POST /console/appeals/{appeal_id}/decision": Route(
         REVIEWERS, "appeal", "act", form=_const(outcome="upheld", explanation="It stands.")),
+    "POST /console/appeals/{appeal_id}/assign": Route(LEAD, "appeal", "act", form=_const(team_id="999999")),
+    "POST /console/appeals/{appeal_id}/take-over": Route(LEAD, "appeal", "act", form=_const(reason="Away.")),
     "GET /console/requests/{request_id}": Route(STAFF, "request"),
     "POST /console/requests/{request_id}/documents": Route(STAFF, "request", form=_const(document_kind="evidence"),
                                                            files=FILE),

@@ -114,8 +114,8 @@ def test_the_appeals_page_says_why_not_me_and_who_can(web, client, act, send, st
     decision = act(dana, f"/items/{item}/decision", expect=201, outcome="restricted", explanation="Illegal.")
     appeal = client.post("/api/v1/appeals", json={"token": tokens.make(SECRET, decision["id"]),
                                                    "statement": "Unfair."}).json()["id"]
-    _as(web, "dana")
-    section = web.get("/console/appeals").text.split(f'data-appeal="{appeal}"')[1].split("</section>")[0]
+    _as(web, "dana")  # not routed to her: she sees it among "all I may see"
+    section = web.get("/console/appeals?whose=all").text.split(f'data-appeal="{appeal}"')[1].split("</section>")[0]
     assert "Who can decide it (entitled to KZ, took no part): frank@docket.test." in section
     assert "You took part in the original decision (you decided it)" in section
     refused = _post(web, f"/console/appeals/{appeal}/decision", outcome="reversed", explanation="x")

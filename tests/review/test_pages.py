@@ -415,7 +415,8 @@ def test_who_took_part_cannot_decide_the_appeal(web, client, send, staff, kz_min
     decision_id = int(re.search(r"<td>(\d+)</td>", web.get(page).text.split('id="decisions"')[1]).group(1))
     appeal = client.post("/api/v1/appeals", json={"token": tokens.make(SECRET, decision_id),
                                                    "statement": "Unfair."}).json()["id"]
-    queue = web.get("/console/appeals").text
+    assert f'data-appeal="{appeal}"' not in web.get("/console/appeals").text  # not routed to dana
+    queue = web.get("/console/appeals?whose=all").text
     assert "You took part in the original decision" in queue
     refused = _post(web, f"/console/appeals/{appeal}/decision", outcome="reversed",
                     explanation="x")

@@ -14,6 +14,7 @@ from babel.messages.extract import extract, extract_python
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from docket.appeals import queue_pages
 from docket.documents import pages as document_pages
 from docket.intake import draft_pages, portal_forms
 from docket.review import console, inbox_pages, search, service, team_pages
@@ -34,13 +35,13 @@ TEMPLATES = tuple(CONSOLE + name for name in (
 # (or ``_(…)`` from ``translator(request)``).
 CODE = ("review/pages.py", "review/inbox_pages.py", "review/desk_pages.py", "review/context_pages.py",
         "review/team_pages.py", "review/flow_pages.py", "review/console.py", "documents/pages.py",
-        "intake/draft_pages.py", "audit/pages.py")
+        "intake/draft_pages.py", "audit/pages.py", "appeals/queue_pages.py")
 # Labels the console's code hands its templates, which translate them with ``_(label)``.
 LABELS = (console.STATES, console.OUTCOMES, console.FINDING_LABELS, console.STEP_LABELS, console.FLAG_LABELS,
           console.APPROVAL_REASONS, inbox_pages.MEASURE_KINDS, inbox_pages.MEASURE_OUTCOMES,
           dict(portal_forms.AUTHORITY_KINDS), dict(draft_pages.MEASURES), document_pages.KIND_WORDS,
           document_pages.TYPE_WORDS, document_pages.CHANNEL_WORDS, document_pages.STATUS_WORDS,
-          document_pages.INBOX_FILTERS, inbox_pages.APPEAL_FILTERS, dict(team_pages.ROLES))
+          document_pages.INBOX_FILTERS, queue_pages.APPEAL_FILTERS, queue_pages.WHOSE, dict(team_pages.ROLES))
 # Words the console's code hands its templates one by one: the queue's order in words, the
 # "claimed" filter's options.
 WORDS = (service.QUEUE_RULE, search.DEADLINE_RULE, "Claimed by me", "Not claimed")

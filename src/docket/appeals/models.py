@@ -36,6 +36,13 @@ class Appeal(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None]
     explanation: Mapped[str | None] = mapped_column(Text)
+    # Where the appeal was routed (appeals/routing.py): one person, or a team that decides
+    # appeals; neither while nobody who may decide it is left (leads see why).
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    assigned_at: Mapped[dt.datetime | None]
+    # When it should be decided (received + the setting appeal_decide_days); the queue's order.
+    due_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         # One open appeal per decision, enforced by the database (two at once: one wins).

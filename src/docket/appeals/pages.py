@@ -174,7 +174,8 @@ def file_appeal(request: Request, form: Form, db: Db, settings: AppSettings) -> 
         appeal = service.file(
             session=db, decision=decision, appellant="author", statement=body.statement,
             contact_email=body.contact_email, language=body.language, submitter_id=None,
-            window=dt.timedelta(days=settings.appeal_window_days), now=utcnow())
+            window=dt.timedelta(days=settings.appeal_window_days), now=utcnow(),
+            decide_within=dt.timedelta(days=settings.appeal_decide_days))
     except service.AppealRefused as refused:
         db.rollback()
         service.record_refusal(session=db, decision_id=decision.id, appellant="author",

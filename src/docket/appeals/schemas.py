@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from docket.bounds import Id
+from docket.review.schemas import PersonRef, TeamRef
 
 
 class AppealCreate(BaseModel):
@@ -60,3 +61,39 @@ class AppealRead(BaseModel):
     decided_at: dt.datetime | None = Field(description="when it was decided; null while open",
                                            examples=[None])
     explanation: str | None = Field(description="the decision's reasons; null while open", examples=[None])
+    due_at: dt.datetime | None = Field(default=None, description="by when it should be decided (the appeals "
+                                       "queue's order)", examples=["2026-12-16T10:00:00Z"])
+    assignee: PersonRef | None = Field(default=None, description="the person it is routed to (staff only)",
+                                       examples=[{"id": 8, "name": "Frank Appeals"}])
+    team: TeamRef | None = Field(default=None, description="the appeals team it is routed to (staff only)",
+                                 examples=[None])
+    assigned_at: dt.datetime | None = Field(default=None, description="when it was last routed or assigned "
+                                            "(staff only: null in the answer to the appellant)",
+                                            examples=["2026-12-02T10:00:00Z"])
+    unassigned_reason: str | None = Field(default=None, description=(
+        "for an open appeal routed to nobody: why (e.g. nobody uninvolved is entitled to its country)"),
+        examples=[None])
+
+
+class AppealAssignmentCreate(BaseModel):
+    """Give an open appeal to one person or to one appeals team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Id | None = Field(default=None, description="the person to assign the appeal to", examples=[8])
+    team_id: Id | None = Field(default=None, description="the appeals team to assign it to", examples=[3])
+
+    @model_validator(mode="after")
+    def _one(self) -> AppealAssignmentCreate:
+        if (self.user_id is None) == (self.team_id is None):
+            raise ValueError("give either user_id or team_id")
+        return self
+
+
+class AppealTakeOverCreate(BaseModel):
+    """A lead takes an appeal for themselves."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=1000, description="why (recorded in the audit log)",
+                        examples=["Frank is away; the appeal is due on Friday."])

@@ -6,20 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docket import access, audit, effects
 from docket.access import REVIEWING_ROLES
+from docket.appeals import routing
 from docket.appeals.models import Appeal, AppealStatus
+from docket.appeals.schemas import AppealRead
 from docket.errors import Conflict, DocketError, RoleRequired
 from docket.intake.models import Item
 from docket.notices import service as notices
 from docket.outbox import service as outbox
-from docket.parties.auth import Principal, user_principal
-from docket.parties.models import User, UserRole
+from docket.parties.auth import Principal
+from docket.parties.models import Team, User
 from docket.review import service as review
-from docket.review.models import Decision, DecisionStatus, Review
+from docket.review.models import Decision, DecisionStatus
+from docket.review.schemas import PersonRef, TeamRef
 
 RESTRICTING = frozenset({"restricted", "removed_policy"})
 NOT_ACTED = frozenset({"no_action", "rejected_invalid", "rejected_overbroad", "content_not_found", "already_removed"})
@@ -80,24 +83,29 @@ def link_expires_at(*, session: Session, decision: Decision, window: dt.timedelt
 
 
 LINK_AFTER_DECISION = dt.timedelta(days=30)
+# The default of the setting appeal_decide_days: by when a filed appeal should be decided.
+DECIDE_WITHIN = dt.timedelta(days=14)
 
 
 def file(
     *, session: Session, decision: Decision, appellant: str, statement: str, contact_email: str | None,
     language: str | None, submitter_id: int | None, window: dt.timedelta, now: dt.datetime,
+    decide_within: dt.timedelta = DECIDE_WITHIN,
 ) -> Appeal:
-    """Take an appeal against ``decision`` (raises AppealRefused with the reason otherwise)."""
+    """Take an appeal against ``decision`` and route it to someone who may decide it (raises
+    AppealRefused with the reason otherwise)."""
     check_appealable(session=session, decision=decision, appellant=appellant, window=window, now=now,
                      submitter_id=submitter_id)
     appeal = Appeal(decision_id=decision.id, item_id=decision.item_id, appellant=appellant,
                     submitter_id=submitter_id, contact_email=contact_email, language=language,
-                    statement=statement, status=AppealStatus.open, received_at=now)
+                    statement=statement, status=AppealStatus.open, received_at=now, due_at=now + decide_within)
     session.add(appeal)
     session.flush()
     audit.record(session=session, actor=f"submitter:{submitter_id}" if submitter_id else "public:appeal",
                  action="appeal:filed", subject=f"item:{decision.item_id}",
                  payload={"appeal": appeal.id, "decision": decision.id, "appellant": appellant,
                           "received_at": now.isoformat()})
+    routing.route(session=session, appeal=appeal, decision=decision, now=now)
     outbox.enqueue_email(session=session, kind="appeal_received", to=contact_email, language=language,
                           context={"appeal_id": appeal.id}, subject=f"appeal:{appeal.id}")
     return appeal
@@ -112,26 +120,13 @@ def record_refusal(*, session: Session, decision_id: int | None, appellant: str,
 
 def took_part(session: Session, decision: Decision, user_id: int | None) -> bool:
     """Whether a user decided, approved, or reviewed the item of ``decision``."""
-    if user_id in (decision.decided_by, decision.approved_by):
-        return True
-    reviewed = session.execute(
-        select(Review.id).where(Review.item_id == decision.item_id, Review.reviewer_id == user_id).limit(1)
-    ).first()
-    return reviewed is not None
+    return routing.took_part(session, decision, user_id) is not None
 
 
 def part_taken(session: Session, decision: Decision, user_id: int | None) -> str | None:
     """What a user did in the original decision, in words ("decided it", "approved it",
     "recorded the legal review"), or None."""
-    if user_id is None:
-        return None
-    if user_id == decision.decided_by:
-        return "decided it"
-    if user_id == decision.approved_by:
-        return "approved it"
-    step = session.execute(select(Review.step).where(Review.item_id == decision.item_id,
-                                                     Review.reviewer_id == user_id).limit(1)).scalar()
-    return f"recorded the {step} review of its item" if step else None
+    return routing.took_part(session, decision, user_id)
 
 
 def why_cannot_decide(session: Session, decision: Decision, principal: Principal) -> str | None:
@@ -144,20 +139,9 @@ def why_cannot_decide(session: Session, decision: Decision, principal: Principal
 
 
 def who_can_decide(session: Session, decision: Decision) -> list[str]:
-    """The names of the active staff entitled to the item's jurisdiction who took no part in
-    the original decision: the people an appeal is routed to."""
-    jurisdiction = decision.item.jurisdiction
-    rows = session.execute(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.active.is_(True), User.submitter_id.is_(None),
-               UserRole.role.in_([r.value for r in REVIEWING_ROLES])).distinct()
-    ).scalars().all()
-    names = []
-    for user in rows:
-        person = user_principal(session, user_id=user.id)
-        if access.roles_in(person, jurisdiction) & REVIEWING_ROLES and part_taken(session, decision, user.id) is None:
-            names.append(user.name or user.email)
-    return sorted(names, key=str.lower)
+    """The names of the people who may decide an appeal against ``decision`` (active staff
+    entitled to the item's jurisdiction who took no part in it): whom it is routed to."""
+    return sorted((u.name or u.email for u in routing.eligible(session, decision)), key=str.lower)
 
 
 def decide(
@@ -196,10 +180,33 @@ def decide(
 
 
 def list_appeals(*, session: Session, principal: Principal, status: str | None = None,
-                 limit: int = 100) -> Sequence[Appeal]:
-    """The appeals ``principal`` reaches, oldest first."""
-    query = access.scoped(select(Appeal), principal, Appeal).order_by(Appeal.received_at, Appeal.id)
+                 assigned: str | None = None, limit: int = 100) -> Sequence[Appeal]:
+    """The appeals ``principal`` reaches, soonest due first. ``assigned``: "me" (my
+    own queue: assigned to me or my team), "none" (routed to nobody), or a person's id."""
+    query = access.scoped(select(Appeal), principal, Appeal).order_by(
+        func.coalesce(Appeal.due_at, Appeal.received_at), Appeal.id)
     if status:
         query = query.where(Appeal.status == status)
-    return session.execute(query.limit(limit)).scalars().all()
+    if assigned == "me":
+        query = query.where(routing.assigned_to(session, principal))
+    elif assigned == "none":
+        query = query.where(Appeal.assignee_id.is_(None), Appeal.team_id.is_(None))
+    elif assigned:
+        query = query.where(Appeal.assignee_id == int(assigned))
+    found = session.execute(query.limit(limit)).scalars().all()
+    return routing.waiting_for(session, principal, found) if assigned == "me" else found
 
+
+def read(*, session: Session, appeal: Appeal) -> AppealRead:
+    """An appeal as the API shows it: where it is routed, by name; why to nobody."""
+    person = session.get(User, appeal.assignee_id) if appeal.assignee_id else None
+    team = session.get(Team, appeal.team_id) if appeal.team_id else None
+    out = AppealRead.model_validate(appeal)
+    out.assignee = PersonRef(id=person.id, name=person.name or person.email) if person else None
+    out.team = TeamRef(id=team.id, name=team.name) if team else None
+    if appeal.status == AppealStatus.open and person is None and team is None:
+        decision = session.get(Decision, appeal.decision_id)
+        assert decision is not None
+        out.unassigned_reason = (routing.nobody_reason(decision) if not routing.eligible(session, decision)
+                                 else "not assigned yet: a lead can assign it")
+    return out

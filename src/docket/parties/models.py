@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docket.catalog.models import RequesterKind
@@ -98,6 +98,8 @@ class Team(Base):
     role: Mapped[Role] = mapped_column(String(32))
     # None: every jurisdiction.
     jurisdiction: Mapped[str | None] = mapped_column(ForeignKey("jurisdictions.code"))
+    # A team that decides appeals (appeals/routing.py) rather than an item's review step.
+    appeals: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list[TeamMember]] = relationship(

@@ -231,3 +231,5 @@ class DashboardRead(BaseModel):
     teams: list[TeamCount] = Field(description="decisions per team", examples=[[]])
     people: list[PersonCount] = Field(description="decisions per person", examples=[[]])
     appeals: list[AppealRow] = Field(description="appeals and reversal rates by reason", examples=[[]])
+    appeals_unassigned: int = Field(default=0, description="open appeals routed to nobody (nobody uninvolved "
+                                    "is entitled to their country, or not assigned yet)", examples=[1])

@@ -19,9 +19,6 @@ from sqlalchemy.orm import Session
 
 from docket import access, effects
 from docket.access import Purpose
-from docket.appeals import service as appeals
-from docket.appeals.models import Appeal
-from docket.appeals.schemas import AppealDecisionCreate
 from docket.bounds import Id
 from docket.catalog import service as catalog
 from docket.deps import Db
@@ -138,64 +135,6 @@ def approve_decision(request: Request, decision_id: Id, db: Db, who: Reviewer, f
 def reject_decision(request: Request, decision_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
     """Refuse another person's decision, with a reason. Who: a different reviewer."""
     return _four_eyes(request, db, who, decision_id, form, "reject")
-
-
-# ---------------------------------------------------------------- appeals
-APPEAL_FILTERS = {"open": "Open", "upheld": "Upheld", "reversed": "Reversed", "all": "All"}
-
-
-def _appeals_context(db: Session, who: SignedIn, shown: str, errs: dict[str, dict[str, str]] | None = None,
-                     vals: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    found = appeals.list_appeals(session=db, principal=who.principal, status=None if shown == "all" else shown)
-    rows = []
-    for appeal in found:
-        decision = db.get(Decision, appeal.decision_id)
-        assert decision is not None
-        rows.append({"a": appeal, "d": decision,
-                     "took_part": appeals.took_part(db, decision, who.user_id) if appeal.status == "open" else False,
-                     # Who may decide it, and why not this person (issue 20: appeals reach someone).
-                     "why_not": appeals.why_cannot_decide(db, decision, who.principal)
-                     if appeal.status == "open" else None,
-                     "deciders": appeals.who_can_decide(db, decision) if appeal.status == "open" else [],
-                     "scope": ", ".join("everywhere" if c == "*" else catalog.country_name(c)
-                                        for c in decision.scope) or "none"})
-    names = console.names(db, {a.decided_by for a in found})
-    return {"rows": rows, "shown": shown, "filters": list(APPEAL_FILTERS.items()), "names": names,
-            "errs": errs or {}, "vals": vals or {}, "outcomes": OUTCOMES}
-
-
-@router.get("/appeals", response_class=HTMLResponse)
-def appeals_page(request: Request, db: Db, who: Reviewer) -> Response:
-    """The appeals queue, oldest first (open ones unless another status is chosen). Who: reviewers."""
-    shown = request.query_params.get("status", "open")
-    if shown not in APPEAL_FILTERS:
-        shown = "open"
-    return render.page(request, "console/appeals.html", _appeals_context(db, who, shown), title=tr(request, "Appeals"))
-
-
-@router.post("/appeals/{appeal_id}/decision", response_class=HTMLResponse)
-def decide_appeal(request: Request, appeal_id: Id, db: Db, who: Reviewer, form: Form) -> Response:
-    """Uphold or reverse a decision on appeal. Who: a reviewer who took no part in the original
-    decision; a reversal lifts the restriction at once."""
-    appeal = access.visible(db, who.principal, Appeal, appeal_id, purpose=Purpose.act, for_update=True)
-    key = f"appeal-{appeal_id}"
-    values = {"outcome": console.text_field(form, "outcome", 20),
-              "explanation": console.text_field(form, "explanation")}
-    try:
-        data = AppealDecisionCreate.model_validate({k: v for k, v in values.items() if v is not None})
-    except ValidationError as exc:
-        return render.page(request, "console/appeals.html",
-                           _appeals_context(db, who, "open", {key: console.validation_errors(exc)}, {key: values}),
-                           status=422, title=tr(request, "Appeals"))
-    _, error = console.attempt(db, lambda: appeals.decide(session=db, principal=who.principal, appeal=appeal,
-                                                   outcome=data.outcome, explanation=data.explanation, now=utcnow()))
-    if error is not None:
-        return render.page(request, "console/appeals.html",
-                           _appeals_context(db, who, "open", {key: console.service_errors(error)}, {key: values}),
-                           status=error.status, title=tr(request, "Appeals"))
-    render.flash(request, tr(request, "Appeal %(id)s reversed: the decision no longer stands.", id=appeal_id)
-                 if data.outcome == "reversed" else tr(request, "Appeal %(id)s upheld.", id=appeal_id))
-    return render.redirect(request, "/console/appeals")
 
 
 # ---------------------------------------------------------------- a request and bulk decisions

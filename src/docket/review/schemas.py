@@ -250,6 +250,9 @@ class TeamCreate(_Input):
         description="the role whose work the team does", examples=["legal"])
     jurisdiction: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description=(
         "the one country the team works on; none: every country"), examples=["KZ"])
+    appeals: bool = Field(default=False, description=(
+        "true: the team decides appeals (each member still only those they took no part in), "
+        "not items at its role's step"), examples=[False])
 
 
 class TeamRead(BaseModel):
@@ -261,5 +264,6 @@ class TeamRead(BaseModel):
     name: str = Field(description="the team's name", examples=["legal — KZ"])
     role: str = Field(description="the role whose work the team does", examples=["legal"])
     jurisdiction: str | None = Field(description="its one country; none: every country", examples=["KZ"])
+    appeals: bool = Field(default=False, description="true: the team decides appeals", examples=[False])
     members: list[PersonRef] = Field(description="the people in the team, by name",
                                      examples=[[{"id": 7, "name": "Bob Legal"}]])

@@ -44,6 +44,8 @@ def roles_for_next(item: Item) -> tuple[str, frozenset[Role]] | None:
 
 def team_misfit(team: Team, item: Item) -> str | None:
     """Why ``team`` cannot take ``item`` at its current step, or None."""
+    if team.appeals:
+        return f"the team {team.name!r} decides appeals, not items"
     wanted = roles_for_next(item)
     if wanted is None:
         return f"item {item.id} is {item.status}: it waits for no review step"

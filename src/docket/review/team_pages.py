@@ -46,9 +46,10 @@ def teams_page(request: Request, db: Db, who: QueueReader) -> Response:
 @router.post("/teams", response_class=HTMLResponse)
 def create_team(request: Request, db: Db, who: Lead, form: Form) -> Response:
     """Create a team. Who: leads."""
-    values = {k: console.text_field(form, k, 100) for k in ("name", "role", "jurisdiction")}
+    values = {k: console.text_field(form, k, 100) for k in ("name", "role", "jurisdiction", "work")}
     try:
-        data = TeamCreate.model_validate({k: v for k, v in values.items() if v})
+        data = TeamCreate.model_validate({k: v for k, v in values.items() if v and k != "work"}
+                                         | {"appeals": values["work"] == "appeals"})
     except ValidationError as exc:
         return _page(request, db, who, status=422, errs={"create": console.validation_errors(exc)},
                      vals={"create": values})

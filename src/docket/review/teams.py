@@ -36,11 +36,11 @@ def create(*, session: Session, principal: Principal, data: TeamCreate) -> Team:
                             errors=[{"field": "jurisdiction", "message": "a known country"}])
     if session.execute(select(Team.id).where(Team.name == data.name)).first():
         raise Conflict(f"a team named {data.name!r} exists already")
-    team = Team(name=data.name, role=data.role, jurisdiction=code)
+    team = Team(name=data.name, role=data.role, jurisdiction=code, appeals=data.appeals)
     session.add(team)
     session.flush()
     audit.record(session=session, actor=principal.actor, action="team:created", subject=f"team:{team.id}",
-                 payload={"name": team.name, "role": team.role, "jurisdiction": code})
+                 payload={"name": team.name, "role": team.role, "jurisdiction": code, "appeals": team.appeals})
     return team
 
 
@@ -81,5 +81,6 @@ def read(*, session: Session, team: Team) -> dict[str, object]:
     people = {uid: (name or email) for uid, name, email in session.execute(
         select(User.id, User.name, User.email).where(User.id.in_(ids)))} if ids else {}
     return {"id": team.id, "name": team.name, "role": team.role, "jurisdiction": team.jurisdiction,
+            "appeals": team.appeals,
             "members": sorted(({"id": uid, "name": people.get(uid, f"user {uid}")} for uid in ids),
                               key=lambda p: str(p["name"]).lower())}

@@ -68,6 +68,11 @@ def figures(*, session: Session, principal: Principal, now: dt.datetime, days: i
         "teams": _teams(session, principal, since, now),
         "people": _people(session, principal, since, now),
         "appeals": _appeals(session, principal, since, now),
+        # Open appeals nobody may decide (appeals.routing left them unassigned): never lost.
+        "appeals_unassigned": session.execute(
+            access.scoped(select(func.count()).select_from(Appeal), principal, Appeal)
+            .where(Appeal.status == AppealStatus.open, Appeal.assignee_id.is_(None),
+                   Appeal.team_id.is_(None))).scalar_one(),
     }
 
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -41,6 +42,16 @@ env = Environment(
 
 
 env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+
+# Counts the menu shows beside a link (the appeals waiting for me), registered by the area
+# that knows them (appeals.queue_pages); asked for only by the pages that show the link.
+_MENU_COUNTS: dict[str, Callable[[Request], int | None]] = {}
+
+
+def add_menu_count(name: str, count: Callable[[Request], int | None]) -> None:
+    """Let the menu show ``count(request)`` beside the link ``name``."""
+    _MENU_COUNTS[name] = count
 
 
 def add_template_package(package: str, folder: str = "templates") -> None:
@@ -145,6 +156,7 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
         "platform_name": settings.platform_name,
         "version": __version__,
         "title": title,
+        "menu_count": lambda name: _MENU_COUNTS[name](request) if name in _MENU_COUNTS else None,
         "errors": {},
         "values": {},
     }
