@@ -117,3 +117,48 @@ def test_a_route_names_the_bearer_scheme_exactly_when_it_refuses_a_call_without_
             # Public, or a token only if the caller has one ([{}, {"bearer": []}]).
             assert security in ([], [{}, {"bearer": []}]), (method, path)
             assert answer.status_code != 401, (method, path)
+
+
+def schema_nodes(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every schema in ``node`` (itself, its properties, items and alternatives) by where it is."""
+    if not isinstance(node, dict):
+        return []
+    found = [(where, node)]
+    for name, prop in node.get("properties", {}).items():
+        found += schema_nodes(prop, f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        found += schema_nodes(node.get(key), f"{where}[]")
+    for key in ("anyOf", "oneOf", "allOf"):
+        for i, alternative in enumerate(node.get(key, [])):
+            found += schema_nodes(alternative, f"{where}|{i}")
+    return found
+
+
+def test_every_example_is_valid_against_its_own_schema(document: dict[str, Any]) -> None:
+    """What /docs shows as an example is something docket would take or answer: each one
+    validates against the schema it illustrates (a field's, a schema's, a parameter's)."""
+    import jsonschema
+
+    nodes = [node for name, schema in document["components"]["schemas"].items()
+             for node in schema_nodes(schema, name)]
+    for method, path, op in operations(document):
+        for parameter in op.get("parameters", []):
+            where = f"{method} {path} {parameter['in']} {parameter['name']}"
+            nodes += schema_nodes(parameter.get("schema", {}), where)
+            shown = parameter.get("examples") or {}
+            given = ([parameter["example"]] if "example" in parameter else []) + [
+                e.get("value") for e in (shown.values() if isinstance(shown, dict) else shown)]
+            nodes += [(f"{where} (parameter)", {**parameter.get("schema", {}), "examples": given})]
+    invalid = []
+    for where, node in nodes:
+        examples = list(node.get("examples") or []) + ([node["example"]] if "example" in node else [])
+        if not examples:
+            continue
+        # The schema without its examples, with the document's components for its $refs.
+        schema = {k: v for k, v in node.items() if k not in ("examples", "example")}
+        validator = jsonschema.Draft202012Validator(
+            {**schema, "components": document["components"]},
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        invalid += [f"{where}: {example!r}: {error.message}" for example in examples
+                    for error in validator.iter_errors(example)]
+    assert invalid == [], "\n".join(invalid)
