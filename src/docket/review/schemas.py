@@ -389,6 +389,12 @@ class OtherItemsResolution(_Input):
         "why these items, or why none; the requester reads it with the request"),
         examples=["The two reposts found were added as items."])
 
+    @model_validator(mode="after")
+    def _items_iff_resolved(self) -> OtherItemsResolution:
+        if (self.resolution == "items") != bool(self.items):
+            raise ValueError("'items' lists the items found (resolution 'items'), and only then")
+        return self
+
 
 class TeamCreate(_Input):
     """A team that does one role's work, in every jurisdiction or one."""
