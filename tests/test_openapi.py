@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import jsonschema  # schemathesis's dependency (the test extra)
 import pytest
 from fastapi.testclient import TestClient
 
@@ -126,8 +127,6 @@ def schema_nodes(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
 def test_every_example_is_valid_against_its_own_schema(document: dict[str, Any]) -> None:
     """What /docs shows as an example is something docket would take or answer: each one
     validates against the schema it illustrates (a field's, a schema's, a parameter's)."""
-    import jsonschema
-
     nodes = [node for name, schema in document["components"]["schemas"].items()
              for node in schema_nodes(schema, name)]
     for method, path, op in operations(document):

@@ -86,8 +86,9 @@ class DecisionCreate(_Input):
         "legal (a law) or policy (the platform's own rules); default: policy for removed_policy, "
         "legal for everything else"), examples=["legal"])
     law: str | None = Field(default=None, max_length=300, description=(
-        "the law a 'restricted' outcome rests on: a catalog law id or a citation; default: the "
-        "first law the request cites"), examples=["kz-online-platforms-9"])
+        "the law the decision rests on (one is required for 'restricted'): a catalog law id or a "
+        "citation; default: the first law or citation of the request's legal basis"),
+        examples=["kz-online-platforms-9"])
     provision: str | None = Field(default=None, max_length=300, description="the article or section of the law",
                                   examples=["Art. 9(2)"])
     policy_clause: str | None = Field(default=None, max_length=300, description=(
@@ -232,7 +233,8 @@ class ItemReviewRead(BaseModel):
     status: str = Field(description="where the item is in the review: one of ItemState's values",
                         examples=["rights_review"])
     outcome: str | None = Field(description=(
-        "the outcome of the decision in effect (see Outcome); null while undecided or awaiting approval"),
+        "the item's outcome (see Outcome): the decision in effect's, or no_action once a restriction "
+        "was reversed on appeal; null while undecided, awaiting approval, or reopened on appeal"),
         examples=["restricted"])
     jurisdiction: str = Field(description="the requesting country (ISO 3166-1 alpha-2), copied from the request",
                               examples=["KZ"])
@@ -294,8 +296,9 @@ class QueuePage(BaseModel):
     """One page of the review queue, in the order ``rule`` states."""
 
     items: list[QueueRow] = Field(description="the items on this page, in queue order")
-    next_cursor: str | None = Field(description="pass as cursor= (with the same sort) for the next page; null "
-                                    "at the end", examples=["WzEsMiw0OTM4MjEsMSwwLCIyMDI2LTEyLTAzVDE3OjAyOjI5IiwxMDFd"])
+    next_cursor: str | None = Field(description=(
+        "pass as cursor= (with the same sort) for the next page; null at the end"),
+        examples=["WyJkZWFkbGluZSIsIjIwMjYtMTItMDRUMTc6MDI6MjkrMDA6MDAiLDEwMV0="])
     rule: str = Field(description="how the queue is ordered, in words", examples=[
         "Open items by their statutory deadline, the earliest (most overdue) first; then by item number. "
         "The requester's identity is never a sort key."])
@@ -318,7 +321,8 @@ class DecisionRead(BaseModel):
                                      "when it is not", examples=[None])
     ground: str | None = Field(description="legal (a law) or policy (the platform's rules)", examples=["legal"])
     law: str | None = Field(description=(
-        "the law relied on: a catalog law id, or the request's citation; null on the policy ground"),
+        "the law relied on: a catalog law id, or a citation; null on the policy ground, or when "
+        "neither the decision nor the request names one"),
         examples=["kz-online-platforms-9"])
     provision: str | None = Field(description="the article or section of the law", examples=["Art. 9(2)"])
     policy_clause: str | None = Field(description="the platform's rule broken (removed_policy)", examples=[None])
