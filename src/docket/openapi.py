@@ -90,8 +90,9 @@ PARAMETERS: dict[tuple[str, str], tuple[str, Any]] = {
     ("*", "user_id"): (_ID.format("person (user)"), 6),
     ("*", "template_id"): (_ID.format("explanation template"), 1),
     ("*", "content_id"): ("the platform's own id of the content", "post-8812"),
-    ("*", "reporter_key"): ("the reporter's key, as reports name it (a hash of who reported)",
-                            "rk_5f2a9c"),
+    ("*", "reporter_key"): ("the reporter's key, as reports name it: user:<the platform's user "
+                            "id>, or anon:<a keyed hash of the sender's network> for the public form",
+                            "user:user-1203"),
     ("*", "code"): ("the requester kind's code", "government_agency"),
     ("*", "limit"): ("at most this many records in one answer", 50),
     ("*", "cursor"): ("where the previous page ended: its `next_cursor`; absent for the first "
@@ -126,6 +127,17 @@ PARAMETERS: dict[tuple[str, str], tuple[str, Any]] = {
                                           "request:42"),
     ("/api/v1/audit/events", "action"): ("only events of this action", "request:submit"),
 }
+# The multipart/form-data bodies FastAPI names after their route (Body_<operation id>): a
+# name and a description of their own in the document (their fields are described where
+# the route declares them, with File() and Form()).
+FORM_BODIES: dict[str, tuple[str, str]] = {
+    "Body_add_document_api_v1_requests__request_id__documents_post": (
+        "DocumentUpload", "A document attached to a request, sent as multipart/form-data: the file, what "
+                          "it is, its language, and (staff) the document it is a redacted copy of."),
+    "Body_receive_document_api_v1_documents_post": (
+        "InboxUpload", "A document sent as it is to the inbox, as multipart/form-data: the file and "
+                       "its language; a person turns it into a request or dismisses it."),
+}
 _STATUS_EXAMPLES = {"/api/v1/requests": "open", "/api/v1/queue": "policy_review",
                     "/api/v1/appeals": "open", "/api/v1/holds": "held", "/api/v1/outbox": "sent"}
 
@@ -137,7 +149,7 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version,
                                  description=app.description, routes=app.routes, tags=TAGS)
-            app.openapi_schema = with_parameters(with_optional_bearer(with_problems(schema)))
+            app.openapi_schema = with_form_bodies(with_parameters(with_optional_bearer(with_problems(schema))))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -194,4 +206,29 @@ def with_parameters(schema: dict[str, Any]) -> dict[str, Any]:
                 parameter.setdefault("description", description)
                 if example is not None and "example" not in parameter and "examples" not in parameter:
                     parameter["example"] = example
+    return schema
+
+
+def with_form_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each multipart body of FORM_BODIES under its own name, described."""
+    components = schema.get("components", {}).get("schemas", {})
+    renamed = {}
+    for generated, (name, description) in FORM_BODIES.items():
+        if generated in components:
+            body = components.pop(generated)
+            components[name] = {**body, "title": name, "description": description}
+            renamed[f"#/components/schemas/{generated}"] = f"#/components/schemas/{name}"
+
+    def refer(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("$ref") in renamed:
+                node["$ref"] = renamed[node["$ref"]]
+            for value in node.values():
+                refer(value)
+        elif isinstance(node, list):
+            for value in node:
+                refer(value)
+
+    if renamed:
+        refer(schema.get("paths", {}))
     return schema

@@ -12,6 +12,10 @@ from docket.store import Base, utcnow
 
 
 class AppealStatus(StrEnum):
+    """Where an appeal stands. open: waiting for a reviewer who took no part in the decision;
+    upheld: the decision stands; reversed: the decision is undone (a restriction lifted, or
+    the item reopened for a new decision)."""
+
     open = "open"
     upheld = "upheld"
     reversed = "reversed"

@@ -12,6 +12,10 @@ from docket.store import Base, utcnow
 
 
 class ContentType(StrEnum):
+    """What kind of content the platform registered: a post, a comment, an image, a video,
+    an audio file, an account (a profile or channel), a private message, a product listing,
+    or other."""
+
     post = "post"
     comment = "comment"
     image = "image"

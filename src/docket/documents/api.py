@@ -33,6 +33,8 @@ from docket.parties.auth import Permission, Principal, require
 router = APIRouter(tags=["documents"])
 
 _PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+# What /docs shows for a file field: the start of a PDF's bytes (a form sends the file itself).
+FILE_EXAMPLE = "%PDF-1.7 …"
 
 
 async def readers(principal: Annotated[Principal, Depends(rate_limited)]) -> Principal:
@@ -51,11 +53,13 @@ Reader = Annotated[Principal, Depends(readers)]
                         415: {"description": "the document's content is not of an allowed type", **_PROBLEM}})
 def add_document(
     request_id: Id, db: Db, settings: AppSettings, principal: Reader,
-    file: Annotated[UploadFile, File(description="the document; its type is read from its bytes")],
-    kind: Annotated[DocumentKind, Form()],
-    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. ru")] = None,
+    file: Annotated[UploadFile, File(description="the document; its type is read from its bytes",
+                                     examples=[FILE_EXAMPLE])],
+    kind: Annotated[DocumentKind, Form(description="what the document is")],
+    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. ru", examples=["ru"])] = None,
     redacts: Annotated[str | None, Form(max_length=20, description=(
-        "staff only: the id of a document of the same request that this one is a redacted copy of"))] = None,
+        "staff only: the id of a document of the same request that this one is a redacted copy of"),
+        examples=["12"])] = None,
 ) -> DocumentRead:
     """Attach a document (the letter, the order, a court decision, a translation, evidence)
     to a request; with ``redacts``, a redacted copy of one of its documents (staff only; a
@@ -132,8 +136,8 @@ Sender = Annotated[Principal, Depends(senders)]
 def receive_document(
     response: Response, db: Db, settings: AppSettings, principal: Sender,
     file: Annotated[UploadFile, File(description="the letter, order or decision as it is; its type is read "
-                                                 "from its bytes")],
-    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. kk")] = None,
+                                                 "from its bytes", examples=[FILE_EXAMPLE])],
+    language: Annotated[str | None, Form(max_length=2, description="ISO 639-1, e.g. kk", examples=["kk"])] = None,
 ) -> InboxEntryRead:
     """Send a document as it is — a letter, an order, a court decision — without filling in
     a request: it waits in the inbox (status ``unprocessed``) until a person turns it into

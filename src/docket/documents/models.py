@@ -16,6 +16,11 @@ from docket.store import Base, utcnow
 
 
 class DocumentKind(StrEnum):
+    """What a document is. letter: the request letter itself; order: the order it transmits;
+    court_decision: a court's decision; translation: a translation of one of these;
+    evidence: screenshots and the like (never sent to Lumen); other: anything else (never
+    sent to Lumen)."""
+
     letter = "letter"
     order = "order"
     court_decision = "court_decision"
@@ -77,6 +82,11 @@ class Channel(StrEnum):
 
 
 class InboxStatus(StrEnum):
+    """What became of a document sent to the inbox. unprocessed: nobody has looked at it
+    yet; draft: a request is being drafted from it; confirmed: it became a request
+    (request_id); dismissed: not a request (spam, a duplicate, out of scope: see
+    dismissed_reason)."""
+
     unprocessed = "unprocessed"  # received, nobody has looked at it yet
     draft = "draft"  # a request is being drafted from it (a person confirms it)
     confirmed = "confirmed"  # it became request ``request_id``

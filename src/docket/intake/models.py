@@ -24,6 +24,11 @@ from docket.store import Base, utcnow
 
 
 class RequestStatus(StrEnum):
+    """Where a request stands, derived from its items. open: under review;
+    needs_clarification: the requester must answer (it lacks something, or a reviewer asked
+    about an item) and its clock waits; partially_decided: some items decided, others still
+    open; decided: every item decided (also a request with no items to decide)."""
+
     open = "open"
     needs_clarification = "needs_clarification"
     partially_decided = "partially_decided"

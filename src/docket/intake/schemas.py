@@ -297,7 +297,7 @@ class RequestCreate(_Input):
         "the account an item; a request for user data only has none)"))
     other_items: str | None = Field(default=None, max_length=2000, description=(
         "items the request could not list (\"all forks\", \"other copies\"): a reviewer resolves "
-        "this note into items or rejects it"))
+        "this note into items or rejects it"), examples=["every repost of this video on the platform"])
 
     @field_validator("jurisdiction")
     @classmethod
@@ -407,42 +407,72 @@ class ItemRead(BaseModel):
 
 
 class AuthorityRead(BaseModel):
-    name: str
-    kind: str | None
-    country: str | None
+    """The authority that decided an order, as the request names it."""
+
+    name: str = Field(description="the authority's name, as written", examples=["Landgericht Hamburg"])
+    kind: str | None = Field(description=(
+        "court, ministry, regulator, police, prosecutor or other; null: not given"), examples=["court"])
+    country: str | None = Field(description="its country (ISO 3166-1 alpha-2); null: not given", examples=["DE"])
 
 
 class OrderRead(BaseModel):
+    """The particulars of the order a request carries, as the submitter gave them (each null
+    when not given); docket's clock comes from the law catalog, not from these."""
+
     issuing_authority: AuthorityRead | None = Field(description=(
         "the authority that decided the order, when the submitter only transmits it"))
-    number: str | None
-    date: dt.date | None
-    court: str | None
-    case_number: str | None
-    register_entry: str | None
-    deadline: str | None = Field(description="the deadline in the order's words")
-    repeats: int | None = Field(description="the earlier request this one repeats (set by the submitter or staff)")
+    number: str | None = Field(description="the order's or decision's number, as written",
+                               examples=["324 O 112/26"])
+    date: dt.date | None = Field(description="the day the order was made", examples=["2026-11-20"])
+    court: str | None = Field(description="the court's name", examples=["Landgericht Hamburg"])
+    case_number: str | None = Field(description="the court's case number, as written", examples=["324 O 112/26"])
+    register_entry: str | None = Field(description=(
+        "the entry in a register of banned content (e.g. Roskomnadzor's), as written"),
+        examples=["77-2026-11-0412"])
+    deadline: str | None = Field(description="the deadline in the order's words",
+                                 examples=["within 24 hours of receipt"])
+    repeats: int | None = Field(description="the earlier request this one repeats (set by the submitter or staff)",
+                                examples=[31])
     proposed_repeats: int | None = Field(description=(
         "the submitter's earlier request with the same register entry or order number (same issuing "
-        "country), which intake proposes as the one this repeats; never linked until someone sets repeats"))
+        "country), which intake proposes as the one this repeats; never linked until someone sets repeats"),
+        examples=[31])
 
 
 class MeasureRead(BaseModel):
+    """One measure a request asks for and the answer to it: the content measures answered by a
+    reviewer, an account's restriction by its item's decision, a request for user data
+    referred at receipt (never decided here)."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    position: int
-    kind: str
-    scope: list[str] = Field(description="countries, ['*'] for everywhere, [] for a data measure")
-    account: str | None = None
-    fallback: bool = False
-    note: str | None = None
+    id: int = Field(description="the measure's id", examples=[12])
+    position: int = Field(description="its place among the request's measures, from 0", examples=[0])
+    kind: str = Field(description=(
+        "restrict_content (withhold the items in the scope asked), remove_global (remove them "
+        "everywhere), restrict_account (a whole account), disclose_data or preserve_data (user "
+        "data: referred)"), examples=["restrict_account"])
+    scope: list[str] = Field(description="countries, ['*'] for everywhere, [] for a data measure",
+                             examples=[["KZ"]])
+    account: str | None = Field(default=None, description=(
+        "the platform's id of the account (restrict_account and the data measures); null otherwise"),
+        examples=["user-4411"])
+    fallback: bool = Field(default=False, description=(
+        "the requester accepts the lesser measure, withheld in its own country, if this one is "
+        "not granted (remove_global, restrict_account everywhere)"), examples=[True])
+    note: str | None = Field(default=None, description="what the requester wrote about it",
+                             examples=["for six months"])
     item_position: int | None = Field(default=None, description=(
-        "restrict_account: the position of the item that names the account; its decision decides the measure"))
-    outcome: str | None = Field(default=None, description="granted, fallback, refused or referred; null: pending")
-    explanation: str | None = None
-    referral: str | None = Field(default=None, description="where a referred measure is to be sent")
-    decided_at: dt.datetime | None = None
+        "restrict_account: the position of the item that names the account; its decision decides the measure"),
+        examples=[2])
+    outcome: str | None = Field(default=None, description="granted, fallback, refused or referred; null: pending",
+                                examples=["fallback"])
+    explanation: str | None = Field(default=None, description="the answer the requester reads; null: pending",
+                                    examples=["The account stays; its unlawful posts are withheld in Kazakhstan."])
+    referral: str | None = Field(default=None, description="where a referred measure is to be sent",
+                                 examples=["https://social.example/legal/law-enforcement"])
+    decided_at: dt.datetime | None = Field(default=None, description="when it was answered (UTC); null: pending",
+                                           examples=["2026-12-03T18:40:00Z"])
 
 
 _REQUEST_EXAMPLE: dict[str, JsonValue] = {
@@ -601,57 +631,112 @@ class ReportBatch(BaseModel):
 class BatchProblem(BaseModel):
     """Why one report of a batch was refused: a problem document without its type."""
 
-    status: int
-    title: str
-    detail: str | None = None
-    errors: list[dict[str, str]] | None = None
+    status: int = Field(description="the HTTP status the report alone would have had (422, 403, 429, …)",
+                        examples=[422])
+    title: str = Field(description="what went wrong, in a phrase", examples=["invalid input"])
+    detail: str | None = Field(default=None, description="what went wrong with this report",
+                               examples=["give a 'url' or a 'content_id'"])
+    errors: list[dict[str, str]] | None = Field(default=None, description=(
+        "for invalid input: each field at fault ('field') and why ('message')"),
+        examples=[[{"field": "reason", "message": "unknown reason 'spam2'"}]])
 
 
 class BatchResult(BaseModel):
-    index: int = Field(description="the report's position in the batch")
-    status: Literal["accepted", "rejected"]
-    report_id: int | None = None
-    item_id: int | None = None
-    new_case: bool | None = None
-    reference: str | None = None
+    """What became of one report of a batch: taken (the case it joined) or refused (why)."""
+
+    index: int = Field(description="the report's position in the batch", examples=[0])
+    status: Literal["accepted", "rejected"] = Field(description="accepted: stored (or a repeat); rejected: "
+                                                    "see problem", examples=["accepted"])
+    report_id: int | None = Field(default=None, description="the report's id; null when rejected",
+                                  examples=[12])
+    item_id: int | None = Field(default=None, description="the case (item) it joined; null when rejected",
+                                examples=[101])
+    new_case: bool | None = Field(default=None, description="whether it opened a new case; null when rejected",
+                                  examples=[True])
+    repeat: bool | None = Field(default=None, description=(
+        "this reporter had reported this case already: nothing new was stored, and the report_id "
+        "and reference are the first report's; null when rejected"), examples=[False])
+    reference: str | None = Field(default=None, description=(
+        "the reporter's reference for follow-up (R-<report_id>); null when rejected"), examples=["R-12"])
     problem: BatchProblem | None = Field(default=None, description="with status rejected")
 
 
 class ReportBatchRead(BaseModel):
-    accepted: int = Field(description="how many reports were taken")
-    results: list[BatchResult]
+    """The answer to a batch of reports: one result per report, in the order sent."""
+
+    accepted: int = Field(description="how many reports were taken", examples=[499])
+    results: list[BatchResult] = Field(description="one per report, by its index in the batch")
+
+
+# A reporter as reports name it: the platform's user, or the public form's sender by network.
+ReporterKey = Annotated[str, Field(description=(
+    "who reported: user:<the platform's user id> for the platform's signed-in users, "
+    "anon:<a keyed hash of the sender's network> for the public form"), examples=["user:user-1203"])]
 
 
 class SuspensionRead(BaseModel):
-    id: int
-    reporter_key: str
-    ends_at: dt.datetime
-    reason: str
-    unfounded_reports: int = Field(description="its reports on cases decided no_action")
+    """A reporter's suspension (DSA Art. 23): its reports are refused until it ends."""
+
+    id: int = Field(description="the suspension's id", examples=[3])
+    reporter_key: ReporterKey
+    ends_at: dt.datetime = Field(description="when it ends (UTC)", examples=["2027-01-02T09:00:00Z"])
+    reason: str = Field(description="why the reporter was suspended (recorded in the audit log)",
+                        examples=["41 reports in a week, every one decided no_action."])
+    unfounded_reports: int = Field(description="its reports on cases decided no_action", examples=[41])
+
+
+# A trusted flagger's designation, as it is given (DesignationCreate, which adds the bounds
+# of what it takes) and as it is read back.
+DesignationSubmitter = Annotated[int, Field(description=(
+    "the trusted flagger designated: a submitter of kind trusted_flagger"), examples=[5])]
+DesignatedReasons = Annotated[list[str], Field(description=(
+    "the reason codes it is designated for (GET /api/v1/catalog/reasons)"),
+    examples=[["hate_speech", "terrorist_content"]])]
+DesignatedJurisdictions = Annotated[list[str], Field(description=(
+    "the countries it is designated in (ISO 3166-1 alpha-2)"), examples=[["DE"]])]
+DesignatingBody = Annotated[str, Field(description="who designated it (the Digital Services Coordinator)",
+                                       examples=["Bundesnetzagentur"])]
+DesignationStart = Annotated[dt.datetime, Field(description="when the designation starts (with a time zone)",
+                                                examples=["2026-01-01T00:00:00Z"])]
+DesignationEnd = Annotated[dt.datetime | None, Field(description=(
+    "when it ends (with a time zone; after valid_from); null: until revoked"), examples=["2028-12-31T23:59:59Z"])]
 
 
 class DesignationCreated(BaseModel):
-    id: int
-    submitter_id: int
-    reasons: list[str]
-    jurisdictions: list[str]
+    """A designation just recorded (audited as designation:added)."""
+
+    id: int = Field(description="the designation's id", examples=[4])
+    submitter_id: DesignationSubmitter
+    reasons: DesignatedReasons
+    jurisdictions: DesignatedJurisdictions
 
 
 class DesignationRead(DesignationCreated):
-    designating_body: str
-    valid_from: dt.datetime
-    valid_to: dt.datetime | None
+    """A trusted flagger's designation (DSA Art. 22): within it the flagger's reports lead the
+    queue among items of the same severity and deadline; outside it, it is an ordinary reporter."""
+
+    designating_body: DesignatingBody
+    valid_from: DesignationStart
+    valid_to: DesignationEnd
 
 
 class ReportRead(BaseModel):
+    """One report that makes up a case, with who sent it. Staff only."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    item_id: int
-    channel: str
-    reporter_key: str
-    reason: str
-    jurisdiction: str | None
-    explanation: str | None
-    art16_notice: bool
-    received_at: dt.datetime
+    id: int = Field(description="the report's id", examples=[12])
+    item_id: int = Field(description="the case (item) it joined", examples=[101])
+    channel: str = Field(description="api (the platform, for a signed-in user) or form (the public form)",
+                         examples=["api"])
+    reporter_key: ReporterKey
+    reason: str = Field(description="the reason code given (GET /api/v1/catalog/reasons)", examples=["hate_speech"])
+    jurisdiction: str | None = Field(description=(
+        "the country whose law the content breaks, as the reporter claims; null: the platform's rules"),
+        examples=["DE"])
+    explanation: str | None = Field(description="why it is reported, as the reporter wrote",
+                                    examples=["Insults a named person."])
+    art16_notice: bool = Field(description=(
+        "it carries the DSA Art. 16 elements (explanation, name, e-mail, good-faith statement)"),
+        examples=[True])
+    received_at: dt.datetime = Field(description="when it came in (UTC)", examples=["2026-12-03T17:05:11Z"])

@@ -3,7 +3,6 @@ form without a token, and trusted-flagger designations."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Annotated, Any
 
@@ -14,15 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket import access, audit, store
-from docket.bounds import Id
+from docket.bounds import ID_MAX, Id
 from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import DocketError, Forbidden, NotFound, RateLimited, Unprocessable
 from docket.intake import user_reports as reports
 from docket.intake.models import Designation, Item
 from docket.intake.schemas import (
+    DesignatedJurisdictions,
+    DesignatedReasons,
+    DesignatingBody,
     DesignationCreated,
+    DesignationEnd,
     DesignationRead,
+    DesignationStart,
+    DesignationSubmitter,
     ReportAccepted,
     ReportBatch,
     ReportBatchRead,
@@ -203,10 +208,14 @@ def item_reports(item_id: Id, db: Db, who: Staff) -> list[ReportRead]:
 
 
 class SuspensionCreate(BaseModel):
+    """Suspend a reporter for a number of days, with the reason (DSA Art. 23)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=2000)
-    days: int = Field(ge=1, le=365)
+    reason: str = Field(min_length=1, max_length=2000, description=(
+        "why: the reporter's manifestly unfounded reports (recorded in the audit log)"),
+        examples=["41 reports in a week, every one decided no_action."])
+    days: int = Field(ge=1, le=365, description="how long, in days from now (1 to 365)", examples=[30])
 
 
 @router.post("/reporters/{reporter_key}/suspension", status_code=status.HTTP_201_CREATED,
@@ -228,14 +237,17 @@ def suspend_reporter(reporter_key: str, body: SuspensionCreate, db: Db, who: Rev
 
 
 class DesignationCreate(BaseModel):
+    """A trusted flagger's designation (DSA Art. 22): by whom, for which reasons and
+    countries, from when and until when."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    submitter_id: Id
-    designating_body: str = Field(min_length=1, max_length=200)
-    reasons: list[str] = Field(min_length=1, max_length=30)
-    jurisdictions: list[str] = Field(min_length=1, max_length=50)
-    valid_from: dt.datetime
-    valid_to: dt.datetime | None = None
+    submitter_id: Annotated[DesignationSubmitter, Field(ge=1, le=ID_MAX)]
+    designating_body: Annotated[DesignatingBody, Field(min_length=1, max_length=200)]
+    reasons: Annotated[DesignatedReasons, Field(min_length=1, max_length=30)]
+    jurisdictions: Annotated[DesignatedJurisdictions, Field(min_length=1, max_length=50)]
+    valid_from: DesignationStart
+    valid_to: DesignationEnd = None
 
 
 def designate(*, session: Session, actor: str, data: DesignationCreate) -> Designation:

@@ -12,6 +12,15 @@ from enum import StrEnum
 
 
 class ItemState(StrEnum):
+    """Where an item is in the review. received: waiting for the policy review;
+    content_not_found: the content registry did not know the content named (reviewed all the
+    same); policy_review: found against the platform's rules, ready for a removed_policy
+    decision; legal_review: in or after the legal review (a lawful, invalid, already_removed
+    or not_found finding leaves it here for its decision); rights_review: found illegal,
+    in or after the review of fundamental rights; clarification_requested: the requester was
+    asked a question and the item waits for the answer; awaiting_approval: decided, waiting
+    for a second person's approval; decided: a decision is in effect."""
+
     received = "received"
     content_not_found = "content_not_found"  # entry state: the registry did not know the content
     policy_review = "policy_review"
@@ -23,12 +32,24 @@ class ItemState(StrEnum):
 
 
 class Step(StrEnum):
+    """A review step. policy: against the platform's own rules (reviewer role); legal: against
+    the law invoked (legal role); rights: the effect on fundamental rights of restricting it
+    (rights role)."""
+
     policy = "policy"
     legal = "legal"
     rights = "rights"
 
 
 class Outcome(StrEnum):
+    """A decision's outcome, each following from one step's finding. removed_policy: removed
+    everywhere under the platform's rules (policy: violates); restricted: withheld in the
+    countries of the scope (rights: no_concern or concern); rejected_invalid: the request is
+    not a valid order (legal: invalid); no_action: the content is lawful (legal: lawful);
+    already_removed: it was gone already (legal: already_removed); content_not_found: it
+    could not be found (legal: not_found); rejected_overbroad: restricting would be
+    disproportionate (rights: concern)."""
+
     removed_policy = "removed_policy"
     restricted = "restricted"
     rejected_invalid = "rejected_invalid"
@@ -39,6 +60,13 @@ class Outcome(StrEnum):
 
 
 class RiskFlag(StrEnum):
+    """A risk the rights review found; any one makes the decision need a second person's
+    approval. political_speech: political expression or criticism of officials; journalism:
+    reporting by the press or a journalist; election_period: published during an election
+    campaign; minority_or_religious: speech of or about a minority or a religion;
+    overbroad: the request reaches beyond the content that breaks the law; public_interest:
+    information the public has an interest in."""
+
     political_speech = "political_speech"
     journalism = "journalism"
     election_period = "election_period"

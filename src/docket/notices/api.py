@@ -66,39 +66,66 @@ class EndpointCreated(EndpointRead):
 
 
 class HoldRead(BaseModel):
+    """A gag order's hold: the author's notices of a confidential request wait until it ends
+    or a legal reviewer lifts it. Who sees it: the legal role, within its jurisdictions."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    request_id: int
-    legal_reason: str
-    review_at: dt.datetime
-    ends_at: dt.datetime | None
-    status: str
-    released_at: dt.datetime | None
-    released_by: str | None
-    release_reason: str | None
+    id: int = Field(description="the hold's id", examples=[4])
+    request_id: int = Field(description="the confidential request whose notices it holds", examples=[42])
+    legal_reason: str = Field(description=(
+        "why the author may not be told yet: the request's confidentiality basis, as the requester gave it"),
+        examples=["Art. 12 of the Law on Pre-trial Investigation: the investigation is secret."])
+    review_at: dt.datetime = Field(description=(
+        "when a legal reviewer must look at it again (UTC; 90 days after it was placed)"),
+        examples=["2027-03-03T18:40:00Z"])
+    ends_at: dt.datetime | None = Field(description=(
+        "when it ends by itself and the notices go out (UTC); null: only when lifted"), examples=[None])
+    status: str = Field(description="held, or released (its notices went out)", examples=["held"])
+    released_at: dt.datetime | None = Field(description="when it was released (UTC); null while held",
+                                            examples=["2027-01-15T10:00:00Z"])
+    released_by: str | None = Field(description=(
+        "who released it: user:<id>, or system:holds when its end came"), examples=["user:7"])
+    release_reason: str | None = Field(description="why it was released ('the hold ended' when its end came)",
+                                       examples=["The prosecutor confirmed the investigation is closed."])
 
 
 class HoldRelease(BaseModel):
+    """Lift a hold: its notices go out at once."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, description="why (recorded on the hold and in the audit log)",
+                        examples=["The prosecutor confirmed the investigation is closed."])
 
 
 class OutboxRead(BaseModel):
+    """A message docket sends (an e-mail notice or a webhook delivery), written in the same
+    transaction as the change it tells of, and its delivery. Admin only."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    message_id: str
-    channel: str
-    kind: str
-    recipient: str
-    status: str
-    attempts: int
-    next_attempt_at: dt.datetime
-    last_error: str | None
-    created_at: dt.datetime
-    sent_at: dt.datetime | None
+    id: int = Field(description="the message's id", examples=[1402])
+    message_id: str = Field(description=(
+        "what the receiver sees (Message-ID, webhook-id): the same on every try, so a duplicate can be dropped"),
+        examples=["3f2b8c1e9a7d4e6f8b0c2d4e6f8a0b1c"])
+    channel: str = Field(description="email or webhook", examples=["email"])
+    kind: str = Field(description="a notice kind (statement_of_reasons, clarification_requested, …) or a webhook "
+                      "event type (decision.made, …)", examples=["statement_of_reasons"])
+    recipient: str = Field(description="an e-mail address, or webhook:<endpoint id>",
+                           examples=["author@mail.example"])
+    status: str = Field(description=(
+        "pending (due at next_attempt_at), held (by a gag order), sent, dead (gave up after "
+        "DOCKET_OUTBOX_MAX_ATTEMPTS tries) or cancelled (no longer true: a held notice of a "
+        "decision since reversed)"), examples=["sent"])
+    attempts: int = Field(description="tries so far", examples=[1])
+    next_attempt_at: dt.datetime = Field(description="when it is next due (UTC), while pending",
+                                         examples=["2026-12-03T18:40:00Z"])
+    last_error: str | None = Field(description="why the last try failed; null: none failed",
+                                   examples=["550 5.1.1 mailbox unavailable"])
+    created_at: dt.datetime = Field(description="when it was written (UTC)", examples=["2026-12-03T18:40:00Z"])
+    sent_at: dt.datetime | None = Field(description="when it was delivered (UTC); null: not yet",
+                                        examples=["2026-12-03T18:40:02Z"])
 
 
 @router.post("/webhooks", response_model=EndpointCreated, status_code=status.HTTP_201_CREATED)
