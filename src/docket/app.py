@@ -38,7 +38,7 @@ from docket.intake import draft_pages, submission, thread_pages, user_report_pag
 from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs
+from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs, TransparencyJobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -136,13 +136,19 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.intake_writer = writer
         worker = None
         extracting = None
+        reporting = None
         if settings.run_worker:
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
             extracting = ExtractJobs(app.state.sessionmaker, settings)  # the inbox's documents read into drafts
             extracting.start()
+            # The published periods' transparency reports, stored ahead of their readers.
+            reporting = TransparencyJobs(app.state.sessionmaker, settings)
+            reporting.start()
         app.state.worker = worker
         yield
+        if reporting is not None:
+            reporting.stop()
         if extracting is not None:
             extracting.stop()
         if worker is not None:
