@@ -17,6 +17,7 @@ from docket.jobs import TransparencyJobs
 from docket.review.service import QUEUE_RULE
 from docket.transparency.labels import LANGS, TABLE, labels
 from docket.transparency.render import _env
+from tests.ops.test_metrics import scrape, value
 
 
 def _rows(sessions: Any) -> dict[str, tuple[int, Any, Any, int]]:
@@ -47,10 +48,21 @@ def worker(sessions: Any, settings: Any) -> TransparencyJobs:
     return TransparencyJobs(sessions, settings)
 
 
+def _reports(client: Any, who: Any) -> dict[str, float]:
+    """``docket_transparency_reports_total`` by source, as /metrics gives it."""
+    found = scrape(client, who)
+    return {source: value(found, "docket_transparency_reports_total", source=source)
+            for source in ("computed", "stored")}
+
+
 def test_the_worker_publishes_a_period_and_the_pages_read_it_stored(client: Any, history: Any, sessions: Any,
-                                                                     worker: TransparencyJobs) -> None:
+                                                                     worker: TransparencyJobs,
+                                                                     admin_ada: Any) -> None:
     assert _rows(sessions) == {}
+    before = _reports(client, admin_ada)
     assert worker.run_once() == {"2026-H1": "published"}
+    after_round = _reports(client, admin_ada)
+    assert after_round["computed"] == before["computed"] + 1
     rows = _rows(sessions)
     # The report, and each country's figures by clock (IE: the user report's item).
     assert set(rows) == {"all", "KZ", "DE", "TR", "IE"}
@@ -72,6 +84,10 @@ def test_the_worker_publishes_a_period_and_the_pages_read_it_stored(client: Any,
     # The stored clocks: computed now, the TR item would be in no row of 2026-H1.
     assert re.search(r'<th scope="row">\d+ h</th><td class="n">1</td><td class="n">0</td><td class="n">0</td>'
                      r'<td class="n">1</td>', country.text)
+    # Three pages and the API: read stored, none computed.
+    after_pages = _reports(client, admin_ada)
+    assert after_pages["computed"] == after_round["computed"]
+    assert after_pages["stored"] == after_round["stored"] + 4
     # Nothing new about the period: the next round has nothing to do, and stores nothing.
     assert worker.run_once() == {}
     assert _rows(sessions)["all"][1:] == rows["all"][1:]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, ProcessCollector
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString as _untyped_go_float
@@ -49,6 +49,7 @@ class Metrics:
                          "by where from: the copy of the stored hashes (mirror) or the database",
                          ("source",), registry=self.registry)
         self._proofs = {source: proofs.labels(source).inc for source in ("mirror", "database")}
+        self.registry.register(_TransparencyReports())
         self._log_signing = Gauge("docket_log_signing", "1 if this process signs the log's checkpoints "
                                   "(DOCKET_LOG_KEY_FILE is set), else 0", registry=self.registry)
 
@@ -111,6 +112,22 @@ class Latency(Collector):
                 cumulative += n
                 buckets.append((le, cumulative))
             family.add_metric((method, route, f"{status_class}xx"), buckets, counts[-1])
+        yield family
+
+
+class _TransparencyReports(Collector):
+    """``docket_transparency_reports_total``: the period reports this process computed in
+    full, and those it read as stored (docket.transparency.snapshots.COUNTS)."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        from docket.transparency.snapshots import COUNTS
+
+        family = CounterMetricFamily("docket_transparency_reports",
+                                     "Period reports of the transparency site this process computed in full "
+                                     "(source=computed) or read as the worker stored them (source=stored)",
+                                     labels=("source",))
+        family.add_metric(("computed",), COUNTS.computed)
+        family.add_metric(("stored",), COUNTS.stored_reads)
         yield family
 
 
