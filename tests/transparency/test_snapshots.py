@@ -168,3 +168,29 @@ def test_the_paragraphs_follow_the_readers_language(client: Any, history: Any) -
         t = labels(lang)
         assert str(t("text.orders")).replace("'", "&#39;") in page
         assert t("bucket.1–24 h") in page
+
+
+def test_a_reversal_on_appeal_revises_the_period_the_item_was_received_in(
+        client: Any, sessions: Any, kz_ministry: Any, send: Any, act: Any, reviewer_alice: Any, bob_legal: Any,
+        make_user: Any, worker: TransparencyJobs) -> None:
+    sent = send(kz_ministry)
+    item = sent["items"][0]["id"]
+    act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
+    act(bob_legal, f"/items/{item}/review", step="legal", finding="lawful")
+    act(bob_legal, f"/items/{item}/decision", expect=201, outcome="no_action", explanation="Lawful speech.")
+    _backdate(sessions, sent["id"], dt.datetime(2026, 4, 1, 9, 0))
+    assert worker.run_once() == {"2026-H1": "published"}
+    outcomes = client.get("/transparency/2026-H1/downloads/outcome-totals.json").json()
+    assert [r["outcome"] for r in outcomes] == ["no_action"]
+    # Today (2026-H2) the ministry appeals and wins: the item is reopened, pending again in
+    # 2026-H1, the period it was received in (the appeal itself counts in 2026-H2).
+    decision = client.get(f"/api/v1/items/{item}/decisions", headers=bob_legal.headers).json()[0]["id"]
+    appeal = client.post("/api/v1/appeals", headers=kz_ministry.headers,
+                         json={"decision_id": decision, "statement": "The post names the group and a place."})
+    assert appeal.status_code == 201, appeal.text
+    erik = make_user("erik@docket.test", "reviewer")
+    act(erik, f"/appeals/{appeal.json()['id']}/decision", outcome="reversed", explanation="It does incite.")
+    assert worker.run_once() == {"2026-H1": "revised"}
+    outcomes = client.get("/transparency/2026-H1/downloads/outcome-totals.json").json()
+    assert [r["outcome"] for r in outcomes] == ["pending"]
+    assert "Revised on" in client.get("/transparency/2026-H1").text
