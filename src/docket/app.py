@@ -191,6 +191,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                                max_entries=settings.token_cache_entries,
                                                clock=clock)
     app.state.metrics = Metrics()
+    app.state.metrics.count_transparency_reports(lambda: dict(runtime.transparency_counts))
     app.state.log_mirror = None  # made by the lifespan
     # The verifiable log's signing key, read once: a key that is set but unreadable stops
     # start-up, rather than leave the log unsigned unnoticed.

@@ -49,9 +49,12 @@ class Metrics:
                          "by where from: the copy of the stored hashes (mirror) or the database",
                          ("source",), registry=self.registry)
         self._proofs = {source: proofs.labels(source).inc for source in ("mirror", "database")}
-        self.registry.register(_TransparencyReports())
         self._log_signing = Gauge("docket_log_signing", "1 if this process signs the log's checkpoints "
                                   "(DOCKET_LOG_KEY_FILE is set), else 0", registry=self.registry)
+
+    def count_transparency_reports(self, counts: Callable[[], dict[str, int]]) -> None:
+        """Expose ``counts()`` (the application's runtime's) as docket_transparency_reports_total."""
+        self.registry.register(_TransparencyReports(counts))
 
     def log_job_failed(self, step: str) -> None:
         """Count a failed round of the log's job (``seal``, ``sign`` or ``mirror``)."""
@@ -116,18 +119,20 @@ class Latency(Collector):
 
 
 class _TransparencyReports(Collector):
-    """``docket_transparency_reports_total``: the period reports this process computed in
-    full, and those it read as stored (docket.transparency.snapshots.COUNTS)."""
+    """``docket_transparency_reports_total``: the period reports the application computed in
+    full, and those it read as stored (docket.runtime.Runtime.transparency_counts)."""
+
+    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+        self.counts = counts
 
     def collect(self) -> Iterator[CounterMetricFamily]:
-        from docket.transparency.snapshots import COUNTS
-
+        counts = self.counts()
         family = CounterMetricFamily("docket_transparency_reports",
                                      "Period reports of the transparency site this process computed in full "
                                      "(source=computed) or read as the worker stored them (source=stored)",
                                      labels=("source",))
-        family.add_metric(("computed",), COUNTS.computed)
-        family.add_metric(("stored",), COUNTS.stored_reads)
+        family.add_metric(("computed",), counts["computed"])
+        family.add_metric(("stored",), counts["stored"])
         yield family
 
 

@@ -26,16 +26,15 @@ revision is an audit event (``transparency:published``, ``transparency:revised``
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from docket import audit, store
+from docket import audit, runtime, store
 from docket.appeals.models import Appeal
 from docket.audit.models import Event
 from docket.intake.models import Item, Request
@@ -57,22 +56,6 @@ SUBJECTS_MAX = 20_000
 CHUNK = 500
 # The keys of a report that describe its computation, not the figures.
 NOT_FIGURES = ("generated_at", "log")
-
-
-@dataclass
-class Counts:
-    """What the reports of this process cost: computed (the whole report), read stored."""
-
-    computed: int = 0
-    stored_reads: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, what: str) -> None:
-        with self.lock:
-            setattr(self, what, getattr(self, what) + 1)
-
-
-COUNTS = Counts()
 
 
 @dataclass(frozen=True)
@@ -107,7 +90,7 @@ def stored(*, session: Session, period: Period) -> Stored | None:
     main = next((r for r in rows if r.scope == ALL), None)
     if main is None:
         return None
-    COUNTS.add("stored_reads")
+    runtime.of(session).count_report("stored")
     return Stored(report=dict(main.figures), clocks={r.scope: list(r.figures["clocks"]) for r in rows
                                                       if r.scope != ALL},
                   log_size=int(main.log_size), published_at=main.published_at, computed_at=main.computed_at,
@@ -117,7 +100,7 @@ def stored(*, session: Session, period: Period) -> Stored | None:
 def compute(*, session: Session, period: Period, log: dict[str, Any], now: dt.datetime) -> tuple[
         dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """The period's report and its countries' clocks, read by ``session`` (pinned to ``log``)."""
-    COUNTS.add("computed")
+    runtime.of(session).count_report("computed")
     report = {**aggregates.report(session=session, period=period, now=now), "log": log}
     countries = sorted({r["jurisdiction"] for r in report["requests"]})
     return report, {code: site.clocks(session=session, period=period, country=code) for code in countries}
