@@ -39,7 +39,7 @@ from docket.intake import draft_pages, submission, thread_pages, user_report_pag
 from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs
+from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs, TransparencyJobs
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -137,13 +137,19 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.state.intake_writer = writer
         worker = None
         extracting = None
+        reporting = None
         if settings.run_worker:
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
             extracting = ExtractJobs(app.state.sessionmaker, settings)  # the inbox's documents read into drafts
             extracting.start()
+            # The published periods' transparency reports, stored ahead of their readers.
+            reporting = TransparencyJobs(app.state.sessionmaker, settings)
+            reporting.start()
         app.state.worker = worker
         yield
+        if reporting is not None:
+            reporting.stop()
         if extracting is not None:
             extracting.stop()
         if worker is not None:
@@ -186,6 +192,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                                max_entries=settings.token_cache_entries,
                                                clock=clock)
     app.state.metrics = Metrics()
+    app.state.metrics.count_transparency_reports(lambda: dict(runtime.transparency_counts))
     app.state.log_mirror = None  # made by the lifespan
     # The verifiable log's signing key, read once: a key that is set but unreadable stops
     # start-up, rather than leave the log unsigned unnoticed.

@@ -19,7 +19,7 @@ from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
 from docket.settings import Settings, SettingsError, get_settings
-from docket.transparency.cli import export_app
+from docket.transparency.cli import export_app, transparency_app
 from docket.transparency.cli import report as transparency_report
 
 # Each command imports what it needs when it runs: `docket --help`, and the worker, do not
@@ -342,8 +342,8 @@ for _name, _group in (
     ("person", parties_cli.person_app), ("token", parties_cli.token_app), ("audit", audit_app),
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
-    ("flagger", flagger_app), ("export", export_app), ("mail", documents_cli.mail_app),
-    ("inbox", documents_cli.inbox_app),
+    ("flagger", flagger_app), ("export", export_app), ("transparency", transparency_app),
+    ("mail", documents_cli.mail_app), ("inbox", documents_cli.inbox_app),
 ):
     app.add_typer(_group, name=_name)
 

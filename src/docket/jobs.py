@@ -309,3 +309,40 @@ class ExtractJobs(Periodic):
     def round(self) -> bool:
         # A full round may leave more waiting: go on at once until none is left.
         return self.run_once() >= 1
+
+
+class TransparencyJobs(Periodic):
+    """A background thread of the worker (``docket worker``, which ``docket serve`` starts)
+    that, every DOCKET_TRANSPARENCY_SECONDS, stores the report of each published period not
+    yet stored and computes again those that new events may have changed, marking changed
+    figures revised (docket.transparency.snapshots). Several workers may run one: each
+    period's figures are written under a row lock, and the newer log size wins. A failed
+    round is logged and the next one tries again."""
+
+    name = "docket-transparency"
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        super().__init__(settings.transparency_seconds)
+        self.factory = factory
+        self.settings = settings
+
+    def run_once(self) -> dict[str, str]:
+        """One round: what it did per period (published, revised, confirmed, kept); a
+        round that leaves periods for the next wakes it at once."""
+        from docket.transparency import checkpoints, snapshots
+
+        try:
+            done = snapshots.refresh(factory=self.factory, signer=checkpoints.signer_of(self.settings), now=utcnow)
+        except Exception as exc:  # keep the round alive; the next one tries again
+            log_failure("storing the transparency reports failed; the next round tries again", exc)
+            return {}
+        for label, what in done.done.items():
+            if what in ("published", "revised"):
+                log.info("transparency report %s %s", label, what)
+        if done.more:
+            self._wake.set()
+        return done.done
+
+    def round(self) -> bool:
+        self.run_once()
+        return False

@@ -20,7 +20,7 @@ from docket.outbox.models import OutboxMessage
 from docket.parties.models import ApiToken, Submitter, User, UserRole
 from docket.review.models import Decision, Review
 from docket.store import Base
-from docket.transparency.models import ExportReceipt
+from docket.transparency.models import ExportReceipt, TransparencySnapshot
 from docket.web.models import WebSession
 
 __all__ = [
@@ -29,6 +29,6 @@ __all__ = [
     "ApiToken", "Base", "ChainHead", "Content", "Event", "IdempotencyKey", "Item", "Jurisdiction",
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
-    "ExportReceipt", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
+    "ExportReceipt", "TransparencySnapshot", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
     "InboxDraft", "InboxEntry", "InboxExtraction",
 ]

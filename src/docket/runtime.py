@@ -48,10 +48,21 @@ class Runtime:
     # S3 clients for documents' content, by (endpoint, region) (docket.documents.bucket): a
     # client keeps its connections and credentials, and is safe to share between threads.
     s3_clients: dict[tuple[str | None, str | None], Any] = field(default_factory=dict)
-    # Transparency reports as the public pages computed them, by (period, the log's size
-    # they were pinned to): the same size means the same events, so the same figures
-    # (docket.transparency.pages). Emptied when full.
+    # Transparency reports of periods outside the archive as the public pages computed
+    # them, by (period, the log's size they were pinned to): the same size means the same
+    # events, so the same figures (docket.transparency.pages; the archive's periods are
+    # stored, docket.transparency.snapshots). Emptied when full.
     transparency_reports: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    # Period reports computed in full and read as stored, by this application
+    # (docket.transparency.snapshots; docket_transparency_reports_total). Counted under
+    # the lock: the pages run in a thread pool.
+    transparency_counts: dict[str, int] = field(default_factory=lambda: {"computed": 0, "stored": 0})
+    transparency_counts_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count_report(self, source: str) -> None:
+        """Count a period report ``computed`` in full or read ``stored``."""
+        with self.transparency_counts_lock:
+            self.transparency_counts[source] += 1
 
 
 def of(session: Session) -> Runtime:

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         default=1536, ge=256, le=65536,
         description="the address space, in MiB, of the process that reads one document (256..65536)",
     )
+    transparency_seconds: int = Field(
+        default=300, ge=0, le=86_400,
+        description="seconds between the worker's rounds that store the published periods' transparency reports "
+                    "and check them again after new events; 0 turns them off (the site then computes a period's "
+                    "report on its first visit) (0..86400)",
+    )
     extract_poll_seconds: int = Field(
         default=10, ge=0, le=86_400,
         description="seconds between the worker's rounds that read the inbox's new documents into drafts; "

@@ -3,11 +3,15 @@ country, a download, another language; accessible at 1440 and 360 px, no sideway
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from docket import store
+from docket.jobs import TransparencyJobs
 from tests.browser.conftest import NARROW, WIDE, axe_violations, h1_count, scroll_width
 from tests.review.conftest import send  # noqa: F401  (the history's fixture)
 from tests.transparency.conftest import history  # noqa: F401  (the fixture)
@@ -68,3 +72,21 @@ def test_a_reader_switches_the_language(page: Any, live_server: Any, history: An
     page.get_by_role("link", name="Қазақша").click()
     assert page.locator("h1").inner_text().startswith("Қазақстан (KZ)")
     _accessible_at_both_widths(page)
+
+
+def test_a_revised_period_says_so_in_the_readers_language(page: Any, live_server: Any, history: Any,  # noqa: F811
+                                                          sessions: Any, settings: Any, kz_ministry: Any,
+                                                          send: Any) -> None:  # noqa: F811
+    worker = TransparencyJobs(sessions, settings)
+    assert worker.run_once() == {"2026-H1": "published"}
+    late = send(kz_ministry)  # a request received in 2026-H1 that reached docket late
+    with store.transaction(sessions) as s:
+        for table, column in (("requests", "id"), ("items", "request_id")):
+            s.execute(text(f"UPDATE {table} SET received_at = :t WHERE {column} = :r"),
+                      {"t": dt.datetime(2026, 5, 2, 9, 0), "r": late["id"]})
+    assert worker.run_once() == {"2026-H1": "revised"}
+    for lang, words in (("kk", "қайта қаралды"), ("tr", "tarihinde güncellendi")):
+        page.goto(f"/transparency/2026-H1?lang={lang}")
+        note = page.get_by_role("note")
+        assert words in note.inner_text()
+        _accessible_at_both_widths(page)

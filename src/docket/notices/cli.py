@@ -25,9 +25,10 @@ def worker(
         "--parent", hidden=True, help="stop when the process with this id (docket serve) is gone")] = None,
 ) -> None:
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped; meanwhile read
-    the inbox's new documents into drafts (every DOCKET_EXTRACT_POLL_SECONDS)."""
+    the inbox's new documents into drafts (every DOCKET_EXTRACT_POLL_SECONDS) and store the
+    published periods' transparency reports (every DOCKET_TRANSPARENCY_SECONDS)."""
     from docket import store
-    from docket.jobs import ExtractJobs
+    from docket.jobs import ExtractJobs, TransparencyJobs
     from docket.notices.worker import OutboxWorker
     from docket.ops import logs
     from docket.settings import get_settings
@@ -48,6 +49,7 @@ def worker(
     if parent is not None:
         _stop_without(parent, runner)
     extracting = ExtractJobs(runner.factory, settings)
+    reporting = TransparencyJobs(runner.factory, settings)
     import signal
 
     # Ctrl-C, SIGTERM, or ``docket serve`` stopping it: the round under way finishes (a
@@ -59,12 +61,14 @@ def worker(
         # Before the handlers above were in place, Ctrl-C raised; that ends it cleanly too.
         with contextlib.suppress(KeyboardInterrupt):
             extracting.start()
+            reporting.start()
             # Flushed: under ``docket serve`` (or any pipe) the line would wait in a buffer.
             base.console.print(f"docket worker started (process {os.getpid()}): delivering the outbox, "
                                "reading the inbox (Ctrl-C to stop)", soft_wrap=True)
             base.console.file.flush()
             runner.run_forever()
     finally:
+        reporting.stop()
         extracting.stop()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, ProcessCollector
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString as _untyped_go_float
@@ -51,6 +51,10 @@ class Metrics:
         self._proofs = {source: proofs.labels(source).inc for source in ("mirror", "database")}
         self._log_signing = Gauge("docket_log_signing", "1 if this process signs the log's checkpoints "
                                   "(DOCKET_LOG_KEY_FILE is set), else 0", registry=self.registry)
+
+    def count_transparency_reports(self, counts: Callable[[], dict[str, int]]) -> None:
+        """Expose ``counts()`` (the application's runtime's) as docket_transparency_reports_total."""
+        self.registry.register(_TransparencyReports(counts))
 
     def log_job_failed(self, step: str) -> None:
         """Count a failed round of the log's job (``seal``, ``sign`` or ``mirror``)."""
@@ -111,6 +115,24 @@ class Latency(Collector):
                 cumulative += n
                 buckets.append((le, cumulative))
             family.add_metric((method, route, f"{status_class}xx"), buckets, counts[-1])
+        yield family
+
+
+class _TransparencyReports(Collector):
+    """``docket_transparency_reports_total``: the period reports the application computed in
+    full, and those it read as stored (docket.runtime.Runtime.transparency_counts)."""
+
+    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        counts = self.counts()
+        family = CounterMetricFamily("docket_transparency_reports",
+                                     "Period reports of the transparency site this process computed in full "
+                                     "(source=computed) or read as the worker stored them (source=stored)",
+                                     labels=("source",))
+        family.add_metric(("computed",), counts["computed"])
+        family.add_metric(("stored",), counts["stored"])
         yield family
 
 

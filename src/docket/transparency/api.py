@@ -1,7 +1,8 @@
 """Public transparency routes: the report as JSON (the pages are in transparency.pages).
 
 Published periods, kept simple: any period (a label or a from/to pair) that has ended
-is public; one that ends in the future is 404, since its figures would still change.
+is public; one that ends in the future is 404, since its figures would still change. The
+archive's half-years are read as the worker stored them (docket.transparency.snapshots).
 Each report is computed over a checkpoint of the verifiable log, which it states
 (docket.transparency.checkpoints): ``docket report --at SIZE`` gives its figures again."""
 
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from docket.deps import AppSettings, Db
 from docket.errors import NotFound
 from docket.store import utcnow
-from docket.transparency import aggregates, checkpoints
+from docket.transparency import aggregates, checkpoints, snapshots
 from docket.transparency.periods import latest_half_year, resolve
 from docket.transparency.schemas import TransparencyReport
 
@@ -34,6 +35,10 @@ def _published(request: Request, db: Db, settings: AppSettings, period: str | No
     if not chosen.complete(now):
         raise NotFound(f"the period {chosen.label} ends {chosen.end:%Y-%m-%d %H:%M} UTC; only complete periods "
                        "in the past are published")
+    if snapshots.is_published(chosen, session=db, now=now):  # stored ahead by the worker
+        return snapshots.read(factory=request.app.state.sessionmaker, reader=db,
+                              signer=checkpoints.signer_of(settings), period=chosen, now=now).report
+    db.rollback()  # the look-up began a transaction: the log's pin needs a fresh one
     log = pin_log(request, db, settings)
     return {**aggregates.report(session=db, period=chosen, now=now), "log": log}
 

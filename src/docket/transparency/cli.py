@@ -23,6 +23,7 @@ from docket.errors import DocketError, Unprocessable
 export_app = typer.Typer(help="Exports: DSA statements of reasons, DSA Art. 15 tables, Lumen notices.",
                          no_args_is_help=True)
 report_app = typer.Typer(help="Transparency reports.", invoke_without_command=True)
+transparency_app = typer.Typer(help="The public transparency site's stored reports.", no_args_is_help=True)
 
 PeriodOpt = Annotated[str | None, typer.Option(help="2026, 2026-H1, 2026-Q3 or 2026-11")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD, the first day")]
@@ -177,6 +178,27 @@ def report(
               f"{chosen.label}: {totals['requests']} requests, {totals['items']} items → {out} "
               f"(over the log at size {point.size}{', signed' if point.checkpoint else ', not signed'}; "
               f"docket report --at {point.size} gives it again)")
+
+
+@transparency_app.command("refresh")
+def transparency_refresh(as_json: JsonOpt = False) -> None:
+    """Store the published periods' reports now, as the worker's rounds do.
+
+    Each published period not yet stored is stored, and each stored one that new events
+    may have changed is computed again (marked revised when its figures changed); every
+    period due, not four a round. For a cron job where no worker runs."""
+    from docket import store
+    from docket.transparency import checkpoints, snapshots
+
+    with _engine(as_json) as (factory, settings):
+        done: dict[str, str] = {}
+        while True:
+            round_ = snapshots.refresh(factory=factory, signer=checkpoints.signer_of(settings), now=store.utcnow)
+            done.update(round_.done)
+            if not round_.more:
+                break
+    base.emit(as_json, {"periods": done},
+              "; ".join(f"{label} {what}" for label, what in sorted(done.items())) or "nothing to store")
 
 
 # ---------------------------------------------------------------- dsa

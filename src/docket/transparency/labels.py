@@ -2,16 +2,20 @@
 
 A data table, kept in this package (the portal's gettext catalogs are another matter): a
 code shown on the site (an outcome, a requester kind, a reason, a total, a heading) is
-looked up as ``"<group>.<code>"``; a label missing in a language falls back to English,
-then to the code itself, so a new code never breaks a page. Countries are named from
-CLDR (Babel), statutory clocks are written in hours."""
+looked up as ``"<group>.<code>"``, and so is each explanatory paragraph (``text.*``). A
+label missing in a language falls back to English, then to the code itself, so a new code
+never breaks a page; tests/transparency/test_snapshots.py fails on any key of the pages
+missing in a language, or a paragraph left in English. Countries are named from CLDR
+(Babel), statutory clocks are written in hours."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
+from markupsafe import Markup, escape
 
 LANGS = ("en", "ru", "kk", "de", "tr")
 LANG_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша", "de": "Deutsch", "tr": "Türkçe"}
@@ -200,6 +204,145 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("ui.user_reports", "User reports by reason", "Жалобы пользователей по причинам",
      "Пайдаланушы шағымдары себептер бойынша", "Nutzermeldungen nach Grund", "Gerekçeye göre kullanıcı bildirimleri"),
     ("ui.reports", "Reports", "Жалобы", "Шағымдар", "Meldungen", "Bildirimler"),
+    ("ui.submitter", "Submitter", "Отправитель", "Жіберуші", "Einreichende Stelle", "Gönderen"),
+    ("ui.channels", "Channels used", "Использованные каналы", "Пайдаланылған арналар", "Genutzte Kanäle",
+     "Kullanılan kanallar"),
+    # Time-to-decision buckets (aggregates.BUCKETS), keyed by their English label.
+    ("bucket.< 1 h", "< 1 h", "< 1 ч", "< 1 сағ", "< 1 Std.", "< 1 sa"),
+    ("bucket.1–24 h", "1–24 h", "1–24 ч", "1–24 сағ", "1–24 Std.", "1–24 sa"),
+    ("bucket.1–2 days", "1–2 days", "1–2 дня", "1–2 күн", "1–2 Tage", "1–2 gün"),
+    ("bucket.2–7 days", "2–7 days", "2–7 дней", "2–7 күн", "2–7 Tage", "2–7 gün"),
+    ("bucket.7–30 days", "7–30 days", "7–30 дней", "7–30 күн", "7–30 Tage", "7–30 gün"),
+    ("bucket.≥ 30 days", "≥ 30 days", "≥ 30 дней", "≥ 30 күн", "≥ 30 Tage", "≥ 30 gün"),
+    # The explanatory paragraphs: {name} is filled in by the page (Labels.text).
+    ("text.lead",
+     "Requests to restrict content received from {start} to {end} (UTC), counted per request, with outcomes "
+     "counted per item. Generated {generated} UTC.",
+     "Запросы на ограничение контента, полученные с {start} по {end} (UTC): запросы считаются поштучно, "
+     "результаты — по каждому материалу. Сформировано {generated} UTC.",
+     "{start} – {end} аралығында (UTC) келіп түскен контентті шектеу туралы сұраулар: сұраулар бір-бірлеп, "
+     "нәтижелер әр материал бойынша есептеледі. Жасалған уақыты: {generated} UTC.",
+     "Ersuchen um Sperrung von Inhalten, eingegangen vom {start} bis zum {end} (UTC), gezählt je Ersuchen, "
+     "die Ergebnisse je Inhalt. Erstellt am {generated} UTC.",
+     "{start} ile {end} (UTC) arasında alınan içerik kısıtlama talepleri; talepler tek tek, sonuçlar her öğe "
+     "için ayrı sayılmıştır. Oluşturulma: {generated} UTC."),
+    ("text.complied",
+     "A request is fully or partially complied with when at least one of its items was restricted or removed.",
+     "Запрос считается выполненным полностью или частично, если хотя бы один из его материалов был ограничен "
+     "или удалён.",
+     "Сұраудың кемінде бір материалы шектелсе немесе жойылса, сұрау толық немесе ішінара орындалған болып "
+     "есептеледі.",
+     "Ein Ersuchen gilt als ganz oder teilweise befolgt, wenn mindestens einer seiner Inhalte gesperrt oder "
+     "entfernt wurde.",
+     "Öğelerinden en az biri kısıtlanan veya kaldırılan bir talebe tamamen veya kısmen uyulmuş sayılır."),
+    ("text.stored",
+     "Published on {published} UTC. Figures computed on {computed} UTC and checked against the log up to "
+     "size {size}.",
+     "Опубликовано {published} UTC. Цифры рассчитаны {computed} UTC и сверены с журналом до размера {size}.",
+     "Жарияланған уақыты: {published} UTC. Көрсеткіштер {computed} UTC уақытында есептеліп, журналмен "
+     "{size} өлшеміне дейін салыстырылды.",
+     "Veröffentlicht am {published} UTC. Zahlen berechnet am {computed} UTC und mit dem Protokoll bis "
+     "Größe {size} abgeglichen.",
+     "Yayımlanma: {published} UTC. Rakamlar {computed} UTC tarihinde hesaplandı ve kayıtla {size} boyutuna "
+     "kadar karşılaştırıldı."),
+    ("text.revised",
+     "Revised on {revised} UTC: the figures changed after they were first published (late decisions, or "
+     "decisions reversed on appeal). The audit log records each revision.",
+     "Пересмотрено {revised} UTC: цифры изменились после первой публикации (поздние решения или решения, "
+     "отменённые по обжалованию). Журнал аудита фиксирует каждый пересмотр.",
+     "{revised} UTC қайта қаралды: алғаш жарияланғаннан кейін көрсеткіштер өзгерді (кеш қабылданған шешімдер "
+     "немесе шағым бойынша жойылған шешімдер). Аудит журналы әр қайта қарауды тіркейді.",
+     "Überarbeitet am {revised} UTC: Die Zahlen haben sich nach der ersten Veröffentlichung geändert (späte "
+     "Entscheidungen oder auf Beschwerde aufgehobene Entscheidungen). Das Prüfprotokoll verzeichnet jede "
+     "Überarbeitung.",
+     "{revised} UTC tarihinde güncellendi: Rakamlar ilk yayımlandıktan sonra değişti (geç verilen kararlar "
+     "veya itiraz üzerine bozulan kararlar). Denetim kaydı her güncellemeyi kaydeder."),
+    ("text.log_heading", "The log these figures were computed over", "Журнал, по которому рассчитаны эти цифры",
+     "Осы көрсеткіштер есептелген журнал", "Das Protokoll, aus dem diese Zahlen berechnet wurden",
+     "Bu rakamların hesaplandığı denetim kaydı"),
+    ("text.log_state",
+     "Every figure below is the state of docket's verifiable audit log at tree size {size} (its events 1 to "
+     "{last}), root hash {root}.",
+     "Все цифры ниже отражают состояние проверяемого журнала аудита docket при размере дерева {size} "
+     "(события с 1 по {last}), корневой хеш {root}.",
+     "Төмендегі әрбір көрсеткіш docket-тің тексерілетін аудит журналының ағаш өлшемі {size} болған кездегі "
+     "күйі (1–{last} оқиғалары), түбір хеші: {root}.",
+     "Jede Zahl unten gibt den Stand des überprüfbaren Prüfprotokolls von docket bei Baumgröße {size} wieder "
+     "(seine Ereignisse 1 bis {last}), Wurzel-Hash {root}.",
+     "Aşağıdaki her rakam, docket'in doğrulanabilir denetim kaydının {size} ağaç boyutundaki durumudur "
+     "(1–{last} arası olaylar), kök hash değeri {root}."),
+    ("text.log_signed", "The log signed a checkpoint at exactly that size:",
+     "Журнал подписал контрольную точку ровно при этом размере:",
+     "Журнал дәл осы өлшемде бақылау нүктесіне қол қойды:",
+     "Das Protokoll hat genau bei dieser Größe einen Checkpoint signiert:",
+     "Kayıt, tam bu boyutta bir kontrol noktası imzaladı:"),
+    ("text.log_unsigned",
+     "No checkpoint was signed at exactly that size (a report signs one when docket has a signing key); any "
+     "later signed checkpoint covers this root through a consistency proof.",
+     "Ровно при этом размере контрольная точка не подписывалась (отчёт подписывает её, если у docket есть ключ "
+     "подписи); любая более поздняя подписанная контрольная точка охватывает этот корень через доказательство "
+     "согласованности.",
+     "Дәл осы өлшемде бақылау нүктесіне қол қойылмаған (docket-те қолтаңба кілті болса, есеп оған қол "
+     "қояды); кейінгі кез келген қол қойылған бақылау нүктесі бұл түбірді сәйкестік дәлелі арқылы қамтиды.",
+     "Genau bei dieser Größe wurde kein Checkpoint signiert (ein Bericht signiert einen, wenn docket einen "
+     "Signaturschlüssel hat); jeder spätere signierte Checkpoint deckt diese Wurzel über einen "
+     "Konsistenzbeweis ab.",
+     "Tam bu boyutta imzalanmış bir kontrol noktası yok (docket'in imza anahtarı varsa rapor bir tane "
+     "imzalar); sonraki her imzalı kontrol noktası bu kökü bir tutarlılık kanıtıyla kapsar."),
+    ("text.log_replay", "Anyone can compute the same figures again from the log: {command}.",
+     "Любой может заново рассчитать те же цифры по журналу: {command}.",
+     "Кез келген адам дәл осы көрсеткіштерді журналдан қайта есептей алады: {command}.",
+     "Jeder kann dieselben Zahlen aus dem Protokoll neu berechnen: {command}.",
+     "Aynı rakamları herkes kayıttan yeniden hesaplayabilir: {command}."),
+    ("text.months_desc", "Stacked bars, one per month; the table below gives the same figures.",
+     "Составные столбцы, по одному на месяц; в таблице ниже — те же цифры.",
+     "Әр айға бір қабатты бағана; төмендегі кестеде дәл сол көрсеткіштер берілген.",
+     "Gestapelte Balken, einer je Monat; die Tabelle darunter enthält dieselben Zahlen.",
+     "Her ay için bir yığılmış çubuk; aşağıdaki tablo aynı rakamları verir."),
+    ("text.orders",
+     "As Google's report counts them: an order is a court order when the authority that decided it is a "
+     "court, whoever transmitted it; every other government request (executive, police, regulators) is "
+     "counted apart.",
+     "Так, как их считает отчёт Google: решение считается судебным, если его вынес суд, кто бы его ни "
+     "передал; все остальные запросы властей (исполнительной власти, полиции, регуляторов) считаются "
+     "отдельно.",
+     "Google есебі санайтындай: шешімді сот шығарса, оны кім жолдағанына қарамастан, ол сот шешімі болып "
+     "саналады; биліктің басқа сұраулары (атқарушы билік, полиция, реттеуші органдар) бөлек есептеледі.",
+     "So gezählt wie in Googles Bericht: Ein Beschluss ist ein Gerichtsbeschluss, wenn die Stelle, die ihn "
+     "erlassen hat, ein Gericht ist – gleich, wer ihn übermittelt hat; alle anderen staatlichen Ersuchen "
+     "(Exekutive, Polizei, Regulierungsbehörden) werden gesondert gezählt.",
+     "Google'ın raporundaki gibi sayılır: Kararı veren makam bir mahkemeyse, kim iletmiş olursa olsun, karar "
+     "mahkeme kararıdır; diğer tüm devlet talepleri (yürütme, polis, düzenleyici kurumlar) ayrı sayılır."),
+    ("text.queue_rule_label", "Queue rule:", "Порядок очереди:", "Кезек тәртібі:",
+     "Reihenfolge der Warteschlange:", "Kuyruk kuralı:"),
+    # The same rule as docket.review.service.QUEUE_RULE (a test keeps the English equal).
+    ("text.queue_rule",
+     "Open items: emergencies first; then by the severity class of the reason (child safety, terrorist "
+     "content, imminent self-harm first); then the earliest statutory deadline, to the hour (so overdue items "
+     "lead); then a trusted flagger within its designated area; then more distinct reporters; then the "
+     "earliest received. The requester's identity is never a sort key.",
+     "Открытые материалы: сначала экстренные; затем по классу тяжести причины (сначала безопасность детей, "
+     "террористический контент, непосредственная угроза самоповреждения); затем по самому раннему сроку по "
+     "закону с точностью до часа (поэтому просроченные идут первыми); затем материалы доверенного заявителя "
+     "в пределах его назначенной области; затем материалы с большим числом разных заявителей; затем "
+     "полученные раньше. Личность заявителя никогда не влияет на порядок.",
+     "Ашық материалдар: алдымен шұғыл сұраулар; содан кейін себептің ауырлық сыныбы бойынша (алдымен "
+     "балалар қауіпсіздігі, террористік контент, өзіне зиян келтірудің тікелей қаупі); содан кейін сағатына "
+     "дейінгі дәлдікпен ең ерте заңды мерзім бойынша (сондықтан мерзімі өткендер алда тұрады); содан кейін "
+     "өзіне белгіленген сала шегіндегі сенімді хабарлаушы; содан кейін әртүрлі хабарлаушылары көбірек "
+     "материалдар; содан кейін ең ерте түскендер. Сұраушының кім екені ешқашан ретке әсер етпейді.",
+     "Offene Inhalte: zuerst Notfälle; dann nach der Schwereklasse des Grundes (zuerst Kinderschutz, "
+     "terroristische Inhalte, unmittelbar drohende Selbstverletzung); dann die früheste gesetzliche Frist, auf "
+     "die Stunde genau (überfällige Inhalte stehen daher vorn); dann ein vertrauenswürdiger Hinweisgeber in "
+     "seinem benannten Bereich; dann mehr verschiedene Meldende; dann der früheste Eingang. Wer ersucht, ist "
+     "nie ein Sortierkriterium.",
+     "Açık öğeler: önce acil durumlar; sonra gerekçenin ağırlık sınıfına göre (önce çocuk güvenliği, terör "
+     "içeriği, yakın kendine zarar verme tehlikesi); sonra saatine kadar en erken yasal süre (böylece süresi "
+     "geçenler öne çıkar); sonra belirlenmiş alanı içindeki güvenilir bildirici; sonra daha çok sayıda farklı "
+     "bildirimde bulunan; sonra en erken alınan. Talep edenin kimliği hiçbir zaman sıralama ölçütü değildir."),
+    ("text.equal_caption", "Per government submitter and jurisdiction",
+     "По каждому государственному заявителю и юрисдикции", "Әр мемлекеттік сұраушы және юрисдикция бойынша",
+     "Je staatlicher ersuchender Stelle und Rechtsordnung", "Her devlet talep edeni ve yargı alanı için"),
 )
 
 _COLUMN = {lang: i for i, lang in enumerate(LANGS)}
@@ -234,6 +377,11 @@ class Labels:
     def __call__(self, key: str) -> str:
         """The label of ``key`` ("outcome.restricted"): this language's, else English, else the code."""
         return TABLE[self.lang].get(key) or TABLE["en"].get(key) or key.split(".", 1)[-1].replace("_", " ")
+
+    def text(self, key: str, **parts: Any) -> Markup:
+        """An explanatory paragraph in this language with its ``{name}`` parts filled in:
+        the text is escaped, the parts too unless they are Markup (a figure in <strong>)."""
+        return Markup(escape(self(key))).format(**parts)
 
     def country(self, code: str) -> str:
         """A country's name in this language (CLDR)."""

@@ -14,7 +14,7 @@ from docket.catalog import service as catalog
 from docket.deps import AppSettings, Db
 from docket.errors import NotFound
 from docket.store import utcnow
-from docket.transparency import aggregates, art15, render, site, tables
+from docket.transparency import aggregates, art15, checkpoints, render, site, snapshots, tables
 from docket.transparency.api import pin_log
 from docket.transparency.labels import LANG_NAMES, LANGS, Labels, choose, labels
 from docket.transparency.periods import Period, latest_half_year, resolve
@@ -64,15 +64,24 @@ def _site(request: Request, db: Db, t: Labels, period: Period, data: dict[str, A
 
 
 def _report(request: Request, db: Db, settings: AppSettings, period: Period) -> dict[str, Any]:
-    """The period's report over a checkpoint of the log, computed once per size of the log:
-    while no event is appended, every reader gets the figures already computed (they are
-    the same: every change of state appends an event)."""
+    """The period's report over a checkpoint of the log. A published half-year's is the one
+    the worker stored (docket.transparency.snapshots; computed and stored here when none is
+    yet), with ``stored`` (when it was published, computed, revised) and ``clocks`` (its
+    countries' figures by statutory clock). Any other period's is computed once per size of
+    the log and kept in memory: while no event is appended, every reader gets the figures
+    already computed (they are the same: every change of state appends an event)."""
+    now = utcnow()
+    if snapshots.is_published(period, session=db, now=now):
+        found = snapshots.read(factory=request.app.state.sessionmaker, reader=db,
+                               signer=checkpoints.signer_of(settings), period=period, now=now)
+        return {**found.report, "stored": found.note(), "clocks": found.clocks}
+    db.rollback()  # the look-up began a transaction: the log's pin needs a fresh one
     log = pin_log(request, db, settings)
     cache = runtime.of(db).transparency_reports
     key = (period.label, int(log["size"]))
     data = cache.get(key)
     if data is None:
-        data = {**aggregates.report(session=db, period=period, now=utcnow()), "log": log}
+        data = {**aggregates.report(session=db, period=period, now=now), "log": log}
         if len(cache) >= REPORTS_KEPT:
             cache.clear()
         cache[key] = data
@@ -128,7 +137,8 @@ def _country(db: Db, data: dict[str, Any], period: Period, code: str, t: Labels)
             "requesters": _rows(requests, "requester_kind", lambda k: t(f"kind.{k}")),
             "reasons": _rows(requests, "reason", lambda k: t(f"reason.{k}")),
             "outcomes": _rows(outcomes, "outcome", lambda k: t(f"outcome.{k}")),
-            "clocks": site.clocks(session=db, period=period, country=code),
+            "clocks": (data["clocks"].get(code, []) if "clocks" in data
+                       else site.clocks(session=db, period=period, country=code)),
             "trend": site.trend(session=db, periods=periods, country=code)}
 
 

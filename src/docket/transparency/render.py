@@ -151,13 +151,13 @@ def html(data: dict[str, Any], *, t: Labels | None = None, site: dict[str, Any] 
     t = t or labels("en")
     outcomes = _bars([(t(f"outcome.{o['outcome']}"), o["share"] or 0) for o in data["outcome_totals"]],
                      title=t("ui.outcome_shares"), unit="%")
-    times = _bars([(b["bucket"], b["items"]) for b in data["decision_times"]],
+    times = _bars([(t(f"bucket.{b['bucket']}"), b["items"]) for b in data["decision_times"]],
                   title=t("ui.decision_times"), unit="")
     return _env.get_template("report.html").render(
         data=data, t=t, site=site, months=_stacked_months(data["requests_by_month"]), outcomes=outcomes,
         times=times, outcome_rows=[(t(f"outcome.{o['outcome']}"), o["items"], o["share"])
                                    for o in data["outcome_totals"]],
-        time_rows=[(b["bucket"], b["items"]) for b in data["decision_times"]])
+        time_rows=[(t(f"bucket.{b['bucket']}"), b["items"]) for b in data["decision_times"]])
 
 
 def country_html(country: dict[str, Any], *, period: str, t: Labels, site: dict[str, Any]) -> str:
