@@ -70,7 +70,7 @@ class Decision(Base):
     # The explanation template version the explanation started from (it may have been edited).
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("explanation_template_versions.id"))
 
-    item: Mapped[Item] = relationship()
+    item: Mapped[Item] = relationship(foreign_keys=[item_id])  # not items.copy_of_decision_id
 
     __table_args__ = (
         Index("ix_decisions_item_id", "item_id", "id"),

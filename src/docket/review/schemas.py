@@ -167,6 +167,9 @@ class ItemReviewRead(BaseModel):
     report_count: int
     reporter_count: int
     possible_coordination: bool
+    copy_of_decision_id: int | None = Field(default=None, description=(
+        "a copy of restricted content found at registration: the decision it is a copy of (confirm-copy "
+        "decides it the same way)"), examples=[41])
 
 
 class QueueRow(ItemReviewRead):
