@@ -55,13 +55,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_content_matches_content_id'), 'content_matches', ['content_id'], unique=False)
     op.create_index(op.f('ix_content_matches_item_id'), 'content_matches', ['item_id'], unique=False)
-    # A plain ADD COLUMN … REFERENCES: a batch would copy "items" (see 0025).
+    # A plain ADD COLUMN … REFERENCES: a batch would copy "items" (see 0025). Decisions are
+    # never deleted; SET NULL lets a test's cleanup empty the tables in their usual order
+    # (decisions before items, which this column now makes a cycle).
     if op.get_bind().dialect.name == 'sqlite':
         op.execute('ALTER TABLE items ADD COLUMN copy_of_decision_id INTEGER '
-                   'CONSTRAINT fk_items_copy_of_decision_id_decisions REFERENCES decisions (id)')
+                   'CONSTRAINT fk_items_copy_of_decision_id_decisions REFERENCES decisions (id) ON DELETE SET NULL')
     else:
         op.add_column('items', sa.Column('copy_of_decision_id', sa.Integer(),
-                                         sa.ForeignKey('decisions.id',
+                                         sa.ForeignKey('decisions.id', ondelete='SET NULL',
                                                        name=op.f('fk_items_copy_of_decision_id_decisions')),
                                          nullable=True))
 
