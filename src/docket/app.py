@@ -39,6 +39,7 @@ from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
 from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs
+from docket.matching import pages as matching_pages
 from docket.matching.api import router as matching_router
 from docket.matching.bank import Bank
 from docket.matching.service import BankFeed
@@ -99,7 +100,7 @@ def page_routers() -> list[APIRouter]:
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, console_desk, console_flow, console_teams, portal_pages,
              user_report_pages, appeals_pages, enforcement_pages, admin_pages, catalog_pages, notices_pages,
-             documents_pages, draft_pages, console_context, audit_pages, thread_pages)
+             documents_pages, draft_pages, console_context, audit_pages, thread_pages, matching_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 

@@ -321,6 +321,8 @@ PAGES: dict[str, Route] = {
                                                                     ok=frozenset({303, 404})),
     "POST /console/items/{item_id}/review": Route(REVIEWERS, "item", "act", form=REVIEW),
     "POST /console/items/{item_id}/decision": Route(REVIEWERS, "item", "act", form=PAGE_DECISION),
+    "POST /console/items/{item_id}/confirm-copy": Route(REVIEWERS, "item", "act", form=_const()),
+    "POST /console/items/{item_id}/reject-copy": Route(REVIEWERS, "item", "act", form=_const(reason="Not a copy.")),
     # The item's context: the content's thumbnails ({page}: the first), the discussion, mentions.
     "GET /console/items/{item_id}/previews/{page}": Route(STAFF, "item"),
     "POST /console/items/{item_id}/comments": Route(REVIEWERS, "item", "act", form=_const(body="A note.")),

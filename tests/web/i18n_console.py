@@ -22,7 +22,7 @@ CONSOLE = "review/templates/console/"
 TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
     "_rights_recorded.html", "_messages.html", "_template_choice.html", "approvals.html", "appeals.html",
-    "request.html", "order.html", "mentions.html", "views.html", "teams.html",
+    "request.html", "order.html", "mentions.html", "views.html", "teams.html", "_copy.html",
 )) + ("documents/templates/documents/_console.html", "documents/templates/documents/inbox.html")
 # Page code that titles the console's pages with ``tr(request, …)``.
 CODE = ("review/pages.py", "review/inbox_pages.py")

@@ -9,18 +9,21 @@ change and notices follow as for any decision.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from docket import audit, effects
 from docket.access import REVIEWING_ROLES
+from docket.content import previews
 from docket.content.models import Content
 from docket.errors import Conflict
 from docket.intake.models import Item
 from docket.intake.status import refresh_status
 from docket.items.moves import move
 from docket.items.states import ItemState, Outcome
+from docket.matching import service
 from docket.matching.models import ContentMatch
 from docket.parties.auth import Principal
 from docket.review.models import Decision
@@ -113,3 +116,25 @@ def reject(*, session: Session, principal: Principal, item: Item, reason: str, n
     audit.record(session=session, actor=principal.actor, action="item:copy_rejected", subject=f"item:{item.id}",
                  payload={"copy_of": original.id, "reason": reason})
     return item
+
+
+def panel(session: Session, item: Item) -> dict[str, Any] | None:
+    """What the console's item page shows of a copy beside its original: both contents (their
+    first thumbnails, their text), how near they are, the original decision and its scope,
+    and whether the copy still waits for an answer. None for an item that is no copy."""
+    if item.copy_of_decision_id is None:
+        return None
+    decision = original_of(session, item)
+    original_item = session.get(Item, decision.item_id)
+    assert original_item is not None
+    first = {c: next(iter(previews.listed(session=session, content_id=c)), None)
+             for c in (item.content_id, original_item.content_id) if c}
+    return {
+        "decision": decision, "original_item": original_item,
+        "original": session.get(Content, original_item.content_id) if original_item.content_id else None,
+        "copy": session.get(Content, item.content_id) if item.content_id else None,
+        "original_preview": first.get(original_item.content_id or ""),
+        "copy_preview": first.get(item.content_id or ""),
+        "matches": service.matches_for_item(session=session, item_id=item.id),
+        "open": ItemState(item.status) in _STEPS,
+    }
