@@ -39,12 +39,8 @@ def upsert_content(
         payload={"type": content.type, "url": content.url, "author_id": content.author_id,
                  **({"previews": len(body.previews)} if body.previews is not None else {})},
     )
-    if replaced:
-        matching.store(session=db, content_id=content.id, found=found, replaced=replaced)
-        recorded = matching.record(session=db, actor=who.actor, content_id=content.id,
-                                   matches=request.app.state.bank.match(found))
-        for match in recorded:
-            copies.open_copy_item(db, match=match)
+    copies.registered(db, bank=request.app.state.bank, actor=who.actor, content_id=content.id, found=found,
+                      replaced=replaced)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return _read(db, content)
 

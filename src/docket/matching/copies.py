@@ -9,6 +9,7 @@ change and notices follow as for any decision.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +25,8 @@ from docket.intake.status import refresh_status
 from docket.items.moves import move
 from docket.items.states import ItemState, Outcome
 from docket.matching import service
+from docket.matching.bank import Bank
+from docket.matching.fingerprints import Fingerprint
 from docket.matching.models import ContentMatch
 from docket.parties.auth import Principal
 from docket.review.models import Decision
@@ -33,6 +36,19 @@ from docket.store import utcnow
 
 ACTOR = "system:matching"
 _STEPS = (ItemState.policy_review, ItemState.legal_review, ItemState.rights_review)
+
+
+def registered(session: Session, *, bank: Bank, actor: str, content_id: str, found: Sequence[Fingerprint],
+               replaced: Sequence[str]) -> list[ContentMatch]:
+    """Content registered with fingerprints (``found``, replacing its ``replaced`` kinds): keep
+    them, and record each match with restricted content in ``bank`` and open its copy item."""
+    if not replaced:
+        return []
+    service.store(session=session, content_id=content_id, found=found, replaced=replaced)
+    recorded = service.record(session=session, actor=actor, content_id=content_id, matches=bank.match(found))
+    for match in recorded:
+        open_copy_item(session, match=match)
+    return recorded
 
 
 def open_copy_item(session: Session, *, match: ContentMatch) -> Item:
