@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PIL import Image
+
 from docket.enforcement import service as enforcement
 from docket.matching import fingerprints as fp
 from docket.store import transaction, utcnow
@@ -84,10 +86,24 @@ def test_a_reversal_takes_the_fingerprints_out_of_the_bank(client, platform, res
     assert eventually(lambda: match(client, platform, image=copy)["matches"] == [])
 
 
+def test_fingerprints_are_kept_with_the_content(client, platform) -> None:
+    image = encoded(picture(6))
+    r = client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "img-6", "type": "image", "image": b64(image), "text": POST_TEXT})
+    assert r.status_code == 201, r.text
+    assert r.json()["fingerprints"] == ["minhash", "pdq", "sha256", "text_sha256"]
+    assert r.json()["pdq_quality"] == fp.pdq(image)[1]
+    # The SHA-256 alone replaces only the SHA-256; a hash the platform computed replaces the PDQ.
+    r = client.post("/api/v1/content", headers=platform.headers, json={
+        "id": "img-6", "type": "image", "sha256": "ab" * 32, "pdq": "0f" * 32, "pdq_quality": 30})
+    assert (r.json()["fingerprints"], r.json()["pdq_quality"]) == (["minhash", "pdq", "sha256", "text_sha256"], 30)
+
+
 def test_bad_input_is_a_problem_and_stores_nothing(client, platform) -> None:
     for body in ({"image": b64(b"GIF89a not really an image at all")}, {"image": "not base64!"},
                  {"image": b64(b"plain text, no image")}, {"pdq": "12ab"}, {"pdq": "zz" * 32},
-                 {"image": b64(encoded(picture(1))), "pdq": "00" * 32}, {}, {"text": "x", "country": "Kazakhstan"}):
+                 {"image": b64(encoded(picture(1))), "pdq": "00" * 32}, {}, {"text": "x", "country": "Kazakhstan"},
+                 {"image": b64(encoded(Image.new("RGB", (9000, 4))))}):
         r = client.post("/api/v1/match", headers=platform.headers, json=body)
         assert r.status_code == 422, (body, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")

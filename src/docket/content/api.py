@@ -47,7 +47,10 @@ def upsert_content(
 
 def _read(db: Db, content: Content) -> ContentRead:
     count = len(previews.listed(session=db, content_id=content.id))
-    return ContentRead.model_validate(content).model_copy(update={"preview_count": count})
+    prints = matching.of_content(session=db, content_id=content.id)
+    return ContentRead.model_validate(content).model_copy(update={
+        "preview_count": count, "fingerprints": sorted(f.kind.value for f in prints),
+        "pdq_quality": next((f.quality for f in prints if f.kind == "pdq"), None)})
 
 
 @router.get("/{content_id}", response_model=ContentRead)

@@ -117,3 +117,8 @@ class ContentRead(BaseModel):
     updated_at: dt.datetime = Field(description="when the platform last updated it",
                                     examples=["2026-12-01T09:00:00Z"])
     preview_count: int = Field(default=0, description="how many thumbnails docket keeps for it", examples=[1])
+    fingerprints: list[str] = Field(default_factory=list, description=(
+        "the fingerprints docket keeps to find its copies: sha256, pdq, text_sha256, minhash"),
+        examples=[["sha256", "pdq", "text_sha256", "minhash"]])
+    pdq_quality: int | None = Field(default=None, description="the quality of its PDQ hash (0-100); below "
+                                    "DOCKET_MATCH_PDQ_QUALITY it is never matched", examples=[94])

@@ -7,9 +7,11 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from docket.matching.models import ContentMatch
 from docket.store import utcnow
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 8192
 MEDIA_KINDS = (fp.Kind.sha256.value, fp.Kind.pdq.value)
 TEXT_KINDS = (fp.Kind.text_sha256.value, fp.Kind.minhash.value)
 # Image formats PDQ is computed from, by their first bytes (never by what was claimed).
@@ -56,7 +59,14 @@ def decode_image(value: str, field: str = "image") -> bytes:
 
 
 def image_fingerprints(data: bytes, field: str = "image") -> tuple[bytes, bytes, int]:
-    """(SHA-256, PDQ, quality) of an image's bytes; 422 when PDQ cannot read it."""
+    """(SHA-256, PDQ, quality) of an image's bytes; 422 when PDQ cannot read it or it is
+    larger than MAX_SIDE pixels a side (read from its header, before it is decoded)."""
+    try:
+        with Image.open(io.BytesIO(data)) as header:
+            if max(header.size) > MAX_SIDE:
+                raise _bad(field, f"wider or taller than {MAX_SIDE} pixels")
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise _bad(field, "not a readable image") from None
     try:
         pdq, quality = fp.pdq(data)
     except fp.InvalidImage as exc:
@@ -83,9 +93,8 @@ def compute(*, image: str | None, pdq: str | None, pdq_quality: int | None, sha2
             media.append(fp.Fingerprint(fp.Kind.sha256, bytes.fromhex(sha256)))
         if pdq is not None:
             media.append(fp.Fingerprint(fp.Kind.pdq, pdq_hex(pdq), pdq_quality))
-    replaced: list[str] = []
-    if image is not None or pdq is not None or sha256 is not None:
-        replaced.extend(MEDIA_KINDS)
+    # Only the kinds given are replaced: a platform that sends the SHA-256 alone keeps the PDQ hash.
+    replaced: list[str] = [f.kind.value for f in media]
     found = list(media)
     if text is not None:
         replaced.extend(TEXT_KINDS)
