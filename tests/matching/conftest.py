@@ -47,7 +47,8 @@ def restricted(client: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_
     """restricted(content_id, image=bytes, text=...): registered by the platform and restricted in
     Kazakhstan on the ministry's request; returns (decision id, item id)."""
 
-    def go(content_id: str, *, image: bytes | None = None, text: str | None = None) -> tuple[int, int]:
+    def go(content_id: str, *, image: bytes | None = None, text: str | None = None,
+           law: str = "kz-online-platforms-9") -> tuple[int, int]:
         body: dict[str, Any] = {"id": content_id, "url": f"https://social.example/@aidos/{content_id}",
                                 "type": "image" if image else "post", "author_contact": "a@mail.example"}
         if image is not None:
@@ -58,7 +59,7 @@ def restricted(client: Any, act: Any, platform: Any, kz_ministry: Any, reviewer_
         assert r.status_code == 201, r.text
         request = client.post("/api/v1/requests", headers=kz_ministry.headers, json={
             "jurisdiction": "KZ", "reason": "hate_speech", "explanation": "Calls to arson.",
-            "legal_basis": [{"law": "kz-online-platforms-9"}], "items": [{"content_id": content_id}]}).json()
+            "legal_basis": [{"law": law}], "items": [{"content_id": content_id}]}).json()
         item = request["items"][0]["id"]
         act(reviewer_alice, f"/items/{item}/review", step="policy", finding="compliant")
         act(bob_legal, f"/items/{item}/review", step="legal", finding="illegal")

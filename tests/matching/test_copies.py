@@ -102,3 +102,23 @@ def test_a_rejected_copy_is_closed_without_a_restriction(client, platform, restr
     # An item that is no copy has neither answer.
     assert client.post(f"/api/v1/items/{item}/reject-copy", headers=carol_rights.headers,
                        json={"reason": "x"}).status_code == 409
+
+
+def test_a_law_that_requires_automated_action_decides_copies_at_once(client, platform, restricted, reviewer_alice,
+                                                                    sessions) -> None:
+    from docket.catalog import service as catalog
+
+    with transaction(sessions) as s:
+        catalog.add_law(session=s, actor="test", id="kz-automated-1", applies_in="KZ", automated_copies=True,
+                        citation="Law on Online Platforms, Art. 9-1", title="Copies of removed content")
+    decision, item = restricted("post-7", text=POST_TEXT, law="kz-automated-1")
+    assert eventually(lambda: client.post("/api/v1/match", headers=platform.headers,
+                                          json={"text": POST_TEXT}).json()["matches"])
+    register(client, platform, "repost-7", text=POST_TEXT.replace("nine", "ten"))
+    [copy] = copy_items(client, reviewer_alice, item)
+    assert (copy["status"], copy["outcome"], copy["copy_of_decision_id"]) == ("decided", "restricted", decision)
+    [automated] = client.get(f"/api/v1/items/{copy['id']}/decisions", headers=reviewer_alice.headers).json()
+    assert automated["automated"] is True and automated["law"] == "kz-automated-1"
+    events = client.get(f"/api/v1/items/{copy['id']}/events", headers=reviewer_alice.headers).json()["events"]
+    assert [e["payload"]["automated"] for e in events if e["action"] == "item:copy_automated"] == [True]
+    assert eventually(lambda: not visible(client, platform, "repost-7", "KZ"))

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from docket import audit, effects
 from docket.access import REVIEWING_ROLES
+from docket.catalog import service as catalog
 from docket.content import previews
 from docket.content.models import Content
-from docket.errors import Conflict
+from docket.errors import Conflict, DocketError
 from docket.intake.models import Item
 from docket.intake.status import refresh_status
 from docket.items.moves import move
@@ -29,6 +30,7 @@ from docket.matching.bank import Bank
 from docket.matching.fingerprints import Fingerprint
 from docket.matching.models import ContentMatch
 from docket.parties.auth import Principal
+from docket.parties.models import Role, User
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate
 from docket.review.service import _check_claim, _require_roles
@@ -92,7 +94,44 @@ def open_copy_item(session: Session, *, match: ContentMatch) -> Item:
                  payload={"request": request.id, "content": match.content_id, "copy_of": decision.id,
                           "original_content": match.original_content_id, "match": match.id, "kind": match.kind,
                           "distance": match.distance, "similarity": match.similarity, "state": state.value})
+    law = catalog.get_law(session=session, law_id=decision.law) if decision.law else None
+    if law is not None and law.automated_copies:
+        _automate(session, item, decision, law.id, now)
     return item
+
+
+def _automate(session: Session, item: Item, original: Decision, law: str, now: dt.datetime) -> None:
+    """The original's law requires automated action: decide the copy at once, as the original
+    was, recorded as automated (the decision's ``automated``; DSA ``automated_decision``). It
+    is decided in the name of the original's decider, whose decision it follows; the item's
+    history says it was docket (``item:copy_automated``)."""
+    user = session.get(User, original.decided_by)
+    assert user is not None
+    principal = Principal(token_id=0, user_id=user.id, roles=frozenset(Role(r.role) for r in user.roles),
+                          jurisdictions=frozenset(r.jurisdiction for r in user.roles if r.jurisdiction))
+    try:
+        with session.begin_nested():
+            decision = effects.decide(session=session, principal=principal, item=item,
+                                      data=_same_as(original, now), now=now)
+            decision.automated = True
+            session.flush()
+    except DocketError as exc:  # left for a person, who sees why in the history
+        audit.record(session=session, actor=ACTOR, action="item:copy_automation_failed", subject=f"item:{item.id}",
+                     payload={"copy_of": original.id, "law": law, "error": str(exc)})
+        return
+    audit.record(session=session, actor=ACTOR, action="item:copy_automated", subject=f"item:{item.id}",
+                 payload={"copy_of": original.id, "decision": decision.id, "law": law, "automated": True,
+                          "status": decision.status})
+
+
+def _same_as(original: Decision, now: dt.datetime) -> DecisionCreate:
+    outcome = Outcome(original.outcome)
+    return DecisionCreate(
+        outcome=outcome, scope=original.scope if outcome == Outcome.restricted else None,
+        scope_reason=original.scope_reason, ground=original.ground,
+        law=original.law, provision=original.provision, policy_clause=original.policy_clause,
+        explanation=original.explanation,
+        ends_at=original.ends_at if original.ends_at is not None and original.ends_at > now else None)
 
 
 def original_of(session: Session, item: Item) -> Decision:
@@ -108,14 +147,8 @@ def confirm(*, session: Session, principal: Principal, item: Item, now: dt.datet
     reasons and end — through the ordinary decision, so the same restriction and notices
     follow (and the same four-eyes rules apply)."""
     original = original_of(session, item)
-    outcome = Outcome(original.outcome)
-    data = DecisionCreate(
-        outcome=outcome, scope=original.scope if outcome == Outcome.restricted else None,
-        scope_reason=original.scope_reason, ground=original.ground,
-        law=original.law, provision=original.provision, policy_clause=original.policy_clause,
-        explanation=original.explanation,
-        ends_at=original.ends_at if original.ends_at is not None and original.ends_at > now else None)
-    decision = effects.decide(session=session, principal=principal, item=item, data=data, now=now)
+    decision = effects.decide(session=session, principal=principal, item=item, data=_same_as(original, now),
+                              now=now)
     audit.record(session=session, actor=principal.actor, action="item:copy_confirmed", subject=f"item:{item.id}",
                  payload={"copy_of": original.id, "decision": decision.id})
     return decision

@@ -201,6 +201,9 @@ class DecisionRead(BaseModel):
     awaits_approval: bool
     approval_reasons: list[str]
     local_rep_jurisdiction: str | None
+    automated: bool = Field(default=False, description=(
+        "decided by docket itself: a copy of content restricted under a law that requires automated action"),
+        examples=[False])
     decided_by: int
     decided_at: dt.datetime
     approved_by: int | None

@@ -55,6 +55,10 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_content_matches_content_id'), 'content_matches', ['content_id'], unique=False)
     op.create_index(op.f('ix_content_matches_item_id'), 'content_matches', ['item_id'], unique=False)
+    # A law that requires automated action on copies (docket.matching.copies): its copies are
+    # decided at once, and the decision is recorded (and reported to the DSA database) as automated.
+    op.add_column('laws', sa.Column('automated_copies', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('decisions', sa.Column('automated', sa.Boolean(), nullable=False, server_default=sa.false()))
     # A plain ADD COLUMN … REFERENCES: a batch would copy "items" (see 0025). Decisions are
     # never deleted; SET NULL lets a test's cleanup empty the tables in their usual order
     # (decisions before items, which this column now makes a cycle).
@@ -72,6 +76,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != 'sqlite':  # SQLite drops a column's REFERENCES with it
         op.drop_constraint(op.f('fk_items_copy_of_decision_id_decisions'), 'items', type_='foreignkey')
     op.execute('ALTER TABLE items DROP COLUMN copy_of_decision_id')
+    op.execute('ALTER TABLE decisions DROP COLUMN automated')
+    op.execute('ALTER TABLE laws DROP COLUMN automated_copies')
     op.drop_index(op.f('ix_content_matches_item_id'), table_name='content_matches')
     op.drop_index(op.f('ix_content_matches_content_id'), table_name='content_matches')
     op.drop_table('content_matches')
