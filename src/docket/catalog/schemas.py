@@ -46,7 +46,8 @@ class LawRead(BaseModel):
     clock_restarts_on_clarification: bool = Field(description="whether a clarification starts the clock again")
     local_rep_signoff: bool = Field(description="whether the local representative signs off")
     automated_copies: bool = Field(default=False, description=(
-        "whether copies of content restricted under it are decided at once, as automated decisions"))
+        "whether copies of content restricted under it are decided at once, as automated decisions"),
+        examples=[False])
     active: bool = Field(description="whether it is in force")
     official_url: str | None = Field(description="the official text")
     excerpt: str | None = Field(description="its gist, for reviewers")

@@ -228,6 +228,15 @@ class Bank:
                      restriction_id=entry.restriction_id, scope=entry.scope, distance=distance,
                      similarity=similarity, applies=applies)
 
+    def _exact_keys(self, kind: Kind, value: bytes) -> list[int]:
+        # ExactIndex is not made for concurrent writers: a set the follower changes while it
+        # is read is read again (a change is a few dict operations; it never lasts).
+        while True:
+            try:
+                return self._exact[kind].query(value)
+            except RuntimeError:
+                continue
+
     def match(self, fingerprints: Iterable[Fingerprint], country: str | None = None) -> list[Match]:
         """Every banked fingerprint near one of ``fingerprints``: exact hashes by look-up, PDQ
         within ``pdq_distance`` (a PDQ below ``pdq_quality`` is not matched), text at least
@@ -236,7 +245,7 @@ class Bank:
         found: list[Match] = []
         for fp in fingerprints:
             if fp.kind in _EXACT:
-                found.extend(m for key in self._exact[fp.kind].query(fp.value)
+                found.extend(m for key in self._exact_keys(fp.kind, fp.value)
                              if (m := self._found(key, fp.kind, country, now)) is not None)
             elif fp.kind == Kind.pdq:
                 if fp.quality is not None and fp.quality < self.pdq_quality:
