@@ -41,9 +41,11 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         # ones (the transparency site's archive): decided.
         def refs(prefix: str) -> list[dict]:
             return [r for r in kz["requests"] if (r["reference"] or "").startswith(prefix)]
-        history, earlier = refs("H-"), refs("E-")
-        today = [r for r in kz["requests"] if r not in history and r not in earlier]
+        history, earlier, copied = refs("H-"), refs("E-"), refs("COPY-")
+        today = [r for r in kz["requests"] if r not in history and r not in earlier and r not in copied]
         assert len(today) == 4 and len(history) == 11 and earlier
+        # The demo's restricted posts whose copies wait beside them (docket.demo_copies).
+        assert {r["status"] for r in copied} == {"partially_decided"}
         assert {r["status"] for r in today} == {"decided", "needs_clarification", "open"}
         assert {r["status"] for r in history + earlier} == {"decided"}
         published = httpx.get(f"{base}/api/v1/transparency/report").json()

@@ -40,6 +40,10 @@ from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
 from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs, TransparencyJobs
+from docket.matching import pages as matching_pages
+from docket.matching.api import router as matching_router
+from docket.matching.bank import Bank
+from docket.matching.service import BankFeed
 from docket.notices import pages as notices_pages
 from docket.notices.api import router as notices_router
 from docket.notices.worker import OutboxWorker
@@ -97,7 +101,8 @@ def page_routers() -> list[APIRouter]:
     live with their domains (DESIGN.md: a package's pages.py)."""
     areas = (console_pages, console_inboxes, console_desk, console_flow, console_teams, portal_pages,
              user_report_pages, appeals_pages, appeals_queue, enforcement_pages, admin_pages, catalog_pages,
-             notices_pages, documents_pages, draft_pages, console_context, audit_pages, thread_pages)
+             notices_pages, documents_pages, draft_pages, console_context, audit_pages, thread_pages,
+             matching_pages)
     return [web_pages.router, *(area.router for area in areas)]
 
 
@@ -112,7 +117,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         follower = FeedFollower(engine, app.state.sessionmaker, app.state.index,
-                                poll_seconds=settings.feed_poll_seconds)
+                                poll_seconds=settings.feed_poll_seconds, consumers=[BankFeed(app.state.bank)])
         follower.start()
         app.state.follower = follower
         jobs = Jobs(app.state.sessionmaker, settings, limits=app.state.ratelimiter.store)
@@ -187,6 +192,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.read_sessionmaker = make_sessionmaker(engine.execution_options(**READONLY), runtime)
     app.state.ratelimiter = RateLimiter(LimitStore(engine))
     app.state.index = RestrictionIndex(unknown_country=settings.unknown_country)
+    # The fingerprints of restricted content (docket.matching.bank), kept by the same feed.
+    app.state.bank = Bank(pdq_distance=settings.match_pdq_distance, pdq_quality=settings.match_pdq_quality,
+                          text_similarity=settings.match_text_similarity)
     app.state.clock = clock
     app.state.principal_cache = PrincipalCache(app.state.sessionmaker, settings.token_cache_seconds,
                                                max_entries=settings.token_cache_entries,
@@ -226,8 +234,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in (enforcement_router, log_router, intake_router, user_reports_router, documents_router,
                    catalog_router, parties_router, review_router, teams_router, discussion_router,
                    explanation_router, appeals_router, notices_router, content_router,
-                   desk_router, audit_router, receipts_router, transparency_router, transparency_pages_router,
-                   operations_router):
+                   desk_router, matching_router, audit_router, receipts_router, transparency_router,
+                   transparency_pages_router, operations_router):
         app.include_router(router)
     web_pages.install(app, page_routers())
     apidocs.install(app)

@@ -199,6 +199,9 @@ def law_add(
         "--text", help="an excerpt of the law's text: a sentence or two")] = None,
     text_file: Annotated[Path | None, typer.Option(
         "--text-file", help="read the excerpt from this UTF-8 file instead", dir_okay=False)] = None,
+    automated_copies: Annotated[bool, typer.Option(
+        "--automated-copies", help="the law requires automated action: copies of content restricted under it "
+                                   "are decided at once, as automated decisions")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a law to the catalog (an audited change)."""
@@ -217,6 +220,7 @@ def law_add(
             title=title, clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
             clock_basis=clock_basis, local_rep_signoff=local_rep_signoff,
             clock_restarts_on_clarification=not no_clock_restart, official_url=url, excerpt=text,
+            automated_copies=automated_copies,
         )
         data = service.law_dict(law)
     emit(as_json, {"law": data}, f"added law {data['id']} ({data['applies_in']})")

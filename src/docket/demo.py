@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from docket import audit, demo_appealsq, demo_periods, demo_portal, demo_queue, effects
+from docket import audit, demo_appealsq, demo_copies, demo_periods, demo_portal, demo_queue, effects
 from docket.appeals import service as appeals
 from docket.audit import sealer
 from docket.audit.log_service import default_origin
@@ -471,6 +471,7 @@ def load_demo(*, session: Session, base_url: str, settings: Settings | None = No
     demo_portal.load(session=session, settings=settings, password=PASSWORD)
     requests += _history(session, settings)
     letters = _inbox(session, settings)
+    demo_copies.load(session=session, settings=settings)  # copies of restricted content, beside their originals
     demo_queue.load(session)
     # Seal the demo's history into the verifiable log, so its receipts exist (GET
     # …/receipt, the portal's request pages); checkpoints need the log's key.

@@ -4,7 +4,7 @@ from docket.appeals.models import Appeal
 from docket.audit.log_models import LogCheckpoint, LogHash, LogLeaf
 from docket.audit.models import ChainHead, Event
 from docket.catalog.models import Jurisdiction, Law, Reason, RegionMember
-from docket.content.models import Content
+from docket.content.models import Content, ContentFingerprint
 from docket.documents.models import Blob, Document, InboxDraft, InboxEntry, InboxExtraction
 from docket.enforcement.models import Restriction, RestrictionChange
 from docket.intake.models import (
@@ -15,6 +15,7 @@ from docket.intake.models import (
     ReporterSuspension,
     Request,
 )
+from docket.matching.models import ContentMatch
 from docket.notices.models import NoticeHold, WebhookEndpoint
 from docket.outbox.models import OutboxMessage
 from docket.parties.models import ApiToken, Submitter, User, UserRole
@@ -30,5 +31,5 @@ __all__ = [
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
     "ExportReceipt", "TransparencySnapshot", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
-    "InboxDraft", "InboxEntry", "InboxExtraction",
+    "InboxDraft", "InboxEntry", "InboxExtraction", "ContentFingerprint", "ContentMatch",
 ]

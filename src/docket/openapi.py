@@ -50,6 +50,9 @@ TAGS = [
     {"name": "enforcement", "description": "What a decision does on the platform: the "
      "visibility check per viewer country, the restriction feed and its snapshot (for a "
      "replica). Guide: docs/guide-platform.md."},
+    {"name": "matching", "description": "Copies of restricted content: match an image, a PDQ hash "
+     "or text (one or a batch) against the restricted bank, per country; the bank for a replica; "
+     "a reviewer confirms or rejects a copy item. Guide: docs/matching.md."},
     {"name": "notices", "description": "Telling people: webhook endpoints, notices on hold, "
      "the outbox of letters and webhooks."},
     {"name": "appeals", "description": "Appeals against decisions, by the author or the "

@@ -148,6 +148,18 @@ class Settings(BaseSettings):
         default=0.2, gt=0, le=10,
         description="seconds between checks of the restriction feed by each process (0..10]",
     )
+    match_pdq_distance: int = Field(
+        default=31, ge=0, le=128,
+        description="the largest Hamming distance at which a PDQ hash matches a restricted image's (0..128)",
+    )
+    match_pdq_quality: int = Field(
+        default=50, ge=0, le=100,
+        description="PDQ hashes of lower quality are neither banked nor matched (0..100)",
+    )
+    match_text_similarity: float = Field(
+        default=0.85, gt=0, le=1,
+        description="the least estimated Jaccard similarity at which text matches restricted text's (0..1]",
+    )
     token_cache_seconds: int = Field(
         default=10, ge=0, le=300,
         description="seconds the visibility routes trust a checked token without the database (0..300)",

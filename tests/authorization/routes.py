@@ -149,6 +149,11 @@ API: dict[str, Route] = {
     "POST /api/v1/visibility": Route(PLATFORM, body=lambda w, r: [{"content_id": "kz-1", "country": "KZ"}]),  # type: ignore[arg-type,return-value]
     "GET /api/v1/restrictions/changes": Route(PLATFORM, query={"after": "0"}),
     "GET /api/v1/restrictions/snapshot": Route(PLATFORM),
+    # Copies: the platform matches against the restricted bank (and its replica fetches it).
+    "POST /api/v1/match": Route(PLATFORM, body=_const(text="Everyone come to the square tonight.", country="KZ")),
+    "POST /api/v1/match/batch": Route(PLATFORM, body=_const(fingerprints=[{"text": "Come to the square."}])),
+    "GET /api/v1/match/bank": Route(PLATFORM, query={"restriction_id": "1"}),
+    "GET /api/v1/match/bank/snapshot": Route(PLATFORM),
     # Intake.
     "POST /api/v1/requests": Route(SUBMITTER, body=_const(**REQUEST)),
     "GET /api/v1/requests/{request_id}": Route(SUBMITTER | STAFF, "request"),
@@ -224,6 +229,9 @@ API: dict[str, Route] = {
     "POST /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404, 409, 422})),
     "DELETE /api/v1/teams/{team_id}/members/{user_id}": Route(LEAD, "team", "all", ok=frozenset({200, 404})),
     "POST /api/v1/items/{item_id}/decision": Route(REVIEWERS, "item", "act", body=DECISION),
+    # A copy item's answers (a 409 for an item that is no copy).
+    "POST /api/v1/items/{item_id}/confirm-copy": Route(REVIEWERS, "item", "act", body=_const()),
+    "POST /api/v1/items/{item_id}/reject-copy": Route(REVIEWERS, "item", "act", body=_const(reason="Not a copy.")),
     "GET /api/v1/decisions": Route(REVIEWERS, lists="decision", ids=_ids(""), reach="act"),
     "POST /api/v1/decisions/{decision_id}/approve": Route(REVIEWERS, "decision", "act", body=_const()),
     "POST /api/v1/decisions/{decision_id}/reject": Route(
@@ -316,6 +324,8 @@ PAGES: dict[str, Route] = {
                                                                     ok=frozenset({303, 404})),
     "POST /console/items/{item_id}/review": Route(REVIEWERS, "item", "act", form=REVIEW),
     "POST /console/items/{item_id}/decision": Route(REVIEWERS, "item", "act", form=PAGE_DECISION),
+    "POST /console/items/{item_id}/confirm-copy": Route(REVIEWERS, "item", "act", form=_const()),
+    "POST /console/items/{item_id}/reject-copy": Route(REVIEWERS, "item", "act", form=_const(reason="Not a copy.")),
     # The item's context: the content's thumbnails ({page}: the first), the discussion, mentions.
     "GET /console/items/{item_id}/previews/{page}": Route(STAFF, "item"),
     "POST /console/items/{item_id}/comments": Route(REVIEWERS, "item", "act", form=_const(body="A note.")),

@@ -46,6 +46,12 @@ class ReplicaMachine(DocketSide):
             lines = [orjson.dumps({"cursor": cursor}), *(orjson.dumps(row) for row in rows)]
             return httpx.Response(200, content=b"\n".join(lines) + b"\n",
                                   headers={"content-type": "application/x-ndjson"})
+        # The restricted bank (the model's content has no fingerprints: an empty bank).
+        if request.url.path == "/api/v1/match/bank/snapshot":
+            return httpx.Response(200, content=orjson.dumps({"cursor": self.server.snapshot()[0]}) + b"\n",
+                                  headers={"content-type": "application/x-ndjson"})
+        if request.url.path == "/api/v1/match/bank":
+            return httpx.Response(200, content=orjson.dumps({"entries": []}))
         assert request.url.path == "/api/v1/restrictions/changes", request.url
         after, limit = int(request.url.params["after"]), int(request.url.params["limit"])
         start = max(0, after - self.resend)

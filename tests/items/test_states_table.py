@@ -66,6 +66,10 @@ EXPECTED_MOVES = {
     (S.awaiting_approval, "reject:legal_review"): S.legal_review,
     (S.awaiting_approval, "reject:rights_review"): S.rights_review,
     (S.decided, "reopen"): S.legal_review,
+    # Not a copy of restricted content (docket.matching.copies): closed without a decision.
+    (S.policy_review, "reject_copy"): S.decided,
+    (S.legal_review, "reject_copy"): S.decided,
+    (S.rights_review, "reject_copy"): S.decided,
 }
 FINDING_ACTIONS = [f"{step.value}:{finding}" for step, findings in states.FINDINGS.items() for finding in findings]
 ACTIONS = sorted({*FINDING_ACTIONS, *(action for _, action in EXPECTED_MOVES),

@@ -25,8 +25,8 @@ CONSOLE = "review/templates/console/"
 TEMPLATES = tuple(CONSOLE + name for name in (
     "macros.html", "queue.html", "item.html", "_assignment.html", "_context.html", "_discussion.html",
     "_rights_recorded.html", "_messages.html", "_template_choice.html", "approvals.html", "appeals.html",
-    "request.html", "order.html", "mentions.html", "views.html", "teams.html", "bulk_results.html", "dashboard.html",
-    "templates.html", "template.html", "messages.html", "reports.html",
+    "request.html", "order.html", "mentions.html", "views.html", "teams.html", "bulk_results.html", "_copy.html",
+    "dashboard.html", "templates.html", "template.html", "messages.html", "reports.html",
 )) + ("documents/templates/documents/_console.html", "documents/templates/documents/inbox.html",
       "documents/templates/documents/inbox_entry.html", "documents/templates/documents/read.html",
       "intake/templates/intake/draft.html", "audit/templates/audit/_nav.html", "audit/templates/audit/log.html",

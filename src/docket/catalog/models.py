@@ -71,6 +71,9 @@ class Law(Base):
     clock_basis: Mapped[str | None] = mapped_column(String(300))
     clock_restarts_on_clarification: Mapped[bool] = mapped_column(default=True)
     local_rep_signoff: Mapped[bool] = mapped_column(default=False)
+    # Copies of content restricted under this law are decided at once, as automated
+    # decisions (docket.matching.copies); otherwise a person confirms each.
+    automated_copies: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -45,6 +45,9 @@ class LawRead(BaseModel):
     clock_basis: str | None = Field(description="the law's words for the clock")
     clock_restarts_on_clarification: bool = Field(description="whether a clarification starts the clock again")
     local_rep_signoff: bool = Field(description="whether the local representative signs off")
+    automated_copies: bool = Field(default=False, description=(
+        "whether copies of content restricted under it are decided at once, as automated decisions"),
+        examples=[False])
     active: bool = Field(description="whether it is in force")
     official_url: str | None = Field(description="the official text")
     excerpt: str | None = Field(description="its gist, for reviewers")

@@ -317,7 +317,7 @@ def add_law(
     clock_hours: int | None = None, emergency_clock_hours: int | None = None,
     clock_basis: str | None = None, clock_restarts_on_clarification: bool = True,
     local_rep_signoff: bool = False, notes: str | None = None,
-    official_url: str | None = None, excerpt: str | None = None,
+    official_url: str | None = None, excerpt: str | None = None, automated_copies: bool = False,
 ) -> Law:
     """Add a law to the catalog (an audited change)."""
     applies_in = applies_in.upper()
@@ -349,6 +349,7 @@ def add_law(
         clock_hours=clock_hours, emergency_clock_hours=emergency_clock_hours,
         clock_basis=clock_basis, clock_restarts_on_clarification=clock_restarts_on_clarification,
         local_rep_signoff=local_rep_signoff, notes=notes, official_url=official_url, excerpt=excerpt,
+        automated_copies=automated_copies,
     )
     session.add(law)
     session.flush()
@@ -370,6 +371,7 @@ def law_dict(law: Law) -> dict[str, Any]:
         "clock_basis": law.clock_basis,
         "clock_restarts_on_clarification": law.clock_restarts_on_clarification,
         "local_rep_signoff": law.local_rep_signoff,
+        "automated_copies": law.automated_copies,
         "active": law.active,
         "official_url": law.official_url,
         "excerpt": law.excerpt,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docket.store import Base, utcnow
@@ -61,3 +61,17 @@ class ContentPreview(Base):
     sha256: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index("uq_content_previews_position", "content_id", "position", unique=True),)
+
+
+class ContentFingerprint(Base):
+    """What is kept of the content to find its copies (docket.matching.fingerprints): the
+    SHA-256 of its media, the PDQ hash of its image with its quality, the normalised text's
+    SHA-256 and MinHash signature. Computed by docket from what the platform sent."""
+
+    __tablename__ = "content_fingerprints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_id: Mapped[str] = mapped_column(ForeignKey("content.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # sha256 | pdq | text_sha256 | minhash
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    quality: Mapped[int | None] = mapped_column(SmallInteger)  # PDQ only, 0-100

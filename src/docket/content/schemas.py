@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from docket.content import previews as preview_files
 from docket.content.models import ContentType
@@ -55,9 +55,25 @@ class ContentUpsert(BaseModel):
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
                                description="the SHA-256 of the media, hex",
                                examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+    image: str | None = Field(default=None, max_length=3 * 1024 * 1024, description=(
+        "the image itself, base64 (PNG, JPEG, WebP, GIF or BMP, at most 2 MiB; its type is read from the "
+        "bytes): docket keeps its SHA-256 and PDQ hash to find copies, not the image (docket never fetches "
+        "one)"), examples=[_PNG_1PX])
+    pdq: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$", description=(
+        "the image's PDQ hash, 64 hexadecimal digits, when the platform computes it instead of sending the "
+        "image"), examples=["f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"])
+    pdq_quality: int | None = Field(default=None, ge=0, le=100, description=(
+        "the PDQ hash's quality (0-100); a hash below DOCKET_MATCH_PDQ_QUALITY is kept but never banked "
+        "nor matched"), examples=[90])
     previews: list[PreviewIn] | None = Field(default=None, max_length=preview_files.MAX_PREVIEWS, description=(
         "thumbnails the platform sends (docket never fetches them); given, they replace the ones "
         "kept; left out, those kept stay"), examples=[[]])
+
+    @model_validator(mode="after")
+    def _media(self) -> ContentUpsert:
+        if self.image is not None and self.pdq is not None:
+            raise ValueError("give the image or its pdq hash, not both")
+        return self
 
     @field_validator("url")
     @classmethod
@@ -101,3 +117,8 @@ class ContentRead(BaseModel):
     updated_at: dt.datetime = Field(description="when the platform last updated it",
                                     examples=["2026-12-01T09:00:00Z"])
     preview_count: int = Field(default=0, description="how many thumbnails docket keeps for it", examples=[1])
+    fingerprints: list[str] = Field(default_factory=list, description=(
+        "the fingerprints docket keeps to find its copies: sha256, pdq, text_sha256, minhash"),
+        examples=[["sha256", "pdq", "text_sha256", "minhash"]])
+    pdq_quality: int | None = Field(default=None, description="the quality of its PDQ hash (0-100); below "
+                                    "DOCKET_MATCH_PDQ_QUALITY it is never matched", examples=[94])

@@ -22,7 +22,7 @@ def upsert(*, session: Session, data: ContentUpsert) -> tuple[Content, bool]:
     if content is None:
         content = Content(id=data.id)
         session.add(content)
-    for field, value in data.model_dump(exclude={"id", "previews"}).items():
+    for field, value in data.model_dump(exclude={"id", "previews", "image", "pdq", "pdq_quality"}).items():
         setattr(content, field, value)
     content.normalized_url = normalize_url(data.url) if data.url else None
     content.updated_at = utcnow()

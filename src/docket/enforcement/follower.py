@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from docket.enforcement import service
@@ -14,6 +16,16 @@ from docket.enforcement.index import RestrictionIndex
 from docket.store import is_connection_lost, read_only, read_snapshot, utcnow
 
 log = logging.getLogger("docket.enforcement")
+
+
+class FeedConsumer(Protocol):
+    """Something else kept by the same feed (the copies' bank, docket.matching.service):
+    loaded from the index's snapshot, then given each page of changes, in order, inside
+    the read that fetched them."""
+
+    def load(self, conn: Connection, cursor: int) -> None: ...
+
+    def apply(self, session: Session, changes: Sequence[Mapping[str, Any]]) -> None: ...
 
 
 class FeedFollower:
@@ -27,8 +39,9 @@ class FeedFollower:
     retry_seconds = 1.0
 
     def __init__(self, engine: Engine, factory: sessionmaker[Session], index: RestrictionIndex,
-                 poll_seconds: float = 0.2, batch: int = 5000) -> None:
+                 poll_seconds: float = 0.2, batch: int = 5000, consumers: Sequence[FeedConsumer] = ()) -> None:
         self.engine, self.factory, self.index = engine, factory, index
+        self.consumers = list(consumers)
         self.poll_seconds, self.batch = poll_seconds, batch
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -44,6 +57,8 @@ class FeedFollower:
         with read_snapshot(self.engine) as conn:
             cursor, rows = service.snapshot(conn, now=utcnow())
             count = self.index.load(rows, cursor)
+            for consumer in self.consumers:
+                consumer.load(conn, cursor)
         log.info("restriction index loaded: %d restrictions at cursor %d", count, cursor)
         return count
 
@@ -54,6 +69,8 @@ class FeedFollower:
             with read_only(self.factory) as session:
                 changes = [service.change_dict(c) for c in
                            service.changes_after(session=session, after=self.index.cursor, limit=self.batch)]
+                for consumer in self.consumers:
+                    consumer.apply(session, changes)
             for change in changes:
                 self.index.apply(change)
             applied += len(changes)

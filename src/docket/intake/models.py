@@ -252,6 +252,10 @@ class Item(Base):
     action_outcome: Mapped[str | None] = mapped_column(String(32))
     decide_seconds: Mapped[float | None]
     effect_seconds: Mapped[float | None]
+    # A copy of restricted content found at registration (docket.matching.copies): the
+    # decision it is a copy of; confirming the copy decides it the same way.
+    copy_of_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", use_alter=True, ondelete="SET NULL", name="fk_items_copy_of_decision_id_decisions"))
 
     request: Mapped[Request] = relationship(back_populates="items")
 

@@ -113,6 +113,11 @@ TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.awaiting_approval, "reject:policy_review"): S.policy_review,
     (S.awaiting_approval, "reject:legal_review"): S.legal_review,
     (S.awaiting_approval, "reject:rights_review"): S.rights_review,
+    # A reviewer found that what was matched as a copy of restricted content is none
+    # (docket.matching.copies): the item is closed without a decision.
+    (S.policy_review, "reject_copy"): S.decided,
+    (S.legal_review, "reject_copy"): S.decided,
+    (S.rights_review, "reject_copy"): S.decided,
     # An appeal reversed a decision not to act: decide again from the legal review.
     (S.decided, "reopen"): S.legal_review,
     # A clarification names an item's content anew: it is looked up again and its review

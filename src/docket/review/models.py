@@ -57,6 +57,9 @@ class Decision(Base):
     approval_reasons: Mapped[list[str]] = mapped_column(default=list)
     # The jurisdiction whose local representative must be one of the two deciders.
     local_rep_jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    # Decided by docket itself: a copy of content restricted under a law that requires automated
+    # action (docket.matching.copies); DSA statements report it as automated.
+    automated: Mapped[bool] = mapped_column(default=False)
     decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -70,7 +73,7 @@ class Decision(Base):
     # The explanation template version the explanation started from (it may have been edited).
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("explanation_template_versions.id"))
 
-    item: Mapped[Item] = relationship()
+    item: Mapped[Item] = relationship(foreign_keys=[item_id])  # not items.copy_of_decision_id
 
     __table_args__ = (
         Index("ix_decisions_item_id", "item_id", "id"),

@@ -30,6 +30,7 @@ from docket.documents import pages as documents
 from docket.errors import DocketError, Unprocessable
 from docket.intake.models import Item
 from docket.items.states import FINDINGS, ItemState, RiskFlag, Step, next_state
+from docket.matching import copies
 from docket.parties.auth import Permission, Principal
 from docket.parties.models import Submitter
 from docket.review import console, explanations, flow, flow_view, search, service, views
@@ -233,7 +234,7 @@ def _item_context(db: Session, who: SignedIn, item_id: int, settings: Settings,
         "countries": [("*", "Everywhere (*)"), *console.countries(db)],
         "law_options": [(law.id, f"{law.citation} — {law.title}") for law in laws_here],
         "flags": [(f.value, FLAG_LABELS[f.value]) for f in RiskFlag],
-        "errs": errs or {}, "vals": {**vals, "decision": decision_values},
+        "errs": errs or {}, "vals": {**vals, "decision": decision_values}, "copy": copies.panel(db, item),
         "labels": {"states": STATES, "outcomes": OUTCOMES, "findings": FINDING_LABELS, "steps": STEP_LABELS,
                    "flags": FLAG_LABELS},
         "approval_reasons": console.approval_reasons(pending) if pending else [],

@@ -280,6 +280,9 @@ class ItemReviewRead(BaseModel):
     reporter_count: int = Field(description="distinct reporters among them (each counts once)", examples=[3])
     possible_coordination: bool = Field(description=(
         "a burst of new reporters looks coordinated: weigh the report count with care"), examples=[False])
+    copy_of_decision_id: int | None = Field(default=None, description=(
+        "a copy of restricted content found at registration: the decision it is a copy of (confirm-copy "
+        "decides it the same way)"), examples=[41])
 
 
 class QueueRow(ItemReviewRead):
@@ -341,6 +344,9 @@ class DecisionRead(BaseModel):
     local_rep_jurisdiction: str | None = Field(description=(
         "the country whose local representative must be one of the two deciders; null: none"),
         examples=["KZ"])
+    automated: bool = Field(default=False, description=(
+        "decided by docket itself: a copy of content restricted under a law that requires automated action"),
+        examples=[False])
     decided_by: int = Field(description="the user id of the person who decided", examples=[6])
     decided_at: dt.datetime = Field(description="when it was decided (UTC)", examples=["2026-12-03T18:10:00Z"])
     approved_by: int | None = Field(description="the user id of the second person who approved it; null: "

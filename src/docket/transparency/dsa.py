@@ -474,8 +474,8 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
                                              received=received, issuer=issuer, account=account,
                                              decided_by=authority_kind)), 5000),
         "source_type": source,
-        "automated_detection": "No",
-        "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+        "automated_detection": "Yes" if d.automated else "No",
+        "automated_decision": "AUTOMATED_DECISION_FULLY" if d.automated else "AUTOMATED_DECISION_NOT_AUTOMATED",
         "puid": f"{prefix}-decision-{d.id}",
     }
     if s["content_type"] == ["CONTENT_TYPE_OTHER"]:

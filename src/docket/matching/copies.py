@@ -1,0 +1,189 @@
+"""Copies of restricted content found at registration: the review item each opens, and the
+reviewer's two answers — confirm (decide it as the original was) or reject.
+
+Nothing is restricted by a match alone: a person confirms, and the confirmation goes
+through the ordinary decision (docket.effects.decide), so the same restriction, feed
+change and notices follow as for any decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docket import audit, effects
+from docket.access import REVIEWING_ROLES
+from docket.catalog import service as catalog
+from docket.content import previews
+from docket.content.models import Content
+from docket.errors import Conflict, DocketError
+from docket.intake.models import Item
+from docket.intake.status import refresh_status
+from docket.items.moves import move
+from docket.items.states import ItemState, Outcome
+from docket.matching import service
+from docket.matching.bank import Bank
+from docket.matching.fingerprints import Fingerprint
+from docket.matching.models import ContentMatch
+from docket.parties.auth import Principal
+from docket.parties.models import Role, User
+from docket.review.models import Decision
+from docket.review.schemas import DecisionCreate
+from docket.review.service import _check_claim, _require_roles
+from docket.store import utcnow
+
+ACTOR = "system:matching"
+_STEPS = (ItemState.policy_review, ItemState.legal_review, ItemState.rights_review)
+
+
+def registered(session: Session, *, bank: Bank, actor: str, content_id: str, found: Sequence[Fingerprint],
+               replaced: Sequence[str]) -> list[ContentMatch]:
+    """Content registered with fingerprints (``found``, replacing its ``replaced`` kinds): keep
+    them, and record each match with restricted content in ``bank`` and open its copy item."""
+    if not replaced:
+        return []
+    service.store(session=session, content_id=content_id, found=found, replaced=replaced)
+    recorded = service.record(session=session, actor=actor, content_id=content_id, matches=bank.match(found))
+    for match in recorded:
+        open_copy_item(session, match=match)
+    return recorded
+
+
+def open_copy_item(session: Session, *, match: ContentMatch) -> Item:
+    """Open a review item for a copy: in the original decision's request, at the step the
+    original was decided from and with its findings, linked to it (``copy_of``). One item
+    per copy and original decision: a second match of the same pair joins the first."""
+    decision = session.get(Decision, match.decision_id)
+    if decision is None:
+        raise Conflict(f"no decision {match.decision_id}")
+    existing = session.execute(select(Item).where(
+        Item.content_id == match.content_id, Item.copy_of_decision_id == decision.id)
+        .order_by(Item.id).limit(1)).scalar_one_or_none()
+    if existing is not None:
+        match.item_id = existing.id
+        return existing
+    original = session.get(Item, decision.item_id)
+    assert original is not None
+    request = original.request
+    content = session.get(Content, match.content_id)
+    now = utcnow()
+    state = ItemState(decision.from_state) if decision.from_state in _STEPS else ItemState.legal_review
+    position = session.execute(select(func.max(Item.position)).where(Item.request_id == request.id)).scalar_one()
+    clock = max(original.deadline_at - original.received_at, dt.timedelta(hours=1))
+    deadline = now + clock
+    item = Item(
+        request_id=request.id, position=(position or 0) + 1, content_id=match.content_id,
+        url=content.url if content else None, normalized_url=content.normalized_url if content else None,
+        status=state, created_at=now, jurisdiction=original.jurisdiction, reason=original.reason,
+        priority=original.priority, severity=original.severity, flag_rank=original.flag_rank, crowd=0,
+        deadline_at=deadline, due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=True,
+        risk_flags=list(original.risk_flags or []), submitter_id=original.submitter_id,
+        policy_finding=original.policy_finding, legal_finding=original.legal_finding,
+        rights_finding=original.rights_finding, copy_of_decision_id=decision.id,
+    )
+    session.add(item)
+    session.flush()
+    request.items.append(item)
+    refresh_status(request)
+    match.item_id = item.id
+    audit.record(session=session, actor=ACTOR, action="item:copy_opened", subject=f"item:{item.id}",
+                 payload={"request": request.id, "content": match.content_id, "copy_of": decision.id,
+                          "original_content": match.original_content_id, "match": match.id, "kind": match.kind,
+                          "distance": match.distance, "similarity": match.similarity, "state": state.value})
+    law = catalog.get_law(session=session, law_id=decision.law) if decision.law else None
+    if law is not None and law.automated_copies:
+        _automate(session, item, decision, law.id, now)
+    return item
+
+
+def _automate(session: Session, item: Item, original: Decision, law: str, now: dt.datetime) -> None:
+    """The original's law requires automated action: decide the copy at once, as the original
+    was, recorded as automated (the decision's ``automated``; DSA ``automated_decision``). It
+    is decided in the name of the original's decider, whose decision it follows; the item's
+    history says it was docket (``item:copy_automated``)."""
+    user = session.get(User, original.decided_by)
+    assert user is not None
+    principal = Principal(token_id=0, user_id=user.id, roles=frozenset(Role(r.role) for r in user.roles),
+                          jurisdictions=frozenset(r.jurisdiction for r in user.roles if r.jurisdiction))
+    try:
+        with session.begin_nested():
+            decision = effects.decide(session=session, principal=principal, item=item,
+                                      data=_same_as(original, now), now=now)
+            decision.automated = True
+            session.flush()
+    except DocketError as exc:  # left for a person, who sees why in the history
+        audit.record(session=session, actor=ACTOR, action="item:copy_automation_failed", subject=f"item:{item.id}",
+                     payload={"copy_of": original.id, "law": law, "error": str(exc)})
+        return
+    audit.record(session=session, actor=ACTOR, action="item:copy_automated", subject=f"item:{item.id}",
+                 payload={"copy_of": original.id, "decision": decision.id, "law": law, "automated": True,
+                          "status": decision.status})
+
+
+def _same_as(original: Decision, now: dt.datetime) -> DecisionCreate:
+    outcome = Outcome(original.outcome)
+    return DecisionCreate(
+        outcome=outcome, scope=original.scope if outcome == Outcome.restricted else None,
+        scope_reason=original.scope_reason, ground=original.ground,
+        law=original.law, provision=original.provision, policy_clause=original.policy_clause,
+        explanation=original.explanation,
+        ends_at=original.ends_at if original.ends_at is not None and original.ends_at > now else None)
+
+
+def original_of(session: Session, item: Item) -> Decision:
+    if item.copy_of_decision_id is None:
+        raise Conflict(f"item {item.id} is not a copy of restricted content")
+    decision = session.get(Decision, item.copy_of_decision_id)
+    assert decision is not None
+    return decision
+
+
+def confirm(*, session: Session, principal: Principal, item: Item, now: dt.datetime) -> Decision:
+    """Decide a copy as its original was decided — outcome, scope, ground, law, provision,
+    reasons and end — through the ordinary decision, so the same restriction and notices
+    follow (and the same four-eyes rules apply)."""
+    original = original_of(session, item)
+    decision = effects.decide(session=session, principal=principal, item=item, data=_same_as(original, now),
+                              now=now)
+    audit.record(session=session, actor=principal.actor, action="item:copy_confirmed", subject=f"item:{item.id}",
+                 payload={"copy_of": original.id, "decision": decision.id})
+    return decision
+
+
+def reject(*, session: Session, principal: Principal, item: Item, reason: str, now: dt.datetime) -> Item:
+    """Not a copy: the item is closed without a decision, with the reviewer's reason."""
+    _require_roles(principal, item.jurisdiction, REVIEWING_ROLES, "a copy's rejection")
+    _check_claim(session, item, principal, now)
+    original = original_of(session, item)
+    move(session=session, item=item, action="reject_copy", decided_at=now, assigned_to=None,
+         claim_expires_at=None, assignee_id=None)
+    refresh_status(item.request)
+    audit.record(session=session, actor=principal.actor, action="item:copy_rejected", subject=f"item:{item.id}",
+                 payload={"copy_of": original.id, "reason": reason})
+    return item
+
+
+def panel(session: Session, item: Item) -> dict[str, Any] | None:
+    """What the console's item page shows of a copy beside its original: both contents (their
+    first thumbnails, their text), how near they are, the original decision and its scope,
+    and whether the copy still waits for an answer. None for an item that is no copy."""
+    if item.copy_of_decision_id is None:
+        return None
+    decision = original_of(session, item)
+    original_item = session.get(Item, decision.item_id)
+    assert original_item is not None
+    first = {c: next(iter(previews.listed(session=session, content_id=c)), None)
+             for c in (item.content_id, original_item.content_id) if c}
+    return {
+        "decision": decision, "original_item": original_item,
+        "original": session.get(Content, original_item.content_id) if original_item.content_id else None,
+        "copy": session.get(Content, item.content_id) if item.content_id else None,
+        "original_preview": first.get(original_item.content_id or ""),
+        "copy_preview": first.get(item.content_id or ""),
+        "matches": service.matches_for_item(session=session, item_id=item.id),
+        "open": ItemState(item.status) in _STEPS,
+    }
