@@ -62,7 +62,11 @@ def test_a_copy_beside_its_original_is_accessible_and_confirmed(
     sign_in_with_keyboard(page, "dana@docket.test", PASSWORD)
     page.goto(f"/console/items/{copy}")
     panel = page.locator("#copy")
-    assert "A copy of restricted content?" in panel.inner_text()
+    shown = panel.inner_text()
+    assert "A copy of restricted content?" in shown
+    # Both contents by their ids; the scope by country name and the law by its citation, never ids.
+    assert "The original — img-12" in shown and "The copy — copy-12" in shown
+    assert "Kazakhstan" in shown and "kz-online-platforms-9" not in shown
     for alt in ("A poster of red and blue shapes", "The same poster, re-uploaded"):
         image = panel.get_by_alt_text(alt)
         page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=image.element_handle())

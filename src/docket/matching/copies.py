@@ -186,4 +186,16 @@ def panel(session: Session, item: Item) -> dict[str, Any] | None:
         "copy_preview": first.get(item.content_id or ""),
         "matches": service.matches_for_item(session=session, item_id=item.id),
         "open": ItemState(item.status) in _STEPS,
+        # Shown as people read them: country names, and the law by its citation (never an id).
+        "scope_names": [catalog.country_name(c) for c in decision.scope if c != "*"],
+        "law_citation": _citation(session, decision.law, decision.provision),
     }
+
+
+def _citation(session: Session, law_id: str | None, provision: str | None) -> str | None:
+    """The decision's law as cited (its catalog citation, else the text given), with its provision."""
+    if not law_id:
+        return None
+    law = catalog.get_law(session=session, law_id=law_id)
+    cited = law.citation if law is not None else law_id
+    return f"{cited}, {provision}" if provision and provision not in cited else cited
