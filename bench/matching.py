@@ -439,8 +439,8 @@ def report(pdq: dict[str, dict[str, Any]], text: dict[str, dict[str, Any]], imag
     for label, key, form in rows:
         a, b = ours.get(key), hma.get(key)
         r = ratio(a, b) if isinstance(a, float) and isinstance(b, float) else None
-        print(f"  {label:38} {form.format(a) if a is not None else '-':>14} {form.format(b) if b is not None else '-':>14}"
-              f" {f'{r:.2f}' if r else '':>11}")
+        print(f"  {label:38} {form.format(a) if a is not None else '-':>14} "
+              f"{form.format(b) if b is not None else '-':>14} {f'{r:.2f}' if r else '':>11}")
     if ours.get("edits"):
         print(f"  image edits: {ours['edits_within']} of {ours['edits']} within {THRESHOLD} bits of their original "
               f"(median distance {int(np.median(images['distances']))}; PDQ quality of the originals "

@@ -52,14 +52,18 @@ class ExactIndex:
         return sorted(self._keys.get(value, ()))
 
 
+# Below this many rows a segment is scanned rather than indexed (faster, and no offsets).
+_PDQ_SCAN_ROWS_DEFAULT = 16384
+
+
 class PdqIndex:
     """PDQ hashes by Hamming distance, in segments (an LSM-like scheme, docs/matching.md).
 
     Each segment is immutable but for its tombstones: its hashes (n × 4 uint64) and keys
     (int64) sorted by key, and TABLES multi-index hash tables — for each of TABLES disjoint
-    16-bit words of the hash, the segment's rows grouped by that word's value (CSR: offsets
-    and uint32 rows). A query probes every table for the words within 2 bits of its own
-    (137 probes a table), and every candidate is verified by its true distance, so there are
+    17-bit fields of the hash, the segment's rows grouped by that field's value (CSR: offsets
+    and uint32 rows). A query probes every table for the fields within 2 bits of its own
+    (154 probes a table), and every candidate is verified by its true distance, so there are
     no false matches. By the pigeonhole principle a hash within 3 × TABLES - 1 = 14 bits is
     always found; within 31 bits nearly always (recall measured by bench/matching.py:
     ~0.998 at exactly 31 bits). Beyond 31 the index scans every hash.
@@ -72,7 +76,10 @@ class PdqIndex:
     segments), lock-free, and never sees a half-applied change.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scan_below: int = _PDQ_SCAN_ROWS_DEFAULT) -> None:
+        """scan_below: a segment with fewer rows is scanned rather than indexed (a small
+        segment is faster to scan; tests set it low to exercise the tables)."""
+        self._scan_below = scan_below
         self._lock = RLock()
         self._snapshot: tuple[int, tuple[_PdqSegment, ...]] = (0, ())
         self._count = 0
@@ -100,7 +107,7 @@ class PdqIndex:
             version, segments = self._snapshot
             version += 1
             replaced = self._tombstone(segments, key_array[keep], version)
-            segments = self._merged((*segments, _PdqSegment(hashes, key_array[keep])))
+            segments = self._merged((*segments, _PdqSegment(hashes, key_array[keep], self._scan_below)))
             self._count += len(keep) - replaced
             self._snapshot = (version, segments)
 
@@ -137,14 +144,14 @@ class PdqIndex:
         result = list(segments)
         while len(result) > 1 and 2 * result[-1].live >= result[-2].live:
             last = result.pop()
-            result[-1] = _PdqSegment.merge(result[-1], last)
+            result[-1] = _PdqSegment.merge(self._scan_below, result[-1], last)
         return tuple(result)
 
     def _compacted(self, segments: tuple[_PdqSegment, ...]) -> tuple[_PdqSegment, ...]:
         """Rewrites a segment once a quarter of its rows are tombstones."""
         if not any(4 * len(s.dead) > len(s.keys) for s in segments):
             return segments
-        result = [_PdqSegment.merge(s) if 4 * len(s.dead) > len(s.keys) else s for s in segments]
+        result = [_PdqSegment.merge(self._scan_below, s) if 4 * len(s.dead) > len(s.keys) else s for s in segments]
         return self._merged(tuple(s for s in result if len(s.keys)))
 
     def query(self, value: bytes, max_distance: int = DEFAULT_PDQ_DISTANCE) -> list[tuple[int, int]]:
@@ -171,12 +178,12 @@ class PdqIndex:
 
 
 _PDQ_TABLES = 5
-# The 16-bit words (of the hash's 16) the tables index, spread over the hash.
-_PDQ_WORDS = [0, 3, 6, 9, 12]
+# The bits the tables index: _PDQ_FIELD bits of a 64-bit column from a shift (disjoint fields).
+_PDQ_FIELD = 17
+_PDQ_FIELDS = [(0, 0), (0, 32), (1, 0), (2, 0), (3, 0)]
 _PDQ_RADIUS = 2
 _PDQ_GUARANTEED = (_PDQ_RADIUS + 1) * _PDQ_TABLES - 1
 # Below this many rows a segment is scanned rather than indexed.
-_PDQ_SCAN_ROWS = 1024
 _PDQ_QUERY_BATCH = 16
 
 
@@ -192,12 +199,12 @@ def _flip_masks(bits: int, radius: int) -> np.ndarray:
 
 
 class _PdqSegment:
-    """Rows sorted by key: hashes (n × 4 uint64), keys, and (above _PDQ_SCAN_ROWS rows) the
-    tables: offsets (TABLES × 65,537, into rows) and rows (TABLES × n uint32, flattened)."""
+    """Rows sorted by key: hashes (n × 4 uint64), keys, and (from scan_below rows) the
+    tables: offsets (TABLES × 2**bits + 1, into rows) and rows (TABLES × n uint32, flattened)."""
 
     __slots__ = ("bits", "columns", "dead", "keys", "offsets", "table_rows")
 
-    def __init__(self, hashes: np.ndarray, keys: np.ndarray) -> None:
+    def __init__(self, hashes: np.ndarray, keys: np.ndarray, scan_below: int) -> None:
         order = np.argsort(keys, kind="stable")
         self.keys: np.ndarray = np.ascontiguousarray(keys[order])
         # The hashes by column (4 × n uint64): a query gathers two columns of its candidates first.
@@ -206,12 +213,13 @@ class _PdqSegment:
         self.offsets: np.ndarray | None = None
         self.table_rows: np.ndarray | None = None
         n = len(self.keys)
-        # About 16 rows a bucket: the tables index the words' top `bits` bits.
-        self.bits = min(16, max(8, n.bit_length() - 4))
-        if n >= _PDQ_SCAN_ROWS:
-            words = _words(self.hashes) >> (16 - self.bits)
+        # About 8 rows a bucket: the tables index the fields' top `bits` bits.
+        self.bits = min(_PDQ_FIELD, max(8, n.bit_length() - 3))
+        if n >= scan_below:
+            words = _words(self.hashes) >> (_PDQ_FIELD - self.bits)
             buckets = 1 << self.bits
-            offsets = np.empty((_PDQ_TABLES, buckets + 1), dtype=np.int64)
+            # int32 where it fits (4 bytes an entry: 0.5 MB a table at 17 bits).
+            offsets = np.empty((_PDQ_TABLES, buckets + 1), dtype=np.int32 if _PDQ_TABLES * n < 2**31 else np.int64)
             rows = np.empty(_PDQ_TABLES * n, dtype=np.uint32)
             for t in range(_PDQ_TABLES):
                 column = words[:, t]
@@ -232,22 +240,23 @@ class _PdqSegment:
         return len(self.keys) - len(self.dead)
 
     @classmethod
-    def merge(cls, *segments: _PdqSegment) -> _PdqSegment:
+    def merge(cls, scan_below: int, *segments: _PdqSegment) -> _PdqSegment:
         hashes, keys = [], []
         for segment in segments:
             alive = np.ones(len(segment.keys), dtype=bool)
             alive[list(segment.dead)] = False
             hashes.append(segment.hashes[alive])
             keys.append(segment.keys[alive])
-        return cls(np.concatenate(hashes), np.concatenate(keys))
+        return cls(np.concatenate(hashes), np.concatenate(keys), scan_below)
 
     def rows_of(self, keys: np.ndarray) -> np.ndarray:
         """The live rows holding these keys."""
         if not len(self.keys):
             return np.zeros(0, dtype=np.int64)
         at = np.searchsorted(self.keys, keys)
-        at = at[at < len(self.keys)]
-        at = at[np.isin(self.keys[at], keys)]
+        inside = at < len(self.keys)
+        at = at[inside]
+        at = at[self.keys[at] == keys[inside]]
         return np.asarray([r for r in at.tolist() if r not in self.dead], dtype=np.int64)
 
     def search(self, queries: np.ndarray, max_distance: int, version: int,
@@ -266,7 +275,7 @@ class _PdqSegment:
             rows = np.tile(np.arange(n), count)
         else:
             masks = _flip_masks(self.bits, _PDQ_RADIUS)
-            probes = (_words(queries) >> (16 - self.bits))[:, :, None] ^ masks
+            probes = (_words(queries) >> (_PDQ_FIELD - self.bits))[:, :, None] ^ masks
             probes += _table_bases(self.bits)
             probes = probes.ravel()
             starts = self.offsets.take(probes)
@@ -309,8 +318,10 @@ def _table_bases(bits: int) -> np.ndarray:
 
 
 def _words(hashes: np.ndarray) -> np.ndarray:
-    """The indexed 16-bit words of hashes (n × 4 uint64) as n × TABLES int64."""
-    return np.ascontiguousarray(hashes).view(np.uint16)[:, _PDQ_WORDS].astype(np.int64)
+    """The indexed fields of hashes (n × 4 uint64) as n × TABLES int64."""
+    mask = np.uint64((1 << _PDQ_FIELD) - 1)
+    return np.stack([(hashes[:, column] >> np.uint64(shift)) & mask for column, shift in _PDQ_FIELDS],
+                    axis=1).astype(np.int64)
 
 
 class TextIndex:
