@@ -165,3 +165,32 @@ def test_text_index_answers_like_brute_force(texts: list[list[str]], removed: se
             assert answer == expected
         else:  # banded: every pair at 0.85 is found with probability 0.997
             assert len(expected) - len(answer) <= max(1, len(expected) // 10)
+
+
+def test_text_index_replaces_a_key_without_a_moment_where_it_is_missing() -> None:
+    first = fp.minhash(" ".join(_WORDS[:50]))
+    second = fp.minhash(" ".join(_WORDS[:49] + ["word399"]))
+    index = TextIndex()
+    index.add_many(list(range(2000)), [fp.minhash(" ".join(_WORDS[n % 300:n % 300 + 40] + [str(n)]))
+                                       for n in range(2000)])
+    index.add(7, first)
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            keys = [k for k, _ in index.query(first, 0.85)]
+            if keys != [7]:
+                errors.append(repr(keys))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(2000):
+            index.add(7, second)  # similar to `first` above 0.85: always found
+            index.add(7, first)
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == []
+    assert fp.similarity(first, second) >= 0.85

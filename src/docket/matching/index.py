@@ -351,17 +351,24 @@ class TextIndex:
             raise ValueError(f"a signature has {MINHASH_PERMUTATIONS} values")
         signature = bytes(signature)
         with self._lock:
-            self.remove(key)
-            for band, bucket in zip(self._bands, _band_hashes(signature), strict=True):
+            old = self._signatures.get(key)
+            # The new signature first, then its buckets, then the old buckets cleared: a query
+            # meanwhile finds the key by either and compares it with the new signature.
+            self._signatures[key] = (int.from_bytes(signature[_SAMPLE_FROM:], "little"),
+                                     int.from_bytes(signature, "little"))
+            buckets = _band_hashes(signature)
+            for band, bucket in zip(self._bands, buckets, strict=True):
                 held = band.get(bucket)
                 if held is None:
                     band[bucket] = key
                 elif isinstance(held, int):
-                    band[bucket] = (held, key)
-                else:
+                    if held != key:
+                        band[bucket] = (held, key)
+                elif key not in held:
                     band[bucket] = (*held, key)
-            self._signatures[key] = (int.from_bytes(signature[_SAMPLE_FROM:], "little"),
-                                     int.from_bytes(signature, "little"))
+            if old is not None:
+                stale = _band_hashes(old[1].to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
+                self._unbucket(key, [(b, o) for b, o, n in zip(self._bands, stale, buckets, strict=True) if o != n])
 
     def add_many(self, keys: Sequence[int], signatures: Sequence[bytes]) -> None:
         """add() for each pair (one lock)."""
@@ -377,13 +384,17 @@ class TextIndex:
             if value is None:
                 return
             signature = value[1].to_bytes(4 * MINHASH_PERMUTATIONS, "little")
-            for band, bucket in zip(self._bands, _band_hashes(signature), strict=True):
-                held = band.get(bucket)
-                if held == key:
-                    del band[bucket]
-                elif isinstance(held, tuple):
-                    rest = tuple(k for k in held if k != key)
-                    band[bucket] = rest[0] if len(rest) == 1 else rest
+            self._unbucket(key, list(zip(self._bands, _band_hashes(signature), strict=True)))
+
+    @staticmethod
+    def _unbucket(key: int, places: list[tuple[dict[int, int | tuple[int, ...]], int]]) -> None:
+        for band, bucket in places:
+            held = band.get(bucket)
+            if held == key:
+                del band[bucket]
+            elif isinstance(held, tuple):
+                rest = tuple(k for k in held if k != key)
+                band[bucket] = rest[0] if len(rest) == 1 else rest
 
     def query(self, signature: bytes, min_similarity: float = DEFAULT_TEXT_SIMILARITY,
               ) -> list[tuple[int, float]]:
