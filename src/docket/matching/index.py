@@ -329,8 +329,9 @@ class TextIndex:
     first BANDS × ROWS values in BANDS bands of ROWS; two signatures that agree on every value
     of some band are candidates, verified by their estimated similarity (the share of the 128
     values they agree on), so nothing below min_similarity is returned. A pair estimated at
-    0.85 shares a band with probability 1 - (1 - 0.85**5)**10 = 0.997 (higher above; 0.5:
-    0.27, 0.2: 0.003). Signatures are kept as Python integers, compared a few at a time.
+    0.85 shares a band with probability 1 - (1 - 0.85**4)**8 = 0.997 (higher above; 0.5:
+    0.40, 0.2: 0.013).
+    Signatures are kept as Python integers, compared a few at a time.
 
     Thread-safe as PdqIndex: writers hold a lock and publish; a query reads without it (the
     band tables are dicts, whose single reads and writes are atomic, and a candidate's
@@ -338,8 +339,7 @@ class TextIndex:
 
     def __init__(self) -> None:
         self._lock = RLock()
-        # The signature's bytes as one integer (little-endian), and its last _TEXT_SAMPLE values.
-        self._signatures: dict[int, tuple[int, int]] = {}
+        self._signatures: dict[int, int] = {}  # the signature's bytes as one integer (little-endian)
         # One dict a band: the band's values (bytes) hashed → the keys holding them.
         self._bands: list[dict[int, int | tuple[int, ...]]] = [{} for _ in range(_TEXT_BANDS)]
 
@@ -354,8 +354,7 @@ class TextIndex:
             old = self._signatures.get(key)
             # The new signature first, then its buckets, then the old buckets cleared: a query
             # meanwhile finds the key by either and compares it with the new signature.
-            self._signatures[key] = (int.from_bytes(signature[_SAMPLE_FROM:], "little"),
-                                     int.from_bytes(signature, "little"))
+            self._signatures[key] = int.from_bytes(signature, "little")
             buckets = _band_hashes(signature)
             for band, bucket in zip(self._bands, buckets, strict=True):
                 held = band.get(bucket)
@@ -367,7 +366,7 @@ class TextIndex:
                 elif key not in held:
                     band[bucket] = (*held, key)
             if old is not None:
-                stale = _band_hashes(old[1].to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
+                stale = _band_hashes(old.to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
                 self._unbucket(key, [(b, o) for b, o, n in zip(self._bands, stale, buckets, strict=True) if o != n])
 
     def add_many(self, keys: Sequence[int], signatures: Sequence[bytes]) -> None:
@@ -383,7 +382,7 @@ class TextIndex:
             value = self._signatures.pop(key, None)
             if value is None:
                 return
-            signature = value[1].to_bytes(4 * MINHASH_PERMUTATIONS, "little")
+            signature = value.to_bytes(4 * MINHASH_PERMUTATIONS, "little")
             self._unbucket(key, list(zip(self._bands, _band_hashes(signature), strict=True)))
 
     @staticmethod
@@ -417,16 +416,15 @@ class TextIndex:
                     candidates.update(held)
         if not candidates:
             return []
-        sample = int.from_bytes(signature[_SAMPLE_FROM:], "little")
         query = int.from_bytes(signature, "little")
         allowed = MINHASH_PERMUTATIONS - math.ceil(min_similarity * MINHASH_PERMUTATIONS - 1e-9)
         found = []
         signatures = self._signatures
         for key in candidates:
             stored = signatures.get(key)
-            if stored is None or _differing_values(sample ^ stored[0]) > allowed:
+            if stored is None:
                 continue
-            differ = _differing_values(query ^ stored[1])
+            differ = _differing_values(query ^ stored)
             if differ <= allowed:
                 found.append((key, (MINHASH_PERMUTATIONS - differ) / MINHASH_PERMUTATIONS))
         if len(found) > 1:
@@ -439,12 +437,8 @@ class TextIndex:
         return [self.query(signature, min_similarity) for signature in signatures]
 
 
-_TEXT_ROWS = 5
-_TEXT_BANDS = 10
-# A candidate is first compared on the signature's last SAMPLE values (outside the bands): more
-# differences there than the threshold allows in all 128 rule it out at a quarter of the cost.
-_TEXT_SAMPLE = 32
-_SAMPLE_FROM = 4 * (MINHASH_PERMUTATIONS - _TEXT_SAMPLE)
+_TEXT_ROWS = 4
+_TEXT_BANDS = 8
 _TEXT_BANDED_FROM = 0.8
 _BAND_BYTES = 4 * _TEXT_ROWS
 
@@ -455,18 +449,18 @@ def _band_hashes(signature: bytes) -> list[int]:
     return [hash(signature[i:i + _BAND_BYTES]) for i in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
 
 
-def _lane_mask(bits: int) -> int:
-    """The low `bits` bits of each 32-bit value of a signature read as one integer."""
-    return int.from_bytes(((1 << bits) - 1).to_bytes(4, "little") * MINHASH_PERMUTATIONS, "little")
+def _lanes(value: int) -> int:
+    """`value` in each 32-bit lane of a signature read as one integer."""
+    return int.from_bytes(value.to_bytes(4, "little") * MINHASH_PERMUTATIONS, "little")
 
 
-_LANES = [(shift, _lane_mask(shift)) for shift in (16, 8, 4, 2, 1)]
+_LOW31 = _lanes(0x7FFFFFFF)
+_HIGH = _lanes(0x80000000)
 
 
 def _differing_values(xor: int) -> int:
-    """How many of the 32-bit values of two signatures differ, given their XOR as one integer:
-    each value's bits are folded onto its lowest bit, then counted (pure Python: for a few
-    candidates faster than numpy's set-up)."""
-    for shift, mask in _LANES:
-        xor = (xor | (xor >> shift)) & mask
-    return xor.bit_count()
+    """How many of the 32-bit values of two signatures differ, given their XOR as one integer
+    (pure Python, a few big-integer operations: for a candidate or two faster than numpy's
+    set-up). A lane's low 31 bits plus 0x7FFFFFFF carry into its top bit exactly when they are
+    not all zero, and never into the next lane; OR the lane's own top bit, keep the top bits."""
+    return ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
