@@ -412,10 +412,13 @@ def text_worker(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------- driver
 
 
-def run_worker(task: str, spec_path: Path) -> dict[str, Any]:
+def run_worker(task: str, spec_path: Path, threads: int | None = None) -> dict[str, Any]:
     progress(f"{task} (a subprocess)")
+    env = dict(os.environ)
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)  # faiss's OpenMP threads
     proc = subprocess.run([sys.executable, SCRIPT, "--worker", task, "--spec", str(spec_path)],
-                          stdout=subprocess.PIPE, text=True, check=False)
+                          stdout=subprocess.PIPE, text=True, check=False, env=env)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         return {"failure": f"{task} exited {proc.returncode}"}
@@ -514,6 +517,8 @@ def main() -> int:
     parser.add_argument("--text-size", type=int, default=100_000, help="posts in the text index")
     parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per query rate")
     parser.add_argument("--only", choices=("pdq", "text", "both"), default="both")
+    parser.add_argument("--hma-threads", type=int, default=None,
+                        help="OMP_NUM_THREADS for HMA's faiss (default: faiss's own, every CPU); docket uses one")
     parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
@@ -533,7 +538,7 @@ def main() -> int:
     with open("/proc/loadavg") as loadavg:
         load = float(loadavg.read().split()[0])
     print(f"bench/matching.py: {args.size:,} PDQ hashes, {args.text_size:,} posts; load average {load:.2f} "
-          f"on {os.cpu_count()} CPUs")
+          f"on {os.cpu_count()} CPUs; HMA's faiss threads: {args.hma_threads or 'its default'}")
     progress("test images and their edits' PDQ hashes")
     images = image_hashes(np.random.default_rng(SEED + 2))
     spec = {"size": args.size, "text_size": args.text_size, "seconds": args.seconds, "images": images}
@@ -544,7 +549,7 @@ def main() -> int:
         spec_path.write_text(json.dumps(spec))
         if args.only in ("pdq", "both"):
             for kind in ("docket", "hma"):
-                pdq[kind] = run_worker(f"pdq-{kind}", spec_path)
+                pdq[kind] = run_worker(f"pdq-{kind}", spec_path, args.hma_threads if kind == "hma" else None)
         if args.only in ("text", "both"):
             for kind in ("docket", "datasketch"):
                 text[kind] = run_worker(f"text-{kind}", spec_path)

@@ -65,8 +65,9 @@ class PdqIndex:
     and uint32 rows). A query probes every table for the fields within 2 bits of its own
     (154 probes a table), and every candidate is verified by its true distance, so there are
     no false matches. By the pigeonhole principle a hash within 3 × TABLES - 1 = 14 bits is
-    always found; within 31 bits nearly always (recall measured by bench/matching.py:
-    ~0.998 at exactly 31 bits). Beyond 31 the index scans every hash.
+    always found; within 31 bits nearly always (missed only when each field holds 3 or more
+    of the differing bits: about 0.4% at exactly 31 random bits; bench/matching.py measures
+    copies at 17-31 bits). Above 31 the index scans every hash (exact, slow).
 
     Adds go into a new segment; segments merge geometrically (a segment merges into the one
     before it once it holds at least half as many rows), so adding never rebuilds the whole
@@ -183,7 +184,7 @@ _PDQ_FIELD = 17
 _PDQ_FIELDS = [(0, 0), (0, 32), (1, 0), (2, 0), (3, 0)]
 _PDQ_RADIUS = 2
 _PDQ_GUARANTEED = (_PDQ_RADIUS + 1) * _PDQ_TABLES - 1
-# Below this many rows a segment is scanned rather than indexed.
+# Queries searched together (bounds the candidate arrays: ~6,000 candidates a query at 1M).
 _PDQ_QUERY_BATCH = 16
 
 
