@@ -272,6 +272,13 @@ class _PdqSegment:
                 parts = [self.search(queries[s:s + step], max_distance, version) for s in range(0, count, step)]
                 return (np.concatenate([w + s for (w, _, _), s in zip(parts, range(0, count, step), strict=True)]),
                         np.concatenate([k for _, k, _ in parts]), np.concatenate([d for _, _, d in parts]))
+            if count == 1:  # the first two columns whole, without gathering
+                columns = self.columns
+                first = np.bitwise_count(columns[0] ^ queries[0, 0])
+                first += np.bitwise_count(columns[1] ^ queries[0, 1])
+                rows = np.flatnonzero(first <= max_distance)
+                return self._finish(queries, max_distance, version, np.zeros(len(rows), dtype=np.int64), rows,
+                                    first.take(rows))
             which = np.repeat(np.arange(count), n)
             rows = np.tile(np.arange(n), count)
         else:
@@ -299,8 +306,14 @@ class _PdqSegment:
             first = np.bitwise_count(columns[0].take(rows) ^ queries[:, 0].take(which))
             first += np.bitwise_count(columns[1].take(rows) ^ queries[:, 1].take(which))
         near = np.flatnonzero(first <= max_distance)
-        which, rows = which.take(near), rows.take(near)
-        distances = (first.take(near).astype(np.int64)
+        return self._finish(queries, max_distance, version, which.take(near), rows.take(near), first.take(near))
+
+    def _finish(self, queries: np.ndarray, max_distance: int, version: int, which: np.ndarray, rows: np.ndarray,
+                first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidates within max_distance on the first two columns: checked on all four,
+        tombstones left out."""
+        columns = self.columns
+        distances = (first.astype(np.int64)
                      + np.bitwise_count(columns[2].take(rows) ^ queries[:, 2].take(which))
                      + np.bitwise_count(columns[3].take(rows) ^ queries[:, 3].take(which)))
         near = np.flatnonzero(distances <= max_distance)
