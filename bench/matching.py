@@ -25,7 +25,9 @@ Text (``docket.matching.index.TextIndex`` and datasketch's ``MinHashLSH`` with i
 threshold 0.85, 128 permutations), ``--text-size`` generated posts (100,000 by default; words drawn
 from a Zipf distribution over a generated vocabulary, 20-120 words a post): queries are posts with
 two words changed; recall among the pairs whose true Jaccard similarity (of the word 2-shingles)
-is at least 0.85, and the query rate. Both sides query with the same signatures, computed
+is at least 0.85, and the query rate (each in its own subprocess, then both again in one process,
+in turn for 3 rounds: the goal reads the median round's ratio, as the machine's load swings).
+Both sides query with the same signatures, computed
 beforehand by ``docket.matching.fingerprints.minhash`` (its rate is printed apart): datasketch gets
 them as ``MinHash(hashvalues=...)``, so neither side's query time includes hashing the text.
 
@@ -73,6 +75,7 @@ RANDOM_QUERIES = 100_000
 ADDED = 10_000
 TEXT_QUERIES = 3_000
 IMAGES = 24
+ROUNDS = 3
 INSTALL = "pip install -e '.[bench]'  (threatexchange, faiss-cpu, datasketch)"
 
 GOAL_SINGLE = 5.0
@@ -405,6 +408,23 @@ def text_worker(kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     result["recall_estimated"] = float(hits[over].mean()) if over.any() else None
     result["results_per_query"] = float(np.mean([len(f) for f in found]))
     result["query_rate"] = rate(query, prepared, spec["seconds"])
+    if kind != "docket":
+        # Rates swing with the machine's load between subprocesses: both indexes again in this
+        # process, measured in turn for ROUNDS rounds; the goal reads the median round's ratio.
+        from docket.matching.index import TextIndex  # noqa: PLC0415
+
+        ours = TextIndex()
+        ours.add_many(list(range(len(corpus))), signatures)
+
+        def query_ours(signature: bytes) -> list[int]:
+            return [k for k, _ in ours.query(signature, TEXT_THRESHOLD)]
+
+        rounds = []
+        for _ in range(ROUNDS):
+            docket_rate = rate(query_ours, queries, spec["seconds"])
+            theirs = rate(query, prepared, spec["seconds"])
+            rounds.append((docket_rate, theirs))
+        result["paired_rounds"] = rounds
     progress(f"{result['index']}: recall {result['recall_true']:.4f}, {result['query_rate']:,.0f} queries/s")
     return result
 
@@ -497,8 +517,12 @@ def report(pdq: dict[str, dict[str, Any]], text: dict[str, dict[str, Any]], imag
             print(f"  datasketch's bands × rows: {t_theirs['bands'][0]} × {t_theirs['bands'][1]}; docket's 8 × 4, "
                   "verified by estimated similarity (datasketch returns its candidates unverified)")
         goals["text recall ≥ 0.99 (estimated ≥ 0.85)"] = (t_ours["recall_estimated"], GOAL_RECALL)
-        if t_theirs and "failure" not in t_theirs:
-            goals["text ≥ 2 × datasketch"] = (ratio(t_ours["query_rate"], t_theirs["query_rate"]), GOAL_TEXT)
+        if t_theirs.get("paired_rounds"):
+            rounds = t_theirs["paired_rounds"]
+            print(f"  queries/s in one process, {len(rounds)} rounds in turn (docket, datasketch): "
+                  + "; ".join(f"{a:,.0f}, {b:,.0f} ({a / b:.2f} ×)" for a, b in rounds))
+            median = float(np.median([a / b for a, b in rounds]))
+            goals["text ≥ 2 × datasketch (median round)"] = (median, GOAL_TEXT)
     print("\nGoals")
     for label, (value, goal) in goals.items():
         if value is None:
