@@ -419,26 +419,26 @@ class TextIndex:
         if min_similarity < _TEXT_BANDED_FROM:
             candidates.update(list(self._signatures))
         else:
-            bands = self._bands
-            for band in range(_TEXT_BANDS):
-                held = bands[band].get(hash(signature[band * _BAND_BYTES:(band + 1) * _BAND_BYTES]))
+            for held in [band.get(hash(signature[part])) for band, part in zip(self._bands, _BAND_SLICES, strict=True)]:
                 if held is None:
                     continue
-                if isinstance(held, int):
+                if type(held) is int:
                     candidates.add(held)
                 else:
-                    candidates.update(held)
-        if not candidates:
-            return []
+                    candidates.update(held)  # type: ignore[arg-type]
+            if not candidates:
+                return []
         query = int.from_bytes(signature, "little")
-        allowed = MINHASH_PERMUTATIONS - math.ceil(min_similarity * MINHASH_PERMUTATIONS - 1e-9)
+        allowed = _allowed(min_similarity)
         found = []
         signatures = self._signatures
         for key in candidates:
             stored = signatures.get(key)
             if stored is None:
                 continue
-            differ = _differing_values(query ^ stored)
+            xor = query ^ stored
+            # _differing_values, inlined: the query's hot loop.
+            differ = ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
             if differ <= allowed:
                 found.append((key, (MINHASH_PERMUTATIONS - differ) / MINHASH_PERMUTATIONS))
         if len(found) > 1:
@@ -455,6 +455,13 @@ _TEXT_ROWS = 4
 _TEXT_BANDS = 8
 _TEXT_BANDED_FROM = 0.8
 _BAND_BYTES = 4 * _TEXT_ROWS
+_BAND_SLICES = [slice(at, at + _BAND_BYTES) for at in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(min_similarity: float) -> int:
+    """How many of the values may differ at min_similarity."""
+    return MINHASH_PERMUTATIONS - math.ceil(min_similarity * MINHASH_PERMUTATIONS - 1e-9)
 
 
 def _band_hashes(signature: bytes) -> list[int]:
