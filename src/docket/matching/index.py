@@ -57,7 +57,7 @@ _PDQ_SCAN_ROWS_DEFAULT = 16384
 
 
 class PdqIndex:
-    """PDQ hashes by Hamming distance, in segments (an LSM-like scheme, docs/matching.md).
+    """PDQ hashes by Hamming distance, in segments (an LSM-like scheme, docs/matching-indexes.md).
 
     Each segment is immutable but for its tombstones: its hashes (n × 4 uint64) and keys
     (int64) sorted by key, and TABLES multi-index hash tables — for each of TABLES disjoint
