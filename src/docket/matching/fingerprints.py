@@ -20,7 +20,6 @@ import numpy as np
 PDQ_BYTES = 32
 MINHASH_PERMUTATIONS = 128
 SHINGLE_WORDS = 2
-_MERSENNE = np.uint64((1 << 61) - 1)
 
 
 class Kind(StrEnum):
@@ -60,14 +59,25 @@ def text_sha256(text: str) -> bytes:
     return hashlib.sha256(normalise_text(text).encode()).digest()
 
 
-def _permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
+def _seeds(count: int) -> np.ndarray:
     rng = np.random.default_rng(0x646F636B6574)  # fixed: signatures must compare across processes
-    a = rng.integers(1, 1 << 32, size=count, dtype=np.uint64)
-    b = rng.integers(0, 1 << 32, size=count, dtype=np.uint64)
-    return a, b
+    return rng.integers(0, 1 << 64, size=count, dtype=np.uint64)
 
 
-_A, _B = _permutations(MINHASH_PERMUTATIONS)
+_SEEDS = _seeds(MINHASH_PERMUTATIONS)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mixed(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser (a bijection of 64-bit integers that mixes every bit into every
+    other), in place on uint64 values (multiplication wraps modulo 2**64)."""
+    values ^= values >> np.uint64(30)
+    values *= _MIX1
+    values ^= values >> np.uint64(27)
+    values *= _MIX2
+    values ^= values >> np.uint64(31)
+    return values
 
 
 def shingles(normalised: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -84,11 +94,13 @@ def minhash(text: str) -> bytes:
     tokens = shingles(normalise_text(text))
     if not tokens:
         raise ValueError("the text has no words to compare")
-    hashes = np.fromiter((int.from_bytes(hashlib.blake2b(t.encode(), digest_size=4).digest(), "little")
+    hashes = np.fromiter((int.from_bytes(hashlib.blake2b(t.encode(), digest_size=8).digest(), "little")
                           for t in tokens), dtype=np.uint64, count=len(tokens))
-    # (a*x + b) mod (2**61 - 1): a, x, b < 2**32, so a*x + b < 2**64 never overflows.
-    values = (hashes[:, None] * _A[None, :] + _B[None, :]) % _MERSENNE
-    return bytes((values.min(axis=0) & np.uint64(0xFFFFFFFF)).astype("<u4").tobytes())
+    # One hash function a position: the shingle's 64-bit hash XOR the position's seed, mixed.
+    # (An affine a*x + b mod 2**61 - 1 over 32-bit a and x barely mixes small x: the shingles
+    # with the smallest hashes won most positions, so unrelated texts got equal signatures.)
+    values = _mixed(hashes[:, None] ^ _SEEDS[None, :])
+    return bytes((values.min(axis=0) >> np.uint64(32)).astype("<u4").tobytes())
 
 
 def similarity(left: bytes, right: bytes) -> float:

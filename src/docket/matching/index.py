@@ -13,7 +13,10 @@ implementation behind it is free to change (bench/matching.py measures it).
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 from threading import RLock
 
 import numpy as np
@@ -49,38 +52,108 @@ class ExactIndex:
         return sorted(self._keys.get(value, ()))
 
 
-class PdqIndex:
-    """PDQ hashes by Hamming distance. Thread-safe: the bank adds and removes from its
-    follower thread while requests query."""
+# Below this many rows a segment is scanned rather than indexed (faster, and no offsets).
+_PDQ_SCAN_ROWS_DEFAULT = 16384
 
-    def __init__(self) -> None:
+
+class PdqIndex:
+    """PDQ hashes by Hamming distance, in segments (an LSM-like scheme, docs/matching-indexes.md).
+
+    Each segment is immutable but for its tombstones: its hashes (n × 4 uint64) and keys
+    (int64) sorted by key, and TABLES multi-index hash tables — for each of TABLES disjoint
+    17-bit fields of the hash, the segment's rows grouped by that field's value (CSR: offsets
+    and uint32 rows). A query probes every table for the fields within 2 bits of its own
+    (154 probes a table), and every candidate is verified by its true distance, so there are
+    no false matches. By the pigeonhole principle a hash within 3 × TABLES - 1 = 14 bits is
+    always found; within 31 bits nearly always (missed only when each field holds 3 or more
+    of the differing bits: about 0.4% at exactly 31 random bits; bench/matching.py measures
+    copies at 17-31 bits). Above 31 the index scans every hash (exact, slow).
+
+    Adds go into a new segment; segments merge geometrically (a segment merges into the one
+    before it once it holds at least half as many rows), so adding never rebuilds the whole
+    index except when the additions since the last full merge have reached half its size.
+    Removals are tombstones (a row → the version that removed it), dropped when segments
+    merge. Thread-safe: writers hold a lock; a query reads one immutable snapshot (version,
+    segments), lock-free, and never sees a half-applied change.
+    """
+
+    def __init__(self, scan_below: int = _PDQ_SCAN_ROWS_DEFAULT) -> None:
+        """scan_below: a segment with fewer rows is scanned rather than indexed (a small
+        segment is faster to scan; tests set it low to exercise the tables)."""
+        self._scan_below = scan_below
         self._lock = RLock()
-        self._hashes = np.zeros((0, PDQ_BYTES), dtype=np.uint8)
-        self._keys = np.zeros(0, dtype=np.int64)
-        self._row: dict[int, int] = {}
+        self._snapshot: tuple[int, tuple[_PdqSegment, ...]] = (0, ())
+        self._count = 0
 
     def __len__(self) -> int:
-        return len(self._row)
+        return self._count
 
     def add(self, key: int, value: bytes) -> None:
         self.add_many([key], [value])
 
     def add_many(self, keys: Sequence[int], values: Sequence[bytes]) -> None:
+        if len(keys) != len(values):
+            raise ValueError("as many keys as values")
+        if not keys:
+            return
+        block = np.frombuffer(b"".join(values), dtype=np.uint8)
+        if block.size != PDQ_BYTES * len(keys):
+            raise ValueError(f"a PDQ hash is {PDQ_BYTES} bytes")
+        key_array = np.asarray(keys, dtype=np.int64)
+        # The last value of a key repeated in the batch wins.
+        reversed_unique = np.unique(key_array[::-1], return_index=True)[1]
+        keep = np.sort(len(keys) - 1 - reversed_unique)
+        hashes = block.reshape(-1, PDQ_BYTES).view(np.uint64)[keep]
         with self._lock:
-            for key in keys:
-                self.remove(key)
-            start = len(self._keys)
-            block = np.frombuffer(b"".join(values), dtype=np.uint8).reshape(-1, PDQ_BYTES)
-            self._hashes = np.concatenate([self._hashes, block])
-            self._keys = np.concatenate([self._keys, np.asarray(keys, dtype=np.int64)])
-            for offset, key in enumerate(keys):
-                self._row[key] = start + offset
+            version, segments = self._snapshot
+            version += 1
+            replaced = self._tombstone(segments, key_array[keep], version)
+            segments = self._merged((*segments, _PdqSegment(hashes, key_array[keep], self._scan_below)))
+            self._count += len(keep) - replaced
+            self._snapshot = (version, segments)
 
     def remove(self, key: int) -> None:
         with self._lock:
-            row = self._row.pop(key, None)
-            if row is not None:
-                self._keys[row] = -1
+            version, segments = self._snapshot
+            removed = self._tombstone(segments, np.asarray([key], dtype=np.int64), version + 1)
+            if removed:
+                self._count -= removed
+                self._snapshot = (version + 1, self._compacted(segments))
+
+    def remove_many(self, keys: Sequence[int]) -> None:
+        with self._lock:
+            version, segments = self._snapshot
+            removed = self._tombstone(segments, np.asarray(keys, dtype=np.int64), version + 1)
+            if removed:
+                self._count -= removed
+                self._snapshot = (version + 1, self._compacted(segments))
+
+    @staticmethod
+    def _tombstone(segments: tuple[_PdqSegment, ...], keys: np.ndarray, version: int) -> int:
+        """Marks the live rows of these keys removed at `version`; how many there were."""
+        removed = 0
+        for segment in segments:
+            if not len(keys):
+                break
+            rows = segment.rows_of(keys)
+            for row in rows.tolist():
+                segment.dead[row] = version
+            removed += len(rows)
+        return removed
+
+    def _merged(self, segments: tuple[_PdqSegment, ...]) -> tuple[_PdqSegment, ...]:
+        result = list(segments)
+        while len(result) > 1 and 2 * result[-1].live >= result[-2].live:
+            last = result.pop()
+            result[-1] = _PdqSegment.merge(self._scan_below, result[-1], last)
+        return tuple(result)
+
+    def _compacted(self, segments: tuple[_PdqSegment, ...]) -> tuple[_PdqSegment, ...]:
+        """Rewrites a segment once a quarter of its rows are tombstones."""
+        if not any(4 * len(s.dead) > len(s.keys) for s in segments):
+            return segments
+        result = [_PdqSegment.merge(self._scan_below, s) if 4 * len(s.dead) > len(s.keys) else s for s in segments]
+        return self._merged(tuple(s for s in result if len(s.keys)))
 
     def query(self, value: bytes, max_distance: int = DEFAULT_PDQ_DISTANCE) -> list[tuple[int, int]]:
         """(key, distance) of every hash within max_distance, nearest first."""
@@ -88,48 +161,327 @@ class PdqIndex:
 
     def query_many(self, values: Iterable[bytes], max_distance: int = DEFAULT_PDQ_DISTANCE,
                    ) -> list[list[tuple[int, int]]]:
-        with self._lock:
-            hashes, keys = self._hashes, self._keys
-        answers = []
-        for value in values:
-            query = np.frombuffer(value, dtype=np.uint8)
-            distances = np.unpackbits(hashes ^ query, axis=1).sum(axis=1)
-            rows = np.flatnonzero((distances <= max_distance) & (keys >= 0))
-            found = sorted(((int(keys[r]), int(distances[r])) for r in rows), key=lambda kd: (kd[1], kd[0]))
-            answers.append(found)
-        return answers
+        """query() for many hashes at once (faster a hash than one by one)."""
+        block = np.frombuffer(b"".join(values), dtype=np.uint8)
+        if block.size % PDQ_BYTES:
+            raise ValueError(f"a PDQ hash is {PDQ_BYTES} bytes")
+        queries = block.reshape(-1, PDQ_BYTES).view(np.uint64)
+        version, segments = self._snapshot
+        found: list[dict[int, int]] = [{} for _ in range(len(queries))]
+        for segment in reversed(segments):  # the newest first: a key's newest row wins
+            for start in range(0, len(queries), _PDQ_QUERY_BATCH):
+                chunk = queries[start:start + _PDQ_QUERY_BATCH]
+                which, keys, distances = segment.search(chunk, max_distance, version)
+                for q, key, distance in zip((which + start).tolist(), keys.tolist(), distances.tolist(),
+                                            strict=True):
+                    found[q].setdefault(key, distance)
+        return [sorted(matches.items(), key=lambda kd: (kd[1], kd[0])) for matches in found]
+
+
+_PDQ_TABLES = 5
+# The bits the tables index: _PDQ_FIELD bits of a 64-bit column from a shift (disjoint fields).
+_PDQ_FIELD = 17
+_PDQ_FIELDS = [(0, 0), (0, 32), (1, 0), (2, 0), (3, 0)]
+_PDQ_RADIUS = 2
+_PDQ_GUARANTEED = (_PDQ_RADIUS + 1) * _PDQ_TABLES - 1
+# Queries searched together (bounds the candidate arrays: ~6,000 candidates a query at 1M).
+_PDQ_QUERY_BATCH = 16
+
+
+@functools.cache
+def _flip_masks(bits: int, radius: int) -> np.ndarray:
+    """The masks of every flip of at most `radius` of `bits` bits."""
+    masks = [0]
+    for r in range(1, radius + 1):
+        masks += [sum(1 << b for b in combo) for combo in combinations(range(bits), r)]
+    return np.asarray(masks, dtype=np.int64)
+
+
+
+
+class _PdqSegment:
+    """Rows sorted by key: hashes (n × 4 uint64), keys, and (from scan_below rows) the
+    tables: offsets (TABLES × 2**bits + 1, into rows) and rows (TABLES × n uint32, flattened)."""
+
+    __slots__ = ("bits", "columns", "dead", "keys", "offsets", "table_rows")
+
+    def __init__(self, hashes: np.ndarray, keys: np.ndarray, scan_below: int) -> None:
+        order = np.argsort(keys, kind="stable")
+        self.keys: np.ndarray = np.ascontiguousarray(keys[order])
+        # The hashes by column (4 × n uint64): a query gathers two columns of its candidates first.
+        self.columns: np.ndarray = np.ascontiguousarray(hashes[order].T)
+        self.dead: dict[int, int] = {}
+        self.offsets: np.ndarray | None = None
+        self.table_rows: np.ndarray | None = None
+        n = len(self.keys)
+        # About 8 rows a bucket: the tables index the fields' top `bits` bits.
+        self.bits = min(_PDQ_FIELD, max(8, n.bit_length() - 3))
+        if n >= scan_below:
+            words = _words(self.hashes) >> (_PDQ_FIELD - self.bits)
+            buckets = 1 << self.bits
+            # int32 where it fits (4 bytes an entry: 0.5 MB a table at 17 bits).
+            offsets = np.empty((_PDQ_TABLES, buckets + 1), dtype=np.int32 if _PDQ_TABLES * n < 2**31 else np.int64)
+            rows = np.empty(_PDQ_TABLES * n, dtype=np.uint32)
+            for t in range(_PDQ_TABLES):
+                column = words[:, t]
+                rows[t * n:(t + 1) * n] = np.argsort(column, kind="stable")
+                offsets[t, 0] = t * n
+                np.cumsum(np.bincount(column, minlength=buckets), out=offsets[t, 1:])
+                offsets[t, 1:] += t * n
+            self.offsets = offsets.ravel()
+            self.table_rows = rows
+
+    @property
+    def hashes(self) -> np.ndarray:
+        """The hashes, n × 4 uint64 (a view)."""
+        return self.columns.T
+
+    @property
+    def live(self) -> int:
+        return len(self.keys) - len(self.dead)
+
+    @classmethod
+    def merge(cls, scan_below: int, *segments: _PdqSegment) -> _PdqSegment:
+        hashes, keys = [], []
+        for segment in segments:
+            alive = np.ones(len(segment.keys), dtype=bool)
+            alive[list(segment.dead)] = False
+            hashes.append(segment.hashes[alive])
+            keys.append(segment.keys[alive])
+        return cls(np.concatenate(hashes), np.concatenate(keys), scan_below)
+
+    def rows_of(self, keys: np.ndarray) -> np.ndarray:
+        """The live rows holding these keys."""
+        if not len(self.keys):
+            return np.zeros(0, dtype=np.int64)
+        at = np.searchsorted(self.keys, keys)
+        inside = at < len(self.keys)
+        at = at[inside]
+        at = at[self.keys[at] == keys[inside]]
+        return np.asarray([r for r in at.tolist() if r not in self.dead], dtype=np.int64)
+
+    def search(self, queries: np.ndarray, max_distance: int, version: int,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query number, key, distance) of the rows within max_distance of the queries
+        (Q × 4 uint64)."""
+        n = len(self.keys)
+        count = len(queries)
+        if self.offsets is None or self.table_rows is None or max_distance > DEFAULT_PDQ_DISTANCE:
+            step = max(1, (1 << 18) // max(n, 1))
+            if count > step:  # scanning: a few queries at a time, to bound the arrays
+                parts = [self.search(queries[s:s + step], max_distance, version) for s in range(0, count, step)]
+                return (np.concatenate([w + s for (w, _, _), s in zip(parts, range(0, count, step), strict=True)]),
+                        np.concatenate([k for _, k, _ in parts]), np.concatenate([d for _, _, d in parts]))
+            if count == 1:  # the first two columns whole, without gathering
+                columns = self.columns
+                first = np.bitwise_count(columns[0] ^ queries[0, 0])
+                first += np.bitwise_count(columns[1] ^ queries[0, 1])
+                rows = np.flatnonzero(first <= max_distance)
+                return self._finish(queries, max_distance, version, np.zeros(len(rows), dtype=np.int64), rows,
+                                    first.take(rows))
+            which = np.repeat(np.arange(count), n)
+            rows = np.tile(np.arange(n), count)
+        else:
+            masks = _flip_masks(self.bits, _PDQ_RADIUS)
+            probes = (_words(queries) >> (_PDQ_FIELD - self.bits))[:, :, None] ^ masks
+            probes += _table_bases(self.bits)
+            probes = probes.ravel()
+            starts = self.offsets.take(probes)
+            lengths = self.offsets.take(probes + 1) - starts
+            ends = np.cumsum(lengths)
+            total = int(ends[-1])
+            positions = np.arange(total, dtype=np.int64)
+            positions += np.repeat(starts - ends + lengths, lengths)
+            rows = self.table_rows.take(positions)
+            if count == 1:
+                which = np.zeros(total, dtype=np.int64)
+            else:
+                which = np.repeat(np.arange(count), lengths.reshape(count, -1).sum(axis=1))
+        columns = self.columns
+        # Two words first (128 bits: a random row is nearly never within 31 of them), then the rest.
+        if count == 1:
+            first = np.bitwise_count(columns[0].take(rows) ^ queries[0, 0])
+            first += np.bitwise_count(columns[1].take(rows) ^ queries[0, 1])
+        else:
+            first = np.bitwise_count(columns[0].take(rows) ^ queries[:, 0].take(which))
+            first += np.bitwise_count(columns[1].take(rows) ^ queries[:, 1].take(which))
+        near = np.flatnonzero(first <= max_distance)
+        return self._finish(queries, max_distance, version, which.take(near), rows.take(near), first.take(near))
+
+    def _finish(self, queries: np.ndarray, max_distance: int, version: int, which: np.ndarray, rows: np.ndarray,
+                first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidates within max_distance on the first two columns: checked on all four,
+        tombstones left out."""
+        columns = self.columns
+        distances = (first.astype(np.int64)
+                     + np.bitwise_count(columns[2].take(rows) ^ queries[:, 2].take(which))
+                     + np.bitwise_count(columns[3].take(rows) ^ queries[:, 3].take(which)))
+        near = np.flatnonzero(distances <= max_distance)
+        which, rows, distances = which[near], rows[near], distances[near]
+        if self.dead:
+            dead = self.dead
+            alive = np.asarray([dead.get(r, version + 1) > version for r in rows.tolist()], dtype=bool)
+            which, rows, distances = which[alive], rows[alive], distances[alive]
+        return which, self.keys.take(rows), distances
+
+
+@functools.cache
+def _table_bases(bits: int) -> np.ndarray:
+    """Where each table's offsets start in a segment's flattened offsets (TABLES × 1)."""
+    return (np.arange(_PDQ_TABLES, dtype=np.int64) * ((1 << bits) + 1))[:, None]
+
+
+def _words(hashes: np.ndarray) -> np.ndarray:
+    """The indexed fields of hashes (n × 4 uint64) as n × TABLES int64."""
+    mask = np.uint64((1 << _PDQ_FIELD) - 1)
+    return np.stack([(hashes[:, column] >> np.uint64(shift)) & mask for column, shift in _PDQ_FIELDS],
+                    axis=1).astype(np.int64)
 
 
 class TextIndex:
-    """MinHash signatures by estimated Jaccard similarity."""
+    """MinHash signatures by estimated Jaccard similarity, with LSH banding: the signature's
+    first BANDS × ROWS values in BANDS bands of ROWS; two signatures that agree on every value
+    of some band are candidates, verified by their estimated similarity (the share of the 128
+    values they agree on), so nothing below min_similarity is returned. A pair estimated at
+    0.85 shares a band with probability 1 - (1 - 0.85**4)**8 = 0.997 (higher above; 0.5:
+    0.40, 0.2: 0.013).
+    Signatures are kept as Python integers, compared a few at a time.
+
+    Thread-safe as PdqIndex: writers hold a lock and publish; a query reads without it (the
+    band tables are dicts, whose single reads and writes are atomic, and a candidate's
+    signature is read once; a key removed meanwhile is skipped)."""
 
     def __init__(self) -> None:
         self._lock = RLock()
-        self._signatures: dict[int, np.ndarray] = {}
+        self._signatures: dict[int, int] = {}  # the signature's bytes as one integer (little-endian)
+        # One dict a band: the band's values (bytes) hashed → the keys holding them.
+        self._bands: list[dict[int, int | tuple[int, ...]]] = [{} for _ in range(_TEXT_BANDS)]
 
     def __len__(self) -> int:
         return len(self._signatures)
 
     def add(self, key: int, signature: bytes) -> None:
-        values = np.frombuffer(signature, dtype="<u4")
-        if len(values) != MINHASH_PERMUTATIONS:
+        if len(signature) != 4 * MINHASH_PERMUTATIONS:
             raise ValueError(f"a signature has {MINHASH_PERMUTATIONS} values")
+        signature = bytes(signature)
         with self._lock:
-            self._signatures[key] = values
+            old = self._signatures.get(key)
+            # The new signature first, then its buckets, then the old buckets cleared: a query
+            # meanwhile finds the key by either and compares it with the new signature.
+            self._signatures[key] = int.from_bytes(signature, "little")
+            buckets = _band_hashes(signature)
+            for band, bucket in zip(self._bands, buckets, strict=True):
+                held = band.get(bucket)
+                if held is None:
+                    band[bucket] = key
+                elif isinstance(held, int):
+                    if held != key:
+                        band[bucket] = (held, key)
+                elif key not in held:
+                    band[bucket] = (*held, key)
+            if old is not None:
+                stale = _band_hashes(old.to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
+                self._unbucket(key, [(b, o) for b, o, n in zip(self._bands, stale, buckets, strict=True) if o != n])
+
+    def add_many(self, keys: Sequence[int], signatures: Sequence[bytes]) -> None:
+        """add() for each pair (one lock)."""
+        if len(keys) != len(signatures):
+            raise ValueError("as many keys as signatures")
+        with self._lock:
+            for key, signature in zip(keys, signatures, strict=True):
+                self.add(key, signature)
 
     def remove(self, key: int) -> None:
         with self._lock:
-            self._signatures.pop(key, None)
+            value = self._signatures.pop(key, None)
+            if value is None:
+                return
+            signature = value.to_bytes(4 * MINHASH_PERMUTATIONS, "little")
+            self._unbucket(key, list(zip(self._bands, _band_hashes(signature), strict=True)))
+
+    @staticmethod
+    def _unbucket(key: int, places: list[tuple[dict[int, int | tuple[int, ...]], int]]) -> None:
+        for band, bucket in places:
+            held = band.get(bucket)
+            if held == key:
+                del band[bucket]
+            elif isinstance(held, tuple):
+                rest = tuple(k for k in held if k != key)
+                band[bucket] = rest[0] if len(rest) == 1 else rest
 
     def query(self, signature: bytes, min_similarity: float = DEFAULT_TEXT_SIMILARITY,
               ) -> list[tuple[int, float]]:
-        """(key, estimated similarity) of every signature at least min_similarity, best first."""
-        query = np.frombuffer(signature, dtype="<u4")
-        with self._lock:
-            items = list(self._signatures.items())
+        """(key, estimated similarity) of every signature at least min_similarity, best first.
+        Below 0.8 the bands would miss pairs, so the index then compares every signature."""
+        if len(signature) != 4 * MINHASH_PERMUTATIONS:
+            raise ValueError(f"a signature has {MINHASH_PERMUTATIONS} values")
+        candidates: set[int] = set()
+        if min_similarity < _TEXT_BANDED_FROM:
+            candidates.update(list(self._signatures))
+        else:
+            for held in [band.get(hash(signature[part])) for band, part in zip(self._bands, _BAND_SLICES, strict=True)]:
+                if held is None:
+                    continue
+                if type(held) is int:
+                    candidates.add(held)
+                else:
+                    candidates.update(held)  # type: ignore[arg-type]
+            if not candidates:
+                return []
+        query = int.from_bytes(signature, "little")
+        allowed = _allowed(min_similarity)
         found = []
-        for key, values in items:
-            share = float(np.count_nonzero(values == query)) / MINHASH_PERMUTATIONS
-            if share >= min_similarity:
-                found.append((key, share))
-        return sorted(found, key=lambda ks: (-ks[1], ks[0]))
+        signatures = self._signatures
+        for key in candidates:
+            stored = signatures.get(key)
+            if stored is None:
+                continue
+            xor = query ^ stored
+            # _differing_values, inlined: the query's hot loop.
+            differ = ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
+            if differ <= allowed:
+                found.append((key, (MINHASH_PERMUTATIONS - differ) / MINHASH_PERMUTATIONS))
+        if len(found) > 1:
+            found.sort(key=lambda ks: (-ks[1], ks[0]))
+        return found
+
+    def query_many(self, signatures: Iterable[bytes], min_similarity: float = DEFAULT_TEXT_SIMILARITY,
+                   ) -> list[list[tuple[int, float]]]:
+        """query() for each signature."""
+        return [self.query(signature, min_similarity) for signature in signatures]
+
+
+_TEXT_ROWS = 4
+_TEXT_BANDS = 8
+_TEXT_BANDED_FROM = 0.8
+_BAND_BYTES = 4 * _TEXT_ROWS
+_BAND_SLICES = [slice(at, at + _BAND_BYTES) for at in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(min_similarity: float) -> int:
+    """How many of the values may differ at min_similarity."""
+    return MINHASH_PERMUTATIONS - math.ceil(min_similarity * MINHASH_PERMUTATIONS - 1e-9)
+
+
+def _band_hashes(signature: bytes) -> list[int]:
+    """The signature's bands, each hashed (in-process: Python's hash of the bytes; a collision
+    only adds a candidate, which is verified)."""
+    return [hash(signature[i:i + _BAND_BYTES]) for i in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
+
+
+def _lanes(value: int) -> int:
+    """`value` in each 32-bit lane of a signature read as one integer."""
+    return int.from_bytes(value.to_bytes(4, "little") * MINHASH_PERMUTATIONS, "little")
+
+
+_LOW31 = _lanes(0x7FFFFFFF)
+_HIGH = _lanes(0x80000000)
+
+
+def _differing_values(xor: int) -> int:
+    """How many of the 32-bit values of two signatures differ, given their XOR as one integer
+    (pure Python, a few big-integer operations: for a candidate or two faster than numpy's
+    set-up). A lane's low 31 bits plus 0x7FFFFFFF carry into its top bit exactly when they are
+    not all zero, and never into the next lane; OR the lane's own top bit, keep the top bits."""
+    return ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
