@@ -32,7 +32,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "docket"
 # Routes, pages and commands sit on top of every stage; so does the outbox worker, which
 # composes each message at delivery from the records it names (a decision, an appeal).
 ON_TOP = {"api", "pages", "inbox_pages", "console", "context", "context_pages", "cli", "worker", "compose",
-          "supervisor", "report_api", "report_pages", "portal_forms", "thread_pages"}
+          "supervisor", "report_api", "report_pages", "portal_forms", "thread_pages",
+          # The queue's bulk actions: the single-item routes' loop, each item through effects.
+          "bulk"}
 
 
 def _decided_kz_post(s: Any, settings: Settings, *, confidential: bool) -> review.Decided:

@@ -31,6 +31,7 @@ from docket.store.sessions import (
     independent_reads,
     make_sessionmaker,
     read_snapshot,
+    unbegun,
     write_and_commit,
 )
 from docket.store.transactions import begin_readonly, own_connection, read_only, transaction
@@ -42,6 +43,6 @@ __all__ = [
     "current_revision", "driver_error", "has_tables", "head_revision", "independent_reads",
     "insert_as_loaded", "insert_rows", "is_connection_lost", "json_text", "make_engine",
     "make_sessionmaker", "own_connection", "read_only", "read_snapshot", "rowcount", "rows_where_in",
-    "scratch_database", "table", "take_ids", "transaction", "update_by_id", "utcnow", "with_defaults",
+    "scratch_database", "table", "take_ids", "transaction", "unbegun", "update_by_id", "utcnow", "with_defaults",
     "write_and_commit",
 ]

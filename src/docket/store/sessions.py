@@ -43,6 +43,14 @@ def independent_reads(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield begin_reads(session)
 
 
+@contextmanager
+def unbegun(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session of its own whose transaction the caller begins (a snapshot pinned to the
+    audit log's size: :func:`begin_snapshot`), closed when the block ends."""
+    with factory() as session:
+        yield session
+
+
 def write_and_commit(session: Session) -> AbstractContextManager[None]:
     """Run the writes of the block and commit them. On PostgreSQL, when the block starts
     the session's transaction, the block's statements are not sent as they come: they

@@ -242,12 +242,9 @@ def refresh(*, factory: sessionmaker[Session], signer: Signer | None, now: Calla
     due = missing + [p for p, _ in behind if p.label in stale]
     done: dict[str, str] = {}
     for period in due[:limit]:
-        reader = factory()
-        try:
+        with store.unbegun(factory) as reader:
             log = checkpoints.pin(factory=factory, reader=reader, signer=signer).as_dict()
             report, clocks = compute(session=reader, period=period, log=log, now=now())
-        finally:
-            reader.close()
         try:
             with store.transaction(factory) as session:
                 done[period.label] = save(session=session, period=period, report=report, clocks=clocks, now=now())
