@@ -93,8 +93,8 @@ def open_copy_item(session: Session, *, settings: Settings, match: ContentMatch)
     assert original is not None
     near = (f"distance {match.distance}" if match.distance is not None
             else f"similarity {match.similarity:.2f}" if match.similarity is not None else "an exact match")
-    basis = ([LegalBasis(law=decision.law, provision=decision.provision)] if decision.law
-             else [LegalBasis(**b) for b in original.request.legal_basis or []])
+    law = catalog.get_law(session=session, law_id=decision.law) if decision.law else None
+    basis = _basis(decision, law is not None) or [LegalBasis(**b) for b in original.request.legal_basis or []]
     data = RequestCreate(
         jurisdiction=original.jurisdiction, reason=original.reason, legal_basis=basis,
         # What the original decided, never wider (a removal everywhere is asked as one).
@@ -121,10 +121,22 @@ def open_copy_item(session: Session, *, settings: Settings, match: ContentMatch)
                           "distance": match.distance, "similarity": match.similarity, "state": state.value,
                           # Why it starts there: the findings are the original decision's.
                           "findings_of": original.id})
-    law = catalog.get_law(session=session, law_id=decision.law) if decision.law else None
     if law is not None and law.automated_copies:
         _automate(session, item, decision, law.id, utcnow())
     return item
+
+
+def _basis(decision: Decision, in_catalog: bool) -> list[LegalBasis]:
+    """The original decision's legal basis as a request cites it: its law and provision (a
+    law the catalog lacks is cited in full, as the decision names it); none for a decision
+    that cites no law."""
+    if not decision.law:
+        return []
+    if in_catalog:
+        return [LegalBasis(law=decision.law, provision=decision.provision)]
+    cited = decision.law if not decision.provision or decision.provision in decision.law \
+        else f"{decision.law}, {decision.provision}"
+    return [LegalBasis(citation=cited[:500])]
 
 
 def _automate(session: Session, item: Item, original: Decision, law: str, now: dt.datetime) -> None:
