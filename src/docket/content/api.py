@@ -40,8 +40,8 @@ def upsert_content(
         payload={"type": content.type, "url": content.url, "author_id": content.author_id,
                  **({"previews": len(body.previews)} if body.previews is not None else {})},
     )
-    copies.registered(db, settings=settings, bank=request.app.state.bank, actor=who.actor, content_id=content.id, found=found,
-                      replaced=replaced)
+    copies.registered(db, settings=settings, bank=request.app.state.bank, actor=who.actor, content_id=content.id,
+                      found=found, replaced=replaced)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return _read(db, content)
 

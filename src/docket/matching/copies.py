@@ -24,8 +24,8 @@ from docket.content.models import Content
 from docket.errors import Conflict, DocketError
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import ItemIn, LegalBasis, RequestCreate
-from docket.intake.submission import submit
 from docket.intake.status import refresh_status
+from docket.intake.submission import submit
 from docket.items.moves import move
 from docket.items.states import ItemState, Outcome
 from docket.matching import service
