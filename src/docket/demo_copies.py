@@ -78,8 +78,8 @@ def _principal(session: Session, email: str) -> Principal:
                      jurisdictions=frozenset(r.jurisdiction for r in user.roles if r.jurisdiction))
 
 
-def _register(session: Session, bank: Bank | None, platform: Principal, cid: str, *, text: str | None,
-              image: bytes | None, alt: str | None, author: str) -> None:
+def _register(session: Session, settings: Settings, bank: Bank | None, platform: Principal, cid: str, *,
+              text: str | None, image: bytes | None, alt: str | None, author: str) -> None:
     body = ContentUpsert(id=cid, url=f"https://social.example/@{author}/{cid}", type="image" if image else "post",
                          author_id=author, author_contact=f"{author}@mail.example", language="ru", text=text,
                          image=_b64(image) if image else None,
@@ -90,7 +90,8 @@ def _register(session: Session, bank: Bank | None, platform: Principal, cid: str
     if bank is None:
         matching.store(session=session, content_id=cid, found=found, replaced=replaced)
     else:
-        copies.registered(session, bank=bank, actor=platform.actor, content_id=cid, found=found, replaced=replaced)
+        copies.registered(session, settings=settings, bank=bank, actor=platform.actor, content_id=cid, found=found,
+                          replaced=replaced)
 
 
 def load(*, session: Session, settings: Settings) -> int:
@@ -104,7 +105,7 @@ def load(*, session: Session, settings: Settings) -> int:
         image = _bytes(_drawing(colours, n + 3)) if colours else None
         if image:
             images[cid] = image
-        _register(session, None, platform, cid, text=POST if with_text else None, image=image, alt=alt,
+        _register(session, settings, None, platform, cid, text=POST if with_text else None, image=image, alt=alt,
                   author=f"author-{cid}")
         submitter = session.execute(select(Submitter).where(Submitter.name.startswith(
             "Ministry of Information and Social" if token == "dkt_demo_kz_ministry" else "Bilgi Teknolojileri"))
@@ -152,6 +153,6 @@ def load(*, session: Session, settings: Settings) -> int:
     for cid, text, image, alt in reuploads:
         before = len(bank.match(matching.compute(image=_b64(image) if image else None, pdq=None, pdq_quality=None,
                                                  sha256=None, text=text)[0]))
-        _register(session, bank, platform, cid, text=text, image=image, alt=alt, author="copycat_kz")
+        _register(session, settings, bank, platform, cid, text=text, image=image, alt=alt, author="copycat_kz")
         opened += 1 if before else 0
     return opened

@@ -32,7 +32,7 @@ def test_the_reason_taxonomy(client) -> None:
 def test_requester_kinds(client) -> None:
     assert set(client.get("/api/v1/catalog/requester-kinds").json()) == {
         "court", "government_agency", "police", "regulator", "trusted_flagger", "user", "rights_holder",
-        "industry_association", "national_cert", "internet_governance"}
+        "industry_association", "national_cert", "internet_governance", "platform"}
 
 
 def test_default_laws_carry_their_clocks(client) -> None:

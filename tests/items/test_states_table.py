@@ -70,6 +70,10 @@ EXPECTED_MOVES = {
     (S.policy_review, "reject_copy"): S.decided,
     (S.legal_review, "reject_copy"): S.decided,
     (S.rights_review, "reject_copy"): S.decided,
+    # A copy received through intake starts where its original was decided from.
+    (S.received, "copy_of:policy_review"): S.policy_review,
+    (S.received, "copy_of:legal_review"): S.legal_review,
+    (S.received, "copy_of:rights_review"): S.rights_review,
 }
 FINDING_ACTIONS = [f"{step.value}:{finding}" for step, findings in states.FINDINGS.items() for finding in findings]
 ACTIONS = sorted({*FINDING_ACTIONS, *(action for _, action in EXPECTED_MOVES),

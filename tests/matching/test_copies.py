@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from docket.audit.models import Event
+from docket.intake.models import Item
 from docket.matching.models import ContentMatch
 from docket.outbox.models import OutboxMessage
 from docket.store import transaction
@@ -20,11 +22,11 @@ def register(client: Any, platform: Any, content_id: str, **body: Any) -> None:
     assert r.status_code == 201, r.text
 
 
-def copy_items(client: Any, who: Any, item_id: int) -> list[dict[str, Any]]:
-    request_id = client.get(f"/api/v1/items/{item_id}", headers=who.headers).json()["request_id"]
-    items = client.get(f"/api/v1/requests/{request_id}", headers=who.headers).json()["items"]
-    return [client.get(f"/api/v1/items/{i['id']}", headers=who.headers).json() for i in items
-            if i["id"] != item_id]
+def copy_items(client: Any, who: Any, sessions: Any, decision_id: int) -> list[dict[str, Any]]:
+    """The items opened as copies of decision ``decision_id``, as ``who`` reads them."""
+    with transaction(sessions) as s:
+        ids = s.execute(select(Item.id).where(Item.copy_of_decision_id == decision_id).order_by(Item.id)).scalars()
+        return [client.get(f"/api/v1/items/{i}", headers=who.headers).json() for i in ids]
 
 
 def visible(client: Any, platform: Any, content_id: str, country: str) -> bool:
@@ -46,7 +48,7 @@ def test_a_copy_registered_opens_an_item_that_confirming_restricts_with_the_same
                                           json={"image": b64(original)}).json()["matches"])
     register(client, platform, "copy-5", image=b64(encoded(picture(5).resize((320, 240)), "JPEG", quality=60)),
              text=POST_TEXT.replace("nine", "ten"))
-    [copy] = copy_items(client, reviewer_alice, item)
+    [copy] = copy_items(client, reviewer_alice, sessions, decision)
     assert (copy["content_id"], copy["copy_of_decision_id"], copy["status"]) == ("copy-5", decision, "rights_review")
     assert copy["outcome"] is None and visible(client, platform, "copy-5", "KZ")  # nothing restricted yet
     with transaction(sessions) as s:
@@ -59,7 +61,7 @@ def test_a_copy_registered_opens_an_item_that_confirming_restricts_with_the_same
     r = client.post("/api/v1/content", headers=platform.headers, json={
         "id": "copy-5", "type": "post", "author_contact": "copycat@mail.example",
         "text": POST_TEXT.replace("nine", "ten")})
-    assert r.status_code == 200 and len(copy_items(client, reviewer_alice, item)) == 1
+    assert r.status_code == 200 and len(copy_items(client, reviewer_alice, sessions, decision)) == 1
 
     r = client.post(f"/api/v1/items/{copy['id']}/confirm-copy", headers=dana_kz.headers)
     assert r.status_code == 201, r.text
@@ -79,14 +81,14 @@ def _recipients(sessions: Any, decision_id: int) -> set[str]:
             select(OutboxMessage).where(OutboxMessage.decision_id == decision_id)).scalars()}
 
 
-def test_a_rejected_copy_is_closed_without_a_restriction(client, platform, restricted, reviewer_alice,
+def test_a_rejected_copy_is_closed_without_a_restriction(client, platform, restricted, reviewer_alice, sessions,
                                                          carol_rights) -> None:
     decision, item = restricted("post-6", text=POST_TEXT)
     edited = POST_TEXT.replace("square", "plaza")
     assert eventually(lambda: client.post("/api/v1/match", headers=platform.headers,
                                           json={"text": edited}).json()["matches"])
     register(client, platform, "quote-6", text=edited)
-    [copy] = copy_items(client, reviewer_alice, item)
+    [copy] = copy_items(client, reviewer_alice, sessions, decision)
     assert copy["copy_of_decision_id"] == decision
     r = client.post(f"/api/v1/items/{copy['id']}/reject-copy", headers=carol_rights.headers, json={"reason": ""})
     assert r.status_code == 422
@@ -115,10 +117,50 @@ def test_a_law_that_requires_automated_action_decides_copies_at_once(client, pla
     assert eventually(lambda: client.post("/api/v1/match", headers=platform.headers,
                                           json={"text": POST_TEXT}).json()["matches"])
     register(client, platform, "repost-7", text=POST_TEXT.replace("nine", "ten"))
-    [copy] = copy_items(client, reviewer_alice, item)
+    [copy] = copy_items(client, reviewer_alice, sessions, decision)
     assert (copy["status"], copy["outcome"], copy["copy_of_decision_id"]) == ("decided", "restricted", decision)
     [automated] = client.get(f"/api/v1/items/{copy['id']}/decisions", headers=reviewer_alice.headers).json()
     assert automated["automated"] is True and automated["law"] == "kz-automated-1"
     events = client.get(f"/api/v1/items/{copy['id']}/events", headers=reviewer_alice.headers).json()["events"]
     assert [e["payload"]["automated"] for e in events if e["action"] == "item:copy_automated"] == [True]
     assert eventually(lambda: not visible(client, platform, "repost-7", "KZ"))
+
+
+def test_a_copy_is_its_own_case_that_the_original_s_requester_neither_sees_nor_hears_of(
+        client, platform, restricted, reviewer_alice, dana_kz, kz_ministry, sessions) -> None:
+    from docket.parties.models import Submitter
+
+    with transaction(sessions) as s:
+        s.get(Submitter, kz_ministry.id).email = "desk@mid.example.kz"
+    decision, item = restricted("post-8", text=POST_TEXT)
+    assert eventually(lambda: client.post("/api/v1/match", headers=platform.headers,
+                                          json={"text": POST_TEXT}).json()["matches"])
+    register(client, platform, "repost-8", text=POST_TEXT.replace("nine", "ten"))
+    [copy] = copy_items(client, reviewer_alice, sessions, decision)
+    original_request = client.get(f"/api/v1/items/{item}", headers=reviewer_alice.headers).json()["request_id"]
+    assert copy["request_id"] != original_request
+    # Its own request, received through intake: channel match, docket's matcher its submitter.
+    case = client.get(f"/api/v1/requests/{copy['request_id']}", headers=reviewer_alice.headers).json()
+    assert (case["channel"], case["jurisdiction"], case["reason"]) == ("match", "KZ", "hate_speech")
+    assert [i["content_id"] for i in case["items"]] == ["repost-8"]
+    assert f"decision {decision}" in case["explanation"] and "minhash" in case["explanation"]
+    with transaction(sessions) as s:
+        [received] = s.execute(select(Event.payload).where(Event.subject == f"request:{copy['request_id']}",
+                                                           Event.action == "request:received")).scalars().all()
+    assert (received["channel"], received["submitter_kind"], received["items"]) == ("match", "platform", [copy["id"]])
+    # The authority sees only what it asked for.
+    original_items = client.get(f"/api/v1/requests/{original_request}", headers=kz_ministry.headers).json()["items"]
+    assert [i["id"] for i in original_items] == [item]
+    assert client.get(f"/api/v1/requests/{copy['request_id']}", headers=kz_ministry.headers).status_code == 404
+    listed = client.get("/api/v1/requests", headers=kz_ministry.headers).json()["requests"]
+    assert [r["id"] for r in listed] == [original_request]
+    # Confirmed: the copy's author is told, the authority is not.
+    r = client.post(f"/api/v1/items/{copy['id']}/confirm-copy", headers=dana_kz.headers)
+    assert r.status_code == 201, r.text
+    recipients = _recipients(sessions, r.json()["id"])
+    assert "copycat@mail.example" in recipients and "desk@mid.example.kz" not in recipients
+    with transaction(sessions) as s:
+        told = s.execute(select(OutboxMessage.kind, OutboxMessage.decision_id).where(
+            OutboxMessage.recipient == "desk@mid.example.kz")).all()
+    assert told and all(d in (None, decision) for _, d in told)  # its own request's messages only
+    assert ("effect_given", r.json()["id"]) not in told

@@ -249,7 +249,7 @@ def test_the_demo_goes_in_through_submit(sessions, database_url) -> None:
     with transaction(sessions) as s:
         load_demo(session=s, base_url="http://docket.test", settings=Settings(database_url=database_url))
     events = assert_every_request_went_through_submit(sessions)
-    assert {payload["channel"] for payload in events.values()} == {"api", "portal", "report"}
+    assert {payload["channel"] for payload in events.values()} == {"api", "portal", "report", "match"}
 
 
 def test_only_submit_stores_a_request() -> None:

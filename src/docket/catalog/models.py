@@ -26,6 +26,9 @@ class RequesterKind(StrEnum):
     industry_association = "industry_association"
     national_cert = "national_cert"
     internet_governance = "internet_governance"
+    # The platform's own detection (docket's matcher found a copy of restricted content):
+    # no government, no legal basis of its own to cite.
+    platform = "platform"
 
 
 class KindPlace(Base):

@@ -10,7 +10,7 @@ from docket import audit
 from docket.content import previews, service
 from docket.content.models import Content
 from docket.content.schemas import ContentRead, ContentUpsert
-from docket.deps import Db
+from docket.deps import AppSettings, Db
 from docket.errors import NotFound
 from docket.matching import copies
 from docket.matching import service as matching
@@ -22,14 +22,15 @@ router = APIRouter(prefix="/api/v1/content", tags=["content"])
 @router.post("", response_model=ContentRead,
              responses={200: {"description": "updated"}, 201: {"description": "created", "model": ContentRead}})
 def upsert_content(
-    body: ContentUpsert, db: Db, response: Response, request: Request,
+    body: ContentUpsert, db: Db, response: Response, request: Request, settings: AppSettings,
     who: Annotated[Principal, Depends(require(Permission.content_write))],
 ) -> ContentRead:
     """Create or update a piece of content (201 when new, 200 when updated). Who: platform.
 
     With ``image``, ``pdq`` or ``text`` docket keeps the content's fingerprints; one near
-    restricted content's is recorded as a match (``content:match_found``) and opens a review
-    item linked to the original decision — nothing is restricted until a reviewer confirms."""
+    restricted content's is recorded as a match (``content:match_found``) and opens a case of
+    its own (channel ``match``) whose item is linked to the original decision — nothing is
+    restricted until a reviewer confirms."""
     found, replaced = matching.compute(image=body.image, pdq=body.pdq, pdq_quality=body.pdq_quality,
                                        sha256=body.sha256, text=body.text)  # a bad image: 422, nothing stored
     content, created = service.upsert(session=db, data=body)
@@ -39,8 +40,8 @@ def upsert_content(
         payload={"type": content.type, "url": content.url, "author_id": content.author_id,
                  **({"previews": len(body.previews)} if body.previews is not None else {})},
     )
-    copies.registered(db, bank=request.app.state.bank, actor=who.actor, content_id=content.id, found=found,
-                      replaced=replaced)
+    copies.registered(db, settings=settings, bank=request.app.state.bank, actor=who.actor, content_id=content.id,
+                      found=found, replaced=replaced)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return _read(db, content)
 

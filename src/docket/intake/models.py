@@ -40,6 +40,11 @@ ItemStatus = ItemState
 
 
 class Channel(StrEnum):
+    """How a request came in. match: a case docket opened itself when its matcher found a copy
+    of content restricted earlier (docket.matching.copies): the platform's own-initiative
+    detection, owned by the channel submitter "Copies found by docket's matcher" (kind
+    ``platform``), never inside the request of the authority whose decision it copies."""
+
     api = "api"
     portal = "portal"
     form = "form"
@@ -49,6 +54,8 @@ class Channel(StrEnum):
     document = "document"
     # A user report that opened a case: the report itself carries the notice's elements.
     report = "report"
+    # A copy of restricted content found by docket's matcher (see the docstring).
+    match = "match"
 
 
 class AuthorityKind(StrEnum):

@@ -248,8 +248,9 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
     items = checks.resolve_items(session, _items_named(data), *resolved)
     legal_basis = [b.model_dump(exclude_none=True) for b in data.legal_basis]
     # A case opened by a user report is always reviewable: whether the report carries the
-    # DSA Art. 16 elements is recorded on the report itself.
-    missing = [] if channel == Channel.report or not items else checks.missing(
+    # DSA Art. 16 elements is recorded on the report itself. So is a copy docket's matcher
+    # found (Channel.match): nobody was asked for anything, no notice to complete.
+    missing = [] if channel in (Channel.report, Channel.match) or not items else checks.missing(
         session, settings, submitter, legal_basis=legal_basis, explanation=data.explanation, reason=data.reason,
         bona_fide=data.bona_fide, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
@@ -280,7 +281,8 @@ def _prepare_one(session: Session, settings: Settings, submitter: SubmitterLike,
         language=data.language, confidential=data.confidential,
         confidentiality_basis=data.confidentiality_basis, emergency=data.emergency,
         emergency_explanation=data.emergency_explanation, bona_fide=data.bona_fide,
-        art16_notice=not authority and "bona_fide" not in missing and "explanation" not in missing,
+        art16_notice=(not authority and channel != Channel.match and "bona_fide" not in missing
+                      and "explanation" not in missing),
         # Nothing to review (a request for user data only): decided at receipt, its measures referred.
         status=(RequestStatus.needs_clarification if missing else
                 RequestStatus.open if items else RequestStatus.decided),

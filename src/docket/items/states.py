@@ -83,7 +83,8 @@ FINDINGS: dict[Step, frozenset[str]] = {
 
 S = ItemState
 # (state, action) → next state. Actions: "<step>:<finding>", "decide", "decide_for_approval",
-# "approve", "reject:<state>", "reopen", "clarified", "reidentified:<found|not_found>".
+# "approve", "reject:<state>", "reopen", "clarified", "reidentified:<found|not_found>",
+# "copy_of:<state>", "reject_copy".
 # This table is the whole process; nothing else moves an item (docket.items.moves.move).
 TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.received, "policy:compliant"): S.legal_review,
@@ -118,6 +119,11 @@ TRANSITIONS: dict[tuple[ItemState, str], ItemState] = {
     (S.policy_review, "reject_copy"): S.decided,
     (S.legal_review, "reject_copy"): S.decided,
     (S.rights_review, "reject_copy"): S.decided,
+    # A copy of restricted content, received through intake (docket.matching.copies), starts
+    # where its original was decided from, with the original's findings: one answer decides it.
+    (S.received, "copy_of:policy_review"): S.policy_review,
+    (S.received, "copy_of:legal_review"): S.legal_review,
+    (S.received, "copy_of:rights_review"): S.rights_review,
     # An appeal reversed a decision not to act: decide again from the legal review.
     (S.decided, "reopen"): S.legal_review,
     # A clarification names an item's content anew: it is looked up again and its review

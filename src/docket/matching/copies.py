@@ -12,36 +12,42 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docket import audit, effects
 from docket.access import REVIEWING_ROLES
 from docket.catalog import service as catalog
+from docket.catalog.models import RequesterKind
 from docket.content import previews
 from docket.content.models import Content
 from docket.errors import Conflict, DocketError
-from docket.intake.models import Item
+from docket.intake.models import Channel, Item
+from docket.intake.schemas import ItemIn, LegalBasis, RequestCreate
 from docket.intake.status import refresh_status
+from docket.intake.submission import submit
 from docket.items.moves import move
 from docket.items.states import ItemState, Outcome
 from docket.matching import service
 from docket.matching.bank import Bank
 from docket.matching.fingerprints import Fingerprint
 from docket.matching.models import ContentMatch
+from docket.parties import service as parties
 from docket.parties.auth import Principal
-from docket.parties.models import Role, User
+from docket.parties.models import Role, Submitter, User
 from docket.review.models import Decision
 from docket.review.schemas import DecisionCreate
 from docket.review.service import _check_claim, _require_roles
+from docket.settings import Settings
 from docket.store import utcnow
 
 ACTOR = "system:matching"
+MATCHER_NAME = "Copies found by docket's matcher"
 _STEPS = (ItemState.policy_review, ItemState.legal_review, ItemState.rights_review)
 
 
-def registered(session: Session, *, bank: Bank, actor: str, content_id: str, found: Sequence[Fingerprint],
-               replaced: Sequence[str]) -> list[ContentMatch]:
+def registered(session: Session, *, settings: Settings, bank: Bank, actor: str, content_id: str,
+               found: Sequence[Fingerprint], replaced: Sequence[str]) -> list[ContentMatch]:
     """Content registered with fingerprints (``found``, replacing its ``replaced`` kinds): keep
     them, and record each match with restricted content in ``bank`` and open its copy item."""
     if not replaced:
@@ -49,13 +55,30 @@ def registered(session: Session, *, bank: Bank, actor: str, content_id: str, fou
     service.store(session=session, content_id=content_id, found=found, replaced=replaced)
     recorded = service.record(session=session, actor=actor, content_id=content_id, matches=bank.match(found))
     for match in recorded:
-        open_copy_item(session, match=match)
+        open_copy_item(session, settings=settings, match=match)
     return recorded
 
 
-def open_copy_item(session: Session, *, match: ContentMatch) -> Item:
-    """Open a review item for a copy: in the original decision's request, at the step the
-    original was decided from and with its findings, linked to it (``copy_of``). One item
+def matcher_submitter(session: Session, country: str) -> Submitter:
+    """The submitter that owns the cases docket's matcher opens (kind ``platform``: the
+    platform's own detection, no government), created on first use.
+
+    It is looked up and created in the content registration's transaction, which has
+    appended its ``content:registered`` event already and so holds the audit chain's lock:
+    two first copies at once are one after the other (the second finds the first's
+    submitter), and no lock is taken after the chain's (PostgreSQL's order, see
+    ``docket.intake.user_report_api._channel_submitter``; SQLite has one writer)."""
+    found = session.execute(select(Submitter).where(Submitter.name == MATCHER_NAME,
+                                                    Submitter.kind == RequesterKind.platform)).scalars().first()
+    return found or parties.create_submitter(session=session, actor=ACTOR, name=MATCHER_NAME,
+                                             kind=RequesterKind.platform, country=country, verified=True)
+
+
+def open_copy_item(session: Session, *, settings: Settings, match: ContentMatch) -> Item:
+    """Open a case for a copy through intake's one way in (``submit``, channel ``match``):
+    its own request, owned by docket's matcher, never the original's requester's. Its one
+    item is linked to the original decision (``copy_of``) and moved to the step the
+    original was decided from, with its findings, so that one answer decides it. One item
     per copy and original decision: a second match of the same pair joins the first."""
     decision = session.get(Decision, match.decision_id)
     if decision is None:
@@ -68,36 +91,52 @@ def open_copy_item(session: Session, *, match: ContentMatch) -> Item:
         return existing
     original = session.get(Item, decision.item_id)
     assert original is not None
-    request = original.request
-    content = session.get(Content, match.content_id)
-    now = utcnow()
-    state = ItemState(decision.from_state) if decision.from_state in _STEPS else ItemState.legal_review
-    position = session.execute(select(func.max(Item.position)).where(Item.request_id == request.id)).scalar_one()
-    clock = max(original.deadline_at - original.received_at, dt.timedelta(hours=1))
-    deadline = now + clock
-    item = Item(
-        request_id=request.id, position=(position or 0) + 1, content_id=match.content_id,
-        url=content.url if content else None, normalized_url=content.normalized_url if content else None,
-        status=state, created_at=now, jurisdiction=original.jurisdiction, reason=original.reason,
-        priority=original.priority, severity=original.severity, flag_rank=original.flag_rank, crowd=0,
-        deadline_at=deadline, due_hour=int(deadline.timestamp() // 3600), received_at=now, queue_open=True,
-        risk_flags=list(original.risk_flags or []), submitter_id=original.submitter_id,
-        policy_finding=original.policy_finding, legal_finding=original.legal_finding,
-        rights_finding=original.rights_finding, copy_of_decision_id=decision.id,
-    )
-    session.add(item)
-    session.flush()
-    request.items.append(item)
-    refresh_status(request)
-    match.item_id = item.id
-    audit.record(session=session, actor=ACTOR, action="item:copy_opened", subject=f"item:{item.id}",
-                 payload={"request": request.id, "content": match.content_id, "copy_of": decision.id,
-                          "original_content": match.original_content_id, "match": match.id, "kind": match.kind,
-                          "distance": match.distance, "similarity": match.similarity, "state": state.value})
+    near = (f"distance {match.distance}" if match.distance is not None
+            else f"similarity {match.similarity:.2f}" if match.similarity is not None else "an exact match")
     law = catalog.get_law(session=session, law_id=decision.law) if decision.law else None
+    basis = _basis(decision, law is not None) or [LegalBasis(**b) for b in original.request.legal_basis or []]
+    data = RequestCreate(
+        jurisdiction=original.jurisdiction, reason=original.reason, legal_basis=basis,
+        # What the original decided, never wider (a removal everywhere is asked as one).
+        requested_action="remove" if "*" in decision.scope else "restrict",
+        requested_scope=[] if "*" in decision.scope else list(decision.scope),
+        explanation=(f"docket's matcher found this content to be a copy of content {match.original_content_id}, "
+                     f"restricted by decision {decision.id} ({match.kind} match, {near})."),
+        items=[ItemIn(content_id=match.content_id)])
+    submitted = submit(session=session, settings=settings, submitter=matcher_submitter(session, settings.home_country),
+                       data=data, channel=Channel.match, actor=ACTOR)
+    assert submitted.request is not None
+    [item] = submitted.request.items
+    item.copy_of_decision_id = decision.id
+    session.flush()
+    match.item_id = item.id
+    state = ItemState(decision.from_state) if decision.from_state in _STEPS else ItemState.legal_review
+    move(session=session, item=item, action=f"copy_of:{state.value}", policy_finding=original.policy_finding,
+         legal_finding=original.legal_finding, rights_finding=original.rights_finding,
+         risk_flags=list(original.risk_flags or []))
+    refresh_status(item.request)
+    audit.record(session=session, actor=ACTOR, action="item:copy_opened", subject=f"item:{item.id}",
+                 payload={"request": item.request_id, "content": match.content_id, "copy_of": decision.id,
+                          "original_content": match.original_content_id, "match": match.id, "kind": match.kind,
+                          "distance": match.distance, "similarity": match.similarity, "state": state.value,
+                          # Why it starts there: the findings are the original decision's.
+                          "findings_of": original.id})
     if law is not None and law.automated_copies:
-        _automate(session, item, decision, law.id, now)
+        _automate(session, item, decision, law.id, utcnow())
     return item
+
+
+def _basis(decision: Decision, in_catalog: bool) -> list[LegalBasis]:
+    """The original decision's legal basis as a request cites it: its law and provision (a
+    law the catalog lacks is cited in full, as the decision names it); none for a decision
+    that cites no law."""
+    if not decision.law:
+        return []
+    if in_catalog:
+        return [LegalBasis(law=decision.law, provision=decision.provision)]
+    cited = decision.law if not decision.provision or decision.provision in decision.law \
+        else f"{decision.law}, {decision.provision}"
+    return [LegalBasis(citation=cited[:500])]
 
 
 def _automate(session: Session, item: Item, original: Decision, law: str, now: dt.datetime) -> None:

@@ -28,7 +28,7 @@ from docket.settings import Settings
 # organisation named in the statement (an industry association, a national CERT, an
 # internet-governance body, or an authority's kind the catalog does not count as government).
 SOURCES = {RequesterKind.trusted_flagger: "trusted_flagger", RequesterKind.user: "user_report",
-           RequesterKind.rights_holder: "user_report"}
+           RequesterKind.rights_holder: "user_report", RequesterKind.platform: "own_initiative"}
 
 
 class Gone(Exception):

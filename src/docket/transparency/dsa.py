@@ -371,14 +371,16 @@ def statements(*, session: Session, period: Period | None = None, prefix: str = 
 def source_of(*, kind: str, government: bool, channel: str, flag_rank: int, art16_request: bool,
               art16_report: bool) -> str:
     """The Transparency Database's source type for who sent the notice or order
-    (``government``: the catalog counts ``kind`` as a government)."""
+    (``government``: the catalog counts ``kind`` as a government). A copy docket's matcher
+    found (channel ``match``) is the platform's own-initiative detection: voluntary."""
+    if channel == Channel.match:
+        return "SOURCE_VOLUNTARY"
     if government:
         return "SOURCE_TYPE_OTHER_NOTIFICATION"  # the database has no type for authority orders
     if kind == RequesterKind.trusted_flagger and flag_rank == 0:
         return "SOURCE_TRUSTED_FLAGGER"  # within its designation (DSA Art. 22)
     if art16_report if channel == Channel.report else art16_request:
         return "SOURCE_ARTICLE_16"
-    # docket has no own-initiative channel yet: every case starts from a notice or an order.
     return "SOURCE_TYPE_OTHER_NOTIFICATION"
 
 
@@ -408,10 +410,16 @@ def _facts(d: Decision, *, kind: str, source: str, reason: str, country: str, re
         sent = f"On {when} a trusted flagger, acting within its designation, notified this content ({reason})."
     elif source == "SOURCE_ARTICLE_16":
         sent = f"On {when} a notice under Article 16 DSA reported this content ({reason})."
+    elif source == "SOURCE_VOLUNTARY":
+        sent = (f"On {when} the provider's own matching found this content to be a copy of content "
+                f"restricted earlier ({reason}).")
     else:
         sent = f"On {when} a notice reported this content ({reason})."
     review = ("Staff reviewed it against the provider's terms and conditions, the law cited and the rights "
               "of the people concerned; no automated means were used.")
+    if source == "SOURCE_VOLUNTARY":
+        review = ("It was decided by automated means as the earlier decision was, as the law cited requires."
+                  if d.automated else "Staff confirmed it is a copy and decided it as the earlier decision was.")
     what = "The account and all its content were" if account else "The content was"
     if d.outcome == "removed_policy":
         done = f"{what} removed everywhere because it breaks the provider's terms and conditions."
@@ -474,7 +482,8 @@ def statement(row: Any, *, government: frozenset[str], prefix: str = "docket") -
                                              received=received, issuer=issuer, account=account,
                                              decided_by=authority_kind)), 5000),
         "source_type": source,
-        "automated_detection": "Yes" if d.automated else "No",
+        # A copy found by docket's matcher was detected by automated means, decided or not.
+        "automated_detection": "Yes" if d.automated or source == "SOURCE_VOLUNTARY" else "No",
         "automated_decision": "AUTOMATED_DECISION_FULLY" if d.automated else "AUTOMATED_DECISION_NOT_AUTOMATED",
         "puid": f"{prefix}-decision-{d.id}",
     }

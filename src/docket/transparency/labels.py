@@ -57,6 +57,8 @@ _ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
      "Nationales CERT / CSIRT", "Ulusal CERT / CSIRT"),
     ("kind.internet_governance", "Internet-governance body", "Орган управления интернетом",
      "Интернетті басқару органы", "Gremium der Internet-Governance", "İnternet yönetişimi kuruluşu"),
+    ("kind.platform", "The platform's own detection", "Собственное обнаружение платформы",
+     "Платформаның өз анықтауы", "Eigene Erkennung der Plattform", "Platformun kendi tespiti"),
     # Reasons (Google's taxonomy and docket's additions).
     ("reason.child_safety", "Child safety", "Безопасность детей", "Балалар қауіпсіздігі", "Kinderschutz",
      "Çocuk güvenliği"),
