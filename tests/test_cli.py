@@ -44,8 +44,9 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
         history, earlier, copied = refs("H-"), refs("E-"), refs("COPY-")
         today = [r for r in kz["requests"] if r not in history and r not in earlier and r not in copied]
         assert len(today) == 4 and len(history) == 11 and earlier
-        # The demo's restricted posts whose copies wait beside them (docket.demo_copies).
-        assert {r["status"] for r in copied} == {"partially_decided"}
+        # The demo's restricted posts (docket.demo_copies): decided, with one item each — their
+        # copies open cases of their own, never inside the ministry's request.
+        assert {r["status"] for r in copied} == {"decided"} and {len(r["items"]) for r in copied} == {1}
         assert {r["status"] for r in today} == {"decided", "needs_clarification", "open"}
         assert {r["status"] for r in history + earlier} == {"decided"}
         published = httpx.get(f"{base}/api/v1/transparency/report").json()
