@@ -553,9 +553,11 @@ def main() -> int:
         result = pdq_worker(kind, spec) if family == "pdq" else text_worker(kind, spec)
         print(json.dumps(result, default=float))
         return 0
-    try:
-        import datasketch  # noqa: F401, PLC0415
-        import threatexchange  # noqa: F401, PLC0415
+    try:  # only the baselines this run compares with
+        if args.only in ("text", "both"):
+            import datasketch  # noqa: F401, PLC0415
+        if args.only in ("pdq", "both"):
+            import threatexchange  # noqa: F401, PLC0415
     except ImportError as exc:
         print(f"bench/matching.py needs the bench extra ({exc.name} is missing): {INSTALL}", file=sys.stderr)
         return 1
@@ -563,8 +565,10 @@ def main() -> int:
         load = float(loadavg.read().split()[0])
     print(f"bench/matching.py: {args.size:,} PDQ hashes, {args.text_size:,} posts; load average {load:.2f} "
           f"on {os.cpu_count()} CPUs; HMA's faiss threads: {args.hma_threads or 'its default'}")
-    progress("test images and their edits' PDQ hashes")
-    images = image_hashes(np.random.default_rng(SEED + 2))
+    images: dict[str, Any] = {}
+    if args.only in ("pdq", "both"):
+        progress("test images and their edits' PDQ hashes")
+        images = image_hashes(np.random.default_rng(SEED + 2))
     spec = {"size": args.size, "text_size": args.text_size, "seconds": args.seconds, "images": images}
     pdq: dict[str, dict[str, Any]] = {}
     text: dict[str, dict[str, Any]] = {}

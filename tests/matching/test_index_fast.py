@@ -194,3 +194,20 @@ def test_text_index_replaces_a_key_without_a_moment_where_it_is_missing() -> Non
         thread.join()
     assert errors == []
     assert fp.similarity(first, second) >= 0.85
+
+
+def test_text_index_returns_each_key_once_when_buckets_are_shared() -> None:
+    # Keys 1-3 hold one text (every band's bucket a tuple), key 4 a near copy (some buckets
+    # shared with them, others its own): each key once, best first, as brute force.
+    text = _WORDS[100:160]
+    near = fp.minhash(" ".join(text[:-1] + ["word399"]))
+    same = fp.minhash(" ".join(text))
+    index = TextIndex()
+    index.add_many([1, 2, 3, 4], [same, same, same, near])
+    index.add(5, fp.minhash(" ".join(_WORDS[200:260])))
+    answer = index.query(near, 0.85)
+    assert answer == sorted(((k, fp.similarity(near, s)) for k, s in [(1, same), (2, same), (3, same), (4, near)]),
+                            key=lambda ks: (-ks[1], ks[0]))
+    assert answer[0] == (4, 1.0)
+    index.remove(2)
+    assert [k for k, _ in index.query(same, 0.85)] == [1, 3, 4]

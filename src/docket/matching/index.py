@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import struct
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from threading import RLock
@@ -343,9 +344,11 @@ class TextIndex:
     first BANDS × ROWS values in BANDS bands of ROWS; two signatures that agree on every value
     of some band are candidates, verified by their estimated similarity (the share of the 128
     values they agree on), so nothing below min_similarity is returned. A pair estimated at
-    0.85 shares a band with probability 1 - (1 - 0.85**4)**8 = 0.997 (higher above; 0.5:
-    0.40, 0.2: 0.013).
+    0.85 shares a band with probability 1 - (1 - 0.85**ROWS)**BANDS (docs/matching-indexes.md).
     Signatures are kept as Python integers, compared a few at a time.
+
+    A query is a few C-level calls: one struct unpack cuts the band keys (bytes), one map of
+    dict.get looks them all up, a set gathers the candidates.
 
     Thread-safe as PdqIndex: writers hold a lock and publish; a query reads without it (the
     band tables are dicts, whose single reads and writes are atomic, and a candidate's
@@ -354,8 +357,8 @@ class TextIndex:
     def __init__(self) -> None:
         self._lock = RLock()
         self._signatures: dict[int, int] = {}  # the signature's bytes as one integer (little-endian)
-        # One dict a band: the band's values (bytes) hashed → the keys holding them.
-        self._bands: list[dict[int, int | tuple[int, ...]]] = [{} for _ in range(_TEXT_BANDS)]
+        # One dict a band: the band's values (bytes) → the key holding them, or a tuple of keys.
+        self._bands: list[dict[bytes, int | tuple[int, ...]]] = [{} for _ in range(_TEXT_BANDS)]
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -369,7 +372,7 @@ class TextIndex:
             # The new signature first, then its buckets, then the old buckets cleared: a query
             # meanwhile finds the key by either and compares it with the new signature.
             self._signatures[key] = int.from_bytes(signature, "little")
-            buckets = _band_hashes(signature)
+            buckets = _band_keys(signature)
             for band, bucket in zip(self._bands, buckets, strict=True):
                 held = band.get(bucket)
                 if held is None:
@@ -380,7 +383,7 @@ class TextIndex:
                 elif key not in held:
                     band[bucket] = (*held, key)
             if old is not None:
-                stale = _band_hashes(old.to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
+                stale = _band_keys(old.to_bytes(4 * MINHASH_PERMUTATIONS, "little"))
                 self._unbucket(key, [(b, o) for b, o, n in zip(self._bands, stale, buckets, strict=True) if o != n])
 
     def add_many(self, keys: Sequence[int], signatures: Sequence[bytes]) -> None:
@@ -397,10 +400,10 @@ class TextIndex:
             if value is None:
                 return
             signature = value.to_bytes(4 * MINHASH_PERMUTATIONS, "little")
-            self._unbucket(key, list(zip(self._bands, _band_hashes(signature), strict=True)))
+            self._unbucket(key, list(zip(self._bands, _band_keys(signature), strict=True)))
 
     @staticmethod
-    def _unbucket(key: int, places: list[tuple[dict[int, int | tuple[int, ...]], int]]) -> None:
+    def _unbucket(key: int, places: list[tuple[dict[bytes, int | tuple[int, ...]], bytes]]) -> None:
         for band, bucket in places:
             held = band.get(bucket)
             if held == key:
@@ -415,24 +418,24 @@ class TextIndex:
         Below 0.8 the bands would miss pairs, so the index then compares every signature."""
         if len(signature) != 4 * MINHASH_PERMUTATIONS:
             raise ValueError(f"a signature has {MINHASH_PERMUTATIONS} values")
-        candidates: set[int] = set()
         if min_similarity < _TEXT_BANDED_FROM:
-            candidates.update(list(self._signatures))
+            held: set[int | tuple[int, ...] | None] = set(list(self._signatures))
         else:
-            for held in [band.get(hash(signature[part])) for band, part in zip(self._bands, _BAND_SLICES, strict=True)]:
-                if held is None:
-                    continue
-                if type(held) is int:
-                    candidates.add(held)
-                else:
-                    candidates.update(held)  # type: ignore[arg-type]
-            if not candidates:
+            # A bucket holds a key or a tuple of keys: the keys are verified here, the tuples'
+            # keys below (those not already among the keys).
+            held = set(map(dict.get, self._bands, _band_keys(signature)))
+            held.discard(None)
+            if not held:
                 return []
         query = int.from_bytes(signature, "little")
-        allowed = _allowed(min_similarity)
+        allowed = _DEFAULT_ALLOWED if min_similarity == DEFAULT_TEXT_SIMILARITY else _allowed(min_similarity)
         found = []
         signatures = self._signatures
-        for key in candidates:
+        shared: list[int] = []
+        for key in held:
+            if type(key) is not int:
+                shared.extend(key)  # type: ignore[arg-type]
+                continue
             stored = signatures.get(key)
             if stored is None:
                 continue
@@ -441,6 +444,15 @@ class TextIndex:
             differ = ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
             if differ <= allowed:
                 found.append((key, (MINHASH_PERMUTATIONS - differ) / MINHASH_PERMUTATIONS))
+        if shared:
+            for key in set(shared).difference(held):
+                stored = signatures.get(key)
+                if stored is None:
+                    continue
+                xor = query ^ stored
+                differ = ((((xor & _LOW31) + _LOW31) | xor) & _HIGH).bit_count()
+                if differ <= allowed:
+                    found.append((key, (MINHASH_PERMUTATIONS - differ) / MINHASH_PERMUTATIONS))
         if len(found) > 1:
             found.sort(key=lambda ks: (-ks[1], ks[0]))
         return found
@@ -455,7 +467,8 @@ _TEXT_ROWS = 4
 _TEXT_BANDS = 8
 _TEXT_BANDED_FROM = 0.8
 _BAND_BYTES = 4 * _TEXT_ROWS
-_BAND_SLICES = [slice(at, at + _BAND_BYTES) for at in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
+# The signature's first BANDS × ROWS values cut into BANDS bytes objects by one C call.
+_band_keys = struct.Struct(f"{_BAND_BYTES}s" * _TEXT_BANDS).unpack_from
 
 
 @functools.lru_cache(maxsize=64)
@@ -464,10 +477,7 @@ def _allowed(min_similarity: float) -> int:
     return MINHASH_PERMUTATIONS - math.ceil(min_similarity * MINHASH_PERMUTATIONS - 1e-9)
 
 
-def _band_hashes(signature: bytes) -> list[int]:
-    """The signature's bands, each hashed (in-process: Python's hash of the bytes; a collision
-    only adds a candidate, which is verified)."""
-    return [hash(signature[i:i + _BAND_BYTES]) for i in range(0, _TEXT_BANDS * _BAND_BYTES, _BAND_BYTES)]
+_DEFAULT_ALLOWED = _allowed(DEFAULT_TEXT_SIMILARITY)
 
 
 def _lanes(value: int) -> int:
