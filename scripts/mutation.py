@@ -74,6 +74,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "tests/intake/test_pages.py",
     ]),
     "audit": ("src/docket/audit/service.py", ["tests/audit"]),
+    # the restricted bank: a copy's match says where the original's restriction applies
+    "bank": ("src/docket/matching/bank.py", ["tests/matching/test_bank*.py"]),
 }
 
 PYTEST_ARGS = ["-p", "no:xdist", "-p", "no:randomly", "-p", "no:cacheprovider", "-x", "-q",

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import docket_command, running_server
+from tests.helpers import DEMO_START_SECONDS, docket_command, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def _env(tmp_path) -> dict[str, str]:
 
 def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
     env = _env(tmp_path)  # no DOCKET_DATABASE_URL: docket.db in the working directory
-    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, out):
+    with running_server("--demo", env=env, cwd=str(tmp_path), timeout=DEMO_START_SECONDS) as (base, out):
         assert (tmp_path / "docket.db").exists()
         health = httpx.get(f"{base}/healthz").json()
         assert health["status"] == "ok" and health["database"] == "sqlite"
@@ -81,7 +81,7 @@ def test_serve_demo_on_a_fresh_sqlite_file(tmp_path) -> None:
     assert "dkt_demo_kz_ministry" in out[0]
 
     # A second start keeps the data and does not load the demo twice.
-    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, out):
+    with running_server("--demo", env=env, cwd=str(tmp_path), timeout=DEMO_START_SECONDS) as (base, out):
         me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": "Bearer dkt_demo_admin"})
         assert me.status_code == 200
         assert httpx.get(f"{base}/api/v1/log/key").text == key  # the same key on the next start
@@ -134,7 +134,7 @@ def test_db_upgrade_on_a_new_postgresql_database(tmp_path, database_url) -> None
 def test_serve_delivers_the_outbox_from_a_worker_process_it_restarts_and_stops(tmp_path) -> None:
     env = {**_env(tmp_path), "DOCKET_OUTBOX_POLL_SECONDS": "0.2"}
     mail = tmp_path / "docket-mail"  # the default DOCKET_MAIL_DIR, in the working directory
-    with running_server("--demo", env=env, cwd=str(tmp_path)) as (base, _out):
+    with running_server("--demo", env=env, cwd=str(tmp_path), timeout=DEMO_START_SECONDS) as (base, _out):
         workers = _workers_of(tmp_path)
         assert len(workers) == 1  # a process of its own, not a thread of the server
         _wait_for(lambda: any(mail.glob("*-acknowledgement.eml")))

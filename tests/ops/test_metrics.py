@@ -181,3 +181,16 @@ def test_without_a_scraper_token_no_bearer_opens_it(client) -> None:
     # Unset (the default): an empty or made-up bearer is an unknown token, as anywhere.
     for headers in ({"Authorization": "Bearer "}, {"Authorization": "Bearer x"}):
         assert client.get("/metrics", headers=headers).status_code == 401
+
+
+def test_the_bank_s_fingerprints_are_counted_by_kind(app, client, admin_ada) -> None:
+    assert named(scrape(client, admin_ada), "docket_copy_bank_fingerprints") == {
+        frozenset({("kind", kind)}): 0 for kind in ("minhash", "pdq", "sha256", "text_sha256")}
+    row = {"restriction_id": 1, "decision_id": 1, "content_id": "c1", "scope": ["KZ"], "ends_at": None,
+           "quality": 90}
+    app.state.bank.load([{**row, "kind": "pdq", "value": "ab" * 32}, {**row, "kind": "sha256", "value": "01" * 32},
+                         {**row, "content_id": "c2", "kind": "pdq", "value": "cd" * 32}], cursor=0)
+    found = scrape(client, admin_ada)
+    assert value(found, "docket_copy_bank_fingerprints", kind="pdq") == 2
+    assert value(found, "docket_copy_bank_fingerprints", kind="sha256") == 1
+    assert value(found, "docket_copy_bank_fingerprints", kind="minhash") == 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -88,7 +89,7 @@ def _epoch(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = dt.datetime.fromisoformat(value)  # "Z" included (Python 3.11)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return float(value.timestamp())
@@ -138,10 +139,16 @@ class Bank:
         self._exact = {Kind.sha256: ExactIndex(), Kind.text_sha256: ExactIndex()}
         self._pdq = PdqIndex()
         self._text = TextIndex()
-        self._next = 1
+        self._keys = itertools.count(1)  # pragma: no mutate (any distinct integers do)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def sizes(self) -> dict[str, int]:
+        """How many fingerprints each of the bank's indexes holds, by kind (what the
+        ``docket_copy_bank_fingerprints`` gauge shows: the memory the bank takes)."""
+        return {Kind.sha256.value: len(self._exact[Kind.sha256]), Kind.pdq.value: len(self._pdq),
+                Kind.text_sha256.value: len(self._exact[Kind.text_sha256]), Kind.minhash.value: len(self._text)}
 
     # ------------------------------------------------------------ writing
     def bankable(self, entry: Entry) -> bool:
@@ -153,7 +160,7 @@ class Bank:
         for entry in entries:
             if not self.bankable(entry):
                 continue
-            key, self._next = self._next, self._next + 1
+            key = next(self._keys)
             self._entries[key] = entry
             self._of_restriction.setdefault(entry.restriction_id, []).append(key)
             if entry.kind == Kind.pdq:
@@ -168,9 +175,7 @@ class Bank:
 
     def _remove_restriction(self, restriction_id: int) -> None:
         for key in self._of_restriction.pop(restriction_id, ()):
-            entry = self._entries.pop(key, None)
-            if entry is None:
-                continue
+            entry = self._entries.pop(key)
             if entry.kind == Kind.pdq:
                 self._pdq.remove(key)
             elif entry.kind == Kind.minhash:
@@ -235,7 +240,7 @@ class Bank:
             try:
                 return self._exact[kind].query(value)
             except RuntimeError:
-                continue
+                continue  # pragma: no mutate (only a writer racing the read gets here)
 
     def match(self, fingerprints: Iterable[Fingerprint], country: str | None = None) -> list[Match]:
         """Every banked fingerprint near one of ``fingerprints``: exact hashes by look-up, PDQ
@@ -264,8 +269,8 @@ class Bank:
         pdq_at = [n for n, fp in enumerate(queries) if fp.kind == Kind.pdq
                   and (fp.quality is None or fp.quality >= self.pdq_quality)]
         if pdq_at:
-            for n, hits in zip(pdq_at, self._pdq.query_many([queries[n].value for n in pdq_at], self.pdq_distance),
-                               strict=True):
+            found = self._pdq.query_many([queries[n].value for n in pdq_at], self.pdq_distance)
+            for n, hits in zip(pdq_at, found, strict=True):  # pragma: no mutate (one answer a query)
                 answers[n] = _best([m for key, distance in hits
                                     if (m := self._found(key, Kind.pdq, country, now, distance=distance))
                                     is not None])
@@ -276,11 +281,12 @@ class Bank:
 
 
 def _rank(m: Match) -> tuple[int, float]:
+    """Exact matches first, then images by distance, then texts by similarity."""
     if m.kind in _EXACT:
-        return (0, 0.0)
+        return (0, 0.0)  # pragma: no mutate (every exact match ranks alike)
     if m.distance is not None:
         return (1, float(m.distance))
-    return (1, -(m.similarity or 0.0))
+    return (2, -(m.similarity or 0.0))
 
 
 def _best(found: list[Match]) -> list[Match]:

@@ -43,5 +43,6 @@ def metrics(request: Request, db: Db) -> Response:
     (DOCKET_METRICS_TOKEN)."""
     state = request.app.state
     found = service.snapshot(session=db, now=utcnow(), index_cursor=state.index.cursor)
+    found.bank = state.bank.sizes()
     return Response(state.metrics.render(found), media_type=CONTENT_TYPE_LATEST)
 

@@ -170,6 +170,9 @@ def families(found: Snapshot) -> list[GaugeMetricFamily]:
     ):
         out.append(_gauge(name, text, ("channel",), {
             channel: found.outbox.get((channel, status), 0) for channel in ("email", "webhook")}))
+    out.append(_gauge("docket_copy_bank_fingerprints",
+                      "Fingerprints of restricted content this process's bank holds in memory, by kind",
+                      ("kind",), found.bank))
     lag = max(0, found.feed_cursor - found.index_cursor)
     for name, text, value in (
         ("docket_restriction_feed_cursor", "The newest change in the restriction feed",

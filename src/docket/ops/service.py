@@ -30,6 +30,7 @@ class Snapshot:
     index_cursor: int = 0
     lag_seconds: float = 0.0
     log: LogState | None = None  # the verifiable log's tree and latest checkpoint
+    bank: dict[str, int] = field(default_factory=dict)  # this process's restricted bank: fingerprints by kind
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
