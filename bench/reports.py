@@ -514,6 +514,7 @@ def base_env(database_url: str) -> dict[str, str]:
         "DOCKET_DATABASE_URL": database_url,
         "DOCKET_SECRET_KEY": secrets.token_urlsafe(48),
         "DOCKET_RATE_LIMITS": "*=1000000000",
+        "DOCKET_PLATFORM_RATE_LIMIT": "1000000000",
         "DOCKET_DEADLINE_CHECK_SECONDS": "0",
         "DOCKET_RUN_WORKER": "false",
         "DOCKET_LOG_LEVEL": "WARNING",

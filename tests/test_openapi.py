@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import jsonschema  # schemathesis's dependency (the test extra)
+import jsonschema  # the test extra
 import pytest
 from fastapi.testclient import TestClient
 

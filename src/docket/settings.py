@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         default="*=600",
         description="requests per minute per token, by submitter kind: '*=600,user=60'",
     )
+    platform_rate_limit: int = Field(
+        default=60_000, ge=1, le=1_000_000_000,
+        description="calls a minute per token of a user with the platform role (1..1000000000); "
+                    "a batch call counts as one",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "

@@ -50,6 +50,53 @@ def test_a_law_added_on_the_page_keeps_its_link_and_excerpt(client: TestClient, 
     assert "no clock stated: the jurisdiction's default applies (24 h)" in page
 
 
+def law_of(client: TestClient, law_id: str) -> dict[str, Any]:
+    [law] = [x for x in client.get("/api/v1/catalog/laws", params={"jurisdiction": "KZ"}).json()
+             if x["id"] == law_id]
+    return law
+
+
+def added_event(client: TestClient, admin: Party, law_id: str) -> dict[str, Any]:
+    [event] = client.get("/api/v1/audit/events", headers=admin.headers,
+                         params={"subject": f"law:{law_id}", "action": "law:added"}).json()["events"]
+    return event
+
+
+def test_a_law_added_on_the_page_may_have_its_copies_decided_as_automated_decisions(
+        client: TestClient, ada: Party) -> None:
+    """The form's "copies are decided at once" box: checked, the law has automated_copies (as
+    ``docket law add --automated-copies``), audited with the rest of the law and shown in
+    the table; unchecked, a person confirms every copy."""
+    form = {"applies_in": "KZ", "citation": "Law on Online Platforms, Art. 12", "title": "Copies"}
+    page = client.get("/admin/laws").text
+    assert 'name="automated_copies"' in page and "recorded and reported as an automated decision" in page
+    checked = post_form(client, "/admin/laws", "/admin/laws",
+                        {**form, "id": "kz-copies-auto", "automated_copies": "1"})
+    unchecked = post_form(client, "/admin/laws", "/admin/laws", {**form, "id": "kz-copies-person"})
+    assert checked.status_code == unchecked.status_code == 303
+    assert law_of(client, "kz-copies-auto")["automated_copies"] is True
+    assert law_of(client, "kz-copies-person")["automated_copies"] is False
+    assert added_event(client, ada, "kz-copies-auto")["payload"]["automated_copies"] is True
+    assert added_event(client, ada, "kz-copies-person")["payload"]["automated_copies"] is False
+    table = html.unescape(client.get("/admin/laws", params={"jurisdiction": "KZ"}).text)
+    row = table.split('id="law-kz-copies-auto"', 1)[1].split("</tr>", 1)[0]
+    assert "copies decided at once, as automated decisions" in row
+    row = table.split('id="law-kz-copies-person"', 1)[1].split("</tr>", 1)[0]
+    assert "automated" not in row
+    # The form keeps its CSRF token: without it nothing is added, box or not.
+    forged = client.post("/admin/laws", data={**form, "id": "kz-copies-forged", "automated_copies": "1"},
+                         follow_redirects=False)
+    assert forged.status_code == 403
+    assert [x for x in client.get("/api/v1/catalog/laws").json() if x["id"] == "kz-copies-forged"] == []
+
+
+def test_the_box_and_its_explanation_are_in_russian(client: TestClient, ada: Party) -> None:
+    assert post_form(client, "/admin/laws", "/language", {"lang": "ru", "next": "/admin/laws"}).status_code == 303
+    page = html.unescape(client.get("/admin/laws").text)
+    assert "Копии решаются сразу, как автоматизированные решения" in page
+    assert "Без отметки каждую копию подтверждает человек." in page
+
+
 def test_a_kinds_place_is_changed_on_the_page_and_the_api_follows(client: TestClient, ada: Party) -> None:
     """/admin/kinds: national CERTs are not government by default; an admin counts them as
     government, and the catalog (and so every report) says so from then on."""

@@ -30,7 +30,9 @@ TEMPLATES = tuple(CONSOLE + name for name in (
 )) + ("documents/templates/documents/_console.html", "documents/templates/documents/inbox.html",
       "documents/templates/documents/inbox_entry.html", "documents/templates/documents/read.html",
       "intake/templates/intake/draft.html", "audit/templates/audit/_nav.html", "audit/templates/audit/log.html",
-      "audit/templates/audit/checkpoints.html")
+      "audit/templates/audit/checkpoints.html",
+      # Of the admin pages, so far only the law form's choice of automated copies.
+      "catalog/templates/admin/laws.html")
 # Page code that titles the console's pages and words its flash messages with ``tr(request, …)``
 # (or ``_(…)`` from ``translator(request)``).
 CODE = ("review/pages.py", "review/inbox_pages.py", "review/desk_pages.py", "review/context_pages.py",

@@ -55,6 +55,7 @@ class LawForm(BaseModel):
     clock_basis: str | None = Field(default=None, max_length=300)
     clock_restarts_on_clarification: bool = False
     local_rep_signoff: bool = False
+    automated_copies: bool = False
     notes: str | None = Field(default=None, max_length=5000)
     official_url: str | None = Field(default=None, max_length=service.URL_MAX)
     excerpt: str | None = Field(default=None, max_length=service.EXCERPT_MAX)

@@ -17,7 +17,6 @@ from docket.access import Purpose
 from docket.bounds import Id
 from docket.deps import Db
 from docket.enforcement import service as enforcement
-from docket.intake.api import rate_limited
 from docket.intake.models import Item
 from docket.matching import copies, service
 from docket.matching.bank import Bank
@@ -38,12 +37,9 @@ from docket.store import read_snapshot, utcnow
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 
 
-async def _platform(request: Request, who: Annotated[Principal, Depends(require(Permission.visibility_read))],
-                    ) -> Principal:
-    return await rate_limited(request, who)
-
-
-Platform = Annotated[Principal, Depends(_platform)]
+# The platform's token: its calls are counted by the caller dependency itself
+# (DOCKET_PLATFORM_RATE_LIMIT, docket.parties.auth), as on every route it may call.
+Platform = Annotated[Principal, Depends(require(Permission.visibility_read))]
 Reviewer = Annotated[Principal, Depends(require(Permission.review))]
 
 

@@ -333,7 +333,21 @@ async def _caller(request: Request, *, cached: bool, optional: bool,
         found = await run_in_threadpool(cache.check, plain)
     if found is None:
         raise _invalid_token()
+    if Role.platform in found.roles:
+        _count_platform_call(request, found)
     return found
+
+
+def _count_platform_call(request: Request, principal: Principal) -> None:
+    """Take the call from the bucket of a platform's token (``DOCKET_PLATFORM_RATE_LIMIT`` a
+    minute, a 429 with Retry-After over it): here, where every API route finds its caller,
+    so no route the platform may call is left out. Submitters' tokens are limited by
+    ``docket.intake.api.rate_limited``; people's sessions never come here. FastAPI finds
+    the caller once per call (see :func:`principal`), so a call counts once; a route
+    finding it in two ways (cached and not) would count it twice, which
+    tests/parties/test_auth_rate_limit.py catches."""
+    request.app.state.ratelimiter.hit(f"token:{principal.token_id}",
+                                      request.app.state.settings.platform_rate_limit)
 
 
 # The OpenAPI document's security scheme ("Authorize" in /docs): FastAPI names it on every
