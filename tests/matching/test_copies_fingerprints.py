@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import orjson
 from typer.testing import CliRunner
 
 from docket.cli import app as cli
+from docket.client import RestrictionReplica
 from docket.enforcement import service as enforcement
 from docket.enforcement.index import RestrictionIndex
 from docket.store import transaction, utcnow
+from tests.helpers import serving
 from tests.matching.conftest import b64, encoded, eventually, picture
 from tests.matching.test_copies import visible
 
@@ -67,3 +70,28 @@ def test_a_refresh_in_the_feed_changes_no_visibility() -> None:
     assert not index.is_visible("img-30", "KZ") and index.cursor == 2
     index.apply({**start, "cursor": 3, "op": "end"})
     assert index.is_visible("img-30", "KZ")
+
+
+def test_the_replica_takes_new_fingerprints_from_the_feed_and_still_lifts_the_restriction(
+        app, platform, restricted, sessions) -> None:
+    decision, _ = restricted("img-32", image=encoded(picture(32)))
+    new_copy = encoded(picture(33).resize((320, 240)), "JPEG", quality=60)
+    with serving(app) as base:
+        replica = RestrictionReplica(base, platform.token, wait=1, max_backoff=0.5).start(timeout=20)
+        try:
+            assert replica.match(image=new_copy) == [] and not replica.is_visible("img-32", "KZ")
+            with httpx.Client(base_url=base, headers=platform.headers) as http:
+                r = http.post("/api/v1/content", json={"id": "img-32", "type": "image",
+                                                       "image": b64(encoded(picture(33)))})
+                assert r.status_code == 200, r.text
+            hits = eventually(lambda: replica.match(image=new_copy, country="KZ"))
+            assert [(m.content_id, m.decision_id, m.applies) for m in hits] == [("img-32", decision, True)]
+            assert not replica.is_visible("img-32", "KZ")
+            with transaction(sessions) as s:
+                for restriction in enforcement.for_decision(session=s, decision_id=decision):
+                    enforcement.end(session=s, actor="test", restriction=restriction, reason="reversed",
+                                    now=utcnow())
+            assert eventually(lambda: replica.is_visible("img-32", "KZ"))
+            assert replica.match(image=new_copy) == []
+        finally:
+            replica.close()

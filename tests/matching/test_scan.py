@@ -116,3 +116,19 @@ def test_the_worker_s_round_scans_each_restriction_once(client, platform, restri
     assert matches_of(sessions, "early-quote-25") == [("text_sha256", "post-25", decision)]
     assert job.run_once() == 0
     assert [c["content_id"] for c in copy_items(client, reviewer_alice, sessions, decision)] == ["early-quote-25"]
+
+
+def test_a_restriction_claimed_by_another_worker_is_left_to_it(client, platform, restricted, reviewer_alice,
+                                                               sessions) -> None:
+    from docket.matching import scan as scanning
+
+    register(client, platform, "early-quote-26", text=POST_TEXT)
+    decision, _ = restricted("post-26", text=POST_TEXT)
+    restriction = restriction_of(sessions, decision)
+    with transaction(sessions) as s:  # another worker's round claimed it and has not finished
+        assert scanning.claim(session=s, restriction_id=restriction, now=utcnow())
+    with transaction(sessions) as s:
+        assert not scanning.claim(session=s, restriction_id=restriction, now=utcnow())
+    done = scan()
+    assert (done["scanned"], done["matches"]) == ([], [])
+    assert copy_items(client, reviewer_alice, sessions, decision) == []
