@@ -39,7 +39,7 @@ from docket.intake import draft_pages, submission, thread_pages, user_report_pag
 from docket.intake import pages as portal_pages
 from docket.intake.api import router as intake_router
 from docket.intake.user_report_api import router as user_reports_router
-from docket.jobs import ExtractJobs, Jobs, LogJobs, MailJobs, TransparencyJobs
+from docket.jobs import CopyScanJobs, ExtractJobs, Jobs, LogJobs, MailJobs, TransparencyJobs
 from docket.matching import pages as matching_pages
 from docket.matching.api import router as matching_router
 from docket.matching.bank import Bank
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         worker = None
         extracting = None
         reporting = None
+        scanning = None
         if settings.run_worker:
             worker = OutboxWorker(app.state.sessionmaker, settings, clock=clock)
             worker.start()
@@ -151,8 +152,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             # The published periods' transparency reports, stored ahead of their readers.
             reporting = TransparencyJobs(app.state.sessionmaker, settings)
             reporting.start()
+            # Copies of newly restricted content among the content registered before.
+            scanning = CopyScanJobs(app.state.sessionmaker, settings)
+            scanning.start()
         app.state.worker = worker
         yield
+        if scanning is not None:
+            scanning.stop()
         if reporting is not None:
             reporting.stop()
         if extracting is not None:

@@ -15,6 +15,7 @@ from docket import schema, store
 from docket.audit.cli import log_app
 from docket.cli_base import JsonOpt, actor, console, emit, err, fail, require_schema, unit_of_work
 from docket.documents import cli as documents_cli
+from docket.matching.cli import copies_app
 from docket.notices import cli as notices_cli
 from docket.ops import cli as ops_cli
 from docket.parties import cli as parties_cli
@@ -347,7 +348,7 @@ for _name, _group in (
     ("log", log_app),
     ("deadlines", deadlines_app), ("outbox", notices_cli.outbox_app), ("holds", notices_cli.holds_app),
     ("flagger", flagger_app), ("export", export_app), ("transparency", transparency_app),
-    ("mail", documents_cli.mail_app), ("inbox", documents_cli.inbox_app),
+    ("mail", documents_cli.mail_app), ("inbox", documents_cli.inbox_app), ("copies", copies_app),
 ):
     app.add_typer(_group, name=_name)
 

@@ -346,3 +346,40 @@ class TransparencyJobs(Periodic):
     def round(self) -> bool:
         self.run_once()
         return False
+
+
+class CopyScanJobs(Periodic):
+    """A background thread of the worker (``docket worker``, which ``docket serve`` starts)
+    that, every DOCKET_COPY_SCAN_SECONDS, looks for copies of newly restricted content among
+    the content registered before its restriction started, as ``docket copies scan`` does by
+    hand (docket.matching.scan.scan_round). Several workers may run one: a restriction's scan
+    is claimed by its ``copy_scans`` row (a unique key). A failed round is logged and the
+    next one tries again; a full round is followed by the next at once."""
+
+    name = "docket-copy-scan"
+    wait_first = True  # not while the worker starts: the restrictions wait one interval
+
+    def __init__(self, factory: sessionmaker[Session], settings: Settings) -> None:
+        super().__init__(settings.copy_scan_seconds)
+        self.factory = factory
+        self.settings = settings
+
+    def run_once(self) -> int:
+        """One round: the number of restrictions it took up (scanned, or found claimed by
+        another worker)."""
+        from docket.matching.scan import scan_round
+
+        try:
+            done = scan_round(self.factory, self.settings)
+        except Exception as exc:  # keep scanning; the next round tries again
+            log_failure("looking for copies of restricted content failed; the next round tries again", exc)
+            return 0
+        if done.scanned:
+            log.info("looked for copies of %d restrictions' content among %d registered: %d matches",
+                     len(done.scanned), done.content_checked, len(done.matches))
+        return len(done.scanned) + done.taken
+
+    def round(self) -> bool:
+        from docket.matching.scan import ROUND
+
+        return self.run_once() >= ROUND  # a full batch: more may wait

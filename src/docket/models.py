@@ -15,7 +15,7 @@ from docket.intake.models import (
     ReporterSuspension,
     Request,
 )
-from docket.matching.models import ContentMatch
+from docket.matching.models import ContentMatch, CopyScan
 from docket.notices.models import NoticeHold, WebhookEndpoint
 from docket.outbox.models import OutboxMessage
 from docket.parties.models import ApiToken, Submitter, User, UserRole
@@ -31,5 +31,5 @@ __all__ = [
     "Law", "Reason", "RegionMember", "Request", "Restriction", "RestrictionChange", "Decision", "Review",
     "Submitter", "User", "UserRole",
     "ExportReceipt", "TransparencySnapshot", "WebSession", "LogCheckpoint", "LogHash", "LogLeaf", "Blob", "Document",
-    "InboxDraft", "InboxEntry", "InboxExtraction", "ContentFingerprint", "ContentMatch",
+    "InboxDraft", "InboxEntry", "InboxExtraction", "ContentFingerprint", "ContentMatch", "CopyScan",
 ]

@@ -97,6 +97,12 @@ class Settings(BaseSettings):
                     "and check them again after new events; 0 turns them off (the site then computes a period's "
                     "report on its first visit) (0..86400)",
     )
+    copy_scan_seconds: int = Field(
+        default=30, ge=0, le=86_400,
+        description="seconds between the worker's rounds that look for copies of newly restricted content among "
+                    "the content registered before (docket.matching.scan); 0 turns them off (docket copies scan "
+                    "runs one by hand) (0..86400)",
+    )
     extract_poll_seconds: int = Field(
         default=10, ge=0, le=86_400,
         description="seconds between the worker's rounds that read the inbox's new documents into drafts; "

@@ -75,3 +75,6 @@ class ContentFingerprint(Base):
     kind: Mapped[str] = mapped_column(String(16))  # sha256 | pdq | text_sha256 | minhash
     value: Mapped[bytes] = mapped_column(LargeBinary)
     quality: Mapped[int | None] = mapped_column(SmallInteger)  # PDQ only, 0-100
+
+    # The retroactive scan finds exact copies (sha256, text_sha256) by equality (docket.matching.scan).
+    __table_args__ = (Index("ix_content_fingerprints_kind_value", "kind", "value"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docket.store import Base, utcnow
@@ -60,3 +60,7 @@ class RestrictionChange(Base):
     notice_kind: Mapped[str] = mapped_column(String(16))
     ends_at: Mapped[dt.datetime | None]
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A ``start`` again of a restriction already started, because its content's fingerprints
+    # changed (docket.matching.copies.registered): visibility is unchanged (the index skips
+    # it); the restricted bank replaces the restriction's entries.
+    refresh: Mapped[bool] = mapped_column(default=False, server_default=false())

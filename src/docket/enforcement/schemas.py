@@ -45,6 +45,11 @@ class ChangeRead(BaseModel):
     ends_at: str | None = Field(description="when it lapses by itself; null: until ended",
                                 examples=[None])
     at: str = Field(description="when the change was made", examples=["2026-12-03T17:01:57.930986+00:00"])
+    refresh: bool = Field(
+        default=False,
+        description="true: a start again of a restriction already started, because its content's fingerprints "
+                    "changed; visibility is unchanged (a follower of visibility skips it), the copies' bank "
+                    "replaces the restriction's fingerprints (GET /api/v1/match/bank)", examples=[False])
 
 
 class ChangePage(BaseModel):

@@ -21,6 +21,8 @@ from docket.catalog import service as catalog
 from docket.catalog.models import RequesterKind
 from docket.content import previews
 from docket.content.models import Content
+from docket.enforcement import service as enforcement
+from docket.enforcement.models import SubjectKind
 from docket.errors import Conflict, DocketError
 from docket.intake.models import Channel, Item
 from docket.intake.schemas import ItemIn, LegalBasis, RequestCreate
@@ -49,10 +51,18 @@ _STEPS = (ItemState.policy_review, ItemState.legal_review, ItemState.rights_revi
 def registered(session: Session, *, settings: Settings, bank: Bank, actor: str, content_id: str,
                found: Sequence[Fingerprint], replaced: Sequence[str]) -> list[ContentMatch]:
     """Content registered with fingerprints (``found``, replacing its ``replaced`` kinds): keep
-    them, and record each match with restricted content in ``bank`` and open its copy item."""
+    them (restricted content's changed ones go to the feed, ``refresh``), and record each
+    match with restricted content in ``bank`` and open its copy item."""
     if not replaced:
         return []
+    before = set(service.of_content(session=session, content_id=content_id))
     service.store(session=session, content_id=content_id, found=found, replaced=replaced)
+    if before != set(service.of_content(session=session, content_id=content_id)):
+        # Restricted content's fingerprints changed: every process's bank (and the replicas')
+        # learns of them through the feed, as a start again of each of its restrictions.
+        for restriction in enforcement.active_for(session=session, subject_kind=SubjectKind.content,
+                                                  subject_id=content_id, now=utcnow()):
+            enforcement.refresh(session=session, actor=actor, restriction=restriction)
     recorded = service.record(session=session, actor=actor, content_id=content_id, matches=bank.match(found))
     for match in recorded:
         open_copy_item(session, settings=settings, match=match)

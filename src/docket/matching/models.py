@@ -1,4 +1,5 @@
-"""Copies found when the platform registers content."""
+"""Copies found when the platform registers content, and the retroactive scans that look
+for copies among content registered before its original was restricted."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ class ContentMatch(Base):
     similarity: Mapped[float | None] = mapped_column(Float)  # text: estimated Jaccard similarity
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
     found_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class CopyScan(Base):
+    """A restriction whose content was looked for among the content registered before it
+    started (docket.matching.scan). The row is the claim: its key is the restriction's, so
+    two workers never scan one restriction twice; it is written in the transaction that
+    records the scan's matches."""
+
+    __tablename__ = "copy_scans"
+
+    restriction_id: Mapped[int] = mapped_column(ForeignKey("restrictions.id"), primary_key=True)
+    scanned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content_checked: Mapped[int] = mapped_column(default=0)  # content with fingerprints, when scanned
+    matches_found: Mapped[int] = mapped_column(default=0)  # matches recorded (content:match_found)

@@ -26,9 +26,11 @@ def worker(
 ) -> None:
     """Deliver the outbox (notices by e-mail, signed webhooks) until stopped; meanwhile read
     the inbox's new documents into drafts (every DOCKET_EXTRACT_POLL_SECONDS) and store the
-    published periods' transparency reports (every DOCKET_TRANSPARENCY_SECONDS)."""
+    published periods' transparency reports (every DOCKET_TRANSPARENCY_SECONDS) and look for
+    copies of newly restricted content among the content registered before
+    (every DOCKET_COPY_SCAN_SECONDS)."""
     from docket import store
-    from docket.jobs import ExtractJobs, TransparencyJobs
+    from docket.jobs import CopyScanJobs, ExtractJobs, TransparencyJobs
     from docket.notices.worker import OutboxWorker
     from docket.ops import logs
     from docket.settings import get_settings
@@ -50,6 +52,7 @@ def worker(
         _stop_without(parent, runner)
     extracting = ExtractJobs(runner.factory, settings)
     reporting = TransparencyJobs(runner.factory, settings)
+    scanning = CopyScanJobs(runner.factory, settings)
     import signal
 
     # Ctrl-C, SIGTERM, or ``docket serve`` stopping it: the round under way finishes (a
@@ -62,12 +65,14 @@ def worker(
         with contextlib.suppress(KeyboardInterrupt):
             extracting.start()
             reporting.start()
+            scanning.start()
             # Flushed: under ``docket serve`` (or any pipe) the line would wait in a buffer.
             base.console.print(f"docket worker started (process {os.getpid()}): delivering the outbox, "
                                "reading the inbox (Ctrl-C to stop)", soft_wrap=True)
             base.console.file.flush()
             runner.run_forever()
     finally:
+        scanning.stop()
         reporting.stop()
         extracting.stop()
 
