@@ -173,8 +173,16 @@ def test_feed_changes_add_replace_and_take_out() -> None:
     assert len(bank) == 2 and bank.match([Fingerprint(Kind.pdq, POSTER)]) == []
     assert len(bank.match([Fingerprint(Kind.sha256, b"\x01" * 32)])) == 1
     assert bank.sizes() == {"sha256": 1, "pdq": 1, "text_sha256": 0, "minhash": 0}
-    bank.apply({**start, "cursor": 8, "op": "end"})
-    assert len(bank) == 0 and bank.cursor == 8
+    # A refresh (the content's fingerprints changed) replaces them too; an op the bank does
+    # not know changes nothing.
+    assert bank.wanted([{**start, "cursor": 8, "op": "refresh"}]) == [1]
+    bank.apply({**start, "cursor": 8, "op": "refresh"}, [_row(1, Kind.pdq, POSTER)])
+    assert [m.restriction_id for m in bank.match([Fingerprint(Kind.pdq, POSTER)])] == [1]
+    assert bank.match([Fingerprint(Kind.sha256, b"\x01" * 32)]) == []
+    bank.apply({**start, "cursor": 9, "op": "unknown"})
+    assert len(bank) == 1 and bank.cursor == 9
+    bank.apply({**start, "cursor": 10, "op": "end"})
+    assert len(bank) == 0 and bank.cursor == 10
     assert bank.sizes() == {"sha256": 0, "pdq": 0, "text_sha256": 0, "minhash": 0}
     assert bank.match([Fingerprint(Kind.pdq, _flip(POSTER, 40)), Fingerprint(Kind.sha256, b"\x01" * 32)]) == []
 

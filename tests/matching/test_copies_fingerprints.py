@@ -1,5 +1,5 @@
 """Restricted content whose fingerprints change: every bank learns of them through the feed
-(a ``start`` again, marked ``refresh``), without a restart, and visibility is unchanged."""
+(a ``refresh``), without a restart, and visibility is unchanged."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_new_fingerprints_of_restricted_content_are_matched_without_a_restart(
     assert [(m["content_id"], m["decision_id"], m["applies"]) for m in hits] == [("img-30", decision, True)]
     [change] = client.get("/api/v1/restrictions/changes", headers=platform.headers,
                           params={"after": before}).json()["changes"]
-    assert (change["op"], change["refresh"], change["subject_id"]) == ("start", True, "img-30")
+    assert (change["op"], change["subject_id"]) == ("refresh", "img-30")
     # Sent again unchanged: nothing more in the feed.
     r = client.post("/api/v1/content", headers=platform.headers,
                     json={"id": "img-30", "type": "image", "image": b64(encoded(picture(31)))})
@@ -66,7 +66,7 @@ def test_a_refresh_in_the_feed_changes_no_visibility() -> None:
     start = {"op": "start", "restriction_id": 1, "subject_kind": "content", "subject_id": "img-30",
              "scope": ["KZ"], "notice_kind": "legal_demand", "ends_at": None}
     index.apply({**start, "cursor": 1})
-    index.apply({**start, "cursor": 2, "refresh": True})
+    index.apply({**start, "cursor": 2, "op": "refresh"})
     assert not index.is_visible("img-30", "KZ") and index.cursor == 2
     index.apply({**start, "cursor": 3, "op": "end"})
     assert index.is_visible("img-30", "KZ")

@@ -122,8 +122,8 @@ class RestrictionIndex:
             table[subject] = rest[0] if len(rest) == 1 else tuple(rest)
 
     def apply(self, change: Mapping[str, Any]) -> None:
-        """Apply one feed change (``op`` start or end; a start marked ``refresh`` changes no
-        visibility); changes must come in cursor order."""
+        """Apply one feed change (``op`` start or end; a ``refresh``, new fingerprints for the
+        copies' bank, changes no visibility); changes must come in cursor order."""
         with self._lock:
             cursor = int(change["cursor"])
             if cursor <= self.cursor:
@@ -131,11 +131,8 @@ class RestrictionIndex:
             table = self._table(change["subject_kind"])
             group = self._group(change["scope"], change["notice_kind"], change.get("ends_at"))
             if change["op"] == "start":
-                # A refresh starts a restriction already held again (its content's fingerprints
-                # changed, for the bank): held twice, its end would leave it served.
-                if not change.get("refresh"):
-                    self._add(table, change["subject_id"], group)
-            else:
+                self._add(table, change["subject_id"], group)
+            elif change["op"] == "end":
                 self._remove(table, change["subject_id"], group)
             self.cursor = cursor
         with self.changed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docket.store import Base, utcnow
@@ -52,7 +52,7 @@ class RestrictionChange(Base):
     __tablename__ = "restriction_changes"
 
     cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    op: Mapped[str] = mapped_column(String(8))  # "start" | "end"
+    op: Mapped[str] = mapped_column(String(8))  # "start" | "end" | "refresh" (new fingerprints, for the bank)
     restriction_id: Mapped[int] = mapped_column(ForeignKey("restrictions.id"))
     subject_kind: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[str] = mapped_column(String(200))
@@ -60,7 +60,3 @@ class RestrictionChange(Base):
     notice_kind: Mapped[str] = mapped_column(String(16))
     ends_at: Mapped[dt.datetime | None]
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    # A ``start`` again of a restriction already started, because its content's fingerprints
-    # changed (docket.matching.copies.registered): visibility is unchanged (the index skips
-    # it); the restricted bank replaces the restriction's entries.
-    refresh: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -239,9 +239,8 @@ def _from_feed(session: Session, now: dt.datetime, progress: Progress | None) ->
             key = (f"{change.subject_kind}:{change.subject_id}", frozenset(change.scope), change.notice_kind,
                    _instant(change.ends_at))
             if change.op == "start":
-                if not change.refresh:  # a refresh starts nothing new (the index skips it too)
-                    held[key].append(change.restriction_id)
-            elif held.get(key):
+                held[key].append(change.restriction_id)
+            elif change.op == "end" and held.get(key):  # a refresh changes no visibility
                 ids = held[key]
                 ids.remove(change.restriction_id if change.restriction_id in ids else ids[0])
             last = change.cursor

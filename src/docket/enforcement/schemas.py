@@ -34,7 +34,10 @@ class ChangeRead(BaseModel):
     """One change of the restrictions: one starts or one ends."""
 
     cursor: int = Field(description="this change's position in the feed", examples=[1])
-    op: Literal["start", "end"] = Field(description="start or end", examples=["start"])
+    op: Literal["start", "end", "refresh"] = Field(
+        description="start or end; refresh: the restricted content has new fingerprints, visibility is "
+                    "unchanged (a follower of visibility skips it; the copies' bank, GET /api/v1/match/bank, "
+                    "replaces the restriction's fingerprints)", examples=["start"])
     restriction_id: int = Field(description="the restriction's id", examples=[1])
     subject_kind: str = Field(description="content or account", examples=["content"])
     subject_id: str = Field(description="the content's or account's id", examples=["post-55102"])
@@ -45,11 +48,6 @@ class ChangeRead(BaseModel):
     ends_at: str | None = Field(description="when it lapses by itself; null: until ended",
                                 examples=[None])
     at: str = Field(description="when the change was made", examples=["2026-12-03T17:01:57.930986+00:00"])
-    refresh: bool = Field(
-        default=False,
-        description="true: a start again of a restriction already started, because its content's fingerprints "
-                    "changed; visibility is unchanged (a follower of visibility skips it), the copies' bank "
-                    "replaces the restriction's fingerprints (GET /api/v1/match/bank)", examples=[False])
 
 
 class ChangePage(BaseModel):

@@ -24,7 +24,7 @@ FEED_CHANGED = "docket.feed_changed"  # session.info flag: wake the local follow
 Announce = Callable[[Restriction, RestrictionChange], None]
 
 
-def _append(session: Session, restriction: Restriction, op: str, *, refresh: bool = False) -> RestrictionChange:
+def _append(session: Session, restriction: Restriction, op: str) -> RestrictionChange:
     # The chain lock makes cursors follow commit order: a reader that has seen
     # cursor N can never later find a change below N appear.
     audit.lock_chain(session=session)
@@ -32,7 +32,7 @@ def _append(session: Session, restriction: Restriction, op: str, *, refresh: boo
     change = RestrictionChange(
         cursor=last + 1, op=op, restriction_id=restriction.id, subject_kind=restriction.subject_kind,
         subject_id=restriction.subject_id, scope=restriction.scope, notice_kind=restriction.notice_kind,
-        ends_at=restriction.ends_at, at=utcnow(), refresh=refresh,
+        ends_at=restriction.ends_at, at=utcnow(),
     )
     session.add(change)
     session.info[FEED_CHANGED] = True
@@ -100,12 +100,13 @@ def end(*, session: Session, actor: str, restriction: Restriction, reason: str, 
 
 
 def refresh(*, session: Session, actor: str, restriction: Restriction) -> RestrictionChange:
-    """Append a ``start`` again of an active restriction whose content's fingerprints changed,
-    marked ``refresh``: every follower's bank replaces the restriction's entries, the
-    visibility index skips it (visibility is unchanged). Not announced: no webhook is sent."""
+    """Append a ``refresh`` of an active restriction whose content's fingerprints changed:
+    every follower's bank replaces the restriction's entries; visibility is unchanged, so the
+    visibility index skips it (as any follower that knows only ``start`` and ``end`` does).
+    Not announced: no webhook is sent."""
     if restriction.ended_at is not None:
         raise Conflict(f"restriction {restriction.id} already ended")
-    change = _append(session, restriction, "start", refresh=True)
+    change = _append(session, restriction, "refresh")
     audit.record(
         session=session, actor=actor, action="restriction:refreshed", subject=f"restriction:{restriction.id}",
         payload={"decision": restriction.decision_id, "subject": f"{restriction.subject_kind}:{restriction.subject_id}",
@@ -147,7 +148,7 @@ def change_dict(change: RestrictionChange) -> dict[str, Any]:
         "cursor": change.cursor, "op": change.op, "restriction_id": change.restriction_id,
         "subject_kind": change.subject_kind, "subject_id": change.subject_id, "scope": change.scope,
         "notice_kind": change.notice_kind, "ends_at": change.ends_at.isoformat() if change.ends_at else None,
-        "at": change.at.isoformat(), "refresh": bool(change.refresh),
+        "at": change.at.isoformat(),
     }
 
 

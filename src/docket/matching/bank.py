@@ -40,6 +40,8 @@ DEFAULT_PDQ_QUALITY = 50
 # Which kinds say the same thing: an exact hash and its near-duplicate signature.
 _MEDIUM = {Kind.sha256: "media", Kind.pdq: "media", Kind.text_sha256: "text", Kind.minhash: "text"}
 _EXACT = frozenset({Kind.sha256, Kind.text_sha256})
+# Feed changes that (re)fill a restriction's entries: its start, and a refresh (new fingerprints).
+_STARTS = frozenset({"start", "refresh"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,17 +196,18 @@ class Bank:
 
     def apply(self, change: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] = ()) -> None:
         """Apply one feed change: a ``start`` adds ``rows`` (its restriction's fingerprints),
-        an ``end`` takes the restriction's out. Changes come in cursor order; one already
+        a ``refresh`` (its content's fingerprints changed) replaces them with ``rows``, an
+        ``end`` takes the restriction's out. Changes come in cursor order; one already
         applied (at or below the cursor) is skipped."""
         with self._lock:
             cursor = int(change["cursor"])
             if cursor <= self.cursor:
                 return
             restriction_id = int(change["restriction_id"])
-            if change["op"] == "start":
+            if change["op"] in _STARTS:
                 self._remove_restriction(restriction_id)
                 self._add(entry_from(r) for r in rows if int(r["restriction_id"]) == restriction_id)
-            else:
+            elif change["op"] == "end":
                 self._remove_restriction(restriction_id)
             self.cursor = cursor
 
@@ -220,7 +223,7 @@ class Bank:
         """The restrictions among ``changes`` whose entries applying them needs: those of
         content that start after the bank's cursor."""
         return [int(c["restriction_id"]) for c in changes
-                if c["op"] == "start" and c["subject_kind"] == "content" and int(c["cursor"]) > self.cursor]
+                if c["op"] in _STARTS and c["subject_kind"] == "content" and int(c["cursor"]) > self.cursor]
 
     # ------------------------------------------------------------ reading
     def _found(self, key: int, kind: Kind, country: str | None, now: float, *, distance: int | None = None,

@@ -1,7 +1,7 @@
 """copy scans (issue 19): content registered before its original was restricted is looked
-through once per restriction (copy_scans), exact fingerprints found by index
-(content_fingerprints (kind, value)), and a feed ``start`` again when a restricted content's
-fingerprints change (restriction_changes.refresh)
+through once per restriction (copy_scans), exact fingerprints found by a partial index
+(content_fingerprints (kind, value) of the sha256 and text_sha256 kinds). The feed's new
+``refresh`` op (a restricted content's fingerprints changed) needs no schema change.
 
 Revision ID: 0032
 Revises: 0031
@@ -32,13 +32,11 @@ def upgrade() -> None:
                                 name=op.f('fk_copy_scans_restriction_id_restrictions')),
         sa.PrimaryKeyConstraint('restriction_id', name=op.f('pk_copy_scans')),
     )
-    op.create_index('ix_content_fingerprints_kind_value', 'content_fingerprints', ['kind', 'value'], unique=False)
-    # A plain ADD COLUMN with a constant default: no table copy on either engine.
-    op.add_column('restriction_changes', sa.Column('refresh', sa.Boolean(), nullable=False,
-                                                   server_default=sa.false()))
+    exact = sa.text("kind IN ('sha256', 'text_sha256')")
+    op.create_index('ix_content_fingerprints_exact', 'content_fingerprints', ['kind', 'value'], unique=False,
+                    sqlite_where=exact, postgresql_where=exact)
 
 
 def downgrade() -> None:
-    op.execute('ALTER TABLE restriction_changes DROP COLUMN refresh')
-    op.drop_index('ix_content_fingerprints_kind_value', table_name='content_fingerprints')
+    op.drop_index('ix_content_fingerprints_exact', table_name='content_fingerprints')
     op.drop_table('copy_scans')
