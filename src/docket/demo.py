@@ -671,7 +671,8 @@ def _howto(base_url: str) -> str:
         "   (a reviewer's question waits for Viet Nam's answer)",
         f"  curl -s {base_url}/api/v1/queue -H 'Authorization: Bearer dkt_demo_alice'",
         f"  open {base_url}/console?author=copycat_kz   (as alice: copies of restricted content the platform "
-        "registered, each beside its original: confirm or reject)",
+        "registered, each beside its original — one registered before the original was restricted, found by "
+        "the worker's retroactive scan: confirm or reject)",
         f"  open {base_url}/console/inbox   (as alice: e-mails, a letter sent as it is and a scan, "
         "read into drafts within seconds: confirm one)",
         f"  curl -s {base_url}/api/v1/documents -H 'Authorization: Bearer dkt_demo_kz_ministry' -F 'file=@letter.pdf'"

@@ -1,7 +1,9 @@
 """The demo's copies of restricted content: posters and a post restricted in Kazakhstan and
 Turkey, then re-uploads the demo's platform registers — a poster re-encoded and shrunk, a
 banner re-saved as JPEG, the post with a word changed — so the queue shows copy items
-with their original side by side (docket.matching.copies). Through the same services as
+with their original side by side (docket.matching.copies). One more copy of the post was
+registered *before* the post was restricted: the retroactive scan (docket.matching.scan,
+which the worker runs) finds it when the restriction comes. Through the same services as
 the API, at the times they would have happened."""
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from docket.errors import DocketError
 from docket.intake import submission as intake
 from docket.intake.models import Channel
 from docket.intake.schemas import RequestCreate
-from docket.matching import copies
+from docket.matching import copies, scan
 from docket.matching import service as matching
 from docket.matching.bank import Bank
 from docket.parties import service as parties
@@ -47,6 +49,9 @@ ORIGINALS = [
     ("kz-post-503", "dkt_demo_kz_ministry", "KZ", {"law": "kz-online-platforms-9", "provision": "Art. 9(2)"},
      "hate_speech", None, None, True),
 ]
+
+
+EARLY_COPY = "kz-post-503-early"
 
 
 def _drawing(colours: tuple[tuple[int, int, int], tuple[int, int, int]], seed: int) -> Image.Image:
@@ -101,6 +106,9 @@ def load(*, session: Session, settings: Settings) -> int:
     by_step = {"policy": staff["alice"], "legal": staff["bob"], "rights": staff["carol"]}
     now = utcnow()
     images: dict[str, bytes] = {}
+    # Shared on another account days before the post was restricted (two words changed).
+    _register(session, settings, None, platform, EARLY_COPY, text=POST.replace("бензин", "канистры")
+              .replace("Share before", "Share it before"), image=None, alt=None, author="copycat_kz")
     for n, (cid, token, place, basis, reason, alt, colours, with_text) in enumerate(ORIGINALS):
         image = _bytes(_drawing(colours, n + 3)) if colours else None
         if image:
@@ -137,6 +145,12 @@ def load(*, session: Session, settings: Settings) -> int:
                     continue
         except DocketError:
             continue
+    # The worker's retroactive scan: the copy registered before the restrictions came.
+    waiting = scan.due(session=session, now=now, limit=scan.ROUND)
+    found = scan.find(session=session, settings=settings, restriction_ids=waiting)
+    claimed = [r for r in waiting if scan.claim(session=session, restriction_id=r, now=now)]
+    opened = len(scan.record(session=session, settings=settings, found=found, restriction_ids=claimed,
+                             now=now).items)
     # The platform's process keeps the bank from the feed; here it is read from the database.
     bank = Bank(pdq_distance=settings.match_pdq_distance, pdq_quality=settings.match_pdq_quality,
                 text_similarity=settings.match_text_similarity)
@@ -149,7 +163,6 @@ def load(*, session: Session, settings: Settings) -> int:
         ("tr-banner-502-copy", None, _bytes(banner, "JPEG", quality=40), "The banner again, as a JPEG"),
         ("kz-post-503-repost", POST.replace("факелы", "спички"), None, None),
     ]
-    opened = 0
     for cid, text, image, alt in reuploads:
         before = len(bank.match(matching.compute(image=_b64(image) if image else None, pdq=None, pdq_quality=None,
                                                  sha256=None, text=text)[0]))
