@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 import docket.models  # noqa: F401  (every table)
 from docket import schema, store
@@ -162,9 +162,12 @@ def main() -> None:
     started = time.perf_counter()
     with store.transaction(factory) as session:
         load_demo(session=session, base_url="http://127.0.0.1:8000", settings=settings)
+    with store.transaction(factory) as session:
+        # The demo's own scan has looked at its restrictions (and found its early copy): the
+        # bench scans them again, as if never scanned.
+        session.execute(delete(CopyScan))
     with store.read_only(factory) as session:
         restrictions = scan.due(session=session, now=store.utcnow(), limit=10)
-        assert not session.execute(select(CopyScan)).first()
     if len(restrictions) < 10:
         raise SystemExit(f"the demo has {len(restrictions)} content restrictions in force; 10 are needed")
     demo_seconds = time.perf_counter() - started
