@@ -293,12 +293,11 @@ def _rank(m: Match) -> tuple[int, float]:
 
 
 def _best(found: list[Match]) -> list[Match]:
-    best: dict[tuple[int, str], Match] = {}
+    """The nearest match of each restriction and medium, exact first, then the nearest."""
+    by_place: dict[tuple[int, str], list[Match]] = {}
     for m in found:
-        key = (m.restriction_id, _MEDIUM[m.kind])
-        if key not in best or _rank(m) < _rank(best[key]):
-            best[key] = m
-    return sorted(best.values(), key=lambda m: (_rank(m), m.restriction_id))
+        by_place.setdefault((m.restriction_id, _MEDIUM[m.kind]), []).append(m)
+    return sorted((min(ms, key=_rank) for ms in by_place.values()), key=lambda m: (_rank(m), m.restriction_id))
 
 
 def pdq_value(text: str) -> bytes:
